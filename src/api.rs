@@ -1,0 +1,142 @@
+//! The JavaScript facade: the only file that knows about wasm-bindgen. Configs
+//! and stats cross as plain JS objects; images and codes as typed arrays;
+//! every error becomes a JS `Error` with the engine's sentence.
+
+use ndarray::ArrayView2;
+use wasm_bindgen::prelude::*;
+
+use crate::config::Config;
+use crate::data::Dataset;
+use crate::train;
+
+/// Installs the panic hook once, so a bug prints a readable stack in the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    // Maps (not JS Map objects) so the front end reads plain properties.
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    value.serialize(&ser).map_err(|e| JsError::new(&format!("could not convert a result for JavaScript: {e}")))
+}
+
+fn err(e: crate::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// The default config as a plain object: `{ model: {...}, train: {...} }`.
+#[wasm_bindgen(js_name = defaultConfig)]
+pub fn default_config() -> Result<JsValue, JsError> {
+    to_js(&Config::default())
+}
+
+/// Parses a config object (missing keys take defaults), so the UI can check a
+/// setting before building a trainer. Throws with the field and allowed range.
+fn parse_config(value: JsValue) -> Result<Config, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Config::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid config: {e}")))
+}
+
+/// A training run: owns the model, its optimiser and the digits.
+#[wasm_bindgen]
+pub struct Trainer {
+    inner: train::Trainer,
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// Builds a trainer from a config object, `pixels` (n × 784 bytes) and
+    /// `labels` (n bytes). Throws an Error saying what is wrong with either.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, pixels: &[u8], labels: &[u8]) -> Result<Trainer, JsError> {
+        let config = parse_config(config)?;
+        let data = Dataset::new(pixels.to_vec(), labels.to_vec(), config.model.input).map_err(err)?;
+        Ok(Trainer { inner: train::Trainer::new(config, &data).map_err(err)? })
+    }
+
+    /// Trains `n` minibatches; returns `{ step, epoch, batchLoss, samplesPerSec, valLoss, stopped }`.
+    /// Throws if the loss diverges; the weights stay at the last good step.
+    pub fn step(&mut self, n: u32) -> Result<JsValue, JsError> {
+        let stats = self.inner.step(n).map_err(err)?;
+        to_js(&stats)
+    }
+
+    /// Validation `{ valLoss, mse, psnr }`.
+    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
+        let stats = self.inner.evaluate().map_err(err)?;
+        to_js(&stats)
+    }
+
+    /// Reconstructions of n images given as n × 784 floats in [0, 1].
+    pub fn reconstruct(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+        let input = self.inner.config().model.input;
+        let x = rows(pixels, input, "image")?;
+        Ok(self.inner.model_mut().reconstruct(x).map_err(err)?.into_raw_vec_and_offset().0)
+    }
+
+    /// Codes (n × latent) of n images.
+    pub fn encode(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+        let input = self.inner.config().model.input;
+        let x = rows(pixels, input, "image")?;
+        Ok(self.inner.model_mut().encode(x).map_err(err)?.into_raw_vec_and_offset().0)
+    }
+
+    /// Images (n × 784) decoded from n codes (n × latent floats).
+    pub fn decode(&mut self, codes: &[f32]) -> Result<Vec<f32>, JsError> {
+        let latent = self.inner.config().model.latent;
+        let z = rows(codes, latent, "code")?;
+        Ok(self.inner.model_mut().decode(z).map_err(err)?.into_raw_vec_and_offset().0)
+    }
+
+    /// The first `n` validation digits as floats in [0, 1] (the same ones every run).
+    #[wasm_bindgen(js_name = validationImages)]
+    pub fn validation_images(&self, n: usize) -> Vec<f32> {
+        self.inner.data().validation.to_matrix(n).into_raw_vec_and_offset().0
+    }
+
+    /// Labels of the first `n` validation digits.
+    #[wasm_bindgen(js_name = validationLabels)]
+    pub fn validation_labels(&self, n: usize) -> Vec<u8> {
+        let labels = self.inner.data().validation.labels();
+        labels[..n.min(labels.len())].to_vec()
+    }
+
+    /// `{ steps, losses, epochs: [{ epoch, step, trainLoss, valLoss, valMse }] }`.
+    pub fn history(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.history())
+    }
+
+    /// The config in use, with the seed filled in.
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(self.inner.config())
+    }
+
+    /// Changes the learning rate; after a divergence, also lets training resume.
+    #[wasm_bindgen(js_name = setLearningRate)]
+    pub fn set_learning_rate(&mut self, lr: f32) -> Result<(), JsError> {
+        self.inner.set_learning_rate(lr).map_err(err)
+    }
+
+    /// Size of the code.
+    #[wasm_bindgen(getter, js_name = latentSize)]
+    pub fn latent_size(&self) -> usize {
+        self.inner.config().model.latent
+    }
+}
+
+/// Views a flat slice as rows of `width`, or says why it cannot.
+fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ArrayView2<'a, f32>, JsError> {
+    if values.is_empty() || values.len() % width != 0 {
+        return Err(JsError::new(&format!(
+            "expected a whole number of {what}s of {width} values each, got {} values",
+            values.len()
+        )));
+    }
+    if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
+        return Err(JsError::new(&format!("value {bad} is {}, but every value must be a finite number", values[bad])));
+    }
+    ArrayView2::from_shape((values.len() / width, width), values).map_err(|e| JsError::new(&e.to_string()))
+}

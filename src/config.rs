@@ -1,0 +1,265 @@
+//! Model and training configuration: plain serde structs with defaults, and
+//! `validate()` that turns every out-of-range value into a readable `Error`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::nn::Activation;
+
+/// Largest hidden layer width accepted; wider layers do not fit a browser tab's budget.
+pub const MAX_WIDTH: usize = 4096;
+/// Most encoder layers accepted (the decoder mirrors them).
+pub const MAX_ENCODER_LAYERS: usize = 8;
+/// Largest bottleneck accepted.
+pub const MAX_LATENT: usize = 256;
+/// Parameter budget: 20 M floats is 80 MB of weights plus as much again for Adam.
+pub const MAX_PARAMS: usize = 20_000_000;
+/// Pixels of one MNIST digit.
+pub const MNIST_PIXELS: usize = 784;
+
+/// How a `Linear` layer's weights are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// He (Kaiming) for ReLU-like activations, Xavier/Glorot for the others.
+    Auto,
+    /// He uniform: U(±√(6/fan_in)), keeps ReLU activations' variance.
+    He,
+    /// Xavier/Glorot uniform: U(±√(6/(fan_in+fan_out))), for tanh, sigmoid, identity.
+    Xavier,
+}
+
+/// Reconstruction loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossKind {
+    /// Mean squared error per pixel.
+    Mse,
+    /// Binary cross-entropy per pixel, computed from logits (needs the sigmoid output).
+    Bce,
+}
+
+/// Optimiser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptimizerKind {
+    /// Plain stochastic gradient descent.
+    Sgd,
+    /// SGD with (heavy-ball) momentum.
+    Momentum,
+    /// Adam (Kingma & Ba 2015) with bias correction.
+    Adam,
+}
+
+/// The shape of the autoencoder. The decoder mirrors `encoder`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct ModelConfig {
+    /// Pixels per input image.
+    pub input: usize,
+    /// Hidden widths from the input towards the bottleneck, e.g. `[256]`.
+    pub encoder: Vec<usize>,
+    /// Bottleneck (code) size.
+    pub latent: usize,
+    /// Activation after every hidden layer.
+    pub activation: Activation,
+    /// Activation of the code; identity by default, since a ReLU bottleneck of size 2 often loses a unit for good.
+    pub latent_activation: Activation,
+    /// Output activation: sigmoid (pixels in [0,1]) or identity.
+    pub output: Activation,
+    /// Dropout probability after each hidden activation (0 = off).
+    pub dropout: f32,
+    /// Weight initialisation.
+    pub init: Init,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            input: MNIST_PIXELS,
+            encoder: vec![256],
+            latent: 32,
+            activation: Activation::Relu,
+            latent_activation: Activation::Identity,
+            output: Activation::Sigmoid,
+            dropout: 0.0,
+            init: Init::Auto,
+        }
+    }
+}
+
+/// How the model is trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct TrainConfig {
+    /// Reconstruction loss.
+    pub loss: LossKind,
+    /// Optimiser.
+    pub optimizer: OptimizerKind,
+    /// Learning rate.
+    pub lr: f32,
+    /// Momentum for `momentum`; ignored otherwise.
+    pub momentum: f32,
+    /// Adam's first-moment decay.
+    pub beta1: f32,
+    /// Adam's second-moment decay.
+    pub beta2: f32,
+    /// Adam's denominator guard.
+    pub eps: f32,
+    /// L2 penalty ½·λ‖W‖² on weights (not biases), added to the gradient.
+    pub weight_decay: f32,
+    /// L1 penalty λ‖W‖₁ on weights (not biases).
+    pub l1: f32,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Seed of every random choice; `None` picks a fresh one (and records it).
+    pub seed: Option<u64>,
+    /// Early stopping: epochs without a new best validation loss before stopping.
+    pub patience: Option<u32>,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            loss: LossKind::Mse,
+            optimizer: OptimizerKind::Adam,
+            lr: 2e-3,
+            momentum: 0.9,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            l1: 0.0,
+            batch_size: 64,
+            seed: Some(1),
+            patience: None,
+        }
+    }
+}
+
+/// Model and training settings together: what a URL or a checkpoint carries.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The network.
+    pub model: ModelConfig,
+    /// The training run.
+    pub train: TrainConfig,
+}
+
+fn check_range(field: &str, v: f32, lo: f32, hi: f32, hi_inclusive: bool) -> Result<()> {
+    let ok = v.is_finite() && v >= lo && if hi_inclusive { v <= hi } else { v < hi };
+    if ok {
+        Ok(())
+    } else {
+        let close = if hi_inclusive { "]" } else { ")" };
+        Err(Error::config(field, format!("must be a number in [{lo}, {hi}{close}, got {v}")))
+    }
+}
+
+impl ModelConfig {
+    /// Layer widths from input to bottleneck: `[input, encoder.., latent]`.
+    pub fn encoder_widths(&self) -> Vec<usize> {
+        let mut w = Vec::with_capacity(self.encoder.len() + 2);
+        w.push(self.input);
+        w.extend_from_slice(&self.encoder);
+        w.push(self.latent);
+        w
+    }
+
+    /// Number of weights and biases in encoder plus mirrored decoder.
+    pub fn param_count(&self) -> u64 {
+        // Each encoder pair (a, b) has an a×b weight and b biases; its decoder mirror a b×a weight and a biases.
+        // u64: on wasm32 a usize would overflow for absurd (rejected) sizes before we can say so.
+        let w: Vec<u64> = self.encoder_widths().iter().map(|&x| x as u64).collect();
+        w.windows(2).map(|p| 2 * p[0] * p[1] + p[0] + p[1]).sum()
+    }
+
+    /// Checks every field; the error names the field and the allowed range.
+    pub fn validate(&self) -> Result<()> {
+        if self.input == 0 || self.input > 65_536 {
+            return Err(Error::config("model.input", format!("must be between 1 and 65536 pixels, got {}", self.input)));
+        }
+        if self.encoder.len() > MAX_ENCODER_LAYERS {
+            return Err(Error::config(
+                "model.encoder",
+                format!("at most {MAX_ENCODER_LAYERS} hidden layers are allowed, got {}", self.encoder.len()),
+            ));
+        }
+        for (i, &w) in self.encoder.iter().enumerate() {
+            if w == 0 || w > MAX_WIDTH {
+                return Err(Error::config(
+                    "model.encoder",
+                    format!("layer {} has width {w}; each width must be between 1 and {MAX_WIDTH}", i + 1),
+                ));
+            }
+        }
+        if self.latent == 0 || self.latent > MAX_LATENT {
+            return Err(Error::config("model.latent", format!("must be between 1 and {MAX_LATENT}, got {}", self.latent)));
+        }
+        if !matches!(self.output, Activation::Sigmoid | Activation::Identity) {
+            return Err(Error::config(
+                "model.output",
+                format!("must be \"sigmoid\" or \"identity\", got \"{}\"", self.output.name()),
+            ));
+        }
+        check_range("model.dropout", self.dropout, 0.0, 1.0, false)?;
+        let n = self.param_count();
+        if n > MAX_PARAMS as u64 {
+            return Err(Error::config(
+                "model",
+                format!("has {n} parameters; the limit is {MAX_PARAMS}. Use narrower layers."),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl TrainConfig {
+    /// Checks every field; `train_len` is the number of training images (the batch must fit).
+    pub fn validate(&self, train_len: usize) -> Result<()> {
+        if !(self.lr.is_finite() && self.lr > 0.0 && self.lr <= 10.0) {
+            return Err(Error::config("train.lr", format!("must be a finite number above 0 and at most 10, got {}", self.lr)));
+        }
+        check_range("train.momentum", self.momentum, 0.0, 1.0, false)?;
+        check_range("train.beta1", self.beta1, 0.0, 1.0, false)?;
+        check_range("train.beta2", self.beta2, 0.0, 1.0, false)?;
+        if !(self.eps.is_finite() && self.eps > 0.0 && self.eps <= 1.0) {
+            return Err(Error::config("train.eps", format!("must be above 0 and at most 1, got {}", self.eps)));
+        }
+        check_range("train.weightDecay", self.weight_decay, 0.0, 1.0, true)?;
+        check_range("train.l1", self.l1, 0.0, 1.0, true)?;
+        if self.batch_size == 0 || self.batch_size > train_len {
+            return Err(Error::config(
+                "train.batchSize",
+                format!("must be between 1 and the {train_len} training images, got {}", self.batch_size),
+            ));
+        }
+        if let Some(p) = self.patience {
+            if p == 0 || p > 1000 {
+                return Err(Error::config("train.patience", format!("must be between 1 and 1000 epochs (or null for no early stopping), got {p}")));
+            }
+        }
+        if let Some(s) = self.seed {
+            if s > u32::MAX as u64 {
+                return Err(Error::config("train.seed", format!("must be an integer from 0 to {}, got {s}", u32::MAX)));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Validates both halves, and the combinations between them.
+    pub fn validate(&self, train_len: usize) -> Result<()> {
+        self.model.validate()?;
+        self.train.validate(train_len)?;
+        if self.train.loss == LossKind::Bce && self.model.output != Activation::Sigmoid {
+            return Err(Error::config(
+                "train.loss",
+                "binary cross-entropy needs the sigmoid output activation; choose output \"sigmoid\" or loss \"mse\"",
+            ));
+        }
+        Ok(())
+    }
+}

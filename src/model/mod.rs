@@ -1,0 +1,5 @@
+//! Models built from a `ModelConfig`.
+
+mod autoencoder;
+
+pub use autoencoder::Autoencoder;

@@ -1,0 +1,107 @@
+//! Fully connected layer y = x·W + b, with W stored (in_features × out_features)
+//! so a batch (rows = samples) multiplies on the left.
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use rand::RngExt;
+
+use super::{ensure_shape, Layer, Param};
+use crate::config::Init;
+use crate::rng::Rng;
+
+/// A dense layer with reusable buffers for its cached input and gradients.
+pub struct Linear {
+    /// Weights, in_features × out_features.
+    pub weight: Array2<f32>,
+    /// Biases, out_features.
+    pub bias: Array1<f32>,
+    /// Accumulated dLoss/dW.
+    pub grad_weight: Array2<f32>,
+    /// Accumulated dLoss/db.
+    pub grad_bias: Array1<f32>,
+    /// False for the first layer of a network: nobody needs dLoss/dPixels, and
+    /// skipping it saves one of the three matrix products.
+    pub input_grad: bool,
+    input: Array2<f32>,
+    out: Array2<f32>,
+    grad_in: Array2<f32>,
+}
+
+impl Linear {
+    /// A layer with weights drawn by `init` (He: U(±√(6/in)), Xavier: U(±√(6/(in+out))))
+    /// and zero biases. `Init::Auto` is resolved by the caller; here it means Xavier.
+    pub fn new(in_features: usize, out_features: usize, init: Init, rng: &mut Rng) -> Self {
+        let bound = match init {
+            Init::He => (6.0 / in_features as f32).sqrt(),
+            Init::Xavier | Init::Auto => (6.0 / (in_features + out_features) as f32).sqrt(),
+        };
+        let weight = Array2::from_shape_simple_fn((in_features, out_features), || {
+            rng.random_range(-bound..bound)
+        });
+        let empty = || Array2::zeros((0, 0));
+        Linear {
+            weight,
+            bias: Array1::zeros(out_features),
+            grad_weight: Array2::zeros((in_features, out_features)),
+            grad_bias: Array1::zeros(out_features),
+            input_grad: true,
+            input: empty(),
+            out: empty(),
+            grad_in: empty(),
+        }
+    }
+
+    /// Input width.
+    pub fn in_features(&self) -> usize {
+        self.weight.nrows()
+    }
+
+    /// Output width.
+    pub fn out_features(&self) -> usize {
+        self.weight.ncols()
+    }
+}
+
+impl Layer for Linear {
+    fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
+        ensure_shape(&mut self.input, x.nrows(), x.ncols());
+        self.input.assign(&x);
+        let cols = self.out_features();
+        ensure_shape(&mut self.out, x.nrows(), cols);
+        // Start from the broadcast bias, then add x·W in place: no temporary.
+        for mut row in self.out.rows_mut() {
+            row.assign(&self.bias);
+        }
+        general_mat_mul(1.0, &x, &self.weight, 1.0, &mut self.out);
+        self.out.view()
+    }
+
+    fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
+        general_mat_mul(1.0, &self.input.t(), &grad_out, 1.0, &mut self.grad_weight);
+        for row in grad_out.axis_iter(Axis(0)) {
+            Zip::from(&mut self.grad_bias).and(&row).for_each(|b, &g| *b += g);
+        }
+        if !self.input_grad {
+            ensure_shape(&mut self.grad_in, 0, 0);
+            return self.grad_in.view();
+        }
+        let cols = self.in_features();
+        ensure_shape(&mut self.grad_in, grad_out.nrows(), cols);
+        general_mat_mul(1.0, &grad_out, &self.weight.t(), 0.0, &mut self.grad_in);
+        self.grad_in.view()
+    }
+
+    fn params_and_grads(&mut self, f: &mut dyn FnMut(Param<'_>)) {
+        // Both are created in standard layout and never re-strided, so the slices exist.
+        f(Param {
+            value: self.weight.as_slice_mut().expect("weight is contiguous"),
+            grad: self.grad_weight.as_slice_mut().expect("grad is contiguous"),
+            is_weight: true,
+        });
+        f(Param {
+            value: self.bias.as_slice_mut().expect("bias is contiguous"),
+            grad: self.grad_bias.as_slice_mut().expect("grad is contiguous"),
+            is_weight: false,
+        });
+    }
+}

@@ -1,0 +1,56 @@
+//! Reconstruction losses, averaged over every pixel of the batch (as PyTorch's
+//! `reduction="mean"`). Sums run in f64 so a 100k-pixel batch loses no digits.
+
+use ndarray::{Array2, ArrayView2, Zip};
+
+use super::activation::sigmoid;
+use super::ensure_shape;
+
+/// Mean squared error between `pred` and `target`.
+pub fn mse(pred: ArrayView2<f32>, target: ArrayView2<f32>) -> f32 {
+    let mut sum = 0.0f64;
+    Zip::from(&pred).and(&target).for_each(|&p, &t| {
+        let d = (p - t) as f64;
+        sum += d * d;
+    });
+    (sum / pred.len().max(1) as f64) as f32
+}
+
+/// dMSE/dpred = 2(pred − target)/N, written into `grad`.
+pub fn mse_grad(pred: ArrayView2<f32>, target: ArrayView2<f32>, grad: &mut Array2<f32>) {
+    ensure_shape(grad, pred.nrows(), pred.ncols());
+    let scale = 2.0 / pred.len().max(1) as f32;
+    Zip::from(grad).and(&pred).and(&target).for_each(|g, &p, &t| *g = scale * (p - t));
+}
+
+/// Binary cross-entropy of sigmoid(`logits`) against `target`, computed from the
+/// logits as max(z,0) − z·t + ln(1 + e^−|z|): finite for every finite z, even
+/// where the sigmoid itself rounds to exactly 0 or 1.
+pub fn bce_with_logits(logits: ArrayView2<f32>, target: ArrayView2<f32>) -> f32 {
+    let mut sum = 0.0f64;
+    Zip::from(&logits).and(&target).for_each(|&z, &t| {
+        let (z, t) = (z as f64, t as f64);
+        sum += z.max(0.0) - z * t + (-z.abs()).exp().ln_1p();
+    });
+    (sum / logits.len().max(1) as f64) as f32
+}
+
+/// dBCE/dlogits = (sigmoid(z) − t)/N, written into `grad`.
+pub fn bce_with_logits_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, grad: &mut Array2<f32>) {
+    ensure_shape(grad, logits.nrows(), logits.ncols());
+    let scale = 1.0 / logits.len().max(1) as f32;
+    Zip::from(grad).and(&logits).and(&target).for_each(|g, &z, &t| *g = scale * (sigmoid(z) - t));
+}
+
+/// Binary cross-entropy of probabilities `prob` (clamped to [1e-7, 1−1e-7], as
+/// Keras does) against `target`; for models whose logits are not at hand.
+pub fn bce(prob: ArrayView2<f32>, target: ArrayView2<f32>) -> f32 {
+    const EPS: f64 = 1e-7;
+    let mut sum = 0.0f64;
+    Zip::from(&prob).and(&target).for_each(|&p, &t| {
+        let p = (p as f64).clamp(EPS, 1.0 - EPS);
+        let t = t as f64;
+        sum -= t * p.ln() + (1.0 - t) * (1.0 - p).ln();
+    });
+    (sum / prob.len().max(1) as f64) as f32
+}

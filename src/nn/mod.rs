@@ -1,0 +1,98 @@
+//! Layers with one protocol: `forward` caches what `backward` needs, `backward`
+//! accumulates parameter gradients and returns the input gradient, and
+//! `params_and_grads` visits every parameter with its gradient.
+
+mod activation;
+mod dropout;
+mod linear;
+pub mod loss;
+mod optim;
+
+pub use activation::{Activation, ActivationLayer};
+pub use dropout::Dropout;
+pub use linear::Linear;
+pub use optim::{Optimizer, WeightPenalty};
+
+use ndarray::{Array2, ArrayView2};
+
+/// One parameter tensor (flattened) and its gradient, as the optimiser sees it.
+pub struct Param<'a> {
+    /// The values, updated in place by the optimiser.
+    pub value: &'a mut [f32],
+    /// The accumulated gradient of the loss with respect to `value`.
+    pub grad: &'a mut [f32],
+    /// Weights take the L1/L2 penalties; biases do not.
+    pub is_weight: bool,
+}
+
+/// The layer protocol shared by every layer (convnetjs / PyTorch style).
+pub trait Layer {
+    /// Computes the output for a batch (rows = samples); `train` turns dropout on.
+    fn forward(&mut self, x: ArrayView2<f32>, train: bool) -> ArrayView2<'_, f32>;
+    /// Given dLoss/dOutput, accumulates parameter gradients and returns dLoss/dInput.
+    fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32>;
+    /// Calls `f` on every parameter with its gradient, in a fixed order.
+    fn params_and_grads(&mut self, _f: &mut dyn FnMut(Param<'_>)) {}
+}
+
+/// Resizes a reusable buffer only when the batch shape changes, so steady-state
+/// training steps allocate nothing.
+pub(crate) fn ensure_shape(buf: &mut Array2<f32>, rows: usize, cols: usize) {
+    if buf.dim() != (rows, cols) {
+        *buf = Array2::zeros((rows, cols));
+    }
+}
+
+/// Layers applied in order.
+#[derive(Default)]
+pub struct Sequential {
+    layers: Vec<Box<dyn Layer + Send>>,
+}
+
+impl Sequential {
+    /// An empty stack.
+    pub fn new() -> Self {
+        Sequential { layers: Vec::new() }
+    }
+
+    /// Appends a layer.
+    pub fn push(&mut self, layer: impl Layer + Send + 'static) {
+        self.layers.push(Box::new(layer));
+    }
+
+    /// Number of layers.
+    pub fn len(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// True when there are no layers.
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    /// Runs every layer; the result borrows the last layer's output buffer.
+    pub fn forward<'a>(&'a mut self, x: ArrayView2<'a, f32>, train: bool) -> ArrayView2<'a, f32> {
+        let mut h = x;
+        for layer in self.layers.iter_mut() {
+            h = layer.forward(h, train);
+        }
+        h
+    }
+
+    /// Back-propagates through every layer in reverse; returns dLoss/dInput
+    /// (empty when the first layer skips its input gradient).
+    pub fn backward<'a>(&'a mut self, grad_out: ArrayView2<'a, f32>) -> ArrayView2<'a, f32> {
+        let mut g = grad_out;
+        for layer in self.layers.iter_mut().rev() {
+            g = layer.backward(g);
+        }
+        g
+    }
+
+    /// Visits every parameter of every layer, in order.
+    pub fn params_and_grads(&mut self, f: &mut dyn FnMut(Param<'_>)) {
+        for layer in self.layers.iter_mut() {
+            layer.params_and_grads(f);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Optimisers (SGD, SGD with momentum, Adam) and the L1/L2 weight penalties they apply.
+
+use super::Param;
+use crate::config::{OptimizerKind, TrainConfig};
+
+/// L2 (½·λ₂‖W‖²) and L1 (λ₁‖W‖₁) penalties on weights; biases are left free.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WeightPenalty {
+    /// λ₂, the weight decay.
+    pub l2: f32,
+    /// λ₁.
+    pub l1: f32,
+}
+
+impl WeightPenalty {
+    /// The penalty's value for one weight tensor.
+    pub fn value(&self, w: &[f32]) -> f64 {
+        if self.l2 == 0.0 && self.l1 == 0.0 {
+            return 0.0;
+        }
+        let (mut sq, mut abs) = (0.0f64, 0.0f64);
+        for &x in w {
+            sq += (x as f64) * (x as f64);
+            abs += (x as f64).abs();
+        }
+        0.5 * self.l2 as f64 * sq + self.l1 as f64 * abs
+    }
+
+    /// The penalty's gradient at `w` (λ₂·w + λ₁·sign(w), with sign(0) = 0).
+    #[inline]
+    pub fn grad(&self, w: f32) -> f32 {
+        let sign = if w > 0.0 { 1.0 } else if w < 0.0 { -1.0 } else { 0.0 };
+        self.l2 * w + self.l1 * sign
+    }
+}
+
+/// An optimiser with per-parameter state kept across steps.
+pub struct Optimizer {
+    kind: OptimizerKind,
+    /// Learning rate, changeable between steps.
+    pub lr: f32,
+    momentum: f32,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    /// Penalties added to every weight's gradient.
+    pub penalty: WeightPenalty,
+    t: i32,
+    // First and second moment (Adam) or velocity (momentum) per parameter tensor.
+    m: Vec<Vec<f32>>,
+    v: Vec<Vec<f32>>,
+}
+
+impl Optimizer {
+    /// The optimiser the training config asks for.
+    pub fn new(cfg: &TrainConfig) -> Self {
+        Optimizer {
+            kind: cfg.optimizer,
+            lr: cfg.lr,
+            momentum: cfg.momentum,
+            beta1: cfg.beta1,
+            beta2: cfg.beta2,
+            eps: cfg.eps,
+            penalty: WeightPenalty { l2: cfg.weight_decay, l1: cfg.l1 },
+            t: 0,
+            m: Vec::new(),
+            v: Vec::new(),
+        }
+    }
+
+    /// Forgets momentum and moment estimates (after a divergence, say).
+    pub fn reset_state(&mut self) {
+        self.t = 0;
+        self.m.clear();
+        self.v.clear();
+    }
+
+    /// Applies one update to every parameter `visit` yields, then zeroes its gradient.
+    /// State buffers are allocated on the first step only.
+    pub fn step(&mut self, visit: impl FnOnce(&mut dyn FnMut(Param<'_>))) {
+        self.t = self.t.saturating_add(1);
+        let (lr, mu, b1, b2, eps, pen) = (self.lr, self.momentum, self.beta1, self.beta2, self.eps, self.penalty);
+        // Adam's bias corrections folded into the step size (Kingma & Ba, section 2).
+        let bc1 = 1.0 - b1.powi(self.t);
+        let bc2 = 1.0 - b2.powi(self.t);
+        let adam_lr = lr * bc2.sqrt() / bc1;
+        let adam_eps = eps * bc2.sqrt();
+        let kind = self.kind;
+        let (ms, vs) = (&mut self.m, &mut self.v);
+        let mut i = 0;
+        visit(&mut |p: Param<'_>| {
+            if ms.len() <= i {
+                ms.push(vec![0.0; p.value.len()]);
+                vs.push(if kind == OptimizerKind::Adam { vec![0.0; p.value.len()] } else { Vec::new() });
+            }
+            let (m, v) = (&mut ms[i], &mut vs[i]);
+            let decay = p.is_weight && (pen.l2 != 0.0 || pen.l1 != 0.0);
+            match kind {
+                OptimizerKind::Sgd => {
+                    for (w, g) in p.value.iter_mut().zip(p.grad.iter_mut()) {
+                        let d = *g + if decay { pen.grad(*w) } else { 0.0 };
+                        *w -= lr * d;
+                        *g = 0.0;
+                    }
+                }
+                OptimizerKind::Momentum => {
+                    for ((w, g), m) in p.value.iter_mut().zip(p.grad.iter_mut()).zip(m.iter_mut()) {
+                        let d = *g + if decay { pen.grad(*w) } else { 0.0 };
+                        *m = mu * *m + d;
+                        *w -= lr * *m;
+                        *g = 0.0;
+                    }
+                }
+                OptimizerKind::Adam => {
+                    for (((w, g), m), v) in
+                        p.value.iter_mut().zip(p.grad.iter_mut()).zip(m.iter_mut()).zip(v.iter_mut())
+                    {
+                        let d = *g + if decay { pen.grad(*w) } else { 0.0 };
+                        *m = b1 * *m + (1.0 - b1) * d;
+                        *v = b2 * *v + (1.0 - b2) * d * d;
+                        *w -= adam_lr * *m / (v.sqrt() + adam_eps);
+                        *g = 0.0;
+                    }
+                }
+            }
+            i += 1;
+        });
+    }
+}

@@ -1,0 +1,296 @@
+//! The step-wise trainer: `step(n)` trains n minibatches and returns small stats,
+//! so a UI can interleave training with drawing. It evaluates on the validation
+//! set at each epoch's end, stops early when asked, and refuses to step past a
+//! diverged loss.
+
+use ndarray::{Array2, ArrayView2};
+use rand::seq::SliceRandom;
+use serde::Serialize;
+use web_time::Instant;
+
+use crate::config::{Config, LossKind};
+use crate::data::{Dataset, Split};
+use crate::error::{Error, Result};
+use crate::metrics::psnr_from_mse;
+use crate::model::Autoencoder;
+use crate::nn::{loss, Optimizer};
+use crate::rng::{fresh_seed, seeded, Rng, Stream};
+
+/// What `step` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepStats {
+    /// Minibatches trained since the start.
+    pub step: u64,
+    /// Completed epochs.
+    pub epoch: u32,
+    /// Loss of the last minibatch.
+    pub batch_loss: f32,
+    /// Training throughput over this call.
+    pub samples_per_sec: f32,
+    /// Validation loss, when an epoch ended during this call.
+    pub val_loss: Option<f32>,
+    /// Why training stopped, if it has (early stopping).
+    pub stopped: Option<String>,
+}
+
+/// What `evaluate` reports, on the validation set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvalStats {
+    /// The training loss (MSE or BCE, as configured) on validation digits.
+    pub val_loss: f32,
+    /// Mean squared error per pixel.
+    pub mse: f32,
+    /// Peak signal-to-noise ratio of that MSE, in dB.
+    pub psnr: f32,
+}
+
+/// One epoch's summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EpochRecord {
+    /// Epoch number, from 1.
+    pub epoch: u32,
+    /// Step at which it ended.
+    pub step: u64,
+    /// Mean minibatch loss over the epoch.
+    pub train_loss: f32,
+    /// Validation loss at its end.
+    pub val_loss: f32,
+    /// Validation MSE at its end.
+    pub val_mse: f32,
+}
+
+/// Curves for plotting.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct History {
+    /// Step numbers of `losses`.
+    pub steps: Vec<u64>,
+    /// Minibatch losses.
+    pub losses: Vec<f32>,
+    /// Per-epoch records.
+    pub epochs: Vec<EpochRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Running,
+    EarlyStopped(String),
+    Diverged(Error),
+}
+
+/// Owns the model, optimiser, data split and history of one run.
+pub struct Trainer {
+    config: Config,
+    model: Autoencoder,
+    optimizer: Optimizer,
+    data: Split,
+    order: Vec<u32>,
+    cursor: usize,
+    shuffle_rng: Rng,
+    batch: Array2<f32>,
+    step: u64,
+    epoch: u32,
+    epoch_loss: f64,
+    epoch_batches: u32,
+    history: History,
+    best: Option<(f32, Vec<f32>)>,
+    bad_epochs: u32,
+    status: Status,
+}
+
+impl Trainer {
+    /// Validates `config` against `dataset`, splits the data and builds the model.
+    /// A missing seed is drawn fresh and written into the config.
+    pub fn new(mut config: Config, dataset: &Dataset) -> Result<Self> {
+        if dataset.pixels_per_image() != config.model.input {
+            return Err(Error::Shape(format!(
+                "the model expects {} pixels per image but the data has {}",
+                config.model.input,
+                dataset.pixels_per_image()
+            )));
+        }
+        let data = dataset.split()?;
+        config.validate(data.train.len())?;
+        let seed = *config.train.seed.get_or_insert_with(fresh_seed);
+        let model = Autoencoder::new(&config.model, seed)?;
+        let mut shuffle_rng = seeded(seed, Stream::Shuffle, 0);
+        let mut order: Vec<u32> = (0..data.train.len() as u32).collect();
+        order.shuffle(&mut shuffle_rng);
+        let batch = Array2::zeros((config.train.batch_size, config.model.input));
+        Ok(Trainer {
+            optimizer: Optimizer::new(&config.train),
+            config,
+            model,
+            data,
+            order,
+            cursor: 0,
+            shuffle_rng,
+            batch,
+            step: 0,
+            epoch: 0,
+            epoch_loss: 0.0,
+            epoch_batches: 0,
+            history: History::default(),
+            best: None,
+            bad_epochs: 0,
+            status: Status::Running,
+        })
+    }
+
+    /// The config in use, seed included.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The data split.
+    pub fn data(&self) -> &Split {
+        &self.data
+    }
+
+    /// The model, for inspection and inference.
+    pub fn model_mut(&mut self) -> &mut Autoencoder {
+        &mut self.model
+    }
+
+    /// Loss and epoch curves so far.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Minibatches trained so far.
+    pub fn steps_done(&self) -> u64 {
+        self.step
+    }
+
+    /// Changes the learning rate; after a divergence this also clears the stop
+    /// and the optimiser's moments, so training can resume from the kept weights.
+    pub fn set_learning_rate(&mut self, lr: f32) -> Result<()> {
+        let mut t = self.config.train.clone();
+        t.lr = lr;
+        t.validate(self.data.train.len())?;
+        self.config.train.lr = lr;
+        self.optimizer.lr = lr;
+        if matches!(self.status, Status::Diverged(_)) {
+            self.optimizer.reset_state();
+            self.status = Status::Running;
+        }
+        Ok(())
+    }
+
+    /// Trains `n` minibatches (fewer if early stopping ends the run). Fails,
+    /// without touching the weights, when the loss or a gradient is not finite.
+    pub fn step(&mut self, n: u32) -> Result<StepStats> {
+        if let Status::Diverged(e) = &self.status {
+            return Err(e.clone());
+        }
+        let start = Instant::now();
+        let batch_size = self.config.train.batch_size;
+        let mut batch_loss = f32::NAN;
+        let mut val_loss = None;
+        let mut trained = 0u64;
+        for _ in 0..n {
+            if self.status != Status::Running {
+                break;
+            }
+            let idx = &self.order[self.cursor..self.cursor + batch_size];
+            self.data.train.fill_batch(idx, self.batch.view_mut());
+            let x = self.batch.view();
+            let loss = self.model.forward_backward(x, x, self.config.train.loss);
+            if !loss.is_finite() || !self.model.grads_finite() {
+                self.model.zero_grad();
+                let err = Error::Diverged { step: self.step + 1, loss };
+                self.status = Status::Diverged(err.clone());
+                return Err(err);
+            }
+            let model = &mut self.model;
+            self.optimizer.step(|f| model.params_and_grads(f));
+            self.step += 1;
+            trained += 1;
+            batch_loss = loss;
+            self.history.steps.push(self.step);
+            self.history.losses.push(loss);
+            self.epoch_loss += loss as f64;
+            self.epoch_batches += 1;
+            self.cursor += batch_size;
+            if self.cursor + batch_size > self.order.len() {
+                val_loss = Some(self.end_epoch()?);
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let samples_per_sec = if secs > 0.0 { (trained as f64 * batch_size as f64 / secs) as f32 } else { 0.0 };
+        Ok(StepStats {
+            step: self.step,
+            epoch: self.epoch,
+            batch_loss,
+            samples_per_sec,
+            val_loss,
+            stopped: match &self.status {
+                Status::EarlyStopped(why) => Some(why.clone()),
+                _ => None,
+            },
+        })
+    }
+
+    fn end_epoch(&mut self) -> Result<f32> {
+        self.epoch += 1;
+        let eval = self.evaluate()?;
+        self.history.epochs.push(EpochRecord {
+            epoch: self.epoch,
+            step: self.step,
+            train_loss: (self.epoch_loss / self.epoch_batches.max(1) as f64) as f32,
+            val_loss: eval.val_loss,
+            val_mse: eval.mse,
+        });
+        self.epoch_loss = 0.0;
+        self.epoch_batches = 0;
+        self.cursor = 0;
+        self.order.shuffle(&mut self.shuffle_rng);
+        if let Some(patience) = self.config.train.patience {
+            self.early_stopping(eval.val_loss, patience)?;
+        }
+        Ok(eval.val_loss)
+    }
+
+    fn early_stopping(&mut self, val_loss: f32, patience: u32) -> Result<()> {
+        let improved = self.best.as_ref().is_none_or(|(best, _)| val_loss < *best);
+        if improved {
+            let (best_loss, snapshot) = self.best.get_or_insert_with(|| (val_loss, Vec::new()));
+            *best_loss = val_loss;
+            self.model.copy_params_into(snapshot);
+            self.bad_epochs = 0;
+            return Ok(());
+        }
+        self.bad_epochs += 1;
+        if self.bad_epochs >= patience {
+            let (best_loss, snapshot) = self.best.as_ref().expect("a best exists after the first epoch");
+            let best_loss = *best_loss;
+            let snapshot = snapshot.clone();
+            self.model.import_params(&snapshot)?;
+            self.status = Status::EarlyStopped(format!(
+                "early stopping: validation loss did not improve for {patience} epochs; restored the best weights \
+                 (validation loss {best_loss:.5})"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Loss, MSE and PSNR of the reconstructions of the validation digits.
+    pub fn evaluate(&mut self) -> Result<EvalStats> {
+        let x = self.data.validation.to_matrix(usize::MAX);
+        let (val_loss, mse) = self.losses_on(x.view())?;
+        Ok(EvalStats { val_loss, mse, psnr: psnr_from_mse(mse) })
+    }
+
+    fn losses_on(&mut self, x: ArrayView2<f32>) -> Result<(f32, f32)> {
+        let y = self.model.reconstruct(x)?;
+        let mse = loss::mse(y.view(), x);
+        let val = match self.config.train.loss {
+            LossKind::Mse => mse,
+            LossKind::Bce => loss::bce(y.view(), x),
+        };
+        Ok((val, mse))
+    }
+}

@@ -1,0 +1,251 @@
+//! Finite-difference gradient checks for every layer, activation, loss, dropout
+//! (with a fixed mask), weight penalty, and the whole autoencoder.
+//!
+//! The engine computes in f32, so the checks use central differences with
+//! h = 1e-2 on a loss summed in f64: the truncation error is O(h²) ≈ 1e-4
+//! relative for these smooth functions and f32 rounding adds about 1e-7·|L|/h
+//! ≈ 1e-5. We compare whole gradient vectors with the relative error
+//! ‖a − n‖ / (‖a‖ + ‖n‖) (cs231n's measure) and require < 1e-3; a wrong factor
+//! or sign gives errors near 0.3–1.
+
+use autoencoder_playground::config::{Init, LossKind, ModelConfig};
+use autoencoder_playground::nn::{loss, Activation, ActivationLayer, Dropout, Layer, Linear, WeightPenalty};
+use autoencoder_playground::rng::from_seed;
+use autoencoder_playground::Autoencoder;
+use ndarray::{Array2, ArrayView2};
+use rand::RngExt;
+
+const H: f32 = 1e-2;
+const TOL: f64 = 1e-3;
+
+fn rel_error(a: &[f64], n: &[f64]) -> f64 {
+    let diff: f64 = a.iter().zip(n).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt();
+    let norm: f64 = a.iter().map(|x| x * x).sum::<f64>().sqrt() + n.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if norm == 0.0 { 0.0 } else { diff / norm }
+}
+
+/// Random values in (-1, 1) kept at least `gap` away from 0 (ReLU's kink).
+fn random(rows: usize, cols: usize, seed: u64, gap: f32) -> Array2<f32> {
+    let mut rng = from_seed(seed);
+    Array2::from_shape_simple_fn((rows, cols), || loop {
+        let v: f32 = rng.random_range(-1.0..1.0);
+        if v.abs() > gap {
+            return v;
+        }
+    })
+}
+
+/// L = Σ r ⊙ y, in f64.
+fn weighted_sum(y: ArrayView2<f32>, r: &Array2<f32>) -> f64 {
+    y.iter().zip(r.iter()).map(|(&a, &b)| a as f64 * b as f64).sum()
+}
+
+/// Checks dL/dx of `layer` by finite differences, L = Σ r ⊙ layer(x).
+fn check_input_grad(layer: &mut dyn Layer, x: &Array2<f32>, name: &str) {
+    let r = random(x.nrows(), layer.forward(x.view(), true).ncols(), 99, 0.0);
+    layer.forward(x.view(), true);
+    let analytic: Vec<f64> = layer.backward(r.view()).iter().map(|&g| g as f64).collect();
+    let mut numeric = Vec::new();
+    for i in 0..x.len() {
+        let mut xp = x.clone();
+        xp.as_slice_mut().unwrap()[i] += H;
+        let lp = weighted_sum(layer.forward(xp.view(), true), &r);
+        xp.as_slice_mut().unwrap()[i] -= 2.0 * H;
+        let lm = weighted_sum(layer.forward(xp.view(), true), &r);
+        numeric.push((lp - lm) / (2.0 * H as f64));
+    }
+    let e = rel_error(&analytic, &numeric);
+    assert!(e < TOL, "{name}: input gradient relative error {e:.2e} ≥ {TOL:.0e}");
+}
+
+#[test]
+fn linear_input_and_parameter_gradients() {
+    let mut rng = from_seed(1);
+    for init in [Init::He, Init::Xavier] {
+        let mut lin = Linear::new(5, 4, init, &mut rng);
+        lin.bias = ndarray::Array1::from_vec(vec![0.1, -0.2, 0.3, 0.05]);
+        let x = random(3, 5, 2, 0.0);
+        check_input_grad(&mut lin, &x, "linear");
+
+        let r = random(3, 4, 3, 0.0);
+        lin.grad_weight.fill(0.0);
+        lin.grad_bias.fill(0.0);
+        lin.forward(x.view(), true);
+        lin.backward(r.view());
+        let analytic_w: Vec<f64> = lin.grad_weight.iter().map(|&g| g as f64).collect();
+        let analytic_b: Vec<f64> = lin.grad_bias.iter().map(|&g| g as f64).collect();
+        let mut numeric_w = Vec::new();
+        for i in 0..lin.weight.len() {
+            lin.weight.as_slice_mut().unwrap()[i] += H;
+            let lp = weighted_sum(lin.forward(x.view(), true), &r);
+            lin.weight.as_slice_mut().unwrap()[i] -= 2.0 * H;
+            let lm = weighted_sum(lin.forward(x.view(), true), &r);
+            lin.weight.as_slice_mut().unwrap()[i] += H;
+            numeric_w.push((lp - lm) / (2.0 * H as f64));
+        }
+        let mut numeric_b = Vec::new();
+        for i in 0..lin.bias.len() {
+            lin.bias[i] += H;
+            let lp = weighted_sum(lin.forward(x.view(), true), &r);
+            lin.bias[i] -= 2.0 * H;
+            let lm = weighted_sum(lin.forward(x.view(), true), &r);
+            lin.bias[i] += H;
+            numeric_b.push((lp - lm) / (2.0 * H as f64));
+        }
+        assert!(rel_error(&analytic_w, &numeric_w) < TOL, "linear weight gradient ({init:?})");
+        assert!(rel_error(&analytic_b, &numeric_b) < TOL, "linear bias gradient ({init:?})");
+    }
+}
+
+#[test]
+fn linear_init_bounds_follow_he_and_xavier() {
+    let mut rng = from_seed(5);
+    let he = Linear::new(400, 100, Init::He, &mut rng);
+    let xavier = Linear::new(400, 100, Init::Xavier, &mut rng);
+    let max = |w: &Array2<f32>| w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let var = |w: &Array2<f32>| w.iter().map(|v| v * v).sum::<f32>() / w.len() as f32;
+    // Uniform on ±b has variance b²/3: He gives 2/fan_in, Xavier 2/(fan_in+fan_out).
+    assert!(max(&he.weight) <= (6.0f32 / 400.0).sqrt());
+    assert!((var(&he.weight) / (2.0 / 400.0) - 1.0).abs() < 0.05, "He variance {}", var(&he.weight));
+    assert!(max(&xavier.weight) <= (6.0f32 / 500.0).sqrt());
+    assert!((var(&xavier.weight) / (2.0 / 500.0) - 1.0).abs() < 0.05);
+}
+
+#[test]
+fn every_activation_has_the_right_derivative() {
+    for act in [Activation::Relu, Activation::LeakyRelu, Activation::Sigmoid, Activation::Tanh, Activation::Identity] {
+        // Keep inputs 0.05 from the ReLU kink so h = 0.01 never straddles it.
+        let x = random(4, 6, 7, 0.05);
+        check_input_grad(&mut ActivationLayer::new(act), &x, act.name());
+    }
+}
+
+#[test]
+fn dropout_with_a_fixed_mask_has_the_right_gradient_and_scales_kept_units() {
+    let mut d = Dropout::new(0.5, from_seed(3));
+    let mask = Array2::from_shape_fn((3, 4), |(i, j)| if (i + j) % 2 == 0 { 2.0 } else { 0.0 });
+    d.fix_mask(mask.clone());
+    let x = random(3, 4, 8, 0.0);
+    check_input_grad(&mut d, &x, "dropout");
+    let y = d.forward(x.view(), true).to_owned();
+    assert_eq!(y, &x * &mask);
+    // Evaluation mode is the identity.
+    assert_eq!(d.forward(x.view(), false).to_owned(), x);
+}
+
+#[test]
+fn dropout_keeps_the_expected_fraction() {
+    let mut d = Dropout::new(0.3, from_seed(4));
+    let x = Array2::<f32>::ones((100, 100));
+    let y = d.forward(x.view(), true).to_owned();
+    let kept = y.iter().filter(|&&v| v > 0.0).count() as f32 / 10_000.0;
+    assert!((kept - 0.7).abs() < 0.02, "kept {kept}");
+    // Inverted dropout keeps the mean: E[y] = x.
+    assert!((y.mean().unwrap() - 1.0).abs() < 0.03);
+}
+
+fn loss_grad_check(name: &str, value: impl Fn(ArrayView2<f32>) -> f32, grad: impl Fn(ArrayView2<f32>, &mut Array2<f32>), x: &Array2<f32>) {
+    let mut g = Array2::zeros((0, 0));
+    grad(x.view(), &mut g);
+    let analytic: Vec<f64> = g.iter().map(|&v| v as f64).collect();
+    // Losses are means over few elements; a smaller step keeps truncation error small.
+    let h = 1e-3f32;
+    let mut numeric = Vec::new();
+    for i in 0..x.len() {
+        let mut xp = x.clone();
+        xp.as_slice_mut().unwrap()[i] += h;
+        let lp = value(xp.view()) as f64;
+        xp.as_slice_mut().unwrap()[i] -= 2.0 * h;
+        let lm = value(xp.view()) as f64;
+        numeric.push((lp - lm) / (2.0 * h as f64));
+    }
+    let e = rel_error(&analytic, &numeric);
+    assert!(e < 5e-3, "{name}: relative error {e:.2e}");
+}
+
+#[test]
+fn mse_and_bce_gradients_match_finite_differences() {
+    let pred = random(3, 5, 11, 0.0).mapv(|v| 0.5 + 0.4 * v);
+    let target = random(3, 5, 12, 0.0).mapv(|v| if v > 0.0 { 1.0 } else { 0.0 });
+    let t = target.clone();
+    loss_grad_check("mse", |p| loss::mse(p, t.view()), |p, g| loss::mse_grad(p, t.view(), g), &pred);
+    let logits = random(3, 5, 13, 0.0).mapv(|v| 3.0 * v);
+    loss_grad_check("bce", |z| loss::bce_with_logits(z, t.view()), |z, g| loss::bce_with_logits_grad(z, t.view(), g), &logits);
+}
+
+#[test]
+fn bce_from_logits_is_finite_on_saturated_pixels_and_matches_the_textbook_formula() {
+    let target = Array2::from_shape_vec((1, 4), vec![0.0, 1.0, 0.0, 1.0]).unwrap();
+    // Logits so large that sigmoid(z) rounds to exactly 0 or 1 in f32.
+    let logits = Array2::from_shape_vec((1, 4), vec![200.0, -200.0, -200.0, 200.0]).unwrap();
+    let v = loss::bce_with_logits(logits.view(), target.view());
+    assert!(v.is_finite(), "bce is {v}");
+    // Two confidently wrong pixels cost 200 each, two right ones ~0: mean 100.
+    assert!((v - 100.0).abs() < 1e-3, "{v}");
+    // Against −[t ln p + (1−t) ln(1−p)] where that is computable.
+    let z = Array2::from_shape_vec((1, 3), vec![-1.5f32, 0.2, 2.0]).unwrap();
+    let t = Array2::from_shape_vec((1, 3), vec![0.0f32, 1.0, 0.7]).unwrap();
+    let textbook: f64 = z.iter().zip(t.iter()).map(|(&z, &t)| {
+        let p = 1.0 / (1.0 + (-(z as f64)).exp());
+        -(t as f64 * p.ln() + (1.0 - t as f64) * (1.0 - p).ln())
+    }).sum::<f64>() / 3.0;
+    assert!((loss::bce_with_logits(z.view(), t.view()) as f64 - textbook).abs() < 1e-6);
+}
+
+#[test]
+fn weight_penalty_gradient_matches_finite_differences() {
+    let pen = WeightPenalty { l2: 0.3, l1: 0.2 };
+    let w: Vec<f32> = random(1, 12, 21, 0.05).iter().copied().collect();
+    let analytic: Vec<f64> = w.iter().map(|&x| pen.grad(x) as f64).collect();
+    let numeric: Vec<f64> = (0..w.len()).map(|i| {
+        let mut p = w.clone();
+        p[i] += H;
+        let lp = pen.value(&p);
+        p[i] -= 2.0 * H;
+        (lp - pen.value(&p)) / (2.0 * H as f64)
+    }).collect();
+    assert!(rel_error(&analytic, &numeric) < TOL);
+}
+
+/// The whole network: every parameter's gradient from `forward_backward`
+/// against finite differences of the loss.
+fn check_autoencoder(act: Activation, loss_kind: LossKind) {
+    let cfg = ModelConfig { input: 6, encoder: vec![5], latent: 2, activation: act, ..ModelConfig::default() };
+    let mut ae = Autoencoder::new(&cfg, 3).unwrap();
+    let x = random(4, 6, 31, 0.0).mapv(|v| 0.5 + 0.5 * v);
+    ae.zero_grad();
+    let loss_at = |ae: &mut Autoencoder| {
+        let y = ae.reconstruct(x.view()).unwrap();
+        match loss_kind {
+            LossKind::Mse => loss::mse(y.view(), x.view()),
+            LossKind::Bce => loss::bce(y.view(), x.view()),
+        }
+    };
+    let base = ae.forward_backward(x.view(), x.view(), loss_kind);
+    assert!((base - loss_at(&mut ae)).abs() < 1e-5, "training and evaluation losses agree");
+    let mut analytic = Vec::new();
+    ae.params_and_grads(&mut |p| analytic.extend(p.grad.iter().map(|&g| g as f64)));
+    let params = ae.export_params();
+    let h = 1e-3f32;
+    let mut numeric = Vec::new();
+    for i in 0..params.len() {
+        let mut p = params.clone();
+        p[i] += h;
+        ae.import_params(&p).unwrap();
+        let lp = loss_at(&mut ae) as f64;
+        p[i] -= 2.0 * h;
+        ae.import_params(&p).unwrap();
+        let lm = loss_at(&mut ae) as f64;
+        numeric.push((lp - lm) / (2.0 * h as f64));
+    }
+    let e = rel_error(&analytic, &numeric);
+    assert!(e < 5e-3, "autoencoder {act:?} {loss_kind:?}: relative error {e:.2e}");
+}
+
+#[test]
+fn whole_autoencoder_gradients_match_finite_differences() {
+    for act in [Activation::Tanh, Activation::Sigmoid, Activation::LeakyRelu] {
+        check_autoencoder(act, LossKind::Mse);
+        check_autoencoder(act, LossKind::Bce);
+    }
+}
