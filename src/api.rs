@@ -31,13 +31,17 @@ pub fn default_config() -> Result<JsValue, JsError> {
     to_js(&Config::default())
 }
 
-/// Parses a config object (missing keys take defaults), so the UI can check a
-/// setting before building a trainer. Throws with the field and allowed range.
+/// Parses a config object (missing keys take defaults). It goes through JSON
+/// text because serde-wasm-bindgen silently skips unknown keys, and a typo such
+/// as `latnet` must be reported, not ignored.
 fn parse_config(value: JsValue) -> Result<Config, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Config::default());
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid config: {e}")))
+    let text = js_sys::JSON::stringify(&value)
+        .map_err(|_| JsError::new("invalid config: it cannot be written as JSON (a cycle or a BigInt?)"))?;
+    let text = String::from(text);
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("invalid config: {e}")))
 }
 
 /// A training run: owns the model, its optimiser and the digits.

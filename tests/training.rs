@@ -1,0 +1,171 @@
+//! Training on the real digits: the loss falls well below the mean-image
+//! baseline, runs repeat bit for bit, early stopping restores the best weights,
+//! and a diverging run stops with the last good weights kept.
+
+mod common;
+
+use autoencoder_playground::config::{Config, LossKind, OptimizerKind};
+use autoencoder_playground::nn::{loss, Activation};
+use autoencoder_playground::{Error, Trainer};
+use ndarray::Axis;
+
+/// MSE of predicting the mean training image for every validation digit
+/// (about 0.068 on this split): the bar any autoencoder must clear.
+fn mean_image_mse(t: &Trainer) -> f32 {
+    let train = t.data().train.to_matrix(usize::MAX);
+    let mean = train.mean_axis(Axis(0)).unwrap();
+    let val = t.data().validation.to_matrix(usize::MAX);
+    let pred = ndarray::Array2::from_shape_fn(val.dim(), |(_, j)| mean[j]);
+    loss::mse(pred.view(), val.view())
+}
+
+#[test]
+fn split_is_8000_1000_1000_and_fixed() {
+    let d = common::digits();
+    let a = d.split().unwrap();
+    assert_eq!((a.train.len(), a.validation.len(), a.test.len()), (8000, 1000, 1000));
+    let b = d.split().unwrap();
+    assert_eq!(a.validation.labels(), b.validation.labels());
+    // Every class is represented in validation (a shuffled split, not class blocks).
+    for c in 0..10u8 {
+        let n = a.validation.labels().iter().filter(|&&l| l == c).count();
+        assert!((60..=140).contains(&n), "class {c} has {n} validation digits");
+    }
+}
+
+#[test]
+fn default_model_learns_well_below_the_mean_image() {
+    let d = common::digits();
+    let mut t = Trainer::new(Config::default(), &d).unwrap();
+    let baseline = mean_image_mse(&t);
+    assert!((0.060..0.075).contains(&baseline), "mean-image MSE {baseline} (expected about 0.068)");
+    let before = t.evaluate().unwrap().mse;
+    let stats = t.step(500).unwrap();
+    assert_eq!(stats.step, 500);
+    assert_eq!(stats.epoch, 4, "125 batches of 64 per epoch");
+    let after = t.evaluate().unwrap();
+    assert!(after.mse < 0.5 * baseline, "validation MSE {} is not well below the mean image's {baseline}", after.mse);
+    assert!(after.mse < before);
+    assert!(after.psnr > 15.0, "PSNR {}", after.psnr);
+    let h = t.history();
+    assert_eq!(h.losses.len(), 500);
+    assert_eq!(h.epochs.len(), 4);
+    assert!(h.epochs[3].val_loss < h.epochs[0].val_loss);
+    println!("baseline {baseline:.4}, after 500 steps {:.4}", after.mse);
+}
+
+#[test]
+fn every_optimiser_and_loss_lowers_the_loss() {
+    let d = common::digits();
+    for (opt, lr, loss_kind) in [
+        (OptimizerKind::Sgd, 2.0, LossKind::Mse),
+        (OptimizerKind::Momentum, 0.2, LossKind::Mse),
+        (OptimizerKind::Adam, 2e-3, LossKind::Bce),
+    ] {
+        let mut cfg = Config::default();
+        cfg.model.encoder = vec![64];
+        cfg.model.latent = 16;
+        cfg.train.optimizer = opt;
+        cfg.train.lr = lr;
+        cfg.train.loss = loss_kind;
+        let mut t = Trainer::new(cfg, &d).unwrap();
+        let first = t.evaluate().unwrap().val_loss;
+        t.step(150).unwrap();
+        let last = t.evaluate().unwrap().val_loss;
+        assert!(last < 0.8 * first, "{opt:?}/{loss_kind:?}: {first} -> {last}");
+    }
+}
+
+#[test]
+fn same_seed_same_losses_bit_for_bit() {
+    let d = common::digits();
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![64];
+    cfg.model.dropout = 0.2;
+    cfg.train.weight_decay = 1e-4;
+    cfg.train.l1 = 1e-6;
+    let run = |cfg: &Config| {
+        let mut t = Trainer::new(cfg.clone(), &d).unwrap();
+        t.step(140).unwrap();
+        (t.history().losses.iter().map(|l| l.to_bits()).collect::<Vec<_>>(), t.evaluate().unwrap().mse.to_bits())
+    };
+    let a = run(&cfg);
+    assert_eq!(a, run(&cfg), "two runs with one seed differ");
+    cfg.train.seed = Some(2);
+    assert_ne!(a.0, run(&cfg).0, "a different seed should give a different run");
+}
+
+#[test]
+fn missing_seed_is_drawn_and_recorded() {
+    let d = common::digits();
+    let mut cfg = Config::default();
+    cfg.train.seed = None;
+    let t = Trainer::new(cfg, &d).unwrap();
+    assert!(t.config().train.seed.is_some());
+}
+
+#[test]
+fn early_stopping_restores_the_best_weights() {
+    let d = common::digits();
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![32];
+    cfg.model.latent = 8;
+    // A learning rate this high makes validation loss bounce, so patience 1 triggers soon.
+    cfg.train.lr = 0.05;
+    cfg.train.batch_size = 400;
+    cfg.train.patience = Some(1);
+    let mut t = Trainer::new(cfg, &d).unwrap();
+    let mut stopped = None;
+    for _ in 0..400 {
+        let s = t.step(20).unwrap();
+        if s.stopped.is_some() {
+            stopped = s.stopped;
+            break;
+        }
+    }
+    let why = stopped.expect("early stopping should have ended the run");
+    assert!(why.contains("did not improve for 1 epochs"), "{why}");
+    let best = t.history().epochs.iter().map(|e| e.val_loss).fold(f32::INFINITY, f32::min);
+    let now = t.evaluate().unwrap().val_loss;
+    assert_eq!(now, best, "the weights in place should be the best epoch's");
+    let last = t.history().epochs.last().unwrap().val_loss;
+    assert!(last > best);
+    // Further steps do nothing once stopped.
+    let steps = t.steps_done();
+    assert_eq!(t.step(5).unwrap().step, steps);
+}
+
+#[test]
+fn divergence_stops_with_a_clear_error_and_keeps_the_last_good_weights() {
+    let d = common::digits();
+    let mut cfg = Config::default();
+    // Identity activations and output with plain SGD at lr 10 blow up in a few steps.
+    cfg.model.activation = Activation::Identity;
+    cfg.model.output = Activation::Identity;
+    cfg.train.optimizer = OptimizerKind::Sgd;
+    cfg.train.lr = 10.0;
+    let mut t = Trainer::new(cfg, &d).unwrap();
+    let mut last_good = t.model_mut().export_params();
+    let err = loop {
+        match t.step(1) {
+            Ok(s) => {
+                assert!(s.step < 1000, "never diverged");
+                last_good = t.model_mut().export_params();
+            }
+            Err(e) => break e,
+        }
+    };
+    let Error::Diverged { step, .. } = err else { panic!("expected divergence, got {err:?}") };
+    assert_eq!(step, t.steps_done() + 1);
+    let msg = err.to_string();
+    assert!(msg.contains("diverged") && msg.contains("Lower the learning rate"), "{msg}");
+    assert_eq!(t.model_mut().export_params(), last_good, "weights changed by the diverged step");
+    assert!(last_good.iter().all(|w| w.is_finite()));
+    // Stepping again repeats the error without touching the weights.
+    assert!(t.step(1).is_err());
+    assert_eq!(t.model_mut().export_params(), last_good);
+    // A new rate is validated, then accepted and clears the stop.
+    assert!(t.set_learning_rate(f32::NAN).unwrap_err().to_string().contains("train.lr"));
+    t.set_learning_rate(1e-6).unwrap();
+    assert_eq!(t.config().train.lr, 1e-6);
+}
