@@ -81,6 +81,12 @@ enum Status {
     Diverged(Error),
 }
 
+/// Makes room for one epoch of curve points up front, so steps inside an epoch never allocate.
+fn reserve_epoch(history: &mut History, steps: usize) {
+    history.steps.reserve(steps + 1);
+    history.losses.reserve(steps + 1);
+}
+
 /// Owns the model, optimiser, data split and history of one run.
 pub struct Trainer {
     config: Config,
@@ -120,6 +126,8 @@ impl Trainer {
         let mut order: Vec<u32> = (0..data.train.len() as u32).collect();
         order.shuffle(&mut shuffle_rng);
         let batch = Array2::zeros((config.train.batch_size, config.model.input));
+        let mut history = History::default();
+        reserve_epoch(&mut history, data.train.len() / config.train.batch_size);
         Ok(Trainer {
             optimizer: Optimizer::new(&config.train),
             config,
@@ -133,7 +141,7 @@ impl Trainer {
             epoch: 0,
             epoch_loss: 0.0,
             epoch_batches: 0,
-            history: History::default(),
+            history,
             best: None,
             bad_epochs: 0,
             status: Status::Running,
@@ -248,6 +256,7 @@ impl Trainer {
         self.epoch_batches = 0;
         self.cursor = 0;
         self.order.shuffle(&mut self.shuffle_rng);
+        reserve_epoch(&mut self.history, self.order.len() / self.config.train.batch_size);
         if let Some(patience) = self.config.train.patience {
             self.early_stopping(eval.val_loss, patience)?;
         }

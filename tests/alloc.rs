@@ -1,0 +1,70 @@
+//! Steady-state training steps allocate nothing of ours: a counting global
+//! allocator watches `step(1)` calls inside an epoch, after the first step has
+//! sized every buffer.
+//!
+//! The one exception is by design of the matrix-product crate: matrixmultiply
+//! allocates one SIMD-aligned packing buffer (alignment ≥ 16) per product. Those
+//! are counted apart and must number exactly one per product, so a new
+//! allocation of ours (always aligned 4 or 8) or an extra product shows up.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use autoencoder_playground::config::{Config, OptimizerKind};
+use autoencoder_playground::Trainer;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+static PACKING: AtomicUsize = AtomicUsize::new(0);
+
+fn count(layout: Layout) {
+    if layout.align() >= 16 { &PACKING } else { &ALLOCATIONS }.fetch_add(1, Ordering::Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(layout);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn training_steps_inside_an_epoch_do_not_allocate() {
+    let d = common::synthetic(1000, 784);
+    for opt in [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd] {
+        let mut cfg = Config::default();
+        cfg.model.encoder = vec![64, 32];
+        cfg.model.dropout = 0.1;
+        cfg.train.optimizer = opt;
+        cfg.train.lr = 1e-3;
+        cfg.train.weight_decay = 1e-4;
+        cfg.train.batch_size = 50;
+        let mut t = Trainer::new(cfg, &d).unwrap();
+        t.step(1).unwrap();
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let packing_before = PACKING.load(Ordering::Relaxed);
+        // 800 training digits / 50 = 16 batches per epoch; steps 2..=10 stay inside epoch 1.
+        for _ in 0..9 {
+            t.step(1).unwrap();
+        }
+        let n = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        assert_eq!(n, 0, "{opt:?}: {n} allocations in 9 steady-state steps");
+        // 6 Linear layers: 6 forward products, 6 weight-gradient products and 5
+        // input-gradient products (the first layer skips dLoss/dPixels).
+        let packing = PACKING.load(Ordering::Relaxed) - packing_before;
+        assert_eq!(packing, 9 * 17, "{opt:?}: matrix products per step");
+    }
+}
