@@ -77,7 +77,7 @@ impl Default for ModelConfig {
     fn default() -> Self {
         ModelConfig {
             input: MNIST_PIXELS,
-            encoder: vec![256],
+            encoder: vec![256, 64],
             latent: 32,
             activation: Activation::Relu,
             latent_activation: Activation::Identity,

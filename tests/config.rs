@@ -85,5 +85,5 @@ fn unknown_or_mistyped_json_keys_are_errors() {
     let e = serde_json::from_str::<Config>(r#"{"model":{"activation":"swish"}}"#).unwrap_err().to_string();
     assert!(e.contains("unknown variant `swish`"), "{e}");
     let c: Config = serde_json::from_str(r#"{"model":{"latent":2},"train":{"lr":0.01}}"#).unwrap();
-    assert_eq!((c.model.latent, c.train.lr, c.model.encoder.clone()), (2, 0.01, vec![256]));
+    assert_eq!((c.model.latent, c.train.lr, c.model.encoder.clone()), (2, 0.01, vec![256, 64]));
 }
