@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::nn::Activation;
+use crate::noise::{Noise, NoiseKind};
 
 /// Largest hidden layer width accepted; wider layers do not fit a browser tab's budget.
 pub const MAX_WIDTH: usize = 4096;
@@ -51,10 +52,36 @@ pub enum OptimizerKind {
     Adam,
 }
 
+/// Which family of model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    /// A deterministic autoencoder (plain, denoising, sparse or contractive by its training terms).
+    #[default]
+    Autoencoder,
+    /// A variational autoencoder: the encoder outputs a mean and log-variance per code unit.
+    Vae,
+}
+
+/// An activity penalty on the code that makes most units quiet for each input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SparsityKind {
+    /// No penalty.
+    #[default]
+    None,
+    /// λ · mean over the batch of Σ|h|.
+    L1,
+    /// λ · Σ KL(ρ ‖ ρ̂ⱼ), ρ̂ⱼ the mean activation of unit j (needs a sigmoid code).
+    Kl,
+}
+
 /// The shape of the autoencoder. The decoder mirrors `encoder`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct ModelConfig {
+    /// Plain autoencoder or VAE.
+    pub kind: ModelKind,
     /// Pixels per input image.
     pub input: usize,
     /// Hidden widths from the input towards the bottleneck, e.g. `[256]`.
@@ -76,6 +103,7 @@ pub struct ModelConfig {
 impl Default for ModelConfig {
     fn default() -> Self {
         ModelConfig {
+            kind: ModelKind::Autoencoder,
             input: MNIST_PIXELS,
             encoder: vec![256, 64],
             latent: 32,
@@ -116,6 +144,20 @@ pub struct TrainConfig {
     pub seed: Option<u64>,
     /// Early stopping: epochs without a new best validation loss before stopping.
     pub patience: Option<u32>,
+    /// Input corruption for a denoising autoencoder.
+    pub noise: NoiseKind,
+    /// Its strength (σ for gaussian, a fraction otherwise).
+    pub noise_level: f32,
+    /// Activity penalty on the code (sparse autoencoder).
+    pub sparsity: SparsityKind,
+    /// λ of the sparsity penalty.
+    pub sparsity_weight: f32,
+    /// ρ, the target mean activation of the KL sparsity penalty.
+    pub sparsity_target: f32,
+    /// λ of the contractive penalty ‖∂h/∂x‖²_F on the last encoder layer (0 = off).
+    pub contractive: f32,
+    /// β, the weight of the VAE's KL term (1 = the ELBO).
+    pub beta: f32,
 }
 
 impl Default for TrainConfig {
@@ -133,6 +175,13 @@ impl Default for TrainConfig {
             batch_size: 64,
             seed: Some(1),
             patience: None,
+            noise: NoiseKind::None,
+            noise_level: 0.3,
+            sparsity: SparsityKind::None,
+            sparsity_weight: 1e-3,
+            sparsity_target: 0.05,
+            contractive: 0.0,
+            beta: 1.0,
         }
     }
 }
@@ -240,6 +289,15 @@ impl TrainConfig {
                 return Err(Error::config("train.patience", format!("must be between 1 and 1000 epochs (or null for no early stopping), got {p}")));
             }
         }
+        check_range("train.sparsityWeight", self.sparsity_weight, 0.0, 10.0, true)?;
+        if !(self.sparsity_target > 0.0 && self.sparsity_target < 1.0) {
+            return Err(Error::config(
+                "train.sparsityTarget",
+                format!("must be a number strictly between 0 and 1, got {}", self.sparsity_target),
+            ));
+        }
+        check_range("train.contractive", self.contractive, 0.0, 10.0, true)?;
+        check_range("train.beta", self.beta, 0.0, 100.0, true)?;
         if let Some(s) = self.seed {
             if s > u32::MAX as u64 {
                 return Err(Error::config("train.seed", format!("must be an integer from 0 to {}, got {s}", u32::MAX)));
@@ -250,10 +308,35 @@ impl TrainConfig {
 }
 
 impl Config {
+    /// The corruption the training config asks for.
+    pub fn noise(&self) -> Noise {
+        Noise { kind: self.train.noise, level: self.train.noise_level }
+    }
+
     /// Validates both halves, and the combinations between them.
     pub fn validate(&self, train_len: usize) -> Result<()> {
         self.model.validate()?;
         self.train.validate(train_len)?;
+        self.noise().validate(self.model.input)?;
+        let penalised = self.train.sparsity != SparsityKind::None || self.train.contractive > 0.0;
+        if self.model.kind == ModelKind::Vae && penalised {
+            return Err(Error::config(
+                "model.kind",
+                "sparsity and contractive penalties apply to the plain autoencoder; the VAE is regularised by its KL term (set sparsity \"none\" and contractive 0, or kind \"autoencoder\")",
+            ));
+        }
+        if self.model.kind == ModelKind::Vae && self.model.latent_activation != Activation::Identity {
+            return Err(Error::config(
+                "model.latentActivation",
+                "a VAE's code is a Gaussian sample, so its activation must be \"identity\"",
+            ));
+        }
+        if self.train.sparsity == SparsityKind::Kl && self.model.latent_activation != Activation::Sigmoid {
+            return Err(Error::config(
+                "train.sparsity",
+                "the KL sparsity penalty compares mean activations in (0, 1) with ρ, so it needs latentActivation \"sigmoid\" (or use sparsity \"l1\")",
+            ));
+        }
         if self.train.loss == LossKind::Bce && self.model.output != Activation::Sigmoid {
             return Err(Error::config(
                 "train.loss",

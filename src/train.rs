@@ -8,12 +8,13 @@ use rand::seq::SliceRandom;
 use serde::Serialize;
 use web_time::Instant;
 
-use crate::config::{Config, LossKind};
+use crate::config::Config;
 use crate::data::{Dataset, Split};
 use crate::error::{Error, Result};
 use crate::metrics::psnr_from_mse;
-use crate::model::Autoencoder;
+use crate::model::{Autoencoder, LossTerms};
 use crate::nn::{loss, Optimizer};
+use crate::noise::{Noise, NoiseKind};
 use crate::rng::{fresh_seed, seeded, Rng, Stream};
 
 /// What `step` reports.
@@ -24,8 +25,10 @@ pub struct StepStats {
     pub step: u64,
     /// Completed epochs.
     pub epoch: u32,
-    /// Loss of the last minibatch.
+    /// Loss of the last minibatch (the whole objective).
     pub batch_loss: f32,
+    /// Its parts: reconstruction, KL, penalties, mean code activation.
+    pub terms: LossTerms,
     /// Training throughput over this call.
     pub samples_per_sec: f32,
     /// Validation loss, when an epoch ended during this call.
@@ -44,7 +47,18 @@ pub struct EvalStats {
     pub mse: f32,
     /// Peak signal-to-noise ratio of that MSE, in dB.
     pub psnr: f32,
+    /// VAE: mean KL per digit in nats (0 otherwise).
+    pub kl: f32,
+    /// Mean code activation (mean |h|, the VAE's |μ|).
+    pub mean_activation: f32,
+    /// With input noise on: MSE of the reconstructions of corrupted validation
+    /// digits against the clean ones (a fixed corruption, the same every call).
+    pub noisy_mse: Option<f32>,
 }
+
+/// Seed of the fixed corruption used for evaluation and display, apart from the
+/// training stream so that looking never changes what is learned.
+pub const DISPLAY_NOISE_SEED: u64 = 7;
 
 /// One epoch's summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,6 +111,9 @@ pub struct Trainer {
     cursor: usize,
     shuffle_rng: Rng,
     batch: Array2<f32>,
+    noisy: Array2<f32>,
+    noise_rng: Rng,
+    sample_rng: Rng,
     step: u64,
     epoch: u32,
     epoch_loss: f64,
@@ -126,6 +143,7 @@ impl Trainer {
         let mut order: Vec<u32> = (0..data.train.len() as u32).collect();
         order.shuffle(&mut shuffle_rng);
         let batch = Array2::zeros((config.train.batch_size, config.model.input));
+        let noisy = if config.train.noise == NoiseKind::None { Array2::zeros((0, 0)) } else { batch.clone() };
         let mut history = History::default();
         reserve_epoch(&mut history, data.train.len() / config.train.batch_size);
         Ok(Trainer {
@@ -136,7 +154,10 @@ impl Trainer {
             order,
             cursor: 0,
             shuffle_rng,
+            noisy,
             batch,
+            noise_rng: seeded(seed, Stream::Noise, 0),
+            sample_rng: seeded(seed, Stream::Noise, 2),
             step: 0,
             epoch: 0,
             epoch_loss: 0.0,
@@ -197,6 +218,7 @@ impl Trainer {
         let start = Instant::now();
         let batch_size = self.config.train.batch_size;
         let mut batch_loss = f32::NAN;
+        let mut terms = LossTerms::default();
         let mut val_loss = None;
         let mut trained = 0u64;
         for _ in 0..n {
@@ -205,8 +227,15 @@ impl Trainer {
             }
             let idx = &self.order[self.cursor..self.cursor + batch_size];
             self.data.train.fill_batch(idx, self.batch.view_mut());
-            let x = self.batch.view();
-            let loss = self.model.forward_backward(x, x, self.config.train.loss);
+            let noise = self.config.noise();
+            let input = if noise.kind == NoiseKind::None {
+                self.batch.view()
+            } else {
+                noise.apply(self.batch.view(), self.noisy.view_mut(), &mut self.noise_rng);
+                self.noisy.view()
+            };
+            let step_terms = self.model.forward_backward(input, self.batch.view(), &self.config.train);
+            let loss = step_terms.total;
             if !loss.is_finite() || !self.model.grads_finite() {
                 self.model.zero_grad();
                 let err = Error::Diverged { step: self.step + 1, loss };
@@ -218,6 +247,7 @@ impl Trainer {
             self.step += 1;
             trained += 1;
             batch_loss = loss;
+            terms = step_terms;
             self.history.steps.push(self.step);
             self.history.losses.push(loss);
             self.epoch_loss += loss as f64;
@@ -233,6 +263,7 @@ impl Trainer {
             step: self.step,
             epoch: self.epoch,
             batch_loss,
+            terms,
             samples_per_sec,
             val_loss,
             stopped: match &self.status {
@@ -286,20 +317,58 @@ impl Trainer {
         Ok(())
     }
 
-    /// Loss, MSE and PSNR of the reconstructions of the validation digits.
+    /// Loss, MSE and PSNR of the reconstructions of the validation digits (and
+    /// of their corrupted copies, when training with noise). For the VAE the loss
+    /// is reconstruction + β·KL per pixel, with z = μ.
     pub fn evaluate(&mut self) -> Result<EvalStats> {
         let x = self.data.validation.to_matrix(usize::MAX);
-        let (val_loss, mse) = self.losses_on(x.view())?;
-        Ok(EvalStats { val_loss, mse, psnr: psnr_from_mse(mse) })
+        let (terms, y) = self.model.evaluate_terms(x.view(), x.view(), &self.config.train)?;
+        let mse = loss::mse(y.view(), x.view());
+        let noise = self.config.noise();
+        let noisy_mse = if noise.kind == NoiseKind::None {
+            None
+        } else {
+            let noisy = self.corrupt(x.view(), DISPLAY_NOISE_SEED);
+            let y = self.model.reconstruct(noisy.view())?;
+            Some(loss::mse(y.view(), x.view()))
+        };
+        Ok(EvalStats {
+            val_loss: terms.total,
+            mse,
+            psnr: psnr_from_mse(mse),
+            kl: terms.kl,
+            mean_activation: terms.mean_activation,
+            noisy_mse,
+        })
     }
 
-    fn losses_on(&mut self, x: ArrayView2<f32>) -> Result<(f32, f32)> {
-        let y = self.model.reconstruct(x)?;
-        let mse = loss::mse(y.view(), x);
-        let val = match self.config.train.loss {
-            LossKind::Mse => mse,
-            LossKind::Bce => loss::bce(y.view(), x),
-        };
-        Ok((val, mse))
+    /// A corrupted copy of `x` with the run's noise settings, drawn from `seed`
+    /// (not the training stream): what the denoise lesson shows.
+    pub fn corrupt(&self, x: ArrayView2<f32>, seed: u64) -> Array2<f32> {
+        let mut out = Array2::zeros(x.dim());
+        self.config.noise().apply(x, out.view_mut(), &mut seeded(seed, Stream::Noise, 3));
+        out
+    }
+
+    /// Like `corrupt`, with any noise setting (e.g. to compare models on the same corruption).
+    pub fn corrupt_with(noise: Noise, x: ArrayView2<f32>, seed: u64) -> Array2<f32> {
+        let mut out = Array2::zeros(x.dim());
+        noise.apply(x, out.view_mut(), &mut seeded(seed, Stream::Noise, 3));
+        out
+    }
+
+    /// `n` images decoded from codes drawn from the prior N(0, I) (meaningful for the VAE).
+    pub fn sample(&mut self, n: usize) -> Result<Array2<f32>> {
+        use rand::RngExt;
+        let rng = &mut self.sample_rng;
+        let z = Array2::from_shape_simple_fn((n, self.config.model.latent), || rng.sample::<f32, _>(rand_distr::StandardNormal));
+        self.model.decode(z.view())
+    }
+
+    /// Mean activation of each code unit over the validation digits (the sparse lesson's bars).
+    pub fn code_activations(&mut self) -> Result<Vec<f32>> {
+        let x = self.data.validation.to_matrix(usize::MAX);
+        let codes = self.model.encode(x.view())?;
+        Ok(codes.mean_axis(ndarray::Axis(0)).map(|m| m.to_vec()).unwrap_or_default())
     }
 }

@@ -8,7 +8,7 @@
 //! ‖a − n‖ / (‖a‖ + ‖n‖) (cs231n's measure) and require < 1e-3; a wrong factor
 //! or sign gives errors near 0.3–1.
 
-use autoencoder_playground::config::{Init, LossKind, ModelConfig};
+use autoencoder_playground::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
 use autoencoder_playground::nn::{loss, Activation, ActivationLayer, Dropout, Layer, Linear, WeightPenalty};
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::Autoencoder;
@@ -208,23 +208,25 @@ fn weight_penalty_gradient_matches_finite_differences() {
 }
 
 /// The whole network: every parameter's gradient from `forward_backward`
-/// against finite differences of the loss.
-fn check_autoencoder(act: Activation, loss_kind: LossKind) {
-    let cfg = ModelConfig { input: 6, encoder: vec![5], latent: 2, activation: act, ..ModelConfig::default() };
-    let mut ae = Autoencoder::new(&cfg, 3).unwrap();
-    let x = random(4, 6, 31, 0.0).mapv(|v| 0.5 + 0.5 * v);
-    ae.zero_grad();
-    let loss_at = |ae: &mut Autoencoder| {
-        let y = ae.reconstruct(x.view()).unwrap();
-        match loss_kind {
-            LossKind::Mse => loss::mse(y.view(), x.view()),
-            LossKind::Bce => loss::bce(y.view(), x.view()),
-        }
+/// against finite differences of the objective it returns (reconstruction plus
+/// whichever penalties `train` turns on). Dropout is off and the VAE's ε is held
+/// still, so the objective is a deterministic function of the parameters.
+fn check_autoencoder(model: ModelConfig, train: TrainConfig, what: &str) {
+    let mut ae = Autoencoder::new(&model, 3).unwrap();
+    let x = random(4, model.input, 31, 0.0).mapv(|v| 0.5 + 0.5 * v);
+    if model.kind == ModelKind::Vae {
+        assert!(ae.fix_vae_noise(random(4, model.latent, 32, 0.0)));
+    }
+    let objective = |ae: &mut Autoencoder| {
+        let t = ae.forward_backward(x.view(), x.view(), &train);
+        ae.zero_grad();
+        t.total as f64
     };
-    let base = ae.forward_backward(x.view(), x.view(), loss_kind);
-    assert!((base - loss_at(&mut ae)).abs() < 1e-5, "training and evaluation losses agree");
+    ae.zero_grad();
+    let terms = ae.forward_backward(x.view(), x.view(), &train);
     let mut analytic = Vec::new();
     ae.params_and_grads(&mut |p| analytic.extend(p.grad.iter().map(|&g| g as f64)));
+    ae.zero_grad();
     let params = ae.export_params();
     let h = 1e-3f32;
     let mut numeric = Vec::new();
@@ -232,20 +234,58 @@ fn check_autoencoder(act: Activation, loss_kind: LossKind) {
         let mut p = params.clone();
         p[i] += h;
         ae.import_params(&p).unwrap();
-        let lp = loss_at(&mut ae) as f64;
+        let lp = objective(&mut ae);
         p[i] -= 2.0 * h;
         ae.import_params(&p).unwrap();
-        let lm = loss_at(&mut ae) as f64;
+        let lm = objective(&mut ae);
         numeric.push((lp - lm) / (2.0 * h as f64));
     }
     let e = rel_error(&analytic, &numeric);
-    assert!(e < 5e-3, "autoencoder {act:?} {loss_kind:?}: relative error {e:.2e}");
+    assert!(e < 5e-3, "{what}: relative error {e:.2e} (terms {terms:?})");
+}
+
+fn small(act: Activation) -> ModelConfig {
+    ModelConfig { input: 6, encoder: vec![5], latent: 3, activation: act, ..ModelConfig::default() }
 }
 
 #[test]
 fn whole_autoencoder_gradients_match_finite_differences() {
     for act in [Activation::Tanh, Activation::Sigmoid, Activation::LeakyRelu] {
-        check_autoencoder(act, LossKind::Mse);
-        check_autoencoder(act, LossKind::Bce);
+        for loss in [LossKind::Mse, LossKind::Bce] {
+            check_autoencoder(small(act), TrainConfig { loss, ..TrainConfig::default() }, &format!("{act:?} {loss:?}"));
+        }
+    }
+    // No hidden layer: the code layer sits on the pixels.
+    let shallow = ModelConfig { encoder: vec![], ..small(Activation::Tanh) };
+    check_autoencoder(shallow, TrainConfig::default(), "no hidden layer");
+}
+
+#[test]
+fn sparsity_penalty_gradients_match_finite_differences() {
+    let sigmoid_code = ModelConfig { latent_activation: Activation::Sigmoid, ..small(Activation::Tanh) };
+    let l1 = TrainConfig { sparsity: SparsityKind::L1, sparsity_weight: 0.05, ..TrainConfig::default() };
+    check_autoencoder(sigmoid_code.clone(), l1, "L1 activity");
+    let kl = TrainConfig { sparsity: SparsityKind::Kl, sparsity_weight: 0.05, sparsity_target: 0.1, ..TrainConfig::default() };
+    check_autoencoder(sigmoid_code, kl, "KL sparsity");
+}
+
+#[test]
+fn contractive_penalty_gradients_match_finite_differences() {
+    for code in [Activation::Sigmoid, Activation::Tanh, Activation::Identity] {
+        let train = TrainConfig { contractive: 0.1, ..TrainConfig::default() };
+        let deep = ModelConfig { latent_activation: code, ..small(Activation::Tanh) };
+        check_autoencoder(deep.clone(), train.clone(), &format!("contractive {code:?}"));
+        let shallow = ModelConfig { encoder: vec![], ..deep };
+        check_autoencoder(shallow, train, &format!("contractive one-layer {code:?}"));
+    }
+}
+
+#[test]
+fn vae_gradients_with_the_kl_term_match_finite_differences() {
+    let vae = ModelConfig { kind: ModelKind::Vae, ..small(Activation::Tanh) };
+    for beta in [1.0, 4.0] {
+        for loss in [LossKind::Mse, LossKind::Bce] {
+            check_autoencoder(vae.clone(), TrainConfig { beta, loss, ..TrainConfig::default() }, &format!("VAE β={beta} {loss:?}"));
+        }
     }
 }

@@ -1,49 +1,64 @@
-//! The deterministic autoencoder: encoder → code → mirrored decoder. The decoder's
-//! last layer produces logits; the output activation is applied here, so binary
-//! cross-entropy can work on the logits directly.
+//! The autoencoder skeleton: encoder body → code head → mirrored decoder.
+//! The code head is a single layer (plain autoencoder) or the VAE's Gaussian
+//! head. The decoder's last layer produces logits; the output activation is
+//! applied here, so binary cross-entropy can work on the logits directly.
 
-use ndarray::{Array2, ArrayView2, Zip};
+use ndarray::{Array1, Array2, ArrayView2, Zip};
 
-use crate::config::{Init, LossKind, ModelConfig};
+use super::penalty;
+use super::vae::GaussianHead;
+use super::LossTerms;
+use crate::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
 use crate::error::{Error, Result};
-use crate::nn::{ensure_shape, loss, Activation, ActivationLayer, Dropout, Linear, Param, Sequential};
+use crate::nn::{ensure_shape, loss, Activation, ActivationLayer, Dropout, Layer, Linear, Param, Sequential};
 use crate::rng::{seeded, Rng, Stream};
+
+/// The layer that makes the code from the last hidden layer.
+enum Head {
+    /// h = f(x·W + b)
+    Code { linear: Linear, act: Activation, h: Array2<f32>, grad_a: Array2<f32> },
+    /// z = μ + σ ⊙ ε
+    Gaussian(GaussianHead),
+}
 
 /// An autoencoder and the buffers of its training step.
 pub struct Autoencoder {
     config: ModelConfig,
-    encoder: Sequential,
+    body: Sequential,
+    head: Head,
     decoder: Sequential,
     out: Array2<f32>,
     grad_out: Array2<f32>,
+    grad_code: Array2<f32>,
+    rho_hat: Array1<f32>,
+    contractive_bufs: (Array1<f32>, Array1<f32>),
 }
 
-/// What one stack of layers looks like; the encoder and decoder differ only in these.
-struct StackSpec {
-    widths: Vec<usize>,
-    last_activation: Activation,
-    /// Whether the first layer must return dLoss/dInput (false for the encoder: pixels are not trained).
-    first_input_grad: bool,
+fn init_for(cfg: &ModelConfig, act: Activation) -> Init {
+    match cfg.init {
+        Init::Auto if act.is_relu_like() => Init::He,
+        Init::Auto => Init::Xavier,
+        other => other,
+    }
 }
 
-fn build_stack(spec: StackSpec, cfg: &ModelConfig, rng: &mut Rng, seed: u64, dropout_base: u64) -> Sequential {
+/// Linear + activation + dropout for each pair of `widths`; when `logits_last`,
+/// the final Linear stands alone (the decoder's output).
+fn build_stack(widths: &[usize], cfg: &ModelConfig, rng: &mut Rng, seed: u64, dropout_base: u64, logits_last: bool) -> Sequential {
     let mut seq = Sequential::new();
-    let n = spec.widths.len() - 1;
-    for (i, pair) in spec.widths.windows(2).enumerate() {
-        let is_last = i + 1 == n;
-        let act = if is_last { spec.last_activation } else { cfg.activation };
-        let init = match cfg.init {
-            Init::Auto if act.is_relu_like() => Init::He,
-            Init::Auto => Init::Xavier,
-            other => other,
-        };
-        let mut lin = Linear::new(pair[0], pair[1], init, rng);
-        lin.input_grad = i > 0 || spec.first_input_grad;
+    let n = widths.len().saturating_sub(1);
+    for (i, pair) in widths.windows(2).enumerate() {
+        let output_layer = logits_last && i + 1 == n;
+        let act = if output_layer { Activation::Identity } else { cfg.activation };
+        let mut lin = Linear::new(pair[0], pair[1], init_for(cfg, act), rng);
+        // The encoder's first layer sees pixels, which are not trained.
+        lin.input_grad = i > 0 || logits_last;
         seq.push(lin);
-        if act != Activation::Identity {
-            seq.push(ActivationLayer::new(act));
+        if output_layer {
+            continue;
         }
-        if !is_last && cfg.dropout > 0.0 {
+        seq.push(ActivationLayer::new(act));
+        if cfg.dropout > 0.0 {
             seq.push(Dropout::new(cfg.dropout, seeded(seed, Stream::Dropout, dropout_base + i as u64)));
         }
     }
@@ -56,32 +71,67 @@ fn apply_output(out: &mut Array2<f32>, logits: ArrayView2<f32>, act: Activation)
     Zip::from(out).and(&logits).for_each(|o, &z| *o = act.apply(z));
 }
 
+impl Head {
+    fn forward(&mut self, x: ArrayView2<f32>, train: bool) -> ArrayView2<'_, f32> {
+        match self {
+            Head::Code { linear, act, h, .. } => {
+                let a = linear.forward(x, train);
+                ensure_shape(h, a.nrows(), a.ncols());
+                let f = *act;
+                Zip::from(&mut *h).and(&a).for_each(|h, &a| *h = f.apply(a));
+                h.view()
+            }
+            Head::Gaussian(g) => g.forward(x, train),
+        }
+    }
+
+    fn params_and_grads(&mut self, f: &mut dyn FnMut(Param<'_>)) {
+        match self {
+            Head::Code { linear, .. } => linear.params_and_grads(f),
+            Head::Gaussian(g) => g.params_and_grads(f),
+        }
+    }
+}
+
 impl Autoencoder {
     /// Builds the network `config` describes, with weights from `seed`'s init stream.
     pub fn new(config: &ModelConfig, seed: u64) -> Result<Self> {
         config.validate()?;
         let mut rng = seeded(seed, Stream::Init, 0);
         let widths = config.encoder_widths();
-        let encoder = build_stack(
-            StackSpec { widths: widths.clone(), last_activation: config.latent_activation, first_input_grad: false },
-            config,
-            &mut rng,
-            seed,
-            0,
-        );
-        let decoder = build_stack(
-            StackSpec {
-                widths: widths.iter().rev().copied().collect(),
-                // Logits; the output activation is applied by `forward`.
-                last_activation: Activation::Identity,
-                first_input_grad: true,
-            },
-            config,
-            &mut rng,
-            seed,
-            100,
-        );
-        Ok(Autoencoder { config: config.clone(), encoder, decoder, out: Array2::zeros((0, 0)), grad_out: Array2::zeros((0, 0)) })
+        let hidden = &widths[..widths.len() - 1];
+        let body = build_stack(hidden, config, &mut rng, seed, 0, false);
+        let last_hidden = hidden[hidden.len() - 1];
+        let on_pixels = hidden.len() == 1;
+        let mut head_layer = |act: Activation| {
+            let mut lin = Linear::new(last_hidden, config.latent, init_for(config, act), &mut rng);
+            lin.input_grad = !on_pixels;
+            lin
+        };
+        let head = match config.kind {
+            ModelKind::Autoencoder => {
+                let linear = head_layer(config.latent_activation);
+                Head::Code { linear, act: config.latent_activation, h: Array2::zeros((0, 0)), grad_a: Array2::zeros((0, 0)) }
+            }
+            ModelKind::Vae => {
+                let (mu, logvar) = (head_layer(Activation::Identity), head_layer(Activation::Identity));
+                Head::Gaussian(GaussianHead::new(mu, logvar, seeded(seed, Stream::Noise, 1)))
+            }
+        };
+        let rev: Vec<usize> = widths.iter().rev().copied().collect();
+        let decoder = build_stack(&rev, config, &mut rng, seed, 100, true);
+        let empty = || Array2::zeros((0, 0));
+        Ok(Autoencoder {
+            config: config.clone(),
+            body,
+            head,
+            decoder,
+            out: empty(),
+            grad_out: empty(),
+            grad_code: empty(),
+            rho_hat: Array1::zeros(0),
+            contractive_bufs: (Array1::zeros(0), Array1::zeros(0)),
+        })
     }
 
     /// The config this model was built from.
@@ -96,51 +146,111 @@ impl Autoencoder {
         Ok(())
     }
 
-    /// Runs encoder and decoder in evaluation mode into `self.out`.
-    fn forward_eval(&mut self, x: ArrayView2<f32>) {
-        let code = self.encoder.forward(x, false);
-        let logits = self.decoder.forward(code, false);
-        apply_output(&mut self.out, logits, self.config.output);
-    }
-
     /// One training step's forward and backward pass on `x` against `target`
-    /// (equal for a plain autoencoder); returns the data loss. Gradients are
-    /// accumulated; the optimiser applies and clears them.
-    pub fn forward_backward(&mut self, x: ArrayView2<f32>, target: ArrayView2<f32>, kind: LossKind) -> f32 {
-        let code = self.encoder.forward(x, true);
+    /// (the clean digits; `x` may be corrupted). Returns every term of the
+    /// objective. Gradients accumulate; the optimiser applies and clears them.
+    pub fn forward_backward(&mut self, x: ArrayView2<f32>, target: ArrayView2<f32>, train: &TrainConfig) -> LossTerms {
+        let hidden = self.body.forward(x, true);
+        let code = self.head.forward(hidden, true);
+        let mut terms = LossTerms { mean_activation: mean_abs(code), ..LossTerms::default() };
         let logits = self.decoder.forward(code, true);
         let act = self.config.output;
         apply_output(&mut self.out, logits, act);
-        let value = match kind {
+        terms.recon = match train.loss {
             LossKind::Bce => {
-                let v = loss::bce_with_logits(logits, target);
                 loss::bce_with_logits_grad(logits, target, &mut self.grad_out);
-                v
+                loss::bce_with_logits(logits, target)
             }
             LossKind::Mse => {
-                let v = loss::mse(self.out.view(), target);
                 loss::mse_grad(self.out.view(), target, &mut self.grad_out);
                 // Chain through the output activation to get dLoss/dlogits.
                 Zip::from(&mut self.grad_out).and(&self.out).for_each(|g, &y| *g *= act.derivative_from_output(y));
-                v
+                loss::mse(self.out.view(), target)
             }
         };
-        let grad_code = self.decoder.backward(self.grad_out.view());
-        self.encoder.backward(grad_code);
-        value
+        let gc = self.decoder.backward(self.grad_out.view());
+        ensure_shape(&mut self.grad_code, gc.nrows(), gc.ncols());
+        self.grad_code.assign(&gc);
+        let batch = x.nrows().max(1) as f32;
+        let grad_hidden = match &mut self.head {
+            Head::Code { linear, act, h, grad_a } => {
+                terms.sparsity = match train.sparsity {
+                    SparsityKind::None => 0.0,
+                    SparsityKind::L1 => penalty::l1_activity(h.view(), train.sparsity_weight, &mut self.grad_code),
+                    SparsityKind::Kl => penalty::kl_sparsity(
+                        h.view(),
+                        train.sparsity_target,
+                        train.sparsity_weight,
+                        &mut self.grad_code,
+                        &mut self.rho_hat,
+                    ),
+                };
+                ensure_shape(grad_a, h.nrows(), h.ncols());
+                let f = *act;
+                Zip::from(&mut *grad_a).and(&self.grad_code).and(&*h).for_each(|ga, &g, &hv| *ga = g * f.derivative_from_output(hv));
+                if train.contractive > 0.0 {
+                    terms.contractive = penalty::contractive(
+                        h.view(),
+                        f,
+                        linear.weight.view(),
+                        train.contractive,
+                        grad_a,
+                        &mut linear.grad_weight,
+                        &mut self.contractive_bufs,
+                    );
+                }
+                linear.backward(grad_a.view())
+            }
+            Head::Gaussian(g) => {
+                terms.kl = g.kl();
+                // β·KL per digit, spread over its pixels to sit beside the per-pixel reconstruction loss.
+                let scale = train.beta / (self.config.input as f32 * batch);
+                g.backward(self.grad_code.view(), scale)
+            }
+        };
+        self.body.backward(grad_hidden);
+        // kl is 0 for the plain autoencoder.
+        terms.total = terms.recon + terms.sparsity + terms.contractive + train.beta * terms.kl / self.config.input as f32;
+        terms
     }
 
-    /// Reconstructions of a batch (evaluation mode: no dropout).
+    /// Reconstructions of a batch (evaluation mode: no dropout, and the VAE uses z = μ).
     pub fn reconstruct(&mut self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
         self.check_cols(&x, self.config.input, "image")?;
-        self.forward_eval(x);
+        let hidden = self.body.forward(x, false);
+        let code = self.head.forward(hidden, false);
+        let logits = self.decoder.forward(code, false);
+        apply_output(&mut self.out, logits, self.config.output);
         Ok(self.out.clone())
     }
 
-    /// Codes of a batch.
+    /// The objective's terms on a batch in evaluation mode (no dropout, z = μ),
+    /// without gradients: reconstruction loss, the VAE's KL and the mean code
+    /// activation; with the reconstructions.
+    pub fn evaluate_terms(
+        &mut self,
+        x: ArrayView2<f32>,
+        target: ArrayView2<f32>,
+        train: &TrainConfig,
+    ) -> Result<(LossTerms, Array2<f32>)> {
+        let y = self.reconstruct(x)?;
+        let recon = match train.loss {
+            LossKind::Mse => loss::mse(y.view(), target),
+            LossKind::Bce => loss::bce(y.view(), target),
+        };
+        let (kl, mean_activation) = match &self.head {
+            Head::Code { h, .. } => (0.0, mean_abs(h.view())),
+            Head::Gaussian(g) => (g.kl(), mean_abs(g.mean())),
+        };
+        let total = recon + train.beta * kl / self.config.input as f32;
+        Ok((LossTerms { total, recon, kl, mean_activation, ..LossTerms::default() }, y))
+    }
+
+    /// Codes of a batch (the VAE's means).
     pub fn encode(&mut self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
         self.check_cols(&x, self.config.input, "image")?;
-        Ok(self.encoder.forward(x, false).to_owned())
+        let hidden = self.body.forward(x, false);
+        Ok(self.head.forward(hidden, false).to_owned())
     }
 
     /// Images decoded from a batch of codes.
@@ -150,21 +260,33 @@ impl Autoencoder {
         Ok(self.decoder.forward(z, false).mapv(|v| act.apply(v)))
     }
 
-    /// Visits every parameter: encoder first, then decoder, layer by layer.
+    /// VAE only: uses `eps` as the reparameterisation noise of every training
+    /// pass (for gradient checks). Returns false for a plain autoencoder.
+    pub fn fix_vae_noise(&mut self, eps: Array2<f32>) -> bool {
+        match &mut self.head {
+            Head::Gaussian(g) => {
+                g.fix_eps(eps);
+                true
+            }
+            Head::Code { .. } => false,
+        }
+    }
+
+    /// Visits every parameter: encoder body, code head, decoder.
     pub fn params_and_grads(&mut self, f: &mut dyn FnMut(Param<'_>)) {
-        self.encoder.params_and_grads(f);
+        self.body.params_and_grads(f);
+        self.head.params_and_grads(f);
         self.decoder.params_and_grads(f);
     }
 
     /// All parameters, flattened in `params_and_grads` order.
     pub fn export_params(&mut self) -> Vec<f32> {
         let mut out = Vec::new();
-        self.params_and_grads(&mut |p| out.extend_from_slice(p.value));
+        self.copy_params_into(&mut out);
         out
     }
 
-    /// Copies parameters from `export_params`'s layout into the model (into a
-    /// preallocated snapshot, no allocation); fails if the length differs.
+    /// Copies parameters from `export_params`'s layout into the model; fails if the length differs.
     pub fn import_params(&mut self, values: &[f32]) -> Result<()> {
         let mut total = 0;
         self.params_and_grads(&mut |p| total += p.value.len());
@@ -180,7 +302,7 @@ impl Autoencoder {
         Ok(())
     }
 
-    /// Copies all parameters into `dst` (resized once), for cheap snapshots.
+    /// Copies all parameters into `dst`, reusing its allocation.
     pub fn copy_params_into(&mut self, dst: &mut Vec<f32>) {
         dst.clear();
         self.params_and_grads(&mut |p| dst.extend_from_slice(p.value));
@@ -197,4 +319,10 @@ impl Autoencoder {
     pub fn zero_grad(&mut self) {
         self.params_and_grads(&mut |p| p.grad.fill(0.0));
     }
+}
+
+/// Mean |h| over a batch of codes.
+fn mean_abs(h: ArrayView2<f32>) -> f32 {
+    let sum: f64 = h.iter().map(|v| v.abs() as f64).sum();
+    (sum / h.len().max(1) as f64) as f32
 }
