@@ -101,6 +101,28 @@ impl Trainer {
         self.inner.data().validation.to_matrix(n).into_raw_vec_and_offset().0
     }
 
+    /// `n` images decoded from codes drawn from the prior N(0, I) — the VAE's samples.
+    pub fn sample(&mut self, n: usize) -> Result<Vec<f32>, JsError> {
+        if n == 0 || n > 10_000 {
+            return Err(JsError::new(&format!("sample: n must be between 1 and 10000, got {n}")));
+        }
+        Ok(self.inner.sample(n).map_err(err)?.into_raw_vec_and_offset().0)
+    }
+
+    /// Corrupted copies of n images (n × 784 floats) with the run's noise setting,
+    /// always the same corruption for the same images (what the denoise lesson shows).
+    pub fn corrupt(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+        let input = self.inner.config().model.input;
+        let x = rows(pixels, input, "image")?;
+        Ok(self.inner.corrupt(x, train::DISPLAY_NOISE_SEED).into_raw_vec_and_offset().0)
+    }
+
+    /// Mean activation of each code unit over the validation digits.
+    #[wasm_bindgen(js_name = codeActivations)]
+    pub fn code_activations(&mut self) -> Result<Vec<f32>, JsError> {
+        self.inner.code_activations().map_err(err)
+    }
+
     /// Labels of the first `n` validation digits.
     #[wasm_bindgen(js_name = validationLabels)]
     pub fn validation_labels(&self, n: usize) -> Vec<u8> {

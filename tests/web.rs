@@ -102,3 +102,36 @@ fn bad_input_throws_a_readable_error() {
     assert!(message(t.decode(&[0.0; 7]).unwrap_err()).contains("codes of 32 values"));
     assert!(message(t.set_learning_rate(f32::INFINITY).unwrap_err()).contains("train.lr"));
 }
+
+#[wasm_bindgen_test]
+fn family_calls_work_and_check_their_input() {
+    let (px, lb) = data();
+    let vae = config(r#"{"model":{"kind":"vae","encoder":[32],"latent":2},"train":{"batchSize":16,"beta":2}}"#);
+    let mut t = Trainer::new(vae, &px, &lb).unwrap();
+    let s = t.step(20).unwrap();
+    let terms = get(&s, "terms");
+    assert!(get(&terms, "kl").as_f64().unwrap() > 0.0, "the VAE reports its KL term");
+    assert!(get(&terms, "recon").as_f64().unwrap() > 0.0);
+    let samples = t.sample(4).unwrap();
+    assert_eq!(samples.len(), 4 * 784);
+    assert!(samples.iter().all(|v| (0.0..=1.0).contains(v)));
+    assert!(message(t.sample(0).unwrap_err()).contains("between 1 and 10000"));
+    assert!(get(&t.evaluate().unwrap(), "kl").as_f64().unwrap() > 0.0);
+
+    let dae = config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16,"noise":"masking","noiseLevel":0.5}}"#);
+    let mut t = Trainer::new(dae, &px, &lb).unwrap();
+    t.step(5).unwrap();
+    let clean = t.validation_images(2);
+    let noisy = t.corrupt(&clean).unwrap();
+    assert_eq!(noisy, t.corrupt(&clean).unwrap(), "the shown corruption is fixed");
+    let zeroed = noisy.iter().zip(&clean).filter(|(n, c)| **n == 0.0 && **c != 0.0).count();
+    assert!(zeroed > 0, "masking zeroed some ink");
+    assert!(get(&t.evaluate().unwrap(), "noisyMse").as_f64().is_some());
+
+    let sparse = config(r#"{"model":{"encoder":[32],"latent":6,"latentActivation":"sigmoid"},"train":{"batchSize":16,"sparsity":"kl","sparsityWeight":0.1}}"#);
+    let mut t = Trainer::new(sparse, &px, &lb).unwrap();
+    t.step(5).unwrap();
+    assert_eq!(t.code_activations().unwrap().len(), 6);
+    let e = message(Trainer::new(config(r#"{"train":{"noise":"fog"}}"#), &px, &lb).err().unwrap());
+    assert!(e.contains("unknown variant `fog`"), "{e}");
+}
