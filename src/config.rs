@@ -158,6 +158,9 @@ pub struct TrainConfig {
     pub contractive: f32,
     /// β, the weight of the VAE's KL term (1 = the ELBO).
     pub beta: f32,
+    /// Anomaly detection: leave this digit class out of training and validation
+    /// (the test set keeps every class).
+    pub exclude_class: Option<u8>,
 }
 
 impl Default for TrainConfig {
@@ -182,6 +185,7 @@ impl Default for TrainConfig {
             sparsity_target: 0.05,
             contractive: 0.0,
             beta: 1.0,
+            exclude_class: None,
         }
     }
 }
@@ -298,6 +302,11 @@ impl TrainConfig {
         }
         check_range("train.contractive", self.contractive, 0.0, 10.0, true)?;
         check_range("train.beta", self.beta, 0.0, 100.0, true)?;
+        if let Some(c) = self.exclude_class {
+            if c > 9 {
+                return Err(Error::config("train.excludeClass", format!("must be a digit from 0 to 9 (or null), got {c}")));
+            }
+        }
         if let Some(s) = self.seed {
             if s > u32::MAX as u64 {
                 return Err(Error::config("train.seed", format!("must be an integer from 0 to {}, got {s}", u32::MAX)));

@@ -71,7 +71,7 @@ impl Dataset {
         self.labels.len()
     }
 
-    /// True when there are no images (never, for a constructed dataset).
+    /// True when there are no images (possible after `without_class`).
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
@@ -108,6 +108,12 @@ impl Dataset {
         let mut m = Array2::zeros((n, self.pixels_per_image));
         self.fill_batch(&idx, m.view_mut());
         m
+    }
+
+    /// The images whose label is not `class`.
+    pub fn without_class(&self, class: u8) -> Dataset {
+        let keep: Vec<usize> = (0..self.len()).filter(|&i| self.labels[i] != class).collect();
+        self.subset(&keep)
     }
 
     fn subset(&self, indices: &[usize]) -> Dataset {

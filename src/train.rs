@@ -135,7 +135,16 @@ impl Trainer {
                 dataset.pixels_per_image()
             )));
         }
-        let data = dataset.split()?;
+        let mut data = dataset.split()?;
+        if let Some(c) = config.train.exclude_class {
+            // Validate first so the error names the field, not an empty dataset.
+            config.train.validate(data.train.len())?;
+            data.train = data.train.without_class(c);
+            data.validation = data.validation.without_class(c);
+            if data.train.is_empty() || data.validation.is_empty() {
+                return Err(Error::Data(format!("no training digits are left once class {c} is excluded")));
+            }
+        }
         config.validate(data.train.len())?;
         let seed = *config.train.seed.get_or_insert_with(fresh_seed);
         let model = Autoencoder::new(&config.model, seed)?;

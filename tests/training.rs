@@ -169,3 +169,18 @@ fn divergence_stops_with_a_clear_error_and_keeps_the_last_good_weights() {
     t.set_learning_rate(1e-6).unwrap();
     assert_eq!(t.config().train.lr, 1e-6);
 }
+
+#[test]
+fn an_excluded_class_is_left_out_of_training_and_validation_only() {
+    let d = common::digits();
+    let mut cfg = Config::default();
+    cfg.train.exclude_class = Some(3);
+    let t = Trainer::new(cfg.clone(), &d).unwrap();
+    assert!(!t.data().train.labels().contains(&3));
+    assert!(!t.data().validation.labels().contains(&3));
+    assert!(t.data().test.labels().contains(&3), "the test set keeps the anomalies");
+    assert!((7100..7300).contains(&t.data().train.len()), "{}", t.data().train.len());
+    cfg.train.exclude_class = Some(10);
+    let e = Trainer::new(cfg, &d).err().unwrap().to_string();
+    assert!(e.contains("train.excludeClass: must be a digit from 0 to 9"), "{e}");
+}
