@@ -8,6 +8,7 @@ pub mod error;
 pub mod metrics;
 pub mod model;
 pub mod nn;
+pub mod pca;
 pub mod noise;
 pub mod rng;
 pub mod train;
