@@ -1,0 +1,192 @@
+// Installs what building (and, with { test: true }, testing) needs, and does
+// nothing for what is already in place:
+//   - node_modules (npm install / npm ci) when missing or stale vs package-lock.json
+//   - the wasm32-unknown-unknown rust target
+//   - the wasm-bindgen CLI at exactly the version of the wasm-bindgen crate in Cargo.lock
+//   - for tests: geckodriver (cargo install) and the Debian browsers (checked, not installed)
+//
+// Only node builtins are imported: this runs before node_modules exists.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, UserError, capture, firstExisting, isMain, log, main, run, which } from './lib.mjs';
+
+/** Debian paths of the browsers and drivers the tests use, with their packages. */
+export const BROWSERS = {
+  chromium: { paths: ['/usr/bin/chromium'], pkg: 'chromium' },
+  chromedriver: { paths: ['/usr/bin/chromedriver'], pkg: 'chromium-driver' },
+  firefox: { paths: ['/usr/bin/firefox-esr', '/usr/bin/firefox'], pkg: 'firefox-esr' },
+};
+
+// ---------------------------------------------------------------- node_modules
+
+/** Why node_modules needs an install, or null when it matches package-lock.json. */
+export function nodeModulesProblem() {
+  const lockPath = join(ROOT, 'package-lock.json');
+  if (!existsSync(join(ROOT, 'node_modules'))) return 'node_modules/ is missing';
+  if (!existsSync(lockPath)) return 'package-lock.json is missing';
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+  const packages = lock.packages || {};
+  // package.json changed without the lock file following.
+  const rootEntry = packages[''] || {};
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+    const want = pkg[field] || {};
+    const have = rootEntry[field] || {};
+    const keys = new Set([...Object.keys(want), ...Object.keys(have)]);
+    for (const k of keys) {
+      if (want[k] !== have[k]) return `package.json ${field}.${k} differs from package-lock.json`;
+    }
+  }
+  // Every locked package installed at its locked version.
+  for (const [path, entry] of Object.entries(packages)) {
+    if (!path.startsWith('node_modules/') || entry.link) continue;
+    const manifest = join(ROOT, path, 'package.json');
+    if (!existsSync(manifest)) {
+      if (entry.optional) continue;
+      return `${path} is not installed`;
+    }
+    const installed = JSON.parse(readFileSync(manifest, 'utf8')).version;
+    if (entry.version && installed !== entry.version) {
+      return `${path} is ${installed}, package-lock.json wants ${entry.version}`;
+    }
+  }
+  return null;
+}
+
+export async function ensureNodeModules() {
+  const problem = nodeModulesProblem();
+  if (!problem) return;
+  const lock = existsSync(join(ROOT, 'package-lock.json'));
+  const useCi = lock && process.env.CI && process.env.CI !== 'false';
+  log(`Installing npm packages (${problem})`);
+  await run('npm', [useCi ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+// ---------------------------------------------------------------- rust side
+
+function requireCargo() {
+  if (!which('cargo')) {
+    throw new UserError('cargo was not found. Install Rust with rustup (https://rustup.rs) and try again.');
+  }
+}
+
+export async function ensureWasmTarget() {
+  requireCargo();
+  const installed = capture('rustup', ['target', 'list', '--installed']);
+  if (installed.ok && installed.stdout.split('\n').some((l) => l.trim() === 'wasm32-unknown-unknown')) return;
+  if (!which('rustup')) {
+    // A rust without rustup: trust it if it has the target's standard library.
+    const libdir = capture('rustc', ['--print', 'target-libdir', '--target', 'wasm32-unknown-unknown']);
+    if (libdir.ok && existsSync(libdir.stdout.trim())) return;
+    throw new UserError('the wasm32-unknown-unknown target is missing and rustup is not available to add it.');
+  }
+  log('Adding the wasm32-unknown-unknown rust target');
+  await run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
+}
+
+/** The version of the wasm-bindgen crate in Cargo.lock (creating Cargo.lock if needed). */
+export async function wasmBindgenVersion() {
+  const lockPath = join(ROOT, 'Cargo.lock');
+  if (!existsSync(lockPath)) {
+    requireCargo();
+    log('Cargo.lock is missing; generating it');
+    await run('cargo', ['generate-lockfile']);
+  }
+  const text = readFileSync(lockPath, 'utf8');
+  for (const block of text.split(/^\[\[package\]\]\s*$/m)) {
+    if (/^name = "wasm-bindgen"$/m.test(block)) {
+      const m = block.match(/^version = "([^"]+)"$/m);
+      if (m) return m[1];
+    }
+  }
+  throw new UserError('Cargo.lock has no wasm-bindgen package; is wasm-bindgen a dependency in Cargo.toml?');
+}
+
+/** The version printed by `<tool> --version` ("wasm-bindgen 0.2.130" -> "0.2.130"), or null. */
+function toolVersion(tool) {
+  if (!which(tool)) return null;
+  const r = capture(tool, ['--version']);
+  if (!r.ok) return null;
+  const m = r.stdout.match(/(\d+\.\d+\.\d+\S*)/);
+  return m ? m[1] : null;
+}
+
+export async function ensureWasmBindgen() {
+  const want = await wasmBindgenVersion();
+  const have = toolVersion('wasm-bindgen');
+  if (have === want && toolVersion('wasm-bindgen-test-runner') === want) return;
+  requireCargo();
+  log(
+    `Installing wasm-bindgen-cli ${want} (${have ? `found ${have}` : 'not installed'}); ` +
+      'this compiles from source and takes a few minutes',
+  );
+  // No --locked: it fails on a missing transitive version here.
+  await run('cargo', ['install', 'wasm-bindgen-cli', '--version', want, ...(have ? ['--force'] : [])]);
+  const now = toolVersion('wasm-bindgen');
+  if (now !== want) {
+    throw new UserError(`after installing, \`wasm-bindgen --version\` reports ${now ?? 'nothing'}, expected ${want}`);
+  }
+}
+
+// ---------------------------------------------------------------- test tools
+
+/** Path of geckodriver, installing it with cargo when missing. */
+export async function ensureGeckodriver() {
+  const fromEnv = process.env.GECKODRIVER;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  let path = which('geckodriver');
+  if (path) return path;
+  requireCargo();
+  log('Installing geckodriver (cargo install geckodriver); this takes a few minutes');
+  await run('cargo', ['install', 'geckodriver']);
+  path = which('geckodriver');
+  if (!path) throw new UserError('geckodriver was installed but is not on PATH (is ~/.cargo/bin on PATH?)');
+  return path;
+}
+
+/**
+ * Paths of chromium, chromedriver and firefox. Throws a UserError naming the
+ * Debian packages to install when any is missing.
+ */
+export function checkBrowsers() {
+  const found = {};
+  const missing = [];
+  for (const [name, { paths, pkg }] of Object.entries(BROWSERS)) {
+    found[name] = firstExisting(paths);
+    if (!found[name]) missing.push({ name, paths, pkg });
+  }
+  if (missing.length) {
+    const lines = missing.map((m) => `  ${m.name}: none of ${m.paths.join(', ')} exists (Debian package ${m.pkg})`);
+    throw new UserError(
+      `the browser tests need browsers that are not installed:\n${lines.join('\n')}\n` +
+        `Install them with:\n  apt-get install -y ${missing.map((m) => m.pkg).join(' ')}`,
+    );
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------- all of it
+
+/**
+ * Everything `npm start` needs; with { test: true } also what `npm test` needs.
+ * Returns { wasmBindgen, browsers?, geckodriver? }.
+ */
+export async function setup({ test = false } = {}) {
+  const result = {};
+  if (test) result.browsers = checkBrowsers(); // cheap: fail before the slow installs
+  await ensureNodeModules();
+  await ensureWasmTarget();
+  await ensureWasmBindgen();
+  result.wasmBindgen = toolVersion('wasm-bindgen');
+  if (test) result.geckodriver = await ensureGeckodriver();
+  return result;
+}
+
+if (isMain(import.meta.url)) {
+  main(async () => {
+    const test = process.argv.includes('--test');
+    const r = await setup({ test });
+    log(`Setup complete (wasm-bindgen ${r.wasmBindgen}${test ? `, geckodriver ${r.geckodriver}` : ''})`);
+  });
+}

@@ -1,0 +1,180 @@
+// `npm test`: set up (including the test-only tools), build the site once, then
+//   1. native     cargo test                      (unit, gradient and integration tests)
+//   2. chrome     cargo test --target wasm32-unknown-unknown --test web   in headless Chromium
+//   3. firefox    the same in headless Firefox
+//   4. js         node --test tests/unit-js/      (front-end modules, no browser)
+//   5. e2e        node --test tests/e2e/          (playwright-core driving /usr/bin/chromium)
+// and print a summary. Exits non-zero when setup or any stage fails.
+//
+// Options (after `npm test --`):
+//   --only native,chrome,firefox,js,e2e   run just these stages
+//   --bail                             stop at the first failing stage
+//
+// Node builtins only: this runs before node_modules exists.
+
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildWasm } from './build-wasm.mjs';
+import { ROOT, UserError, bold, dim, formatDuration, green, main, red, run, yellow } from './lib.mjs';
+import { packData } from './pack-data.mjs';
+import { setup } from './setup.mjs';
+import { vendor } from './vendor.mjs';
+
+const STAGES = ['native', 'chrome', 'firefox', 'js', 'e2e'];
+const DRIVERS = ['GECKODRIVER', 'SAFARIDRIVER', 'CHROMEDRIVER', 'MSEDGEDRIVER'];
+
+function parseArgs(argv) {
+  const opts = { only: STAGES, bail: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--bail') opts.bail = true;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const value = a === '--only' ? argv[++i] : a.slice('--only='.length);
+      const list = (value || '').split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = list.filter((s) => !STAGES.includes(s));
+      if (!list.length || bad.length) {
+        throw new UserError(`--only takes a comma-separated list of: ${STAGES.join(', ')}`);
+      }
+      opts.only = STAGES.filter((s) => list.includes(s));
+    } else if (a === '--help' || a === '-h') {
+      console.log(`npm test [-- --only ${STAGES.join(',')}] [-- --bail]`);
+      process.exit(0);
+    } else throw new UserError(`unknown option ${a} (try --help)`);
+  }
+  return opts;
+}
+
+/**
+ * The webdriver capabilities for wasm-bindgen-test-runner: webdriver.json from
+ * the repository root plus the browser binaries found on this machine, written
+ * to target/ and handed over with WASM_BINDGEN_TEST_WEBDRIVER_JSON.
+ */
+function writeCapabilities(browsers) {
+  const caps = JSON.parse(readFileSync(join(ROOT, 'webdriver.json'), 'utf8'));
+  caps['goog:chromeOptions'] = { ...caps['goog:chromeOptions'], binary: browsers.chromium };
+  caps['moz:firefoxOptions'] = { ...caps['moz:firefoxOptions'], binary: browsers.firefox };
+  const dir = join(ROOT, 'target');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'webdriver.test.json');
+  writeFileSync(file, `${JSON.stringify(caps, null, 2)}\n`);
+  return file;
+}
+
+/** An environment in which exactly one webdriver is configured. */
+function browserEnv(driverVar, driverPath, capsFile) {
+  const env = { ...process.env };
+  for (const d of DRIVERS) {
+    delete env[d];
+    delete env[`${d}_REMOTE`];
+  }
+  delete env.NO_HEADLESS;
+  delete env.WASM_BINDGEN_TEST_ONLY_NODE;
+  env[driverVar] = driverPath;
+  env.WASM_BINDGEN_TEST_WEBDRIVER_JSON = capsFile;
+  // The runner's default (20 s) covers the whole test binary, not one test.
+  env.WASM_BINDGEN_TEST_TIMEOUT ||= '600';
+  return env;
+}
+
+/** The *.test.mjs / *.test.js files under tests/<sub>/, sorted, relative to the root. */
+function testFiles(sub) {
+  const dir = join(ROOT, 'tests', sub);
+  const found = [];
+  const visit = (d) => {
+    for (const entry of readdirSync(d).sort()) {
+      const p = join(d, entry);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (/\.test\.m?js$/.test(entry)) found.push(relative(ROOT, p));
+    }
+  };
+  try {
+    visit(dir);
+  } catch {
+    // no such directory
+  }
+  return found;
+}
+
+main(async () => {
+  const opts = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+
+  const results = [];
+  let tools;
+  let capsFile;
+  {
+    console.log(bold('━━━ setup: tools, wasm build, data, vendored JS'));
+    const start = Date.now();
+    try {
+      tools = await setup({ test: true });
+      await buildWasm(); // the one release build of this run; the e2e tests use www/pkg as is
+      packData();
+      vendor();
+      capsFile = writeCapabilities(tools.browsers);
+      results.push({ name: 'setup', title: 'tools, wasm build, data, vendored JS', status: 'PASS', ms: Date.now() - start });
+    } catch (err) {
+      console.error(red(`\nsetup failed: ${err instanceof UserError ? err.message : err.stack}`));
+      results.push({ name: 'setup', title: 'tools, wasm build, data, vendored JS', status: 'FAIL', ms: Date.now() - start });
+    }
+  }
+  const wasmTest = ['test', '--target', 'wasm32-unknown-unknown', '--test', 'web'];
+
+  const stages = {
+    native: { title: 'cargo test (native)', fn: () => run('cargo', ['test']) },
+    chrome: {
+      title: 'wasm tests in headless Chromium',
+      fn: () => run('cargo', wasmTest, { env: browserEnv('CHROMEDRIVER', tools.browsers.chromedriver, capsFile) }),
+    },
+    firefox: {
+      title: 'wasm tests in headless Firefox',
+      fn: () => run('cargo', wasmTest, { env: browserEnv('GECKODRIVER', tools.geckodriver, capsFile) }),
+    },
+    js: {
+      title: 'front-end unit tests (node --test tests/unit-js/)',
+      fn: () => {
+        const files = testFiles('unit-js');
+        if (!files.length) throw new UserError('no tests/unit-js/*.test.mjs files found');
+        return run(process.execPath, ['--test', ...files]);
+      },
+    },
+    e2e: {
+      title: 'end-to-end page tests (node --test tests/e2e/)',
+      fn: () => {
+        const files = testFiles('e2e');
+        if (!files.length) throw new UserError('no tests/e2e/*.test.mjs files found');
+        const env = { ...process.env, CHROMIUM_PATH: process.env.CHROMIUM_PATH || tools.browsers.chromium };
+        return run(process.execPath, ['--test', ...files], { env });
+      },
+    },
+  };
+
+  for (const name of STAGES) {
+    const stage = stages[name];
+    if (!opts.only.includes(name)) continue;
+    if (results[0].status === 'FAIL' || (opts.bail && results.some((r) => r.status === 'FAIL'))) {
+      results.push({ name, title: stage.title, status: 'SKIP', ms: 0 });
+      continue;
+    }
+    console.log(`\n${bold(`━━━ ${name}: ${stage.title}`)}`);
+    const start = Date.now();
+    try {
+      await stage.fn();
+      results.push({ name, title: stage.title, status: 'PASS', ms: Date.now() - start });
+    } catch (err) {
+      console.error(red(`\n${name} failed: ${err.message}`));
+      results.push({ name, title: stage.title, status: 'FAIL', ms: Date.now() - start, error: err.message });
+    }
+  }
+
+  const passed = results.filter((r) => r.status === 'PASS').length;
+  const failed = results.filter((r) => r.status === 'FAIL').length;
+  const skipped = results.filter((r) => r.status === 'SKIP').length;
+  const colour = { PASS: green, FAIL: red, SKIP: yellow };
+  console.log(`\n${bold('━━━ Summary')}`);
+  for (const r of results) {
+    console.log(`  ${colour[r.status](r.status)}  ${r.name.padEnd(8)} ${r.title.padEnd(52)} ${dim(formatDuration(r.ms))}`);
+  }
+  console.log(dim(`  total ${formatDuration(Date.now() - t0)}`));
+  console.log(`stages: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  if (failed) process.exit(1);
+});
