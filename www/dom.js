@@ -1,0 +1,27 @@
+// A tiny element builder. Text always goes in as textContent, never as HTML,
+// so nothing from a URL or an error message can become markup.
+
+/**
+ * h('p', { class: 'hint', id: 'x' }, 'text', child, ...) -> HTMLElement.
+ * Attributes: `class`, `dataset` (object), `on` (object of event listeners),
+ * boolean true sets an empty attribute, false/null/undefined skips it.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key === 'on') for (const [type, fn] of Object.entries(value)) el.addEventListener(type, fn);
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child == null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+/** Reads a CSS custom property from the root element. */
+export function cssVar(name, el = document.documentElement) {
+  return getComputedStyle(el).getPropertyValue(name).trim();
+}
