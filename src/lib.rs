@@ -2,14 +2,16 @@
 //! one minibatch at a time, in pure Rust that builds natively and for
 //! `wasm32-unknown-unknown`. Only `api` knows about JavaScript.
 
+pub mod analysis;
+pub mod autorec;
 pub mod config;
 pub mod data;
 pub mod error;
 pub mod metrics;
 pub mod model;
 pub mod nn;
-pub mod pca;
 pub mod noise;
+pub mod pca;
 pub mod rng;
 pub mod train;
 

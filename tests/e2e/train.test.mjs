@@ -64,7 +64,7 @@ describe('training on the page', () => {
       // The validation originals are painted once the trainer exists.
       await page.waitForFunction(() => document.querySelector('#val-grid canvas')?.dataset.painted === 'true');
       assert.ok(await inkedPixels(page, '#val-grid .pair:first-child canvas:first-child') > 20);
-      assert.match(page.url(), /#lesson=reconstruct&encoder=256&latent=32&act=relu/, 'the address bar holds the full settings');
+      assert.match(page.url(), /#lesson=reconstruct&encoder=256,64&latent=32&act=relu/, 'the address bar holds the full settings');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -79,7 +79,7 @@ describe('settings in the URL', () => {
       assert.equal(await page.inputValue('#act'), 'relu');
       assert.equal(await page.inputValue('#lr'), '0.002');
       assert.equal(await page.isEnabled('#play'), true, 'the defaults train');
-      assert.match(page.url(), /#lesson=reconstruct&encoder=256&latent=32&act=relu&loss=mse&opt=adam&lr=0.002&batch=64&seed=1/);
+      assert.match(page.url(), /#lesson=reconstruct&encoder=256,64&latent=32&act=relu&loss=mse&opt=adam&lr=0.002&batch=64&seed=1/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
