@@ -13,6 +13,7 @@ pub mod nn;
 pub mod noise;
 pub mod pca;
 pub mod rng;
+pub mod roofline;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

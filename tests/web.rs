@@ -2,7 +2,7 @@
 //! wasm-bindgen-test-runner): construction, training, shapes and errors as JS sees them.
 #![cfg(target_arch = "wasm32")]
 
-use autoencoder_playground::api::{default_config, Trainer};
+use autoencoder_playground::api::{default_config, Recommender, Roofline, Trainer};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -134,4 +134,92 @@ fn family_calls_work_and_check_their_input() {
     assert_eq!(t.code_activations().unwrap().len(), 6);
     let e = message(Trainer::new(config(r#"{"train":{"noise":"fog"}}"#), &px, &lb).err().unwrap());
     assert!(e.contains("unknown variant `fog`"), "{e}");
+}
+
+fn f32_array(v: &JsValue) -> Vec<f32> {
+    js_sys::Float32Array::from(v.clone()).to_vec()
+}
+
+#[wasm_bindgen_test]
+fn latent_pca_quality_and_filters() {
+    let (px, lb) = data();
+    let mut t = Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
+    t.step(30).unwrap();
+    let m = t.latent_map(20).unwrap();
+    assert_eq!(f32_array(&get(&m, "points")).len(), 40);
+    assert_eq!(get(&m, "projected").as_bool(), Some(true), "4 code units are projected to the plane");
+    let imgs = t.decode_points(&[0.0, 0.0, 1.0, -1.0]).unwrap();
+    assert_eq!(imgs.len(), 2 * 784);
+    let pca = t.fit_pca(4).unwrap();
+    let mse = get(&pca, "valMse").as_f64().unwrap();
+    assert!(mse > 0.0 && mse < 0.2, "PCA validation MSE {mse}");
+    assert_eq!(t.pca_reconstruct(&t.validation_images(2)).unwrap().len(), 2 * 784);
+    let path = t.interpolate(&t.validation_images(1), &t.validation_images(2)[784..], 5).unwrap();
+    assert_eq!(path.len(), 5 * 784);
+    assert!(message(t.interpolate(&[0.0; 784], &[0.0; 784], 1).unwrap_err()).contains("between 2 and 64"));
+    let q = t.quality(&t.validation_images(3)).unwrap();
+    let ssim = f32_array(&get(&q, "ssim"));
+    assert_eq!(ssim.len(), 3);
+    assert!(ssim.iter().all(|s| (-1.0..=1.0).contains(s)));
+    let s = t.quality_summary().unwrap();
+    assert!(get(&s, "psnr").as_f64().unwrap() > 0.0);
+    let f = t.filters().unwrap();
+    assert_eq!(get(&f, "units").as_f64(), Some(32.0));
+    assert_eq!(f32_array(&get(&f, "encoder")).len(), 784 * 32);
+    assert_eq!(f32_array(&get(&f, "decoder")).len(), 32 * 784);
+}
+
+#[wasm_bindgen_test]
+fn anomalies_features_imputation() {
+    let (px, lb) = data();
+    let mut t = Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16,"excludeClass":3}}"#), &px, &lb).unwrap();
+    assert!(message(t.precision_recall(0.1).unwrap_err()).contains("call anomalyReport() first"));
+    t.step(30).unwrap();
+    let r = t.anomaly_report().unwrap();
+    let auc = get(&r, "auc").as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&auc));
+    assert_eq!(f32_array(&get(&r, "testScores")).len(), 30);
+    let threshold = get(&r, "threshold").as_f64().unwrap() as f32;
+    let pr = t.precision_recall(threshold).unwrap();
+    assert!(get(&pr, "recall").as_f64().unwrap() <= 1.0);
+
+    let few = config(r#"{"perClass":2,"all":{"epochs":2},"few":{"epochs":5,"batchSize":4}}"#);
+    let e = message(t.compare_features(few.clone()).unwrap_err());
+    assert!(e.contains("class 3 has only 0"), "a classifier needs every class: {e}");
+    let mut t = Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
+    t.step(10).unwrap();
+    let scores = js_sys::Array::from(&t.compare_features(few).unwrap());
+    assert_eq!(scores.length(), 3);
+    assert!(message(t.compare_features(config(r#"{"perClass":2,"all":{"epochs":0}}"#)).unwrap_err()).contains("epochs"));
+
+    let mean = t.pixel_mean().unwrap();
+    let x = t.validation_images(1);
+    let mut mask = vec![1u8; 784];
+    mask[..392].fill(0);
+    let filled = t.impute_images(&x, &mask, &mean, 3).unwrap();
+    assert_eq!(&filled[392..], &x[392..], "observed pixels are kept");
+    assert!(message(t.impute_images(&x, &mask[..10], &mean, 1).unwrap_err()).contains("one byte per pixel"));
+    let rep = t.impute_report(config(r#"{"mask":{"kind":"topHalf"},"iterations":2,"n":10}"#)).unwrap();
+    assert!(get(&rep, "mean").as_f64().unwrap() > 0.0);
+    assert!(message(t.impute_report(config(r#"{"mask":{"kind":"cloud"}}"#)).unwrap_err()).contains("invalid imputation settings"));
+}
+
+#[wasm_bindgen_test]
+fn recommender_and_roofline() {
+    let mut r = Recommender::new(config(r#"{"users":120,"items":80,"density":0.1}"#), JsValue::UNDEFINED).unwrap();
+    let first = get(&r.evaluate().unwrap(), "rmse").as_f64().unwrap();
+    r.step(60).unwrap();
+    let rep = r.evaluate().unwrap();
+    assert!(get(&rep, "rmse").as_f64().unwrap() < first, "training lowers the test RMSE");
+    assert!(get(&rep, "itemMeanRmse").as_f64().unwrap() > 0.0);
+    let recs = js_sys::Array::from(&r.recommend(3, 5).unwrap());
+    assert_eq!(recs.length(), 5);
+    assert!(message(r.recommend(500, 5).err().unwrap()).contains("must be below the 120 users"));
+    assert!(message(Recommender::new(config(r#"{"users":0}"#), JsValue::UNDEFINED).err().unwrap()).contains("1 to 4,000,000 cells"));
+    assert_eq!(get(&r.info().unwrap(), "users").as_f64(), Some(120.0));
+
+    let mut roof = Roofline::new(&[784, 64, 8], 16).unwrap();
+    roof.run(2);
+    assert_eq!(roof.flops_per_step(), 2.0 * 16.0 * (784.0 * 64.0 * 5.0 + 64.0 * 8.0 * 6.0));
+    assert!(Roofline::new(&[784], 16).is_err());
 }

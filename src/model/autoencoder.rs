@@ -279,6 +279,30 @@ impl Autoencoder {
         self.decoder.params_and_grads(f);
     }
 
+    /// The filters a learner looks at: the first encoder layer's weights
+    /// (input × its width, one column per unit) and the last decoder layer's
+    /// (its width × input, one row per unit), each as a row-major array.
+    pub fn filters(&mut self) -> (Array2<f32>, Array2<f32>) {
+        let widths = self.config.encoder_widths();
+        let (input, first) = (widths[0], widths[1]);
+        let (mut enc, mut dec) = (Vec::new(), Vec::new());
+        let mut seen = 0;
+        self.params_and_grads(&mut |p| {
+            if p.is_weight {
+                if seen == 0 {
+                    enc = p.value.to_vec();
+                }
+                // Overwritten until the last weight, the decoder's output layer.
+                dec.clear();
+                dec.extend_from_slice(p.value);
+                seen += 1;
+            }
+        });
+        let enc = Array2::from_shape_vec((input, first), enc).expect("first layer is input × width");
+        let dec = Array2::from_shape_vec((first, input), dec).expect("last layer is width × input");
+        (enc, dec)
+    }
+
     /// All parameters, flattened in `params_and_grads` order.
     pub fn export_params(&mut self) -> Vec<f32> {
         let mut out = Vec::new();

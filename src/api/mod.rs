@@ -1,6 +1,18 @@
-//! The JavaScript facade: the only file that knows about wasm-bindgen. Configs
+//! The JavaScript facade: the only module that knows about wasm-bindgen. Configs
 //! and stats cross as plain JS objects; images and codes as typed arrays;
 //! every error becomes a JS `Error` with the engine's sentence.
+//!
+//! `mod.rs` holds the training handle; `explore.rs` the views of what was
+//! learned (latent space, PCA, metrics, filters); `apply.rs` the applications
+//! (anomalies, features, imputation) and the AutoRec recommender; `bench.rs`
+//! the roofline kernel for the benchmark page.
+
+mod apply;
+mod bench;
+mod explore;
+
+pub use apply::Recommender;
+pub use bench::Roofline;
 
 use ndarray::ArrayView2;
 use wasm_bindgen::prelude::*;
@@ -15,13 +27,13 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     // Maps (not JS Map objects) so the front end reads plain properties.
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
     value.serialize(&ser).map_err(|e| JsError::new(&format!("could not convert a result for JavaScript: {e}")))
 }
 
-fn err(e: crate::Error) -> JsError {
+pub(crate) fn err(e: crate::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
@@ -35,19 +47,27 @@ pub fn default_config() -> Result<JsValue, JsError> {
 /// text because serde-wasm-bindgen silently skips unknown keys, and a typo such
 /// as `latnet` must be reported, not ignored.
 fn parse_config(value: JsValue) -> Result<Config, JsError> {
+    parse_json(value, "config")
+}
+
+/// Parses a settings object through JSON text (so unknown keys are reported);
+/// `undefined`/`null` give the defaults.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
     if value.is_undefined() || value.is_null() {
-        return Ok(Config::default());
+        return Ok(T::default());
     }
     let text = js_sys::JSON::stringify(&value)
-        .map_err(|_| JsError::new("invalid config: it cannot be written as JSON (a cycle or a BigInt?)"))?;
+        .map_err(|_| JsError::new(&format!("invalid {what}: it cannot be written as JSON (a cycle or a BigInt?)")))?;
     let text = String::from(text);
-    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("invalid config: {e}")))
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
 
 /// A training run: owns the model, its optimiser and the digits.
 #[wasm_bindgen]
 pub struct Trainer {
     inner: train::Trainer,
+    /// Views computed on demand and kept until the model changes shape (explore.rs).
+    cache: explore::Cache,
 }
 
 #[wasm_bindgen]
@@ -58,7 +78,7 @@ impl Trainer {
     pub fn new(config: JsValue, pixels: &[u8], labels: &[u8]) -> Result<Trainer, JsError> {
         let config = parse_config(config)?;
         let data = Dataset::new(pixels.to_vec(), labels.to_vec(), config.model.input).map_err(err)?;
-        Ok(Trainer { inner: train::Trainer::new(config, &data).map_err(err)? })
+        Ok(Trainer { inner: train::Trainer::new(config, &data).map_err(err)?, cache: explore::Cache::default() })
     }
 
     /// Trains `n` minibatches; returns `{ step, epoch, batchLoss, samplesPerSec, valLoss, stopped }`.
@@ -78,27 +98,27 @@ impl Trainer {
     pub fn reconstruct(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
         let input = self.inner.config().model.input;
         let x = rows(pixels, input, "image")?;
-        Ok(self.inner.model_mut().reconstruct(x).map_err(err)?.into_raw_vec_and_offset().0)
+        Ok(flat(self.inner.model_mut().reconstruct(x).map_err(err)?))
     }
 
     /// Codes (n × latent) of n images.
     pub fn encode(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
         let input = self.inner.config().model.input;
         let x = rows(pixels, input, "image")?;
-        Ok(self.inner.model_mut().encode(x).map_err(err)?.into_raw_vec_and_offset().0)
+        Ok(flat(self.inner.model_mut().encode(x).map_err(err)?))
     }
 
     /// Images (n × 784) decoded from n codes (n × latent floats).
     pub fn decode(&mut self, codes: &[f32]) -> Result<Vec<f32>, JsError> {
         let latent = self.inner.config().model.latent;
         let z = rows(codes, latent, "code")?;
-        Ok(self.inner.model_mut().decode(z).map_err(err)?.into_raw_vec_and_offset().0)
+        Ok(flat(self.inner.model_mut().decode(z).map_err(err)?))
     }
 
     /// The first `n` validation digits as floats in [0, 1] (the same ones every run).
     #[wasm_bindgen(js_name = validationImages)]
     pub fn validation_images(&self, n: usize) -> Vec<f32> {
-        self.inner.data().validation.to_matrix(n).into_raw_vec_and_offset().0
+        flat(self.inner.data().validation.to_matrix(n))
     }
 
     /// `n` images decoded from codes drawn from the prior N(0, I) — the VAE's samples.
@@ -106,7 +126,7 @@ impl Trainer {
         if n == 0 || n > 10_000 {
             return Err(JsError::new(&format!("sample: n must be between 1 and 10000, got {n}")));
         }
-        Ok(self.inner.sample(n).map_err(err)?.into_raw_vec_and_offset().0)
+        Ok(flat(self.inner.sample(n).map_err(err)?))
     }
 
     /// Corrupted copies of n images (n × 784 floats) with the run's noise setting,
@@ -114,7 +134,7 @@ impl Trainer {
     pub fn corrupt(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
         let input = self.inner.config().model.input;
         let x = rows(pixels, input, "image")?;
-        Ok(self.inner.corrupt(x, train::DISPLAY_NOISE_SEED).into_raw_vec_and_offset().0)
+        Ok(flat(self.inner.corrupt(x, train::DISPLAY_NOISE_SEED)))
     }
 
     /// Mean activation of each code unit over the validation digits.
@@ -154,7 +174,7 @@ impl Trainer {
 }
 
 /// Views a flat slice as rows of `width`, or says why it cannot.
-fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ArrayView2<'a, f32>, JsError> {
+pub(crate) fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ArrayView2<'a, f32>, JsError> {
     if values.is_empty() || values.len() % width != 0 {
         return Err(JsError::new(&format!(
             "expected a whole number of {what}s of {width} values each, got {} values",
@@ -165,4 +185,10 @@ fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ArrayView2<'a
         return Err(JsError::new(&format!("value {bad} is {}, but every value must be a finite number", values[bad])));
     }
     ArrayView2::from_shape((values.len() / width, width), values).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The row-major values of a standard-layout matrix, without a copy.
+pub(crate) fn flat(m: ndarray::Array2<f32>) -> Vec<f32> {
+    let m = if m.is_standard_layout() { m } else { m.as_standard_layout().into_owned() };
+    m.into_raw_vec_and_offset().0
 }

@@ -1,0 +1,69 @@
+//! The roofline for one training step: only the matrix products a step of the
+//! autoencoder performs (forward, weight gradient, input gradient for every
+//! layer, with the same transposed views as `Linear`), nothing else. The time
+//! these take is the most a step could be sped up to without a faster product;
+//! a benchmark reports the trainer's step time as a percentage of it.
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::Array2;
+
+/// Buffers for the products of one step of a mirrored autoencoder.
+pub struct Roofline {
+    layers: Vec<LayerBufs>,
+}
+
+struct LayerBufs {
+    x: Array2<f32>,
+    w: Array2<f32>,
+    y: Array2<f32>,
+    g: Array2<f32>,
+    dw: Array2<f32>,
+    dx: Option<Array2<f32>>,
+}
+
+impl Roofline {
+    /// Products for widths `[input, hidden.., latent]` mirrored back to the input, at `batch` rows.
+    pub fn new(widths: &[usize], batch: usize) -> Self {
+        let mut all = widths.to_vec();
+        all.extend(widths.iter().rev().skip(1));
+        let fill = |r: usize, c: usize| Array2::from_shape_fn((r, c), |(i, j)| ((i * 31 + j * 17) % 13) as f32 * 0.01);
+        let layers = all
+            .windows(2)
+            .enumerate()
+            .map(|(i, p)| LayerBufs {
+                x: fill(batch, p[0]),
+                w: fill(p[0], p[1]),
+                y: Array2::zeros((batch, p[1])),
+                g: fill(batch, p[1]),
+                dw: Array2::zeros((p[0], p[1])),
+                // The first layer needs no gradient for the pixels, as in the trainer.
+                dx: (i > 0).then(|| Array2::zeros((batch, p[0]))),
+            })
+            .collect();
+        Roofline { layers }
+    }
+
+    /// Floating-point operations of one step's products (2·m·n·k each).
+    pub fn flops_per_step(&self) -> f64 {
+        self.layers
+            .iter()
+            .map(|l| {
+                let one = 2.0 * (l.x.nrows() * l.w.nrows() * l.w.ncols()) as f64;
+                one * if l.dx.is_some() { 3.0 } else { 2.0 }
+            })
+            .sum()
+    }
+
+    /// Runs the products of `steps` training steps.
+    pub fn run(&mut self, steps: u32) {
+        for _ in 0..steps {
+            for l in &mut self.layers {
+                general_mat_mul(1.0, &l.x, &l.w, 0.0, &mut l.y);
+                general_mat_mul(1.0, &l.x.t(), &l.g, 1.0, &mut l.dw);
+                if let Some(dx) = &mut l.dx {
+                    general_mat_mul(1.0, &l.g, &l.w.t(), 0.0, dx);
+                }
+            }
+        }
+    }
+}
