@@ -6,8 +6,9 @@
 use std::time::Instant;
 
 use autoencoder_playground::config::{Config, OptimizerKind};
+use autoencoder_playground::nn::Optimizer;
 use autoencoder_playground::roofline::Roofline;
-use autoencoder_playground::{Dataset, Trainer};
+use autoencoder_playground::{Autoencoder, Dataset, Trainer};
 
 const WINDOW_SECS: f64 = 2.0;
 const WINDOWS: usize = 5;
@@ -71,4 +72,49 @@ fn main() {
             100.0 * roof_ms / median
         );
     }
+    profile(&data);
+}
+
+/// Where one step's time goes for 784-256-64-256-784 at batch 128: each phase
+/// of `Trainer::step` timed alone over the same number of repetitions.
+fn profile(data: &Dataset) {
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![256];
+    cfg.model.latent = 64;
+    cfg.train.lr = 1e-3;
+    cfg.train.batch_size = 128;
+    let split = data.split().unwrap();
+    let idx: Vec<u32> = (0..128).collect();
+    let mut batch = ndarray::Array2::zeros((128, 784));
+    let mut model = Autoencoder::new(&cfg.model, 1).unwrap();
+    let mut opt = Optimizer::new(&cfg.train);
+    let mut roof = Roofline::new(&[784, 256, 64], 128);
+    const REPS: u32 = 300;
+    let time = |f: &mut dyn FnMut()| {
+        f();
+        let start = Instant::now();
+        for _ in 0..REPS {
+            f();
+        }
+        start.elapsed().as_secs_f64() * 1e3 / REPS as f64
+    };
+    let fill = time(&mut || split.train.fill_batch(&idx, batch.view_mut()));
+    let fb = time(&mut || {
+        model.forward_backward(batch.view(), batch.view(), &cfg.train);
+    });
+    let check = time(&mut || {
+        std::hint::black_box(model.grads_finite());
+    });
+    let step = time(&mut || opt.step(|f| model.params_and_grads(f)));
+    let products = time(&mut || roof.run(1));
+    let total = fill + fb + check + step;
+    println!("\nprofile of one step, 784-256-64-256-784 at batch 128 (ms, {REPS} repetitions each):");
+    let row = |name: &str, ms: f64| println!("  {name:<44} {ms:>7.3}  {:>5.1}%", 100.0 * ms / total);
+    row("batch fill (u8 → f32)", fill);
+    row("forward + backward", fb);
+    row("  of which matrix products (roofline)", products);
+    row("  of which element-wise, copies, loss", fb - products);
+    row("gradient finiteness check", check);
+    row("Adam update (and zeroing the gradients)", step);
+    row("total", total);
 }

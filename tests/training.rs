@@ -184,3 +184,21 @@ fn an_excluded_class_is_left_out_of_training_and_validation_only() {
     let e = Trainer::new(cfg, &d).err().unwrap().to_string();
     assert!(e.contains("train.excludeClass: must be a digit from 0 to 9"), "{e}");
 }
+
+#[test]
+fn the_gradient_check_finds_every_non_finite_value() {
+    use autoencoder_playground::Autoencoder;
+    let mut ae = Autoencoder::new(&Default::default(), 1).unwrap();
+    assert!(ae.grads_finite());
+    for (bad, want) in [(f32::INFINITY, false), (f32::NEG_INFINITY, false), (f32::NAN, false), (f32::MAX, true), (-1e-40, true)] {
+        let mut i = 0;
+        ae.params_and_grads(&mut |p| {
+            if i == 3 {
+                p.grad[p.grad.len() - 1] = bad;
+            }
+            i += 1;
+        });
+        assert_eq!(ae.grads_finite(), want, "gradient {bad}");
+        ae.zero_grad();
+    }
+}
