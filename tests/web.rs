@@ -89,7 +89,9 @@ fn bad_input_throws_a_readable_error() {
     let e = message(Trainer::new(config(r#"{"train":{"lr":-1}}"#), &px, &lb).err().unwrap());
     assert!(e.starts_with("train.lr: must be a finite number above 0"), "{e}");
     let e = message(Trainer::new(config(r#"{"model":{"latnet":2}}"#), &px, &lb).err().unwrap());
-    assert!(e.contains("invalid config") && e.contains("latnet"), "{e}");
+    assert!(e.starts_with("invalid config: unknown field `model.latnet`; expected one of kind, input, encoder, latent"), "{e}");
+    let e = message(Trainer::new(config(r#"{"train":{"lr":"fast"}}"#), &px, &lb).err().unwrap());
+    assert!(e.contains("invalid config") && e.contains("expected f32"), "{e}");
     let e = message(Trainer::new(JsValue::UNDEFINED, &px[..780], &lb[..1]).err().unwrap());
     assert!(e.contains("expected 784 pixels per image") && e.contains("got 780 pixels"), "{e}");
 
@@ -202,6 +204,8 @@ fn anomalies_features_imputation() {
     let rep = t.impute_report(config(r#"{"mask":{"kind":"topHalf"},"iterations":2,"n":10}"#)).unwrap();
     assert!(get(&rep, "mean").as_f64().unwrap() > 0.0);
     assert!(message(t.impute_report(config(r#"{"mask":{"kind":"cloud"}}"#)).unwrap_err()).contains("invalid imputation settings"));
+    let e = message(t.impute_report(config(r#"{"mask":{"kind":"random","rate":0.5,"ratee":1}}"#)).unwrap_err());
+    assert!(e.contains("unknown field `mask.ratee`"), "{e}");
 }
 
 #[wasm_bindgen_test]

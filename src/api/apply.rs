@@ -18,7 +18,7 @@ pub(crate) struct AnomalyCache {
 }
 
 /// Which pixels `impute` treats as missing, with its defaults.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ImputeSpec {
     mask: impute::MaskKind,
