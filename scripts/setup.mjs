@@ -3,10 +3,12 @@
 //   - node_modules (npm install / npm ci) when missing or stale vs package-lock.json
 //   - the wasm32-unknown-unknown rust target
 //   - the wasm-bindgen CLI at exactly the version of the wasm-bindgen crate in Cargo.lock
-//   - for tests: geckodriver (cargo install) and the Debian browsers (checked, not installed)
+//   - for tests: geckodriver (cargo install), the Debian browsers (checked, not installed)
+//     and Python's safetensors + numpy (pip install), the reference reader of saved models
 //
 // Only node builtins are imported: this runs before node_modules exists.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, UserError, capture, firstExisting, isMain, log, main, run, which } from './lib.mjs';
@@ -146,6 +148,19 @@ export async function ensureGeckodriver() {
 }
 
 /**
+ * Python's `safetensors` and numpy, which a test uses as the reference reader of
+ * saved models; installed with pip (from PyPI) when missing.
+ */
+export async function ensurePythonSafetensors() {
+  if (!which('python3')) throw new UserError('python3 is needed by the checkpoint test (Debian package python3)');
+  const probe = () => spawnSync('python3', ['-c', 'import safetensors, numpy'], { stdio: 'ignore' }).status === 0;
+  if (probe()) return;
+  log('Installing the Python reference reader (pip install safetensors numpy)');
+  await run('python3', ['-m', 'pip', 'install', '--quiet', 'safetensors', 'numpy']);
+  if (!probe()) throw new UserError('pip installed safetensors and numpy, but python3 still cannot import them');
+}
+
+/**
  * Paths of chromium, chromedriver and firefox. Throws a UserError naming the
  * Debian packages to install when any is missing.
  */
@@ -180,6 +195,7 @@ export async function setup({ test = false } = {}) {
   await ensureWasmBindgen();
   result.wasmBindgen = toolVersion('wasm-bindgen');
   if (test) result.geckodriver = await ensureGeckodriver();
+  if (test) await ensurePythonSafetensors();
   return result;
 }
 

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod autorec;
+pub mod checkpoint;
 pub mod config;
 pub mod data;
 pub mod error;

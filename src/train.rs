@@ -8,6 +8,7 @@ use rand::seq::SliceRandom;
 use serde::Serialize;
 use web_time::Instant;
 
+use crate::checkpoint;
 use crate::config::Config;
 use crate::data::{Dataset, Split};
 use crate::error::{Error, Result};
@@ -176,6 +177,26 @@ impl Trainer {
             bad_epochs: 0,
             status: Status::Running,
         })
+    }
+
+    /// The model as a safetensors file with the config and a training summary
+    /// in its metadata (see `checkpoint`). Optimiser moments are not saved: a
+    /// loaded model resumes with fresh ones.
+    pub fn save(&mut self) -> Result<Vec<u8>> {
+        let eval = self.evaluate()?;
+        let summary = checkpoint::Summary { step: self.step, epoch: self.epoch, val_loss: Some(eval.val_loss), val_mse: Some(eval.mse) };
+        checkpoint::save(&mut self.model, &self.config, &summary)
+    }
+
+    /// A trainer for `dataset` holding the model of a file written by `save`,
+    /// its config and its step and epoch counts.
+    pub fn load(bytes: &[u8], dataset: &Dataset) -> Result<Self> {
+        let loaded = checkpoint::load(bytes)?;
+        let mut t = Trainer::new(loaded.config, dataset)?;
+        t.model = loaded.model;
+        t.step = loaded.summary.step;
+        t.epoch = loaded.summary.epoch;
+        Ok(t)
     }
 
     /// The config in use, seed included.

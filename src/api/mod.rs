@@ -104,6 +104,19 @@ impl Trainer {
         Ok(Trainer { inner: train::Trainer::new(config, &data).map_err(err)?, cache: explore::Cache::default() })
     }
 
+    /// The trained model as a safetensors file (Uint8Array) with its config and
+    /// a training summary in the metadata; Python's `safetensors` reads it.
+    pub fn save(&mut self) -> Result<Vec<u8>, JsError> {
+        self.inner.save().map_err(err)
+    }
+
+    /// A trainer holding the model saved in `bytes`, on the digits given.
+    /// Throws with what is wrong if the file is not a model of this playground.
+    pub fn load(bytes: &[u8], pixels: &[u8], labels: &[u8]) -> Result<Trainer, JsError> {
+        let data = Dataset::new(pixels.to_vec(), labels.to_vec(), crate::config::MNIST_PIXELS).map_err(err)?;
+        Ok(Trainer { inner: train::Trainer::load(bytes, &data).map_err(err)?, cache: explore::Cache::default() })
+    }
+
     /// Trains `n` minibatches; returns `{ step, epoch, batchLoss, samplesPerSec, valLoss, stopped }`.
     /// Throws if the loss diverges; the weights stay at the last good step.
     pub fn step(&mut self, n: u32) -> Result<JsValue, JsError> {
