@@ -6,6 +6,7 @@ mod common;
 
 use autoencoder_playground::config::{Config, LossKind, OptimizerKind};
 use autoencoder_playground::nn::{loss, Activation};
+use autoencoder_playground::train::RESCUE_EVERY;
 use autoencoder_playground::{Error, Trainer};
 use ndarray::Axis;
 
@@ -164,10 +165,16 @@ fn divergence_stops_with_a_clear_error_and_keeps_the_last_good_weights() {
     // Stepping again repeats the error without touching the weights.
     assert!(t.step(1).is_err());
     assert_eq!(t.model_mut().export_params(), last_good);
-    // A new rate is validated, then accepted and clears the stop.
+    // A new rate is validated, then accepted: it clears the stop and goes back
+    // to the weights saved at the last multiple of RESCUE_EVERY steps.
     assert!(t.set_learning_rate(f32::NAN).unwrap_err().to_string().contains("train.lr"));
-    t.set_learning_rate(1e-6).unwrap();
-    assert_eq!(t.config().train.lr, 1e-6);
+    let back_to = t.set_learning_rate(1e-4).unwrap().expect("resumes from saved weights");
+    assert_eq!(back_to, (step - 1) / RESCUE_EVERY * RESCUE_EVERY);
+    assert_eq!(t.config().train.lr, 1e-4);
+    // From there, the smaller rate trains on without diverging.
+    for _ in 0..300 {
+        t.step(1).expect("the smaller rate trains on");
+    }
 }
 
 #[test]

@@ -196,10 +196,11 @@ impl Trainer {
         to_js(self.inner.config())
     }
 
-    /// Changes the learning rate; after a divergence, also lets training resume.
+    /// Changes the learning rate; after a divergence, also lets training resume
+    /// from the weights of a little earlier: returns their step, or null.
     #[wasm_bindgen(js_name = setLearningRate)]
-    pub fn set_learning_rate(&mut self, lr: f32) -> Result<(), JsError> {
-        self.inner.set_learning_rate(lr).map_err(err)
+    pub fn set_learning_rate(&mut self, lr: f32) -> Result<Option<f64>, JsError> {
+        Ok(self.inner.set_learning_rate(lr).map_err(err)?.map(|s| s as f64))
     }
 
     /// Size of the code.
