@@ -1,12 +1,17 @@
 // Boot and glue: read the settings from the URL, start the training worker
-// (wasm + digits), mount the lesson, and wire the Play / Step / Reset buttons
-// and the settings form to the worker. Lessons draw; this file decides when
-// the trainer is rebuilt, started and stopped.
+// (wasm + digits), mount the lesson the URL names, and wire the lesson nav,
+// the Play / Step / Reset buttons and the settings to the worker. Lessons
+// draw; this file decides when the trainers are rebuilt, started and stopped,
+// and swaps lessons in place when the hash names another one.
 
-import { parseHash, formatHash, createStore, toTrainerConfig, TRAINER_KEYS } from './state.js';
+import {
+  parseHash, formatHash, createStore, lessonIdOf, rebuildKeys, trainerConfigs,
+} from './state.js';
 import { bindSettings } from './controls.js';
+import { bindLessonSettings } from './lesson-controls.js';
+import { buildLessonNav } from './nav.js';
 import { TrainerClient } from './trainer-client.js';
-import { LESSON_IDS, findLesson } from './lessons/index.js';
+import { LESSONS, LESSON_IDS, findLesson } from './lessons/index.js';
 import { h } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -20,23 +25,30 @@ const ui = {
   configError: $('config-error'),
   root: $('lesson-root'),
   form: $('settings'),
+  lessonFields: $('lesson-settings'),
+  nav: $('lesson-nav'),
 };
 
-const initial = parseHash(location.hash, LESSON_IDS);
-const store = createStore(initial.state);
-history.replaceState(null, '', formatHash(store.get())); // the address bar always holds a complete, reproducible link
+// Until the lesson module is loaded only the common settings can be read; mountLesson reads the hash again.
+const store = createStore(parseHash(location.hash, { lessonIds: LESSON_IDS }).state);
 
 let client = null;
-let view = null; // the mounted lesson's view
+let engine = null; // the worker's init(): wasm and digits loaded
+let lesson = null; // the mounted lesson module's default export
+let view = null; // what its mount() returned
+let lessonFields = { show() {} };
 let ready = false; // worker and lesson loaded
-let trainerOk = false; // the worker holds a trainer built from the current settings
+let trainerOk = false; // the worker holds trainers built from the current settings
 let running = false;
 let currentRun = 0;
 let rebuildToken = 0;
+let switchToken = 0;
+let switching = false;
 let resumeWanted = false;
 
 const settings = bindSettings(ui.form, { get: store.get, commit });
-showNotice(initial.problems);
+const nav = buildLessonNav(ui.nav, LESSONS);
+nav.setCurrent(store.get().lesson);
 
 function showNotice(problems) {
   ui.notice.replaceChildren();
@@ -75,17 +87,27 @@ function updateButtons() {
   document.body.dataset.running = String(running);
 }
 
+/** Does a change to these keys need new trainers? */
+const needsRebuild = (keys) => rebuildKeys(lesson).some((k) => keys.includes(k));
+
 /** A settings change from the form or a lesson: update the state and the URL, rebuild if needed. */
 function commit(patch) {
+  if (!lesson || switching) {
+    settings.show(store.get()); // too early: the lesson's settings are not known yet
+    return;
+  }
   store.set(patch);
-  history.replaceState(null, '', formatHash(store.get()));
-  settings.show(store.get(), { fields: Object.keys(patch) });
+  const state = store.get();
+  history.replaceState(null, '', formatHash(state, lesson));
+  settings.show(state, { fields: Object.keys(patch) });
+  lessonFields.show(state);
   showNotice([]);
   if ('scale' in patch) view?.setScale(patch.scale);
-  if (TRAINER_KEYS.some((k) => k in patch)) rebuild({ resume: true });
+  if (needsRebuild(Object.keys(patch))) rebuild({ resume: true });
+  else view?.update?.(state, patch);
 }
 
-/** Builds a new trainer from the current settings; keeps playing if it was. */
+/** Builds new trainers from the current settings; keeps playing if it was. */
 async function rebuild({ resume }) {
   if (!ready) return;
   const token = ++rebuildToken;
@@ -95,7 +117,8 @@ async function rebuild({ resume }) {
   updateButtons();
   setRunStatus('Building the network…');
   try {
-    const info = await client.create(toTrainerConfig(store.get()));
+    const { main, ...companions } = trainerConfigs(store.get(), lesson);
+    const info = await client.create(main, { companions });
     if (token !== rebuildToken) return;
     currentRun = info.run;
     trainerOk = true;
@@ -113,7 +136,7 @@ async function rebuild({ resume }) {
     // The form keeps what the user typed; the Trainer's own sentence says what to change.
     ui.configError.textContent = `These settings cannot be trained: ${err.message}`;
     ui.configError.hidden = false;
-    view.invalid();
+    view?.invalid();
     setRunStatus('Change the settings above to train.');
   }
   updateButtons();
@@ -141,6 +164,7 @@ async function pause() {
   // The worker may finish one more slice first; once it answers, no further stats come.
   await client.pause().catch(() => {});
   if (!running) setRunStatus('Paused.');
+  view?.paused?.();
 }
 
 async function stepOnce() {
@@ -148,6 +172,7 @@ async function stepOnce() {
   try {
     await client.step();
     setRunStatus('Paused.');
+    view?.paused?.();
   } catch (err) {
     setRunStatus(err.message);
   }
@@ -172,25 +197,93 @@ function onHalted(msg) {
   view?.halted(msg);
 }
 
-// A link edited by hand (or a tutorial's link clicked on this page).
-window.addEventListener('hashchange', () => {
-  const { state, problems } = parseHash(location.hash, LESSON_IDS);
-  const before = store.get();
-  store.set(state);
-  history.replaceState(null, '', formatHash(state));
+/** Loads a lesson module, or explains why it could not be loaded. */
+async function loadLesson(id) {
+  const entry = findLesson(id);
+  try {
+    return (await entry.load()).default;
+  } catch (err) {
+    throw new Error(`Part of the page (the "${entry.title}" lesson or the chart library) could not be loaded: ${err.message}. `
+      + 'If you are running from a checkout, run "npm run build" first.');
+  }
+}
+
+/** Reads the hash with the lesson's own settings, shows them, and mounts the lesson's view. */
+function mountLesson(mod, hash) {
+  lesson = mod;
+  const { state, problems } = parseHash(hash, { lessonIds: LESSON_IDS, lesson });
+  store.replace(state);
+  history.replaceState(null, '', formatHash(state, lesson)); // the address bar always holds a complete, reproducible link
   settings.show(state);
+  lessonFields = bindLessonSettings(ui.lessonFields, lesson, { get: store.get, commit });
   showNotice(problems);
-  if (state.lesson !== before.lesson) {
-    location.reload(); // a different lesson mounts from scratch
+  nav.setCurrent(lesson.id);
+  ui.root.replaceChildren();
+  view = lesson.mount(ui.root, { client, store, commit });
+  document.body.dataset.lesson = lesson.id;
+  document.title = `${lesson.title} · Autoencoder Playground`;
+  ready = true;
+}
+
+/** Another lesson: stop training, unmount the current one, mount the new one with fresh trainers. */
+async function switchLesson(hash) {
+  const token = ++switchToken;
+  switching = true;
+  ready = false;
+  trainerOk = false;
+  resumeWanted = false;
+  rebuildToken += 1; // a rebuild in flight no longer applies
+  currentRun = 0; // stats still on their way belong to the old lesson
+  if (running) {
+    running = false;
+    client.pause().catch(() => {});
+  }
+  updateButtons();
+  document.body.dataset.state = 'loading';
+  setRunStatus('Loading the lesson…');
+  view?.unmount();
+  view = null;
+  ui.configError.hidden = true;
+  nav.setCurrent(lessonIdOf(hash, LESSON_IDS));
+  let mod;
+  try {
+    [, mod] = await Promise.all([engine, loadLesson(lessonIdOf(hash, LESSON_IDS))]);
+  } catch (err) {
+    if (token === switchToken) showFatal(err.message);
     return;
   }
-  if (state.scale !== before.scale) view?.setScale(state.scale);
-  if (TRAINER_KEYS.some((k) => differs(before[k], state[k]))) rebuild({ resume: true });
+  if (token !== switchToken) return;
+  switching = false;
+  mountLesson(mod, location.hash);
+  await rebuild({ resume: false });
+  if (token === switchToken) document.body.dataset.state = 'ready';
+}
+
+// A link edited by hand, a lesson link in the nav, or a tutorial's link clicked on this page.
+window.addEventListener('hashchange', () => {
+  if (!client || document.body.dataset.state === 'error') return;
+  if (switching || !lesson || lessonIdOf(location.hash, LESSON_IDS) !== lesson.id) {
+    switchLesson(location.hash);
+    return;
+  }
+  const { state, problems } = parseHash(location.hash, { lessonIds: LESSON_IDS, lesson });
+  const before = store.get();
+  store.replace(state);
+  history.replaceState(null, '', formatHash(state, lesson));
+  settings.show(state);
+  lessonFields.show(state);
+  showNotice(problems);
+  const changed = Object.keys(state).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(state[k]));
+  if (changed.includes('scale')) view?.setScale(state.scale);
+  if (needsRebuild(changed)) rebuild({ resume: true });
+  else if (changed.length) view?.update?.(state, Object.fromEntries(changed.map((k) => [k, state[k]])));
 });
 
-function differs(a, b) {
-  return JSON.stringify(a) !== JSON.stringify(b);
-}
+// The skip link moves focus to the lesson without touching the hash, which holds the settings.
+document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  $('lesson').focus();
+});
 
 ui.play.addEventListener('click', () => (running ? pause() : play()));
 ui.step.addEventListener('click', stepOnce);
@@ -209,7 +302,6 @@ document.addEventListener('keydown', (e) => {
 });
 
 async function boot() {
-  const entry = findLesson(store.get().lesson);
   try {
     client = new TrainerClient();
   } catch (err) {
@@ -219,27 +311,21 @@ async function boot() {
   client.on('stats', onStats);
   client.on('halted', onHalted);
 
-  let lesson;
+  const token = ++switchToken;
+  switching = true;
+  let mod;
   try {
-    const [, mod] = await Promise.all([
-      client.init(),
-      entry.load().catch((err) => {
-        throw new Error(`Part of the page (the "${entry.title}" lesson or the chart library) could not be loaded: ${err.message}. `
-          + 'If you are running from a checkout, run "npm run build" first.');
-      }),
-    ]);
-    lesson = mod.default;
+    engine = client.init();
+    [, mod] = await Promise.all([engine, loadLesson(lessonIdOf(location.hash, LESSON_IDS))]);
   } catch (err) {
     showFatal(err.message);
     return;
   }
-
-  ui.root.replaceChildren();
-  view = lesson.mount(ui.root, { client, store, commit });
-  ready = true;
-  document.body.dataset.lesson = lesson.id;
+  if (token !== switchToken) return; // the hash named another lesson meanwhile; switchLesson mounts it
+  switching = false;
+  mountLesson(mod, location.hash);
   await rebuild({ resume: false });
-  document.body.dataset.state = 'ready';
+  if (token === switchToken) document.body.dataset.state = 'ready';
 }
 
 boot().catch((err) => showFatal(err.message));

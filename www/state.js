@@ -2,11 +2,19 @@
 //
 // Every setting, the seed included, lives in the hash so that a link reproduces
 // a run and a tutorial can link to a prepared experiment
-// (#lesson=reconstruct&encoder=256&latent=32&act=relu&...). Parsing is
-// defensive: anything unreadable or out of range falls back to its default and
-// is reported as a sentence for the page's notice; it never throws.
+// (#lesson=denoise&noise=masking&level=0.5&encoder=256,64&latent=32&...).
+// The state is the common settings below plus the active lesson's own
+// settings (a lesson module's `settings`, declared with www/settings.js);
+// a lesson may also change the common defaults (`defaults`) and decides how
+// its settings enter the trainer config (`config`, `companions`).
+// Parsing is defensive: anything unreadable or out of range falls back to its
+// default and is reported as a sentence for the page's notice; it never throws.
 //
 // No DOM here, so node can test it.
+
+import { parseInteger, parseChoice, parseNumber } from './settings.js';
+
+export { parseInteger, parseChoice, parseNumber };
 
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'sigmoid', 'tanh', 'identity'];
 export const LOSSES = ['mse', 'bce'];
@@ -41,18 +49,6 @@ export const TRAINER_KEYS = ['encoder', 'latent', 'act', 'loss', 'opt', 'lr', 'b
 
 const ok = (value) => ({ value });
 const bad = (error) => ({ error });
-
-function parseInteger(text, lo, hi, what) {
-  const s = String(text).trim();
-  if (!/^\d{1,12}$/.test(s)) return bad(`${what} must be a whole number from ${lo} to ${hi}`);
-  const n = Number(s);
-  return n >= lo && n <= hi ? ok(n) : bad(`${what} must be from ${lo} to ${hi}, got ${n}`);
-}
-
-function parseChoice(text, choices, what) {
-  const s = String(text).trim().toLowerCase();
-  return choices.includes(s) ? ok(s) : bad(`${what} must be one of ${choices.join(', ')}`);
-}
 
 /** "512,128" (or "512 128") -> [512, 128]; "" or "none" -> [] (no hidden layer). */
 export function parseEncoder(text) {
@@ -95,12 +91,42 @@ export const SETTINGS = {
   scale: { label: 'Chart scale', parse: (t) => parseChoice(t, SCALES, 'the chart scale'), format: String },
 };
 
-const KEY_ORDER = ['lesson', ...Object.keys(SETTINGS)];
 const MAX_PROBLEMS_SHOWN = 3;
+const COMMON_KEYS = Object.keys(SETTINGS);
 
-/** A fresh copy of the defaults. */
-export function defaultState() {
-  return { ...DEFAULTS, encoder: [...DEFAULTS.encoder] };
+/**
+ * A lesson's own settings, minus any that would shadow `lesson` or a common key
+ * (a programming mistake the unit tests catch; the common setting wins).
+ */
+function ownSettings(lesson) {
+  const out = {};
+  for (const [key, setting] of Object.entries(lesson?.settings ?? {})) {
+    if (key !== 'lesson' && !Object.hasOwn(SETTINGS, key)) out[key] = setting;
+  }
+  return out;
+}
+
+/** Every setting the hash may carry for this lesson: its own first, then the common ones. */
+export function settingsFor(lesson) {
+  return { ...ownSettings(lesson), ...SETTINGS };
+}
+
+/** The keys whose change builds a new trainer: the common ones, and the lesson's unless marked `rebuild: false`. */
+export function rebuildKeys(lesson) {
+  const own = Object.entries(ownSettings(lesson)).filter(([, s]) => s.rebuild !== false).map(([k]) => k);
+  return [...TRAINER_KEYS, ...own];
+}
+
+/** A fresh copy of the defaults: the common ones, changed by the lesson's `defaults`, plus its own settings' defaults. */
+export function defaultState(lesson = null) {
+  const state = { ...DEFAULTS, encoder: [...DEFAULTS.encoder] };
+  if (!lesson) return state;
+  state.lesson = lesson.id;
+  for (const [key, value] of Object.entries(lesson.defaults ?? {})) {
+    if (Object.hasOwn(SETTINGS, key)) state[key] = Array.isArray(value) ? [...value] : value;
+  }
+  for (const [key, setting] of Object.entries(ownSettings(lesson))) state[key] = setting.default;
+  return state;
 }
 
 // Untrusted text quoted back to the user: short, printable, and only ever shown with textContent.
@@ -118,21 +144,41 @@ function decodeHash(text) {
   }
 }
 
+function hashPairs(hash) {
+  let text = typeof hash === 'string' ? hash : '';
+  if (text.startsWith('#')) text = text.slice(1);
+  return text.trim() === '' ? [] : decodeHash(text);
+}
+
+/**
+ * The lesson a hash asks for, so its module can be loaded before the rest is
+ * read: the first `lesson=` value if it names one of `lessonIds`, else the first id.
+ */
+export function lessonIdOf(hash, lessonIds = [DEFAULTS.lesson]) {
+  const pair = (hashPairs(hash) ?? []).find(([key]) => key === 'lesson');
+  const id = pair ? String(pair[1]).trim().toLowerCase() : '';
+  return lessonIds.includes(id) ? id : lessonIds[0];
+}
+
 /**
  * Reads a location hash ("#a=1&b=2", with or without "#") into a full state.
+ * `options.lessonIds` lists the lessons a link may name; `options.lesson` is the
+ * loaded lesson module whose own settings are read too (when it is the one the
+ * hash names). An array is taken as `lessonIds`.
  * Returns { state, problems }: problems are sentences for the page's notice,
  * one per ignored value (a few at most, then a count). Never throws.
  */
-export function parseHash(hash, lessonIds = [DEFAULTS.lesson]) {
-  const state = defaultState();
+export function parseHash(hash, options = {}) {
+  const { lessonIds = [DEFAULTS.lesson], lesson = null } = Array.isArray(options) ? { lessonIds: options } : (options ?? {});
+  const id = lessonIdOf(hash, lessonIds);
+  const def = lesson && lesson.id === id ? lesson : null;
+  const state = defaultState(def);
+  state.lesson = id;
   const problems = [];
-  let text = typeof hash === 'string' ? hash : '';
-  if (text.startsWith('#')) text = text.slice(1);
-  if (text.trim() === '') return { state, problems };
-
-  const pairs = decodeHash(text);
+  const pairs = hashPairs(hash);
   if (!pairs) return { state, problems: ['The settings in this link could not be read, so the defaults are used.'] };
 
+  const settings = settingsFor(def);
   const seen = new Set();
   for (const [key, raw] of pairs) {
     if (key === '' && raw === '') continue; // "a=1&&b=2"
@@ -142,19 +188,23 @@ export function parseHash(hash, lessonIds = [DEFAULTS.lesson]) {
     }
     seen.add(key);
     if (key === 'lesson') {
-      const id = String(raw).trim().toLowerCase();
-      if (lessonIds.includes(id)) state.lesson = id;
-      else problems.push(`There is no lesson ${quote(raw)}; showing ${quote(state.lesson)} instead.`);
+      if (String(raw).trim().toLowerCase() !== id) problems.push(`There is no lesson ${quote(raw)}; showing ${quote(id)} instead.`);
       continue;
     }
-    const setting = Object.hasOwn(SETTINGS, key) ? SETTINGS[key] : null;
+    const setting = Object.hasOwn(settings, key) ? settings[key] : null;
     if (!setting) {
       problems.push(`The link has an unknown setting ${quote(key)}, which was ignored.`);
       continue;
     }
-    const r = setting.parse(raw);
-    if (r.error) {
-      problems.push(`${setting.label} ${quote(raw)} was not used: ${r.error}. Using the default, ${setting.format(DEFAULTS[key])}.`);
+    let r;
+    try {
+      r = setting.parse(raw);
+    } catch {
+      r = { error: 'it could not be read' }; // a lesson's parser must not take the page down
+    }
+    if (r?.error || !r) {
+      problems.push(`${setting.label} ${quote(raw)} was not used: ${r?.error ?? 'it could not be read'}. `
+        + `Using the default, ${setting.format(state[key])}.`);
     } else {
       state[key] = r.value;
     }
@@ -167,22 +217,40 @@ export function parseHash(hash, lessonIds = [DEFAULTS.lesson]) {
   return { state, problems };
 }
 
-/** The hash for a state, every setting spelled out (so a link keeps meaning the same run). */
-export function formatHash(state) {
-  const parts = KEY_ORDER.map((key) => {
-    const value = key === 'lesson' ? state.lesson : SETTINGS[key].format(state[key]);
+/**
+ * The hash for a state, every setting spelled out (so a link keeps meaning the
+ * same run): lesson, then the lesson's own settings, then the common ones.
+ */
+export function formatHash(state, lesson = null) {
+  const own = lesson && lesson.id === state.lesson ? Object.keys(ownSettings(lesson)) : [];
+  const settings = settingsFor(lesson);
+  const parts = [`lesson=${encodeURIComponent(state.lesson)}`];
+  for (const key of [...own, ...COMMON_KEYS]) {
+    const value = settings[key].format(state[key]);
     // Values are digits, letters, "_", "." and ","; commas read better unescaped.
-    return `${key}=${encodeURIComponent(value).replace(/%2C/gi, ',')}`;
-  });
+    parts.push(`${key}=${encodeURIComponent(value).replace(/%2C/gi, ',')}`);
+  }
   return `#${parts.join('&')}`;
 }
 
-/** The config object for `new Trainer(config, ...)` (see docs/wasm-api.md). */
+/** The config object for `new Trainer(config, ...)` from the common settings (see docs/wasm-api.md). */
 export function toTrainerConfig(state) {
   return {
     model: { encoder: [...state.encoder], latent: state.latent, activation: state.act },
     train: { loss: state.loss, optimizer: state.opt, lr: state.lr, batchSize: state.batch, seed: state.seed },
   };
+}
+
+/**
+ * Every trainer the lesson trains, by name: `main` from the common settings
+ * passed through the lesson's `config(state, cfg)`, plus its `companions(state,
+ * mainCfg)` (e.g. a plain autoencoder to compare with), trained side by side.
+ */
+export function trainerConfigs(state, lesson = null) {
+  const base = toTrainerConfig(state);
+  const main = lesson?.config ? lesson.config(state, base) ?? base : base;
+  const companions = lesson?.companions ? lesson.companions(state, structuredClone(main)) ?? {} : {};
+  return { ...companions, main };
 }
 
 /** Layer widths of the whole autoencoder, e.g. [784, 256, 32, 256, 784]. */
@@ -199,15 +267,23 @@ export function parameterCount(state) {
   return n;
 }
 
-/** A tiny store: get, set(patch), subscribe(fn(state, patch)) -> unsubscribe. */
+/** A tiny store: get, set(patch), replace(state), subscribe(fn(state, patch)) -> unsubscribe. */
 export function createStore(initial) {
   let state = initial;
   const listeners = new Set();
+  const emit = (patch) => {
+    for (const fn of listeners) fn(state, patch);
+  };
   return {
     get: () => state,
     set(patch) {
       state = { ...state, ...patch };
-      for (const fn of listeners) fn(state, patch);
+      emit(patch);
+    },
+    /** Replaces the whole state (another lesson: its keys differ). */
+    replace(next) {
+      state = next;
+      emit(next);
     },
     subscribe(fn) {
       listeners.add(fn);

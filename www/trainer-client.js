@@ -6,6 +6,8 @@
 //   client.on('stats', (s) => ...);           // ~60 times a second while playing
 //   await client.play();
 //   const y = await client.reconstruct(x);    // x is transferred: pass a fresh Float32Array
+//   const z = await client.call('encode', x); // any Trainer method by name (x is copied)
+//   const s = await client.callOn('plain', 'reconstruct', x); // ... of a companion trainer
 //
 // Every method resolves with the worker's reply or rejects with an Error whose
 // message a person can read.
@@ -33,9 +35,27 @@ export class TrainerClient {
     return this.#call('init');
   }
 
-  /** Builds a new Trainer (the old one survives a failure). -> { run, config, latentSize } */
-  create(config) {
-    return this.#call('create', { config });
+  /**
+   * Builds a new run: the main Trainer from `config`, and `companions`
+   * ({ name: config }) trained beside it. The old run survives a failure.
+   * -> { run, config, latentSize, trainers: { name: { config, latentSize } } }
+   */
+  create(config, { companions = {} } = {}) {
+    return this.#call('create', { config, companions });
+  }
+
+  /**
+   * Calls a method of the main Trainer by name (see docs/wasm-api.md), e.g.
+   * call('corrupt', x), call('sample', 16), call('latentSize') for a getter.
+   * Arguments are copied; typed arrays in the result come back transferred.
+   */
+  call(method, ...args) {
+    return this.#call('call', { trainer: 'main', method, args });
+  }
+
+  /** Like `call`, on the named trainer of the run (a companion, or 'main'). */
+  callOn(trainer, method, ...args) {
+    return this.#call('call', { trainer, method, args });
   }
 
   /** Starts training in time slices. */
@@ -48,7 +68,7 @@ export class TrainerClient {
     return this.#call('pause');
   }
 
-  /** Trains one minibatch (while paused). -> the step's stats */
+  /** Trains one minibatch on every trainer of the run (while paused). -> the main trainer's step stats */
   step() {
     return this.#call('step');
   }
@@ -63,14 +83,16 @@ export class TrainerClient {
     return this.#call('validationImages', { n });
   }
 
-  /** -> { valLoss, mse, psnr } on the validation digits */
+  /** -> { valLoss, mse, psnr, kl, meanActivation, noisyMse } on the validation digits */
   evaluate() {
     return this.#call('evaluate');
   }
 
   /**
-   * Listens to worker events: 'stats' (once per training slice) and 'halted'
-   * (training stopped itself: { reason: 'error' | 'stopped' | 'crashed', message }).
+   * Listens to worker events: 'stats' (once per training slice: the main
+   * trainer's { step, epoch, firstStep, losses, epochs, terms: { recon: [..], kl: [..], .. } }
+   * and the same for every trainer under `trainers[name]`) and 'halted'
+   * (training stopped itself: { reason: 'error' | 'stopped' | 'crashed', message, trainer }).
    * Returns a function that removes the listener.
    */
   on(event, fn) {

@@ -4,7 +4,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openPage, readNumber, inkedPixels } from './helpers/app.mjs';
+import { startApp, openPage, readNumber, inkedPixels, drawSeven } from './helpers/app.mjs';
 
 /**
  * In the page: Pearson correlation of two canvases' brightness (1 = the same picture),
@@ -31,17 +31,6 @@ function correlation([sa, sb, atLeast]) {
   }
   const r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
   return atLeast === undefined ? r : r >= atLeast;
-}
-
-/** Draws a "7" with the mouse, in pad-relative coordinates (0..1). */
-async function drawSeven(page) {
-  const box = await page.locator('#pad').boundingBox();
-  const at = (u, v) => [box.x + u * box.width, box.y + v * box.height];
-  const path = [[0.25, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]];
-  await page.mouse.move(...at(...path[0]));
-  await page.mouse.down();
-  for (const p of path.slice(1)) await page.mouse.move(...at(...p), { steps: 12 });
-  await page.mouse.up();
 }
 
 describe('training on the page', () => {

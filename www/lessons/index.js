@@ -1,9 +1,27 @@
-// The lessons, in the order a reader meets them. Each entry loads its module on
-// demand; a lesson module default-exports { id, title, mount(root, ctx) }.
-// To add one (denoise, latent, generate, ...): write www/lessons/<id>.js and list it here.
+// The lessons, in the order a reader meets them; the nav lists them in this order.
+// Each entry loads its module on demand. To add a lesson: write
+// www/lessons/<id>.js and add one line here. The module default-exports
+//
+//   {
+//     id, title,                       // the same as here
+//     settings: { key: setting },      // optional: its own URL keys (www/settings.js: choice, numberChoice, range)
+//     defaults: { latent: 2, ... },    // optional: its own defaults for the common settings
+//     config(state, cfg) -> cfg,       // optional: its settings into the main trainer's config (docs/wasm-api.md)
+//     companions(state, mainCfg) -> { name: cfg },  // optional: more trainers, trained beside 'main'
+//     note(state) -> string,           // optional: a line under its settings (e.g. what it fixed for you)
+//     mount(root, { client, store, commit }) -> view,
+//   }
+//
+// and the view has reset(info, state), invalid(), stats(msg), halted(msg),
+// setScale(scale), unmount(), and optionally update(state, patch) (a
+// `rebuild: false` setting changed) and paused().
 
 export const LESSONS = [
   { id: 'reconstruct', title: 'Reconstruct', load: () => import('./reconstruct.js') },
+  { id: 'denoise', title: 'Denoise', load: () => import('./denoise.js') },
+  { id: 'sparse', title: 'Sparse codes', load: () => import('./sparse.js') },
+  { id: 'contractive', title: 'Contractive', load: () => import('./contractive.js') },
+  { id: 'generate', title: 'Generate (VAE)', load: () => import('./generate.js') },
 ];
 
 export const LESSON_IDS = LESSONS.map((l) => l.id);

@@ -3,27 +3,14 @@
 // reconstruction error falls.
 
 import { h } from '../dom.js';
-import { DrawPad } from '../pad.js';
 import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { LossChart } from '../charts.js';
+import { PIXELS, lessonHeader, TrainingCard, digitCanvas, fmtLoss, throttle, onSchemeChange, mse } from './kit.js';
+import { padCard } from './pad-card.js';
 
-const PIXELS = 784;
 const GRID = 16;
 /** Reconstructions refresh at most this often while training (one worker round trip each). */
 const REFRESH_MS = 150;
 const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
-
-const fmtLoss = (v) => (v == null || !Number.isFinite(v) ? '–' : v.toPrecision(3));
-const fmtInt = (v) => Math.round(v).toLocaleString('en-US');
-
-function figure(canvas, caption) {
-  return h('figure', { class: 'digit' }, canvas, h('figcaption', {}, caption));
-}
-
-function stat(id, label, extra = {}) {
-  const value = h('dd', { id, ...extra }, '–');
-  return { el: h('div', { class: 'stat' }, h('dt', {}, label), value), value };
-}
 
 function explainer() {
   const term = (t) => h('strong', {}, t);
@@ -78,36 +65,42 @@ function mount(root, { client, store, commit }) {
   let lastRecon = null; // reconstructions of the grid
   let lastPad = null; // { x, y } pad input and its reconstruction
   let padVersion = 0; // bumped on every pad change, so a late reply for an older drawing is not shown
+  let sampleIndex = 0;
+  const EMPTY = 'Draw a digit to see its reconstruction.';
 
-  // The draw pad and what the network makes of it.
-  const padCanvas = h('canvas', {
-    id: 'pad', class: 'pad', width: 280, height: 280, role: 'img',
-    'aria-label': 'Drawing pad: draw a digit here with a mouse, finger or pen',
-    dataset: { empty: 'true' },
+  const card = padCard({
+    stages: [
+      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
+      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
+    ],
+    arrowBefore: 1,
+    emptyMessage: EMPTY,
+    onChange: () => {
+      padVersion += 1;
+      showPadInput();
+      refresh();
+    },
+    sampleDigit: () => {
+      if (!validation) return null;
+      const x = validation.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
+      sampleIndex = (sampleIndex + 1) % GRID;
+      return x;
+    },
   });
-  const padInput = h('canvas', { id: 'pad-input', class: 'digit-canvas large', width: 28, height: 28, 'aria-label': 'Your drawing as the network sees it, 28 by 28 pixels', role: 'img' });
-  const padRecon = h('canvas', { id: 'pad-recon', class: 'digit-canvas large', width: 28, height: 28, 'aria-label': 'The network’s reconstruction of your drawing', role: 'img' });
-  const padError = h('p', { class: 'pad-error', id: 'pad-error', 'aria-live': 'polite' }, 'Draw a digit to see its reconstruction.');
-  const clearButton = h('button', { type: 'button', class: 'button small', id: 'pad-clear' }, 'Clear');
-  const sampleButton = h('button', { type: 'button', class: 'button small', id: 'pad-sample', title: 'Put a validation digit on the pad' }, 'Sample digit');
+  const { pad } = card;
+  const padInput = card.canvases['pad-input'];
+  const padRecon = card.canvases['pad-recon'];
+  const padError = card.message;
 
-  // The training readout and chart.
-  const epoch = stat('stat-epoch', 'Epoch');
-  const step = stat('stat-step', 'Step');
-  const rate = stat('stat-rate', 'Samples/s');
-  const loss = stat('stat-loss', 'Train loss');
-  const val = stat('stat-val', 'Val. loss');
-  const chartBox = h('div', { class: 'chart', id: 'loss-chart' });
-  const logBox = h('input', { type: 'checkbox', id: 'log-scale' });
-  logBox.checked = store.get().scale === 'log';
+  const training = new TrainingCard({ store, commit, title: 'Reconstruction error', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
 
   // The validation grid: originals over reconstructions.
   const gridOriginals = [];
   const gridRecons = [];
   const grid = h('div', { class: 'digit-grid', id: 'val-grid' });
   for (let i = 0; i < GRID; i++) {
-    const a = h('canvas', { class: 'digit-canvas', width: 28, height: 28, role: 'img', 'aria-label': `Validation digit ${i + 1}` });
-    const b = h('canvas', { class: 'digit-canvas recon', width: 28, height: 28, role: 'img', 'aria-label': `Reconstruction of validation digit ${i + 1}` });
+    const a = digitCanvas({ 'aria-label': `Validation digit ${i + 1}` });
+    const b = digitCanvas({ class: 'digit-canvas recon', 'aria-label': `Reconstruction of validation digit ${i + 1}` });
     gridOriginals.push(a);
     gridRecons.push(b);
     grid.append(h('div', { class: 'pair' }, a, b));
@@ -115,37 +108,9 @@ function mount(root, { client, store, commit }) {
 
   root.append(
     h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      h('header', { class: 'lesson-header' },
-        h('h2', { id: 'lesson-title' }, 'Reconstruct'),
-        h('p', { class: 'lead' }, 'The network squeezes each 28×28 digit through a small code and tries to rebuild it. '
-          + 'Press Play and watch its copies sharpen as the error falls.'),
-      ),
-      h('div', { class: 'cards' },
-        h('section', { class: 'card pad-card', 'aria-labelledby': 'pad-title' },
-          h('h3', { id: 'pad-title' }, 'Draw a digit'),
-          h('div', { class: 'pad-row' },
-            h('div', { class: 'pad-wrap' }, padCanvas),
-            h('div', { class: 'pad-side' },
-              figure(padInput, 'Input (28×28)'),
-              h('div', { class: 'arrow', 'aria-hidden': 'true' },
-                h('span', { class: 'arrow-down' }, '↓ encode · decode ↓'),
-                h('span', { class: 'arrow-right' }, 'encode · decode →')),
-              figure(padRecon, 'Reconstruction'),
-            ),
-          ),
-          h('div', { class: 'pad-actions' }, clearButton, sampleButton, padError),
-          h('p', { class: 'hint pad-hint' }, 'Draw with a mouse, finger or pen. Like the MNIST digits, your drawing is cropped, '
-            + 'scaled to fit 20×20 pixels and centred by its centre of mass in a 28×28 image.'),
-        ),
-        h('section', { class: 'card chart-card', 'aria-labelledby': 'chart-title' },
-          h('div', { class: 'card-head' },
-            h('h3', { id: 'chart-title' }, 'Reconstruction error'),
-            h('label', { class: 'check', for: 'log-scale' }, logBox, ' Log scale'),
-          ),
-          h('dl', { class: 'stats' }, epoch.el, step.el, rate.el, loss.el, val.el),
-          chartBox,
-        ),
-      ),
+      lessonHeader('Reconstruct', 'The network squeezes each 28×28 digit through a small code and tries to rebuild it. '
+        + 'Press Play and watch its copies sharpen as the error falls.'),
+      h('div', { class: 'cards' }, card.el, training.el),
       h('section', { class: 'card grid-card', 'aria-labelledby': 'grid-title' },
         h('h3', { id: 'grid-title' }, 'Validation digits'),
         h('p', { class: 'hint' }, 'Top: digits the network never trains on. Bottom: its reconstructions, refreshed as it learns.'),
@@ -155,16 +120,6 @@ function mount(root, { client, store, commit }) {
     ),
   );
 
-  const chart = new LossChart(chartBox, { log: logBox.checked, lossName: LOSS_NAMES[store.get().loss] });
-  const pad = new DrawPad(padCanvas, {
-    ink: () => getComputedStyle(padCanvas).color,
-    onChange: () => {
-      padVersion += 1;
-      showPadInput();
-      refresh();
-    },
-  });
-
   function showPadInput() {
     const x = pad.toMnist();
     if (x) paintImage(padInput, x, { palette });
@@ -172,7 +127,7 @@ function mount(root, { client, store, commit }) {
     if (!x) {
       lastPad = null;
       paintBlank(padRecon, { palette });
-      padError.textContent = 'Draw a digit to see its reconstruction.';
+      padError.textContent = EMPTY;
     }
   }
 
@@ -205,69 +160,21 @@ function mount(root, { client, store, commit }) {
       const py = y.subarray(GRID * PIXELS);
       lastPad = { x: padX, y: py };
       paintImage(padRecon, py, { palette });
-      let se = 0;
-      for (let i = 0; i < PIXELS; i++) se += (py[i] - padX[i]) ** 2;
-      padError.textContent = `Error on your drawing (MSE): ${fmtLoss(se / PIXELS)}`;
-      padError.dataset.mse = String(se / PIXELS);
+      const err = mse(py, padX);
+      padError.textContent = `Error on your drawing (MSE): ${fmtLoss(err)}`;
+      padError.dataset.mse = String(err);
     }
   }
 
   // At most one request in flight and one every REFRESH_MS; a request made meanwhile runs after.
-  let inFlight = false;
-  let again = false;
-  let lastAt = 0;
-  let timer = 0;
-  function refresh() {
-    if (inFlight || timer) {
-      again = true;
-      return;
-    }
-    const wait = lastAt + REFRESH_MS - performance.now();
-    if (wait > 0) {
-      timer = setTimeout(() => {
-        timer = 0;
-        refresh();
-      }, wait);
-      return;
-    }
-    inFlight = true;
-    again = false;
-    lastAt = performance.now();
-    reconstructNow()
-      .catch(() => {}) // a rebuild or a halted run; the next refresh tries again
-      .finally(() => {
-        inFlight = false;
-        if (again) refresh();
-      });
-  }
+  const refresh = throttle(reconstructNow, REFRESH_MS);
 
-  function resetReadout() {
-    for (const s of [epoch, step, rate, loss, val]) {
-      s.value.textContent = '–';
-      delete s.value.dataset.value;
-    }
-    step.value.textContent = '0';
-    step.value.dataset.value = '0';
-    delete loss.value.dataset.lastLoss;
-  }
-
-  clearButton.addEventListener('click', () => pad.clear());
-  let sampleIndex = 0;
-  sampleButton.addEventListener('click', () => {
-    if (!validation) return;
-    pad.showDigit(validation.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS));
-    sampleIndex = (sampleIndex + 1) % GRID;
-  });
-  logBox.addEventListener('change', () => commit({ scale: logBox.checked ? 'log' : 'linear' }));
-  const scheme = matchMedia('(prefers-color-scheme: dark)');
-  const onScheme = () => {
+  const stopScheme = onSchemeChange(() => {
     palette = digitPalette();
     pad.retint();
     paintAll();
-  };
-  scheme.addEventListener('change', onScheme);
+  });
   paintAll();
-  resetReadout();
 
   return {
     /** A new trainer (settings changed or Reset): clear the history and show its first reconstructions. */
@@ -275,8 +182,7 @@ function mount(root, { client, store, commit }) {
       run = info.run;
       lastRecon = null;
       lastPad = null;
-      chart.reset({ lossName: LOSS_NAMES[state.loss] ?? state.loss });
-      resetReadout();
+      training.reset(state);
       root.querySelector('.lesson').classList.remove('stale');
       try {
         const { images } = await client.validationImages(GRID);
@@ -297,23 +203,7 @@ function mount(root, { client, store, commit }) {
 
     /** A training slice finished. */
     stats(msg) {
-      chart.push(msg.firstStep, msg.losses, msg.epochs);
-      step.value.textContent = fmtInt(msg.step);
-      step.value.dataset.value = String(msg.step);
-      epoch.value.textContent = fmtInt(msg.epoch);
-      epoch.value.dataset.value = String(msg.epoch);
-      if (Number.isFinite(msg.samplesPerSec)) {
-        rate.value.textContent = fmtInt(msg.samplesPerSec);
-        rate.value.dataset.value = String(msg.samplesPerSec);
-      }
-      if (chart.lastSmoothed != null) {
-        loss.value.textContent = fmtLoss(chart.lastSmoothed);
-        loss.value.dataset.lastLoss = String(chart.lastSmoothed);
-      }
-      if (chart.lastVal != null) {
-        val.value.textContent = fmtLoss(chart.lastVal);
-        val.value.dataset.value = String(chart.lastVal);
-      }
+      training.stats(msg);
       refresh();
     },
 
@@ -323,15 +213,14 @@ function mount(root, { client, store, commit }) {
     },
 
     setScale(scale) {
-      logBox.checked = scale === 'log';
-      chart.setLog(scale === 'log');
+      training.setScale(scale);
     },
 
     unmount() {
-      clearTimeout(timer);
-      scheme.removeEventListener('change', onScheme);
-      pad.destroy();
-      chart.destroy();
+      refresh.stop();
+      stopScheme();
+      card.destroy();
+      training.destroy();
       root.replaceChildren();
     },
   };

@@ -72,3 +72,72 @@ export async function inkedPixels(page, selector) {
     return n;
   });
 }
+
+/** Waits until the step counter (#stat-step) reaches `n`. */
+export async function waitForStep(page, n, timeout = 20_000) {
+  await page.waitForFunction((k) => Number(document.querySelector('#stat-step')?.dataset.value) >= k, n, { timeout });
+}
+
+/** The smoothed training loss shown in the readout (#stat-loss). */
+export async function shownLoss(page) {
+  return readNumber(page, '#stat-loss', 'data-last-loss');
+}
+
+/**
+ * Plays until step `from`, reads the loss, plays until step `to`, and returns
+ * both losses and steps, pausing afterwards (so later checks see a still page).
+ */
+export async function trainAndMeasure(page, { from = 10, to = 150, timeout = 30_000 } = {}) {
+  await page.click('#play');
+  await waitForStep(page, from, timeout);
+  const first = { step: await readNumber(page, '#stat-step', 'data-value'), loss: await shownLoss(page) };
+  await waitForStep(page, to, timeout);
+  const later = { step: await readNumber(page, '#stat-step', 'data-value'), loss: await shownLoss(page) };
+  await page.click('#play');
+  await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
+  return { first, later };
+}
+
+/** Waits until a canvas is painted (its honest data-painted hook) and has at least `min` inked pixels. */
+export async function waitForPicture(page, selector, { min = 20, timeout = 10_000 } = {}) {
+  await page.waitForFunction(([sel, m]) => {
+    const c = document.querySelector(sel);
+    if (!c || c.dataset.painted !== 'true') return false;
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) + Math.abs(data[i + 3] - data[3]) > 30) n++;
+    }
+    return n >= m;
+  }, [selector, min], { timeout }).catch(async (err) => {
+    const state = await page.$eval(selector, (c) => `painted=${c.dataset.painted}`).catch(() => 'missing');
+    throw new Error(`${selector} never showed a picture (${state}): ${err.message}`);
+  });
+}
+
+/** Share of pixels (0..1) that differ between two same-sized canvases. */
+export async function pixelDifference(page, a, b) {
+  return page.evaluate(([sa, sb]) => {
+    const read = (sel) => {
+      const c = document.querySelector(sel);
+      return c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    };
+    const x = read(sa);
+    const y = read(sb);
+    let n = 0;
+    for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]) > 30) n++;
+    return n / (x.length / 4);
+  }, [a, b]);
+}
+
+/** Draws a "7" with the mouse on the draw pad, in pad-relative coordinates (0..1). */
+export async function drawSeven(page, selector = '#pad') {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  const box = await page.locator(selector).boundingBox();
+  const at = (u, v) => [box.x + u * box.width, box.y + v * box.height];
+  const path = [[0.25, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]];
+  await page.mouse.move(...at(...path[0]));
+  await page.mouse.down();
+  for (const p of path.slice(1)) await page.mouse.move(...at(...p), { steps: 12 });
+  await page.mouse.up();
+}

@@ -1,0 +1,72 @@
+// The worker protocol seen from a page: `call` runs public Trainer methods by
+// name (and getters), refuses lifecycle methods, returns typed arrays that own
+// their buffers, and reaches a companion trainer by its name.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, openPage } from './helpers/app.mjs';
+
+describe('the worker’s generic call', () => {
+  let app;
+  before(async () => {
+    app = await startApp();
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('calls Trainer methods by name, on the main and on a companion trainer', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=reconstruct&encoder=32&latent=4');
+    try {
+      const result = await page.evaluate(async () => {
+        const { TrainerClient } = await import('./www/trainer-client.js');
+        const client = new TrainerClient();
+        const refused = async (p) => p.then(() => 'resolved', (e) => e.message);
+        try {
+          await client.init();
+          const main = { model: { encoder: [32], latent: 4 }, train: { seed: 3 } };
+          const info = await client.create(main, { companions: { wide: { model: { encoder: [32], latent: 6 } } } });
+          const x = new Float32Array(2 * 784).fill(0.5);
+          const codes = await client.call('encode', x);
+          const wideCodes = await client.callOn('wide', 'encode', x);
+          const images = await client.call('validationImages', 3);
+          const stepped = await client.step();
+          return {
+            trainers: Object.keys(info.trainers).sort(),
+            latent: await client.call('latentSize'),
+            wideLatent: await client.callOn('wide', 'latentSize'),
+            codes: [codes.constructor.name, codes.length, codes.buffer.byteLength === codes.byteLength],
+            wideCodes: wideCodes.length,
+            argKept: x.length, // arguments are copied, not transferred away
+            images: [images.constructor.name, images.length],
+            evaluate: typeof (await client.call('evaluate')).mse,
+            stepped: stepped.step,
+            free: await refused(client.call('free')),
+            step: await refused(client.call('step', 1)),
+            proto: await refused(client.call('__proto__')),
+            toString: await refused(client.call('toString')),
+            unknown: await refused(client.callOn('nope', 'encode', x)),
+            badArgs: await refused(client.call('encode', new Float32Array(5))),
+          };
+        } finally {
+          client.terminate();
+        }
+      });
+      assert.deepEqual(result.trainers, ['main', 'wide']);
+      assert.equal(result.latent, 4);
+      assert.equal(result.wideLatent, 6);
+      assert.deepEqual(result.codes, ['Float32Array', 8, true]);
+      assert.equal(result.wideCodes, 12);
+      assert.equal(result.argKept, 1568);
+      assert.deepEqual(result.images, ['Float32Array', 3 * 784]);
+      assert.equal(result.evaluate, 'number');
+      assert.equal(result.stepped, 1);
+      for (const key of ['free', 'step', 'proto', 'toString']) assert.match(result[key], /no method .* a lesson may call/, key);
+      assert.match(result.unknown, /no trainer named "nope"/);
+      assert.match(result.badArgs, /784/, 'the Trainer’s own sentence comes back');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,234 @@
+// Sparse codes: a penalty on the code's activations (L1, or KL to a target
+// rate ρ) so that each digit is described by a few active units. Shows the
+// mean activation of every unit as bars (faint = nearly off), the codes of a
+// few digits as a heat map, and the reconstruction and penalty terms over time.
+
+import { h } from '../dom.js';
+import { paintMosaic, digitPalette, accentPalette } from '../images.js';
+import { paintBars } from '../bars.js';
+import { TermsChart } from '../line-chart.js';
+import { choice, numberChoice } from '../settings.js';
+import { lessonHeader, TrainingCard, explainer, stat, showStat, throttle, onSchemeChange } from './kit.js';
+
+const COUNT = 12; // digits in the heat map
+const REFRESH_MS = 300;
+/** A unit whose mean activation is below this share of the largest one counts as (nearly) off. */
+const OFF_SHARE = 0.05;
+/** A code value above this share of the largest one in the heat map counts as active for that digit. */
+const ACTIVE_SHARE = 0.1;
+const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
+
+const settings = {
+  kind: choice('Sparsity penalty', [['l1', 'L1 (activations toward 0)'], ['kl', 'KL (target rate ρ)']], 'l1'),
+  weight: numberChoice('Penalty weight λ', [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1], 0.001, {
+    min: 0,
+    max: 10,
+    hint: () => 'How much the penalty counts against the reconstruction error.',
+  }),
+  target: numberChoice('Target rate ρ', [0.01, 0.02, 0.05, 0.1, 0.2, 0.3], 0.05, {
+    min: 0.001,
+    max: 0.999,
+    hint: (s) => (s.kind === 'kl' ? 'The average activation the KL penalty asks of every unit.' : 'Used by the KL penalty only.'),
+  }),
+};
+
+const codeActivation = (kind) => (kind === 'kl' ? 'sigmoid' : 'relu');
+
+function explanation() {
+  return explainer({
+    body: [
+      h('p', {}, h('strong', {}, 'L1'), ' adds λ·Σ|h| to the loss: every activation costs something, so units that do not '
+        + 'pay for themselves in reconstruction are switched off, and whole units can die.'),
+      h('p', {}, h('strong', {}, 'KL'), ' compares each unit’s average activation ρ̂ with a small target ρ and adds λ·Σ KL(ρ‖ρ̂). '
+        + 'It does not switch units off: it makes every unit fire rarely, so the bars settle near the dashed ρ line '
+        + 'while each digit lights up only a few units in the heat map.'),
+    ],
+    tryThis: [
+      'With L1, raise λ step by step and count the units that stay on. When does the reconstruction start to suffer?',
+      'Switch to KL and compare the bars with the heat map: evenly used units, yet each digit uses few of them.',
+      'Make the code larger (latent 128): a sparse code can be wider than the input needs and still not copy it.',
+    ],
+    interview: [
+      ['Sparse code versus small code?', 'A small code limits how many numbers describe a digit; a sparse code limits how many are non-zero for each digit, and which ones can differ from digit to digit.'],
+      ['L1 on the weights versus on the activations?', 'L1 on weights makes the network’s connections sparse (weight decay’s sparse cousin); here it is on the activations, so the representation of each input is sparse.'],
+    ],
+  });
+}
+
+/** The codes of COUNT digits as a heat map: one row per digit (aligned with the digit mosaic), one column per unit. */
+function paintCodes(canvas, codes, latent, top, palette) {
+  const cell = Math.max(2, Math.ceil(256 / latent));
+  const W = latent * cell;
+  const H = COUNT * 29 + 1; // the mosaic's rows: 28 px digits with 1 px gaps
+  if (canvas.width !== W) canvas.width = W;
+  if (canvas.height !== H) canvas.height = H;
+  const ctx = canvas.getContext('2d');
+  const mix = (v) => palette.paper.map((p, i) => Math.round(p + (palette.ink[i] - p) * v));
+  ctx.fillStyle = `rgb(${palette.paper.join(',')})`;
+  ctx.fillRect(0, 0, W, H);
+  for (let r = 0; r < COUNT; r++) {
+    for (let u = 0; u < latent; u++) {
+      const v = Math.min(1, Math.max(0, codes[r * latent + u] / top));
+      ctx.fillStyle = `rgb(${mix(v).join(',')})`;
+      ctx.fillRect(u * cell, 1 + r * 29, cell, 28);
+    }
+  }
+  canvas.dataset.painted = 'true';
+}
+
+function mount(root, { client, store, commit }) {
+  let palette = digitPalette();
+  let heat = accentPalette();
+  let run = 0;
+  let digits = null;
+  let latent = 0;
+  let last = null; // { means, codes } for repainting
+
+  const training = new TrainingCard({ store, commit, title: 'Training loss', lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + sparsity` });
+  const termsBox = h('div', { class: 'chart small', id: 'terms-chart' });
+  const reconStat = stat('stat-recon', 'Reconstruction');
+  const penaltyStat = stat('stat-penalty', 'Sparsity penalty');
+  const activeStat = stat('stat-mean-act', 'Mean activation');
+
+  const bars = h('canvas', { class: 'bars', id: 'code-bars', role: 'img', 'aria-label': 'Mean activation of each code unit' });
+  const offStat = stat('stat-off-units', 'Units nearly off');
+  const perDigitStat = stat('stat-per-digit', 'Active units per digit');
+  const mosaic = h('canvas', { class: 'mosaic column', id: 'sparse-digits', role: 'img', 'aria-label': `${COUNT} validation digits` });
+  const codes = h('canvas', { class: 'heatmap', id: 'code-heatmap', role: 'img', 'aria-label': `The codes of the ${COUNT} digits, one row each` });
+
+  root.append(
+    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader('Sparse codes', 'A sparse autoencoder adds a penalty that keeps most code units quiet for any one digit, '
+        + 'so each digit is described by a few active features. You would use it to learn interpretable parts, or features '
+        + 'for another model, when a narrow bottleneck would throw away too much.'),
+      h('section', { class: 'card', 'aria-labelledby': 'bars-title' },
+        h('div', { class: 'card-head' }, h('h3', { id: 'bars-title' }, 'Code units'), h('dl', { class: 'stats inline' }, offStat.el, perDigitStat.el)),
+        h('p', { class: 'hint' }, 'Each bar is one unit’s mean activation over the 1,000 validation digits. '
+          + `Faint bars are units that are nearly off (below ${OFF_SHARE * 100}% of the largest).`),
+        bars,
+        h('p', { class: 'hint', id: 'bars-legend' })),
+      h('div', { class: 'cards even' },
+        h('section', { class: 'card', 'aria-labelledby': 'codes-title' },
+          h('h3', { id: 'codes-title' }, 'Codes of single digits'),
+          h('p', { class: 'hint' }, 'Each row is one digit’s code, one column per unit; brighter is more active.'),
+          h('div', { class: 'code-map' }, mosaic, codes)),
+        h('section', { class: 'card', 'aria-labelledby': 'terms-title' },
+          h('h3', { id: 'terms-title' }, 'The two parts of the loss'),
+          h('dl', { class: 'stats' }, reconStat.el, penaltyStat.el, activeStat.el),
+          termsBox)),
+      training.el,
+      explanation(),
+    ),
+  );
+  const terms = new TermsChart(termsBox, {
+    y: 'reconstruction',
+    y2: 'penalty',
+    series: [
+      { key: 'recon', label: 'reconstruction', color: '--series-1' },
+      { key: 'sparsity', label: 'sparsity penalty', color: '--series-2', scale: 'y2' },
+    ],
+  });
+
+  const $ = (id) => root.querySelector(`#${id}`);
+
+  function paint() {
+    if (!last) return;
+    const state = store.get();
+    const max = Math.max(...last.means, 0);
+    const off = last.means.filter((v) => v < OFF_SHARE * max).length;
+    const target = state.kind === 'kl' ? state.target : null;
+    paintBars(bars, last.means, { threshold: OFF_SHARE * max, target });
+    bars.setAttribute('aria-label', `Mean activation of each of the ${latent} code units; ${off} are nearly off`);
+    $('bars-legend').textContent = target != null ? `Dashed line: the target rate ρ = ${target}.` : '';
+    offStat.value.textContent = `${off} of ${latent}`;
+    offStat.value.dataset.value = String(off);
+    const top = Math.max(...last.codes, 1e-9);
+    let active = 0;
+    for (const v of last.codes) if (v > ACTIVE_SHARE * top) active += 1;
+    showStat(perDigitStat, active / COUNT, (v) => `${v.toFixed(1)} of ${latent}`);
+    paintMosaic(mosaic, digits, { count: COUNT, cols: 1, palette });
+    paintCodes(codes, last.codes, latent, top, heat);
+  }
+  async function refreshNow() {
+    if (!run || !digits) return;
+    const forRun = run;
+    const means = await client.call('codeActivations');
+    const c = await client.call('encode', digits);
+    if (forRun !== run) return;
+    last = { means: Array.from(means), codes: c };
+    paint();
+  }
+  const refresh = throttle(refreshNow, REFRESH_MS);
+
+  const stopScheme = onSchemeChange(() => {
+    palette = digitPalette();
+    heat = accentPalette();
+    paint();
+  });
+  const resize = new ResizeObserver(() => paint());
+  resize.observe(bars);
+
+  return {
+    async reset(info, state) {
+      run = info.run;
+      latent = info.latentSize;
+      last = null;
+      training.reset(state);
+      terms.reset();
+      for (const s of [reconStat, penaltyStat, activeStat, offStat, perDigitStat]) showStat(s, null);
+      root.querySelector('.lesson').classList.remove('stale');
+      try {
+        if (!digits) digits = (await client.validationImages(COUNT)).images;
+        if (info.run === run) refresh();
+      } catch {
+        // The next reset tries again.
+      }
+    },
+    invalid() {
+      run = 0;
+      root.querySelector('.lesson').classList.add('stale');
+    },
+    stats(msg) {
+      training.stats(msg);
+      terms.push(msg);
+      showStat(reconStat, terms.last('recon'));
+      showStat(penaltyStat, terms.last('sparsity'));
+      const a = msg.terms?.meanActivation;
+      if (a?.length) showStat(activeStat, a[a.length - 1]);
+      refresh();
+    },
+    halted() {
+      refresh();
+    },
+    setScale(scale) {
+      training.setScale(scale);
+    },
+    unmount() {
+      refresh.stop();
+      stopScheme();
+      resize.disconnect();
+      training.destroy();
+      terms.destroy();
+      root.replaceChildren();
+    },
+  };
+}
+
+export default {
+  id: 'sparse',
+  title: 'Sparse codes',
+  settingsTitle: 'Sparsity',
+  settings,
+  defaults: { encoder: [256], latent: 64 },
+  config(state, cfg) {
+    cfg.model.latentActivation = codeActivation(state.kind);
+    cfg.train.sparsity = state.kind;
+    cfg.train.sparsityWeight = state.weight;
+    cfg.train.sparsityTarget = state.target;
+    return cfg;
+  },
+  note: (state) => (state.kind === 'kl'
+    ? 'The KL penalty needs activations between 0 and 1, so this lesson puts a sigmoid on the code layer.'
+    : 'This lesson puts a ReLU on the code layer, so a unit can be exactly off.'),
+  mount,
+};
