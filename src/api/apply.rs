@@ -202,6 +202,17 @@ impl Recommender {
         to_js(&self.inner.recommend(user, k, &self.test).map_err(err)?)
     }
 
+    /// The observed ratings as a dense users × items Float32Array (row-major,
+    /// 0 where a rating is missing): the picture of how sparse the matrix is.
+    pub fn matrix(&self) -> Vec<f32> {
+        let (users, items) = (self.all.users(), self.all.items());
+        let mut m = vec![0.0; users * items];
+        for r in self.all.entries() {
+            m[r.user as usize * items + r.item as usize] = r.value;
+        }
+        m
+    }
+
     /// `{ users, items, ratings, density, testRatings }` of the generated matrix.
     pub fn info(&self) -> Result<JsValue, JsError> {
         object(&[
