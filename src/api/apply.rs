@@ -202,13 +202,15 @@ impl Recommender {
         to_js(&self.inner.recommend(user, k, &self.test).map_err(err)?)
     }
 
-    /// The observed ratings as a dense users × items Float32Array (row-major,
-    /// 0 where a rating is missing): the picture of how sparse the matrix is.
-    pub fn matrix(&self) -> Vec<f32> {
-        let (users, items) = (self.all.users(), self.all.items());
-        let mut m = vec![0.0; users * items];
-        for r in self.all.entries() {
-            m[r.user as usize * items + r.item as usize] = r.value;
+    /// Which cells of the users × items matrix are rated, row-major: 0 missing,
+    /// 1 a training rating, 2 a held-out test rating — the sparsity picture.
+    pub fn pattern(&self) -> Vec<u8> {
+        let items = self.all.items();
+        let mut m = vec![0u8; self.all.users() * items];
+        for (ratings, mark) in [(&self.all, 1u8), (&self.test, 2)] {
+            for r in ratings.entries() {
+                m[r.user as usize * items + r.item as usize] = mark;
+            }
         }
         m
     }
