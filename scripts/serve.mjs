@@ -2,6 +2,7 @@
 //
 //   import { startServer } from './scripts/serve.mjs';
 //   const { url, port, close } = await startServer({ root, port: 0 });
+//   await startServer({ headers: { 'Content-Security-Policy': "script-src 'self' 'wasm-unsafe-eval'" } });
 //
 // Run directly (`npm run serve`), it serves the repository root on PORT or
 // 8080 (or the next free port) at 127.0.0.1.
@@ -41,7 +42,7 @@ export const MIME_TYPES = {
 };
 
 function send(res, status, body, headers = {}) {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...res.extraHeaders, ...headers });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
@@ -83,6 +84,7 @@ async function handle(root, req, res) {
   }
 
   res.writeHead(200, {
+    ...res.extraHeaders,
     'Content-Type': MIME_TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
     'Content-Length': st.size,
     'Cache-Control': 'no-cache',
@@ -98,10 +100,12 @@ async function handle(root, req, res) {
  * Start serving `root` (default: the repository root).
  * Resolves to { url, port, close } once listening; `url` ends with '/'.
  * port 0 picks a free port. Rejects (e.g. EADDRINUSE) when it cannot listen.
+ * `headers` are added to every response (e.g. a Content-Security-Policy to test the page under).
  */
-export async function startServer({ root = ROOT, port = 0, host = '127.0.0.1' } = {}) {
+export async function startServer({ root = ROOT, port = 0, host = '127.0.0.1', headers = {} } = {}) {
   const realRoot = await realpath(resolve(root));
   const server = createServer((req, res) => {
+    res.extraHeaders = headers;
     handle(realRoot, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'Internal Server Error\n');
       else res.destroy();

@@ -7,6 +7,7 @@
 
 import uPlot from './vendor/uPlot.esm.js';
 import { cssVar } from './dom.js';
+import { onThemeChange } from './theme.js';
 
 /** Weight of the past in the moving average: about a 20-step window. */
 const SMOOTHING = 0.95;
@@ -35,9 +36,7 @@ export class LossChart {
     this.reset();
     this.resizer = new ResizeObserver(() => this.#resize());
     this.resizer.observe(container);
-    this.scheme = matchMedia('(prefers-color-scheme: dark)');
-    this.onScheme = () => this.#build();
-    this.scheme.addEventListener('change', this.onScheme);
+    this.stopTheme = onThemeChange(() => this.#build());
   }
 
   /** Clears the history (a new trainer); `lossName` labels the y axis, e.g. "MSE". */
@@ -89,7 +88,7 @@ export class LossChart {
   /** Stops observing the page. */
   destroy() {
     this.resizer.disconnect();
-    this.scheme.removeEventListener('change', this.onScheme);
+    this.stopTheme();
     cancelAnimationFrame(this.frame);
     this.plot?.destroy();
   }
@@ -112,18 +111,25 @@ export class LossChart {
 
   #resize() {
     const width = Math.floor(this.container.clientWidth);
-    if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
+    if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.#height() });
+  }
+
+  /** The height asked for, unless the page's layout sets --chart-height (the compact and presentation layouts do). */
+  #height() {
+    return Number(cssVar('--chart-height', this.container)) || this.height;
   }
 
   #build() {
     this.plot?.destroy();
     const text = cssVar('--text-muted') || '#555';
     const grid = cssVar('--grid') || '#ddd';
-    const font = `13px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
+    // Presentation mode sets larger type and thicker lines through these variables.
+    const lineScale = Number(cssVar('--chart-line-scale')) || 1;
+    const font = `${Number(cssVar('--chart-font-size')) || 13}px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
     const axis = { stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const opts = {
       width: Math.max(200, Math.floor(this.container.clientWidth) || 480),
-      height: this.height,
+      height: this.#height(),
       scales: {
         x: { time: false },
         y: this.log ? { distr: 3, log: 10 } : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] },
@@ -140,17 +146,17 @@ export class LossChart {
       ],
       series: [
         { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
-        { label: 'batch loss', stroke: cssVar('--chart-raw') || '#9ab', width: 1, value: (u, v) => fmt(v), points: { show: false } },
-        { label: 'training (smoothed)', stroke: cssVar('--chart-train') || '#06c', width: 2.5, value: (u, v) => fmt(v), points: { show: false } },
+        { label: 'batch loss', stroke: cssVar('--chart-raw') || '#9ab', width: lineScale, value: (u, v) => fmt(v), points: { show: false } },
+        { label: 'training (smoothed)', stroke: cssVar('--chart-train') || '#06c', width: 2.5 * lineScale, value: (u, v) => fmt(v), points: { show: false } },
         {
           label: 'validation',
           stroke: cssVar('--chart-val') || '#c50',
-          width: 2,
-          dash: [6, 4],
+          width: 2 * lineScale,
+          dash: [6 * lineScale, 4 * lineScale],
           spanGaps: true,
           // Validation points are sparse: under the cursor, show the latest one at or before it.
           value: (u, v, si, idx) => fmt(v ?? lastDefined(u.data[si], idx)),
-          points: { show: true, size: 7, fill: cssVar('--chart-val') || '#c50' },
+          points: { show: true, size: 7 * lineScale, fill: cssVar('--chart-val') || '#c50' },
         },
       ],
       legend: { live: true },

@@ -5,6 +5,7 @@
 
 import uPlot from './vendor/uPlot.esm.js';
 import { cssVar } from './dom.js';
+import { onThemeChange } from './theme.js';
 
 const SMOOTHING = 0.95; // as the loss chart: about a 20-step window
 const MAX_POINTS = 2000;
@@ -26,9 +27,7 @@ export class LineChart {
     this.#build();
     this.resizer = new ResizeObserver(() => this.#resize());
     this.resizer.observe(container);
-    this.scheme = matchMedia('(prefers-color-scheme: dark)');
-    this.onScheme = () => this.#build();
-    this.scheme.addEventListener('change', this.onScheme);
+    this.stopTheme = onThemeChange(() => this.#build());
   }
 
   /** Replaces the data: [xs, ys of series 0, ys of series 1, ...] (null for a gap). Drawn on the next frame. */
@@ -44,7 +43,7 @@ export class LineChart {
 
   destroy() {
     this.resizer.disconnect();
-    this.scheme.removeEventListener('change', this.onScheme);
+    this.stopTheme();
     cancelAnimationFrame(this.frame);
     this.plot?.destroy();
   }
@@ -59,7 +58,9 @@ export class LineChart {
     const { x, y, y2, height, series, points } = this.options;
     const text = cssVar('--text-muted') || '#555';
     const grid = cssVar('--grid') || '#ddd';
-    const font = `13px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
+    // Presentation mode sets larger type and thicker lines through these variables.
+    const lineScale = Number(cssVar('--chart-line-scale')) || 1;
+    const font = `${Number(cssVar('--chart-font-size')) || 13}px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
     const axis = { stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 22 };
     const tick = (u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3)));
     const from0 = (u, min, max) => [0, max > 0 ? max * 1.08 : 1];
@@ -76,7 +77,7 @@ export class LineChart {
           label: s.label,
           scale: s.scale ?? 'y',
           stroke: cssVar(s.color) || '#06c',
-          width: s.width ?? 2,
+          width: (s.width ?? 2) * lineScale,
           dash: s.dash,
           value: (u, v) => fmt(v),
           points: { show: points, size: 6, fill: cssVar(s.color) || '#06c' },

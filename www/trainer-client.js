@@ -18,21 +18,84 @@ export class TrainerClient {
   #pending = new Map();
   #listeners = new Map();
   #dead = null;
+  #createWorker;
 
-  /** @param {URL|string} [url]  the worker script */
-  constructor(url = new URL('./worker.js', import.meta.url)) {
-    this.#worker = new Worker(url, { type: 'module', name: 'trainer' });
-    this.#worker.onmessage = ({ data }) => this.#receive(data);
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      this.#die(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
-    };
-    this.#worker.onmessageerror = () => this.#die('The training worker sent a message that could not be read.');
+  /**
+   * @param {URL|string|{ createWorker: () => Worker }} [source]  the worker script (a module worker),
+   *   or a function that starts one (the single-file build starts it from a Blob)
+   */
+  constructor(source = new URL('./worker.js', import.meta.url)) {
+    this.#createWorker = typeof source?.createWorker === 'function'
+      ? source.createWorker
+      : () => new Worker(source, { type: 'module', name: 'trainer' });
+    this.#start();
   }
 
-  /** Loads the wasm module and the digits. -> { count, defaults } */
-  init() {
-    return this.#call('init');
+  #start() {
+    const worker = this.#createWorker();
+    this.#worker = worker;
+    // A dead worker's late messages and errors must not reach the one that replaced it.
+    worker.onmessage = ({ data }) => {
+      if (worker === this.#worker) this.#receive(data);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      if (worker === this.#worker) this.#die(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
+    };
+    worker.onmessageerror = () => {
+      if (worker === this.#worker) this.#die('The training worker sent a message that could not be read.');
+    };
+  }
+
+  /** Ends the current worker (if it still runs) and starts a new one; init() it again before use. */
+  restart() {
+    this.#worker.terminate();
+    this.#die('The training worker was restarted.', { quiet: true });
+    this.#dead = null;
+    this.#start();
+  }
+
+  /** True once the worker has died and until restart(). */
+  get dead() {
+    return this.#dead !== null;
+  }
+
+  /**
+   * Loads the wasm module and the digits. `options.wasm` / `options.digits`
+   * (ArrayBuffers, copied) hand them over instead of letting the worker fetch
+   * them; `options.debug` enables crash(). -> { count, defaults }
+   */
+  init(options = {}) {
+    return this.#call('init', options);
+  }
+
+  /**
+   * Reads saved models ({ main: Uint8Array, [companion]: Uint8Array }) without
+   * changing the current run; rejects with the engine's sentence for a file
+   * that is not a model of this playground. -> { config } of the main model
+   */
+  load(files) {
+    return this.#call('load', { files });
+  }
+
+  /** Makes the models read by load() the run; `companions` ({ name: config }) builds the ones not read. -> as create() */
+  adopt(companions = {}) {
+    return this.#call('adopt', { companions });
+  }
+
+  /** Every trainer of the run as a safetensors file: { name: Uint8Array }. */
+  saveAll() {
+    return this.#call('saveAll');
+  }
+
+  /** -> { wasmBytes, trainers }: the worker's wasm memory size and live trainers. */
+  memory() {
+    return this.#call('memory');
+  }
+
+  /** Only on a page opened with debug=1: the worker fails like a bug would ('trap' or 'error'). */
+  crash(kind = 'trap') {
+    return this.#call('crash', { kind });
   }
 
   /**
@@ -117,6 +180,10 @@ export class TrainerClient {
   }
 
   #receive(msg) {
+    if (msg?.event === 'crashed') {
+      this.#die(String(msg.message));
+      return;
+    }
     if (msg && msg.event) {
       for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
       return;

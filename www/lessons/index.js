@@ -21,7 +21,15 @@ export const LESSONS = [
   { id: 'denoise', title: 'Denoise', load: () => import('./denoise.js') },
   { id: 'sparse', title: 'Sparse codes', load: () => import('./sparse.js') },
   { id: 'contractive', title: 'Contractive', load: () => import('./contractive.js') },
+  { id: 'latent', title: 'Latent space', load: () => import('./latent.js') },
   { id: 'generate', title: 'Generate (VAE)', load: () => import('./generate.js') },
+  { id: 'compare-pca', title: 'Autoencoder vs PCA', load: () => import('./compare-pca.js') },
+  { id: 'quality', title: 'Quality metrics', load: () => import('./quality.js') },
+  { id: 'filters', title: 'Filters', load: () => import('./filters.js') },
+  { id: 'anomalies', title: 'Anomalies', load: () => import('./anomalies.js') },
+  { id: 'features', title: 'Features', load: () => import('./features.js') },
+  { id: 'impute', title: 'Impute', load: () => import('./impute.js') },
+  { id: 'recommend', title: 'Recommend', load: () => import('./recommend.js') },
 ];
 
 export const LESSON_IDS = LESSONS.map((l) => l.id);

@@ -1,0 +1,122 @@
+// `npm run build` (after the wasm, the digits and the vendored JS) writes dist/:
+//
+//   dist/                               the static site: copy it to any web server or GitHub Pages.
+//     index.html, www/, examples/       Every path is relative, so it works in a sub-folder too.
+//   dist/autoencoder-playground.html    the whole playground in one file: scripts, styles, the
+//                                       engine (.wasm) and the 10,000 digits inlined. Opened from
+//                                       disk (file://) it works with no server and no network.
+//
+// The single file bundles the app and the worker with esbuild (two IIFEs, no
+// modules, so it runs from file://); the worker runs from a Blob URL and gets
+// the .wasm and the digits from gzip+base64 blocks, unpacked with the browser's
+// DecompressionStream.
+//
+//   node scripts/build-dist.mjs [--out DIR] [--single-only]
+
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ROOT, UserError, isMain, log, main } from './lib.mjs';
+
+export const SINGLE_FILE = 'autoencoder-playground.html';
+const NEEDED = ['www/pkg/autoencoder_playground.js', 'www/pkg/autoencoder_playground_bg.wasm', 'www/data/mnist.bin', 'www/vendor/uPlot.esm.js'];
+
+/** Files of the site: index.html, www/ (without type declarations) and examples/. */
+function copySite(out) {
+  const skip = (src) => /\.d\.ts$/.test(src) || /(^|\/)\./.test(relative(ROOT, src));
+  cpSync(join(ROOT, 'index.html'), join(out, 'index.html'));
+  for (const dir of ['www', 'examples']) {
+    if (!existsSync(join(ROOT, dir))) continue;
+    cpSync(join(ROOT, dir), join(out, dir), { recursive: true, filter: (src) => !skip(src) });
+  }
+  writeFileSync(join(out, '.nojekyll'), ''); // GitHub Pages: serve every file as it is
+}
+
+async function bundle(entry) {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new UserError('esbuild is missing; run `npm install`');
+  }
+  const result = await esbuild.build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2022'],
+    minify: true,
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // import.meta.url only serves the site's default paths, which the single file does not take for
+    // its training worker; resolved against the page, a module asking for a file next to it gets a
+    // URL that fails to load (and can say so) rather than an exception at construction.
+    define: { 'import.meta.url': 'location.href' },
+  });
+  return result.outputFiles[0].text;
+}
+
+/** Text that may sit inside <script>…</script> or <style>…</style> without ending it early. */
+const inert = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
+
+const base64Gzip = (file) => gzipSync(readFileSync(join(ROOT, file)), { level: 9 }).toString('base64');
+
+/** The single self-contained HTML file. -> its size in bytes */
+export async function buildSingleFile(outFile) {
+  for (const f of NEEDED) {
+    if (!existsSync(join(ROOT, f))) throw new UserError(`${f} is missing; run \`npm run build\` (or build:wasm, data, vendor) first`);
+  }
+  const [app, worker] = await Promise.all([bundle('scripts/offline/app-entry.js'), bundle('scripts/offline/worker-entry.js')]);
+  let html = readFileSync(join(ROOT, 'index.html'), 'utf8');
+
+  // Stylesheets inline, in their order.
+  const css = [];
+  html = html.replace(/\s*<link rel="stylesheet" href="([^"]+)">/g, (_, href) => {
+    css.push(readFileSync(join(ROOT, href), 'utf8'));
+    return '';
+  });
+  if (!css.length) throw new UserError('index.html has no stylesheets to inline');
+  const scriptTag = /\s*<script type="module" src="www\/main\.js"><\/script>/;
+  if (!scriptTag.test(html)) throw new UserError('index.html no longer loads www/main.js as expected');
+  html = html.replace(scriptTag, () => `\n  <style>\n${inert(css.join('\n'), 'style')}\n  </style>`); // a function: `$` in the text is not a pattern
+
+  const blocks = [
+    `<script type="text/plain" id="ae-worker-source">${inert(worker, 'script')}</script>`,
+    `<script type="application/octet-stream" id="ae-wasm">${base64Gzip('www/pkg/autoencoder_playground_bg.wasm')}</script>`,
+    `<script type="application/octet-stream" id="ae-digits">${base64Gzip('www/data/mnist.bin')}</script>`,
+    `<script>${inert(app, 'script')}</script>`,
+  ];
+  if (!html.includes('</body>')) throw new UserError('index.html has no </body>');
+  html = html.replace('</body>', () => `  ${blocks.join('\n  ')}\n</body>`);
+  html = html.replace('<html lang="en">', '<html lang="en">\n<!-- Autoencoder Playground, single-file build: open it from disk; it needs no server and no network. -->');
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, html);
+  return statSync(outFile).size;
+}
+
+/**
+ * Writes the static site and the single file into `out` (default dist/).
+ * -> { out, singleFile, singleFileBytes }
+ */
+export async function buildDist({ out = join(ROOT, 'dist'), site = true } = {}) {
+  if (site) {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    copySite(out);
+  }
+  const singleFile = join(out, SINGLE_FILE);
+  const singleFileBytes = await buildSingleFile(singleFile);
+  return { out, singleFile, singleFileBytes };
+}
+
+if (isMain(import.meta.url)) {
+  main(async () => {
+    const args = process.argv.slice(2);
+    const i = args.indexOf('--out');
+    const out = i >= 0 ? args[i + 1] : undefined;
+    const r = await buildDist({ out, site: !args.includes('--single-only') });
+    const files = readdirSync(r.out).length;
+    log(`dist: ${relative(ROOT, r.out) || r.out} (${files} entries); single file ${SINGLE_FILE}: ${(r.singleFileBytes / 1e6).toFixed(2)} MB`);
+  });
+}

@@ -1,0 +1,35 @@
+// Entry of the single-file build (dist/autoencoder-playground.html): the same
+// app as the site, with the training worker started from a Blob URL of its
+// bundled source and the engine (.wasm) and the digits handed to it from
+// gzip+base64 blocks in the page. Opened from disk (file://) it needs no
+// server and no network. scripts/build-dist.mjs bundles this with esbuild.
+
+import { startApp } from '../../www/app.js';
+import { TrainerClient } from '../../www/trainer-client.js';
+
+const text = (id) => document.getElementById(id)?.textContent ?? '';
+
+/** A gzip+base64 block of the page -> its bytes (ArrayBuffer). */
+async function inflate(id) {
+  const b64 = text(id).replace(/\s+/g, '');
+  const raw = atob(b64);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('This browser cannot unpack the built-in data (it lacks DecompressionStream); use a current Chrome, Firefox, Safari or Edge.');
+  }
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
+const workerUrl = URL.createObjectURL(new Blob([text('ae-worker-source')], { type: 'text/javascript' }));
+let resources = null;
+
+startApp({
+  createClient: () => new TrainerClient({ createWorker: () => new Worker(workerUrl, { name: 'trainer' }) }),
+  // Unpacked once; every (re)started worker gets a copy.
+  resources: () => {
+    resources ??= Promise.all([inflate('ae-wasm'), inflate('ae-digits')]).then(([wasm, digits]) => ({ wasm, digits }));
+    return resources;
+  },
+});

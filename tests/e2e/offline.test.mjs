@@ -1,0 +1,77 @@
+// The offline build (scripts/build-dist.mjs, part of `npm run build`): the
+// single HTML file, opened from disk with every network request refused,
+// trains; and the static site works from a sub-folder of a web server. The
+// build runs once per test run, into a temporary folder.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startApp, openPage, readNumber, waitForStep } from './helpers/app.mjs';
+import { startServer } from '../../scripts/serve.mjs';
+import { buildDist, SINGLE_FILE } from '../../scripts/build-dist.mjs';
+
+describe('the offline build', () => {
+  let app;
+  let dir;
+  let built;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ae-dist-'));
+    [app, built] = await Promise.all([startApp(), buildDist({ out: join(dir, 'sub', 'playground') })]);
+  });
+  after(async () => {
+    await app?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the single HTML file trains when opened from disk, with no server and no network', async () => {
+    assert.ok((await stat(built.singleFile)).size > 1e6, 'the engine and the digits are inside');
+    const context = await app.browser.newContext();
+    const requests = [];
+    await context.route(/^(https?|wss?):/, (route) => {
+      requests.push(route.request().url());
+      route.abort();
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    try {
+      const url = `${pathToFileURL(built.singleFile).href}#lesson=reconstruct&encoder=64&latent=8`;
+      await page.goto(url);
+      await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 30_000 });
+      assert.equal(await page.getAttribute('body', 'data-state'), 'ready', await page.textContent('#fatal'));
+      await page.click('#play');
+      await waitForStep(page, 10);
+      const first = await readNumber(page, '#stat-loss', 'data-last-loss');
+      await waitForStep(page, 200, 30_000);
+      const later = await readNumber(page, '#stat-loss', 'data-last-loss');
+      assert.ok(later < first * 0.8, `the loss fell: ${first} -> ${later}`);
+      assert.deepEqual(requests, [], 'no network request');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the static site works from a sub-folder of a web server', async () => {
+    const server = await startServer({ root: dir });
+    try {
+      const { page, context, errors } = await openPage({ url: `${server.url}sub/playground/`, browser: app.browser }, '#lesson=denoise&encoder=32&latent=4');
+      try {
+        assert.equal(await page.getAttribute('body', 'data-state'), 'ready');
+        assert.equal(await page.getAttribute('body', 'data-lesson'), 'denoise');
+        await page.click('#step');
+        await waitForStep(page, 1);
+        assert.ok(built.singleFile.endsWith(SINGLE_FILE));
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

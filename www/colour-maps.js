@@ -1,0 +1,115 @@
+// Colours for pictures of what a network learned: one colour per digit class
+// (the latent scatter), and a diverging map for signed weights (the filters),
+// where 0 is the paper colour and the two signs are two hues. The colour
+// maths is pure (node tests it); the palettes for the page read its CSS
+// variables, so they follow whatever theme is on (light, dark, projector),
+// and only `paintFilterMosaic` touches a canvas.
+
+import { parseColour } from './images.js';
+
+/**
+ * One colour per digit 0–9 (category10-like), darker on light paper and
+ * lighter on dark paper, so each has at least 3:1 contrast with the card behind it.
+ */
+export const DIGIT_COLOURS = Object.freeze({
+  light: Object.freeze(['#1f77b4', '#d95f02', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e7298a', '#636363', '#8c8c00', '#0e8c9a']),
+  dark: Object.freeze(['#6fa8dc', '#ff9d4d', '#6ccf6c', '#ff6b6b', '#c6a3f0', '#d7a18c', '#ff7fc0', '#b8b8b8', '#dede5a', '#5fd6e6']),
+});
+
+/** Relative luminance (0 black to 1 white) of an [r, g, b] colour, as WCAG defines it. */
+export function luminance([r, g, b]) {
+  const lin = (c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** 'dark' when the page's cards (CSS --surface) are dark, else 'light'. */
+export function pageScheme(el = document.documentElement) {
+  const surface = parseColour(getComputedStyle(el).getPropertyValue('--surface'), [255, 255, 255]);
+  return luminance(surface) < 0.2 ? 'dark' : 'light';
+}
+
+/** The digit colours for the page's current theme. */
+export function digitColours() {
+  return DIGIT_COLOURS[pageScheme()];
+}
+
+/** WCAG contrast ratio of two CSS colours (1 to 21). */
+export function contrastRatio(a, b) {
+  const [hi, lo] = [luminance(parseColour(a)), luminance(parseColour(b))].sort((p, q) => q - p);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The ends of the diverging map: negative, zero (the paper) and positive, as [r, g, b]. */
+export const DIVERGING = Object.freeze({
+  light: Object.freeze({ neg: [33, 102, 172], mid: [255, 255, 255], pos: [178, 24, 43] }),
+  dark: Object.freeze({ neg: [111, 168, 255], mid: [11, 13, 16], pos: [255, 122, 92] }),
+});
+
+/** The diverging palette for the page's current theme, with the digit paper (CSS --digit-paper) as its zero. */
+export function divergingPalette(el = document.documentElement) {
+  const ends = DIVERGING[pageScheme(el)];
+  const paper = parseColour(getComputedStyle(el).getPropertyValue('--digit-paper'), ends.mid);
+  return { ...ends, mid: paper };
+}
+
+/**
+ * The colour of t in [−1, 1]: mid at 0, blending linearly to neg at −1 and
+ * pos at +1; t outside is clamped, NaN counts as 0. -> [r, g, b] (0–255 integers)
+ */
+export function diverging(t, { neg, mid, pos }) {
+  const v = Number.isFinite(t) ? Math.max(-1, Math.min(1, t)) : 0;
+  const end = v < 0 ? neg : pos;
+  const a = Math.abs(v);
+  return [0, 1, 2].map((i) => Math.round(mid[i] + (end[i] - mid[i]) * a));
+}
+
+/**
+ * Filter j of a layer as a 784-pixel image scaled into [−1, 1] by its own
+ * largest absolute weight (so 0 stays 0 and each filter uses the whole map).
+ * layout 'columns': weights is inputs × units (column j is unit j: the encoder's
+ * first layer); 'rows': units × outputs (row j: the decoder's last layer).
+ * -> { image: Float32Array, max } (max: that largest |weight|; an all-zero filter stays 0)
+ */
+export function filterImage(weights, units, j, layout, pixels = 784) {
+  const image = new Float32Array(pixels);
+  let max = 0;
+  for (let p = 0; p < pixels; p++) {
+    const w = layout === 'columns' ? weights[p * units + j] : weights[j * pixels + p];
+    image[p] = Number.isFinite(w) ? w : 0;
+    max = Math.max(max, Math.abs(image[p]));
+  }
+  if (max > 0) for (let p = 0; p < pixels; p++) image[p] /= max;
+  return { image, max };
+}
+
+/**
+ * Paints the first `count` filters of a layer as a mosaic of 28×28 tiles,
+ * `cols` per row with a `gap`-pixel border of the palette's mid colour.
+ */
+export function paintFilterMosaic(canvas, weights, { units, count = units, layout, cols, gap = 1, palette, side = 28 }) {
+  const rows = Math.ceil(count / cols);
+  const W = cols * side + (cols + 1) * gap;
+  const H = rows * side + (rows + 1) * gap;
+  if (canvas.width !== W) canvas.width = W;
+  if (canvas.height !== H) canvas.height = H;
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(W, H);
+  const d = img.data;
+  for (let i = 0; i < W * H; i++) {
+    d.set(palette.mid, i * 4);
+    d[i * 4 + 3] = 255;
+  }
+  for (let j = 0; j < count; j++) {
+    const { image } = filterImage(weights, units, j, layout, side * side);
+    const ox = gap + (j % cols) * (side + gap);
+    const oy = gap + Math.floor(j / cols) * (side + gap);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) d.set(diverging(image[y * side + x], palette), ((oy + y) * W + ox + x) * 4);
+    }
+  }
+  ctx.putImageData(img, 0, 0);
+  canvas.dataset.painted = 'true';
+}

@@ -1,0 +1,340 @@
+// Anomalies: train without one digit class, then flag test digits whose
+// reconstruction error is unusually high. Shows the error histograms of the
+// normal digits and of the held-out class, a threshold (a percentile of the
+// normal validation errors) with precision and recall there, the ROC curve
+// with its AUC, and the draw pad as an anomaly meter.
+
+import { h } from '../dom.js';
+import { paintImage, paintBlank, digitPalette } from '../images.js';
+import { choice, range } from '../settings.js';
+import { settingField } from '../lesson-controls.js';
+import { percentile, displayRange, paintHistogram } from '../histogram.js';
+import { rocPointAt, paintRoc } from '../roc.js';
+import {
+  PIXELS, lessonHeader, TrainingCard, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse,
+} from './kit.js';
+import { padCard } from './pad-card.js';
+
+const SAMPLES = 16; // validation digits for the pad's Sample button
+const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty
+const PAD_MS = 150;
+const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
+const pct = (v) => `${(v * 100).toFixed(1)}%`;
+
+const settings = {
+  exclude: choice('Held-out digit', [['none', 'None: train on every digit'],
+    ...Array.from({ length: 10 }, (_, d) => [String(d), `${d}`])], '2', {
+    hint: (s) => (s.exclude === 'none'
+      ? 'Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.'
+      : `The network never sees a ${s.exclude} while training; the test set keeps all ten digits.`),
+  }),
+  pct: range('Threshold', {
+    min: 50, max: 100, step: 0.5, def: 99, rebuild: false, inPanel: false,
+    describe: (v) => `${v}th percentile of normal validation errors`,
+    hint: () => 'Digits with a reconstruction error at or above the threshold are flagged. The default flags the worst 1% of normal digits.',
+  }),
+};
+
+function explanation() {
+  return explainer({
+    body: [
+      'An autoencoder learns to rebuild the kind of data it was trained on. Show it something of another kind and it answers '
+        + 'with the nearest thing it knows, so its reconstruction error goes up. That error is an anomaly score: no labels of '
+        + 'anomalies are needed, only normal data, which is why this is used for fraud, faulty machines and bad sensor readings.',
+      'Here the “anomaly” is a digit class the network never saw. The threshold is set on normal validation digits only '
+        + '(the 99th percentile flags 1% of normal digits as false alarms), as it would be in practice, where anomalies are rare and unlabelled.',
+      'It does not always work. The engine measured the AUC for each held-out digit after 600 steps of a small model: '
+        + '0: 0.90, 1: 0.42, 2: 0.94, 3: 0.83, 4: 0.76, 5: 0.85, 6: 0.81, 7: 0.66, 8: 0.87, 9: 0.59. A 1 is a single stroke, '
+        + 'easy to rebuild even for a network that never saw one, so it scores lower than typical digits (AUC under 0.5). '
+        + 'A 9 looks much like a 4 and a 7, which the network did see.',
+    ],
+    tryThis: [
+      'Hold out 1 and watch the AUC fall below 0.5: “unusual” is not the same as “hard to reconstruct”.',
+      'Move the threshold: lower it and recall rises while precision falls. The dot on the ROC curve moves along it.',
+      'Draw a letter, a smiley or a scribble on the pad: how far above the threshold does it go?',
+      'Train longer: does the AUC rise, or does the network get better at rebuilding the unseen class too?',
+    ],
+    interview: [
+      ['What does the AUC mean here?', 'The probability that a random held-out digit scores higher than a random normal one. 0.5 is guessing; 1 is a perfect ranking.'],
+      ['Why not just train a classifier?', 'A classifier needs labelled anomalies, which are rare and change over time. An autoencoder needs only normal data.'],
+      ['Precision or recall?', 'It depends on the cost: missing a fault (recall) versus chasing false alarms (precision). The threshold trades one for the other.'],
+    ],
+  });
+}
+
+function mount(root, { client, store, commit }) {
+  let palette = digitPalette();
+  let run = 0;
+  let step = 0;
+  let report = null; // the last anomalyReport, with its step
+  let threshold = null;
+  let samples = null;
+  let sampleIndex = 0;
+  let padVersion = 0;
+  let padError = null; // the drawing's reconstruction error
+  const EMPTY = 'Draw a digit, a letter or a scribble to see its anomaly score.';
+
+  const card = padCard({
+    stages: [
+      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
+      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
+    ],
+    arrowBefore: 1,
+    emptyMessage: EMPTY,
+    onChange: () => {
+      padVersion += 1;
+      showPadInput();
+      refreshPad();
+    },
+    sampleDigit: () => {
+      if (!samples) return null;
+      const x = samples.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
+      sampleIndex = (sampleIndex + 1) % SAMPLES;
+      return x;
+    },
+  });
+  card.el.querySelector('#pad-title').textContent = 'Anomaly meter: draw anything';
+  const meterFill = h('div', { class: 'meter-fill' });
+  const meterMark = h('div', { class: 'meter-mark', title: 'threshold' });
+  const meter = h('div', { class: 'meter', id: 'anomaly-meter', role: 'img', 'aria-label': 'Your drawing’s error against the threshold' },
+    meterFill, meterMark);
+  card.el.querySelector('.pad-actions').after(meter);
+
+  const training = new TrainingCard({ store, commit, title: 'Reconstruction error', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+
+  const hist = h('canvas', { class: 'hist-canvas', id: 'error-hist', role: 'img', 'aria-label': 'Histograms of the reconstruction error of normal and held-out test digits' });
+  const legend = h('p', { class: 'swatches', id: 'hist-legend' });
+  const slider = settingField('pct', settings.pct, { get: store.get, commit });
+  const thStat = stat('stat-threshold', 'Threshold (MSE)');
+  const precStat = stat('stat-precision', 'Precision');
+  const recStat = stat('stat-recall', 'Recall');
+  const flagStat = stat('stat-flagged', 'Test digits flagged');
+  const scoreButton = h('button', { type: 'button', class: 'button small', id: 'score-now' }, 'Score now');
+  const scoredAt = h('p', { class: 'hint', id: 'scored-at' }, 'Not scored yet.');
+
+  const roc = h('canvas', { class: 'roc-canvas', id: 'roc', role: 'img', 'aria-label': 'ROC curve of the anomaly score' });
+  const aucStat = stat('stat-auc', 'AUC');
+  const rocNote = h('p', { class: 'hint', id: 'roc-note' });
+
+  root.append(
+    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader('Anomalies', 'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that '
+        + 'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'),
+      h('div', { class: 'cards' }, card.el, training.el),
+      h('div', { class: 'cards even' },
+        h('section', { class: 'card', 'aria-labelledby': 'hist-title' },
+          h('div', { class: 'card-head wrap' }, h('h3', { id: 'hist-title' }, 'Error on the 1,000 test digits'), scoreButton),
+          legend,
+          hist,
+          h('p', { class: 'hint' }, 'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.'),
+          h('div', { class: 'slider-field' }, slider.el),
+          h('dl', { class: 'stats inline' }, thStat.el, precStat.el, recStat.el, flagStat.el),
+          scoredAt),
+        h('section', { class: 'card', 'aria-labelledby': 'roc-title' },
+          h('h3', { id: 'roc-title' }, 'ROC curve: every threshold at once'),
+          h('dl', { class: 'stats inline' }, aucStat.el),
+          roc,
+          rocNote)),
+      explanation(),
+    ),
+  );
+
+  function showPadInput() {
+    const x = card.pad.toMnist();
+    if (x) paintImage(card.canvases['pad-input'], x, { palette });
+    else paintBlank(card.canvases['pad-input'], { palette });
+    if (!x) {
+      padError = null;
+      paintBlank(card.canvases['pad-recon'], { palette });
+      card.message.textContent = EMPTY;
+      delete card.message.dataset.mse;
+      showMeter();
+    }
+  }
+
+  /** The meter: the drawing's error on a scale from 0 to twice the threshold, the threshold at the middle. */
+  function showMeter() {
+    const ok = padError != null && threshold != null;
+    meter.hidden = !ok;
+    if (!ok) return;
+    const share = Math.min(1, padError / (2 * threshold));
+    const flagged = padError >= threshold;
+    meterFill.style.width = `${(share * 100).toFixed(1)}%`;
+    meter.dataset.flagged = String(flagged);
+    card.message.dataset.flagged = String(flagged);
+    card.message.textContent = `Error (MSE) ${fmtLoss(padError)}: ${flagged ? 'at or above' : 'below'} the threshold `
+      + `${fmtLoss(threshold)}, so ${flagged ? 'flagged as an anomaly' : 'it passes as a normal digit'}.`;
+  }
+
+  async function padNow() {
+    const x = card.pad.toMnist();
+    if (!run || !x) return;
+    const forRun = run;
+    const forPad = padVersion;
+    const y = await client.reconstruct(Float32Array.from(x));
+    if (forRun !== run || forPad !== padVersion) return;
+    paintImage(card.canvases['pad-recon'], y, { palette });
+    padError = mse(y, x);
+    card.message.dataset.mse = String(padError);
+    if (threshold == null) card.message.textContent = `Error (MSE) ${fmtLoss(padError)}.`;
+    showMeter();
+  }
+  const refreshPad = throttle(padNow, PAD_MS);
+
+  /** Threshold, precision/recall, histogram and ROC point from the last report and the slider. */
+  async function showReport() {
+    if (!report) return;
+    const state = store.get();
+    const { testScores, testLabels, valScores, excluded } = report;
+    threshold = percentile(valScores, state.pct);
+    const isAnomaly = Array.from(testLabels, (l) => l === excluded);
+    const point = rocPointAt(testScores, isAnomaly, threshold);
+    const normal = testScores.filter((_, i) => !isAnomaly[i]);
+    const held = excluded == null ? [] : testScores.filter((_, i) => isAnomaly[i]);
+    legend.replaceChildren(...[
+      h('span', { class: 'swatch s1' }, `${excluded == null ? 'all test digits' : 'normal digits'} (${fmtInt(normal.length)})`),
+      excluded == null ? null : h('span', { class: 'swatch s2' }, `held-out ${excluded}s (${fmtInt(held.length)})`),
+      h('span', { class: 'swatch line' }, 'threshold'),
+    ].filter(Boolean));
+    const groups = [{ values: normal, color: '--series-1' }];
+    if (held.length) groups.push({ values: held, color: '--series-2' });
+    paintHistogram(hist, {
+      groups, ...displayRange(testScores, threshold), bins: 30, threshold,
+      xLabel: 'reconstruction error (MSE)',
+    });
+    showStat(thStat, threshold);
+    showStat(flagStat, point.flagged, fmtInt);
+    showMeter();
+    roc.hidden = excluded == null;
+    if (excluded == null) {
+      for (const s of [precStat, recStat, aucStat]) showStat(s, null);
+      rocNote.textContent = 'Hold out a digit (in the settings) to get anomalies to catch, and a ROC curve.';
+      return;
+    }
+    showStat(aucStat, report.auc, (v) => v.toFixed(3));
+    paintRoc(roc, { fpr: report.fpr, tpr: report.tpr, point });
+    rocNote.textContent = `The dot is the threshold above: ${pct(point.fpr)} of normal test digits flagged, ${pct(point.tpr)} of the ${excluded}s caught. `
+      + (report.auc < 0.5 ? `An AUC under 0.5: the network rebuilds ${excluded}s better than typical digits, so high error does not mean ${excluded}.`
+        : 'The dashed diagonal is guessing (AUC 0.5).');
+    const forRun = run;
+    const forReport = report;
+    const pr = await client.call('precisionRecall', threshold);
+    if (forRun !== run || forReport !== report) return;
+    showStat(precStat, pr.precision, pct);
+    showStat(recStat, pr.recall, pct);
+    precStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falsePositives} flagged digits are ${excluded}s`;
+    recStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falseNegatives} ${excluded}s flagged`;
+  }
+
+  async function scoreNow() {
+    if (!run) return;
+    const forRun = run;
+    const at = step;
+    scoreButton.disabled = true;
+    try {
+      const r = await client.call('anomalyReport');
+      if (forRun !== run) return;
+      report = r;
+      scoredAt.textContent = `Scored at step ${fmtInt(at)}. Refreshed every few seconds while training.`;
+      scoredAt.dataset.step = String(at);
+      await showReport();
+    } finally {
+      if (forRun === run) scoreButton.disabled = false;
+    }
+  }
+  const score = throttle(scoreNow, SCORE_MS);
+  scoreButton.addEventListener('click', () => scoreNow().catch(() => {}));
+
+  function clear() {
+    report = null;
+    threshold = null;
+    for (const s of [thStat, precStat, recStat, flagStat, aucStat]) showStat(s, null);
+    for (const c of [hist, roc]) {
+      c.getContext('2d').clearRect(0, 0, c.width, c.height);
+      c.dataset.painted = 'false';
+    }
+    legend.replaceChildren();
+    rocNote.textContent = '';
+    scoredAt.textContent = 'Not scored yet.';
+    delete scoredAt.dataset.step;
+  }
+
+  const redraw = () => {
+    if (report) showReport().catch(() => {});
+  };
+  const resize = new ResizeObserver(redraw);
+  resize.observe(hist);
+  const stopScheme = onSchemeChange(() => {
+    palette = digitPalette();
+    card.pad.retint();
+    showPadInput();
+    redraw();
+  });
+  clear();
+  showPadInput();
+
+  return {
+    async reset(info, state) {
+      run = info.run;
+      step = 0;
+      padError = null;
+      training.reset(state);
+      clear();
+      showPadInput();
+      root.querySelector('.lesson').classList.remove('stale');
+      try {
+        if (!samples) samples = (await client.validationImages(SAMPLES)).images;
+        if (info.run !== run) return;
+        await scoreNow();
+        refreshPad();
+      } catch {
+        // The next reset or refresh tries again.
+      }
+    },
+    invalid() {
+      run = 0;
+      root.querySelector('.lesson').classList.add('stale');
+    },
+    stats(msg) {
+      step = msg.step;
+      training.stats(msg);
+      score();
+      refreshPad();
+    },
+    halted() {
+      score();
+    },
+    paused() {
+      score();
+    },
+    update(state, patch) {
+      if ('pct' in patch) slider.show(state);
+      redraw();
+    },
+    setScale(scale) {
+      training.setScale(scale);
+    },
+    unmount() {
+      score.stop();
+      refreshPad.stop();
+      resize.disconnect();
+      stopScheme();
+      card.destroy();
+      training.destroy();
+      root.replaceChildren();
+    },
+  };
+}
+
+export default {
+  id: 'anomalies',
+  title: 'Anomalies',
+  settingsTitle: 'Anomaly detection',
+  settings,
+  defaults: { encoder: [64], latent: 16 },
+  config(state, cfg) {
+    cfg.train.excludeClass = state.exclude === 'none' ? null : Number(state.exclude);
+    return cfg;
+  },
+  mount,
+};

@@ -1,0 +1,515 @@
+// Latent space: the codes of 1,000 validation digits as a scatter plot,
+// coloured by their labels (which the network never sees), refreshed as it
+// trains. With a 2-number code the plot is the codes themselves; with more it
+// is their projection on the first two principal components. Hover a dot to
+// see its digit, click anywhere to decode that point, and compare the decoded
+// path between two digits with a plain pixel cross-fade.
+
+import { h } from '../dom.js';
+import { paintImage, paintBlank, digitPalette } from '../images.js';
+import { parseInteger } from '../settings.js';
+import { settingField } from '../lesson-controls.js';
+import { ScatterPlot, alignSigns } from '../scatter.js';
+import { digitColours } from '../colour-maps.js';
+import { pixelBlend } from '../blend.js';
+import { PIXELS, lessonHeader, TrainingCard, digitRows, digitCanvas, explainer, throttle, onSchemeChange } from './kit.js';
+import { padCard } from './pad-card.js';
+
+const POINTS = 1000;
+/** The map is re-encoded at most this often while training: 1,000 digits through the encoder is a pause for the worker. */
+const MAP_MS = 1000;
+const PATH_MS = 400;
+const PICK_MS = 40;
+const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
+const STEP_PRESETS = [5, 8, 10, 12, 16];
+/** The interpolation's default ends: the first validation 0 and the first 1. */
+const DEFAULT_ENDS = [0, 1];
+
+const settings = {
+  steps: {
+    label: 'Steps along the path',
+    default: 10,
+    parse: (t) => parseInteger(t, 2, 32, 'the number of steps along the path'),
+    format: String,
+    control: { type: 'select', options: STEP_PRESETS.map((v) => ({ value: String(v), label: String(v) })) },
+    hint: () => 'Images from one end to the other, both ends included.',
+    rebuild: false,
+    inPanel: false,
+  },
+};
+
+const pct = (v) => `${Math.round(v * 100)}%`;
+
+function explanation() {
+  return explainer({
+    body: [
+      'The encoder turns each digit into a short list of numbers, its code; the decoder turns a code back into an image. '
+        + 'The space of all possible codes is the latent space. The network is never told which digit is which, '
+        + 'yet as it trains, digits of the same kind land near each other, because similar images need similar codes to be rebuilt well.',
+      'Every point of the plane is a code, not only the dots. Clicking decodes one: between the clusters you often get blends, '
+        + 'and far outside them shapes that are not digits at all. A plain autoencoder is not asked to fill the space evenly; '
+        + 'a VAE is (see the Generate lesson).',
+      'Interpolation walks the straight line between two codes and decodes each step. If the codes capture shape, the walk '
+        + 'morphs one digit into another through digit-like images; the pixel cross-fade below it just fades one image out and the other in.',
+    ],
+    tryThis: [
+      'Watch the clusters separate as training starts. Which digits stay mixed longest? (4, 7 and 9 often do.)',
+      'Raise the latent size to 16: the plot becomes a projection, and clusters may overlap here while being apart in the other directions.',
+      'Draw a digit badly on purpose and see where its star lands.',
+      'Interpolate from a 1 to a 0 at latent size 2: the path may pass through other digits on its way.',
+    ],
+    interview: [
+      ['Why do labels cluster if the autoencoder never sees labels?', 'Digits of one kind share most of their pixels, so the encoder saves reconstruction error by giving them nearby codes. Clustering is a side effect, which is why codes make good features for a classifier.'],
+      ['Why can interpolation in a plain autoencoder give garbage?', 'Nothing makes the space between the training codes decode to something sensible; a VAE’s KL term (or an adversarial or contractive penalty) regularises it.'],
+      ['PCA of the codes versus t-SNE or UMAP?', 'PCA is a linear projection, so a clicked point can be mapped back to a code and decoded. t-SNE and UMAP show neighbourhoods better but have no inverse.'],
+    ],
+  });
+}
+
+function mount(root, { client, store, commit }) {
+  let palette = digitPalette();
+  let run = 0;
+  let latent = 0;
+  let images = null; // POINTS validation digits
+  let labels = null;
+  let classFirst = []; // the first validation digit of each class
+  let map = null; // the last latentMap, its points turned by `signs`
+  let signs = [1, 1]; // plot = plane × signs: keeps a projection from mirroring between refreshes
+  let hovered = -1;
+  let picked = null; // { x, y, index } clicked in the plane
+  let ends = { from: null, to: null }; // { kind: 'pad' } | { kind: 'digit', index }
+  let padImage = null; // the drawing as 784 pixels, or null (read once per change: it is not free)
+  let padCode = null; // the drawing's code, when it has at most 2 numbers
+  let padVersion = 0;
+  let sampleIndex = 0;
+  let steps = store.get().steps;
+  let blend = null;
+  const EMPTY = 'Draw a digit to see where its code lands (the ★ in the plot).';
+
+  // The plot, its hover card and legend.
+  const plotCanvas = h('canvas', {
+    id: 'latent-plot', class: 'scatter', role: 'img', tabindex: 0,
+    'aria-label': 'Scatter plot of the codes of the validation digits, coloured by digit. Arrow keys move a cross whose point is decoded below.',
+  });
+  const tipCanvas = digitCanvas({ 'aria-hidden': 'true' });
+  const tipText = h('span', { class: 'tip-label' });
+  const tip = h('div', { class: 'scatter-tip', id: 'latent-tip', hidden: true }, tipCanvas, tipText);
+  const axes = h('p', { class: 'hint', id: 'latent-axes' }, 'Waiting for the network…');
+  const legend = h('ul', { class: 'digit-legend', id: 'latent-legend', 'aria-label': 'Colours of the digits' });
+  const decoded = digitCanvas({ id: 'latent-decoded', class: 'digit-canvas large recon', 'aria-label': 'The image decoded from the clicked point' });
+  const decodeNote = h('p', { class: 'hint', id: 'latent-decode-note' }, 'Click anywhere in the plane to decode that point.');
+  const nearCanvas = digitCanvas({ id: 'latent-near', class: 'digit-canvas large', 'aria-label': 'The validation digit under the clicked point' });
+  const nearCaption = h('figcaption', {}, 'Digit there');
+  const useFrom = h('button', { type: 'button', class: 'button small', id: 'latent-use-from' }, 'Start path here');
+  const useTo = h('button', { type: 'button', class: 'button small', id: 'latent-use-to' }, 'End path here');
+  const near = h('div', { class: 'near-digit', hidden: true },
+    h('figure', { class: 'digit' }, nearCanvas, nearCaption),
+    h('div', { class: 'near-actions' }, useFrom, useTo));
+
+  const plot = new ScatterPlot(plotCanvas, {
+    colours: digitColours(),
+    onHover: showTip,
+    onPick: (p) => {
+      picked = p;
+      showNear();
+      plot.setMarks({ click: { x: p.x, y: p.y } });
+      decodePick();
+    },
+  });
+
+  const card = padCard({
+    stages: [
+      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
+      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
+    ],
+    arrowBefore: 1,
+    emptyMessage: EMPTY,
+    onChange: () => {
+      padVersion += 1;
+      padImage = card.pad.toMnist();
+      showPadInput();
+      if (ends.from?.kind === 'pad' && !padImage) setEnd('from', classFirst[DEFAULT_ENDS[0]] ?? 0);
+      updatePickers();
+      refreshPad();
+      if (ends.from?.kind === 'pad') endsChanged();
+    },
+    sampleDigit: () => {
+      if (!images) return null;
+      const i = sampleIndex;
+      sampleIndex = (sampleIndex + 1) % 16;
+      return images.subarray(i * PIXELS, (i + 1) * PIXELS);
+    },
+  });
+  const { pad } = card;
+
+  const training = new TrainingCard({ store, commit, title: 'Training loss', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+
+  // Interpolation: the two ends, then the decoded path over the pixel blend.
+  const pickers = { from: [], to: [] };
+  const pickerRow = (end) => {
+    const row = h('div', { class: 'pickers', role: 'group', 'aria-label': end === 'from' ? 'Start of the path' : 'End of the path' });
+    if (end === 'from') {
+      const c = digitCanvas({ 'aria-hidden': 'true' });
+      const b = h('button', { type: 'button', class: 'pick', id: 'pick-from-pad', 'aria-pressed': 'false', 'aria-label': 'Start at your drawing', title: 'Your drawing', disabled: true }, c);
+      b.addEventListener('click', () => setEnd('from', 'pad'));
+      pickers.from.push({ button: b, canvas: c, value: 'pad' });
+      row.append(b);
+    } else {
+      row.append(h('span', { 'aria-hidden': 'true' })); // keeps the digits under the start row's
+    }
+    for (let d = 0; d < 10; d++) {
+      const c = digitCanvas({ 'aria-hidden': 'true' });
+      const b = h('button', { type: 'button', class: 'pick', id: `pick-${end}-${d}`, 'aria-pressed': 'false', 'aria-label': `${end === 'from' ? 'Start' : 'End'} at a ${d}` }, c);
+      b.addEventListener('click', () => setEnd(end, classFirst[d]));
+      pickers[end].push({ button: b, canvas: c, value: d });
+      row.append(b);
+    }
+    return row;
+  };
+  const stepsField = settingField('steps', settings.steps, { get: store.get, commit });
+  const rowsBox = h('div', { class: 'interp-rows' });
+  let rows = null;
+  const pathNote = h('p', { class: 'hint', id: 'interp-note' });
+
+  root.append(
+    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader('Latent space', 'Each dot is one validation digit placed at its code, coloured by the digit it shows. '
+        + 'The network never sees these labels, yet similar digits gather as it learns. Hover a dot to see it; click anywhere to decode that point.'),
+      h('div', { class: 'cards even' },
+        h('section', { class: 'card scatter-card', 'aria-labelledby': 'plot-title' },
+          h('h3', { id: 'plot-title' }, `The codes of ${POINTS.toLocaleString('en-US')} validation digits`),
+          axes,
+          h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
+          legend,
+          h('div', { class: 'decode-row' },
+            h('figure', { class: 'digit' }, decoded, h('figcaption', {}, 'Decoded at ✛')),
+            decodeNote,
+            near)),
+        h('div', { class: 'card-stack' }, training.el, card.el)),
+      h('section', { class: 'card interp-card', 'aria-labelledby': 'interp-title' },
+          h('h3', { id: 'interp-title' }, 'From one digit to another'),
+          h('p', { class: 'hint' }, 'Pick the two ends (or click a dot in the plot and use the buttons under it). '
+            + 'The top row decodes evenly spaced codes on the straight line between the two digits’ codes; the bottom row cross-fades their pixels.'),
+          h('div', { class: 'picker-grid' },
+            h('span', { class: 'row-label' }, 'Start'), pickerRow('from'),
+            h('span', { class: 'row-label' }, 'End'), pickerRow('to')),
+          h('div', { class: 'slider-field' }, stepsField.el),
+          rowsBox,
+          pathNote),
+      explanation(),
+    ),
+  );
+
+  for (let d = 0; d < 10; d++) legend.append(h('li', {}, h('span', { class: 'legend-dot', dataset: { digit: String(d) } }), String(d)));
+  useFrom.addEventListener('click', () => picked?.index >= 0 && setEnd('from', picked.index));
+  useTo.addEventListener('click', () => picked?.index >= 0 && setEnd('to', picked.index));
+
+  function colourLegend() {
+    const colours = digitColours();
+    plot.colours = colours;
+    legend.querySelectorAll('.legend-dot').forEach((s, d) => (s.style.background = colours[d]));
+    plot.draw();
+  }
+
+  function buildRows() {
+    rows = digitRows(steps, [
+      { id: 'interp-path', label: 'Decoded path', className: 'recon' },
+      { id: 'interp-blend', label: 'Pixel blend' },
+    ], { describe: (row, i) => `${row.label}, step ${i + 1} of ${steps}` });
+    rowsBox.replaceChildren(rows.el);
+  }
+
+  function paintRow(id, data) {
+    rows.rows[id].forEach((c, i) => (data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette })));
+  }
+
+  const digitAt = (i) => images.subarray(i * PIXELS, (i + 1) * PIXELS);
+
+  /** The pixels of an end of the path, or null (no digits yet, or an empty pad). */
+  function endImage(end) {
+    if (!end || !images) return null;
+    return end.kind === 'pad' ? padImage : digitAt(end.index);
+  }
+
+  function setEnd(which, value) {
+    ends[which] = value === 'pad' ? { kind: 'pad' } : { kind: 'digit', index: value };
+    updatePickers();
+    endsChanged();
+  }
+
+  function updatePickers() {
+    const padX = padImage;
+    for (const which of ['from', 'to']) {
+      const end = ends[which];
+      for (const p of pickers[which]) {
+        const on = p.value === 'pad' ? end?.kind === 'pad' : end?.kind === 'digit' && end.index === classFirst[p.value];
+        p.button.setAttribute('aria-pressed', String(on));
+        if (p.value === 'pad') {
+          p.button.disabled = !padX;
+          if (padX) paintImage(p.canvas, padX, { palette });
+          else paintBlank(p.canvas, { palette });
+        } else if (images && classFirst[p.value] != null) {
+          paintImage(p.canvas, images, { offset: classFirst[p.value] * PIXELS, palette });
+        }
+      }
+    }
+  }
+
+  /** Where an end sits in the plane, when that is known. */
+  function endPoint(end) {
+    if (end?.kind === 'digit' && map) return { x: map.points[2 * end.index], y: map.points[2 * end.index + 1] };
+    if (end?.kind === 'pad' && padCode) return padCode;
+    return null;
+  }
+
+  function markEnds() {
+    const p = endPoint(ends.from);
+    const q = endPoint(ends.to);
+    plot.setMarks({
+      path: p && q ? [p, q] : null,
+      rings: [ends.from, ends.to].filter((e) => e?.kind === 'digit').map((e) => e.index),
+    });
+  }
+
+  function endsChanged() {
+    const a = endImage(ends.from);
+    const b = endImage(ends.to);
+    blend = a && b ? pixelBlend(a, b, steps) : null;
+    paintRow('interp-blend', blend);
+    paintRow('interp-path', null);
+    const name = (e) => (e?.kind === 'pad' ? 'your drawing' : e && labels ? `a ${labels[e.index]} (validation digit ${e.index + 1})` : '…');
+    pathNote.textContent = `From ${name(ends.from)} to ${name(ends.to)}. The decoded path begins and ends with the network’s reconstructions of the two, not the digits themselves.`;
+    markEnds();
+    refreshPath();
+  }
+
+  function showTip(index) {
+    hovered = index;
+    if (index < 0 || !images || !labels || !map) {
+      tip.hidden = true;
+      return;
+    }
+    const pos = plot.toPixel(map.points[2 * index], map.points[2 * index + 1]);
+    if (!pos) return;
+    paintImage(tipCanvas, images, { offset: index * PIXELS, palette });
+    tipText.textContent = `a ${labels[index]}`;
+    tip.dataset.index = String(index);
+    tip.hidden = false;
+    const w = plotCanvas.clientWidth;
+    tip.style.left = `${Math.min(pos.left + 12, w - tip.offsetWidth - 4)}px`;
+    tip.style.top = `${Math.max(4, pos.top - tip.offsetHeight - 10)}px`;
+  }
+
+  function showNear() {
+    const i = picked?.index ?? -1;
+    near.hidden = i < 0 || !images;
+    if (near.hidden) return;
+    paintImage(nearCanvas, images, { offset: i * PIXELS, palette });
+    nearCaption.textContent = `Dot there: a ${labels[i]}`;
+  }
+
+  function showAxes() {
+    if (!map) return;
+    axes.dataset.projected = String(map.projected);
+    if (map.projected) {
+      axes.textContent = `Each code has ${latent} numbers, so this is a projection: the codes’ first two principal components `
+        + `(PC 1, PC 2), the two directions in which they vary most. They explain ${pct(map.explained)} of the codes’ variance; `
+        + `dots that overlap here may still be apart in the other ${latent - 2} directions.`;
+      axes.dataset.explained = String(map.explained);
+      plot.setAxisLabels('PC 1', 'PC 2');
+      decodeNote.textContent = `Click anywhere to decode that point. With ${latent} numbers per code, the click goes back through the inverse of the projection: `
+        + `its two coordinates along PC 1 and PC 2, and the codes’ average in the other ${latent - 2} directions.`;
+    } else {
+      axes.textContent = latent === 1
+        ? 'Each code is a single number z₁, drawn across; the height means nothing (z₂ is 0 for every digit).'
+        : 'Each code is two numbers: z₁ across, z₂ up. These are the codes themselves, not a projection.';
+      delete axes.dataset.explained;
+      plot.setAxisLabels('z₁', latent === 1 ? '—' : 'z₂');
+      decodeNote.textContent = 'Click anywhere in the plane to decode that point: the decoder is given exactly those numbers as the code.';
+    }
+  }
+
+  function showPadInput() {
+    const x = padImage;
+    if (x) paintImage(card.canvases['pad-input'], x, { palette });
+    else {
+      paintBlank(card.canvases['pad-input'], { palette });
+      paintBlank(card.canvases['pad-recon'], { palette });
+      card.message.textContent = EMPTY;
+      padCode = null;
+      plot.setMarks({ star: null });
+      markEnds();
+    }
+  }
+
+  // The map and what hangs on it: the dots, then the clicked point's image (the plane may have moved).
+  async function mapNow() {
+    if (!run) return;
+    const forRun = run;
+    const m = await client.call('latentMap', POINTS);
+    if (forRun !== run) return;
+    signs = m.projected && map?.projected ? alignSigns(map.points, m.points) : [1, 1];
+    for (let i = 0; i < m.points.length; i += 2) {
+      m.points[i] *= signs[0];
+      m.points[i + 1] *= signs[1];
+    }
+    map = m;
+    plot.setPoints(m.points, m.labels);
+    showAxes();
+    markEnds();
+    requestAnimationFrame(() => showTip(hovered)); // after the plot has its new scale
+    if (picked) await decodeNow();
+  }
+  const refreshMap = throttle(mapNow, MAP_MS);
+
+  async function decodeNow() {
+    if (!run || !map || !picked) return;
+    const forRun = run;
+    const y = await client.call('decodePoints', Float32Array.of(picked.x * signs[0], picked.y * signs[1]));
+    if (forRun !== run) return;
+    paintImage(decoded, y, { palette });
+    decoded.dataset.x = String(picked.x);
+    decoded.dataset.y = String(picked.y);
+  }
+  const decodePick = throttle(decodeNow, PICK_MS);
+
+  // The drawing: its reconstruction, and its code when that is a point of the plot.
+  async function padNow() {
+    const x = padImage;
+    if (!run || !x) return;
+    const forRun = run;
+    const forPad = padVersion;
+    const y = await client.reconstruct(x.slice());
+    const z = latent <= 2 ? await client.call('encode', x) : null;
+    if (forRun !== run || forPad !== padVersion) return;
+    paintImage(card.canvases['pad-recon'], y, { palette });
+    if (z) {
+      padCode = { x: z[0], y: latent === 2 ? z[1] : 0 };
+      plot.setMarks({ star: padCode });
+      card.message.textContent = latent === 2
+        ? `Its code: z₁ = ${z[0].toFixed(2)}, z₂ = ${z[1].toFixed(2)}, the ★ in the plot.`
+        : `Its code: z₁ = ${z[0].toFixed(2)}, the ★ in the plot.`;
+    } else {
+      padCode = null;
+      card.message.textContent = `Its code has ${latent} numbers; the plot’s projection is fitted to the validation digits only, so the drawing is not placed on it.`;
+    }
+    markEnds();
+  }
+  const refreshPad = throttle(padNow, 100);
+
+  async function pathNow() {
+    const a = endImage(ends.from);
+    const b = endImage(ends.to);
+    if (!run || !a || !b) return;
+    const forRun = run;
+    const forSteps = steps;
+    const y = await client.call('interpolate', a, b, steps);
+    if (forRun !== run || forSteps !== steps) return;
+    paintRow('interp-path', y);
+  }
+  const refreshPath = throttle(pathNow, PATH_MS);
+
+  function refreshAll() {
+    refreshMap();
+    refreshPath();
+    refreshPad();
+  }
+
+  function paintAll() {
+    colourLegend();
+    updatePickers();
+    paintRow('interp-blend', blend);
+    paintRow('interp-path', null);
+    showPadInput();
+    showNear();
+    if (decoded.dataset.painted !== 'true') paintBlank(decoded, { palette });
+  }
+
+  const stopScheme = onSchemeChange(() => {
+    palette = digitPalette();
+    pad.retint();
+    paintBlank(decoded, { palette });
+    paintAll();
+    refreshAll();
+    if (picked) decodePick();
+  });
+  buildRows();
+  paintAll();
+
+  return {
+    async reset(info, state) {
+      run = info.run;
+      latent = info.latentSize;
+      map = null;
+      picked = null;
+      padCode = null;
+      tip.hidden = true;
+      near.hidden = true;
+      paintBlank(decoded, { palette });
+      plot.setMarks({ click: null, star: null, path: null, rings: [] });
+      plot.setPoints(new Float32Array(0), new Uint8Array(0));
+      training.reset(state);
+      root.querySelector('.lesson').classList.remove('stale');
+      try {
+        if (!images) {
+          const v = await client.validationImages(POINTS);
+          if (info.run !== run) return;
+          images = v.images;
+          labels = v.labels;
+          classFirst = Array.from({ length: 10 }, (_, d) => labels.indexOf(d)).map((i) => (i < 0 ? 0 : i));
+          ends = { from: { kind: 'digit', index: classFirst[DEFAULT_ENDS[0]] }, to: { kind: 'digit', index: classFirst[DEFAULT_ENDS[1]] } };
+        }
+        updatePickers();
+        endsChanged();
+        refreshAll();
+      } catch {
+        // The next reset tries again.
+      }
+    },
+    invalid() {
+      run = 0;
+      root.querySelector('.lesson').classList.add('stale');
+    },
+    stats(msg) {
+      training.stats(msg);
+      refreshAll();
+    },
+    halted() {
+      refreshAll();
+    },
+    paused() {
+      refreshAll();
+    },
+    update(state, patch) {
+      stepsField.show(state);
+      if ('steps' in patch && patch.steps !== steps) {
+        steps = patch.steps;
+        buildRows();
+        endsChanged();
+      }
+    },
+    setScale(scale) {
+      training.setScale(scale);
+    },
+    unmount() {
+      for (const t of [refreshMap, decodePick, refreshPad, refreshPath]) t.stop();
+      stopScheme();
+      plot.destroy();
+      card.destroy();
+      training.destroy();
+      root.replaceChildren();
+    },
+  };
+}
+
+export default {
+  id: 'latent',
+  title: 'Latent space',
+  settingsTitle: 'Latent space',
+  settings,
+  defaults: { latent: 2 },
+  note: (state) => (state.latent === 2
+    ? 'A code of 2 numbers: the plot shows the codes themselves.'
+    : `A code of ${state.latent} numbers: the plot shows a 2-D projection of it. Set the latent size to 2 to see the codes themselves.`),
+  mount,
+};

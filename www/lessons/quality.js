@@ -1,0 +1,300 @@
+// Quality metrics: how good is a reconstruction? MSE, BCE, PSNR, SSIM and
+// MS-SSIM for single digits (a few validation digits and the drawing, each
+// number under its picture) and averaged over the 1,000 validation digits,
+// with a line on what each one measures and a chart of them over training.
+
+import { h } from '../dom.js';
+import { paintImage, paintBlank, digitPalette } from '../images.js';
+import { LineChart } from '../line-chart.js';
+import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange } from './kit.js';
+import { padCard } from './pad-card.js';
+
+const COUNT = 6;
+const TILES_MS = 400;
+/** The validation summary runs SSIM over 1,000 digits: every few seconds is enough. */
+const SUMMARY_MS = 3000;
+const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
+
+/** The metrics in the order shown: key in quality()/qualitySummary(), name, format, one-line meaning. */
+const METRICS = [
+  {
+    key: 'mse', name: 'MSE', better: 'lower', format: fmtLoss,
+    line: 'Mean of the squared pixel differences; 0 is perfect. Each pixel counts on its own, so a stroke shifted by one pixel can cost more than a blurred one.',
+  },
+  {
+    key: 'psnr', name: 'PSNR', better: 'higher', format: (v) => (v === Infinity ? '∞ dB' : `${v.toFixed(1)} dB`),
+    line: 'Peak signal-to-noise ratio, 10·log₁₀(1 / MSE) in decibels for pixels from 0 to 1: the MSE on a log scale; +10 dB means 10× less error. Over the set it is the PSNR of the mean MSE.',
+  },
+  {
+    key: 'ssim', name: 'SSIM', better: 'higher', format: (v) => v.toFixed(3),
+    line: 'Structural similarity: compares brightness, contrast and structure (how the pixels vary together) in every 7×7 window; 1 means identical. '
+      + 'It notices faint, blurred or broken strokes that a small MSE lets pass.',
+  },
+  {
+    key: 'msSsim', name: 'MS-SSIM', better: 'higher', format: (v) => v.toFixed(3),
+    line: 'Multi-scale SSIM: SSIM at several resolutions combined. A 28×28 digit allows two here, 28×28 and 14×14, so the coarse shape counts too.',
+  },
+  {
+    key: 'bce', name: 'BCE', better: 'lower', format: fmtLoss,
+    line: 'Binary cross-entropy: each pixel read as the probability of ink and scored by surprise. Confident mistakes, like solid ink on blank paper, cost most.',
+  },
+];
+
+/** "mse" -> "data-mse" style keys for the test hooks (msSsim -> ms-ssim). */
+const hookName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function explanation() {
+  return explainer({
+    body: [
+      'The network is trained to make one number small (its loss, MSE or BCE), but “a good copy” is more than one number. '
+        + 'Image metrics each look at a different aspect, and they can disagree.',
+      'MSE and PSNR compare pixel by pixel, so they reward a safe grey average: the blurry reconstructions of a small code score '
+        + 'decently. SSIM compares local patterns instead (brightness, contrast and how the pixels vary together), so blur and faded strokes '
+        + 'cost more. Look for digits whose MSE is good but whose SSIM is poor, or the other way round.',
+    ],
+    tryThis: [
+      'Watch the tiles while training starts: SSIM usually lags behind MSE, since sharp strokes come later than the rough shape.',
+      'Set the latent size to 2: MSE stays moderate, but SSIM drops, since the copies are blurred.',
+      'Switch the loss to BCE: the reconstructions get crisper strokes; compare SSIM after a similar number of steps.',
+      'Draw a thin, faint digit and a bold one: which metric punishes which?',
+    ],
+    interview: [
+      ['Why are autoencoder reconstructions blurry?', 'Under MSE, when the network is unsure where a stroke goes, the average of the possibilities scores best, and an average of sharp images is a blurry one.'],
+      ['What does a PSNR of 20 dB mean here?', 'An MSE of 0.01: a root-mean-square error of 0.1 per pixel on a 0–1 scale.'],
+      ['Can you train on SSIM?', 'Yes: 1 − SSIM is differentiable and is often mixed with an L1 or L2 loss in image restoration.'],
+    ],
+  });
+}
+
+/** One tile: the original, its reconstruction and the five numbers under them. */
+function tile(i, label) {
+  const orig = digitCanvas({ 'aria-label': `${label}: original` });
+  const recon = digitCanvas({ class: 'digit-canvas recon', 'aria-label': `${label}: reconstruction` });
+  const values = {};
+  const dl = h('dl', { class: 'tile-metrics' });
+  for (const m of METRICS) {
+    values[m.key] = h('dd', {}, '–');
+    dl.append(h('div', {}, h('dt', {}, m.name), values[m.key]));
+  }
+  const el = h('figure', { class: 'q-tile', id: i == null ? 'q-tile-pad' : `q-tile-${i}` }, h('div', { class: 'q-pair' }, orig, recon), dl);
+  return { el, orig, recon, values };
+}
+
+function showTile(t, metrics, j) {
+  for (const m of METRICS) {
+    const v = metrics?.[m.key]?.[j];
+    const ok = v != null && (Number.isFinite(v) || v === Infinity);
+    t.values[m.key].textContent = ok ? m.format(v) : '–';
+    if (ok) t.el.dataset[m.key] = String(v);
+    else delete t.el.dataset[m.key];
+  }
+}
+
+function mount(root, { client, store, commit }) {
+  let palette = digitPalette();
+  let run = 0;
+  let step = 0;
+  let originals = null;
+  let lastRecon = null;
+  let padVersion = 0;
+  let sampleIndex = 0;
+  const EMPTY = 'Draw a digit to score its reconstruction.';
+
+  const card = padCard({
+    stages: [
+      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
+      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
+    ],
+    arrowBefore: 1,
+    emptyMessage: EMPTY,
+    onChange: () => {
+      padVersion += 1;
+      showPadInput();
+      refreshTiles();
+    },
+    sampleDigit: () => {
+      if (!originals) return null;
+      const x = originals.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
+      sampleIndex = (sampleIndex + 1) % COUNT;
+      return x;
+    },
+  });
+  const { pad } = card;
+  const padTile = tile(null, 'Your drawing');
+  padTile.el.classList.add('pad-metrics');
+  padTile.el.querySelector('.q-pair').remove(); // the pad card shows the pictures
+  card.el.querySelector('.pad-actions').after(padTile.el);
+
+  const training = new TrainingCard({ store, commit, title: 'Training loss', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+  const tiles = Array.from({ length: COUNT }, (_, i) => tile(i, `Validation digit ${i + 1}`));
+  const summary = Object.fromEntries(METRICS.map((m) => [m.key, stat(`stat-q-${hookName(m.key)}`, m.name)]));
+  const chartBox = h('div', { class: 'chart small', id: 'quality-chart' });
+  const chartData = [[], [], [], []]; // step, SSIM, MS-SSIM, PSNR
+
+  root.append(
+    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader('Quality metrics', 'How close is a copy to the original? Five common answers, each measured live on the network’s '
+        + 'reconstructions: under every digit, and averaged over the 1,000 validation digits.'),
+      h('div', { class: 'cards' }, card.el, training.el),
+      h('section', { class: 'card', 'aria-labelledby': 'tiles-title' },
+        h('h3', { id: 'tiles-title' }, 'Digit by digit'),
+        h('p', { class: 'hint' }, 'Each validation digit (left) beside its reconstruction (right, blue frame), with the five scores of that one copy.'),
+        h('div', { class: 'q-tiles', id: 'q-tiles' }, ...tiles.map((t) => t.el))),
+      h('div', { class: 'cards even' },
+        h('section', { class: 'card', 'aria-labelledby': 'summary-title' },
+          h('h3', { id: 'summary-title' }, 'Over all 1,000 validation digits'),
+          h('dl', { class: 'metric-list' }, ...METRICS.map((m) => h('div', { class: 'metric' },
+            summary[m.key].el,
+            h('p', { class: 'metric-line' }, h('span', { class: 'better' }, `${m.better} is better. `), m.line))))),
+        h('section', { class: 'card', 'aria-labelledby': 'qchart-title' },
+          h('h3', { id: 'qchart-title' }, 'As training goes'),
+          h('p', { class: 'hint' }, 'SSIM and MS-SSIM on the left axis (1 is perfect), PSNR on the right, measured every few seconds.'),
+          chartBox)),
+      explanation(),
+    ),
+  );
+  const chart = new LineChart(chartBox, {
+    x: 'step',
+    y: 'SSIM, MS-SSIM',
+    y2: 'PSNR (dB)',
+    points: true,
+    series: [
+      { label: 'SSIM', color: '--series-1' },
+      { label: 'MS-SSIM', color: '--series-3', dash: [6, 4] },
+      { label: 'PSNR', color: '--series-2', scale: 'y2' },
+    ],
+  });
+
+  function showPadInput() {
+    const x = pad.toMnist();
+    if (x) paintImage(card.canvases['pad-input'], x, { palette });
+    else {
+      paintBlank(card.canvases['pad-input'], { palette });
+      paintBlank(card.canvases['pad-recon'], { palette });
+      showTile(padTile, null, 0);
+    }
+    padTile.el.hidden = !x;
+    card.message.textContent = x ? '' : EMPTY;
+  }
+
+  function paintTiles() {
+    tiles.forEach((t, i) => {
+      if (originals) paintImage(t.orig, originals, { offset: i * PIXELS, palette });
+      else paintBlank(t.orig, { palette });
+      if (lastRecon) paintImage(t.recon, lastRecon, { offset: i * PIXELS, palette });
+      else paintBlank(t.recon, { palette });
+    });
+  }
+
+  // The tiles and the drawing: their reconstructions, then the scores of the same copies.
+  async function tilesNow() {
+    if (!run || !originals) return;
+    const forRun = run;
+    const forPad = padVersion;
+    const padX = pad.toMnist();
+    const x = new Float32Array((COUNT + (padX ? 1 : 0)) * PIXELS);
+    x.set(originals);
+    if (padX) x.set(padX, COUNT * PIXELS);
+    const q = await client.call('quality', x);
+    const y = await client.reconstruct(x);
+    if (forRun !== run) return;
+    lastRecon = y;
+    paintTiles();
+    tiles.forEach((t, i) => showTile(t, q, i));
+    if (padX && forPad === padVersion) {
+      paintImage(card.canvases['pad-recon'], y, { offset: COUNT * PIXELS, palette });
+      showTile(padTile, q, COUNT);
+    }
+  }
+  const refreshTiles = throttle(tilesNow, TILES_MS);
+
+  async function summaryNow() {
+    if (!run) return;
+    const forRun = run;
+    const at = step;
+    const s = await client.call('qualitySummary');
+    if (forRun !== run) return;
+    for (const m of METRICS) {
+      showStat(summary[m.key], s[m.key], m.format);
+    }
+    const [xs, ssim, ms, psnr] = chartData;
+    if (xs.length && xs[xs.length - 1] === at) {
+      ssim[ssim.length - 1] = s.ssim;
+      ms[ms.length - 1] = s.msSsim;
+      psnr[psnr.length - 1] = s.psnr;
+    } else {
+      xs.push(at);
+      ssim.push(s.ssim);
+      ms.push(s.msSsim);
+      psnr.push(Number.isFinite(s.psnr) ? s.psnr : null);
+    }
+    chart.setData(chartData.map((c) => c.slice()));
+  }
+  const refreshSummary = throttle(summaryNow, SUMMARY_MS);
+
+  function refreshAll() {
+    refreshTiles();
+    refreshSummary();
+  }
+
+  const stopScheme = onSchemeChange(() => {
+    palette = digitPalette();
+    pad.retint();
+    paintTiles();
+    showPadInput();
+    refreshTiles();
+  });
+  paintTiles();
+  showPadInput();
+
+  return {
+    async reset(info, state) {
+      run = info.run;
+      step = 0;
+      lastRecon = null;
+      training.reset(state);
+      chartData.forEach((c) => (c.length = 0));
+      chart.setData(chartData.map((c) => c.slice()));
+      for (const m of METRICS) showStat(summary[m.key], null);
+      tiles.forEach((t) => showTile(t, null, 0));
+      root.querySelector('.lesson').classList.remove('stale');
+      try {
+        if (!originals) originals = (await client.validationImages(COUNT)).images;
+        if (info.run !== run) return;
+        paintTiles();
+        refreshAll();
+      } catch {
+        // The next reset tries again.
+      }
+    },
+    invalid() {
+      run = 0;
+      root.querySelector('.lesson').classList.add('stale');
+    },
+    stats(msg) {
+      step = msg.step;
+      training.stats(msg);
+      refreshAll();
+    },
+    halted() {
+      refreshAll();
+    },
+    paused() {
+      refreshAll();
+    },
+    setScale(scale) {
+      training.setScale(scale);
+    },
+    unmount() {
+      refreshTiles.stop();
+      refreshSummary.stop();
+      stopScheme();
+      card.destroy();
+      training.destroy();
+      chart.destroy();
+      root.replaceChildren();
+    },
+  };
+}
+
+export default { id: 'quality', title: 'Quality metrics', mount };

@@ -1,0 +1,329 @@
+// Recommend: item-based AutoRec on a seeded synthetic ratings matrix (500
+// users × 300 items, about 95% missing), trained live in its own worker. Shows
+// the sparse matrix as a picture, the test RMSE against the item-mean and
+// global-mean baselines, and a few users' top recommendations with their true
+// (held-out) ratings where the data has them.
+
+import { h } from '../dom.js';
+import { RmseChart } from '../rmse-chart.js';
+import { numberChoice } from '../settings.js';
+import { RecommenderClient } from '../recommender-client.js';
+import { paintRatings, orderByCount, ratingCounts } from '../ratings-map.js';
+import { lessonHeader, explainer, stat, showStat, fmtInt, throttle, onSchemeChange } from './kit.js';
+
+const USERS_SHOWN = 3;
+const TOP_K = 5;
+const RECS_MS = 1000;
+const rmse = (v) => v.toFixed(3);
+
+const settings = {
+  hidden: numberChoice('Hidden units', [8, 16, 32, 64, 128], 32, {
+    min: 1, max: 1024, rebuild: false, hint: () => 'The width of the code each item is squeezed into.',
+  }),
+  decay: numberChoice('Weight decay λ', [0, 0.0003, 0.001, 0.003, 0.01, 0.03], 0.003, {
+    min: 0, max: 1, rebuild: false, hint: () => 'Keeps the per-user weights small, so they do not memorise the few ratings each user has.',
+  }),
+  density: numberChoice('Ratings observed', [0.02, 0.05, 0.1, 0.2], 0.05, {
+    min: 0.005, max: 1, rebuild: false, hint: (s) => `About ${Math.round(s.density * 100)}% of the user × item cells hold a rating.`,
+  }),
+};
+
+/** What the worker is given: the generator and the network, both seeded from the page's seed. */
+function recommenderConfig(state) {
+  return {
+    ratings: { users: 500, items: 300, rank: 5, density: state.density, noise: 0.5, seed: state.seed },
+    model: { hidden: state.hidden, weightDecay: state.decay, seed: state.seed },
+  };
+}
+
+function explanation() {
+  return explainer({
+    body: [
+      h('p', {}, h('strong', {}, 'The data. '), 'The ratings are made up by a seeded generator, so nothing is downloaded and every hidden rating is known. '
+        + 'Each user has a bias (some rate everything higher) and a taste vector of 5 numbers; each item has a bias (some are simply better) '
+        + 'and a profile of 5 numbers. A rating is 3.6 + user bias + item bias + how well taste matches profile + noise, rounded to 1–5 stars.'),
+      h('p', {}, 'Only about 5% of the ratings are observed, and not at random, as on a real site: a few heavy raters rate much more, '
+        + 'a few blockbusters get most of the ratings, and better items are seen more often. A tenth of the observed ratings are held back as the test set.'),
+      h('p', {}, h('strong', {}, 'The model. '), 'Item-based AutoRec (Sedhain et al. 2015): each item is the vector of its ratings by all 500 users, '
+        + '0 where a user has not rated it. An autoencoder squeezes that vector through 32 sigmoid units and rebuilds it. '
+        + 'The loss counts only the ratings that exist, so the output for a user who never rated the item is free, and that output is the prediction.'),
+      h('p', {}, h('strong', {}, 'The baselines. '), 'Predicting each item’s mean rating is hard to beat on data like this; predicting one global mean for everything is the floor. '
+        + 'RMSE is the root mean squared error in stars on the held-out ratings.'),
+    ],
+    tryThis: [
+      'Set weight decay to 0: the training RMSE keeps falling while the test RMSE turns up. That gap is memorisation.',
+      'Make the data denser (20% observed): AutoRec pulls further ahead of the item mean, since each user has more to go on.',
+      'Read a user’s list: are the top picks popular items everyone likes, or personal ones?',
+    ],
+    interview: [
+      ['Why item-based rather than user-based?', 'Each item has many more ratings than each user, so item vectors are less sparse; the AutoRec paper found I-AutoRec better.'],
+      ['Why mask the loss?', 'A missing rating is not a rating of 0. Counting it would teach the model that unseen means disliked.'],
+      ['What is the cold-start problem?', 'A new user or item has no ratings, so there is nothing to reconstruct from; side information or popularity has to fill in.'],
+    ],
+  });
+}
+
+function mount(root) {
+  const rec = new RecommenderClient();
+  let gen = 0;
+  let info = null;
+  let cells = null; // users × items: 0 unrated, 1 training, 2 held out
+  let scanned = 0;
+  let recRunning = false;
+  let globalPlaying = false; // the page's Play is on (its stats are arriving)
+  let followingPlay = false; // the recommender was started by the page's Play, so its Pause stops it too
+  let steps = 0;
+  let users = [0, 1, 2];
+  let userPage = 0;
+  let state = null;
+  let stopped = '';
+
+  const map = h('canvas', { class: 'ratings-map', id: 'ratings-map', role: 'img', 'aria-label': 'The ratings matrix: users across, items down, a coloured pixel for each rating' });
+  const mapStatus = h('p', { class: 'hint', id: 'map-status' });
+  const sortBox = h('input', { type: 'checkbox', id: 'sort-map', checked: true });
+  const infoStats = { ratings: stat('stat-ratings', 'Ratings'), missing: stat('stat-missing', 'Missing'), test: stat('stat-test-ratings', 'Held out for testing') };
+
+  const playButton = h('button', { type: 'button', class: 'button primary', id: 'rec-play' }, 'Train');
+  const resetButton = h('button', { type: 'button', class: 'button', id: 'rec-reset' }, 'Reset');
+  const runStatus = h('p', { class: 'hint', id: 'rec-status', 'aria-live': 'polite' });
+  const stepStat = stat('stat-rec-step', 'Step');
+  const rmseStat = stat('stat-rec-rmse', 'AutoRec (test)');
+  const itemStat = stat('stat-item-rmse', 'Item mean');
+  const globalStat = stat('stat-global-rmse', 'Global mean');
+  const trainStat = stat('stat-train-rmse', 'AutoRec (training)');
+  const verdict = h('p', { class: 'verdict', id: 'rec-verdict' });
+  const chartBox = h('div', { class: 'chart small', id: 'rmse-chart' });
+  const recsBox = h('div', { class: 'rec-users', id: 'rec-users' });
+  const otherUsers = h('button', { type: 'button', class: 'button small', id: 'other-users' }, 'Other users');
+
+  root.append(
+    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader('Recommend', 'An autoencoder fills in a ratings table that is 95% empty: what would each user think of the items they have not rated? '
+        + 'This is collaborative filtering, the idea behind film, shop and music recommendations.'),
+      h('div', { class: 'cards even' },
+        h('section', { class: 'card', 'aria-labelledby': 'map-title' },
+          h('h3', { id: 'map-title' }, 'The ratings'),
+          h('dl', { class: 'stats inline' }, ...Object.values(infoStats).map((s) => s.el)),
+          h('p', { class: 'swatches' }, h('span', { class: 'swatch s1' }, 'a training rating'), h('span', { class: 'swatch s2' }, 'a held-out test rating'),
+            h('span', { class: 'swatch paper' }, 'not rated')),
+          map,
+          h('label', { class: 'check', for: 'sort-map' }, sortBox, ' Busiest users on the left, most-rated items on top'),
+          mapStatus),
+        h('section', { class: 'card', 'aria-labelledby': 'rmse-title' },
+          h('div', { class: 'card-head wrap' }, h('h3', { id: 'rmse-title' }, 'Test error (RMSE, in stars)'),
+            h('div', { class: 'compare-actions' }, playButton, resetButton)),
+          runStatus,
+          h('dl', { class: 'stats inline' }, stepStat.el, rmseStat.el, itemStat.el, globalStat.el, trainStat.el),
+          verdict,
+          chartBox)),
+      h('section', { class: 'card', 'aria-labelledby': 'recs-title' },
+        h('div', { class: 'card-head wrap' }, h('h3', { id: 'recs-title' }, `Top ${TOP_K} recommendations`), otherUsers),
+        h('p', { class: 'hint' }, 'Items each user has not rated in training, best predicted first. Where the user did rate the item but that rating '
+          + 'was held back for testing, its true value is shown: the model never saw it.'),
+        recsBox),
+      explanation(),
+    ),
+  );
+
+  const chart = new RmseChart(chartBox, {
+    series: [
+      { label: 'AutoRec, test', color: '--series-1', width: 2.5 },
+      { label: 'item mean', color: '--series-2', dash: [6, 4] },
+      { label: 'global mean', color: '--text-muted', dash: [2, 4] },
+      { label: 'AutoRec, training', color: '--series-3', width: 1.5 },
+    ],
+  });
+  let cols = [[], [], [], [], []];
+
+  function showRunning() {
+    playButton.textContent = recRunning ? 'Pause' : 'Train';
+    playButton.setAttribute('aria-pressed', String(recRunning));
+    playButton.disabled = !gen || Boolean(stopped);
+    resetButton.disabled = !gen;
+    runStatus.textContent = stopped || (recRunning ? 'Training in its own worker…' : gen ? 'Paused. Press Train (or Play) to train.' : 'Generating the ratings…');
+  }
+
+  function paintMap() {
+    if (!cells) return;
+    let userOrder = null;
+    let itemOrder = null;
+    if (sortBox.checked && scanned === info.users) {
+      const { perUser, perItem } = ratingCounts(cells, info.users, info.items);
+      userOrder = orderByCount(perUser);
+      itemOrder = orderByCount(perItem);
+    }
+    paintRatings(map, cells, { users: info.users, items: info.items, userOrder, itemOrder });
+    mapStatus.textContent = scanned < info.users
+      ? `Reading the matrix… ${fmtInt(scanned)} of ${fmtInt(info.users)} users`
+      : `${fmtInt(info.users)} users across, ${fmtInt(info.items)} items down; one pixel per cell.`;
+  }
+
+  /** Users with the most held-out ratings first, so their lists can be checked against the truth. */
+  function pickUsers() {
+    const held = new Uint32Array(info.users);
+    for (let u = 0; u < info.users; u++) for (let i = 0; i < info.items; i++) if (cells[u * info.items + i] === 2) held[u] += 1;
+    users = orderByCount(held);
+    userPage = 0;
+  }
+
+  async function showRecs() {
+    if (!gen) return;
+    const forGen = gen;
+    const shown = users.slice(userPage * USERS_SHOWN, (userPage + 1) * USERS_SHOWN);
+    const lists = await Promise.all(shown.map((u) => rec.recommend(u, TOP_K)));
+    if (forGen !== gen) return;
+    recsBox.replaceChildren(...shown.map((u, j) => {
+      const rated = cells && u < scanned ? cells.subarray(u * info.items, (u + 1) * info.items).reduce((n, c) => n + (c === 1), 0) : null;
+      return h('div', { class: 'rec-user', dataset: { user: String(u) } },
+        h('h4', {}, `User ${u}`, rated == null ? '' : h('span', { class: 'hint' }, ` · rated ${rated} items`)),
+        h('table', { class: 'data-table compact' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Predicted'), h('th', { scope: 'col' }, 'True rating'))),
+          h('tbody', {}, ...lists[j].map((r) => h('tr', {},
+            h('td', {}, `#${r.item}`),
+            h('td', { dataset: { value: String(r.predicted) } }, `${r.predicted.toFixed(1)} ★`),
+            h('td', { class: r.trueRating == null ? 'unknown' : 'known' }, r.trueRating == null ? 'not rated' : `${r.trueRating} ★`))))));
+    }));
+    recsBox.dataset.step = String(steps);
+  }
+  const refreshRecs = throttle(showRecs, RECS_MS);
+
+  function onStats(msg) {
+    if (msg.gen !== gen) return;
+    steps = msg.steps;
+    const e = msg.eval;
+    showStat(stepStat, steps, fmtInt);
+    showStat(rmseStat, e.rmse, rmse);
+    showStat(itemStat, e.itemMeanRmse, rmse);
+    showStat(globalStat, e.globalMeanRmse, rmse);
+    showStat(trainStat, e.trainRmse, rmse);
+    const gain = (e.itemMeanRmse - e.rmse) / e.itemMeanRmse;
+    verdict.textContent = steps === 0 ? 'Untrained: every prediction starts near the global mean.'
+      : gain > 0.005 ? `AutoRec’s test error is ${(gain * 100).toFixed(1)}% below the item mean’s.`
+        : 'AutoRec is not yet below the item-mean baseline.';
+    verdict.dataset.beats = String(gain > 0);
+    cols[0].push(steps);
+    cols[1].push(e.rmse);
+    cols[2].push(e.itemMeanRmse);
+    cols[3].push(e.globalMeanRmse);
+    cols[4].push(e.trainRmse);
+    chart.setData(cols);
+    refreshRecs();
+  }
+
+  function onPattern(msg) {
+    if (msg.gen !== gen) return;
+    cells.set(msg.cells, msg.from * msg.items);
+    scanned = msg.to;
+    if (scanned === info.users) {
+      pickUsers();
+      refreshRecs();
+    }
+    paintMap();
+  }
+
+  function onHalted(msg) {
+    if (msg.gen !== null && msg.gen !== gen) return;
+    recRunning = false;
+    stopped = msg.message;
+    showRunning();
+  }
+  const listeners = [rec.on('stats', onStats), rec.on('pattern', onPattern), rec.on('halted', onHalted)];
+
+  async function build() {
+    gen = 0;
+    recRunning = false;
+    followingPlay = false;
+    stopped = '';
+    steps = 0;
+    cols = [[], [], [], [], []];
+    chart.setData(cols);
+    recsBox.replaceChildren();
+    showRunning();
+    try {
+      const made = await rec.create(recommenderConfig(state));
+      info = made.info;
+      cells = new Uint8Array(info.users * info.items);
+      scanned = 0;
+      users = [0, 1, 2];
+      gen = made.gen;
+      showStat(infoStats.ratings, info.ratings, fmtInt);
+      showStat(infoStats.missing, 1 - info.density, (v) => `${(v * 100).toFixed(1)}%`);
+      showStat(infoStats.test, info.testRatings, fmtInt);
+      paintMap();
+    } catch (err) {
+      stopped = `The recommender could not be built: ${err.message}`;
+    }
+    showRunning();
+  }
+
+  async function setRunning(on) {
+    if (!gen || on === recRunning || stopped) return;
+    recRunning = on;
+    showRunning();
+    const r = await (on ? rec.play() : rec.pause()).catch(() => ({ running: false }));
+    recRunning = r.running;
+    showRunning();
+  }
+
+  playButton.addEventListener('click', () => {
+    followingPlay = false;
+    setRunning(!recRunning);
+  });
+  resetButton.addEventListener('click', () => build());
+  sortBox.addEventListener('change', paintMap);
+  otherUsers.addEventListener('click', () => {
+    userPage = (userPage + 1) % Math.max(1, Math.floor(users.length / USERS_SHOWN));
+    showRecs().catch(() => {});
+  });
+  const stopScheme = onSchemeChange(paintMap);
+  showRunning();
+
+  return {
+    reset(_info, s) {
+      state = s;
+      globalPlaying = false;
+      build();
+    },
+    invalid() {},
+    /** The page's Play is training: train the recommender too (it is what this lesson shows). */
+    stats() {
+      if (globalPlaying) return;
+      globalPlaying = true;
+      if (!recRunning) {
+        followingPlay = true;
+        setRunning(true);
+      }
+    },
+    paused() {
+      globalPlaying = false;
+      if (followingPlay) setRunning(false);
+      followingPlay = false;
+    },
+    halted() {
+      this.paused();
+    },
+    update(s) {
+      state = s;
+      build();
+    },
+    setScale() {},
+    unmount() {
+      refreshRecs.stop();
+      for (const off of listeners) off();
+      stopScheme();
+      chart.destroy();
+      rec.terminate();
+      root.replaceChildren();
+    },
+  };
+}
+
+export default {
+  id: 'recommend',
+  title: 'Recommend',
+  settingsTitle: 'Recommender',
+  settings,
+  defaults: { encoder: [], latent: 2 },
+  note: () => 'Play (or the lesson’s own Train button) trains the recommender in its own worker. The network settings below belong to the digit lessons.',
+  mount,
+};

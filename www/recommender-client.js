@@ -1,0 +1,87 @@
+// A promise API over the recommender's worker (www/recommender-worker.js).
+//
+//   const rec = new RecommenderClient();
+//   const { gen, info } = await rec.create({ ratings: {}, model: {} }); // defaults: 500 users × 300 items
+//   rec.on('stats', (s) => ...);    // { gen, steps, loss, eval: { rmse, itemMeanRmse, .. }, running }
+//   rec.on('pattern', (p) => ...);  // rows of the ratings matrix as they are read
+//   await rec.play(); await rec.pause();
+//   const top = await rec.recommend(user, 5);
+//   rec.terminate();
+//
+// Every method resolves with the worker's reply or rejects with an Error a person can read.
+
+export class RecommenderClient {
+  #worker;
+  #nextId = 1;
+  #pending = new Map();
+  #listeners = new Map();
+  #dead = null;
+
+  constructor(url = new URL('./recommender-worker.js', import.meta.url)) {
+    this.#worker = new Worker(url, { type: 'module', name: 'recommender' });
+    this.#worker.onmessage = ({ data }) => this.#receive(data);
+    this.#worker.onerror = (e) => {
+      e.preventDefault();
+      this.#die(`The recommender's worker stopped: ${e.message || 'its script could not be loaded'}.`);
+    };
+  }
+
+  /** A new model on freshly generated ratings. -> { gen, info: { users, items, ratings, density, testRatings }, maxSteps } */
+  create({ ratings = {}, model = {} } = {}) {
+    return this.#call('create', { ratings, model });
+  }
+
+  play() {
+    return this.#call('play');
+  }
+
+  pause() {
+    return this.#call('pause');
+  }
+
+  /** -> [{ item, predicted, trueRating: number|null }], best first */
+  recommend(user, k) {
+    return this.#call('recommend', { user, k });
+  }
+
+  /** Listens to 'stats', 'pattern' or 'halted' events; returns a function that stops listening. */
+  on(event, fn) {
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
+    this.#listeners.get(event).add(fn);
+    return () => this.#listeners.get(event).delete(fn);
+  }
+
+  terminate() {
+    this.#worker.terminate();
+    this.#die('The recommender was closed.', { quiet: true });
+  }
+
+  #call(cmd, args = {}) {
+    if (this.#dead) return Promise.reject(new Error(this.#dead));
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, cmd, args });
+    });
+  }
+
+  #receive(msg) {
+    if (msg?.event) {
+      for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
+      return;
+    }
+    const p = this.#pending.get(msg?.id);
+    if (!p) return;
+    this.#pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(new Error(msg.error));
+  }
+
+  #die(message, { quiet = false } = {}) {
+    if (this.#dead) return;
+    this.#dead = message;
+    for (const { reject } of this.#pending.values()) reject(new Error(message));
+    this.#pending.clear();
+    if (!quiet) for (const fn of this.#listeners.get('halted') ?? []) fn({ gen: null, message });
+  }
+}

@@ -1,0 +1,429 @@
+// The training worker's protocol and handlers: owns the wasm module, the
+// digits and the Trainers, and trains in time slices so the page's main thread
+// never waits on it. www/worker.js starts it with the engine and digits fetched
+// from the site; the single-file build starts it with both handed over inline.
+//
+// Protocol (see trainer-client.js for the other side):
+//   request  { id, cmd, args }            -> reply { id, ok: true, value } | { id, ok: false, error }
+//   event    { event: 'stats', run, ... } while training, once per slice (~15 ms)
+//   event    { event: 'halted', run, reason, message, trainer } when training stops by itself
+//   event    { event: 'crashed', message } the engine trapped; the worker closes itself
+// Images travel as Float32Array buffers, transferred (not copied) both ways.
+//
+// A run holds one or more named Trainers: 'main', plus any companions a lesson
+// trains beside it (e.g. 'plain', to compare with). They are built together by
+// `create` (or `load` + `adopt`), trained together (one step each, in turn)
+// and replaced together. `call` runs any public method of a run's Trainer by
+// name, so a new wasm method needs no change here.
+
+const SLICE_MS = 15;
+const PIXELS = 784;
+const MAIN = 'main';
+/** Trainer methods `call` may not run: lifecycle, and `step` (training goes through play/step so stats events stay whole). */
+const NOT_CALLABLE = new Set(['constructor', 'free', 'step']);
+
+const messageOf = (err) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * A trap inside the wasm module (a Rust panic under panic=abort is an
+ * `unreachable` trap): the module's memory may be half-updated, so nothing in
+ * it can be trusted any more and the worker must be replaced.
+ */
+const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAssembly.RuntimeError;
+
+/** A typed array whose buffer we may transfer: it must own its whole buffer (never a view of wasm memory). */
+function own(arr) {
+  return arr.byteOffset === 0 && arr.byteLength === arr.buffer.byteLength ? arr : arr.slice();
+}
+
+/**
+ * A result made safe to transfer: typed arrays (at the top, or as values of a
+ * plain object or array) are replaced by copies that own their buffers.
+ */
+function transferable(value) {
+  const transfer = [];
+  const fix = (v) => {
+    if (!ArrayBuffer.isView(v) || v instanceof DataView) return v;
+    const o = own(v);
+    if (!transfer.includes(o.buffer)) transfer.push(o.buffer);
+    return o;
+  };
+  let out = fix(value);
+  if (out === value && Array.isArray(value)) out = value.map(fix);
+  else if (out === value && value && Object.getPrototypeOf(value) === Object.prototype) {
+    out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fix(v)]));
+  }
+  return { value: out, transfer };
+}
+
+/** The digits file (u8 pixels then u8 labels) as { pixels, labels, count }, or a readable Error. */
+export function unpackDigits(buffer, where = 'The digits file') {
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length === 0 || bytes.length % (PIXELS + 1) !== 0) {
+    throw new Error(`${where} is damaged: ${bytes.length} bytes is not a whole number of 28×28 images plus labels.`);
+  }
+  const count = bytes.length / (PIXELS + 1);
+  return { pixels: bytes.subarray(0, count * PIXELS), labels: bytes.subarray(count * PIXELS), count };
+}
+
+/**
+ * Starts answering the page's requests.
+ * @param {{
+ *   importEngine: () => Promise<object>,        the wasm-bindgen module (its default export initialises it)
+ *   wasmSource?: () => URL,                     where the .wasm file is, when the page does not hand it over
+ *   fetchDigits?: () => Promise<ArrayBuffer>,   the digits file, when the page does not hand it over
+ * }} sources
+ */
+export function startWorker({ importEngine, wasmSource = null, fetchDigits = null }) {
+  let wasm = null; // the wasm-bindgen module
+  let exports = null; // the instance's exports (its memory)
+  let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
+  let trainers = new Map(); // name -> Trainer; 'main' first
+  let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`
+  let run = 0; // which trainers the events belong to; bumped by every `create` and `adopt`
+  let running = false;
+  let debug = false;
+  let dead = false;
+
+  // A MessageChannel yields to queued requests between slices without setTimeout's 4 ms clamp.
+  const tick = new MessageChannel();
+  tick.port1.onmessage = slice;
+
+  function requireTrainer(name = MAIN) {
+    const t = trainers.get(name);
+    if (t) return t;
+    if (!trainers.size) throw new Error('There is no model yet: its settings were not accepted.');
+    throw new Error(`There is no trainer named "${String(name).slice(0, 40)}" in this run.`);
+  }
+
+  function requireEngine() {
+    if (!wasm || !digits) throw new Error('The training engine is not loaded yet.');
+  }
+
+  async function loadWasm(bytes) {
+    if (typeof WebAssembly !== 'object') {
+      throw new Error('This browser cannot run WebAssembly, which the playground needs. Try a current Chrome, Firefox, Safari or Edge.');
+    }
+    let mod;
+    try {
+      mod = await importEngine();
+    } catch (err) {
+      throw new Error(`The training engine could not be loaded: ${messageOf(err)}. `
+        + 'If you are running from a checkout, build it with "npm run build:wasm".');
+    }
+    try {
+      exports = await mod.default({ module_or_path: bytes ?? wasmSource() });
+    } catch (err) {
+      throw new Error(`The training engine could not start in this browser: ${messageOf(err)}. `
+        + 'It needs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+).');
+    }
+    mod.start?.(); // the panic hook: a bug prints a readable Rust stack in the console
+    return mod;
+  }
+
+  function freeAll(map) {
+    for (const t of map.values()) t.free();
+    map.clear();
+  }
+
+  /** Builds trainers for [name, config] pairs, all or none (a refused config frees the ones built). */
+  function build(configs, into = new Map()) {
+    const built = [];
+    try {
+      for (const [name, cfg] of configs) {
+        try {
+          into.set(name, new wasm.Trainer(cfg, digits.pixels, digits.labels)); // throws a readable Error on a bad config
+          built.push(name);
+        } catch (err) {
+          throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
+        }
+      }
+    } catch (err) {
+      for (const name of built) {
+        into.get(name).free();
+        into.delete(name);
+      }
+      throw err;
+    }
+    return into;
+  }
+
+  /** Makes `next` the run: frees the old trainers, bumps the run and describes it. */
+  function replaceRun(next) {
+    running = false;
+    freeAll(trainers);
+    trainers = next;
+    run += 1;
+    const info = {};
+    for (const [name, t] of trainers) info[name] = { config: t.config(), latentSize: t.latentSize };
+    return { run, config: info[MAIN].config, latentSize: info[MAIN].latentSize, trainers: info };
+  }
+
+  const handlers = {
+    /**
+     * Loads the wasm module and the digits. `wasm` and `digits` (ArrayBuffers)
+     * may be handed over instead of fetched. -> { count, defaults }
+     */
+    async init({ wasm: wasmBytes = null, digits: digitBytes = null, debug: debugFlag = false } = {}) {
+      debug = debugFlag === true;
+      const digitsNow = async () => {
+        if (digitBytes) return unpackDigits(digitBytes);
+        return unpackDigits(await fetchDigits(), 'The digits file (data/mnist.bin)');
+      };
+      [wasm, digits] = await Promise.all([wasm ?? loadWasm(wasmBytes), digits ?? digitsNow()]);
+      return { count: digits.count, defaults: wasm.defaultConfig() };
+    },
+
+    /**
+     * Builds the run's Trainers from configs (docs/wasm-api.md): `config` is the
+     * main one, `companions` ({ name: config }) the ones trained beside it. All
+     * are built before any is replaced, so a refused config keeps the old run.
+     * -> { run, config, latentSize, trainers: { name: { config, latentSize } } }
+     */
+    create({ config, companions = {} }) {
+      requireEngine();
+      running = false;
+      freeAll(pending);
+      const configs = [[MAIN, config], ...Object.entries(companions ?? {}).filter(([name]) => name !== MAIN)];
+      return replaceRun(build(configs));
+    },
+
+    /**
+     * Reads saved models ({ name: Uint8Array }, 'main' required) with
+     * Trainer.load, without touching the current run: a file that is not a
+     * model of this playground throws the engine's sentence and changes
+     * nothing. `adopt` then makes them the run. -> { config } (main's)
+     */
+    load({ files }) {
+      requireEngine();
+      if (!files || !ArrayBuffer.isView(files[MAIN])) throw new Error('No model file was given.');
+      const next = new Map();
+      try {
+        for (const [name, bytes] of Object.entries(files)) {
+          if (!ArrayBuffer.isView(bytes)) continue;
+          try {
+            next.set(name, wasm.Trainer.load(bytes, digits.pixels, digits.labels));
+          } catch (err) {
+            if (isTrap(err)) throw err;
+            throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
+          }
+        }
+      } catch (err) {
+        freeAll(next);
+        throw err;
+      }
+      freeAll(pending);
+      pending = next;
+      return { config: pending.get(MAIN).config() };
+    },
+
+    /**
+     * Makes the models read by `load` the run, building any companion
+     * ({ name: config }) that was not read from a file. -> as `create`
+     */
+    adopt({ companions = {} } = {}) {
+      requireEngine();
+      if (!pending.has(MAIN)) throw new Error('There is no loaded model to use.');
+      const missing = Object.entries(companions ?? {}).filter(([name]) => name !== MAIN && !pending.has(name));
+      const next = new Map([[MAIN, pending.get(MAIN)]]);
+      for (const [name, t] of pending) if (name !== MAIN) next.set(name, t);
+      build(missing, next);
+      pending = new Map();
+      return replaceRun(next);
+    },
+
+    /** Every trainer of the run saved (safetensors bytes): { name: Uint8Array }, main included. */
+    saveAll() {
+      requireTrainer();
+      const out = {};
+      for (const [name, t] of trainers) out[name] = t.save();
+      return transferable(out);
+    },
+
+    /** Starts training in slices; stats events follow. */
+    play() {
+      requireTrainer();
+      if (!running) {
+        running = true;
+        tick.port2.postMessage(null);
+      }
+      return { running };
+    },
+
+    pause() {
+      running = false;
+      return { running };
+    },
+
+    /** One minibatch for every trainer of the run (only while paused). The stats also go out as a 'stats' event. -> main's step stats */
+    step() {
+      requireTrainer();
+      if (running) return null;
+      const t0 = performance.now();
+      const logs = newLogs();
+      try {
+        for (const [name, t] of trainers) record(logs.get(name), t.step(1));
+      } finally {
+        postStats(logs, t0);
+      }
+      return logs.get(MAIN).last;
+    },
+
+    /**
+     * Runs a Trainer method by name: { trainer = 'main', method, args = [] }.
+     * Any public method or getter of the wasm Trainer except free and step.
+     * Typed arrays in the result are transferred.
+     */
+    call({ trainer = MAIN, method, args = [] }) {
+      const t = requireTrainer(trainer);
+      const proto = Object.getPrototypeOf(t);
+      const desc = typeof method === 'string' && !method.startsWith('_') && !NOT_CALLABLE.has(method)
+        ? Object.getOwnPropertyDescriptor(proto, method) : undefined;
+      if (!desc || (typeof desc.value !== 'function' && !desc.get)) {
+        throw new Error(`The trainer has no method "${String(method).slice(0, 40)}" that a lesson may call.`);
+      }
+      const value = desc.get ? desc.get.call(t) : desc.value.apply(t, Array.isArray(args) ? args : [args]);
+      return transferable(value);
+    },
+
+    /** x: Float32Array n*784 in [0, 1] -> its reconstruction, same shape. */
+    reconstruct({ x }) {
+      return transferable(requireTrainer().reconstruct(x));
+    },
+
+    /** The first n validation digits (fixed by the data split) and their labels. */
+    validationImages({ n }) {
+      const t = requireTrainer();
+      return transferable({ images: t.validationImages(n), labels: t.validationLabels(n) });
+    },
+
+    /** Loss and metrics on the validation digits. */
+    evaluate() {
+      return requireTrainer().evaluate();
+    },
+
+    /**
+     * What the worker holds, for the soak test and for anyone watching memory:
+     * the wasm memory's size in bytes (it grows and never shrinks, so it is the
+     * high-water mark) and how many trainers are alive.
+     */
+    memory() {
+      return { wasmBytes: exports?.memory?.buffer?.byteLength ?? 0, trainers: trainers.size + pending.size };
+    },
+
+    /**
+     * Only when the page was opened with debug=1: makes the worker fail the way
+     * a bug would, to try the page's recovery. kind 'trap' raises the error a
+     * wasm trap raises (WebAssembly.RuntimeError); 'error' throws an uncaught
+     * error outside any request, which the page sees as worker.onerror.
+     */
+    crash({ kind = 'trap' } = {}) {
+      if (!debug) throw new Error('crash is only available when the page was opened with debug=1.');
+      if (kind === 'error') {
+        setTimeout(() => {
+          throw new Error('a deliberate crash (debug=1)');
+        });
+        return { kind };
+      }
+      throw new WebAssembly.RuntimeError('unreachable (a deliberate crash, debug=1)');
+    },
+  };
+
+  /** Per trainer: the losses and loss terms of the steps of one slice. */
+  function newLogs() {
+    const logs = new Map();
+    for (const name of trainers.keys()) logs.set(name, { losses: [], epochs: [], terms: {}, last: null });
+    return logs;
+  }
+
+  function record(log, s) {
+    log.last = s;
+    log.losses.push(s.batchLoss);
+    for (const [k, v] of Object.entries(s.terms ?? {})) (log.terms[k] ??= []).push(v);
+    if (s.valLoss != null) log.epochs.push({ epoch: s.epoch, step: s.step, valLoss: s.valLoss });
+  }
+
+  /**
+   * One stats event for the slice: the main trainer's numbers at the top level
+   * (step, epoch, firstStep, losses, epochs, terms, samplesPerSec), and every
+   * trainer's, main included, under `trainers[name]`.
+   */
+  function postStats(logs, t0) {
+    const per = {};
+    for (const [name, log] of logs) {
+      if (!log.last) continue;
+      per[name] = {
+        step: log.last.step,
+        epoch: log.last.epoch,
+        firstStep: log.last.step - log.losses.length + 1,
+        losses: log.losses,
+        epochs: log.epochs,
+        terms: log.terms,
+        samplesPerSec: log.last.samplesPerSec,
+      };
+    }
+    const main = per[MAIN];
+    if (!main) return;
+    self.postMessage({ event: 'stats', run, running, ...main, trainers: per, sliceMs: performance.now() - t0 });
+  }
+
+  /** The engine trapped: say so and close, so the page starts a fresh worker. */
+  function crashed(err) {
+    dead = true;
+    running = false;
+    self.postMessage({ event: 'crashed', message: `The training engine crashed: ${messageOf(err)}` });
+    self.close();
+  }
+
+  /** Trains every trainer of the run, in turn, for about SLICE_MS; reports, and queues the next slice. */
+  function slice() {
+    if (!running || !trainers.size || dead) return;
+    const t0 = performance.now();
+    const logs = newLogs();
+    let stopped = null;
+    let current = MAIN;
+    try {
+      do {
+        for (const [name, t] of trainers) {
+          current = name;
+          const s = t.step(1);
+          record(logs.get(name), s);
+          if (s.stopped && !stopped) stopped = { trainer: name, message: String(s.stopped) };
+        }
+      } while (!stopped && performance.now() - t0 < SLICE_MS);
+    } catch (err) {
+      if (isTrap(err)) {
+        crashed(err);
+        return;
+      }
+      // Divergence (NaN/inf loss): the Trainer keeps the last good weights.
+      running = false;
+      postStats(logs, t0);
+      const who = current === MAIN ? '' : `(${current} model) `;
+      self.postMessage({ event: 'halted', run, reason: 'error', trainer: current, message: who + messageOf(err) });
+      return;
+    }
+    if (stopped) running = false;
+    postStats(logs, t0);
+    if (stopped) self.postMessage({ event: 'halted', run, reason: 'stopped', ...stopped });
+    else tick.port2.postMessage(null);
+  }
+
+  self.onmessage = async ({ data }) => {
+    const { id, cmd, args } = data ?? {};
+    if (dead) return;
+    try {
+      if (!Object.hasOwn(handlers, cmd)) throw new Error(`unknown command ${cmd}`);
+      const out = await handlers[cmd](args ?? {});
+      const { value, transfer } = out && out.transfer ? out : { value: out, transfer: [] };
+      self.postMessage({ id, ok: true, value }, transfer);
+    } catch (err) {
+      if (isTrap(err)) {
+        self.postMessage({ id, ok: false, error: `The training engine crashed: ${messageOf(err)}` });
+        crashed(err);
+        return;
+      }
+      self.postMessage({ id, ok: false, error: messageOf(err) });
+    }
+  };
+}
