@@ -5,7 +5,6 @@
 
 use ndarray::{Array2, ArrayView2};
 use rand::seq::SliceRandom;
-use serde::Serialize;
 use web_time::Instant;
 
 use crate::checkpoint;
@@ -18,88 +17,19 @@ use crate::nn::{loss, Optimizer};
 use crate::noise::{Noise, NoiseKind};
 use crate::rng::{fresh_seed, seeded, Rng, Stream};
 
-/// What `step` reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StepStats {
-    /// Minibatches trained since the start.
-    pub step: u64,
-    /// Completed epochs.
-    pub epoch: u32,
-    /// Loss of the last minibatch (the whole objective).
-    pub batch_loss: f32,
-    /// Its parts: reconstruction, KL, penalties, mean code activation.
-    pub terms: LossTerms,
-    /// Training throughput over this call.
-    pub samples_per_sec: f32,
-    /// Validation loss, when an epoch ended during this call.
-    pub val_loss: Option<f32>,
-    /// Why training stopped, if it has (early stopping).
-    pub stopped: Option<String>,
-}
+mod stats;
 
-/// What `evaluate` reports, on the validation set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EvalStats {
-    /// The training loss (MSE or BCE, as configured) on validation digits.
-    pub val_loss: f32,
-    /// Mean squared error per pixel.
-    pub mse: f32,
-    /// Peak signal-to-noise ratio of that MSE, in dB.
-    pub psnr: f32,
-    /// VAE: mean KL per digit in nats (0 otherwise).
-    pub kl: f32,
-    /// Mean code activation (mean |h|, the VAE's |μ|).
-    pub mean_activation: f32,
-    /// With input noise on: MSE of the reconstructions of corrupted validation
-    /// digits against the clean ones (a fixed corruption, the same every call).
-    pub noisy_mse: Option<f32>,
-}
+pub use stats::{EpochRecord, EvalStats, History, StepStats};
 
 /// Seed of the fixed corruption used for evaluation and display, apart from the
 /// training stream so that looking never changes what is learned.
 pub const DISPLAY_NOISE_SEED: u64 = 7;
-
-/// One epoch's summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EpochRecord {
-    /// Epoch number, from 1.
-    pub epoch: u32,
-    /// Step at which it ended.
-    pub step: u64,
-    /// Mean minibatch loss over the epoch.
-    pub train_loss: f32,
-    /// Validation loss at its end.
-    pub val_loss: f32,
-    /// Validation MSE at its end.
-    pub val_mse: f32,
-}
-
-/// Curves for plotting.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct History {
-    /// Step numbers of `losses`.
-    pub steps: Vec<u64>,
-    /// Minibatch losses.
-    pub losses: Vec<f32>,
-    /// Per-epoch records.
-    pub epochs: Vec<EpochRecord>,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Status {
     Running,
     EarlyStopped(String),
     Diverged(Error),
-}
-
-/// Makes room for one epoch of curve points up front, so steps inside an epoch never allocate.
-fn reserve_epoch(history: &mut History, steps: usize) {
-    history.steps.reserve(steps + 1);
-    history.losses.reserve(steps + 1);
 }
 
 /// Owns the model, optimiser, data split and history of one run.
@@ -163,7 +93,7 @@ impl Trainer {
         let batch = Array2::zeros((config.train.batch_size, config.model.input));
         let noisy = if config.train.noise == NoiseKind::None { Array2::zeros((0, 0)) } else { batch.clone() };
         let mut history = History::default();
-        reserve_epoch(&mut history, data.train.len() / config.train.batch_size);
+        history.reserve_epoch(data.train.len() / config.train.batch_size);
         Ok(Trainer {
             optimizer: Optimizer::new(&config.train),
             config,
@@ -337,7 +267,7 @@ impl Trainer {
         self.epoch_batches = 0;
         self.cursor = 0;
         self.order.shuffle(&mut self.shuffle_rng);
-        reserve_epoch(&mut self.history, self.order.len() / self.config.train.batch_size);
+        self.history.reserve_epoch(self.order.len() / self.config.train.batch_size);
         if let Some(patience) = self.config.train.patience {
             self.early_stopping(eval.val_loss, patience)?;
         }
