@@ -16,13 +16,12 @@
 // and replaced together. `call` runs any public method of a run's Trainer by
 // name, so a new wasm method needs no change here.
 
+import { messageOf, transferable, unpackDigits } from './worker-data.js';
+
 const SLICE_MS = 15;
-const PIXELS = 784;
 const MAIN = 'main';
 /** Trainer methods `call` may not run: lifecycle, and `step` (training goes through play/step so stats events stay whole). */
 const NOT_CALLABLE = new Set(['constructor', 'free', 'step']);
-
-const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 
 /**
  * A trap inside the wasm module (a Rust panic under panic=abort is an
@@ -30,41 +29,6 @@ const messageOf = (err) => (err instanceof Error ? err.message : String(err));
  * it can be trusted any more and the worker must be replaced.
  */
 const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAssembly.RuntimeError;
-
-/** A typed array whose buffer we may transfer: it must own its whole buffer (never a view of wasm memory). */
-function own(arr) {
-  return arr.byteOffset === 0 && arr.byteLength === arr.buffer.byteLength ? arr : arr.slice();
-}
-
-/**
- * A result made safe to transfer: typed arrays (at the top, or as values of a
- * plain object or array) are replaced by copies that own their buffers.
- */
-function transferable(value) {
-  const transfer = [];
-  const fix = (v) => {
-    if (!ArrayBuffer.isView(v) || v instanceof DataView) return v;
-    const o = own(v);
-    if (!transfer.includes(o.buffer)) transfer.push(o.buffer);
-    return o;
-  };
-  let out = fix(value);
-  if (out === value && Array.isArray(value)) out = value.map(fix);
-  else if (out === value && value && Object.getPrototypeOf(value) === Object.prototype) {
-    out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fix(v)]));
-  }
-  return { value: out, transfer };
-}
-
-/** The digits file (u8 pixels then u8 labels) as { pixels, labels, count }, or a readable Error. */
-export function unpackDigits(buffer, where = 'The digits file') {
-  const bytes = new Uint8Array(buffer);
-  if (bytes.length === 0 || bytes.length % (PIXELS + 1) !== 0) {
-    throw new Error(`${where} is damaged: ${bytes.length} bytes is not a whole number of 28×28 images plus labels.`);
-  }
-  const count = bytes.length / (PIXELS + 1);
-  return { pixels: bytes.subarray(0, count * PIXELS), labels: bytes.subarray(count * PIXELS), count };
-}
 
 /**
  * Starts answering the page's requests.

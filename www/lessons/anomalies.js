@@ -11,9 +11,9 @@ import { settingField } from '../lesson-controls.js';
 import { percentile, displayRange, paintHistogram } from '../histogram.js';
 import { rocPointAt, paintRoc } from '../roc.js';
 import {
-  PIXELS, lessonHeader, TrainingCard, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse,
+  lessonHeader, TrainingCard, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse,
 } from './kit.js';
-import { padCard } from './pad-card.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
 
 const SAMPLES = 16; // validation digits for the pad's Sample button
 const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty
@@ -69,16 +69,12 @@ function mount(root, { client, store, commit }) {
   let report = null; // the last anomalyReport, with its step
   let threshold = null;
   let samples = null;
-  let sampleIndex = 0;
   let padVersion = 0;
   let padError = null; // the drawing's reconstruction error
   const EMPTY = 'Draw a digit, a letter or a scribble to see its anomaly score.';
 
   const card = padCard({
-    stages: [
-      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
-      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
-    ],
+    stages: RECON_STAGES,
     arrowBefore: 1,
     emptyMessage: EMPTY,
     onChange: () => {
@@ -86,12 +82,7 @@ function mount(root, { client, store, commit }) {
       showPadInput();
       refreshPad();
     },
-    sampleDigit: () => {
-      if (!samples) return null;
-      const x = samples.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
-      sampleIndex = (sampleIndex + 1) % SAMPLES;
-      return x;
-    },
+    sampleDigit: cyclingSampler(() => samples, SAMPLES),
   });
   card.el.querySelector('#pad-title').textContent = 'Anomaly meter: draw anything';
   const meterFill = h('div', { class: 'meter-fill' });

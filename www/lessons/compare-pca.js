@@ -8,9 +8,9 @@ import { h } from '../dom.js';
 import { paintImage, paintBlank, digitPalette } from '../images.js';
 import { VersusChart } from '../mse-chart.js';
 import {
-  PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse,
+  PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse, withDrawing,
 } from './kit.js';
-import { padCard } from './pad-card.js';
+import { padCard, cyclingSampler } from './pad-card.js';
 
 const COUNT = 12;
 const RECON_MS = 200;
@@ -56,7 +56,6 @@ function mount(root, { client, store, commit }) {
   let pca = null; // { k, valMse, explained } once fitted for this run
   let step = 0; // the latest training step
   let padVersion = 0;
-  let sampleIndex = 0;
   const curve = []; // [step, autoencoder MSE] as measured
   const EMPTY = 'Draw a digit to send it through both.';
 
@@ -73,12 +72,7 @@ function mount(root, { client, store, commit }) {
       showPad(null);
       refresh();
     },
-    sampleDigit: () => {
-      if (!originals) return null;
-      const x = originals.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
-      sampleIndex = (sampleIndex + 1) % COUNT;
-      return x;
-    },
+    sampleDigit: cyclingSampler(() => originals, COUNT),
   });
   const { pad } = card;
 
@@ -177,9 +171,7 @@ function mount(root, { client, store, commit }) {
     const forRun = run;
     const forPad = padVersion;
     const padX = pad.toMnist();
-    const x = new Float32Array((COUNT + (padX ? 1 : 0)) * PIXELS);
-    x.set(originals);
-    if (padX) x.set(padX, COUNT * PIXELS);
+    const x = withDrawing(originals, COUNT, padX);
     const y = await client.reconstruct(x);
     const padPca = padX && pca ? await client.call('pcaReconstruct', padX) : null;
     if (forRun !== run) return;

@@ -8,9 +8,9 @@ import { h } from '../dom.js';
 import { paintImage, paintBlank, digitPalette } from '../images.js';
 import { choice, range } from '../settings.js';
 import {
-  PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, mse,
+  PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, mse, withDrawing,
 } from './kit.js';
-import { padCard } from './pad-card.js';
+import { padCard, cyclingSampler } from './pad-card.js';
 
 const COUNT = 12;
 const REFRESH_MS = 150;
@@ -58,7 +58,6 @@ function mount(root, { client, store, commit }) {
   let clean = null; // COUNT validation digits
   let noisy = null; // their fixed corruption
   let padVersion = 0;
-  let sampleIndex = 0;
   const EMPTY = 'Draw a digit to see the noise added and cleaned up.';
 
   const card = padCard({
@@ -74,12 +73,7 @@ function mount(root, { client, store, commit }) {
       showPad(null);
       refresh();
     },
-    sampleDigit: () => {
-      if (!clean) return null;
-      const x = clean.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
-      sampleIndex = (sampleIndex + 1) % COUNT;
-      return x;
-    },
+    sampleDigit: cyclingSampler(() => clean, COUNT),
   });
   const { pad } = card;
 
@@ -145,9 +139,7 @@ function mount(root, { client, store, commit }) {
     const padX = pad.toMnist();
     const padNoisy = padX ? await client.call('corrupt', padX) : null;
     if (forRun !== run) return;
-    const x = new Float32Array((COUNT + (padX ? 1 : 0)) * PIXELS);
-    x.set(noisy);
-    if (padNoisy) x.set(padNoisy, COUNT * PIXELS);
+    const x = withDrawing(noisy, COUNT, padNoisy);
     const y = await client.call('reconstruct', x);
     if (forRun !== run) return;
     paintRow('dn-recon', y);

@@ -203,6 +203,17 @@ export function onSchemeChange(fn) {
   return () => scheme.removeEventListener('change', fn);
 }
 
+/**
+ * `count` digits with the drawing (if any) appended as one more, so one round
+ * trip to the worker answers for both; rows and drawing split at count * PIXELS.
+ */
+export function withDrawing(images, count, drawing) {
+  const x = new Float32Array((count + (drawing ? 1 : 0)) * PIXELS);
+  x.set(images);
+  if (drawing) x.set(drawing, count * PIXELS);
+  return x;
+}
+
 /** Mean of squared differences of two equal-length arrays (from offsets a0, b0, n values). */
 export function mse(a, b, n = a.length, a0 = 0, b0 = 0) {
   let s = 0;

@@ -3,40 +3,23 @@
 // trains. With a 2-number code the plot is the codes themselves; with more it
 // is their projection on the first two principal components. Hover a dot to
 // see its digit, click anywhere to decode that point, and compare the decoded
-// path between two digits with a plain pixel cross-fade.
+// path between two digits with a plain pixel cross-fade (interpolation.js).
 
 import { h } from '../dom.js';
 import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { parseInteger } from '../settings.js';
-import { settingField } from '../lesson-controls.js';
 import { ScatterPlot, alignSigns } from '../scatter.js';
 import { digitColours } from '../colour-maps.js';
-import { pixelBlend } from '../blend.js';
-import { PIXELS, lessonHeader, TrainingCard, digitRows, digitCanvas, explainer, throttle, onSchemeChange } from './kit.js';
-import { padCard } from './pad-card.js';
+import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, throttle, onSchemeChange } from './kit.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
+import { interpolationCard, stepsSetting } from './interpolation.js';
 
 const POINTS = 1000;
 /** The map is re-encoded at most this often while training: 1,000 digits through the encoder is a pause for the worker. */
 const MAP_MS = 1000;
-const PATH_MS = 400;
 const PICK_MS = 40;
 const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
-const STEP_PRESETS = [5, 8, 10, 12, 16];
-/** The interpolation's default ends: the first validation 0 and the first 1. */
-const DEFAULT_ENDS = [0, 1];
 
-const settings = {
-  steps: {
-    label: 'Steps along the path',
-    default: 10,
-    parse: (t) => parseInteger(t, 2, 32, 'the number of steps along the path'),
-    format: String,
-    control: { type: 'select', options: STEP_PRESETS.map((v) => ({ value: String(v), label: String(v) })) },
-    hint: () => 'Images from one end to the other, both ends included.',
-    rebuild: false,
-    inPanel: false,
-  },
-};
+const settings = { steps: stepsSetting };
 
 const pct = (v) => `${Math.round(v * 100)}%`;
 
@@ -77,13 +60,9 @@ function mount(root, { client, store, commit }) {
   let signs = [1, 1]; // plot = plane × signs: keeps a projection from mirroring between refreshes
   let hovered = -1;
   let picked = null; // { x, y, index } clicked in the plane
-  let ends = { from: null, to: null }; // { kind: 'pad' } | { kind: 'digit', index }
   let padImage = null; // the drawing as 784 pixels, or null (read once per change: it is not free)
   let padCode = null; // the drawing's code, when it has at most 2 numbers
   let padVersion = 0;
-  let sampleIndex = 0;
-  let steps = store.get().steps;
-  let blend = null;
   const EMPTY = 'Draw a digit to see where its code lands (the ★ in the plot).';
 
   // The plot, its hover card and legend.
@@ -118,58 +97,28 @@ function mount(root, { client, store, commit }) {
   });
 
   const card = padCard({
-    stages: [
-      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
-      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
-    ],
+    stages: RECON_STAGES,
     arrowBefore: 1,
     emptyMessage: EMPTY,
     onChange: () => {
       padVersion += 1;
       padImage = card.pad.toMnist();
       showPadInput();
-      if (ends.from?.kind === 'pad' && !padImage) setEnd('from', classFirst[DEFAULT_ENDS[0]] ?? 0);
-      updatePickers();
+      interp.padChanged();
       refreshPad();
-      if (ends.from?.kind === 'pad') endsChanged();
+      if (interp.ends.from?.kind === 'pad') interp.endsChanged();
     },
-    sampleDigit: () => {
-      if (!images) return null;
-      const i = sampleIndex;
-      sampleIndex = (sampleIndex + 1) % 16;
-      return images.subarray(i * PIXELS, (i + 1) * PIXELS);
-    },
+    sampleDigit: cyclingSampler(() => images, 16),
   });
   const { pad } = card;
 
   const training = new TrainingCard({ store, commit, title: 'Training loss', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
 
-  // Interpolation: the two ends, then the decoded path over the pixel blend.
-  const pickers = { from: [], to: [] };
-  const pickerRow = (end) => {
-    const row = h('div', { class: 'pickers', role: 'group', 'aria-label': end === 'from' ? 'Start of the path' : 'End of the path' });
-    if (end === 'from') {
-      const c = digitCanvas({ 'aria-hidden': 'true' });
-      const b = h('button', { type: 'button', class: 'pick', id: 'pick-from-pad', 'aria-pressed': 'false', 'aria-label': 'Start at your drawing', title: 'Your drawing', disabled: true }, c);
-      b.addEventListener('click', () => setEnd('from', 'pad'));
-      pickers.from.push({ button: b, canvas: c, value: 'pad' });
-      row.append(b);
-    } else {
-      row.append(h('span', { 'aria-hidden': 'true' })); // keeps the digits under the start row's
-    }
-    for (let d = 0; d < 10; d++) {
-      const c = digitCanvas({ 'aria-hidden': 'true' });
-      const b = h('button', { type: 'button', class: 'pick', id: `pick-${end}-${d}`, 'aria-pressed': 'false', 'aria-label': `${end === 'from' ? 'Start' : 'End'} at a ${d}` }, c);
-      b.addEventListener('click', () => setEnd(end, classFirst[d]));
-      pickers[end].push({ button: b, canvas: c, value: d });
-      row.append(b);
-    }
-    return row;
-  };
-  const stepsField = settingField('steps', settings.steps, { get: store.get, commit });
-  const rowsBox = h('div', { class: 'interp-rows' });
-  let rows = null;
-  const pathNote = h('p', { class: 'hint', id: 'interp-note' });
+  const interp = interpolationCard({
+    client, store, commit,
+    data: () => ({ run, images, labels, classFirst, padImage, palette }),
+    onEnds: markEnds,
+  });
 
   root.append(
     h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
@@ -186,73 +135,20 @@ function mount(root, { client, store, commit }) {
             decodeNote,
             near)),
         h('div', { class: 'card-stack' }, training.el, card.el)),
-      h('section', { class: 'card interp-card', 'aria-labelledby': 'interp-title' },
-          h('h3', { id: 'interp-title' }, 'From one digit to another'),
-          h('p', { class: 'hint' }, 'Pick the two ends (or click a dot in the plot and use the buttons under it). '
-            + 'The top row decodes evenly spaced codes on the straight line between the two digits’ codes; the bottom row cross-fades their pixels.'),
-          h('div', { class: 'picker-grid' },
-            h('span', { class: 'row-label' }, 'Start'), pickerRow('from'),
-            h('span', { class: 'row-label' }, 'End'), pickerRow('to')),
-          h('div', { class: 'slider-field' }, stepsField.el),
-          rowsBox,
-          pathNote),
+      interp.el,
       explanation(),
     ),
   );
 
   for (let d = 0; d < 10; d++) legend.append(h('li', {}, h('span', { class: 'legend-dot', dataset: { digit: String(d) } }), String(d)));
-  useFrom.addEventListener('click', () => picked?.index >= 0 && setEnd('from', picked.index));
-  useTo.addEventListener('click', () => picked?.index >= 0 && setEnd('to', picked.index));
+  useFrom.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('from', picked.index));
+  useTo.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('to', picked.index));
 
   function colourLegend() {
     const colours = digitColours();
     plot.colours = colours;
     legend.querySelectorAll('.legend-dot').forEach((s, d) => (s.style.background = colours[d]));
     plot.draw();
-  }
-
-  function buildRows() {
-    rows = digitRows(steps, [
-      { id: 'interp-path', label: 'Decoded path', className: 'recon' },
-      { id: 'interp-blend', label: 'Pixel blend' },
-    ], { describe: (row, i) => `${row.label}, step ${i + 1} of ${steps}` });
-    rowsBox.replaceChildren(rows.el);
-  }
-
-  function paintRow(id, data) {
-    rows.rows[id].forEach((c, i) => (data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette })));
-  }
-
-  const digitAt = (i) => images.subarray(i * PIXELS, (i + 1) * PIXELS);
-
-  /** The pixels of an end of the path, or null (no digits yet, or an empty pad). */
-  function endImage(end) {
-    if (!end || !images) return null;
-    return end.kind === 'pad' ? padImage : digitAt(end.index);
-  }
-
-  function setEnd(which, value) {
-    ends[which] = value === 'pad' ? { kind: 'pad' } : { kind: 'digit', index: value };
-    updatePickers();
-    endsChanged();
-  }
-
-  function updatePickers() {
-    const padX = padImage;
-    for (const which of ['from', 'to']) {
-      const end = ends[which];
-      for (const p of pickers[which]) {
-        const on = p.value === 'pad' ? end?.kind === 'pad' : end?.kind === 'digit' && end.index === classFirst[p.value];
-        p.button.setAttribute('aria-pressed', String(on));
-        if (p.value === 'pad') {
-          p.button.disabled = !padX;
-          if (padX) paintImage(p.canvas, padX, { palette });
-          else paintBlank(p.canvas, { palette });
-        } else if (images && classFirst[p.value] != null) {
-          paintImage(p.canvas, images, { offset: classFirst[p.value] * PIXELS, palette });
-        }
-      }
-    }
   }
 
   /** Where an end sits in the plane, when that is known. */
@@ -263,24 +159,13 @@ function mount(root, { client, store, commit }) {
   }
 
   function markEnds() {
+    const { ends } = interp;
     const p = endPoint(ends.from);
     const q = endPoint(ends.to);
     plot.setMarks({
       path: p && q ? [p, q] : null,
       rings: [ends.from, ends.to].filter((e) => e?.kind === 'digit').map((e) => e.index),
     });
-  }
-
-  function endsChanged() {
-    const a = endImage(ends.from);
-    const b = endImage(ends.to);
-    blend = a && b ? pixelBlend(a, b, steps) : null;
-    paintRow('interp-blend', blend);
-    paintRow('interp-path', null);
-    const name = (e) => (e?.kind === 'pad' ? 'your drawing' : e && labels ? `a ${labels[e.index]} (validation digit ${e.index + 1})` : '…');
-    pathNote.textContent = `From ${name(ends.from)} to ${name(ends.to)}. The decoded path begins and ends with the network’s reconstructions of the two, not the digits themselves.`;
-    markEnds();
-    refreshPath();
   }
 
   function showTip(index) {
@@ -397,29 +282,15 @@ function mount(root, { client, store, commit }) {
   }
   const refreshPad = throttle(padNow, 100);
 
-  async function pathNow() {
-    const a = endImage(ends.from);
-    const b = endImage(ends.to);
-    if (!run || !a || !b) return;
-    const forRun = run;
-    const forSteps = steps;
-    const y = await client.call('interpolate', a, b, steps);
-    if (forRun !== run || forSteps !== steps) return;
-    paintRow('interp-path', y);
-  }
-  const refreshPath = throttle(pathNow, PATH_MS);
-
   function refreshAll() {
     refreshMap();
-    refreshPath();
+    interp.refresh();
     refreshPad();
   }
 
   function paintAll() {
     colourLegend();
-    updatePickers();
-    paintRow('interp-blend', blend);
-    paintRow('interp-path', null);
+    interp.paint();
     showPadInput();
     showNear();
     if (decoded.dataset.painted !== 'true') paintBlank(decoded, { palette });
@@ -433,7 +304,6 @@ function mount(root, { client, store, commit }) {
     refreshAll();
     if (picked) decodePick();
   });
-  buildRows();
   paintAll();
 
   return {
@@ -457,10 +327,10 @@ function mount(root, { client, store, commit }) {
           images = v.images;
           labels = v.labels;
           classFirst = Array.from({ length: 10 }, (_, d) => labels.indexOf(d)).map((i) => (i < 0 ? 0 : i));
-          ends = { from: { kind: 'digit', index: classFirst[DEFAULT_ENDS[0]] }, to: { kind: 'digit', index: classFirst[DEFAULT_ENDS[1]] } };
+          interp.resetEnds(classFirst);
         }
-        updatePickers();
-        endsChanged();
+        interp.updatePickers();
+        interp.endsChanged();
         refreshAll();
       } catch {
         // The next reset tries again.
@@ -481,18 +351,14 @@ function mount(root, { client, store, commit }) {
       refreshAll();
     },
     update(state, patch) {
-      stepsField.show(state);
-      if ('steps' in patch && patch.steps !== steps) {
-        steps = patch.steps;
-        buildRows();
-        endsChanged();
-      }
+      interp.update(state, patch);
     },
     setScale(scale) {
       training.setScale(scale);
     },
     unmount() {
-      for (const t of [refreshMap, decodePick, refreshPad, refreshPath]) t.stop();
+      for (const t of [refreshMap, decodePick, refreshPad]) t.stop();
+      interp.destroy();
       stopScheme();
       plot.destroy();
       card.destroy();

@@ -4,7 +4,13 @@
 
 import { h } from '../dom.js';
 import { DrawPad } from '../pad.js';
-import { figure } from './kit.js';
+import { PIXELS, figure } from './kit.js';
+
+/** The usual stages: the drawing as the network sees it, then its reconstruction (arrow before the second). */
+export const RECON_STAGES = [
+  { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
+  { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
+];
 
 /**
  * @param {{
@@ -52,4 +58,20 @@ export function padCard({ stages, arrowBefore, emptyMessage, onChange, sampleDig
     if (x) pad.showDigit(x);
   });
   return { el, pad, canvases, message, destroy: () => pad.destroy() };
+}
+
+/**
+ * A `sampleDigit` for padCard that hands out the first `count` digits of
+ * `images()` in turn, so each click of Sample shows another one.
+ * @param {() => Float32Array|null} images  784 pixels a digit; null while not loaded
+ */
+export function cyclingSampler(images, count) {
+  let next = 0;
+  return () => {
+    const all = images();
+    if (!all) return null;
+    const i = next;
+    next = (next + 1) % count;
+    return all.subarray(i * PIXELS, (i + 1) * PIXELS);
+  };
 }

@@ -6,8 +6,8 @@
 import { h } from '../dom.js';
 import { paintImage, paintBlank, digitPalette } from '../images.js';
 import { LineChart } from '../line-chart.js';
-import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange } from './kit.js';
-import { padCard } from './pad-card.js';
+import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, withDrawing } from './kit.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
 
 const COUNT = 6;
 const TILES_MS = 400;
@@ -97,14 +97,10 @@ function mount(root, { client, store, commit }) {
   let originals = null;
   let lastRecon = null;
   let padVersion = 0;
-  let sampleIndex = 0;
   const EMPTY = 'Draw a digit to score its reconstruction.';
 
   const card = padCard({
-    stages: [
-      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
-      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
-    ],
+    stages: RECON_STAGES,
     arrowBefore: 1,
     emptyMessage: EMPTY,
     onChange: () => {
@@ -112,12 +108,7 @@ function mount(root, { client, store, commit }) {
       showPadInput();
       refreshTiles();
     },
-    sampleDigit: () => {
-      if (!originals) return null;
-      const x = originals.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
-      sampleIndex = (sampleIndex + 1) % COUNT;
-      return x;
-    },
+    sampleDigit: cyclingSampler(() => originals, COUNT),
   });
   const { pad } = card;
   const padTile = tile(null, 'Your drawing');
@@ -192,9 +183,7 @@ function mount(root, { client, store, commit }) {
     const forRun = run;
     const forPad = padVersion;
     const padX = pad.toMnist();
-    const x = new Float32Array((COUNT + (padX ? 1 : 0)) * PIXELS);
-    x.set(originals);
-    if (padX) x.set(padX, COUNT * PIXELS);
+    const x = withDrawing(originals, COUNT, padX);
     const q = await client.call('quality', x);
     const y = await client.reconstruct(x);
     if (forRun !== run) return;

@@ -5,7 +5,7 @@
 import { h } from '../dom.js';
 import { paintImage, paintBlank, digitPalette } from '../images.js';
 import { PIXELS, lessonHeader, TrainingCard, digitCanvas, fmtLoss, throttle, onSchemeChange, mse } from './kit.js';
-import { padCard } from './pad-card.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
 
 const GRID = 16;
 /** Reconstructions refresh at most this often while training (one worker round trip each). */
@@ -65,14 +65,10 @@ function mount(root, { client, store, commit }) {
   let lastRecon = null; // reconstructions of the grid
   let lastPad = null; // { x, y } pad input and its reconstruction
   let padVersion = 0; // bumped on every pad change, so a late reply for an older drawing is not shown
-  let sampleIndex = 0;
   const EMPTY = 'Draw a digit to see its reconstruction.';
 
   const card = padCard({
-    stages: [
-      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
-      { id: 'pad-recon', caption: 'Reconstruction', label: 'The network’s reconstruction of your drawing' },
-    ],
+    stages: RECON_STAGES,
     arrowBefore: 1,
     emptyMessage: EMPTY,
     onChange: () => {
@@ -80,12 +76,7 @@ function mount(root, { client, store, commit }) {
       showPadInput();
       refresh();
     },
-    sampleDigit: () => {
-      if (!validation) return null;
-      const x = validation.subarray(sampleIndex * PIXELS, (sampleIndex + 1) * PIXELS);
-      sampleIndex = (sampleIndex + 1) % GRID;
-      return x;
-    },
+    sampleDigit: cyclingSampler(() => validation, GRID),
   });
   const { pad } = card;
   const padInput = card.canvases['pad-input'];
