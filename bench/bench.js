@@ -1,0 +1,157 @@
+// The benchmark page: runs each job in a fresh Web Worker (bench/worker.js),
+// one after another, and shows the results. `npm run bench` (bench/run.mjs)
+// drives it through window.bench; the Run button does the same by hand.
+
+import { defaultState, toTrainerConfig } from '../www/state.js';
+
+export const MODELS = [
+  { hidden: 256, latent: 64, batch: 128 },
+  { hidden: 128, latent: 32, batch: 64 },
+];
+export const CONTENDERS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'roofline'];
+const LR = 1e-3;
+
+/** Timing and quality settings; `quick` is for trying the page by hand. */
+export const SETTINGS = {
+  full: { windows: 5, windowMs: 2000, warmupMs: 1000, evalEveryMs: 500, seconds: 10, latent2Seconds: 30 },
+  quick: { windows: 2, windowMs: 1000, warmupMs: 300, evalEveryMs: 500, seconds: 3, latent2Seconds: 5 },
+};
+
+/** The thresholds of the time-to-quality runs: PCA at k=32 on these digits, and the latent-2 target. */
+export const THRESHOLDS = { default: 0.0167, latent2: 0.040 };
+
+const logBox = document.getElementById('log');
+
+function say(text) {
+  console.log(`[bench] ${text}`);
+  logBox.textContent += `${text}\n`;
+  logBox.scrollTop = logBox.scrollHeight;
+}
+
+/** Runs one job in a fresh worker and terminates it. */
+export function job(cmd, args = {}) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    worker.onmessage = ({ data }) => {
+      if (data.progress) {
+        say(data.progress);
+        return;
+      }
+      worker.terminate();
+      if (data.ok) resolve(data.value);
+      else reject(new Error(`${cmd}: ${data.error}`));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`${cmd}: worker error ${e.message}`));
+    };
+    worker.postMessage({ cmd, args });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * 0.5)];
+const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * 0.9)];
+
+/** The app's default trainer config (www/state.js), optionally with another latent size. */
+export function appConfig(latent = null) {
+  const cfg = toTrainerConfig(defaultState());
+  if (latent != null) cfg.model.latent = latent;
+  return cfg;
+}
+
+/** Step timing for every model and contender. -> [{ model, contender, medianMs, p90Ms, windowsMs, steps, ... }] */
+export async function throughput(settings, { models = MODELS, contenders = CONTENDERS } = {}) {
+  const rows = [];
+  for (const m of models) {
+    for (const contender of contenders) {
+      say(`throughput: ${contender} on 784-${m.hidden}-${m.latent}-${m.hidden}-784 at batch ${m.batch}`);
+      const r = await job('throughput', {
+        contender, ...m, lr: LR, windows: settings.windows, windowMs: settings.windowMs, warmupMs: settings.warmupMs,
+      });
+      rows.push({
+        model: `784-${m.hidden}-${m.latent}-${m.hidden}-784`, ...m, contender,
+        medianMs: median(r.windowsMs), p90Ms: p90(r.windowsMs), ...r,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Validation MSE against training seconds for ours and tfjs-wasm, default model and latent 2. */
+export async function quality(settings, { contenders = ['ours', 'tfjs-wasm'] } = {}) {
+  const runs = [];
+  for (const [name, latent, seconds, threshold] of [
+    ['default', null, settings.seconds, THRESHOLDS.default],
+    ['latent 2', 2, settings.latent2Seconds, THRESHOLDS.latent2],
+  ]) {
+    const config = appConfig(latent);
+    const val = await job('validation', { n: 1000, config });
+    for (const contender of contenders) {
+      say(`quality: ${contender}, ${name} (${JSON.stringify(config.model)}), ${seconds} s`);
+      const r = await job('quality', { contender, config, seconds, evalEveryMs: settings.evalEveryMs, threshold, val });
+      runs.push({ name, contender, config, seconds, threshold, ...r });
+    }
+  }
+  return runs;
+}
+
+export async function info() {
+  return job('info');
+}
+
+// ------------------------------------------------------------------ the page's own table
+
+const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '–' : x.toFixed(d));
+
+function render(tp, q) {
+  const out = document.getElementById('results');
+  out.textContent = '';
+  const table = (head, rows) => {
+    const t = document.createElement('table');
+    const tr = (cells, tag) => {
+      const r = t.insertRow();
+      for (const c of cells) {
+        const cell = document.createElement(tag);
+        cell.textContent = c;
+        if (tag === 'td' && !/^[\d.–]/.test(String(c))) cell.style.textAlign = 'left';
+        r.append(cell);
+      }
+    };
+    tr(head, 'th');
+    for (const r of rows) tr(r, 'td');
+    out.append(t);
+  };
+  if (tp) {
+    table(['model', 'batch', 'contender', 'median ms', 'p90 ms', 'samples/s', 'GFLOP/s'], tp.map((r) => {
+      const flops = tp.find((x) => x.model === r.model && x.contender === 'roofline')?.flopsPerStep;
+      return [r.model, r.batch, r.contender, fmt(r.medianMs, 3), fmt(r.p90Ms, 3), fmt(r.batch / (r.medianMs / 1000), 0),
+        fmt(flops / (r.medianMs / 1000) / 1e9)];
+    }));
+  }
+  if (q) {
+    table(['run', 'contender', 'steps', 'final val MSE', 'seconds to threshold'], q.map((r) => [
+      r.name, r.contender, r.steps, fmt(r.points.at(-1).mse, 4), r.thresholdSeconds == null ? `not within ${r.seconds} s` : fmt(r.thresholdSeconds, 1),
+    ]));
+  }
+}
+
+const button = document.getElementById('run');
+button.addEventListener('click', async () => {
+  button.disabled = true;
+  logBox.textContent = '';
+  const settings = SETTINGS[document.getElementById('quick').checked ? 'quick' : 'full'];
+  try {
+    const tp = await throughput(settings);
+    render(tp, null);
+    const q = await quality(settings);
+    render(tp, q);
+  } catch (err) {
+    say(`error: ${err.message}`);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+window.bench = { MODELS, CONTENDERS, SETTINGS, THRESHOLDS, job, info, throughput, quality, appConfig, render };
+button.disabled = false;
+document.body.dataset.state = 'ready';

@@ -1,0 +1,335 @@
+// The benchmark's worker: one job per worker, so every contender starts in a
+// fresh Web Worker (a fresh wasm instance and heap), as the app's trainer does.
+// A classic worker, so that TensorFlow.js's UMD bundles load with importScripts;
+// this project's wasm module is loaded with a dynamic import().
+//
+//   request  { cmd, args }   -> reply { ok: true, value } | { ok: false, error }
+//   progress { progress: string } while a job runs
+//
+// Jobs:
+//   info        {}                                   -> { ourWasm, hardwareConcurrency, crossOriginIsolated }
+//   throughput  { contender, hidden, latent, batch, lr, windows, windowMs, warmupMs }
+//               contender: 'ours' | 'tfjs-wasm' | 'tfjs-cpu' | 'roofline'
+//               -> { windowsMs: number[] (ms per step, one per window), steps, flopsPerStep?, backend? }
+//   validation  { n, config }                        -> Float32Array n*784 (our Trainer's validation digits)
+//   quality     { contender: 'ours' | 'tfjs-wasm', config, seconds, evalEveryMs, threshold, val? }
+//               -> { points: [{ t, step, mse }], thresholdSeconds: number|null, steps, wallSeconds }
+
+'use strict';
+
+const PIXELS = 784;
+const BASE = new URL('../', self.location.href); // the repository root as served
+const TFJS = new URL('node_modules/@tensorflow/tfjs/dist/tf.min.js', BASE).href;
+const TFJS_WASM = new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js', BASE).href;
+const TFJS_WASM_DIR = new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', BASE).href;
+const OUR_MODULE = new URL('www/pkg/autoencoder_playground.js', BASE).href;
+const OUR_WASM = new URL('www/pkg/autoencoder_playground_bg.wasm', BASE).href;
+const DATA = new URL('www/data/mnist.bin', BASE).href;
+
+const progress = (text) => self.postMessage({ progress: text });
+
+// ------------------------------------------------------------------ loading
+
+let ours = null;
+async function loadOurs() {
+  if (!ours) {
+    ours = await import(OUR_MODULE);
+    await ours.default({ module_or_path: OUR_WASM });
+  }
+  return ours;
+}
+
+let digits = null;
+async function loadDigits() {
+  if (!digits) {
+    const res = await fetch(DATA);
+    if (!res.ok) throw new Error(`${DATA}: ${res.status}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const count = bytes.length / (PIXELS + 1);
+    digits = { pixels: bytes.subarray(0, count * PIXELS), labels: bytes.subarray(count * PIXELS), count };
+  }
+  return digits;
+}
+
+/** TensorFlow.js on the given backend ('wasm' | 'cpu'). -> { tf, backend: {...facts} } */
+async function loadTf(backend) {
+  importScripts(TFJS);
+  if (backend === 'wasm') {
+    importScripts(TFJS_WASM);
+    self.tf.wasm.setWasmPaths(TFJS_WASM_DIR); // served from node_modules, never a CDN
+  }
+  const tf = self.tf;
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not initialise`);
+  await tf.ready();
+  const facts = { name: tf.getBackend(), version: tf.version.tfjs };
+  if (backend === 'wasm') {
+    facts.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    facts.multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    facts.threads = tf.wasm.getThreadsCount?.() ?? null;
+    facts.wasmFiles = performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm'));
+  }
+  return { tf, facts };
+}
+
+// ------------------------------------------------------------------ timing
+
+function percentile(sorted, q) {
+  return sorted[Math.round((sorted.length - 1) * q)];
+}
+
+/**
+ * Calls `step()` (one training step) for warmupMs (and at least 3 times), then
+ * for `windows` windows of at least windowMs each. -> { windowsMs, steps }
+ */
+function timeSteps(step, { windows, windowMs, warmupMs }, label) {
+  const w0 = performance.now();
+  for (let i = 0; i < 3 || performance.now() - w0 < warmupMs; i++) step();
+  const windowsMs = [];
+  let steps = 0;
+  for (let w = 0; w < windows; w++) {
+    const start = performance.now();
+    let n = 0;
+    let now = start;
+    do {
+      step();
+      n++;
+      now = performance.now();
+    } while (now - start < windowMs);
+    windowsMs.push((now - start) / n);
+    steps += n;
+    progress(`${label}: window ${w + 1}/${windows} ${((now - start) / n).toFixed(3)} ms/step`);
+  }
+  return { windowsMs, steps };
+}
+
+// ------------------------------------------------------------------ TensorFlow.js model
+
+/** A seeded PRNG (mulberry32) for batch order and tfjs initial weights. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(arr, next) {
+  for (let i = arr.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [arr[i], arr[j]] = [arr[j], arr[i]];
+  }
+  return arr;
+}
+
+/**
+ * The training digits for tfjs as pixel/255: 8,000 digits of the 10,000 that
+ * are not among `exclude` (the validation digits, when given), in a seeded order.
+ */
+async function tfTrainSet(exclude) {
+  const { pixels, count } = await loadDigits();
+  const skip = new Set();
+  if (exclude) {
+    for (let i = 0; i < exclude.length / PIXELS; i++) {
+      const key = Array.from(exclude.subarray(i * PIXELS, (i + 1) * PIXELS), (v) => Math.round(v * 255)).join(',');
+      skip.add(key);
+    }
+  }
+  const keep = [];
+  for (let i = 0; i < count && keep.length < count; i++) {
+    if (skip.size && skip.has(pixels.subarray(i * PIXELS, (i + 1) * PIXELS).join(','))) continue;
+    keep.push(i);
+  }
+  const order = shuffle(keep, rng(7)).slice(0, 8000);
+  const x = new Float32Array(order.length * PIXELS);
+  order.forEach((src, r) => {
+    for (let p = 0; p < PIXELS; p++) x[r * PIXELS + p] = pixels[src * PIXELS + p] / 255;
+  });
+  return { x, n: order.length, excluded: count - keep.length };
+}
+
+/**
+ * The autoencoder 784-enc..-latent-..enc-784 in TensorFlow.js core ops: fused
+ * matMul+bias(+ReLU) per layer, a linear bottleneck, sigmoid output, MSE,
+ * Adam (eps 1e-8 as ours). Weights: He-uniform before a ReLU, Xavier-uniform
+ * elsewhere, zero biases (the same rule as this project's engine).
+ */
+function tfModel(tf, { encoder, latent, lr, batch }, train) {
+  const enc = [PIXELS, ...encoder, latent];
+  const widths = [...enc, ...enc.slice(0, -1).reverse()];
+  const latentLayer = enc.length - 2; // index of the layer that outputs the code
+  const last = widths.length - 2;
+  const next = rng(1);
+  const layers = [];
+  for (let i = 0; i <= last; i++) {
+    const [a, b] = [widths[i], widths[i + 1]];
+    const relu = i !== latentLayer && i !== last;
+    const lim = relu ? Math.sqrt(6 / a) : Math.sqrt(6 / (a + b));
+    const w = new Float32Array(a * b);
+    for (let k = 0; k < w.length; k++) w[k] = (2 * next() - 1) * lim;
+    layers.push({ w: tf.variable(tf.tensor2d(w, [a, b])), b: tf.variable(tf.zeros([b])), relu });
+  }
+  const vars = layers.flatMap((l) => [l.w, l.b]);
+  const forward = (x) => {
+    let h = x;
+    for (const l of layers) h = tf.fused.matMul({ a: h, b: l.w, bias: l.b, activation: l.relu ? 'relu' : 'linear' });
+    return tf.sigmoid(h);
+  };
+  const opt = tf.train.adam(lr, 0.9, 0.999, 1e-8);
+  const buf = new Float32Array(batch * PIXELS);
+  const perEpoch = Math.floor(train.n / batch);
+  const order = Array.from({ length: train.n }, (_, i) => i);
+  const shuf = rng(3);
+  let cursor = perEpoch; // reshuffle before the first batch
+  let steps = 0;
+  /** One training step on the next minibatch; returns the batch loss (read back like ours). */
+  const step = () => {
+    if (cursor >= perEpoch) {
+      shuffle(order, shuf);
+      cursor = 0;
+    }
+    for (let r = 0; r < batch; r++) {
+      const src = order[cursor * batch + r];
+      buf.set(train.x.subarray(src * PIXELS, (src + 1) * PIXELS), r * PIXELS);
+    }
+    cursor++;
+    steps++;
+    const cost = tf.tidy(() => {
+      const x = tf.tensor2d(buf, [batch, PIXELS]);
+      return opt.minimize(() => tf.losses.meanSquaredError(x, forward(x)), true, vars);
+    });
+    const loss = cost.dataSync()[0];
+    cost.dispose();
+    return loss;
+  };
+  /** Mean squared error per pixel on x (Float32Array n*784). */
+  const mse = (x) => tf.tidy(() => {
+    const t = tf.tensor2d(x, [x.length / PIXELS, PIXELS]);
+    return tf.losses.meanSquaredError(t, forward(t)).dataSync()[0];
+  });
+  return { step, mse, get steps() { return steps; } };
+}
+
+// ------------------------------------------------------------------ jobs
+
+/** Our config for a throughput model. */
+function ourConfig({ hidden, latent, batch, lr }) {
+  return { model: { encoder: [hidden], latent }, train: { lr, batchSize: batch } };
+}
+
+const jobs = {
+  async info() {
+    const m = await loadOurs();
+    return {
+      ourDefaults: m.defaultConfig(),
+      hardwareConcurrency: self.navigator.hardwareConcurrency,
+      crossOriginIsolated: self.crossOriginIsolated,
+      userAgent: self.navigator.userAgent,
+    };
+  },
+
+  async throughput(args) {
+    const { contender, hidden, latent, batch, lr } = args;
+    const label = `${contender} 784-${hidden}-${latent}-${hidden}-784 b${batch}`;
+    const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
+    if (contender === 'ours') {
+      const m = await loadOurs();
+      const { pixels, labels } = await loadDigits();
+      const t = new m.Trainer(ourConfig(args), pixels, labels);
+      const r = timeSteps(() => t.step(1), timing, label); // one step a call, as the app's worker calls it
+      t.free();
+      return r;
+    }
+    if (contender === 'roofline') {
+      const m = await loadOurs();
+      const roof = new m.Roofline(Uint32Array.of(PIXELS, hidden, latent), batch);
+      const flopsPerStep = roof.flopsPerStep;
+      const r = timeSteps(() => roof.run(1), timing, label);
+      roof.free();
+      return { ...r, flopsPerStep };
+    }
+    if (contender === 'tfjs-wasm' || contender === 'tfjs-cpu') {
+      const { tf, facts } = await loadTf(contender === 'tfjs-wasm' ? 'wasm' : 'cpu');
+      const train = await tfTrainSet(null);
+      const model = tfModel(tf, { encoder: [hidden], latent, lr, batch }, train);
+      model.step(); // the first step creates Adam's moment variables
+      const before = tf.memory().numTensors;
+      const r = timeSteps(() => model.step(), timing, label);
+      return { ...r, backend: { ...facts, tensorsLeaked: tf.memory().numTensors - before } };
+    }
+    throw new Error(`unknown contender ${contender}`);
+  },
+
+  async validation({ n, config }) {
+    const m = await loadOurs();
+    const { pixels, labels } = await loadDigits();
+    const t = new m.Trainer(config, pixels, labels);
+    const images = t.validationImages(n).slice();
+    t.free();
+    return images;
+  },
+
+  /**
+   * Trains for `seconds` of training time (evaluation excluded from the clock),
+   * evaluating validation MSE every evalEveryMs of training time.
+   */
+  async quality(args) {
+    const { contender, config, seconds, evalEveryMs, threshold } = args;
+    let step;
+    let evaluate;
+    let count;
+    let facts = null;
+    if (contender === 'ours') {
+      const m = await loadOurs();
+      const { pixels, labels } = await loadDigits();
+      const t = new m.Trainer(config, pixels, labels);
+      let n = 0;
+      step = () => {
+        t.step(1);
+        n++;
+      };
+      evaluate = () => t.evaluate().mse;
+      count = () => n;
+    } else if (contender === 'tfjs-wasm') {
+      const loaded = await loadTf('wasm');
+      facts = loaded.facts;
+      const train = await tfTrainSet(args.val);
+      facts.trainDigits = train.n;
+      facts.validationExcluded = train.excluded;
+      const model = tfModel(loaded.tf, {
+        encoder: config.model.encoder, latent: config.model.latent, lr: config.train.lr, batch: config.train.batchSize,
+      }, train);
+      step = () => model.step();
+      evaluate = () => model.mse(args.val);
+      count = () => model.steps;
+    } else throw new Error(`unknown contender ${contender}`);
+
+    const wall0 = performance.now();
+    const points = [{ mark: 0, t: 0, step: 0, mse: evaluate() }];
+    let thresholdSeconds = points[0].mse < threshold ? 0 : null;
+    let trained = 0; // ms of training time
+    for (let mark = evalEveryMs; mark <= seconds * 1000 + 1e-6; mark += evalEveryMs) {
+      const start = performance.now();
+      while (trained + (performance.now() - start) < mark) step();
+      trained += performance.now() - start;
+      const mse = evaluate();
+      points.push({ mark: mark / 1000, t: trained / 1000, step: count(), mse });
+      if (thresholdSeconds == null && mse < threshold) thresholdSeconds = trained / 1000;
+      if (points.length % 4 === 1) progress(`${contender} latent ${config.model.latent}: ${(trained / 1000).toFixed(1)} s, val MSE ${mse.toFixed(4)}`);
+    }
+    return { points, thresholdSeconds, steps: count(), wallSeconds: (performance.now() - wall0) / 1000, backend: facts };
+  },
+};
+
+self.onmessage = async ({ data }) => {
+  const { cmd, args } = data ?? {};
+  try {
+    if (!Object.hasOwn(jobs, cmd)) throw new Error(`unknown job ${cmd}`);
+    const value = await jobs[cmd](args ?? {});
+    self.postMessage({ ok: true, value }, value instanceof Float32Array ? [value.buffer] : []);
+  } catch (err) {
+    self.postMessage({ ok: false, error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });
+  }
+};
