@@ -18,11 +18,19 @@ export class RecommenderClient {
   #dead = null;
 
   constructor(url = new URL('./recommender-worker.js', import.meta.url)) {
-    this.#worker = new Worker(url, { type: 'module', name: 'recommender' });
+    try {
+      this.#worker = new Worker(url, { type: 'module', name: 'recommender' });
+    } catch (err) {
+      // The single-file build (opened from file://) has no worker script to start.
+      this.#dead = `The recommender runs in a worker of its own, which could not start here (${err.message}). `
+        + 'Open the playground from a web server (npm start, or the dist/ folder) for this lesson.';
+      return;
+    }
     this.#worker.onmessage = ({ data }) => this.#receive(data);
     this.#worker.onerror = (e) => {
       e.preventDefault();
-      this.#die(`The recommender's worker stopped: ${e.message || 'its script could not be loaded'}.`);
+      this.#die(`The recommender's worker stopped: ${e.message || 'its script could not be loaded'}. `
+        + (location.protocol === 'file:' ? 'Opened from disk, this lesson needs the served site instead (npm start, or the dist/ folder on a web server).' : ''));
     };
   }
 
@@ -52,7 +60,7 @@ export class RecommenderClient {
   }
 
   terminate() {
-    this.#worker.terminate();
+    this.#worker?.terminate();
     this.#die('The recommender was closed.', { quiet: true });
   }
 
