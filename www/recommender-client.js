@@ -10,10 +10,11 @@
 //
 // Every method resolves with the worker's reply or rejects with an Error a person can read.
 
+import { Requests } from './requests.js';
+
 export class RecommenderClient {
   #worker;
-  #nextId = 1;
-  #pending = new Map();
+  #requests = new Requests();
   #listeners = new Map();
   #dead = null;
 
@@ -66,11 +67,7 @@ export class RecommenderClient {
 
   #call(cmd, args = {}) {
     if (this.#dead) return Promise.reject(new Error(this.#dead));
-    return new Promise((resolve, reject) => {
-      const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, cmd, args });
-    });
+    return this.#requests.open((id) => this.#worker.postMessage({ id, cmd, args }));
   }
 
   #receive(msg) {
@@ -78,18 +75,13 @@ export class RecommenderClient {
       for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
       return;
     }
-    const p = this.#pending.get(msg?.id);
-    if (!p) return;
-    this.#pending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.value);
-    else p.reject(new Error(msg.error));
+    this.#requests.settle(msg);
   }
 
   #die(message, { quiet = false } = {}) {
     if (this.#dead) return;
     this.#dead = message;
-    for (const { reject } of this.#pending.values()) reject(new Error(message));
-    this.#pending.clear();
+    this.#requests.rejectAll(message);
     if (!quiet) for (const fn of this.#listeners.get('halted') ?? []) fn({ gen: null, message });
   }
 }

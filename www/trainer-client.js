@@ -12,10 +12,11 @@
 // Every method resolves with the worker's reply or rejects with an Error whose
 // message a person can read.
 
+import { Requests } from './requests.js';
+
 export class TrainerClient {
   #worker;
-  #nextId = 1;
-  #pending = new Map();
+  #requests = new Requests();
   #listeners = new Map();
   #dead = null;
   #createWorker;
@@ -172,11 +173,7 @@ export class TrainerClient {
 
   #call(cmd, args = {}, transfer = []) {
     if (this.#dead) return Promise.reject(new Error(this.#dead));
-    return new Promise((resolve, reject) => {
-      const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, cmd, args }, transfer);
-    });
+    return this.#requests.open((id) => this.#worker.postMessage({ id, cmd, args }, transfer));
   }
 
   #receive(msg) {
@@ -188,18 +185,13 @@ export class TrainerClient {
       for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
       return;
     }
-    const p = this.#pending.get(msg?.id);
-    if (!p) return;
-    this.#pending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.value);
-    else p.reject(new Error(msg.error));
+    this.#requests.settle(msg);
   }
 
   #die(message, { quiet = false } = {}) {
     if (this.#dead) return;
     this.#dead = message;
-    for (const { reject } of this.#pending.values()) reject(new Error(message));
-    this.#pending.clear();
+    this.#requests.rejectAll(message);
     if (!quiet) for (const fn of this.#listeners.get('halted') ?? []) fn({ reason: 'crashed', message });
   }
 }
