@@ -3,7 +3,7 @@
 //   dist/                               the static site: copy it to any web server or GitHub Pages.
 //     index.html, www/, examples/       Every path is relative, so it works in a sub-folder too.
 //   dist/autoencoder-playground.html    the whole playground in one file: scripts, styles, the
-//                                       engine (.wasm) and the 10,000 digits inlined. Opened from
+//                                       engine (.wasm, the lab build: everything) and the 10,000 digits inlined. Opened from
 //                                       disk (file://) it works with no server and no network.
 //
 // The single file bundles the app and the worker with esbuild (two IIFEs, no
@@ -19,7 +19,8 @@ import { gzipSync } from 'node:zlib';
 import { ROOT, UserError, isMain, log, main } from './lib.mjs';
 
 export const SINGLE_FILE = 'autoencoder-playground.html';
-const NEEDED = ['www/pkg/autoencoder_playground.js', 'www/pkg/autoencoder_playground_bg.wasm', 'www/data/mnist.bin', 'www/vendor/uPlot.esm.js'];
+// The single file embeds the lab build (www/pkg-lab: everything), so its worker never fetches a second engine.
+const NEEDED = ['www/pkg-lab/autoencoder_playground.js', 'www/pkg-lab/autoencoder_playground_bg.wasm', 'www/data/mnist.bin', 'www/vendor/uPlot.esm.js'];
 
 /** Files of the site: index.html, www/ (without type declarations) and examples/. */
 function copySite(out) {
@@ -83,7 +84,7 @@ export async function buildSingleFile(outFile) {
 
   const blocks = [
     `<script type="text/plain" id="ae-worker-source">${inert(worker, 'script')}</script>`,
-    `<script type="application/octet-stream" id="ae-wasm">${base64Gzip('www/pkg/autoencoder_playground_bg.wasm')}</script>`,
+    `<script type="application/octet-stream" id="ae-wasm">${base64Gzip('www/pkg-lab/autoencoder_playground_bg.wasm')}</script>`,
     `<script type="application/octet-stream" id="ae-digits">${base64Gzip('www/data/mnist.bin')}</script>`,
     `<script>${inert(app, 'script')}</script>`,
   ];

@@ -2,8 +2,11 @@
 //! one minibatch at a time, in pure Rust that builds natively and for
 //! `wasm32-unknown-unknown`. Only `api` knows about JavaScript.
 
+#[cfg(feature = "lab")]
 pub mod analysis;
+#[cfg(feature = "lab")]
 pub mod autorec;
+#[cfg(feature = "lab")]
 pub mod checkpoint;
 pub mod config;
 pub mod data;

@@ -2,6 +2,7 @@
 //! Mann–Whitney statistic), the softmax classifier (gradient-checked) and the
 //! feature comparison, and imputation of missing pixels, on the real digits
 //! after short fixed-seed trainings.
+#![cfg(feature = "lab")] // save/load, applications and AutoRec are the "lab" feature (on by default)
 
 mod common;
 

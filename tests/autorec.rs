@@ -1,6 +1,7 @@
 //! AutoRec on the synthetic ratings: the generator's shape (density, skew,
 //! missing-not-at-random), the train/test split, beating the item-mean and
 //! global-mean baselines, recommendations, and seeded repeatability.
+#![cfg(feature = "lab")] // save/load, applications and AutoRec are the "lab" feature (on by default)
 
 use autoencoder_playground::autorec::{AutoRec, AutoRecConfig, Rating, Ratings, RatingsConfig};
 

@@ -1,5 +1,6 @@
 //! Save and load: a round trip keeps every weight and the config; anything that
 //! is not exactly a model of this playground is refused with a clear sentence.
+#![cfg(feature = "lab")] // save/load, applications and AutoRec are the "lab" feature (on by default)
 
 mod common;
 

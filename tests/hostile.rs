@@ -7,6 +7,7 @@ mod common;
 
 use std::sync::OnceLock;
 
+#[cfg(feature = "lab")] // model files are the "lab" feature (on by default)
 use autoencoder_playground::checkpoint;
 use autoencoder_playground::config::{Config, ModelKind, SparsityKind};
 use autoencoder_playground::nn::Activation;
@@ -19,6 +20,7 @@ fn data() -> &'static Dataset {
     D.get_or_init(|| common::synthetic(60, 784))
 }
 
+#[cfg(feature = "lab")]
 fn good_file() -> &'static Vec<u8> {
     static F: OnceLock<Vec<u8>> = OnceLock::new();
     F.get_or_init(|| {
@@ -126,11 +128,13 @@ proptest! {
         }
     }
 
+    #[cfg(feature = "lab")]
     #[test]
     fn random_bytes_are_refused_as_model_files(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
         prop_assert!(checkpoint::load(&bytes).is_err());
     }
 
+    #[cfg(feature = "lab")]
     #[test]
     fn mutated_model_files_load_or_say_why(at in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>(), truncate in any::<bool>()) {
         let mut bytes = good_file().clone();

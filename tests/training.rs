@@ -96,6 +96,44 @@ fn same_seed_same_losses_bit_for_bit() {
     assert_ne!(a.0, run(&cfg).0, "a different seed should give a different run");
 }
 
+/// The page trains with the small wasm build and answers lab-only calls with a
+/// copy in the lab build, given the run's weights, step and epoch each time
+/// (www/worker-core.js). A copy made that way must compute what the original does.
+#[test]
+fn a_restored_copy_computes_what_the_original_does() {
+    let d = common::digits();
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![48];
+    cfg.model.latent = 6;
+    cfg.model.dropout = 0.1;
+    cfg.train.seed = Some(4);
+    let mut original = Trainer::new(cfg, &d).unwrap();
+    let mut copy = Trainer::new(original.config().clone(), &d).unwrap();
+    let x = original.data().validation.to_matrix(20);
+    for _ in 0..2 {
+        original.step(160).unwrap(); // past an epoch end (8000 / 64 = 125 steps) on the first round
+        assert_ne!(original.model_mut().reconstruct(x.view()).unwrap(), copy.model_mut().reconstruct(x.view()).unwrap());
+        let params = original.parameters();
+        copy.restore(&params, original.steps_done(), original.epochs_done()).unwrap();
+        assert_eq!(copy.parameters(), params);
+        assert_eq!((copy.steps_done(), copy.epochs_done()), (original.steps_done(), original.epochs_done()));
+        assert_eq!(copy.model_mut().reconstruct(x.view()).unwrap(), original.model_mut().reconstruct(x.view()).unwrap());
+        assert_eq!(copy.evaluate().unwrap(), original.evaluate().unwrap());
+    }
+    assert_eq!(original.epochs_done(), 2);
+
+    // Wrong length or a non-finite value: refused, weights untouched.
+    let before = copy.parameters();
+    let short = copy.restore(&before[1..], 1, 0).unwrap_err().to_string();
+    assert!(short.contains(&format!("expected {} parameters, got {}", before.len(), before.len() - 1)), "{short}");
+    let mut bad = before.clone();
+    bad[7] = f32::NAN;
+    let nan = copy.restore(&bad, 1, 0).unwrap_err().to_string();
+    assert!(nan.contains("parameter 7 is NaN"), "{nan}");
+    assert_eq!(copy.parameters(), before);
+    assert_eq!(copy.steps_done(), original.steps_done());
+}
+
 #[test]
 fn missing_seed_is_drawn_and_recorded() {
     let d = common::digits();

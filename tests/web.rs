@@ -81,6 +81,26 @@ fn reconstruct_encode_decode_shapes() {
     assert_eq!(get(&get(&cfg, "train"), "seed").as_f64(), Some(1.0));
 }
 
+/// What the worker uses to keep a lab-build copy of a run: parameters, progress, restore.
+#[wasm_bindgen_test]
+fn parameters_progress_and_restore() {
+    let (px, lb) = data();
+    let cfg = r#"{"model":{"encoder":[16],"latent":3},"train":{"batchSize":16,"seed":5}}"#;
+    let mut a = Trainer::new(config(cfg), &px, &lb).unwrap();
+    let mut b = Trainer::new(config(cfg), &px, &lb).unwrap();
+    a.step(30).unwrap();
+    let imgs = a.validation_images(2);
+    assert_ne!(a.reconstruct(&imgs).unwrap(), b.reconstruct(&imgs).unwrap());
+    let p = a.progress().unwrap();
+    let (step, epoch) = (get(&p, "step").as_f64().unwrap(), get(&p, "epoch").as_f64().unwrap() as u32);
+    assert_eq!(step, 30.0);
+    b.restore(&a.parameters(), step, epoch).unwrap();
+    assert_eq!(b.reconstruct(&imgs).unwrap(), a.reconstruct(&imgs).unwrap());
+    assert_eq!(get(&b.progress().unwrap(), "step").as_f64(), Some(30.0));
+    assert!(message(b.restore(&a.parameters()[1..], 1.0, 0).unwrap_err()).contains("parameters"));
+    assert!(message(b.restore(&a.parameters(), -1.0, 0).unwrap_err()).contains("whole number"));
+}
+
 #[wasm_bindgen_test]
 fn bad_input_throws_a_readable_error() {
     let (px, lb) = data();

@@ -14,7 +14,8 @@
 const SLICE_MS = 15;
 /** Training stops here by itself: the curve has long flattened, and an open tab should not spin forever. */
 const MAX_STEPS = 5000;
-const WASM_URL = new URL('./pkg/autoencoder_playground.js', import.meta.url);
+// The recommender is in the lab build only (docs/wasm-api.md, "Two builds").
+const WASM_URL = new URL('./pkg-lab/autoencoder_playground.js', import.meta.url);
 
 let wasm = null;
 let rec = null;
@@ -31,7 +32,7 @@ const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 async function load() {
   if (wasm) return wasm;
   const mod = await import(WASM_URL.href);
-  await mod.default({ module_or_path: new URL('./pkg/autoencoder_playground_bg.wasm', import.meta.url) });
+  await mod.default({ module_or_path: new URL('./pkg-lab/autoencoder_playground_bg.wasm', import.meta.url) });
   mod.start?.();
   wasm = mod;
   return mod;

@@ -15,6 +15,13 @@
 // `create` (or `load` + `adopt`), trained together (one step each, in turn)
 // and replaced together. `call` runs any public method of a run's Trainer by
 // name, so a new wasm method needs no change here.
+//
+// Two engines (docs/wasm-api.md, "Two builds"): the page trains with the small
+// build (www/pkg). What only the lab build (www/pkg-lab) has — the anomaly,
+// feature and imputation methods, save and load — is answered by a copy of the
+// Trainer in the lab build, fetched on first need and given the run's current
+// weights, step and epoch before every use. An engine that has a method itself
+// (the single-file build's, which is the lab build) answers it directly.
 
 import { messageOf, transferable, unpackDigits } from './worker-data.js';
 
@@ -36,11 +43,16 @@ const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAss
  *   importEngine: () => Promise<object>,        the wasm-bindgen module (its default export initialises it)
  *   wasmSource?: () => URL,                     where the .wasm file is, when the page does not hand it over
  *   fetchDigits?: () => Promise<ArrayBuffer>,   the digits file, when the page does not hand it over
+ *   importLab?: () => Promise<object>,          the lab build's module, for what the engine lacks
+ *   labWasmSource?: () => URL,                  where the lab build's .wasm file is
  * }} sources
  */
-export function startWorker({ importEngine, wasmSource = null, fetchDigits = null }) {
+export function startWorker({ importEngine, wasmSource = null, fetchDigits = null, importLab = null, labWasmSource = null }) {
   let wasm = null; // the wasm-bindgen module
   let exports = null; // the instance's exports (its memory)
+  let lab = null; // Promise of the lab build's module, once something needed it
+  let labExports = null;
+  const copies = new Map(); // Trainer -> its copy in the lab build
   let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
   let trainers = new Map(); // name -> Trainer; 'main' first
   let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`
@@ -64,29 +76,91 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
     if (!wasm || !digits) throw new Error('The training engine is not loaded yet.');
   }
 
-  async function loadWasm(bytes) {
+  /** Imports and starts a wasm-bindgen module. -> { mod, exports } */
+  async function loadWasm(importer, source, what = 'The training engine') {
     if (typeof WebAssembly !== 'object') {
       throw new Error('This browser cannot run WebAssembly, which the playground needs. Try a current Chrome, Firefox, Safari or Edge.');
     }
     let mod;
     try {
-      mod = await importEngine();
+      mod = await importer();
     } catch (err) {
-      throw new Error(`The training engine could not be loaded: ${messageOf(err)}. `
+      throw new Error(`${what} could not be loaded: ${messageOf(err)}. `
         + 'If you are running from a checkout, build it with "npm run build:wasm".');
     }
+    let instance;
     try {
-      exports = await mod.default({ module_or_path: bytes ?? wasmSource() });
+      instance = await mod.default({ module_or_path: source });
     } catch (err) {
-      throw new Error(`The training engine could not start in this browser: ${messageOf(err)}. `
+      throw new Error(`${what} could not start in this browser: ${messageOf(err)}. `
         + 'It needs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+).');
     }
     mod.start?.(); // the panic hook: a bug prints a readable Rust stack in the console
-    return mod;
+    return { mod, exports: instance };
+  }
+
+  /** The lab build's module, fetched and started the first time (a failed load is tried again next time). */
+  function labEngine() {
+    if (!importLab) return Promise.reject(new Error('This engine has no lab build to ask.'));
+    lab ??= loadWasm(importLab, labWasmSource?.(), 'The lab engine (applications, save and load)').then(
+      (r) => {
+        labExports = r.exports;
+        return r.mod;
+      },
+      (err) => {
+        lab = null;
+        throw err;
+      },
+    );
+    return lab;
+  }
+
+  /**
+   * `t`'s copy in the lab build (`labMod`, loaded), made on first use and given
+   * t's current weights, step and epoch. Call it with nothing awaited between
+   * it and the use of the copy, so training cannot move `t` on in between.
+   */
+  function labCopy(t, labMod) {
+    let copy = copies.get(t);
+    if (!copy) {
+      copy = new labMod.Trainer(t.config(), digits.pixels, digits.labels);
+      copies.set(t, copy);
+    }
+    const { step, epoch } = t.progress();
+    copy.restore(t.parameters(), step, epoch);
+    return copy;
+  }
+
+  /**
+   * A trainer of this engine holding the model saved in `bytes`, read by the
+   * lab build (whose trainer stays as its copy). Throws the lab build's sentence
+   * if the file is not a model of this playground.
+   */
+  function loadInto(labMod, bytes) {
+    const copy = labMod.Trainer.load(bytes, digits.pixels, digits.labels);
+    let t = null;
+    try {
+      t = new wasm.Trainer(copy.config(), digits.pixels, digits.labels);
+      const { step, epoch } = copy.progress();
+      t.restore(copy.parameters(), step, epoch);
+    } catch (err) {
+      t?.free();
+      copy.free();
+      throw err;
+    }
+    copies.set(t, copy);
+    return t;
+  }
+
+  /** Frees a trainer and its lab copy, if it has one. */
+  function freeTrainer(t) {
+    copies.get(t)?.free();
+    copies.delete(t);
+    t.free();
   }
 
   function freeAll(map) {
-    for (const t of map.values()) t.free();
+    for (const t of map.values()) freeTrainer(t);
     map.clear();
   }
 
@@ -134,7 +208,12 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
         if (digitBytes) return unpackDigits(digitBytes);
         return unpackDigits(await fetchDigits(), 'The digits file (data/mnist.bin)');
       };
-      [wasm, digits] = await Promise.all([wasm ?? loadWasm(wasmBytes), digits ?? digitsNow()]);
+      const engine = async () => {
+        const r = await loadWasm(importEngine, wasmBytes ?? wasmSource());
+        exports = r.exports;
+        return r.mod;
+      };
+      [wasm, digits] = await Promise.all([wasm ?? engine(), digits ?? digitsNow()]);
       return { count: digits.count, defaults: wasm.defaultConfig() };
     },
 
@@ -158,15 +237,16 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
      * model of this playground throws the engine's sentence and changes
      * nothing. `adopt` then makes them the run. -> { config } (main's)
      */
-    load({ files }) {
+    async load({ files }) {
       requireEngine();
       if (!files || !ArrayBuffer.isView(files[MAIN])) throw new Error('No model file was given.');
+      const labMod = wasm.Trainer.load ? null : await labEngine();
       const next = new Map();
       try {
         for (const [name, bytes] of Object.entries(files)) {
           if (!ArrayBuffer.isView(bytes)) continue;
           try {
-            next.set(name, wasm.Trainer.load(bytes, digits.pixels, digits.labels));
+            next.set(name, labMod ? loadInto(labMod, bytes) : wasm.Trainer.load(bytes, digits.pixels, digits.labels));
           } catch (err) {
             if (isTrap(err)) throw err;
             throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
@@ -197,10 +277,12 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
     },
 
     /** Every trainer of the run saved (safetensors bytes): { name: Uint8Array }, main included. */
-    saveAll() {
+    async saveAll() {
       requireTrainer();
+      const labMod = wasm.Trainer.prototype.save ? null : await labEngine();
+      requireTrainer(); // the run may have been replaced while the lab engine loaded
       const out = {};
-      for (const [name, t] of trainers) out[name] = t.save();
+      for (const [name, t] of trainers) out[name] = labMod ? labCopy(t, labMod).save() : t.save();
       return transferable(out);
     },
 
@@ -238,14 +320,21 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
      * Any public method or getter of the wasm Trainer except free and step.
      * Typed arrays in the result are transferred.
      */
-    call({ trainer = MAIN, method, args = [] }) {
-      const t = requireTrainer(trainer);
-      const proto = Object.getPrototypeOf(t);
-      const desc = typeof method === 'string' && !method.startsWith('_') && !NOT_CALLABLE.has(method)
-        ? Object.getOwnPropertyDescriptor(proto, method) : undefined;
-      if (!desc || (typeof desc.value !== 'function' && !desc.get)) {
-        throw new Error(`The trainer has no method "${String(method).slice(0, 40)}" that a lesson may call.`);
+    async call({ trainer = MAIN, method, args = [] }) {
+      let t = requireTrainer(trainer);
+      const allowed = typeof method === 'string' && !method.startsWith('_') && !NOT_CALLABLE.has(method);
+      const lookup = (proto) => {
+        const d = allowed ? Object.getOwnPropertyDescriptor(proto, method) : undefined;
+        return d && (typeof d.value === 'function' || d.get) ? d : undefined;
+      };
+      let desc = lookup(Object.getPrototypeOf(t));
+      if (!desc && allowed && importLab) {
+        // Not in this engine: the lab build's copy of the trainer answers, if that build has it.
+        const labMod = await labEngine();
+        desc = lookup(labMod.Trainer.prototype);
+        if (desc) t = labCopy(requireTrainer(trainer), labMod);
       }
+      if (!desc) throw new Error(`The trainer has no method "${String(method).slice(0, 40)}" that a lesson may call.`);
       const value = desc.get ? desc.get.call(t) : desc.value.apply(t, Array.isArray(args) ? args : [args]);
       return transferable(value);
     },
@@ -272,7 +361,12 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
      * high-water mark) and how many trainers are alive.
      */
     memory() {
-      return { wasmBytes: exports?.memory?.buffer?.byteLength ?? 0, trainers: trainers.size + pending.size };
+      return {
+        wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + (labExports?.memory?.buffer?.byteLength ?? 0),
+        trainers: trainers.size + pending.size,
+        labLoaded: labExports !== null, // whether the lab build was fetched
+        labCopies: copies.size,
+      };
     },
 
     /**

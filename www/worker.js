@@ -1,12 +1,15 @@
-// The training worker, as the site starts it: the engine (www/pkg, built by
-// `npm run build:wasm`) and the digits (www/data/mnist.bin, `npm run data`)
-// are fetched next to this file. The protocol and the handlers are in
+// The training worker, as the site starts it: the engine (www/pkg, and the lab
+// build www/pkg-lab when first needed; both built by `npm run build:wasm`) and
+// the digits (www/data/mnist.bin, `npm run data`) are fetched next to this file. The protocol and the handlers are in
 // worker-core.js, which the single-file build reuses with both inlined.
 
 import { startWorker } from './worker-core.js';
 
 const ENGINE_URL = new URL('./pkg/autoencoder_playground.js', import.meta.url);
 const WASM_URL = new URL('./pkg/autoencoder_playground_bg.wasm', import.meta.url);
+// The lab build: fetched only when a lesson or Save/Load first needs what the engine above lacks.
+const LAB_ENGINE_URL = new URL('./pkg-lab/autoencoder_playground.js', import.meta.url);
+const LAB_WASM_URL = new URL('./pkg-lab/autoencoder_playground_bg.wasm', import.meta.url);
 const DATA_URL = new URL('./data/mnist.bin', import.meta.url);
 
 async function fetchDigits() {
@@ -27,5 +30,7 @@ startWorker({
   // A dynamic import, so that a missing engine is reported in words instead of failing the worker's own load.
   importEngine: () => import(ENGINE_URL.href),
   wasmSource: () => WASM_URL,
+  importLab: () => import(LAB_ENGINE_URL.href),
+  labWasmSource: () => LAB_WASM_URL,
   fetchDigits,
 });

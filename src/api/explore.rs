@@ -15,6 +15,7 @@ use crate::pca::Pca;
 pub(crate) struct Cache {
     pca: Option<Pca>,
     projection: Option<Pca>,
+    #[cfg(feature = "lab")]
     pub(crate) anomaly: Option<super::apply::AnomalyCache>,
 }
 

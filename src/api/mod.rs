@@ -7,10 +7,12 @@
 //! (anomalies, features, imputation) and the AutoRec recommender; `bench.rs`
 //! the roofline kernel for the benchmark page.
 
+#[cfg(feature = "lab")]
 mod apply;
 mod bench;
 mod explore;
 
+#[cfg(feature = "lab")]
 pub use apply::Recommender;
 pub use bench::Roofline;
 
@@ -106,15 +108,42 @@ impl Trainer {
 
     /// The trained model as a safetensors file (Uint8Array) with its config and
     /// a training summary in the metadata; Python's `safetensors` reads it.
+    /// Lab build only.
+    #[cfg(feature = "lab")]
     pub fn save(&mut self) -> Result<Vec<u8>, JsError> {
         self.inner.save().map_err(err)
     }
 
     /// A trainer holding the model saved in `bytes`, on the digits given.
     /// Throws with what is wrong if the file is not a model of this playground.
+    /// Lab build only.
+    #[cfg(feature = "lab")]
     pub fn load(bytes: &[u8], pixels: &[u8], labels: &[u8]) -> Result<Trainer, JsError> {
         let data = Dataset::new(pixels.to_vec(), labels.to_vec(), crate::config::MNIST_PIXELS).map_err(err)?;
         Ok(Trainer { inner: train::Trainer::load(bytes, &data).map_err(err)?, cache: explore::Cache::default() })
+    }
+
+    /// Every weight and bias, flat (Float32Array), for `restore` on a trainer
+    /// with the same config: how the worker keeps a lab-build copy of a run.
+    pub fn parameters(&mut self) -> Vec<f32> {
+        self.inner.parameters()
+    }
+
+    /// Sets the weights from `parameters` (of a trainer with the same config)
+    /// and the step and epoch counts. Throws if the length or a value is wrong.
+    pub fn restore(&mut self, params: &[f32], step: f64, epoch: u32) -> Result<(), JsError> {
+        if !(step >= 0.0 && step <= 9_007_199_254_740_991.0 && step.fract() == 0.0) {
+            return Err(JsError::new("restore: step must be a whole number, 0 or more"));
+        }
+        self.inner.restore(params, step as u64, epoch).map_err(err)
+    }
+
+    /// `{ step, epoch }`: minibatches trained and epochs completed.
+    pub fn progress(&self) -> Result<JsValue, JsError> {
+        explore::object(&[
+            ("step", JsValue::from_f64(self.inner.steps_done() as f64)),
+            ("epoch", JsValue::from_f64(self.inner.epochs_done() as f64)),
+        ])
     }
 
     /// Trains `n` minibatches; returns `{ step, epoch, batchLoss, samplesPerSec, valLoss, stopped }`.

@@ -7,6 +7,7 @@ use ndarray::{Array2, ArrayView2};
 use rand::seq::SliceRandom;
 use web_time::Instant;
 
+#[cfg(feature = "lab")]
 use crate::checkpoint;
 use crate::config::Config;
 use crate::data::{Dataset, Split};
@@ -121,6 +122,7 @@ impl Trainer {
     /// The model as a safetensors file with the config and a training summary
     /// in its metadata (see `checkpoint`). Optimiser moments are not saved: a
     /// loaded model resumes with fresh ones.
+    #[cfg(feature = "lab")]
     pub fn save(&mut self) -> Result<Vec<u8>> {
         let eval = self.evaluate()?;
         let summary = checkpoint::Summary { step: self.step, epoch: self.epoch, val_loss: Some(eval.val_loss), val_mse: Some(eval.mse) };
@@ -129,6 +131,7 @@ impl Trainer {
 
     /// A trainer for `dataset` holding the model of a file written by `save`,
     /// its config and its step and epoch counts.
+    #[cfg(feature = "lab")]
     pub fn load(bytes: &[u8], dataset: &Dataset) -> Result<Self> {
         let loaded = checkpoint::load(bytes)?;
         let mut t = Trainer::new(loaded.config, dataset)?;
@@ -136,6 +139,26 @@ impl Trainer {
         t.step = loaded.summary.step;
         t.epoch = loaded.summary.epoch;
         Ok(t)
+    }
+
+    /// Every weight and bias of the model, flat, in `Autoencoder::export_params` order.
+    pub fn parameters(&mut self) -> Vec<f32> {
+        self.model.export_params()
+    }
+
+    /// Puts `params` (as `parameters` gives them, from a trainer with this
+    /// config) into the model and sets the step and epoch counts. How a second
+    /// copy of a run follows the first: the page trains with the small wasm
+    /// build and lets a copy in the lab build answer what only that build can.
+    /// The optimiser's moments and the history are left as they are.
+    pub fn restore(&mut self, params: &[f32], step: u64, epoch: u32) -> Result<()> {
+        if let Some(bad) = params.iter().position(|v| !v.is_finite()) {
+            return Err(Error::Data(format!("parameter {bad} is {}; every parameter must be a finite number", params[bad])));
+        }
+        self.model.import_params(params)?;
+        self.step = step;
+        self.epoch = epoch;
+        Ok(())
     }
 
     /// The config in use, seed included.
@@ -161,6 +184,11 @@ impl Trainer {
     /// Minibatches trained so far.
     pub fn steps_done(&self) -> u64 {
         self.step
+    }
+
+    /// Epochs completed so far.
+    pub fn epochs_done(&self) -> u32 {
+        self.epoch
     }
 
     /// Changes the learning rate. After a divergence it also clears the stop,
