@@ -1,13 +1,14 @@
 // `npm run bench`: the browser benchmark (issue 4). Never part of `npm test`.
 //
-//   1. sets up as `npm test` does (tools, the release wasm build in www/pkg, the digits, vendored JS)
+//   1. sets up as `npm test` does (tools, the release wasm builds in www/pkg and www/pkg-lab, the digits, vendored JS)
 //   2. runs the native benchmark (`cargo bench --bench train_step`) and parses its table
 //   3. serves the repository root and drives bench/index.html in headless Chromium
 //      (playwright-core): step timing of this project's trainer, TensorFlow.js
 //      (wasm and cpu backends) and the roofline on two models, then validation
 //      MSE against training seconds (ours and tfjs-wasm)
 //   4. opens the real app (index.html, default settings): time from navigation
-//      start to the first loss value, and main-thread long tasks while it trains
+//      start to the first loss value, main-thread long tasks while it trains,
+//      and which .wasm files it fetched; then the size of each build's .wasm
 //   5. prints the tables with PASS/MISS against the targets (a miss never fails
 //      the run) and writes everything to bench/results.json
 //
@@ -18,8 +19,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { buildWasm } from '../scripts/build-wasm.mjs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { BUILDS, CRATE, buildWasm } from '../scripts/build-wasm.mjs';
 import { ROOT, UserError, bold, capture, dim, formatDuration, green, log, main, red, showCommand, yellow } from '../scripts/lib.mjs';
 import { packData } from '../scripts/pack-data.mjs';
 import { startServer } from '../scripts/serve.mjs';
@@ -43,6 +45,8 @@ const TARGETS = {
   defaultSeconds: 10, // defaults below 0.0167 within
   latent2Seconds: 30, // latent 2 below 0.040 within
   longTasks: 0,
+  wasmBytes: 300_000, // the .wasm every page loads (www/pkg), at most
+  wasmGzipBytes: 120_000, // ... and gzipped (level 9)
 };
 
 function parseArgs(argv) {
@@ -175,6 +179,17 @@ function otherWorkMonitor() {
   };
 }
 
+// ------------------------------------------------------------------ download size
+
+/** Bytes of each build's .wasm, as served and gzipped at level 9 (what a server sending gzip sends). */
+function downloadSizes() {
+  return BUILDS.map(({ name, dir }) => {
+    const file = join(dir, `${CRATE}_bg.wasm`);
+    const bytes = readFileSync(file);
+    return { build: name, file: relative(ROOT, file), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+  });
+}
+
 // ------------------------------------------------------------------ the app
 
 /** In the app page before any script: record long tasks, readiness, the Play click and the first loss value. */
@@ -209,6 +224,10 @@ async function measureApp(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   try {
     await context.addInitScript(appProbe);
+    const wasmFetched = []; // every .wasm the page and its workers asked for, in order
+    context.on('request', (r) => {
+      if (r.url().endsWith('.wasm')) wasmFetched.push(new URL(r.url()).pathname);
+    });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -251,6 +270,7 @@ async function measureApp(browser, url) {
       longestDuringLoadMs: beforePlay.reduce((m, t) => Math.max(m, t.duration), 0),
       appSteps: endStep - startStep,
       appMsPerStep: msPerStep,
+      wasmFetched,
       errors,
     };
   } finally {
@@ -456,6 +476,7 @@ main(async () => {
   results.otherWork = other.stop();
   results.offsiteRequests = offsite;
   results.totalSeconds = (Date.now() - t0) / 1000;
+  results.download = downloadSizes();
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
   // ---------------------------------------------------------------- report
@@ -478,6 +499,13 @@ main(async () => {
       ` (crossOriginIsolated ${results.browser.crossOriginIsolated}), files ${tfFacts.wasmFiles.map((u) => u.split('/').pop()).join(', ')}`);
   }
   const checks = [];
+  {
+    console.log(`\n${bold('download: the .wasm of each build')} (raw; gzip -9)`);
+    for (const d of results.download) console.log(`  ${d.build.padEnd(5)} ${d.file}: ${f(d.bytes / 1000, 1)} KB; ${f(d.gzipBytes / 1000, 1)} KB gzipped`);
+    const core = results.download.find((d) => d.build === 'core');
+    checks.push([`the page's .wasm under ${TARGETS.wasmBytes / 1000} KB`, `${f(core.bytes / 1000, 1)} KB`, core.bytes < TARGETS.wasmBytes]);
+    checks.push([`... gzipped under ${TARGETS.wasmGzipBytes / 1000} KB`, `${f(core.gzipBytes / 1000, 1)} KB`, core.gzipBytes < TARGETS.wasmGzipBytes]);
+  }
   if (results.throughput) {
     console.log('');
     printThroughput(results.throughput);
@@ -515,6 +543,9 @@ main(async () => {
     console.log(`  while training ${f(a.trainMs / 1000, 1)} s: ${a.longTasks} long tasks (> 50 ms) on the main thread, longest ${f(a.longestTaskMs, 0)} ms; ${a.appSteps} steps, ${f(a.appMsPerStep, 3)} ms/step as the app trains`);
     console.log(`  during load (before Play): ${a.longTasksDuringLoad} long tasks, longest ${f(a.longestDuringLoadMs, 0)} ms`);
     if (!a.longTaskSupported) console.log(yellow('  this Chromium does not report long tasks'));
+    console.log(`  .wasm fetched while it started and trained: ${a.wasmFetched.join(', ') || 'none'}`);
+    checks.push(['only the small build fetched to start and train', a.wasmFetched.join(', '),
+      a.wasmFetched.length > 0 && a.wasmFetched.every((p) => p.endsWith('/www/pkg/autoencoder_playground_bg.wasm'))]);
     checks.push(['zero long tasks while training', `${a.longTasks} (longest ${f(a.longestTaskMs, 0)} ms)`, a.longTaskSupported && a.longTasks === TARGETS.longTasks]);
   }
   if (checks.length) {

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod model;
 pub mod nn;
 pub mod noise;
+#[cfg(feature = "lab")]
 pub mod pca;
 pub mod rng;
 pub mod roofline;

@@ -1,4 +1,5 @@
 //! PCA on the real digits and on a case with a known answer.
+#![cfg(feature = "lab")] // PCA is part of the "lab" feature (on by default)
 
 mod common;
 

@@ -3,7 +3,8 @@
 //! every error becomes a JS `Error` with the engine's sentence.
 //!
 //! `mod.rs` holds the training handle; `explore.rs` the views of what was
-//! learned (latent space, PCA, metrics, filters); `apply.rs` the applications
+//! learned (interpolation, metrics, filters); `pca_views.rs` those that need PCA
+//! (latent map, PCA baseline); `apply.rs` the applications
 //! (anomalies, features, imputation) and the AutoRec recommender; `bench.rs`
 //! the roofline kernel for the benchmark page.
 
@@ -11,6 +12,8 @@
 mod apply;
 mod bench;
 mod explore;
+#[cfg(feature = "lab")]
+mod pca_views;
 
 #[cfg(feature = "lab")]
 pub use apply::Recommender;
@@ -92,6 +95,8 @@ fn check_keys(given: &JsValue, shape: &JsValue, what: &str, path: &str) -> Resul
 pub struct Trainer {
     inner: train::Trainer,
     /// Views computed on demand and kept until the model changes shape (explore.rs).
+    /// Only the lab build's views keep anything.
+    #[cfg_attr(not(feature = "lab"), allow(dead_code))]
     cache: explore::Cache,
 }
 
