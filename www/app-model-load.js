@@ -45,7 +45,14 @@ export function createModelLoad(page) {
       }
     }
     page.lastStep = summary?.step ?? 0;
-    snapshots.reset({ files: { main: bytes }, step: page.lastStep, at: Date.now(), run: page.currentRun, lessonId: page.lesson.id });
+    // The loaded model is the state to go back to, should the worker crash before the next snapshot.
+    let snapshot = null;
+    try {
+      snapshot = await page.client.snapshot();
+    } catch {
+      // The next snapshot will do.
+    }
+    snapshots.reset(snapshot && { state: snapshot, step: page.lastStep, at: Date.now(), run: page.currentRun, lessonId: page.lesson.id });
     const steps = summary ? ` It had trained for ${summary.step.toLocaleString('en-US')} steps.` : '';
     const shown = differ.length
       ? ` It uses settings this page has no control for (${differ.join(', ')}); Reset trains a new network with the settings shown.`

@@ -47,9 +47,7 @@ export function createRecovery(page) {
       await client.init(page.initOptions);
       let text;
       if (saved) {
-        await client.load(saved.files);
-        const { main, ...companions } = trainerConfigs(store.get(), page.lesson);
-        const info = await client.adopt(companions);
+        const info = await client.restore(saved.state);
         page.newRun(info, { step: saved.step });
         snapshots.keep({ ...saved, run: info.run }); // still the state to go back to, should it crash again
         page.view.reset(info, store.get());

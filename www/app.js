@@ -96,7 +96,7 @@ export function startApp({ createClient = () => new TrainerClient(), resources =
     recovering: false,
     noticeProblems: [...parsedFlags.problems],
   };
-  page.snapshots = createSnapshots({ save: () => page.client.saveAll() });
+  page.snapshots = createSnapshots({ save: () => page.client.snapshot() });
   page.settings = bindSettings(ui.form, { get: store.get, commit });
   page.nav = buildLessonNav(ui.nav, LESSONS);
   page.nav.setCurrent(store.get().lesson);

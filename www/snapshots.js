@@ -1,5 +1,5 @@
-// What the page keeps to survive a crashed worker: the run's trainers saved
-// (safetensors bytes, via the worker's saveAll) every SNAPSHOT_MS of training
+// What the page keeps to survive a crashed worker: the run's trainers' state
+// (config, weights, step and epoch, via the worker's snapshot) every SNAPSHOT_MS of training
 // and at every pause, and a count of recent crashes, so that a worker that
 // keeps crashing is not restarted forever.
 
@@ -10,10 +10,10 @@ export const MAX_CRASHES = 3;
 export const CRASH_WINDOW_MS = 60_000;
 
 /**
- * @param {{ save: () => Promise<object>, now?: () => number }} io  save() -> { name: Uint8Array } for the current run
+ * @param {{ save: () => Promise<object>, now?: () => number }} io  save() -> the current run's state (the worker's snapshot)
  */
 export function createSnapshots({ save, now = Date.now }) {
-  let last = null; // { files, step, at, run, lessonId }
+  let last = null; // { state, step, at, run, lessonId }
   let takenAt = now();
   let busy = false;
   let crashes = [];
@@ -42,8 +42,8 @@ export function createSnapshots({ save, now = Date.now }) {
       busy = true;
       takenAt = now();
       try {
-        const files = await save();
-        if (stillCurrent()) last = { files, step, at: now(), run, lessonId };
+        const state = await save();
+        if (stillCurrent()) last = { state, step, at: now(), run, lessonId };
       } catch {
         // A diverged or rebuilt run: the next snapshot tries again.
       } finally {

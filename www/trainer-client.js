@@ -89,7 +89,17 @@ export class TrainerClient {
     return this.#call('saveAll');
   }
 
-  /** -> { wasmBytes, trainers }: the worker's wasm memory size and live trainers. */
+  /** The run's state for restore(): { name: { config, params: Float32Array, step, epoch } }. */
+  snapshot() {
+    return this.#call('snapshot');
+  }
+
+  /** Makes a snapshot() the run (e.g. in a restarted worker). -> as create() */
+  restore(snapshot) {
+    return this.#call('restore', { snapshot });
+  }
+
+  /** -> { wasmBytes, trainers, labLoaded, labCopies }: the worker's wasm memory size, live trainers, and whether it fetched the lab build. */
   memory() {
     return this.#call('memory');
   }

@@ -286,6 +286,47 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
       return transferable(out);
     },
 
+    /**
+     * The run's state, to rebuild it in a fresh worker after a crash (app-recovery.js):
+     * { name: { config, params: Float32Array, step, epoch } }, main included. Unlike
+     * saveAll it needs only this engine, and no evaluation.
+     */
+    snapshot() {
+      requireTrainer();
+      const value = {};
+      const transfer = [];
+      for (const [name, t] of trainers) {
+        const params = t.parameters();
+        transfer.push(params.buffer);
+        value[name] = { config: t.config(), params, ...t.progress() };
+      }
+      return { value, transfer };
+    },
+
+    /**
+     * Makes a `snapshot` (from this worker or a crashed one) the run: every
+     * trainer is rebuilt from its config and given its weights, step and epoch;
+     * all or none. -> as `create`
+     */
+    restore({ snapshot }) {
+      requireEngine();
+      if (!snapshot || typeof snapshot !== 'object' || !snapshot[MAIN]) throw new Error('No snapshot with a main trainer was given.');
+      const next = new Map();
+      try {
+        for (const [name, s] of [[MAIN, snapshot[MAIN]], ...Object.entries(snapshot).filter(([n]) => n !== MAIN)]) {
+          const t = new wasm.Trainer(s.config, digits.pixels, digits.labels);
+          next.set(name, t);
+          t.restore(s.params, s.step, s.epoch);
+        }
+      } catch (err) {
+        freeAll(next);
+        throw err;
+      }
+      running = false;
+      freeAll(pending);
+      return replaceRun(next);
+    },
+
     /** Starts training in slices; stats events follow. */
     play() {
       requireTrainer();
