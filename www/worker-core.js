@@ -16,14 +16,14 @@
 // and replaced together. `call` runs any public method of a run's Trainer by
 // name, so a new wasm method needs no change here.
 //
-// Two engines (docs/wasm-api.md, "Two builds"): the page trains with the small
-// build (www/pkg). What only the lab build (www/pkg-lab) has — the anomaly,
-// feature and imputation methods, save and load — is answered by a copy of the
-// Trainer in the lab build, fetched on first need and given the run's current
-// weights, step and epoch before every use. An engine that has a method itself
-// (the single-file build's, which is the lab build) answers it directly.
+// What the engine lacks (PCA views, applications, save, load) is answered by a
+// copy of the trainer in the lab build (worker-lab.js); an engine that has a
+// method itself (the single-file build's, which is the lab build) answers it.
 
 import { messageOf, transferable, unpackDigits } from './worker-data.js';
+import { createLab, loadWasm } from './worker-lab.js';
+import { rebuild, snapshotOf } from './worker-snapshot.js';
+import { newSliceLogs, record, sliceStats } from './worker-stats.js';
 
 const SLICE_MS = 15;
 const MAIN = 'main';
@@ -50,9 +50,7 @@ const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAss
 export function startWorker({ importEngine, wasmSource = null, fetchDigits = null, importLab = null, labWasmSource = null }) {
   let wasm = null; // the wasm-bindgen module
   let exports = null; // the instance's exports (its memory)
-  let lab = null; // Promise of the lab build's module, once something needed it
-  let labExports = null;
-  const copies = new Map(); // Trainer -> its copy in the lab build
+  const lab = createLab({ importLab, labWasmSource }); // the lab build and the trainers' copies in it
   let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
   let trainers = new Map(); // name -> Trainer; 'main' first
   let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`
@@ -76,86 +74,9 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
     if (!wasm || !digits) throw new Error('The training engine is not loaded yet.');
   }
 
-  /** Imports and starts a wasm-bindgen module. -> { mod, exports } */
-  async function loadWasm(importer, source, what = 'The training engine') {
-    if (typeof WebAssembly !== 'object') {
-      throw new Error('This browser cannot run WebAssembly, which the playground needs. Try a current Chrome, Firefox, Safari or Edge.');
-    }
-    let mod;
-    try {
-      mod = await importer();
-    } catch (err) {
-      throw new Error(`${what} could not be loaded: ${messageOf(err)}. `
-        + 'If you are running from a checkout, build it with "npm run build:wasm".');
-    }
-    let instance;
-    try {
-      instance = await mod.default({ module_or_path: source });
-    } catch (err) {
-      throw new Error(`${what} could not start in this browser: ${messageOf(err)}. `
-        + 'It needs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+).');
-    }
-    mod.start?.(); // the panic hook: a bug prints a readable Rust stack in the console
-    return { mod, exports: instance };
-  }
-
-  /** The lab build's module, fetched and started the first time (a failed load is tried again next time). */
-  function labEngine() {
-    if (!importLab) return Promise.reject(new Error('This engine has no lab build to ask.'));
-    lab ??= loadWasm(importLab, labWasmSource?.(), 'The lab engine (applications, save and load)').then(
-      (r) => {
-        labExports = r.exports;
-        return r.mod;
-      },
-      (err) => {
-        lab = null;
-        throw err;
-      },
-    );
-    return lab;
-  }
-
-  /**
-   * `t`'s copy in the lab build (`labMod`, loaded), made on first use and given
-   * t's current weights, step and epoch. Call it with nothing awaited between
-   * it and the use of the copy, so training cannot move `t` on in between.
-   */
-  function labCopy(t, labMod) {
-    let copy = copies.get(t);
-    if (!copy) {
-      copy = new labMod.Trainer(t.config(), digits.pixels, digits.labels);
-      copies.set(t, copy);
-    }
-    const { step, epoch } = t.progress();
-    copy.restore(t.parameters(), step, epoch);
-    return copy;
-  }
-
-  /**
-   * A trainer of this engine holding the model saved in `bytes`, read by the
-   * lab build (whose trainer stays as its copy). Throws the lab build's sentence
-   * if the file is not a model of this playground.
-   */
-  function loadInto(labMod, bytes) {
-    const copy = labMod.Trainer.load(bytes, digits.pixels, digits.labels);
-    let t = null;
-    try {
-      t = new wasm.Trainer(copy.config(), digits.pixels, digits.labels);
-      const { step, epoch } = copy.progress();
-      t.restore(copy.parameters(), step, epoch);
-    } catch (err) {
-      t?.free();
-      copy.free();
-      throw err;
-    }
-    copies.set(t, copy);
-    return t;
-  }
-
   /** Frees a trainer and its lab copy, if it has one. */
   function freeTrainer(t) {
-    copies.get(t)?.free();
-    copies.delete(t);
+    lab.forget(t);
     t.free();
   }
 
@@ -240,13 +161,13 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
     async load({ files }) {
       requireEngine();
       if (!files || !ArrayBuffer.isView(files[MAIN])) throw new Error('No model file was given.');
-      const labMod = wasm.Trainer.load ? null : await labEngine();
+      const labMod = wasm.Trainer.load ? null : await lab.module();
       const next = new Map();
       try {
         for (const [name, bytes] of Object.entries(files)) {
           if (!ArrayBuffer.isView(bytes)) continue;
           try {
-            next.set(name, labMod ? loadInto(labMod, bytes) : wasm.Trainer.load(bytes, digits.pixels, digits.labels));
+            next.set(name, labMod ? lab.load(labMod, wasm, bytes, digits) : wasm.Trainer.load(bytes, digits.pixels, digits.labels));
           } catch (err) {
             if (isTrap(err)) throw err;
             throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
@@ -279,49 +200,23 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
     /** Every trainer of the run saved (safetensors bytes): { name: Uint8Array }, main included. */
     async saveAll() {
       requireTrainer();
-      const labMod = wasm.Trainer.prototype.save ? null : await labEngine();
+      const labMod = wasm.Trainer.prototype.save ? null : await lab.module();
       requireTrainer(); // the run may have been replaced while the lab engine loaded
       const out = {};
-      for (const [name, t] of trainers) out[name] = labMod ? labCopy(t, labMod).save() : t.save();
+      for (const [name, t] of trainers) out[name] = labMod ? lab.copyOf(t, labMod, digits).save() : t.save();
       return transferable(out);
     },
 
-    /**
-     * The run's state, to rebuild it in a fresh worker after a crash (app-recovery.js):
-     * { name: { config, params: Float32Array, step, epoch } }, main included. Unlike
-     * saveAll it needs only this engine, and no evaluation.
-     */
+    /** The run's state for `restore` (worker-snapshot.js): needs only this engine, and no evaluation. */
     snapshot() {
       requireTrainer();
-      const value = {};
-      const transfer = [];
-      for (const [name, t] of trainers) {
-        const params = t.parameters();
-        transfer.push(params.buffer);
-        value[name] = { config: t.config(), params, ...t.progress() };
-      }
-      return { value, transfer };
+      return snapshotOf(trainers);
     },
 
-    /**
-     * Makes a `snapshot` (from this worker or a crashed one) the run: every
-     * trainer is rebuilt from its config and given its weights, step and epoch;
-     * all or none. -> as `create`
-     */
+    /** Makes a `snapshot` (from this worker or a crashed one) the run, all or none. -> as `create` */
     restore({ snapshot }) {
       requireEngine();
-      if (!snapshot || typeof snapshot !== 'object' || !snapshot[MAIN]) throw new Error('No snapshot with a main trainer was given.');
-      const next = new Map();
-      try {
-        for (const [name, s] of [[MAIN, snapshot[MAIN]], ...Object.entries(snapshot).filter(([n]) => n !== MAIN)]) {
-          const t = new wasm.Trainer(s.config, digits.pixels, digits.labels);
-          next.set(name, t);
-          t.restore(s.params, s.step, s.epoch);
-        }
-      } catch (err) {
-        freeAll(next);
-        throw err;
-      }
+      const next = rebuild(wasm, snapshot, digits, MAIN);
       running = false;
       freeAll(pending);
       return replaceRun(next);
@@ -369,11 +264,11 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
         return d && (typeof d.value === 'function' || d.get) ? d : undefined;
       };
       let desc = lookup(Object.getPrototypeOf(t));
-      if (!desc && allowed && importLab) {
+      if (!desc && allowed && lab.available) {
         // Not in this engine: the lab build's copy of the trainer answers, if that build has it.
-        const labMod = await labEngine();
+        const labMod = await lab.module();
         desc = lookup(labMod.Trainer.prototype);
-        if (desc) t = labCopy(requireTrainer(trainer), labMod);
+        if (desc) t = lab.copyOf(requireTrainer(trainer), labMod, digits);
       }
       if (!desc) throw new Error(`The trainer has no method "${String(method).slice(0, 40)}" that a lesson may call.`);
       const value = desc.get ? desc.get.call(t) : desc.value.apply(t, Array.isArray(args) ? args : [args]);
@@ -402,12 +297,8 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
      * high-water mark) and how many trainers are alive.
      */
     memory() {
-      return {
-        wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + (labExports?.memory?.buffer?.byteLength ?? 0),
-        trainers: trainers.size + pending.size,
-        labLoaded: labExports !== null, // whether the lab build was fetched
-        labCopies: copies.size,
-      };
+      const { labLoaded, labCopies, labWasmBytes } = lab.memory();
+      return { wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + labWasmBytes, trainers: trainers.size + pending.size, labLoaded, labCopies };
     },
 
     /**
@@ -428,42 +319,13 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
     },
   };
 
-  /** Per trainer: the losses and loss terms of the steps of one slice. */
-  function newLogs() {
-    const logs = new Map();
-    for (const name of trainers.keys()) logs.set(name, { losses: [], epochs: [], terms: {}, last: null });
-    return logs;
-  }
+  /** Per trainer of the run: the losses and loss terms of the steps of one slice. */
+  const newLogs = () => newSliceLogs(trainers.keys());
 
-  function record(log, s) {
-    log.last = s;
-    log.losses.push(s.batchLoss);
-    for (const [k, v] of Object.entries(s.terms ?? {})) (log.terms[k] ??= []).push(v);
-    if (s.valLoss != null) log.epochs.push({ epoch: s.epoch, step: s.step, valLoss: s.valLoss });
-  }
-
-  /**
-   * One stats event for the slice: the main trainer's numbers at the top level
-   * (step, epoch, firstStep, losses, epochs, terms, samplesPerSec), and every
-   * trainer's, main included, under `trainers[name]`.
-   */
+  /** One stats event for the slice (see sliceStats). */
   function postStats(logs, t0) {
-    const per = {};
-    for (const [name, log] of logs) {
-      if (!log.last) continue;
-      per[name] = {
-        step: log.last.step,
-        epoch: log.last.epoch,
-        firstStep: log.last.step - log.losses.length + 1,
-        losses: log.losses,
-        epochs: log.epochs,
-        terms: log.terms,
-        samplesPerSec: log.last.samplesPerSec,
-      };
-    }
-    const main = per[MAIN];
-    if (!main) return;
-    self.postMessage({ event: 'stats', run, running, ...main, trainers: per, sliceMs: performance.now() - t0 });
+    const stats = sliceStats(logs, MAIN);
+    if (stats) self.postMessage({ event: 'stats', run, running, ...stats, sliceMs: performance.now() - t0 });
   }
 
   /** The engine trapped: say so and close, so the page starts a fresh worker. */
