@@ -6,10 +6,10 @@
 //                                       engine (.wasm, the lab build: everything) and the 10,000 digits inlined. Opened from
 //                                       disk (file://) it works with no server and no network.
 //
-// The single file bundles the app and the worker with esbuild (two IIFEs, no
-// modules, so it runs from file://); the worker runs from a Blob URL and gets
-// the .wasm and the digits from gzip+base64 blocks, unpacked with the browser's
-// DecompressionStream.
+// The single file bundles the app, the training worker and the recommender's
+// worker with esbuild (IIFEs, no modules, so it runs from file://); the workers
+// run from Blob URLs and get the .wasm (and the digits) from gzip+base64
+// blocks, unpacked with the browser's DecompressionStream.
 //
 //   node scripts/build-dist.mjs [--out DIR] [--single-only]
 
@@ -68,7 +68,9 @@ export async function buildSingleFile(outFile) {
   for (const f of NEEDED) {
     if (!existsSync(join(ROOT, f))) throw new UserError(`${f} is missing; run \`npm run build\` (or build:wasm, data, vendor) first`);
   }
-  const [app, worker] = await Promise.all([bundle('scripts/offline/app-entry.js'), bundle('scripts/offline/worker-entry.js')]);
+  const [app, worker, recommender] = await Promise.all(
+    ['scripts/offline/app-entry.js', 'scripts/offline/worker-entry.js', 'scripts/offline/recommender-entry.js'].map(bundle),
+  );
   let html = readFileSync(join(ROOT, 'index.html'), 'utf8');
 
   // Stylesheets inline, in their order.
@@ -84,6 +86,7 @@ export async function buildSingleFile(outFile) {
 
   const blocks = [
     `<script type="text/plain" id="ae-worker-source">${inert(worker, 'script')}</script>`,
+    `<script type="text/plain" id="ae-recommender-source">${inert(recommender, 'script')}</script>`,
     `<script type="application/octet-stream" id="ae-wasm">${base64Gzip('www/pkg-lab/autoencoder_playground_bg.wasm')}</script>`,
     `<script type="application/octet-stream" id="ae-digits">${base64Gzip('www/data/mnist.bin')}</script>`,
     `<script>${inert(app, 'script')}</script>`,

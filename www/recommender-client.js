@@ -12,17 +12,26 @@
 
 import { Requests } from './requests.js';
 
+/** How a page that is not the site (the single file) starts the worker: { createWorker, wasm: () => Promise<ArrayBuffer> }. */
+let custom = null;
+
+/** Used by the single-file build: its recommender worker comes from a bundled source and gets the .wasm handed over. */
+export function configureRecommender({ createWorker, wasm }) {
+  custom = { createWorker, wasm };
+}
+
 export class RecommenderClient {
   #worker;
   #requests = new Requests();
   #listeners = new Map();
   #dead = null;
+  #ready = Promise.resolve(); // the hand-over of the .wasm, when there is one
 
   constructor(url = new URL('./recommender-worker.js', import.meta.url)) {
     try {
-      this.#worker = new Worker(url, { type: 'module', name: 'recommender' });
+      this.#worker = custom ? custom.createWorker() : new Worker(url, { type: 'module', name: 'recommender' });
+      if (custom) this.#ready = custom.wasm().then((bytes) => this.#call('init', { wasm: bytes }));
     } catch (err) {
-      // The single-file build (opened from file://) has no worker script to start.
       this.#dead = `The recommender runs in a worker of its own, which could not start here (${err.message}). `
         + 'Open the playground from a web server (npm start, or the dist/ folder) for this lesson.';
       return;
@@ -37,7 +46,7 @@ export class RecommenderClient {
 
   /** A new model on freshly generated ratings. -> { gen, info: { users, items, ratings, density, testRatings }, maxSteps } */
   create({ ratings = {}, model = {} } = {}) {
-    return this.#call('create', { ratings, model });
+    return this.#ready.then(() => this.#call('create', { ratings, model }));
   }
 
   play() {

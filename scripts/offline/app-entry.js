@@ -6,6 +6,7 @@
 
 import { startApp } from '../../www/app.js';
 import { TrainerClient } from '../../www/trainer-client.js';
+import { configureRecommender } from '../../www/recommender-client.js';
 
 const text = (id) => document.getElementById(id)?.textContent ?? '';
 
@@ -23,13 +24,21 @@ async function inflate(id) {
 }
 
 const workerUrl = URL.createObjectURL(new Blob([text('ae-worker-source')], { type: 'text/javascript' }));
+const recommenderUrl = URL.createObjectURL(new Blob([text('ae-recommender-source')], { type: 'text/javascript' }));
 let resources = null;
+/** Unpacked once; every (re)started worker gets a copy. */
+const unpacked = () => {
+  resources ??= Promise.all([inflate('ae-wasm'), inflate('ae-digits')]).then(([wasm, digits]) => ({ wasm, digits }));
+  return resources;
+};
+
+// The Recommend lesson's worker: the engine here is the lab build, which has the recommender.
+configureRecommender({
+  createWorker: () => new Worker(recommenderUrl, { name: 'recommender' }),
+  wasm: () => unpacked().then((r) => r.wasm),
+});
 
 startApp({
   createClient: () => new TrainerClient({ createWorker: () => new Worker(workerUrl, { name: 'trainer' }) }),
-  // Unpacked once; every (re)started worker gets a copy.
-  resources: () => {
-    resources ??= Promise.all([inflate('ae-wasm'), inflate('ae-digits')]).then(([wasm, digits]) => ({ wasm, digits }));
-    return resources;
-  },
+  resources: unpacked,
 });

@@ -26,7 +26,7 @@ describe('the offline build', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('the single HTML file trains when opened from disk, with no server and no network', async () => {
+  it('the single HTML file trains when opened from disk, Recommend included, with no server and no network', async () => {
     assert.ok((await stat(built.singleFile)).size > 1e6, 'the engine and the digits are inside');
     const context = await app.browser.newContext();
     const requests = [];
@@ -49,6 +49,16 @@ describe('the offline build', () => {
       await waitForStep(page, 200, 30_000);
       const later = await readNumber(page, '#stat-loss', 'data-last-loss');
       assert.ok(later < first * 0.8, `the loss fell: ${first} -> ${later}`);
+
+      // The Recommend lesson's own worker runs from the file too (bundled, the .wasm handed over).
+      await page.click('#play');
+      await page.goto(`${pathToFileURL(built.singleFile).href}#lesson=recommend&hidden=32`);
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+      await page.waitForFunction(() => !document.querySelector('#rec-play').disabled, null, { timeout: 30_000 });
+      await page.click('#rec-play');
+      await page.waitForFunction(() => Number(document.querySelector('#stat-rec-step').dataset.value) >= 100, null, { timeout: 30_000 });
+      await page.click('#rec-play');
+      assert.ok(await readNumber(page, '#stat-rec-rmse', 'data-value') > 0);
       assert.deepEqual(requests, [], 'no network request');
       assert.deepEqual(errors, []);
     } finally {
