@@ -324,6 +324,7 @@ export function startApp({ createClient = () => new TrainerClient(), resources =
     page.client = client;
     client.on('stats', onStats);
     client.on('halted', onHalted);
+    client.on('lab-failed', ({ message }) => banner.show('load-error', 'Part of the training engine could not be loaded', message));
 
     const token = ++page.switchToken;
     page.switching = true;

@@ -8,6 +8,7 @@
 //   event    { event: 'stats', run, ... } while training, once per slice (~15 ms)
 //   event    { event: 'halted', run, reason, message, trainer } when training stops by itself
 //   event    { event: 'crashed', message } the engine trapped; the worker closes itself
+//   event    { event: 'lab-failed', message } the lab build (worker-lab.js) could not be loaded
 // Images travel as Float32Array buffers, transferred (not copied) both ways.
 //
 // A run holds one or more named Trainers: 'main', plus any companions a lesson
@@ -50,7 +51,8 @@ const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAss
 export function startWorker({ importEngine, wasmSource = null, fetchDigits = null, importLab = null, labWasmSource = null }) {
   let wasm = null; // the wasm-bindgen module
   let exports = null; // the instance's exports (its memory)
-  const lab = createLab({ importLab, labWasmSource }); // the lab build and the trainers' copies in it
+  // The lab build and the trainers' copies in it. A failed load is also an event: a lesson's request may have nobody to show it to.
+  const lab = createLab({ importLab, labWasmSource, onFail: (message) => self.postMessage({ event: 'lab-failed', message }) });
   let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
   let trainers = new Map(); // name -> Trainer; 'main' first
   let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`

@@ -33,9 +33,10 @@ export async function loadWasm(importer, source, what = 'The training engine') {
 
 /**
  * The lab build and the copies of trainers in it.
- * @param {{ importLab?: () => Promise<object>, labWasmSource?: () => URL }} sources  none: there is no lab build
+ * @param {{ importLab?: () => Promise<object>, labWasmSource?: () => URL, onFail?: (message: string) => void }} sources
+ *   importLab none: there is no lab build; onFail hears of every failed load (which also rejects)
  */
-export function createLab({ importLab = null, labWasmSource = null } = {}) {
+export function createLab({ importLab = null, labWasmSource = null, onFail = () => {} } = {}) {
   let loading = null; // Promise of the module, once something needed it
   let exports = null;
   const copies = new Map(); // Trainer -> its copy in the lab build
@@ -56,6 +57,7 @@ export function createLab({ importLab = null, labWasmSource = null } = {}) {
         },
         (err) => {
           loading = null;
+          onFail(messageOf(err));
           throw err;
         },
       );

@@ -1,9 +1,10 @@
 // When the wasm module or the digits cannot be loaded the page says so in
-// words, instead of staying blank or spinning forever.
+// words, instead of staying blank or spinning forever; when only the lab build
+// is missing, the lessons that need it say so and the rest works.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openPage } from './helpers/app.mjs';
+import { startApp, waitForStep } from './helpers/app.mjs';
 
 describe('load failures', () => {
   let app;
@@ -36,4 +37,21 @@ describe('load failures', () => {
       }
     });
   }
+
+  it('when the lab build cannot be loaded, a lesson that needs it says so, and training goes on', async () => {
+    const context = await app.browser.newContext();
+    await context.route('**/www/pkg-lab/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    const page = await context.newPage();
+    try {
+      await page.goto(`${app.url}#lesson=latent&encoder=32&latent=2`);
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+      await page.click('#play'); // the latent map is asked for while training
+      await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('#banner')?.textContent ?? ''), null, { timeout: 30_000 });
+      assert.match(await page.textContent('#banner'), /lab engine .*could not be loaded.*npm run build:wasm/s);
+      await waitForStep(page, 30);
+      assert.equal(await page.getAttribute('body', 'data-state'), 'ready', 'the page itself still works');
+    } finally {
+      await context.close();
+    }
+  });
 });
