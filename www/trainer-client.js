@@ -99,7 +99,7 @@ export class TrainerClient {
     return this.#call('restore', { snapshot });
   }
 
-  /** -> { wasmBytes, trainers, labLoaded, labCopies }: the worker's wasm memory size, live trainers, and whether it fetched the lab build. */
+  /** -> { wasmBytes, labWasmBytes, trainers, labLoaded, labCopies }: the wasm memory (both builds; the lab build apart), live trainers, the lab build fetched?, its live copies. */
   memory() {
     return this.#call('memory');
   }

@@ -300,7 +300,7 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
      */
     memory() {
       const { labLoaded, labCopies, labWasmBytes } = lab.memory();
-      return { wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + labWasmBytes, trainers: trainers.size + pending.size, labLoaded, labCopies };
+      return { wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + labWasmBytes, labWasmBytes, trainers: trainers.size + pending.size, labLoaded, labCopies };
     },
 
     /**
