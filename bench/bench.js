@@ -2,7 +2,7 @@
 // one after another, and shows the results. `npm run bench` (bench/run.mjs)
 // drives it through window.bench; the Run button does the same by hand.
 
-import { defaultState, toTrainerConfig } from '../www/state.js';
+import { defaultState, toTrainerConfig } from '../www/state/url-state.js';
 
 export const MODELS = [
   { hidden: 256, latent: 64, batch: 128 },
@@ -52,7 +52,7 @@ export function job(cmd, args = {}) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * 0.5)];
 const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * 0.9)];
 
-/** The app's default trainer config (www/state.js), optionally with another latent size. */
+/** The app's default trainer config (www/state/url-state.js), optionally with another latent size. */
 export function appConfig(latent = null) {
   const cfg = toTrainerConfig(defaultState());
   if (latent != null) cfg.model.latent = latent;

@@ -98,7 +98,7 @@ fn same_seed_same_losses_bit_for_bit() {
 
 /// The page trains with the small wasm build and answers lab-only calls with a
 /// copy in the lab build, given the run's weights, step and epoch each time
-/// (www/worker-core.js). A copy made that way must compute what the original does.
+/// (www/worker/trainer-protocol.js). A copy made that way must compute what the original does.
 #[test]
 fn a_restored_copy_computes_what_the_original_does() {
     let d = common::digits();

@@ -8,11 +8,11 @@
 // an iframe, with view flags that hide its header and menu and use the compact
 // layout; so the app code exists once, every instance has its own training
 // worker, and the host page's scripts and styles cannot reach into it. The
-// attributes are read by embed-attrs.js: anything it cannot use falls back to
+// attributes are read by state/embed-attributes.js: anything it cannot use falls back to
 // its default and a notice above the demo says so (as text, never as markup).
 // Changing an attribute reloads the demo with the new values.
 
-import { parseEmbedAttributes } from './embed-attrs.js';
+import { parseEmbedAttributes } from './state/embed-attributes.js';
 import { LESSONS, LESSON_IDS } from './lessons/index.js';
 
 const PAGE_URL = new URL('../index.html', import.meta.url);

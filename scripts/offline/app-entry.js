@@ -4,9 +4,9 @@
 // gzip+base64 blocks in the page. Opened from disk (file://) it needs no
 // server and no network. scripts/build-dist.mjs bundles this with esbuild.
 
-import { startApp } from '../../www/app.js';
-import { TrainerClient } from '../../www/trainer-client.js';
-import { configureRecommender } from '../../www/recommender-client.js';
+import { startApp } from '../../www/app/app.js';
+import { TrainerClient } from '../../www/worker/trainer-client.js';
+import { configureRecommender } from '../../www/worker/recommender-client.js';
 
 const text = (id) => document.getElementById(id)?.textContent ?? '';
 

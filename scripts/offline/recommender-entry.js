@@ -3,6 +3,6 @@
 // `init` before the first `create`.
 
 import * as engine from '../../www/pkg-lab/autoencoder_playground.js';
-import { startRecommenderWorker } from '../../www/recommender-core.js';
+import { startRecommenderWorker } from '../../www/worker/recommender-protocol.js';
 
 startRecommenderWorker({ importEngine: async () => engine });

@@ -4,6 +4,6 @@
 // never needs a second engine.
 
 import * as engine from '../../www/pkg-lab/autoencoder_playground.js';
-import { startWorker } from '../../www/worker-core.js';
+import { startWorker } from '../../www/worker/trainer-protocol.js';
 
 startWorker({ importEngine: async () => engine });

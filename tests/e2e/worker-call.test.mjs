@@ -21,7 +21,7 @@ describe('the worker’s generic call', () => {
     const { page, context, errors } = await openPage(app, '#lesson=reconstruct&encoder=32&latent=4');
     try {
       const result = await page.evaluate(async () => {
-        const { TrainerClient } = await import('./www/trainer-client.js');
+        const { TrainerClient } = await import('./www/worker/trainer-client.js');
         const client = new TrainerClient();
         const refused = async (p) => p.then(() => 'resolved', (e) => e.message);
         try {
@@ -80,7 +80,7 @@ describe('the worker’s generic call', () => {
     });
     try {
       const result = await page.evaluate(async () => {
-        const { TrainerClient } = await import('./www/trainer-client.js');
+        const { TrainerClient } = await import('./www/worker/trainer-client.js');
         const client = new TrainerClient();
         const maxDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
         try {

@@ -3,11 +3,11 @@
 // and the sentences the lessons write from their numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { percentile, histogram, niceTicks, displayRange } from '../../www/histogram.js';
-import { rocPointAt, areaUnder, curvePath } from '../../www/roc.js';
-import { maskOf, masksFor, countMissing, eraseSegment, fillMissing, missingMse, PIXELS, SIDE } from '../../www/masks.js';
-import { orderByCount, ratingCounts } from '../../www/ratings-map.js';
-import { paddedRange } from '../../www/rmse-chart.js';
+import { percentile, histogram, niceTicks, displayRange } from '../../www/charts/histogram.js';
+import { rocPointAt, areaUnder, curvePath } from '../../www/charts/roc.js';
+import { maskOf, masksFor, countMissing, eraseSegment, fillMissing, missingMse, PIXELS, SIDE } from '../../www/draw/masks.js';
+import { orderByCount, ratingCounts } from '../../www/lessons/recommend/ratings-map.js';
+import { paddedRange } from '../../www/charts/rmse-chart.js';
 import { relation, describeComparison } from '../../www/lessons/features.js';
 import { verdict } from '../../www/lessons/impute.js';
 

@@ -1,5 +1,5 @@
-// The view flags (www/flags.js) and the <autoencoder-playground> attributes
-// (www/embed-attrs.js): known values, and a fuzz over thousands of generated
+// The view flags (www/state/view-flags.js) and the <autoencoder-playground> attributes
+// (www/state/embed-attributes.js): known values, and a fuzz over thousands of generated
 // strings. Whatever comes in, the parsers return usable values and sentences,
 // never throw, and nothing they pass on can become markup.
 
@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parseFlags, formatFlags, hiddenParts, withoutFlags, defaultFlags, HIDEABLE, CONTROLS, FLAG_KEYS,
-} from '../../www/flags.js';
-import { parseEmbedAttributes, EMBED_DEFAULTS, MIN_HEIGHT, MAX_HEIGHT } from '../../www/embed-attrs.js';
-import { parseHash, DEFAULTS } from '../../www/state.js';
+} from '../../www/state/view-flags.js';
+import { parseEmbedAttributes, EMBED_DEFAULTS, MIN_HEIGHT, MAX_HEIGHT } from '../../www/state/embed-attributes.js';
+import { parseHash, DEFAULTS } from '../../www/state/url-state.js';
 
 const LESSONS = ['reconstruct', 'denoise', 'sparse', 'generate'];
 

@@ -1,13 +1,13 @@
 // The pure parts behind the "what was learned" lessons: the scatter plot's
-// scales, ticks and hit testing (www/scatter.js), the colour maps and filter
-// images (www/colour-maps.js), the pixel blend (www/blend.js) and the log
-// range of the autoencoder-vs-PCA chart (www/mse-chart.js).
+// scales, ticks and hit testing (www/charts/scatter.js), the colour maps and filter
+// images (www/draw/colour-maps.js), the pixel blend (www/lessons/latent/cross-fade.js) and the log
+// range of the autoencoder-vs-PCA chart (www/charts/mse-chart.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extentOf, scaleOf, niceTicks, nearestPoint, labelCentres, alignSigns } from '../../www/scatter.js';
-import { DIGIT_COLOURS, DIVERGING, contrastRatio, luminance, diverging, filterImage } from '../../www/colour-maps.js';
-import { pixelBlend } from '../../www/blend.js';
-import { logRange } from '../../www/mse-chart.js';
+import { extentOf, scaleOf, niceTicks, nearestPoint, labelCentres, alignSigns } from '../../www/charts/scatter.js';
+import { DIGIT_COLOURS, DIVERGING, contrastRatio, luminance, diverging, filterImage } from '../../www/draw/colour-maps.js';
+import { pixelBlend } from '../../www/lessons/latent/cross-fade.js';
+import { logRange } from '../../www/charts/mse-chart.js';
 
 const close = (a, b, eps = 1e-9) => Math.abs(a - b) <= eps;
 

@@ -1,10 +1,10 @@
-// Per-lesson settings in the URL hash (www/state.js with the real lesson modules):
+// Per-lesson settings in the URL hash (www/state/url-state.js with the real lesson modules):
 // each lesson's own keys parse, fall back with a notice, round-trip, and reach the trainer config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parseHash, formatHash, defaultState, lessonIdOf, trainerConfigs, rebuildKeys, SETTINGS, TRAINER_KEYS, DEFAULTS,
-} from '../../www/state.js';
+} from '../../www/state/url-state.js';
 import { LESSONS, LESSON_IDS } from '../../www/lessons/index.js';
 
 const modules = Object.fromEntries(await Promise.all(LESSONS.map(async (l) => [l.id, (await l.load()).default])));
@@ -175,7 +175,7 @@ test('display-only settings do not rebuild the trainer', () => {
 });
 
 test('the setting factories read numbers and choices strictly', async () => {
-  const { parseNumber, choice, numberChoice, range } = await import('../../www/settings.js');
+  const { parseNumber, choice, numberChoice, range } = await import('../../www/state/setting-types.js');
   assert.deepEqual(parseNumber('0.5', 0, 1, 'x'), { value: 0.5 });
   assert.deepEqual(parseNumber(' 1e-3 ', 0, 1, 'x'), { value: 0.001 });
   assert.deepEqual(parseNumber('.25', 0, 1, 'x'), { value: 0.25 });

@@ -1,4 +1,4 @@
-// www/model-file.js: file names, the loss history as CSV, a saved model's
+// www/state/model-file.js: file names, the loss history as CSV, a saved model's
 // config turned back into the page's settings, and the summary read from a
 // safetensors header — with garbage in, never an exception out.
 
@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   modelFileName, historyFileName, pictureFileName, historyCsv, settingsFromConfig, hashForConfig, shapeDifferences, readModelSummary,
-} from '../../www/model-file.js';
-import { parseHash, trainerConfigs } from '../../www/state.js';
-import { lessonForModel } from '../../www/model-file.js';
-import { choice, range, numberChoice } from '../../www/settings.js';
+} from '../../www/state/model-file.js';
+import { parseHash, trainerConfigs } from '../../www/state/url-state.js';
+import { lessonForModel } from '../../www/state/model-file.js';
+import { choice, range, numberChoice } from '../../www/state/setting-types.js';
 
 // Lessons as the page has them (www/lessons/*.js), reduced to what decides their trainer config.
 const FAKE = {

@@ -1,7 +1,7 @@
 // Nothing from a URL, an attribute or a loaded file may become markup, and the
 // page must run under `Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'`.
 // These static checks keep it so: the front end builds every element with
-// dom.js's h() (text goes in as text), never through the HTML parser; the pages
+// lib/dom.js's h() (text goes in as text), never through the HTML parser; the pages
 // have no inline script, no inline event handlers and no javascript: URLs.
 
 import { test } from 'node:test';

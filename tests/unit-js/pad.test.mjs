@@ -1,7 +1,7 @@
-// The draw pad's MNIST preprocessing (www/pad.js), on synthetic drawings.
+// The draw pad's MNIST preprocessing (www/draw/draw-pad.js), on synthetic drawings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mnistFromGray, centreOfMass, SIZE, BOX } from '../../www/pad.js';
+import { mnistFromGray, centreOfMass, SIZE, BOX } from '../../www/draw/draw-pad.js';
 
 /** A w×h image with a filled ellipse (centre cx, cy; radii rx, ry) of intensity 1. */
 function ellipse(w, h, cx, cy, rx, ry) {

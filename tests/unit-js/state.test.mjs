@@ -1,9 +1,9 @@
-// The URL hash parser and formatter (www/state.js).
+// The URL hash parser and formatter (www/state/url-state.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parseHash, formatHash, defaultState, DEFAULTS, toTrainerConfig, parseEncoder, parseLearningRate, parameterCount,
-} from '../../www/state.js';
+} from '../../www/state/url-state.js';
 
 test('an empty hash gives the defaults and no problems', () => {
   for (const h of ['', '#', undefined, null]) {

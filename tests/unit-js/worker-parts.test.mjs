@@ -1,9 +1,9 @@
-// The worker's pure parts: slice stats (worker-stats.js) and snapshots of a
-// run rebuilt all or none (worker-snapshot.js), with fake trainers.
+// The worker's pure parts: slice stats (worker/slice-stats.js) and snapshots of a
+// run rebuilt all or none (worker/run-snapshot.js), with fake trainers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newSliceLogs, record, sliceStats } from '../../www/worker-stats.js';
-import { rebuild, snapshotOf } from '../../www/worker-snapshot.js';
+import { newSliceLogs, record, sliceStats } from '../../www/worker/slice-stats.js';
+import { rebuild, snapshotOf } from '../../www/worker/run-snapshot.js';
 
 test('slice stats: main at the top level, every trainer under trainers, epochs and terms kept', () => {
   const logs = newSliceLogs(['main', 'plain']);

@@ -4,16 +4,16 @@
 // normal validation errors) with precision and recall there, the ROC curve
 // with its AUC, and the draw pad as an anomaly meter.
 
-import { h } from '../dom.js';
-import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { choice, range } from '../settings.js';
-import { settingField } from '../lesson-controls.js';
-import { percentile, displayRange, paintHistogram } from '../histogram.js';
-import { rocPointAt, paintRoc } from '../roc.js';
+import { h } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { choice, range } from '../state/setting-types.js';
+import { settingField } from '../state/lesson-settings-form.js';
+import { percentile, displayRange, paintHistogram } from '../charts/histogram.js';
+import { rocPointAt, paintRoc } from '../charts/roc.js';
 import {
   lessonHeader, TrainingCard, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse,
-} from './kit.js';
-import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
+} from './kit/common.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
 
 const SAMPLES = 16; // validation digits for the pad's Sample button
 const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty

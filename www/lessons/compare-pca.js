@@ -4,13 +4,13 @@
 // autoencoder's reconstructions, both validation errors on one chart (PCA a
 // flat line), and the drawing through both.
 
-import { h } from '../dom.js';
-import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { VersusChart } from '../mse-chart.js';
+import { h } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { VersusChart } from '../charts/mse-chart.js';
 import {
   PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse, withDrawing,
-} from './kit.js';
-import { padCard, cyclingSampler } from './pad-card.js';
+} from './kit/common.js';
+import { padCard, cyclingSampler } from './kit/pad-card.js';
 
 const COUNT = 12;
 const RECON_MS = 200;

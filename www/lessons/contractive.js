@@ -4,14 +4,14 @@
 // reconstructions and how much they moved are shown, and a chart plots the
 // change of code and reconstruction against the noise level for both.
 
-import { h } from '../dom.js';
-import { paintImage, paintBlank, digitPalette, accentPalette } from '../images.js';
-import { LineChart, TermsChart } from '../line-chart.js';
-import { numberChoice, range } from '../settings.js';
-import { settingField } from '../lesson-controls.js';
+import { h } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette, accentPalette } from '../draw/images.js';
+import { LineChart, TermsChart } from '../charts/line-chart.js';
+import { numberChoice, range } from '../state/setting-types.js';
+import { settingField } from '../state/lesson-settings-form.js';
 import {
   PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, throttle, onSchemeChange, gaussianNoise,
-} from './kit.js';
+} from './kit/common.js';
 
 const COUNT = 8;
 const LEVELS = Array.from({ length: 11 }, (_, i) => i * 0.05); // σ = 0 … 0.5 for the chart

@@ -4,13 +4,13 @@
 // drawing the same way and shows the clean-up live; the validation error is
 // shown on noisy and on clean inputs.
 
-import { h } from '../dom.js';
-import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { choice, range } from '../settings.js';
+import { h } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { choice, range } from '../state/setting-types.js';
 import {
   PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, mse, withDrawing,
-} from './kit.js';
-import { padCard, cyclingSampler } from './pad-card.js';
+} from './kit/common.js';
+import { padCard, cyclingSampler } from './kit/pad-card.js';
 
 const COUNT = 12;
 const REFRESH_MS = 150;

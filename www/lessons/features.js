@@ -4,9 +4,9 @@
 // and with only 100, and scored on the test digits: a table and a bar chart,
 // with a sentence saying what this run found.
 
-import { h } from '../dom.js';
-import { paintGroupedBars } from '../grouped-bars.js';
-import { lessonHeader, TrainingCard, explainer, fmtInt, onSchemeChange } from './kit.js';
+import { h } from '../lib/dom.js';
+import { paintGroupedBars } from '../charts/grouped-bars.js';
+import { lessonHeader, TrainingCard, explainer, fmtInt, onSchemeChange } from './kit/common.js';
 
 /** Training steps before the comparison is offered: an untrained network's codes say little. */
 export const MIN_STEPS = 200;

@@ -3,11 +3,11 @@
 // each shown as a 28×28 image on a diverging colour map, scaled per filter
 // around 0, refreshed as the network trains.
 
-import { h } from '../dom.js';
-import { paintBlank } from '../images.js';
-import { divergingPalette, paintFilterMosaic } from '../colour-maps.js';
-import { numberChoice } from '../settings.js';
-import { lessonHeader, TrainingCard, explainer, throttle, onSchemeChange, fmtInt } from './kit.js';
+import { h } from '../lib/dom.js';
+import { paintBlank } from '../draw/images.js';
+import { divergingPalette, paintFilterMosaic } from '../draw/colour-maps.js';
+import { numberChoice } from '../state/setting-types.js';
+import { lessonHeader, TrainingCard, explainer, throttle, onSchemeChange, fmtInt } from './kit/common.js';
 
 /** At most this many filters are drawn (a 16 × 16 mosaic). */
 const MAX_SHOWN = 256;

@@ -3,11 +3,11 @@
 // whole code space over [-3, 3]²; the reconstruction and KL terms of the loss
 // are charted and shown separately.
 
-import { h } from '../dom.js';
-import { paintMosaic, paintBlank, digitPalette } from '../images.js';
-import { TermsChart } from '../line-chart.js';
-import { numberChoice } from '../settings.js';
-import { lessonHeader, TrainingCard, explainer, stat, showStat, throttle, onSchemeChange } from './kit.js';
+import { h } from '../lib/dom.js';
+import { paintMosaic, paintBlank, digitPalette } from '../draw/images.js';
+import { TermsChart } from '../charts/line-chart.js';
+import { numberChoice } from '../state/setting-types.js';
+import { lessonHeader, TrainingCard, explainer, stat, showStat, throttle, onSchemeChange } from './kit/common.js';
 
 const SAMPLES = 48;
 const SAMPLE_COLS = 8;

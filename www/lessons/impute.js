@@ -5,13 +5,13 @@
 // against the mean-pixel baseline. A button retrains the lesson's model as a
 // denoising autoencoder (masking or block noise), which fills large holes better.
 
-import { h, cssVar } from '../dom.js';
-import { paintImage, paintBlank, digitPalette, parseColour } from '../images.js';
-import { choice, range } from '../settings.js';
-import { settingField } from '../lesson-controls.js';
-import { MaskPad } from '../mask-pad.js';
-import { masksFor, fillMissing, missingMse, paintMasked, countMissing, PIXELS } from '../masks.js';
-import { lessonHeader, TrainingCard, digitRows, explainer, figure, stat, showStat, fmtLoss, throttle, onSchemeChange } from './kit.js';
+import { h, cssVar } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette, parseColour } from '../draw/images.js';
+import { choice, range } from '../state/setting-types.js';
+import { settingField } from '../state/lesson-settings-form.js';
+import { MaskPad } from '../draw/mask-pad.js';
+import { masksFor, fillMissing, missingMse, paintMasked, countMissing, PIXELS } from '../draw/masks.js';
+import { lessonHeader, TrainingCard, digitRows, explainer, figure, stat, showStat, fmtLoss, throttle, onSchemeChange } from './kit/common.js';
 
 const ROWS = 10; // digits in the picture rows
 const SCORED = 200; // validation digits the errors are averaged over (the rows are the first of them)

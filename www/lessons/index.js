@@ -4,7 +4,7 @@
 //
 //   {
 //     id, title,                       // the same as here
-//     settings: { key: setting },      // optional: its own URL keys (www/settings.js: choice, numberChoice, range)
+//     settings: { key: setting },      // optional: its own URL keys (www/state/setting-types.js: choice, numberChoice, range)
 //     defaults: { latent: 2, ... },    // optional: its own defaults for the common settings
 //     config(state, cfg) -> cfg,       // optional: its settings into the main trainer's config (docs/wasm-api.md)
 //     companions(state, mainCfg) -> { name: cfg },  // optional: more trainers, trained beside 'main'

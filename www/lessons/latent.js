@@ -5,13 +5,13 @@
 // see its digit, click anywhere to decode that point, and compare the decoded
 // path between two digits with a plain pixel cross-fade (interpolation.js).
 
-import { h } from '../dom.js';
-import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { ScatterPlot, alignSigns } from '../scatter.js';
-import { digitColours } from '../colour-maps.js';
-import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, throttle, onSchemeChange } from './kit.js';
-import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
-import { interpolationCard, stepsSetting } from './interpolation.js';
+import { h } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { ScatterPlot, alignSigns } from '../charts/scatter.js';
+import { digitColours } from '../draw/colour-maps.js';
+import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, throttle, onSchemeChange } from './kit/common.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
+import { interpolationCard, stepsSetting } from './latent/interpolation.js';
 
 const POINTS = 1000;
 /** The map is re-encoded at most this often while training: 1,000 digits through the encoder is a pause for the worker. */

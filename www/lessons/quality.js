@@ -3,11 +3,11 @@
 // number under its picture) and averaged over the 1,000 validation digits,
 // with a line on what each one measures and a chart of them over training.
 
-import { h } from '../dom.js';
-import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { LineChart } from '../line-chart.js';
-import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, withDrawing } from './kit.js';
-import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
+import { h } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { LineChart } from '../charts/line-chart.js';
+import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, withDrawing } from './kit/common.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
 
 const COUNT = 6;
 const TILES_MS = 400;

@@ -4,12 +4,12 @@
 // global-mean baselines, and a few users' top recommendations with their true
 // (held-out) ratings where the data has them.
 
-import { h } from '../dom.js';
-import { RmseChart } from '../rmse-chart.js';
-import { numberChoice } from '../settings.js';
-import { RecommenderClient } from '../recommender-client.js';
-import { paintRatings, orderByCount, ratingCounts } from '../ratings-map.js';
-import { lessonHeader, explainer, stat, showStat, fmtInt, throttle, onSchemeChange } from './kit.js';
+import { h } from '../lib/dom.js';
+import { RmseChart } from '../charts/rmse-chart.js';
+import { numberChoice } from '../state/setting-types.js';
+import { RecommenderClient } from '../worker/recommender-client.js';
+import { paintRatings, orderByCount, ratingCounts } from './recommend/ratings-map.js';
+import { lessonHeader, explainer, stat, showStat, fmtInt, throttle, onSchemeChange } from './kit/common.js';
 
 const USERS_SHOWN = 3;
 const TOP_K = 5;

@@ -2,10 +2,10 @@
 // (yours from the draw pad, and 16 fixed validation digits) sharpen as the
 // reconstruction error falls.
 
-import { h } from '../dom.js';
-import { paintImage, paintBlank, digitPalette } from '../images.js';
-import { PIXELS, lessonHeader, TrainingCard, digitCanvas, fmtLoss, throttle, onSchemeChange, mse } from './kit.js';
-import { padCard, cyclingSampler, RECON_STAGES } from './pad-card.js';
+import { h } from '../lib/dom.js';
+import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { PIXELS, lessonHeader, TrainingCard, digitCanvas, fmtLoss, throttle, onSchemeChange, mse } from './kit/common.js';
+import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
 
 const GRID = 16;
 /** Reconstructions refresh at most this often while training (one worker round trip each). */

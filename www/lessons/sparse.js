@@ -3,12 +3,12 @@
 // mean activation of every unit as bars (faint = nearly off), the codes of a
 // few digits as a heat map, and the reconstruction and penalty terms over time.
 
-import { h } from '../dom.js';
-import { paintMosaic, digitPalette, accentPalette } from '../images.js';
-import { paintBars } from '../bars.js';
-import { TermsChart } from '../line-chart.js';
-import { choice, numberChoice } from '../settings.js';
-import { lessonHeader, TrainingCard, explainer, stat, showStat, throttle, onSchemeChange } from './kit.js';
+import { h } from '../lib/dom.js';
+import { paintMosaic, digitPalette, accentPalette } from '../draw/images.js';
+import { paintBars } from '../charts/bars.js';
+import { TermsChart } from '../charts/line-chart.js';
+import { choice, numberChoice } from '../state/setting-types.js';
+import { lessonHeader, TrainingCard, explainer, stat, showStat, throttle, onSchemeChange } from './kit/common.js';
 
 const COUNT = 12; // digits in the heat map
 const REFRESH_MS = 300;

@@ -1,0 +1,399 @@
+// A scatter plot of points in a plane on one canvas: the codes of the
+// validation digits, coloured by label. The scale helpers at the top are pure
+// (node tests them); `ScatterPlot` draws with them and turns the pointer into
+// data coordinates for hover and click. Sharp on high-DPI screens: the canvas
+// backing store follows its CSS size × devicePixelRatio.
+
+import { cssVar } from '../lib/dom.js';
+
+/**
+ * The data bounds of n points (flat [x0, y0, x1, y1, ...]) widened by `margin`
+ * of their span on every side. Non-finite points are skipped; a zero span
+ * (one point, or all on a line) gets a width of 1 so the scale stays finite.
+ * -> { x0, x1, y0, y1 }
+ */
+export function extentOf(points, margin = 0.06) {
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const x = points[i], y = points[i + 1];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  if (x0 > x1) return { x0: -1, x1: 1, y0: -1, y1: 1 };
+  const widen = (lo, hi) => {
+    const span = hi - lo;
+    if (span <= 1e-9 * Math.max(1, Math.abs(lo))) return [lo - 0.5, hi + 0.5];
+    return [lo - span * margin, hi + span * margin];
+  };
+  [x0, x1] = widen(x0, x1);
+  [y0, y1] = widen(y0, y1);
+  return { x0, x1, y0, y1 };
+}
+
+/**
+ * A linear map from data bounds to a pixel rectangle (y grows upward in data,
+ * downward on screen) and back.
+ * @param {{ x0, x1, y0, y1 }} ext
+ * @param {{ left, top, right, bottom }} area  in pixels
+ * -> { px(x), py(y), x(px), y(py) }
+ */
+export function scaleOf(ext, area) {
+  const sx = (area.right - area.left) / (ext.x1 - ext.x0);
+  const sy = (area.bottom - area.top) / (ext.y1 - ext.y0);
+  return {
+    px: (x) => area.left + (x - ext.x0) * sx,
+    py: (y) => area.bottom - (y - ext.y0) * sy,
+    x: (px) => ext.x0 + (px - area.left) / sx,
+    y: (py) => ext.y0 + (area.bottom - py) / sy,
+  };
+}
+
+/** About `count` round tick values (1, 2 or 5 × 10^k apart) inside [lo, hi]. */
+export function niceTicks(lo, hi, count = 5) {
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : +v.toPrecision(12));
+  return out;
+}
+
+/**
+ * The index of the point nearest to pixel (px, py) under `scale`, if it lies
+ * within `radius` pixels; otherwise -1.
+ */
+export function nearestPoint(points, scale, px, py, radius) {
+  let best = -1;
+  let bestD = radius * radius;
+  for (let i = 0, k = 0; i + 1 < points.length; i += 2, k++) {
+    const dx = scale.px(points[i]) - px;
+    const dy = scale.py(points[i + 1]) - py;
+    const d = dx * dx + dy * dy;
+    if (d <= bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/**
+ * The median position of each label's points: where to write the label on
+ * the plot. -> Array(classes) of { x, y, count } (count 0: no such points).
+ */
+export function labelCentres(points, labels, classes = 10) {
+  const xs = Array.from({ length: classes }, () => []);
+  const ys = Array.from({ length: classes }, () => []);
+  for (let k = 0; k < labels.length; k++) {
+    const l = labels[k];
+    const x = points[2 * k], y = points[2 * k + 1];
+    if (l >= classes || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    xs[l].push(x);
+    ys[l].push(y);
+  }
+  const median = (a) => {
+    a.sort((p, q) => p - q);
+    const m = a.length >> 1;
+    return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+  };
+  return xs.map((col, l) => (col.length ? { x: median(col), y: median(ys[l]), count: col.length } : { x: 0, y: 0, count: 0 }));
+}
+
+/**
+ * Signs (±1 per axis) that make a new projection of the same points face the
+ * way the previous one did: a principal component's sign is arbitrary, and a
+ * plot that mirrors itself between two refreshes is hard to follow. Both are
+ * flat [x0, y0, ...] of the same points; the sign of Σ prev·next per axis decides.
+ * -> [sx, sy]
+ */
+export function alignSigns(prev, next) {
+  if (!prev || prev.length !== next.length) return [1, 1];
+  let dx = 0, dy = 0;
+  for (let i = 0; i + 1 < next.length; i += 2) {
+    dx += prev[i] * next[i];
+    dy += prev[i + 1] * next[i + 1];
+  }
+  return [dx < 0 ? -1 : 1, dy < 0 ? -1 : 1];
+}
+
+/** A short axis number: 2 significant digits, no trailing zeros. */
+export const tickLabel = (v) => String(+v.toPrecision(2));
+
+/**
+ * The plot. Points are drawn in the colour of their label (`colours[label]`,
+ * CSS colour strings); `marks` adds a clicked point, a path between two
+ * points, a star for the drawing, and rings around chosen points.
+ */
+export class ScatterPlot {
+  /**
+   * @param {HTMLCanvasElement} canvas  sized by CSS
+   * @param {{ colours: string[], xLabel?: string, yLabel?: string,
+   *   onHover?: (index: number, event: PointerEvent) => void,   index -1: no point under the pointer
+   *   onPick?: ({ x, y, index }) => void }} options  a click (or a drag with the button down) at data (x, y); index: the point under it or -1
+   */
+  constructor(canvas, { colours, xLabel = 'x', yLabel = 'y', onHover = () => {}, onPick = () => {} }) {
+    this.canvas = canvas;
+    this.colours = colours;
+    this.labels = { x: xLabel, y: yLabel };
+    this.points = new Float32Array(0);
+    this.pointLabels = new Uint8Array(0);
+    this.ext = extentOf(this.points);
+    this.marks = {};
+    this.scale = null;
+    this.dpr = window.devicePixelRatio || 1;
+    this.frame = 0;
+    this.dragging = false;
+    this.onHover = onHover;
+    this.onPick = onPick;
+    this.listeners = {
+      pointermove: (e) => this.#move(e),
+      pointerleave: () => onHover(-1, null),
+      pointerdown: (e) => {
+        if (e.button !== 0) return;
+        this.dragging = e.pointerType === 'mouse';
+        this.#pick(e);
+      },
+      pointerup: () => {
+        this.dragging = false;
+      },
+      keydown: (e) => this.#key(e),
+    };
+    for (const [type, fn] of Object.entries(this.listeners)) canvas.addEventListener(type, fn);
+    this.resizer = new ResizeObserver(() => this.draw());
+    this.resizer.observe(canvas);
+  }
+
+  /** New points (flat x, y pairs) and their labels; the bounds follow them. */
+  setPoints(points, labels) {
+    this.points = points;
+    this.pointLabels = labels;
+    this.ext = extentOf(points);
+    this.canvas.dataset.points = String(labels.length);
+    this.draw();
+  }
+
+  /** Axis names, e.g. 'z₁' or 'PC 1'. */
+  setAxisLabels(x, y) {
+    this.labels = { x, y };
+    this.draw();
+  }
+
+  /**
+   * What is drawn over the points: { click: {x, y}, path: [{x, y}, {x, y}],
+   * star: {x, y}, rings: [index, ...] }, each optional.
+   */
+  setMarks(marks) {
+    this.marks = { ...this.marks, ...marks };
+    this.draw();
+  }
+
+  /** The pixel position (CSS pixels, relative to the canvas) of data point (x, y), or null before the first draw. */
+  toPixel(x, y) {
+    if (!this.scale) return null;
+    const dpr = this.dpr;
+    return { left: this.scale.px(x) / dpr, top: this.scale.py(y) / dpr };
+  }
+
+  /** Redraws on the next frame. */
+  draw() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.#paint();
+    });
+  }
+
+  destroy() {
+    cancelAnimationFrame(this.frame);
+    this.resizer.disconnect();
+    for (const [type, fn] of Object.entries(this.listeners)) this.canvas.removeEventListener(type, fn);
+  }
+
+  #event(e) {
+    const r = this.canvas.getBoundingClientRect();
+    return { px: (e.clientX - r.left) * this.dpr, py: (e.clientY - r.top) * this.dpr };
+  }
+
+  #move(e) {
+    if (!this.scale) return;
+    const { px, py } = this.#event(e);
+    this.onHover(nearestPoint(this.points, this.scale, px, py, 7 * this.dpr), e);
+    if (this.dragging && e.buttons & 1) this.#pick(e);
+  }
+
+  // Arrow keys move the picked point by 2% of the plot (10% with Shift); Enter or space picks the centre first.
+  #key(e) {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const { x0, x1, y0, y1 } = this.ext;
+    const at = this.marks.click ?? { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
+    let next;
+    if (moves[e.key]) {
+      const f = e.shiftKey ? 0.1 : 0.02;
+      const [dx, dy] = moves[e.key];
+      next = {
+        x: Math.min(x1, Math.max(x0, at.x + dx * f * (x1 - x0))),
+        y: Math.min(y1, Math.max(y0, at.y + dy * f * (y1 - y0))),
+      };
+    } else if (e.key === 'Enter' || e.key === ' ') next = at;
+    else return;
+    e.preventDefault();
+    const p = this.scale ? { px: this.scale.px(next.x), py: this.scale.py(next.y) } : null;
+    this.onPick({ ...next, index: p ? nearestPoint(this.points, this.scale, p.px, p.py, 7 * this.dpr) : -1 });
+  }
+
+  #pick(e) {
+    if (!this.scale) return;
+    const { px, py } = this.#event(e);
+    const a = this.area;
+    if (px < a.left || px > a.right || py < a.top || py > a.bottom) return;
+    this.onPick({ x: this.scale.x(px), y: this.scale.y(py), index: nearestPoint(this.points, this.scale, px, py, 7 * this.dpr) });
+  }
+
+  #paint() {
+    const c = this.canvas;
+    const dpr = window.devicePixelRatio || 1;
+    this.dpr = dpr;
+    const w = Math.max(100, Math.round(c.clientWidth * dpr));
+    const hgt = Math.max(100, Math.round(c.clientHeight * dpr));
+    if (c.width !== w) c.width = w;
+    if (c.height !== hgt) c.height = hgt;
+    const ctx = c.getContext('2d');
+    const font = cssVar('--font-sans') || 'system-ui, sans-serif';
+    const muted = cssVar('--text-muted') || '#555';
+    const text = cssVar('--text') || '#111';
+    const surface = cssVar('--surface') || '#fff';
+    const grid = cssVar('--grid') || '#ddd';
+    ctx.clearRect(0, 0, w, hgt);
+
+    const inset = { left: 40 * dpr, top: 10 * dpr, right: 12 * dpr, bottom: 34 * dpr };
+    this.area = { left: inset.left, top: inset.top, right: w - inset.right, bottom: hgt - inset.bottom };
+    const a = this.area;
+    const s = scaleOf(this.ext, a);
+    this.scale = s;
+
+    // Grid and tick labels.
+    ctx.font = `${11 * dpr}px ${font}`;
+    ctx.lineWidth = Math.max(1, dpr);
+    ctx.strokeStyle = grid;
+    ctx.fillStyle = muted;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const v of niceTicks(this.ext.x0, this.ext.x1, Math.max(3, Math.round((a.right - a.left) / (70 * dpr))))) {
+      const x = Math.round(s.px(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(x, a.top);
+      ctx.lineTo(x, a.bottom);
+      ctx.stroke();
+      ctx.fillText(tickLabel(v), x, a.bottom + 4 * dpr);
+    }
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const v of niceTicks(this.ext.y0, this.ext.y1, Math.max(3, Math.round((a.bottom - a.top) / (60 * dpr))))) {
+      const y = Math.round(s.py(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(a.left, y);
+      ctx.lineTo(a.right, y);
+      ctx.stroke();
+      ctx.fillText(tickLabel(v), a.left - 5 * dpr, y);
+    }
+    ctx.fillStyle = text;
+    ctx.font = `600 ${12 * dpr}px ${font}`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(`${this.labels.x} →`, a.right, hgt - 2 * dpr);
+    ctx.save();
+    ctx.translate(11 * dpr, a.top);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(`${this.labels.y} →`, 0, 0);
+    ctx.restore();
+
+    // Points, in label order so no class always hides under another.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
+    ctx.clip();
+    const r = 2.6 * dpr;
+    ctx.globalAlpha = 0.8;
+    const n = this.pointLabels.length;
+    for (let k = 0; k < n; k++) {
+      ctx.fillStyle = this.colours[this.pointLabels[k]] ?? muted;
+      ctx.beginPath();
+      ctx.arc(s.px(this.points[2 * k]), s.py(this.points[2 * k + 1]), r, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+
+    // Each label written at the median of its points, with a halo to stay readable.
+    ctx.font = `700 ${15 * dpr}px ${font}`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineJoin = 'round';
+    labelCentres(this.points, this.pointLabels, this.colours.length).forEach((cen, l) => {
+      if (!cen.count) return;
+      const x = s.px(cen.x), y = s.py(cen.y);
+      ctx.lineWidth = 4 * dpr;
+      ctx.strokeStyle = surface;
+      ctx.strokeText(String(l), x, y);
+      ctx.fillStyle = this.colours[l];
+      ctx.fillText(String(l), x, y);
+    });
+
+    const { click, path, star, rings } = this.marks;
+    ctx.lineWidth = 2 * dpr;
+    if (path) {
+      ctx.strokeStyle = text;
+      ctx.setLineDash([5 * dpr, 4 * dpr]);
+      ctx.beginPath();
+      ctx.moveTo(s.px(path[0].x), s.py(path[0].y));
+      ctx.lineTo(s.px(path[1].x), s.py(path[1].y));
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    for (const k of rings ?? []) {
+      if (k < 0 || k >= n) continue;
+      ctx.strokeStyle = text;
+      ctx.beginPath();
+      ctx.arc(s.px(this.points[2 * k]), s.py(this.points[2 * k + 1]), 6 * dpr, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    if (star) {
+      const x = s.px(star.x), y = s.py(star.y);
+      ctx.fillStyle = text;
+      ctx.strokeStyle = surface;
+      ctx.beginPath();
+      for (let i = 0; i < 10; i++) {
+        const rad = (i % 2 ? 3.5 : 9) * dpr;
+        const ang = -Math.PI / 2 + (i * Math.PI) / 5;
+        ctx.lineTo(x + rad * Math.cos(ang), y + rad * Math.sin(ang));
+      }
+      ctx.closePath();
+      ctx.stroke();
+      ctx.fill();
+    }
+    if (click) {
+      const x = s.px(click.x), y = s.py(click.y);
+      const arm = 9 * dpr;
+      for (const [colour, width] of [[surface, 5 * dpr], [text, 2 * dpr]]) {
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = width;
+        ctx.beginPath();
+        ctx.moveTo(x - arm, y);
+        ctx.lineTo(x + arm, y);
+        ctx.moveTo(x, y - arm);
+        ctx.lineTo(x, y + arm);
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+    c.dataset.painted = String(n > 0);
+    // Where the first point is drawn (CSS pixels from the canvas's top left), for tests and tools that point at it.
+    if (n) c.dataset.firstPoint = `${(s.px(this.points[0]) / dpr).toFixed(1)},${(s.py(this.points[1]) / dpr).toFixed(1)}`;
+    else delete c.dataset.firstPoint;
+  }
+}

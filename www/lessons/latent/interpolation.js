@@ -1,0 +1,183 @@
+// The latent-space lesson's interpolation card: pick two ends (a validation
+// digit of each class, or the drawing), then compare the decoded straight path
+// between their codes with a plain pixel cross-fade. Not a lesson of its own:
+// latent.js mounts it and tells it when the digits, the drawing or the run change.
+
+import { h } from '../../lib/dom.js';
+import { paintImage, paintBlank } from '../../draw/images.js';
+import { parseInteger } from '../../state/setting-types.js';
+import { settingField } from '../../state/lesson-settings-form.js';
+import { pixelBlend } from './cross-fade.js';
+import { PIXELS, digitRows, digitCanvas, throttle } from '../kit/common.js';
+
+/** The path is decoded again at most this often while training. */
+const PATH_MS = 400;
+const STEP_PRESETS = [5, 8, 10, 12, 16];
+/** The interpolation's default ends: the first validation 0 and the first 1. */
+const DEFAULT_ENDS = [0, 1];
+
+/** The lesson setting for the number of images along the path (placed in this card, not the panel). */
+export const stepsSetting = {
+  label: 'Steps along the path',
+  default: 10,
+  parse: (t) => parseInteger(t, 2, 32, 'the number of steps along the path'),
+  format: String,
+  control: { type: 'select', options: STEP_PRESETS.map((v) => ({ value: String(v), label: String(v) })) },
+  hint: () => 'Images from one end to the other, both ends included.',
+  rebuild: false,
+  inPanel: false,
+};
+
+/**
+ * @param {{
+ *   client, store, commit,         as the lesson's mount() got them
+ *   data: () => { run, images, labels, classFirst, padImage, palette },  the lesson's current values
+ *   onEnds: () => void,            the ends changed (the plot marks them)
+ * }} options
+ * -> { el, ends, setEnd, padChanged, endsChanged, updatePickers, paint, refresh, update, destroy }
+ */
+export function interpolationCard({ client, store, commit, data, onEnds }) {
+  let steps = store.get().steps;
+  let blend = null;
+  let rows = null;
+  const card = { ends: { from: null, to: null } }; // { kind: 'pad' } | { kind: 'digit', index }
+
+  const pickers = { from: [], to: [] };
+  const pickerRow = (end) => {
+    const row = h('div', { class: 'pickers', role: 'group', 'aria-label': end === 'from' ? 'Start of the path' : 'End of the path' });
+    if (end === 'from') {
+      const c = digitCanvas({ 'aria-hidden': 'true' });
+      const b = h('button', { type: 'button', class: 'pick', id: 'pick-from-pad', 'aria-pressed': 'false', 'aria-label': 'Start at your drawing', title: 'Your drawing', disabled: true }, c);
+      b.addEventListener('click', () => setEnd('from', 'pad'));
+      pickers.from.push({ button: b, canvas: c, value: 'pad' });
+      row.append(b);
+    } else {
+      row.append(h('span', { 'aria-hidden': 'true' })); // keeps the digits under the start row's
+    }
+    for (let d = 0; d < 10; d++) {
+      const c = digitCanvas({ 'aria-hidden': 'true' });
+      const b = h('button', { type: 'button', class: 'pick', id: `pick-${end}-${d}`, 'aria-pressed': 'false', 'aria-label': `${end === 'from' ? 'Start' : 'End'} at a ${d}` }, c);
+      b.addEventListener('click', () => setEnd(end, data().classFirst[d]));
+      pickers[end].push({ button: b, canvas: c, value: d });
+      row.append(b);
+    }
+    return row;
+  };
+  const stepsField = settingField('steps', stepsSetting, { get: store.get, commit });
+  const rowsBox = h('div', { class: 'interp-rows' });
+  const pathNote = h('p', { class: 'hint', id: 'interp-note' });
+
+  card.el = h('section', { class: 'card interp-card', 'aria-labelledby': 'interp-title' },
+    h('h3', { id: 'interp-title' }, 'From one digit to another'),
+    h('p', { class: 'hint' }, 'Pick the two ends (or click a dot in the plot and use the buttons under it). '
+      + 'The top row decodes evenly spaced codes on the straight line between the two digits’ codes; the bottom row cross-fades their pixels.'),
+    h('div', { class: 'picker-grid' },
+      h('span', { class: 'row-label' }, 'Start'), pickerRow('from'),
+      h('span', { class: 'row-label' }, 'End'), pickerRow('to')),
+    h('div', { class: 'slider-field' }, stepsField.el),
+    rowsBox,
+    pathNote);
+
+  function buildRows() {
+    rows = digitRows(steps, [
+      { id: 'interp-path', label: 'Decoded path', className: 'recon' },
+      { id: 'interp-blend', label: 'Pixel blend' },
+    ], { describe: (row, i) => `${row.label}, step ${i + 1} of ${steps}` });
+    rowsBox.replaceChildren(rows.el);
+  }
+
+  function paintRow(id, pixels) {
+    const { palette } = data();
+    rows.rows[id].forEach((c, i) => (pixels ? paintImage(c, pixels, { offset: i * PIXELS, palette }) : paintBlank(c, { palette })));
+  }
+
+  /** The pixels of an end of the path, or null (no digits yet, or an empty pad). */
+  function endImage(end) {
+    const { images, padImage } = data();
+    if (!end || !images) return null;
+    return end.kind === 'pad' ? padImage : images.subarray(end.index * PIXELS, (end.index + 1) * PIXELS);
+  }
+
+  function setEnd(which, value) {
+    card.ends[which] = value === 'pad' ? { kind: 'pad' } : { kind: 'digit', index: value };
+    updatePickers();
+    endsChanged();
+  }
+
+  function updatePickers() {
+    const { images, classFirst, padImage, palette } = data();
+    for (const which of ['from', 'to']) {
+      const end = card.ends[which];
+      for (const p of pickers[which]) {
+        const on = p.value === 'pad' ? end?.kind === 'pad' : end?.kind === 'digit' && end.index === classFirst[p.value];
+        p.button.setAttribute('aria-pressed', String(on));
+        if (p.value === 'pad') {
+          p.button.disabled = !padImage;
+          if (padImage) paintImage(p.canvas, padImage, { palette });
+          else paintBlank(p.canvas, { palette });
+        } else if (images && classFirst[p.value] != null) {
+          paintImage(p.canvas, images, { offset: classFirst[p.value] * PIXELS, palette });
+        }
+      }
+    }
+  }
+
+  function endsChanged() {
+    const { ends } = card;
+    const { labels } = data();
+    const a = endImage(ends.from);
+    const b = endImage(ends.to);
+    blend = a && b ? pixelBlend(a, b, steps) : null;
+    paintRow('interp-blend', blend);
+    paintRow('interp-path', null);
+    const name = (e) => (e?.kind === 'pad' ? 'your drawing' : e && labels ? `a ${labels[e.index]} (validation digit ${e.index + 1})` : '…');
+    pathNote.textContent = `From ${name(ends.from)} to ${name(ends.to)}. The decoded path begins and ends with the network’s reconstructions of the two, not the digits themselves.`;
+    onEnds();
+    refreshPath();
+  }
+
+  async function pathNow() {
+    const a = endImage(card.ends.from);
+    const b = endImage(card.ends.to);
+    const { run } = data();
+    if (!run || !a || !b) return;
+    const forSteps = steps;
+    const y = await client.call('interpolate', a, b, steps);
+    if (run !== data().run || forSteps !== steps) return;
+    paintRow('interp-path', y);
+  }
+  const refreshPath = throttle(pathNow, PATH_MS);
+
+  buildRows();
+
+  return Object.assign(card, {
+    setEnd,
+    updatePickers,
+    endsChanged,
+    /** The drawing changed: a path that started at it falls back to the default start once it is cleared. */
+    padChanged() {
+      if (card.ends.from?.kind === 'pad' && !data().padImage) setEnd('from', data().classFirst[DEFAULT_ENDS[0]] ?? 0);
+      updatePickers();
+    },
+    /** The default ends, once the validation digits are known. */
+    resetEnds(classFirst) {
+      card.ends = { from: { kind: 'digit', index: classFirst[DEFAULT_ENDS[0]] }, to: { kind: 'digit', index: classFirst[DEFAULT_ENDS[1]] } };
+    },
+    /** Repaints what needs no worker (a new colour scheme): the pickers, the blend, a blank path. */
+    paint() {
+      updatePickers();
+      paintRow('interp-blend', blend);
+      paintRow('interp-path', null);
+    },
+    refresh: refreshPath,
+    update(state, patch) {
+      stepsField.show(state);
+      if ('steps' in patch && patch.steps !== steps) {
+        steps = patch.steps;
+        buildRows();
+        endsChanged();
+      }
+    },
+    destroy: () => refreshPath.stop(),
+  });
+}

@@ -1,0 +1,293 @@
+// The one UI state object and its mirror in the URL hash.
+//
+// Every setting, the seed included, lives in the hash so that a link reproduces
+// a run and a tutorial can link to a prepared experiment
+// (#lesson=denoise&noise=masking&level=0.5&encoder=256,64&latent=32&...).
+// The state is the common settings below plus the active lesson's own
+// settings (a lesson module's `settings`, declared with www/state/setting-types.js);
+// a lesson may also change the common defaults (`defaults`) and decides how
+// its settings enter the trainer config (`config`, `companions`).
+// Parsing is defensive: anything unreadable or out of range falls back to its
+// default and is reported as a sentence for the page's notice; it never throws.
+//
+// No DOM here, so node can test it.
+
+import { parseInteger, parseChoice, parseNumber } from './setting-types.js';
+
+export { parseInteger, parseChoice, parseNumber };
+
+export const ACTIVATIONS = ['relu', 'leaky_relu', 'sigmoid', 'tanh', 'identity'];
+export const LOSSES = ['mse', 'bce'];
+export const OPTIMIZERS = ['adam', 'sgd', 'momentum'];
+export const SCALES = ['linear', 'log'];
+
+// Limits mirror src/config.rs so a link the parser accepts is one the Trainer accepts
+// (the parameter budget is the exception: the Trainer's error message covers it).
+export const MAX_WIDTH = 4096;
+export const MAX_ENCODER_LAYERS = 8;
+export const MAX_LATENT = 256;
+export const MAX_BATCH = 8000; // the training split's size
+export const MAX_SEED = 2 ** 32 - 1;
+export const INPUT_PIXELS = 784;
+
+/** Defaults: the Rust defaults (`defaultConfig()`), chosen so the page learns visibly fast. */
+export const DEFAULTS = Object.freeze({
+  lesson: 'reconstruct',
+  encoder: Object.freeze([256, 64]),
+  latent: 32,
+  act: 'relu',
+  loss: 'mse',
+  opt: 'adam',
+  lr: 0.002,
+  batch: 64,
+  seed: 1,
+  scale: 'linear',
+});
+
+/** Settings that shape the trainer; changing one rebuilds it. */
+export const TRAINER_KEYS = ['encoder', 'latent', 'act', 'loss', 'opt', 'lr', 'batch', 'seed'];
+
+const ok = (value) => ({ value });
+const bad = (error) => ({ error });
+
+/** "512,128" (or "512 128") -> [512, 128]; "" or "none" -> [] (no hidden layer). */
+export function parseEncoder(text) {
+  const s = String(text).trim().toLowerCase();
+  if (s === '' || s === 'none') return ok([]);
+  const parts = s.split(/[\s,]+/).filter(Boolean);
+  if (parts.length > MAX_ENCODER_LAYERS) {
+    return bad(`at most ${MAX_ENCODER_LAYERS} hidden layers are allowed, got ${parts.length}`);
+  }
+  const widths = [];
+  for (const p of parts) {
+    const r = parseInteger(p, 1, MAX_WIDTH, 'each width');
+    if (r.error) return bad(`${r.error} (write sizes like 256 or 512,128)`);
+    widths.push(r.value);
+  }
+  return ok(widths);
+}
+
+/** A learning rate: a plain or scientific-notation number in (0, 10]. */
+export function parseLearningRate(text) {
+  const s = String(text).trim();
+  const n = /^[0-9]*\.?[0-9]+(e[+-]?[0-9]{1,3})?$/i.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(n) || n <= 0 || n > 10) return bad('the learning rate must be a number above 0 and at most 10');
+  return ok(n);
+}
+
+/**
+ * Every setting the hash carries: its label (for messages), parser and formatter.
+ * Parsers return { value } or { error: 'a sentence' } and never throw.
+ */
+export const SETTINGS = {
+  encoder: { label: 'Encoder widths', parse: parseEncoder, format: (v) => v.join(',') },
+  latent: { label: 'Latent size', parse: (t) => parseInteger(t, 1, MAX_LATENT, 'the latent size'), format: String },
+  act: { label: 'Activation', parse: (t) => parseChoice(t, ACTIVATIONS, 'the activation'), format: String },
+  loss: { label: 'Loss', parse: (t) => parseChoice(t, LOSSES, 'the loss'), format: String },
+  opt: { label: 'Optimiser', parse: (t) => parseChoice(t, OPTIMIZERS, 'the optimiser'), format: String },
+  lr: { label: 'Learning rate', parse: parseLearningRate, format: String },
+  batch: { label: 'Batch size', parse: (t) => parseInteger(t, 1, MAX_BATCH, 'the batch size'), format: String },
+  seed: { label: 'Seed', parse: (t) => parseInteger(t, 0, MAX_SEED, 'the seed'), format: String },
+  scale: { label: 'Chart scale', parse: (t) => parseChoice(t, SCALES, 'the chart scale'), format: String },
+};
+
+const MAX_PROBLEMS_SHOWN = 3;
+const COMMON_KEYS = Object.keys(SETTINGS);
+
+/**
+ * A lesson's own settings, minus any that would shadow `lesson` or a common key
+ * (a programming mistake the unit tests catch; the common setting wins).
+ */
+function ownSettings(lesson) {
+  const out = {};
+  for (const [key, setting] of Object.entries(lesson?.settings ?? {})) {
+    if (key !== 'lesson' && !Object.hasOwn(SETTINGS, key)) out[key] = setting;
+  }
+  return out;
+}
+
+/** Every setting the hash may carry for this lesson: its own first, then the common ones. */
+export function settingsFor(lesson) {
+  return { ...ownSettings(lesson), ...SETTINGS };
+}
+
+/** The keys whose change builds a new trainer: the common ones, and the lesson's unless marked `rebuild: false`. */
+export function rebuildKeys(lesson) {
+  const own = Object.entries(ownSettings(lesson)).filter(([, s]) => s.rebuild !== false).map(([k]) => k);
+  return [...TRAINER_KEYS, ...own];
+}
+
+/** A fresh copy of the defaults: the common ones, changed by the lesson's `defaults`, plus its own settings' defaults. */
+export function defaultState(lesson = null) {
+  const state = { ...DEFAULTS, encoder: [...DEFAULTS.encoder] };
+  if (!lesson) return state;
+  state.lesson = lesson.id;
+  for (const [key, value] of Object.entries(lesson.defaults ?? {})) {
+    if (Object.hasOwn(SETTINGS, key)) state[key] = Array.isArray(value) ? [...value] : value;
+  }
+  for (const [key, setting] of Object.entries(ownSettings(lesson))) state[key] = setting.default;
+  return state;
+}
+
+// Untrusted text quoted back to the user: short, printable, and only ever shown with textContent.
+function quote(text) {
+  const s = String(text).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}"`;
+}
+
+function decodeHash(text) {
+  // URLSearchParams never throws, but a lone "%" decodes as itself: fine for our strict parsers.
+  try {
+    return [...new URLSearchParams(text)];
+  } catch {
+    return null;
+  }
+}
+
+function hashPairs(hash) {
+  let text = typeof hash === 'string' ? hash : '';
+  if (text.startsWith('#')) text = text.slice(1);
+  return text.trim() === '' ? [] : decodeHash(text);
+}
+
+/**
+ * The lesson a hash asks for, so its module can be loaded before the rest is
+ * read: the first `lesson=` value if it names one of `lessonIds`, else the first id.
+ */
+export function lessonIdOf(hash, lessonIds = [DEFAULTS.lesson]) {
+  const pair = (hashPairs(hash) ?? []).find(([key]) => key === 'lesson');
+  const id = pair ? String(pair[1]).trim().toLowerCase() : '';
+  return lessonIds.includes(id) ? id : lessonIds[0];
+}
+
+/**
+ * Reads a location hash ("#a=1&b=2", with or without "#") into a full state.
+ * `options.lessonIds` lists the lessons a link may name; `options.lesson` is the
+ * loaded lesson module whose own settings are read too (when it is the one the
+ * hash names). An array is taken as `lessonIds`.
+ * Returns { state, problems }: problems are sentences for the page's notice,
+ * one per ignored value (a few at most, then a count). Never throws.
+ */
+export function parseHash(hash, options = {}) {
+  const { lessonIds = [DEFAULTS.lesson], lesson = null } = Array.isArray(options) ? { lessonIds: options } : (options ?? {});
+  const id = lessonIdOf(hash, lessonIds);
+  const def = lesson && lesson.id === id ? lesson : null;
+  const state = defaultState(def);
+  state.lesson = id;
+  const problems = [];
+  const pairs = hashPairs(hash);
+  if (!pairs) return { state, problems: ['The settings in this link could not be read, so the defaults are used.'] };
+
+  const settings = settingsFor(def);
+  const seen = new Set();
+  for (const [key, raw] of pairs) {
+    if (key === '' && raw === '') continue; // "a=1&&b=2"
+    if (seen.has(key)) {
+      problems.push(`The setting ${quote(key)} appears more than once; the first one is used.`);
+      continue;
+    }
+    seen.add(key);
+    if (key === 'lesson') {
+      if (String(raw).trim().toLowerCase() !== id) problems.push(`There is no lesson ${quote(raw)}; showing ${quote(id)} instead.`);
+      continue;
+    }
+    const setting = Object.hasOwn(settings, key) ? settings[key] : null;
+    if (!setting) {
+      problems.push(`The link has an unknown setting ${quote(key)}, which was ignored.`);
+      continue;
+    }
+    let r;
+    try {
+      r = setting.parse(raw);
+    } catch {
+      r = { error: 'it could not be read' }; // a lesson's parser must not take the page down
+    }
+    if (r?.error || !r) {
+      problems.push(`${setting.label} ${quote(raw)} was not used: ${r?.error ?? 'it could not be read'}. `
+        + `Using the default, ${setting.format(state[key])}.`);
+    } else {
+      state[key] = r.value;
+    }
+  }
+
+  if (problems.length > MAX_PROBLEMS_SHOWN) {
+    const more = problems.length - MAX_PROBLEMS_SHOWN;
+    problems.splice(MAX_PROBLEMS_SHOWN, more, `…and ${more} more ${more === 1 ? 'problem' : 'problems'} in the link.`);
+  }
+  return { state, problems };
+}
+
+/**
+ * The hash for a state, every setting spelled out (so a link keeps meaning the
+ * same run): lesson, then the lesson's own settings, then the common ones.
+ */
+export function formatHash(state, lesson = null) {
+  const own = lesson && lesson.id === state.lesson ? Object.keys(ownSettings(lesson)) : [];
+  const settings = settingsFor(lesson);
+  const parts = [`lesson=${encodeURIComponent(state.lesson)}`];
+  for (const key of [...own, ...COMMON_KEYS]) {
+    const value = settings[key].format(state[key]);
+    // Values are digits, letters, "_", "." and ","; commas read better unescaped.
+    parts.push(`${key}=${encodeURIComponent(value).replace(/%2C/gi, ',')}`);
+  }
+  return `#${parts.join('&')}`;
+}
+
+/** The config object for `new Trainer(config, ...)` from the common settings (see docs/wasm-api.md). */
+export function toTrainerConfig(state) {
+  return {
+    model: { encoder: [...state.encoder], latent: state.latent, activation: state.act },
+    train: { loss: state.loss, optimizer: state.opt, lr: state.lr, batchSize: state.batch, seed: state.seed },
+  };
+}
+
+/**
+ * Every trainer the lesson trains, by name: `main` from the common settings
+ * passed through the lesson's `config(state, cfg)`, plus its `companions(state,
+ * mainCfg)` (e.g. a plain autoencoder to compare with), trained side by side.
+ */
+export function trainerConfigs(state, lesson = null) {
+  const base = toTrainerConfig(state);
+  const main = lesson?.config ? lesson.config(state, base) ?? base : base;
+  const companions = lesson?.companions ? lesson.companions(state, structuredClone(main)) ?? {} : {};
+  return { ...companions, main };
+}
+
+/** Layer widths of the whole autoencoder, e.g. [784, 256, 32, 256, 784]. */
+export function layerWidths(state) {
+  const enc = [INPUT_PIXELS, ...state.encoder, state.latent];
+  return [...enc, ...enc.slice(0, -1).reverse()];
+}
+
+/** Weights and biases of encoder + mirrored decoder (the same count as src/config.rs). */
+export function parameterCount(state) {
+  const w = layerWidths(state);
+  let n = 0;
+  for (let i = 1; i < w.length; i++) n += w[i - 1] * w[i] + w[i];
+  return n;
+}
+
+/** A tiny store: get, set(patch), replace(state), subscribe(fn(state, patch)) -> unsubscribe. */
+export function createStore(initial) {
+  let state = initial;
+  const listeners = new Set();
+  const emit = (patch) => {
+    for (const fn of listeners) fn(state, patch);
+  };
+  return {
+    get: () => state,
+    set(patch) {
+      state = { ...state, ...patch };
+      emit(patch);
+    },
+    /** Replaces the whole state (another lesson: its keys differ). */
+    replace(next) {
+      state = next;
+      emit(next);
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// The worker's engines: loading a wasm-bindgen build, and the lab build's
+// copies of the run's trainers (docs/wasm-api.md, "Two builds").
+//
+// The page trains with the small build (www/pkg). What only the lab build
+// (www/pkg-lab) has — PCA views, applications, save and load — is answered by a
+// copy of the Trainer there: fetched on first need, made from the trainer's
+// config, and given its current weights, step and epoch before every use.
+
+import { messageOf } from './transfer.js';
+
+/** Imports and starts a wasm-bindgen build. -> { mod, exports } (exports: the instance's, with its memory) */
+export async function loadWasm(importer, source, what = 'The training engine') {
+  if (typeof WebAssembly !== 'object') {
+    throw new Error('This browser cannot run WebAssembly, which the playground needs. Try a current Chrome, Firefox, Safari or Edge.');
+  }
+  let mod;
+  try {
+    mod = await importer();
+  } catch (err) {
+    throw new Error(`${what} could not be loaded: ${messageOf(err)}. `
+      + 'If you are running from a checkout, build it with "npm run build:wasm".');
+  }
+  let exports;
+  try {
+    exports = await mod.default({ module_or_path: source });
+  } catch (err) {
+    throw new Error(`${what} could not start in this browser: ${messageOf(err)}. `
+      + 'It needs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+).');
+  }
+  mod.start?.(); // the panic hook: a bug prints a readable Rust stack in the console
+  return { mod, exports };
+}
+
+/**
+ * The lab build and the copies of trainers in it.
+ * @param {{ importLab?: () => Promise<object>, labWasmSource?: () => URL, onFail?: (message: string) => void }} sources
+ *   importLab none: there is no lab build; onFail hears of every failed load (which also rejects)
+ */
+export function createLab({ importLab = null, labWasmSource = null, onFail = () => {} } = {}) {
+  let loading = null; // Promise of the module, once something needed it
+  let exports = null;
+  const copies = new Map(); // Trainer -> its copy in the lab build
+
+  return {
+    /** Whether there is a lab build to ask. */
+    get available() {
+      return importLab !== null;
+    },
+
+    /** The lab build's module, fetched and started the first time (a failed load is tried again next time). */
+    module() {
+      if (!importLab) return Promise.reject(new Error('This engine has no lab build to ask.'));
+      loading ??= loadWasm(importLab, labWasmSource?.(), 'The lab engine (PCA, applications, save and load)').then(
+        (r) => {
+          exports = r.exports;
+          return r.mod;
+        },
+        (err) => {
+          loading = null;
+          onFail(messageOf(err));
+          throw err;
+        },
+      );
+      return loading;
+    },
+
+    /**
+     * `t`'s copy in the lab build (`labMod`, loaded), made on first use and given
+     * t's current weights, step and epoch. Call it with nothing awaited between
+     * it and the use of the copy, so training cannot move `t` on in between.
+     */
+    copyOf(t, labMod, digits) {
+      let copy = copies.get(t);
+      if (!copy) {
+        copy = new labMod.Trainer(t.config(), digits.pixels, digits.labels);
+        copies.set(t, copy);
+      }
+      const { step, epoch } = t.progress();
+      copy.restore(t.parameters(), step, epoch);
+      return copy;
+    },
+
+    /**
+     * A trainer of `engine` (the small build's module) holding the model saved in
+     * `bytes`, read by the lab build, whose trainer stays as its copy. Throws the
+     * lab build's sentence if the file is not a model of this playground.
+     */
+    load(labMod, engine, bytes, digits) {
+      const copy = labMod.Trainer.load(bytes, digits.pixels, digits.labels);
+      let t = null;
+      try {
+        t = new engine.Trainer(copy.config(), digits.pixels, digits.labels);
+        const { step, epoch } = copy.progress();
+        t.restore(copy.parameters(), step, epoch);
+      } catch (err) {
+        t?.free();
+        copy.free();
+        throw err;
+      }
+      copies.set(t, copy);
+      return t;
+    },
+
+    /** Frees `t`'s copy, if it has one (before `t` itself is freed). */
+    forget(t) {
+      copies.get(t)?.free();
+      copies.delete(t);
+    },
+
+    /** { labLoaded, labCopies, labWasmBytes } for the worker's memory report. */
+    memory() {
+      return { labLoaded: exports !== null, labCopies: copies.size, labWasmBytes: exports?.memory?.buffer?.byteLength ?? 0 };
+    },
+  };
+}

@@ -1,0 +1,207 @@
+// A promise API over the training worker (www/worker/trainer-worker.js).
+//
+//   const client = new TrainerClient();
+//   await client.init();                      // loads wasm + digits in the worker
+//   const { run } = await client.create(cfg); // rejects with the Trainer's own sentence on a bad config
+//   client.on('stats', (s) => ...);           // ~60 times a second while playing
+//   await client.play();
+//   const y = await client.reconstruct(x);    // x is transferred: pass a fresh Float32Array
+//   const z = await client.call('encode', x); // any Trainer method by name (x is copied)
+//   const s = await client.callOn('plain', 'reconstruct', x); // ... of a companion trainer
+//
+// Every method resolves with the worker's reply or rejects with an Error whose
+// message a person can read.
+
+import { Requests } from './requests.js';
+
+export class TrainerClient {
+  #worker;
+  #requests = new Requests();
+  #listeners = new Map();
+  #dead = null;
+  #createWorker;
+
+  /**
+   * @param {URL|string|{ createWorker: () => Worker }} [source]  the worker script (a module worker),
+   *   or a function that starts one (the single-file build starts it from a Blob)
+   */
+  constructor(source = new URL('./trainer-worker.js', import.meta.url)) {
+    this.#createWorker = typeof source?.createWorker === 'function'
+      ? source.createWorker
+      : () => new Worker(source, { type: 'module', name: 'trainer' });
+    this.#start();
+  }
+
+  #start() {
+    const worker = this.#createWorker();
+    this.#worker = worker;
+    // A dead worker's late messages and errors must not reach the one that replaced it.
+    worker.onmessage = ({ data }) => {
+      if (worker === this.#worker) this.#receive(data);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      if (worker === this.#worker) this.#die(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
+    };
+    worker.onmessageerror = () => {
+      if (worker === this.#worker) this.#die('The training worker sent a message that could not be read.');
+    };
+  }
+
+  /** Ends the current worker (if it still runs) and starts a new one; init() it again before use. */
+  restart() {
+    this.#worker.terminate();
+    this.#die('The training worker was restarted.', { quiet: true });
+    this.#dead = null;
+    this.#start();
+  }
+
+  /** True once the worker has died and until restart(). */
+  get dead() {
+    return this.#dead !== null;
+  }
+
+  /**
+   * Loads the wasm module and the digits. `options.wasm` / `options.digits`
+   * (ArrayBuffers, copied) hand them over instead of letting the worker fetch
+   * them; `options.debug` enables crash(). -> { count, defaults }
+   */
+  init(options = {}) {
+    return this.#call('init', options);
+  }
+
+  /**
+   * Reads saved models ({ main: Uint8Array, [companion]: Uint8Array }) without
+   * changing the current run; rejects with the engine's sentence for a file
+   * that is not a model of this playground. -> { config } of the main model
+   */
+  load(files) {
+    return this.#call('load', { files });
+  }
+
+  /** Makes the models read by load() the run; `companions` ({ name: config }) builds the ones not read. -> as create() */
+  adopt(companions = {}) {
+    return this.#call('adopt', { companions });
+  }
+
+  /** Every trainer of the run as a safetensors file: { name: Uint8Array }. */
+  saveAll() {
+    return this.#call('saveAll');
+  }
+
+  /** The run's state for restore(): { name: { config, params: Float32Array, step, epoch } }. */
+  snapshot() {
+    return this.#call('snapshot');
+  }
+
+  /** Makes a snapshot() the run (e.g. in a restarted worker). -> as create() */
+  restore(snapshot) {
+    return this.#call('restore', { snapshot });
+  }
+
+  /** -> { wasmBytes, labWasmBytes, trainers, labLoaded, labCopies }: the wasm memory (both builds; the lab build apart), live trainers, the lab build fetched?, its live copies. */
+  memory() {
+    return this.#call('memory');
+  }
+
+  /** Only on a page opened with debug=1: the worker fails like a bug would ('trap' or 'error'). */
+  crash(kind = 'trap') {
+    return this.#call('crash', { kind });
+  }
+
+  /**
+   * Builds a new run: the main Trainer from `config`, and `companions`
+   * ({ name: config }) trained beside it. The old run survives a failure.
+   * -> { run, config, latentSize, trainers: { name: { config, latentSize } } }
+   */
+  create(config, { companions = {} } = {}) {
+    return this.#call('create', { config, companions });
+  }
+
+  /**
+   * Calls a method of the main Trainer by name (see docs/wasm-api.md), e.g.
+   * call('corrupt', x), call('sample', 16), call('latentSize') for a getter.
+   * Arguments are copied; typed arrays in the result come back transferred.
+   */
+  call(method, ...args) {
+    return this.#call('call', { trainer: 'main', method, args });
+  }
+
+  /** Like `call`, on the named trainer of the run (a companion, or 'main'). */
+  callOn(trainer, method, ...args) {
+    return this.#call('call', { trainer, method, args });
+  }
+
+  /** Starts training in time slices. */
+  play() {
+    return this.#call('play');
+  }
+
+  /** Stops after the current slice. */
+  pause() {
+    return this.#call('pause');
+  }
+
+  /** Trains one minibatch on every trainer of the run (while paused). -> the main trainer's step stats */
+  step() {
+    return this.#call('step');
+  }
+
+  /** Float32Array n*784 -> Float32Array n*784. `x` is transferred, so it is unusable afterwards. */
+  reconstruct(x) {
+    return this.#call('reconstruct', { x }, [x.buffer]);
+  }
+
+  /** -> { images: Float32Array n*784, labels: Uint8Array n }, the first n validation digits */
+  validationImages(n) {
+    return this.#call('validationImages', { n });
+  }
+
+  /** -> { valLoss, mse, psnr, kl, meanActivation, noisyMse } on the validation digits */
+  evaluate() {
+    return this.#call('evaluate');
+  }
+
+  /**
+   * Listens to worker events: 'stats' (once per training slice: the main
+   * trainer's { step, epoch, firstStep, losses, epochs, terms: { recon: [..], kl: [..], .. } }
+   * and the same for every trainer under `trainers[name]`) and 'halted'
+   * (training stopped itself: { reason: 'error' | 'stopped' | 'crashed', message, trainer }).
+   * Returns a function that removes the listener.
+   */
+  on(event, fn) {
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
+    this.#listeners.get(event).add(fn);
+    return () => this.#listeners.get(event).delete(fn);
+  }
+
+  /** Ends the worker. */
+  terminate() {
+    this.#worker.terminate();
+    this.#die('The training worker was closed.', { quiet: true });
+  }
+
+  #call(cmd, args = {}, transfer = []) {
+    if (this.#dead) return Promise.reject(new Error(this.#dead));
+    return this.#requests.open((id) => this.#worker.postMessage({ id, cmd, args }, transfer));
+  }
+
+  #receive(msg) {
+    if (msg?.event === 'crashed') {
+      this.#die(String(msg.message));
+      return;
+    }
+    if (msg && msg.event) {
+      for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
+      return;
+    }
+    this.#requests.settle(msg);
+  }
+
+  #die(message, { quiet = false } = {}) {
+    if (this.#dead) return;
+    this.#dead = message;
+    this.#requests.rejectAll(message);
+    if (!quiet) for (const fn of this.#listeners.get('halted') ?? []) fn({ reason: 'crashed', message });
+  }
+}

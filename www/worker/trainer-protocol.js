@@ -1,0 +1,392 @@
+// The training worker's protocol and handlers: owns the wasm module, the
+// digits and the Trainers, and trains in time slices so the page's main thread
+// never waits on it. www/worker/trainer-worker.js starts it with the engine and digits fetched
+// from the site; the single-file build starts it with both handed over inline.
+//
+// Protocol (see trainer-client.js for the other side):
+//   request  { id, cmd, args }            -> reply { id, ok: true, value } | { id, ok: false, error }
+//   event    { event: 'stats', run, ... } while training, once per slice (~15 ms)
+//   event    { event: 'halted', run, reason, message, trainer } when training stops by itself
+//   event    { event: 'crashed', message } the engine trapped; the worker closes itself
+//   event    { event: 'lab-failed', message } the lab build (worker/engines.js) could not be loaded
+// Images travel as Float32Array buffers, transferred (not copied) both ways.
+//
+// A run holds one or more named Trainers: 'main', plus any companions a lesson
+// trains beside it (e.g. 'plain', to compare with). They are built together by
+// `create` (or `load` + `adopt`), trained together (one step each, in turn)
+// and replaced together. `call` runs any public method of a run's Trainer by
+// name, so a new wasm method needs no change here.
+//
+// What the engine lacks (PCA views, applications, save, load) is answered by a
+// copy of the trainer in the lab build (worker/engines.js); an engine that has a
+// method itself (the single-file build's, which is the lab build) answers it.
+
+import { messageOf, transferable, unpackDigits } from './transfer.js';
+import { createLab, loadWasm } from './engines.js';
+import { rebuild, snapshotOf } from './run-snapshot.js';
+import { newSliceLogs, record, sliceStats } from './slice-stats.js';
+
+const SLICE_MS = 15;
+const MAIN = 'main';
+/** Trainer methods `call` may not run: lifecycle, and `step` (training goes through play/step so stats events stay whole). */
+const NOT_CALLABLE = new Set(['constructor', 'free', 'step']);
+
+/**
+ * A trap inside the wasm module (a Rust panic under panic=abort is an
+ * `unreachable` trap): the module's memory may be half-updated, so nothing in
+ * it can be trusted any more and the worker must be replaced.
+ */
+const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAssembly.RuntimeError;
+
+/**
+ * Starts answering the page's requests.
+ * @param {{
+ *   importEngine: () => Promise<object>,        the wasm-bindgen module (its default export initialises it)
+ *   wasmSource?: () => URL,                     where the .wasm file is, when the page does not hand it over
+ *   fetchDigits?: () => Promise<ArrayBuffer>,   the digits file, when the page does not hand it over
+ *   importLab?: () => Promise<object>,          the lab build's module, for what the engine lacks
+ *   labWasmSource?: () => URL,                  where the lab build's .wasm file is
+ * }} sources
+ */
+export function startWorker({ importEngine, wasmSource = null, fetchDigits = null, importLab = null, labWasmSource = null }) {
+  let wasm = null; // the wasm-bindgen module
+  let exports = null; // the instance's exports (its memory)
+  // The lab build and the trainers' copies in it. A failed load is also an event: a lesson's request may have nobody to show it to.
+  const lab = createLab({ importLab, labWasmSource, onFail: (message) => self.postMessage({ event: 'lab-failed', message }) });
+  let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
+  let trainers = new Map(); // name -> Trainer; 'main' first
+  let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`
+  let run = 0; // which trainers the events belong to; bumped by every `create` and `adopt`
+  let running = false;
+  let debug = false;
+  let dead = false;
+
+  // A MessageChannel yields to queued requests between slices without setTimeout's 4 ms clamp.
+  const tick = new MessageChannel();
+  tick.port1.onmessage = slice;
+
+  function requireTrainer(name = MAIN) {
+    const t = trainers.get(name);
+    if (t) return t;
+    if (!trainers.size) throw new Error('There is no model yet: its settings were not accepted.');
+    throw new Error(`There is no trainer named "${String(name).slice(0, 40)}" in this run.`);
+  }
+
+  function requireEngine() {
+    if (!wasm || !digits) throw new Error('The training engine is not loaded yet.');
+  }
+
+  /** Frees a trainer and its lab copy, if it has one. */
+  function freeTrainer(t) {
+    lab.forget(t);
+    t.free();
+  }
+
+  function freeAll(map) {
+    for (const t of map.values()) freeTrainer(t);
+    map.clear();
+  }
+
+  /** Builds trainers for [name, config] pairs, all or none (a refused config frees the ones built). */
+  function build(configs, into = new Map()) {
+    const built = [];
+    try {
+      for (const [name, cfg] of configs) {
+        try {
+          into.set(name, new wasm.Trainer(cfg, digits.pixels, digits.labels)); // throws a readable Error on a bad config
+          built.push(name);
+        } catch (err) {
+          throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
+        }
+      }
+    } catch (err) {
+      for (const name of built) {
+        into.get(name).free();
+        into.delete(name);
+      }
+      throw err;
+    }
+    return into;
+  }
+
+  /** Makes `next` the run: frees the old trainers, bumps the run and describes it. */
+  function replaceRun(next) {
+    running = false;
+    freeAll(trainers);
+    trainers = next;
+    run += 1;
+    const info = {};
+    for (const [name, t] of trainers) info[name] = { config: t.config(), latentSize: t.latentSize };
+    return { run, config: info[MAIN].config, latentSize: info[MAIN].latentSize, trainers: info };
+  }
+
+  const handlers = {
+    /**
+     * Loads the wasm module and the digits. `wasm` and `digits` (ArrayBuffers)
+     * may be handed over instead of fetched. -> { count, defaults }
+     */
+    async init({ wasm: wasmBytes = null, digits: digitBytes = null, debug: debugFlag = false } = {}) {
+      debug = debugFlag === true;
+      const digitsNow = async () => {
+        if (digitBytes) return unpackDigits(digitBytes);
+        return unpackDigits(await fetchDigits(), 'The digits file (data/mnist.bin)');
+      };
+      const engine = async () => {
+        const r = await loadWasm(importEngine, wasmBytes ?? wasmSource());
+        exports = r.exports;
+        return r.mod;
+      };
+      [wasm, digits] = await Promise.all([wasm ?? engine(), digits ?? digitsNow()]);
+      return { count: digits.count, defaults: wasm.defaultConfig() };
+    },
+
+    /**
+     * Builds the run's Trainers from configs (docs/wasm-api.md): `config` is the
+     * main one, `companions` ({ name: config }) the ones trained beside it. All
+     * are built before any is replaced, so a refused config keeps the old run.
+     * -> { run, config, latentSize, trainers: { name: { config, latentSize } } }
+     */
+    create({ config, companions = {} }) {
+      requireEngine();
+      running = false;
+      freeAll(pending);
+      const configs = [[MAIN, config], ...Object.entries(companions ?? {}).filter(([name]) => name !== MAIN)];
+      return replaceRun(build(configs));
+    },
+
+    /**
+     * Reads saved models ({ name: Uint8Array }, 'main' required) with
+     * Trainer.load, without touching the current run: a file that is not a
+     * model of this playground throws the engine's sentence and changes
+     * nothing. `adopt` then makes them the run. -> { config } (main's)
+     */
+    async load({ files }) {
+      requireEngine();
+      if (!files || !ArrayBuffer.isView(files[MAIN])) throw new Error('No model file was given.');
+      const labMod = wasm.Trainer.load ? null : await lab.module();
+      const next = new Map();
+      try {
+        for (const [name, bytes] of Object.entries(files)) {
+          if (!ArrayBuffer.isView(bytes)) continue;
+          try {
+            next.set(name, labMod ? lab.load(labMod, wasm, bytes, digits) : wasm.Trainer.load(bytes, digits.pixels, digits.labels));
+          } catch (err) {
+            if (isTrap(err)) throw err;
+            throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
+          }
+        }
+      } catch (err) {
+        freeAll(next);
+        throw err;
+      }
+      freeAll(pending);
+      pending = next;
+      return { config: pending.get(MAIN).config() };
+    },
+
+    /**
+     * Makes the models read by `load` the run, building any companion
+     * ({ name: config }) that was not read from a file. -> as `create`
+     */
+    adopt({ companions = {} } = {}) {
+      requireEngine();
+      if (!pending.has(MAIN)) throw new Error('There is no loaded model to use.');
+      const missing = Object.entries(companions ?? {}).filter(([name]) => name !== MAIN && !pending.has(name));
+      const next = new Map([[MAIN, pending.get(MAIN)]]);
+      for (const [name, t] of pending) if (name !== MAIN) next.set(name, t);
+      build(missing, next);
+      pending = new Map();
+      return replaceRun(next);
+    },
+
+    /** Every trainer of the run saved (safetensors bytes): { name: Uint8Array }, main included. */
+    async saveAll() {
+      requireTrainer();
+      const labMod = wasm.Trainer.prototype.save ? null : await lab.module();
+      requireTrainer(); // the run may have been replaced while the lab engine loaded
+      const out = {};
+      for (const [name, t] of trainers) out[name] = labMod ? lab.copyOf(t, labMod, digits).save() : t.save();
+      return transferable(out);
+    },
+
+    /** The run's state for `restore` (worker/run-snapshot.js): needs only this engine, and no evaluation. */
+    snapshot() {
+      requireTrainer();
+      return snapshotOf(trainers);
+    },
+
+    /** Makes a `snapshot` (from this worker or a crashed one) the run, all or none. -> as `create` */
+    restore({ snapshot }) {
+      requireEngine();
+      const next = rebuild(wasm, snapshot, digits, MAIN);
+      running = false;
+      freeAll(pending);
+      return replaceRun(next);
+    },
+
+    /** Starts training in slices; stats events follow. */
+    play() {
+      requireTrainer();
+      if (!running) {
+        running = true;
+        tick.port2.postMessage(null);
+      }
+      return { running };
+    },
+
+    pause() {
+      running = false;
+      return { running };
+    },
+
+    /** One minibatch for every trainer of the run (only while paused). The stats also go out as a 'stats' event. -> main's step stats */
+    step() {
+      requireTrainer();
+      if (running) return null;
+      const t0 = performance.now();
+      const logs = newLogs();
+      try {
+        for (const [name, t] of trainers) record(logs.get(name), t.step(1));
+      } finally {
+        postStats(logs, t0);
+      }
+      return logs.get(MAIN).last;
+    },
+
+    /**
+     * Runs a Trainer method by name: { trainer = 'main', method, args = [] }.
+     * Any public method or getter of the wasm Trainer except free and step.
+     * Typed arrays in the result are transferred.
+     */
+    async call({ trainer = MAIN, method, args = [] }) {
+      let t = requireTrainer(trainer);
+      const allowed = typeof method === 'string' && !method.startsWith('_') && !NOT_CALLABLE.has(method);
+      const lookup = (proto) => {
+        const d = allowed ? Object.getOwnPropertyDescriptor(proto, method) : undefined;
+        return d && (typeof d.value === 'function' || d.get) ? d : undefined;
+      };
+      let desc = lookup(Object.getPrototypeOf(t));
+      if (!desc && allowed && lab.available) {
+        // Not in this engine: the lab build's copy of the trainer answers, if that build has it.
+        const labMod = await lab.module();
+        desc = lookup(labMod.Trainer.prototype);
+        if (desc) t = lab.copyOf(requireTrainer(trainer), labMod, digits);
+      }
+      if (!desc) throw new Error(`The trainer has no method "${String(method).slice(0, 40)}" that a lesson may call.`);
+      const value = desc.get ? desc.get.call(t) : desc.value.apply(t, Array.isArray(args) ? args : [args]);
+      return transferable(value);
+    },
+
+    /** x: Float32Array n*784 in [0, 1] -> its reconstruction, same shape. */
+    reconstruct({ x }) {
+      return transferable(requireTrainer().reconstruct(x));
+    },
+
+    /** The first n validation digits (fixed by the data split) and their labels. */
+    validationImages({ n }) {
+      const t = requireTrainer();
+      return transferable({ images: t.validationImages(n), labels: t.validationLabels(n) });
+    },
+
+    /** Loss and metrics on the validation digits. */
+    evaluate() {
+      return requireTrainer().evaluate();
+    },
+
+    /**
+     * What the worker holds, for the soak test and for anyone watching memory:
+     * the wasm memory's size in bytes (it grows and never shrinks, so it is the
+     * high-water mark) and how many trainers are alive.
+     */
+    memory() {
+      const { labLoaded, labCopies, labWasmBytes } = lab.memory();
+      return { wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + labWasmBytes, labWasmBytes, trainers: trainers.size + pending.size, labLoaded, labCopies };
+    },
+
+    /**
+     * Only when the page was opened with debug=1: makes the worker fail the way
+     * a bug would, to try the page's recovery. kind 'trap' raises the error a
+     * wasm trap raises (WebAssembly.RuntimeError); 'error' throws an uncaught
+     * error outside any request, which the page sees as worker.onerror.
+     */
+    crash({ kind = 'trap' } = {}) {
+      if (!debug) throw new Error('crash is only available when the page was opened with debug=1.');
+      if (kind === 'error') {
+        setTimeout(() => {
+          throw new Error('a deliberate crash (debug=1)');
+        });
+        return { kind };
+      }
+      throw new WebAssembly.RuntimeError('unreachable (a deliberate crash, debug=1)');
+    },
+  };
+
+  /** Per trainer of the run: the losses and loss terms of the steps of one slice. */
+  const newLogs = () => newSliceLogs(trainers.keys());
+
+  /** One stats event for the slice (see sliceStats). */
+  function postStats(logs, t0) {
+    const stats = sliceStats(logs, MAIN);
+    if (stats) self.postMessage({ event: 'stats', run, running, ...stats, sliceMs: performance.now() - t0 });
+  }
+
+  /** The engine trapped: say so and close, so the page starts a fresh worker. */
+  function crashed(err) {
+    dead = true;
+    running = false;
+    self.postMessage({ event: 'crashed', message: `The training engine crashed: ${messageOf(err)}` });
+    self.close();
+  }
+
+  /** Trains every trainer of the run, in turn, for about SLICE_MS; reports, and queues the next slice. */
+  function slice() {
+    if (!running || !trainers.size || dead) return;
+    const t0 = performance.now();
+    const logs = newLogs();
+    let stopped = null;
+    let current = MAIN;
+    try {
+      do {
+        for (const [name, t] of trainers) {
+          current = name;
+          const s = t.step(1);
+          record(logs.get(name), s);
+          if (s.stopped && !stopped) stopped = { trainer: name, message: String(s.stopped) };
+        }
+      } while (!stopped && performance.now() - t0 < SLICE_MS);
+    } catch (err) {
+      if (isTrap(err)) {
+        crashed(err);
+        return;
+      }
+      // Divergence (NaN/inf loss): the Trainer keeps the last good weights.
+      running = false;
+      postStats(logs, t0);
+      const who = current === MAIN ? '' : `(${current} model) `;
+      self.postMessage({ event: 'halted', run, reason: 'error', trainer: current, message: who + messageOf(err) });
+      return;
+    }
+    if (stopped) running = false;
+    postStats(logs, t0);
+    if (stopped) self.postMessage({ event: 'halted', run, reason: 'stopped', ...stopped });
+    else tick.port2.postMessage(null);
+  }
+
+  self.onmessage = async ({ data }) => {
+    const { id, cmd, args } = data ?? {};
+    if (dead) return;
+    try {
+      if (!Object.hasOwn(handlers, cmd)) throw new Error(`unknown command ${cmd}`);
+      const out = await handlers[cmd](args ?? {});
+      const { value, transfer } = out && out.transfer ? out : { value: out, transfer: [] };
+      self.postMessage({ id, ok: true, value }, transfer);
+    } catch (err) {
+      if (isTrap(err)) {
+        self.postMessage({ id, ok: false, error: `The training engine crashed: ${messageOf(err)}` });
+        crashed(err);
+        return;
+      }
+      self.postMessage({ id, ok: false, error: messageOf(err) });
+    }
+  };
+}

@@ -1,0 +1,36 @@
+// The training worker, as the site starts it: the engine (www/pkg, and the lab
+// build www/pkg-lab when first needed; both built by `npm run build:wasm`) and
+// the digits (www/data/mnist.bin, `npm run data`) are fetched next to this file. The protocol and the handlers are in
+// worker/trainer-protocol.js, which the single-file build reuses with both inlined.
+
+import { startWorker } from './trainer-protocol.js';
+
+const ENGINE_URL = new URL('../pkg/autoencoder_playground.js', import.meta.url);
+const WASM_URL = new URL('../pkg/autoencoder_playground_bg.wasm', import.meta.url);
+// The lab build: fetched only when a lesson or Save/Load first needs what the engine above lacks.
+const LAB_ENGINE_URL = new URL('../pkg-lab/autoencoder_playground.js', import.meta.url);
+const LAB_WASM_URL = new URL('../pkg-lab/autoencoder_playground_bg.wasm', import.meta.url);
+const DATA_URL = new URL('../data/mnist.bin', import.meta.url);
+
+async function fetchDigits() {
+  let res;
+  try {
+    res = await fetch(DATA_URL);
+  } catch (err) {
+    throw new Error(`The digits (${DATA_URL.pathname}) could not be downloaded: ${err.message}.`);
+  }
+  if (!res.ok) {
+    throw new Error(`The digits (${DATA_URL.pathname}) could not be loaded: the server answered ${res.status} ${res.statusText}. `
+      + 'If you are running from a checkout, make them with "npm run data".');
+  }
+  return res.arrayBuffer();
+}
+
+startWorker({
+  // A dynamic import, so that a missing engine is reported in words instead of failing the worker's own load.
+  importEngine: () => import(ENGINE_URL.href),
+  wasmSource: () => WASM_URL,
+  importLab: () => import(LAB_ENGINE_URL.href),
+  labWasmSource: () => LAB_WASM_URL,
+  fetchDigits,
+});
