@@ -22,7 +22,20 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BUILDS, CRATE, buildWasm } from '../scripts/build-wasm.mjs';
-import { ROOT, UserError, bold, capture, dim, formatDuration, green, log, main, red, showCommand, yellow } from '../scripts/lib.mjs';
+import {
+  ROOT,
+  UserError,
+  bold,
+  capture,
+  dim,
+  formatDuration,
+  green,
+  log,
+  main,
+  red,
+  showCommand,
+  yellow,
+} from '../scripts/lib.mjs';
 import { packData } from '../scripts/pack-data.mjs';
 import { startServer } from '../scripts/serve.mjs';
 import { BROWSERS, setup } from '../scripts/setup.mjs';
@@ -31,8 +44,13 @@ import { vendor } from '../scripts/vendor.mjs';
 const PARTS = ['native', 'throughput', 'quality', 'app'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
 ];
 const APP_TRAIN_MS = 10_000;
 
@@ -56,7 +74,10 @@ function parseArgs(argv) {
     if (a === '--quick') opts.quick = true;
     else if (a === '--skip' || a.startsWith('--skip=')) {
       const list = (a === '--skip' ? argv[++i] : a.slice(7)) ?? '';
-      for (const p of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const p of list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         if (!PARTS.includes(p)) throw new UserError(`--skip takes a comma-separated list of: ${PARTS.join(', ')}`);
         opts.skip.add(p);
       }
@@ -81,7 +102,9 @@ function runEcho(cmd, args) {
       process.stdout.write(d);
     });
     child.on('error', (err) => reject(new UserError(`could not run ${cmd}: ${err.message}`)));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new UserError(`${showCommand(cmd, args)} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new UserError(`${showCommand(cmd, args)} exited with ${code}`)),
+    );
   });
 }
 
@@ -93,8 +116,14 @@ export function parseNativeTable(text) {
     const m = line.trim().match(re);
     if (!m) continue;
     rows.push({
-      model: m[1], batch: Number(m[2]), medianMs: Number(m[3]), p90Ms: Number(m[4]), samplesPerSec: Number(m[5]),
-      gflops: Number(m[6]), rooflineMs: Number(m[7]), percentOfRoofline: Number(m[8]),
+      model: m[1],
+      batch: Number(m[2]),
+      medianMs: Number(m[3]),
+      p90Ms: Number(m[4]),
+      samplesPerSec: Number(m[5]),
+      gflops: Number(m[6]),
+      rooflineMs: Number(m[7]),
+      percentOfRoofline: Number(m[8]),
     });
   }
   return rows;
@@ -124,7 +153,11 @@ function processTicks() {
       const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const close = text.lastIndexOf(')');
       const rest = text.slice(close + 2).split(' ');
-      out.set(Number(pid), { comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) });
+      out.set(Number(pid), {
+        comm: text.slice(text.indexOf('(') + 1, close),
+        ppid: Number(rest[1]),
+        ticks: Number(rest[11]) + Number(rest[12]),
+      });
     } catch {
       // exited meanwhile
     }
@@ -150,7 +183,11 @@ function otherWorkMonitor() {
     let grew = true;
     while (grew) {
       grew = false;
-      for (const [pid, p] of now) if (!ours.has(pid) && ours.has(p.ppid)) { ours.add(pid); grew = true; }
+      for (const [pid, p] of now)
+        if (!ours.has(pid) && ours.has(p.ppid)) {
+          ours.add(pid);
+          grew = true;
+        }
     }
     for (const [pid, p] of now) {
       if (ours.has(pid)) continue;
@@ -173,7 +210,10 @@ function otherWorkMonitor() {
     stop() {
       clearInterval(timer);
       sample();
-      const busiest = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([comm, t]) => ({ comm, cpuSeconds: t / TICK }));
+      const busiest = [...byName]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([comm, t]) => ({ comm, cpuSeconds: t / TICK }));
       return { phases, cpuSeconds: totalTicks / TICK, busiest };
     },
   };
@@ -186,7 +226,12 @@ function downloadSizes() {
   return BUILDS.map(({ name, dir }) => {
     const file = join(dir, `${CRATE}_bg.wasm`);
     const bytes = readFileSync(file);
-    return { build: name, file: relative(ROOT, file), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+    return {
+      build: name,
+      file: relative(ROOT, file),
+      bytes: bytes.length,
+      gzipBytes: gzipSync(bytes, { level: 9 }).length,
+    };
   });
 }
 
@@ -198,15 +243,20 @@ function appProbe() {
   window.__benchProbe = probe;
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, duration: e.duration, name: e.name });
+      for (const e of list.getEntries())
+        probe.longTasks.push({ start: e.startTime, duration: e.duration, name: e.name });
     }).observe({ type: 'longtask', buffered: true });
     probe.longTaskSupported = true;
   } catch {
     probe.longTaskSupported = false;
   }
-  document.addEventListener('click', (e) => {
-    if (probe.play == null && e.target.closest?.('#play')) probe.play = performance.now();
-  }, true);
+  document.addEventListener(
+    'click',
+    (e) => {
+      if (probe.play == null && e.target.closest?.('#play')) probe.play = performance.now();
+    },
+    true,
+  );
   new MutationObserver(() => {
     const now = performance.now();
     if (probe.ready == null && document.body?.dataset.state === 'ready') probe.ready = now;
@@ -234,7 +284,8 @@ async function measureApp(browser, url) {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(url);
     await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 60_000 });
-    if ((await page.getAttribute('body', 'data-state')) !== 'ready') throw new UserError(`the app did not start: ${errors.join('; ')}`);
+    if ((await page.getAttribute('body', 'data-state')) !== 'ready')
+      throw new UserError(`the app did not start: ${errors.join('; ')}`);
     await page.click('#play');
     await page.waitForFunction(() => window.__benchProbe.firstLoss != null, null, { timeout: 30_000 });
     const startStep = await page.$eval('#stat-step', (el) => Number(el.dataset.value));
@@ -287,10 +338,13 @@ function table(head, rows, alignLeft = 1) {
   const cells = [head, ...rows].map((r) => r.map(String));
   const strip = (s) => s.replace(/\x1b\[\d+m/g, '');
   const widths = head.map((_, i) => Math.max(...cells.map((r) => strip(r[i] ?? '').length)));
-  const line = (r) => r.map((c, i) => {
-    const pad = ' '.repeat(widths[i] - strip(c).length);
-    return i < alignLeft ? c + pad : pad + c;
-  }).join('  ');
+  const line = (r) =>
+    r
+      .map((c, i) => {
+        const pad = ' '.repeat(widths[i] - strip(c).length);
+        return i < alignLeft ? c + pad : pad + c;
+      })
+      .join('  ');
   console.log(bold(line(cells[0])));
   for (const r of cells.slice(1)) console.log(line(r));
 }
@@ -332,22 +386,58 @@ function printThroughput(summary) {
   for (const m of summary) {
     for (const r of m.rows) {
       rows.push([
-        m.model, m.batch, r.contender, f(r.medianMs, 3), f(r.p90Ms, 3), f(r.samplesPerSec, 0), f(r.gflops, 2),
-        `${f(r.percentOfRoofline, 0)}%`, r.contender === 'ours' ? '1.00×' : `${f(r.oursTimesFaster, 2)}×`,
+        m.model,
+        m.batch,
+        r.contender,
+        f(r.medianMs, 3),
+        f(r.p90Ms, 3),
+        f(r.samplesPerSec, 0),
+        f(r.gflops, 2),
+        `${f(r.percentOfRoofline, 0)}%`,
+        r.contender === 'ours' ? '1.00×' : `${f(r.oursTimesFaster, 2)}×`,
       ]);
     }
     if (m.native) {
       const n = m.native;
       rows.push([
-        m.model, m.batch, 'ours, native', f(n.medianMs, 3), f(n.p90Ms, 3), f(n.samplesPerSec, 0), f(n.gflops, 2),
-        `${f(n.percentOfRoofline, 0)}%`, '',
+        m.model,
+        m.batch,
+        'ours, native',
+        f(n.medianMs, 3),
+        f(n.p90Ms, 3),
+        f(n.samplesPerSec, 0),
+        f(n.gflops, 2),
+        `${f(n.percentOfRoofline, 0)}%`,
+        '',
       ]);
-      rows.push([m.model, m.batch, 'roofline, native', f(n.rooflineMs, 3), '', '', f(m.flopsPerStep / (n.rooflineMs / 1000) / 1e9, 2), '100%', '']);
+      rows.push([
+        m.model,
+        m.batch,
+        'roofline, native',
+        f(n.rooflineMs, 3),
+        '',
+        '',
+        f(m.flopsPerStep / (n.rooflineMs / 1000) / 1e9, 2),
+        '100%',
+        '',
+      ]);
     }
   }
-  table(['model', 'batch', 'contender', 'median ms', 'p90 ms', 'samples/s', 'GFLOP/s', 'of roof', 'ours ×faster'], rows, 3);
-  console.log(dim('  of roof: the roofline\'s ms / this ms, in the same place (browser rows: the browser roofline; native rows: the native one)'));
-  console.log(dim('  ours ×faster: this row\'s ms / our trainer\'s ms in the browser (how many times faster ours is than this peer)'));
+  table(
+    ['model', 'batch', 'contender', 'median ms', 'p90 ms', 'samples/s', 'GFLOP/s', 'of roof', 'ours ×faster'],
+    rows,
+    3,
+  );
+  console.log(
+    dim(
+      "  of roof: the roofline's ms / this ms, in the same place (browser rows: the browser roofline; native rows: the native one)",
+    ),
+  );
+  console.log(
+    dim(
+      "  ours ×faster: this row's ms / our trainer's ms in the browser (how many times faster ours is than this peer)",
+    ),
+  );
   for (const m of summary) {
     if (m.wasmOverNative != null) console.log(`  ${m.model} b${m.batch}: wasm / native = ${f(m.wasmOverNative, 2)}×`);
   }
@@ -411,13 +501,23 @@ main(async () => {
   vendor();
   const chromiumPath = process.env.CHROMIUM_PATH || BROWSERS.chromium.paths[0];
   if (!existsSync(chromiumPath)) {
-    throw new UserError(`the benchmark needs Chromium at ${chromiumPath}: apt-get install -y ${BROWSERS.chromium.pkg} (or set CHROMIUM_PATH)`);
+    throw new UserError(
+      `the benchmark needs Chromium at ${chromiumPath}: apt-get install -y ${BROWSERS.chromium.pkg} (or set CHROMIUM_PATH)`,
+    );
   }
   const { chromium } = await import('playwright-core'); // after setup: node_modules may have been missing
 
-  const results = { quick: opts.quick, targets: TARGETS, loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))) };
+  const results = {
+    quick: opts.quick,
+    targets: TARGETS,
+    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+  };
   if (loadavg()[0] > 0.7) {
-    console.log(yellow(`The load average is ${loadavg()[0].toFixed(2)} on ${cpus().length} cores: something else is running, and the timings will suffer.`));
+    console.log(
+      yellow(
+        `The load average is ${loadavg()[0].toFixed(2)} on ${cpus().length} cores: something else is running, and the timings will suffer.`,
+      ),
+    );
   }
   const other = otherWorkMonitor();
   other.mark('setup');
@@ -433,10 +533,13 @@ main(async () => {
     results.machine = machineInfo(browser.version());
     const context = await browser.newContext();
     // Everything must come from this server: refuse (and record) any other request.
-    await context.route((u) => !u.href.startsWith(server.url) && !u.href.startsWith('data:'), (route) => {
-      offsite.push(route.request().url());
-      return route.abort();
-    });
+    await context.route(
+      (u) => !u.href.startsWith(server.url) && !u.href.startsWith('data:'),
+      (route) => {
+        offsite.push(route.request().url());
+        return route.abort();
+      },
+    );
     const page = await context.newPage();
     page.on('console', (m) => {
       const text = m.text();
@@ -482,29 +585,56 @@ main(async () => {
   // ---------------------------------------------------------------- report
   const m = results.machine;
   console.log(`\n${bold('━━━ Benchmark')}${opts.quick ? yellow(' (--quick: not for figures)') : ''}`);
-  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Chromium ${m.chromium}; node ${m.node}; ${m.rustc}; ${m.date}`);
-  console.log(`load average (1, 5, 15 min): ${results.loadAverageAtStart.join(', ')} at the start, ${results.loadAverageAtEnd.join(', ')} at the end` +
-    ' (this run keeps about one core busy; more means other work competed with it)');
+  console.log(
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Chromium ${m.chromium}; node ${m.node}; ${m.rustc}; ${m.date}`,
+  );
+  console.log(
+    `load average (1, 5, 15 min): ${results.loadAverageAtStart.join(', ')} at the start, ${results.loadAverageAtEnd.join(', ')} at the end` +
+      ' (this run keeps about one core busy; more means other work competed with it)',
+  );
   {
     const o = results.otherWork;
-    const phases = Object.entries(o.phases).filter(([k]) => k !== 'setup').map(([k, v]) => `${k} ${f(v, 1)}`).join(', ');
-    const line = `other processes used ${f(o.cpuSeconds, 1)} CPU-seconds during the run (${phases})` +
+    const phases = Object.entries(o.phases)
+      .filter(([k]) => k !== 'setup')
+      .map(([k, v]) => `${k} ${f(v, 1)}`)
+      .join(', ');
+    const line =
+      `other processes used ${f(o.cpuSeconds, 1)} CPU-seconds during the run (${phases})` +
       (o.busiest.length ? `; busiest: ${o.busiest.map((b) => `${b.comm} ${f(b.cpuSeconds, 1)} s`).join(', ')}` : '');
     const quiet = Object.entries(o.phases).every(([k, v]) => k === 'setup' || v < 3);
-    console.log(quiet ? line : yellow(`${line}\nWARNING: other work competed for the CPU; these timings are not representative of a quiet machine.`));
+    console.log(
+      quiet
+        ? line
+        : yellow(
+            `${line}\nWARNING: other work competed for the CPU; these timings are not representative of a quiet machine.`,
+          ),
+    );
   }
   const tfFacts = results.throughput?.flatMap((s) => s.rows).find((r) => r.contender === 'tfjs-wasm')?.backend;
   if (tfFacts) {
-    console.log(`tfjs ${tfFacts.version} wasm backend: SIMD ${tfFacts.simd}, multithread ${tfFacts.multithread}` +
-      ` (crossOriginIsolated ${results.browser.crossOriginIsolated}), files ${tfFacts.wasmFiles.map((u) => u.split('/').pop()).join(', ')}`);
+    console.log(
+      `tfjs ${tfFacts.version} wasm backend: SIMD ${tfFacts.simd}, multithread ${tfFacts.multithread}` +
+        ` (crossOriginIsolated ${results.browser.crossOriginIsolated}), files ${tfFacts.wasmFiles.map((u) => u.split('/').pop()).join(', ')}`,
+    );
   }
   const checks = [];
   {
     console.log(`\n${bold('download: the .wasm of each build')} (raw; gzip -9)`);
-    for (const d of results.download) console.log(`  ${d.build.padEnd(5)} ${d.file}: ${f(d.bytes / 1000, 1)} KB; ${f(d.gzipBytes / 1000, 1)} KB gzipped`);
+    for (const d of results.download)
+      console.log(
+        `  ${d.build.padEnd(5)} ${d.file}: ${f(d.bytes / 1000, 1)} KB; ${f(d.gzipBytes / 1000, 1)} KB gzipped`,
+      );
     const core = results.download.find((d) => d.build === 'core');
-    checks.push([`the page's .wasm under ${TARGETS.wasmBytes / 1000} KB`, `${f(core.bytes / 1000, 1)} KB`, core.bytes < TARGETS.wasmBytes]);
-    checks.push([`... gzipped under ${TARGETS.wasmGzipBytes / 1000} KB`, `${f(core.gzipBytes / 1000, 1)} KB`, core.gzipBytes < TARGETS.wasmGzipBytes]);
+    checks.push([
+      `the page's .wasm under ${TARGETS.wasmBytes / 1000} KB`,
+      `${f(core.bytes / 1000, 1)} KB`,
+      core.bytes < TARGETS.wasmBytes,
+    ]);
+    checks.push([
+      `... gzipped under ${TARGETS.wasmGzipBytes / 1000} KB`,
+      `${f(core.gzipBytes / 1000, 1)} KB`,
+      core.gzipBytes < TARGETS.wasmGzipBytes,
+    ]);
   }
   if (results.throughput) {
     console.log('');
@@ -513,40 +643,89 @@ main(async () => {
     const small = results.throughput.find((s) => s.model === '784-128-32-128-784');
     const row = (s, c) => s?.rows.find((r) => r.contender === c);
     if (big) {
-      checks.push([`784-256-64-256-784 b128 ≤ ${TARGETS.bigMs} ms/step`, `${f(row(big, 'ours').medianMs, 3)} ms`, row(big, 'ours').medianMs <= TARGETS.bigMs]);
-      checks.push([`784-256-64-256-784 b128 ≥ ${TARGETS.bigRoof}% of roofline`, `${f(row(big, 'ours').percentOfRoofline, 0)}%`, row(big, 'ours').percentOfRoofline >= TARGETS.bigRoof]);
+      checks.push([
+        `784-256-64-256-784 b128 ≤ ${TARGETS.bigMs} ms/step`,
+        `${f(row(big, 'ours').medianMs, 3)} ms`,
+        row(big, 'ours').medianMs <= TARGETS.bigMs,
+      ]);
+      checks.push([
+        `784-256-64-256-784 b128 ≥ ${TARGETS.bigRoof}% of roofline`,
+        `${f(row(big, 'ours').percentOfRoofline, 0)}%`,
+        row(big, 'ours').percentOfRoofline >= TARGETS.bigRoof,
+      ]);
       const vs = row(big, 'tfjs-wasm')?.oursTimesFaster;
-      checks.push([`784-256-64-256-784 b128 ≥ ${TARGETS.bigVsTfjsWasm}× faster than tfjs-wasm`, `${f(vs, 2)}×`, vs >= TARGETS.bigVsTfjsWasm]);
+      checks.push([
+        `784-256-64-256-784 b128 ≥ ${TARGETS.bigVsTfjsWasm}× faster than tfjs-wasm`,
+        `${f(vs, 2)}×`,
+        vs >= TARGETS.bigVsTfjsWasm,
+      ]);
     }
     if (small) {
-      checks.push([`784-128-32-128-784 b64 ≤ ${TARGETS.smallMs} ms/step`, `${f(row(small, 'ours').medianMs, 3)} ms`, row(small, 'ours').medianMs <= TARGETS.smallMs]);
+      checks.push([
+        `784-128-32-128-784 b64 ≤ ${TARGETS.smallMs} ms/step`,
+        `${f(row(small, 'ours').medianMs, 3)} ms`,
+        row(small, 'ours').medianMs <= TARGETS.smallMs,
+      ]);
     }
   }
   if (results.quality) {
     printQuality(results.quality);
     console.log(`\n${bold('time to threshold (training seconds; evaluation every 0.5 s of training)')}`);
-    table(['run', 'contender', 'threshold', 'seconds', 'steps trained', 'final val MSE'], results.quality.map((r) => {
-      const hit = r.points.find((p) => p.mse < r.threshold);
-      return [r.name, r.contender, r.threshold, r.thresholdSeconds == null ? `not within ${r.seconds} s` : f(r.thresholdSeconds, 1),
-        hit ? `${hit.step} (of ${r.steps})` : `– (of ${r.steps})`, f(r.points.at(-1).mse, 4)];
-    }), 2);
+    table(
+      ['run', 'contender', 'threshold', 'seconds', 'steps trained', 'final val MSE'],
+      results.quality.map((r) => {
+        const hit = r.points.find((p) => p.mse < r.threshold);
+        return [
+          r.name,
+          r.contender,
+          r.threshold,
+          r.thresholdSeconds == null ? `not within ${r.seconds} s` : f(r.thresholdSeconds, 1),
+          hit ? `${hit.step} (of ${r.steps})` : `– (of ${r.steps})`,
+          f(r.points.at(-1).mse, 4),
+        ];
+      }),
+      2,
+    );
     const ours = (name) => results.quality.find((r) => r.name === name && r.contender === 'ours');
     const d = ours('default');
     const l2 = ours('latent 2');
-    if (d) checks.push([`defaults below ${d.threshold} within ${TARGETS.defaultSeconds} s`, d.thresholdSeconds == null ? 'not reached' : `${f(d.thresholdSeconds, 1)} s`, d.thresholdSeconds != null && d.thresholdSeconds <= TARGETS.defaultSeconds]);
-    if (l2) checks.push([`latent 2 below ${l2.threshold} within ${TARGETS.latent2Seconds} s`, l2.thresholdSeconds == null ? 'not reached' : `${f(l2.thresholdSeconds, 1)} s`, l2.thresholdSeconds != null && l2.thresholdSeconds <= TARGETS.latent2Seconds]);
+    if (d)
+      checks.push([
+        `defaults below ${d.threshold} within ${TARGETS.defaultSeconds} s`,
+        d.thresholdSeconds == null ? 'not reached' : `${f(d.thresholdSeconds, 1)} s`,
+        d.thresholdSeconds != null && d.thresholdSeconds <= TARGETS.defaultSeconds,
+      ]);
+    if (l2)
+      checks.push([
+        `latent 2 below ${l2.threshold} within ${TARGETS.latent2Seconds} s`,
+        l2.thresholdSeconds == null ? 'not reached' : `${f(l2.thresholdSeconds, 1)} s`,
+        l2.thresholdSeconds != null && l2.thresholdSeconds <= TARGETS.latent2Seconds,
+      ]);
   }
   if (results.app) {
     const a = results.app;
     console.log(`\n${bold('the app (index.html, default settings)')}`);
-    console.log(`  ready ${f(a.readyMs, 0)} ms after navigation start; Play clicked at ${f(a.playClickMs, 0)} ms; first loss value at ${f(a.firstLossMs, 0)} ms (${f(a.firstLossAfterPlayMs, 0)} ms after Play, step ${a.firstLossStep})`);
-    console.log(`  while training ${f(a.trainMs / 1000, 1)} s: ${a.longTasks} long tasks (> 50 ms) on the main thread, longest ${f(a.longestTaskMs, 0)} ms; ${a.appSteps} steps, ${f(a.appMsPerStep, 3)} ms/step as the app trains`);
-    console.log(`  during load (before Play): ${a.longTasksDuringLoad} long tasks, longest ${f(a.longestDuringLoadMs, 0)} ms`);
+    console.log(
+      `  ready ${f(a.readyMs, 0)} ms after navigation start; Play clicked at ${f(a.playClickMs, 0)} ms; first loss value at ${f(a.firstLossMs, 0)} ms (${f(a.firstLossAfterPlayMs, 0)} ms after Play, step ${a.firstLossStep})`,
+    );
+    console.log(
+      `  while training ${f(a.trainMs / 1000, 1)} s: ${a.longTasks} long tasks (> 50 ms) on the main thread, longest ${f(a.longestTaskMs, 0)} ms; ${a.appSteps} steps, ${f(a.appMsPerStep, 3)} ms/step as the app trains`,
+    );
+    console.log(
+      `  during load (before Play): ${a.longTasksDuringLoad} long tasks, longest ${f(a.longestDuringLoadMs, 0)} ms`,
+    );
     if (!a.longTaskSupported) console.log(yellow('  this Chromium does not report long tasks'));
     console.log(`  .wasm fetched while it started and trained: ${a.wasmFetched.join(', ') || 'none'}`);
-    checks.push(['only the small build fetched to start and train', a.wasmFetched.join(', '),
-      a.wasmFetched.length > 0 && a.wasmFetched.every((p) => p.endsWith('/www/pkg/autoencoder_playground_bg.wasm'))]);
-    checks.push(['zero long tasks while training', `${a.longTasks} (longest ${f(a.longestTaskMs, 0)} ms)`, a.longTaskSupported && a.longTasks === TARGETS.longTasks]);
+    checks.push([
+      'only the small build fetched to start and train',
+      a.wasmFetched.join(', '),
+      a.wasmFetched.length > 0 && a.wasmFetched.every((p) => p.endsWith('/www/pkg/autoencoder_playground_bg.wasm')),
+    ]);
+    checks.push([
+      'zero long tasks while training',
+      `${a.longTasks} (longest ${f(a.longestTaskMs, 0)} ms)`,
+      a.longTaskSupported && a.longTasks === TARGETS.longTasks,
+    ]);
   }
   if (checks.length) {
     console.log(`\n${bold('targets')}`);
@@ -554,6 +733,7 @@ main(async () => {
   }
   results.checks = checks.map(([what, got, ok]) => ({ what, got, pass: Boolean(ok) }));
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  if (offsite.length) console.log(red(`\n${offsite.length} request(s) to other hosts were refused: ${offsite.slice(0, 3).join(', ')}`));
+  if (offsite.length)
+    console.log(red(`\n${offsite.length} request(s) to other hosts were refused: ${offsite.slice(0, 3).join(', ')}`));
   console.log(dim(`\nwritten to bench/results.json; total ${formatDuration(Date.now() - t0)}`));
 });

@@ -66,7 +66,10 @@ async function loadTf(backend) {
     facts.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     facts.multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     facts.threads = tf.wasm.getThreadsCount?.() ?? null;
-    facts.wasmFiles = performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm'));
+    facts.wasmFiles = performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((n) => n.endsWith('.wasm'));
   }
   return { tf, facts };
 }
@@ -205,11 +208,18 @@ function tfModel(tf, { encoder, latent, lr, batch }, train) {
     return loss;
   };
   /** Mean squared error per pixel on x (Float32Array n*784). */
-  const mse = (x) => tf.tidy(() => {
-    const t = tf.tensor2d(x, [x.length / PIXELS, PIXELS]);
-    return tf.losses.meanSquaredError(t, forward(t)).dataSync()[0];
-  });
-  return { step, mse, get steps() { return steps; } };
+  const mse = (x) =>
+    tf.tidy(() => {
+      const t = tf.tensor2d(x, [x.length / PIXELS, PIXELS]);
+      return tf.losses.meanSquaredError(t, forward(t)).dataSync()[0];
+    });
+  return {
+    step,
+    mse,
+    get steps() {
+      return steps;
+    },
+  };
 }
 
 // ------------------------------------------------------------------ jobs
@@ -298,9 +308,16 @@ const jobs = {
       const train = await tfTrainSet(args.val);
       facts.trainDigits = train.n;
       facts.validationExcluded = train.excluded;
-      const model = tfModel(loaded.tf, {
-        encoder: config.model.encoder, latent: config.model.latent, lr: config.train.lr, batch: config.train.batchSize,
-      }, train);
+      const model = tfModel(
+        loaded.tf,
+        {
+          encoder: config.model.encoder,
+          latent: config.model.latent,
+          lr: config.train.lr,
+          batch: config.train.batchSize,
+        },
+        train,
+      );
       step = () => model.step();
       evaluate = () => model.mse(args.val);
       count = () => model.steps;
@@ -317,9 +334,18 @@ const jobs = {
       const mse = evaluate();
       points.push({ mark: mark / 1000, t: trained / 1000, step: count(), mse });
       if (thresholdSeconds == null && mse < threshold) thresholdSeconds = trained / 1000;
-      if (points.length % 4 === 1) progress(`${contender} latent ${config.model.latent}: ${(trained / 1000).toFixed(1)} s, val MSE ${mse.toFixed(4)}`);
+      if (points.length % 4 === 1)
+        progress(
+          `${contender} latent ${config.model.latent}: ${(trained / 1000).toFixed(1)} s, val MSE ${mse.toFixed(4)}`,
+        );
     }
-    return { points, thresholdSeconds, steps: count(), wallSeconds: (performance.now() - wall0) / 1000, backend: facts };
+    return {
+      points,
+      thresholdSeconds,
+      steps: count(),
+      wallSeconds: (performance.now() - wall0) / 1000,
+      backend: facts,
+    };
   },
 };
 

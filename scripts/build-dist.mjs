@@ -20,7 +20,12 @@ import { ROOT, UserError, isMain, log, main } from './lib.mjs';
 
 export const SINGLE_FILE = 'autoencoder-playground.html';
 // The single file embeds the lab build (www/pkg-lab: everything), so its worker never fetches a second engine.
-const NEEDED = ['www/pkg-lab/autoencoder_playground.js', 'www/pkg-lab/autoencoder_playground_bg.wasm', 'www/data/mnist.bin', 'www/vendor/uPlot.esm.js'];
+const NEEDED = [
+  'www/pkg-lab/autoencoder_playground.js',
+  'www/pkg-lab/autoencoder_playground_bg.wasm',
+  'www/data/mnist.bin',
+  'www/vendor/uPlot.esm.js',
+];
 
 /** Files of the site: index.html, www/ (without type declarations) and examples/. */
 function copySite(out) {
@@ -66,10 +71,13 @@ const base64Gzip = (file) => gzipSync(readFileSync(join(ROOT, file)), { level: 9
 /** The single self-contained HTML file. -> its size in bytes */
 export async function buildSingleFile(outFile) {
   for (const f of NEEDED) {
-    if (!existsSync(join(ROOT, f))) throw new UserError(`${f} is missing; run \`npm run build\` (or build:wasm, data, vendor) first`);
+    if (!existsSync(join(ROOT, f)))
+      throw new UserError(`${f} is missing; run \`npm run build\` (or build:wasm, data, vendor) first`);
   }
   const [app, worker, recommender] = await Promise.all(
-    ['scripts/offline/app-entry.js', 'scripts/offline/worker-entry.js', 'scripts/offline/recommender-entry.js'].map(bundle),
+    ['scripts/offline/app-entry.js', 'scripts/offline/worker-entry.js', 'scripts/offline/recommender-entry.js'].map(
+      bundle,
+    ),
   );
   let html = readFileSync(join(ROOT, 'index.html'), 'utf8');
 
@@ -93,7 +101,10 @@ export async function buildSingleFile(outFile) {
   ];
   if (!html.includes('</body>')) throw new UserError('index.html has no </body>');
   html = html.replace('</body>', () => `  ${blocks.join('\n  ')}\n</body>`);
-  html = html.replace('<html lang="en">', '<html lang="en">\n<!-- Autoencoder Playground, single-file build: open it from disk; it needs no server and no network. -->');
+  html = html.replace(
+    '<html lang="en">',
+    '<html lang="en">\n<!-- Autoencoder Playground, single-file build: open it from disk; it needs no server and no network. -->',
+  );
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, html);
   return statSync(outFile).size;
@@ -121,6 +132,8 @@ if (isMain(import.meta.url)) {
     const out = i >= 0 ? args[i + 1] : undefined;
     const r = await buildDist({ out, site: !args.includes('--single-only') });
     const files = readdirSync(r.out).length;
-    log(`dist: ${relative(ROOT, r.out) || r.out} (${files} entries); single file ${SINGLE_FILE}: ${(r.singleFileBytes / 1e6).toFixed(2)} MB`);
+    log(
+      `dist: ${relative(ROOT, r.out) || r.out} (${files} entries); single file ${SINGLE_FILE}: ${(r.singleFileBytes / 1e6).toFixed(2)} MB`,
+    );
   });
 }

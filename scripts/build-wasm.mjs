@@ -44,7 +44,15 @@ export async function buildWasm({ force = false } = {}) {
     await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', ...cargoArgs]);
     log(`Generating JS bindings into ${relative(ROOT, dir)}`);
     // The name and producers sections only help debuggers; without them the download is ~60 KB smaller.
-    await run('wasm-bindgen', ['--target', 'web', '--remove-name-section', '--remove-producers-section', '--out-dir', relative(ROOT, dir), wasm]);
+    await run('wasm-bindgen', [
+      '--target',
+      'web',
+      '--remove-name-section',
+      '--remove-producers-section',
+      '--out-dir',
+      relative(ROOT, dir),
+      wasm,
+    ]);
   }
 }
 

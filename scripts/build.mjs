@@ -18,6 +18,8 @@ main(async () => {
   packData();
   vendor();
   const { singleFileBytes } = await buildDist();
-  log(`Build complete: dist/ is the static site; dist/${SINGLE_FILE} (${(singleFileBytes / 1e6).toFixed(2)} MB) works from disk. `
-    + 'Or serve the repository root (npm run serve).');
+  log(
+    `Build complete: dist/ is the static site; dist/${SINGLE_FILE} (${(singleFileBytes / 1e6).toFixed(2)} MB) works from disk. ` +
+      'Or serve the repository root (npm run serve).',
+  );
 });

@@ -32,9 +32,7 @@ export function readDigits() {
     }
     if (!Array.isArray(data)) throw new UserError(`${file} has no "data" array`);
     if (data.length === 0 || data.length % PIXELS !== 0) {
-      throw new UserError(
-        `${file}: ${data.length} values is not a whole number of ${PIXELS}-pixel digits`,
-      );
+      throw new UserError(`${file}: ${data.length} values is not a whole number of ${PIXELS}-pixel digits`);
     }
     for (let i = 0; i < data.length; i++) {
       const v = data[i];

@@ -30,7 +30,10 @@ function parseArgs(argv) {
     if (a === '--bail') opts.bail = true;
     else if (a === '--only' || a.startsWith('--only=')) {
       const value = a === '--only' ? argv[++i] : a.slice('--only='.length);
-      const list = (value || '').split(',').map((s) => s.trim()).filter(Boolean);
+      const list = (value || '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = list.filter((s) => !STAGES.includes(s));
       if (!list.length || bad.length) {
         throw new UserError(`--only takes a comma-separated list of: ${STAGES.join(', ')}`);
@@ -111,10 +114,20 @@ main(async () => {
       packData();
       vendor();
       capsFile = writeCapabilities(tools.browsers);
-      results.push({ name: 'setup', title: 'tools, wasm build, data, vendored JS', status: 'PASS', ms: Date.now() - start });
+      results.push({
+        name: 'setup',
+        title: 'tools, wasm build, data, vendored JS',
+        status: 'PASS',
+        ms: Date.now() - start,
+      });
     } catch (err) {
       console.error(red(`\nsetup failed: ${err instanceof UserError ? err.message : err.stack}`));
-      results.push({ name: 'setup', title: 'tools, wasm build, data, vendored JS', status: 'FAIL', ms: Date.now() - start });
+      results.push({
+        name: 'setup',
+        title: 'tools, wasm build, data, vendored JS',
+        status: 'FAIL',
+        ms: Date.now() - start,
+      });
     }
   }
   const wasmTest = ['test', '--target', 'wasm32-unknown-unknown', '--test', 'web'];
@@ -172,7 +185,9 @@ main(async () => {
   const colour = { PASS: green, FAIL: red, SKIP: yellow };
   console.log(`\n${bold('━━━ Summary')}`);
   for (const r of results) {
-    console.log(`  ${colour[r.status](r.status)}  ${r.name.padEnd(8)} ${r.title.padEnd(52)} ${dim(formatDuration(r.ms))}`);
+    console.log(
+      `  ${colour[r.status](r.status)}  ${r.name.padEnd(8)} ${r.title.padEnd(52)} ${dim(formatDuration(r.ms))}`,
+    );
   }
   console.log(dim(`  total ${formatDuration(Date.now() - t0)}`));
   console.log(`stages: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

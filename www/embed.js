@@ -94,4 +94,5 @@ export class AutoencoderPlayground extends HTMLElement {
   }
 }
 
-if (!customElements.get('autoencoder-playground')) customElements.define('autoencoder-playground', AutoencoderPlayground);
+if (!customElements.get('autoencoder-playground'))
+  customElements.define('autoencoder-playground', AutoencoderPlayground);

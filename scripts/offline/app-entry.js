@@ -17,7 +17,9 @@ async function inflate(id) {
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
   if (typeof DecompressionStream !== 'function') {
-    throw new Error('This browser cannot unpack the built-in data (it lacks DecompressionStream); use a current Chrome, Firefox, Safari or Edge.');
+    throw new Error(
+      'This browser cannot unpack the built-in data (it lacks DecompressionStream); use a current Chrome, Firefox, Safari or Edge.',
+    );
   }
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream).arrayBuffer();

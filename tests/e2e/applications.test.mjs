@@ -49,18 +49,28 @@ describe('the applications lessons', () => {
       const auc = await dataValue(page, '#stat-auc');
       assert.ok(auc > 0.7 && auc <= 1, `AUC ${auc}: twos are the clearest anomaly`);
       await page.waitForFunction(() => document.querySelector('#stat-recall').dataset.value);
-      const before = { recall: await dataValue(page, '#stat-recall'), flagged: await dataValue(page, '#stat-flagged'), th: await dataValue(page, '#stat-threshold') };
+      const before = {
+        recall: await dataValue(page, '#stat-recall'),
+        flagged: await dataValue(page, '#stat-flagged'),
+        th: await dataValue(page, '#stat-threshold'),
+      };
       assert.ok(before.recall > 0 && before.recall <= 1, `recall ${before.recall}`);
-      assert.ok(await dataValue(page, '#stat-precision') > 0);
+      assert.ok((await dataValue(page, '#stat-precision')) > 0);
 
       // A lower threshold: the URL keeps it, more digits are flagged, recall cannot fall; the network is kept.
       const step = await dataValue(page, '#stat-step');
       await page.focus('#lesson-pct');
       for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
       await page.waitForFunction(() => location.hash.includes('pct=94'));
-      await page.waitForFunction((th) => Number(document.querySelector('#stat-threshold').dataset.value) < th, before.th);
-      await page.waitForFunction((r) => Number(document.querySelector('#stat-recall').dataset.value) > r, before.recall);
-      assert.ok(await dataValue(page, '#stat-flagged') > before.flagged);
+      await page.waitForFunction(
+        (th) => Number(document.querySelector('#stat-threshold').dataset.value) < th,
+        before.th,
+      );
+      await page.waitForFunction(
+        (r) => Number(document.querySelector('#stat-recall').dataset.value) > r,
+        before.recall,
+      );
+      assert.ok((await dataValue(page, '#stat-flagged')) > before.flagged);
       assert.equal(await dataValue(page, '#stat-step'), step, 'the slider does not rebuild the network');
 
       // The pad: a drawing gets an error and a verdict against the threshold.
@@ -85,12 +95,17 @@ describe('the applications lessons', () => {
       assert.equal(await page.isEnabled('#run-compare'), true);
       await page.click('#run-compare');
       await page.waitForSelector('#compare-status[data-state="done"]', { timeout: 30_000 });
-      const rows = await page.$$eval('#features-table tbody tr', (trs) => trs.map((tr) => ({
-        features: tr.dataset.features,
-        all: Number(tr.querySelector('td.all').dataset.value),
-        few: Number(tr.querySelector('td.few').dataset.value),
-      })));
-      assert.deepEqual(rows.map((r) => r.features), ['pixels', 'pca', 'codes']);
+      const rows = await page.$$eval('#features-table tbody tr', (trs) =>
+        trs.map((tr) => ({
+          features: tr.dataset.features,
+          all: Number(tr.querySelector('td.all').dataset.value),
+          few: Number(tr.querySelector('td.few').dataset.value),
+        })),
+      );
+      assert.deepEqual(
+        rows.map((r) => r.features),
+        ['pixels', 'pca', 'codes'],
+      );
       for (const r of rows) {
         assert.ok(r.all > 0.1 && r.all <= 1 && r.few > 0.1 && r.few <= 1, JSON.stringify(r));
       }
@@ -112,14 +127,24 @@ describe('the applications lessons', () => {
       await waitForPicture(page, '#pad-one');
       await page.waitForFunction(() => document.querySelector('#stat-imp-iter').dataset.value);
       const mean = await dataValue(page, '#stat-imp-mean');
-      for (const id of ['#stat-imp-mean', '#stat-imp-one', '#stat-imp-iter']) assert.ok(await dataValue(page, id) > 0, id);
+      for (const id of ['#stat-imp-mean', '#stat-imp-one', '#stat-imp-iter'])
+        assert.ok((await dataValue(page, id)) > 0, id);
       // Scattered holes: even a briefly trained network beats the mean image (src/analysis/impute.rs).
       // The scores refresh as training goes on; after a few hundred steps they must get there.
       await trainTo(page, 400);
-      const beats = await page.waitForFunction(() => {
-        const v = (id) => Number(document.querySelector(id).dataset.value);
-        return v('#stat-imp-iter') < 0.8 * v('#stat-imp-mean');
-      }, null, { timeout: 30_000 }).then(() => true, () => false);
+      const beats = await page
+        .waitForFunction(
+          () => {
+            const v = (id) => Number(document.querySelector(id).dataset.value);
+            return v('#stat-imp-iter') < 0.8 * v('#stat-imp-mean');
+          },
+          null,
+          { timeout: 30_000 },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
       const iter = await dataValue(page, '#stat-imp-iter');
       assert.ok(beats, `5 passes ${iter} vs mean ${await dataValue(page, '#stat-imp-mean')}`);
       assert.match(await page.textContent('#imp-verdict'), /One pass: .*mean image\. 5 passes: .*mean image\./);
@@ -150,23 +175,34 @@ describe('the applications lessons', () => {
     const { page, context, errors } = await openLesson(app, 'recommend', 'hidden=32');
     try {
       await page.waitForFunction(() => !document.querySelector('#rec-play').disabled);
-      assert.ok(await dataValue(page, '#stat-ratings') > 1000);
+      assert.ok((await dataValue(page, '#stat-ratings')) > 1000);
       await page.click('#rec-play');
-      await page.waitForFunction(() => Number(document.querySelector('#stat-rec-step').dataset.value) >= 400, null, { timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-rec-step').dataset.value) >= 400, null, {
+        timeout: 30_000,
+      });
       await page.click('#rec-play');
       await page.waitForFunction(() => document.querySelector('#rec-play').textContent === 'Train');
       const rmse = await dataValue(page, '#stat-rec-rmse');
       const itemMean = await dataValue(page, '#stat-item-rmse');
       assert.ok(rmse < itemMean, `AutoRec ${rmse} vs item mean ${itemMean}`);
-      assert.ok(itemMean < await dataValue(page, '#stat-global-rmse'));
+      assert.ok(itemMean < (await dataValue(page, '#stat-global-rmse')));
       assert.equal(await page.getAttribute('#rec-verdict', 'data-beats'), 'true');
       assert.ok(Number(await page.getAttribute('#rmse-chart', 'data-points')) > 5);
 
-      await page.waitForFunction(() => /500 users across/.test(document.querySelector('#map-status').textContent), null, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => /500 users across/.test(document.querySelector('#map-status').textContent),
+        null,
+        { timeout: 20_000 },
+      );
       await waitForPicture(page, '#ratings-map', { min: 2000 });
       await page.waitForFunction(() => document.querySelectorAll('#rec-users .rec-user tbody tr').length === 15);
-      const predicted = await page.$$eval('#rec-users td[data-value]', (tds) => tds.map((td) => Number(td.dataset.value)));
-      assert.ok(predicted.every((v) => v >= 1 && v <= 5), predicted.join());
+      const predicted = await page.$$eval('#rec-users td[data-value]', (tds) =>
+        tds.map((td) => Number(td.dataset.value)),
+      );
+      assert.ok(
+        predicted.every((v) => v >= 1 && v <= 5),
+        predicted.join(),
+      );
 
       // The page's Play trains the recommender too, and its Pause stops it.
       await page.click('#play');

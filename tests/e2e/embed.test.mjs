@@ -14,7 +14,8 @@ async function demoFrames(page, count) {
   while (page.frames().length < count + 1 && Date.now() < deadline) await page.waitForTimeout(50);
   const frames = page.frames().filter((f) => f !== page.mainFrame());
   assert.equal(frames.length, count, 'one iframe per element');
-  for (const f of frames) await f.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 30_000 });
+  for (const f of frames)
+    await f.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 30_000 });
   return frames;
 }
 
@@ -48,31 +49,45 @@ describe('embedding', () => {
         await f.click('#play');
       }
       // The host page keeps drawing frames while three networks train.
-      const maxGap = await page.evaluate(() => new Promise((resolve) => {
-        let last = performance.now();
-        let worst = 0;
-        const end = last + 1000;
-        const tick = (t) => {
-          worst = Math.max(worst, t - last);
-          last = t;
-          if (t < end) requestAnimationFrame(tick);
-          else resolve(worst);
-        };
-        requestAnimationFrame(tick);
-      }));
+      const maxGap = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            let last = performance.now();
+            let worst = 0;
+            const end = last + 1000;
+            const tick = (t) => {
+              worst = Math.max(worst, t - last);
+              last = t;
+              if (t < end) requestAnimationFrame(tick);
+              else resolve(worst);
+            };
+            requestAnimationFrame(tick);
+          }),
+      );
       assert.ok(maxGap < 500, `the page froze for ${Math.round(maxGap)} ms`);
       for (const f of frames) {
-        await f.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 60, null, { timeout: 30_000 });
+        await f.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 60, null, {
+          timeout: 30_000,
+        });
       }
       const steps = await Promise.all(frames.map(stepOf));
-      assert.ok(steps.every((s) => s >= 60), `steps ${steps}`);
+      assert.ok(
+        steps.every((s) => s >= 60),
+        `steps ${steps}`,
+      );
       assert.equal(page.workers().length, 3, 'one training worker per demo');
       // Independent: pausing one leaves the others training.
       await frames[0].click('#play');
       await frames[0].waitForFunction(() => document.body.dataset.running === 'false');
       const others = await Promise.all(frames.slice(1).map(stepOf));
-      await frames[1].waitForFunction((s) => Number(document.querySelector('#stat-step').dataset.value) > s + 20, others[0]);
-      await frames[2].waitForFunction((s) => Number(document.querySelector('#stat-step').dataset.value) > s + 20, others[1]);
+      await frames[1].waitForFunction(
+        (s) => Number(document.querySelector('#stat-step').dataset.value) > s + 20,
+        others[0],
+      );
+      await frames[2].waitForFunction(
+        (s) => Number(document.querySelector('#stat-step').dataset.value) > s + 20,
+        others[1],
+      );
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -134,7 +149,9 @@ describe('embedding', () => {
     const context = await app.browser.newContext({ viewport: { width: 600, height: 400 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${app.url}index.html?embed=1&controls=minimal&hide=header,nav,explainer#lesson=reconstruct&encoder=64&latent=8`);
+      await page.goto(
+        `${app.url}index.html?embed=1&controls=minimal&hide=header,nav,explainer#lesson=reconstruct&encoder=64&latent=8`,
+      );
       await page.waitForSelector('body[data-state="ready"]');
       assert.equal(await page.evaluate(() => document.body.classList.contains('compact')), true);
       for (const sel of ['.app-header', '.lesson-nav', '#settings', '#tools', '.explainer']) {
@@ -143,7 +160,10 @@ describe('embedding', () => {
       // Without scrolling: the controls, the pad and the loss chart are all in view.
       for (const sel of ['#play', '#reset', '#pad', '#loss-chart canvas']) {
         const box = await page.locator(sel).first().boundingBox();
-        assert.ok(box && box.y >= 0 && box.y + box.height <= 400 && box.x + box.width <= 600, `${sel} fits: ${JSON.stringify(box)}`);
+        assert.ok(
+          box && box.y >= 0 && box.y + box.height <= 400 && box.x + box.width <= 600,
+          `${sel} fits: ${JSON.stringify(box)}`,
+        );
       }
       assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 600, 'no sideways scrolling');
     } finally {

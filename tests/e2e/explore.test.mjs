@@ -5,7 +5,15 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openPage, readNumber, waitForPicture, waitForStep, pixelDifference, drawSeven } from './helpers/app.mjs';
+import {
+  startApp,
+  openPage,
+  readNumber,
+  waitForPicture,
+  waitForStep,
+  pixelDifference,
+  drawSeven,
+} from './helpers/app.mjs';
 
 /** Opens a lesson and checks that it mounted with a trainer. */
 async function openLesson(app, id, hash) {
@@ -76,8 +84,14 @@ describe('the "what was learned" lessons', () => {
       await waitForPicture(page, '#interp-path canvas:nth-child(10)');
       await waitForPicture(page, '#interp-blend canvas:nth-child(1)');
       await waitForPicture(page, '#interp-blend canvas:nth-child(10)');
-      assert.ok(await pixelDifference(page, '#interp-blend canvas:nth-child(1)', '#interp-blend canvas:nth-child(10)') > 0.05, 'the two ends differ');
-      assert.ok(await pixelDifference(page, '#interp-blend canvas:nth-child(1)', '#interp-blend canvas:nth-child(5)') > 0.01, 'the blend moves');
+      assert.ok(
+        (await pixelDifference(page, '#interp-blend canvas:nth-child(1)', '#interp-blend canvas:nth-child(10)')) > 0.05,
+        'the two ends differ',
+      );
+      assert.ok(
+        (await pixelDifference(page, '#interp-blend canvas:nth-child(1)', '#interp-blend canvas:nth-child(5)')) > 0.01,
+        'the blend moves',
+      );
 
       // The drawing becomes a point of the plot and can start the path.
       await drawSeven(page);
@@ -88,7 +102,10 @@ describe('the "what was learned" lessons', () => {
       assert.equal(await page.getAttribute('#pick-from-pad', 'aria-pressed'), 'true');
       assert.match(await page.textContent('#interp-note'), /From your drawing/);
       await page.waitForFunction((b) => document.querySelector('#interp-path canvas').toDataURL() !== b, path);
-      assert.ok(await pixelDifference(page, '#pad-input', '#interp-blend canvas:nth-child(1)') < 0.02, 'the blend starts at the drawing');
+      assert.ok(
+        (await pixelDifference(page, '#pad-input', '#interp-blend canvas:nth-child(1)')) < 0.02,
+        'the blend starts at the drawing',
+      );
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -129,7 +146,10 @@ describe('the "what was learned" lessons', () => {
       assert.ok(ae > 0 && ae < 0.3, `autoencoder validation MSE ${ae}`);
       assert.match(await page.getAttribute('#pca-verdict', 'data-state'), /^(pca|autoencoder)$/);
       await waitForPicture(page, '#cmp-ae canvas:nth-child(1)');
-      assert.ok(await pixelDifference(page, '#cmp-pca canvas:nth-child(1)', '#cmp-ae canvas:nth-child(1)') > 0.01, 'two different models');
+      assert.ok(
+        (await pixelDifference(page, '#cmp-pca canvas:nth-child(1)', '#cmp-ae canvas:nth-child(1)')) > 0.01,
+        'two different models',
+      );
 
       await drawSeven(page);
       await waitForPicture(page, '#pad-pca');
@@ -139,7 +159,9 @@ describe('the "what was learned" lessons', () => {
       // A smaller code: PCA is refitted (from the kept fit) and is worse.
       await page.fill('#latent', '2');
       await page.press('#latent', 'Enter');
-      await page.waitForFunction(() => /PCA fitted.*its 2 directions/.test(document.querySelector('#pca-status').textContent));
+      await page.waitForFunction(() =>
+        /PCA fitted.*its 2 directions/.test(document.querySelector('#pca-status').textContent),
+      );
       const pca2 = await readNumber(page, '#stat-pca-mse', 'data-value');
       assert.ok(pca2 > pca32 && pca2 < 0.07, `PCA(2) validation MSE ${pca2} (PCA(32): ${pca32})`);
       assert.deepEqual(errors, []);
@@ -154,11 +176,15 @@ describe('the "what was learned" lessons', () => {
       await trainTo(page, 80);
       await page.waitForFunction(() => Number(document.querySelector('#quality-chart').dataset.points) >= 2);
       const summary = {};
-      for (const k of ['mse', 'psnr', 'ssim', 'ms-ssim', 'bce']) summary[k] = await readNumber(page, `#stat-q-${k}`, 'data-value');
+      for (const k of ['mse', 'psnr', 'ssim', 'ms-ssim', 'bce'])
+        summary[k] = await readNumber(page, `#stat-q-${k}`, 'data-value');
       assert.ok(summary.ssim > 0 && summary.ssim <= 1, `SSIM ${summary.ssim}`);
       assert.ok(summary['ms-ssim'] > 0 && summary['ms-ssim'] <= 1, `MS-SSIM ${summary['ms-ssim']}`);
       assert.ok(summary.psnr > 5, `PSNR ${summary.psnr} dB`);
-      assert.ok(Math.abs(summary.psnr - 10 * Math.log10(1 / summary.mse)) < 0.05, 'PSNR is 10·log10(1/MSE) of the mean MSE');
+      assert.ok(
+        Math.abs(summary.psnr - 10 * Math.log10(1 / summary.mse)) < 0.05,
+        'PSNR is 10·log10(1/MSE) of the mean MSE',
+      );
       assert.ok(summary.bce > summary.mse, `BCE ${summary.bce}, MSE ${summary.mse}`);
 
       await waitForPicture(page, '#q-tile-0 canvas.recon');

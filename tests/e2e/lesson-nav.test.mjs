@@ -23,10 +23,17 @@ describe('lesson navigation and lesson settings', () => {
     const { page, context, errors } = await openPage(app, '#lesson=reconstruct&encoder=64&latent=8');
     try {
       const titles = await page.$$eval('#lesson-nav a', (as) => as.map((a) => a.textContent));
-      assert.deepEqual(titles, LESSONS.map((l) => l.title), 'the nav lists the registry, in order');
+      assert.deepEqual(
+        titles,
+        LESSONS.map((l) => l.title),
+        'the nav lists the registry, in order',
+      );
       assert.equal(titles[0], 'Reconstruct');
       assert.equal(await page.getAttribute('#lesson-nav', 'aria-label'), 'Lessons');
-      assert.deepEqual(await page.$$eval('#lesson-nav a[aria-current="page"]', (as) => as.map((a) => a.dataset.lesson)), ['reconstruct']);
+      assert.deepEqual(
+        await page.$$eval('#lesson-nav a[aria-current="page"]', (as) => as.map((a) => a.dataset.lesson)),
+        ['reconstruct'],
+      );
 
       // Tab from the top of the page: the skip link, then the first lesson link.
       await page.evaluate(() => document.activeElement?.blur());
@@ -55,8 +62,15 @@ describe('lesson navigation and lesson settings', () => {
       await page.keyboard.press('Enter');
 
       await page.waitForSelector(ready('sparse'));
-      assert.match(page.url(), /#lesson=sparse&kind=l1&weight=0.001&target=0.05&encoder=256&latent=64/, 'the lesson opens with its own defaults, spelled out');
-      assert.deepEqual(await page.$$eval('#lesson-nav a[aria-current="page"]', (as) => as.map((a) => a.dataset.lesson)), ['sparse']);
+      assert.match(
+        page.url(),
+        /#lesson=sparse&kind=l1&weight=0.001&target=0.05&encoder=256&latent=64/,
+        'the lesson opens with its own defaults, spelled out',
+      );
+      assert.deepEqual(
+        await page.$$eval('#lesson-nav a[aria-current="page"]', (as) => as.map((a) => a.dataset.lesson)),
+        ['sparse'],
+      );
       assert.equal(await page.textContent('#lesson-title'), 'Sparse codes');
       assert.equal(await page.isVisible('#lesson-kind'), true, 'its settings are in the panel');
       assert.equal(await page.isEnabled('#play'), true);
@@ -96,7 +110,11 @@ describe('lesson navigation and lesson settings', () => {
       await page.selectOption('#lesson-noise', 'block');
       await page.waitForFunction(() => location.hash.startsWith('#lesson=denoise&noise=block&level=0.4&'));
       await page.waitForFunction(() => !document.querySelector('#play').disabled);
-      assert.equal(await page.textContent('#lesson-level-value'), 'square of 40% of the side', 'the level reads in the noise’s terms');
+      assert.equal(
+        await page.textContent('#lesson-level-value'),
+        'square of 40% of the side',
+        'the level reads in the noise’s terms',
+      );
 
       await page.reload();
       await page.waitForSelector(ready('denoise'));
@@ -104,7 +122,9 @@ describe('lesson navigation and lesson settings', () => {
       assert.equal(await page.inputValue('#latent'), '8', 'the common settings came back too');
 
       // A hand-made link with an in-between level is honoured as it is.
-      await page.evaluate(() => { location.hash = '#lesson=denoise&noise=salt_pepper&level=0.37&encoder=64&latent=8'; });
+      await page.evaluate(() => {
+        location.hash = '#lesson=denoise&noise=salt_pepper&level=0.37&encoder=64&latent=8';
+      });
       await page.waitForFunction(() => document.querySelector('#lesson-noise').value === 'salt_pepper');
       assert.equal(await page.inputValue('#lesson-level'), '0.37');
       assert.equal(await page.textContent('#lesson-level-value'), '37% of pixels flipped');
@@ -117,7 +137,10 @@ describe('lesson navigation and lesson settings', () => {
   });
 
   it('a bad lesson setting in a link falls back to its default with a notice', async () => {
-    const { page, context, errors } = await openPage(app, '#lesson=denoise&noise=fog&level=<b>2</b>&beta=3&encoder=64&latent=8');
+    const { page, context, errors } = await openPage(
+      app,
+      '#lesson=denoise&noise=fog&level=<b>2</b>&beta=3&encoder=64&latent=8',
+    );
     try {
       const notice = await page.textContent('#notice');
       assert.match(notice, /Noise type "fog" was not used/);

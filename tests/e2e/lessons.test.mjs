@@ -6,7 +6,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startApp, openPage, readNumber, inkedPixels, trainAndMeasure, waitForPicture, pixelDifference, drawSeven, waitForStep,
+  startApp,
+  openPage,
+  readNumber,
+  inkedPixels,
+  trainAndMeasure,
+  waitForPicture,
+  pixelDifference,
+  drawSeven,
+  waitForStep,
 } from './helpers/app.mjs';
 
 const SMALL = 'encoder=64&latent=8&batch=64';
@@ -50,16 +58,19 @@ describe('the autoencoder-family lessons', () => {
 
       assertLearned(await trainAndMeasure(page));
       await waitForPicture(page, '#dn-recon canvas:nth-child(1)');
-      await page.waitForFunction(() => document.querySelector('#stat-noisy-mse').dataset.value
-        && document.querySelector('#stat-clean-mse').dataset.value);
-      assert.ok(await readNumber(page, '#stat-noisy-mse', 'data-value') > 0);
-      assert.ok(await readNumber(page, '#stat-clean-mse', 'data-value') > 0);
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#stat-noisy-mse').dataset.value &&
+          document.querySelector('#stat-clean-mse').dataset.value,
+      );
+      assert.ok((await readNumber(page, '#stat-noisy-mse', 'data-value')) > 0);
+      assert.ok((await readNumber(page, '#stat-clean-mse', 'data-value')) > 0);
 
       // The pad: the drawing gets the same kind of noise, and the network cleans it up.
       await drawSeven(page);
       await waitForPicture(page, '#pad-noisy');
       await waitForPicture(page, '#pad-recon');
-      assert.ok(await pixelDifference(page, '#pad-input', '#pad-noisy') > 0.02, 'noise was added to the drawing');
+      assert.ok((await pixelDifference(page, '#pad-input', '#pad-noisy')) > 0.02, 'noise was added to the drawing');
       await page.waitForFunction(() => Number(document.querySelector('#pad-error').dataset.mse) > 0);
       assert.deepEqual(errors, []);
     } finally {
@@ -77,8 +88,8 @@ describe('the autoencoder-family lessons', () => {
       await waitForPicture(page, '#sparse-digits');
       const off = await readNumber(page, '#stat-off-units', 'data-value');
       assert.ok(off >= 0 && off <= 8, `near-zero units ${off} of 8`);
-      assert.ok(await readNumber(page, '#stat-penalty', 'data-value') > 0, 'the sparsity term is shown');
-      assert.ok(await readNumber(page, '#stat-recon', 'data-value') > 0, 'the reconstruction term is shown');
+      assert.ok((await readNumber(page, '#stat-penalty', 'data-value')) > 0, 'the sparsity term is shown');
+      assert.ok((await readNumber(page, '#stat-recon', 'data-value')) > 0, 'the reconstruction term is shown');
       assert.ok(Number(await page.getAttribute('#terms-chart', 'data-points')) > 10, 'the terms chart has a history');
       assert.deepEqual(errors, []);
     } finally {
@@ -103,17 +114,29 @@ describe('the autoencoder-family lessons', () => {
   it('contractive: two networks train side by side, and the change with noise is pictured and plotted', async () => {
     const { page, context, errors } = await openLesson(app, 'contractive', `lambda=0.01&sigma=0.3&${SMALL}`);
     try {
-      assert.match(await page.textContent('#penalty-note'), /exactly.*closed form.*Rifai et al\. 2011.*last encoder layer.*treated as given/s);
+      assert.match(
+        await page.textContent('#penalty-note'),
+        /exactly.*closed form.*Rifai et al\. 2011.*last encoder layer.*treated as given/s,
+      );
       assertLearned(await trainAndMeasure(page));
       // The companion (plain) trainer trained too: its own loss terms arrive with the stats.
       await page.waitForFunction(() => document.querySelector('#stat-plain-recon').dataset.value);
-      assert.ok(await readNumber(page, '#stat-plain-recon', 'data-value') > 0);
-      assert.ok(await readNumber(page, '#stat-penalty', 'data-value') > 0);
-      for (const row of ['cae-input', 'cae-recon', 'plain-recon']) await waitForPicture(page, `#${row} canvas:nth-child(1)`);
+      assert.ok((await readNumber(page, '#stat-plain-recon', 'data-value')) > 0);
+      assert.ok((await readNumber(page, '#stat-penalty', 'data-value')) > 0);
+      for (const row of ['cae-input', 'cae-recon', 'plain-recon'])
+        await waitForPicture(page, `#${row} canvas:nth-child(1)`);
       // The change maps are drawn (a strongly contracting network may barely change: only "painted" is required there) ...
-      await page.waitForFunction(() => [...document.querySelectorAll('#cae-change canvas, #plain-change canvas')].every((c) => c.dataset.painted === 'true'));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('#cae-change canvas, #plain-change canvas')].every(
+          (c) => c.dataset.painted === 'true',
+        ),
+      );
       // ... and the noise moves the plain network's reconstructions visibly.
-      assert.ok(await inkedPixels(page, '#plain-change canvas:nth-child(1)') + await inkedPixels(page, '#plain-change canvas:nth-child(2)') > 5);
+      assert.ok(
+        (await inkedPixels(page, '#plain-change canvas:nth-child(1)')) +
+          (await inkedPixels(page, '#plain-change canvas:nth-child(2)')) >
+          5,
+      );
       await page.waitForFunction(() => document.querySelector('#change-chart').dataset.points === '11');
       const cae = await readNumber(page, '#stat-cae-change', 'data-value');
       const plain = await readNumber(page, '#stat-plain-change', 'data-value');
@@ -141,8 +164,8 @@ describe('the autoencoder-family lessons', () => {
       await waitForPicture(page, '#vae-samples', { min: 200 });
       await waitForPicture(page, '#vae-map', { min: 500 });
       assert.equal(await page.isHidden('#map-note'), true);
-      assert.ok(await readNumber(page, '#stat-kl', 'data-value') > 0, 'the KL term is shown');
-      assert.ok(await readNumber(page, '#stat-recon', 'data-value') > 0, 'the reconstruction term is shown');
+      assert.ok((await readNumber(page, '#stat-kl', 'data-value')) > 0, 'the KL term is shown');
+      assert.ok((await readNumber(page, '#stat-recon', 'data-value')) > 0, 'the reconstruction term is shown');
 
       // New samples are new digits.
       const before = await page.evaluate(() => document.querySelector('#vae-samples').toDataURL());

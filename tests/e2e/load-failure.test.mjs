@@ -46,7 +46,11 @@ describe('load failures', () => {
       await page.goto(`${app.url}#lesson=latent&encoder=32&latent=2`);
       await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
       await page.click('#play'); // the latent map is asked for while training
-      await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('#banner')?.textContent ?? ''), null, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => /could not be loaded/.test(document.querySelector('#banner')?.textContent ?? ''),
+        null,
+        { timeout: 30_000 },
+      );
       assert.match(await page.textContent('#banner'), /lab engine .*could not be loaded.*npm run build:wasm/s);
       await waitForStep(page, 30);
       assert.equal(await page.getAttribute('body', 'data-state'), 'ready', 'the page itself still works');

@@ -56,9 +56,11 @@ describe('the offline build', () => {
       await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
       await page.waitForFunction(() => !document.querySelector('#rec-play').disabled, null, { timeout: 30_000 });
       await page.click('#rec-play');
-      await page.waitForFunction(() => Number(document.querySelector('#stat-rec-step').dataset.value) >= 100, null, { timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-rec-step').dataset.value) >= 100, null, {
+        timeout: 30_000,
+      });
       await page.click('#rec-play');
-      assert.ok(await readNumber(page, '#stat-rec-rmse', 'data-value') > 0);
+      assert.ok((await readNumber(page, '#stat-rec-rmse', 'data-value')) > 0);
       assert.deepEqual(requests, [], 'no network request');
       assert.deepEqual(errors, []);
     } finally {
@@ -69,7 +71,10 @@ describe('the offline build', () => {
   it('the static site works from a sub-folder of a web server', async () => {
     const server = await startServer({ root: dir });
     try {
-      const { page, context, errors } = await openPage({ url: `${server.url}sub/playground/`, browser: app.browser }, '#lesson=denoise&encoder=32&latent=4');
+      const { page, context, errors } = await openPage(
+        { url: `${server.url}sub/playground/`, browser: app.browser },
+        '#lesson=denoise&encoder=32&latent=4',
+      );
       try {
         assert.equal(await page.getAttribute('body', 'data-state'), 'ready');
         assert.equal(await page.getAttribute('body', 'data-lesson'), 'denoise');

@@ -10,15 +10,16 @@ import { startApp, openPage, readNumber, waitForStep, drawSeven } from './helper
 const SMALL = 'encoder=64&latent=8&batch=64';
 
 /** What presentation mode changes, read from the page. */
-const looks = (page) => page.evaluate(() => ({
-  present: document.documentElement.dataset.present === 'true',
-  fontSize: parseFloat(getComputedStyle(document.documentElement).fontSize),
-  background: getComputedStyle(document.body).backgroundColor,
-  settingsShown: getComputedStyle(document.querySelector('#settings')).display !== 'none',
-  toolsShown: getComputedStyle(document.querySelector('#tools')).display !== 'none',
-  lineScale: getComputedStyle(document.documentElement).getPropertyValue('--chart-line-scale').trim(),
-  pressed: document.querySelector('#present-toggle').getAttribute('aria-pressed'),
-}));
+const looks = (page) =>
+  page.evaluate(() => ({
+    present: document.documentElement.dataset.present === 'true',
+    fontSize: parseFloat(getComputedStyle(document.documentElement).fontSize),
+    background: getComputedStyle(document.body).backgroundColor,
+    settingsShown: getComputedStyle(document.querySelector('#settings')).display !== 'none',
+    toolsShown: getComputedStyle(document.querySelector('#tools')).display !== 'none',
+    lineScale: getComputedStyle(document.documentElement).getPropertyValue('--chart-line-scale').trim(),
+    pressed: document.querySelector('#present-toggle').getAttribute('aria-pressed'),
+  }));
 
 describe('presentation mode and keyboard shortcuts', () => {
   let app;
@@ -100,7 +101,9 @@ describe('presentation mode and keyboard shortcuts', () => {
       await page.waitForSelector('#help-dialog:not([open])', { state: 'attached' });
       // 2 opens the second lesson.
       await page.keyboard.press('2');
-      await page.waitForFunction(() => document.body.dataset.lesson === 'denoise' && document.body.dataset.state === 'ready');
+      await page.waitForFunction(
+        () => document.body.dataset.lesson === 'denoise' && document.body.dataset.state === 'ready',
+      );
       assert.equal(await page.getAttribute('#lesson-nav a[data-lesson="denoise"]', 'aria-current'), 'page');
       assert.deepEqual(errors, []);
     } finally {

@@ -18,14 +18,20 @@ const reconstructions = (page) => page.$$eval(RECONS, (cs) => cs.map((c) => c.to
 
 /** Waits until the grid's reconstructions are exactly `expected` (the honest check: they never become equal by chance). */
 async function waitForReconstructions(page, expected, what) {
-  await page.waitForFunction(([sel, want]) => {
-    const got = [...document.querySelectorAll(sel)].map((c) => c.toDataURL());
-    return got.length === want.length && got.every((u, i) => u === want[i]);
-  }, [RECONS, expected], { timeout: 15_000 }).catch(async (err) => {
-    const got = await reconstructions(page);
-    const same = got.filter((u, i) => u === expected[i]).length;
-    throw new Error(`${what}: ${same} of ${expected.length} reconstructions match (${err.message})`);
-  });
+  await page
+    .waitForFunction(
+      ([sel, want]) => {
+        const got = [...document.querySelectorAll(sel)].map((c) => c.toDataURL());
+        return got.length === want.length && got.every((u, i) => u === want[i]);
+      },
+      [RECONS, expected],
+      { timeout: 15_000 },
+    )
+    .catch(async (err) => {
+      const got = await reconstructions(page);
+      const same = got.filter((u, i) => u === expected[i]).length;
+      throw new Error(`${what}: ${same} of ${expected.length} reconstructions match (${err.message})`);
+    });
 }
 
 /** Plays to at least `n` steps, pauses, and waits until the reconstructions have settled on the paused model. */
@@ -68,7 +74,9 @@ describe('it keeps working', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.addInitScript(() => {
         window.__violations = [];
-        document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', (e) =>
+          window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+        );
       });
       const response = await page.goto(`${server.url}#lesson=reconstruct&${SMALL}`);
       assert.equal(response.headers()['content-security-policy'], policy, 'the server sent the policy');
@@ -130,7 +138,11 @@ describe('it keeps working', () => {
       const before = await reconstructions(page);
       const step = await readNumber(page, '#stat-step', 'data-value');
       const url = page.url();
-      await page.setInputFiles('#load-file', { name: 'damaged.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('\x10\x00\x00\x00\x00\x00\x00\x00{"a":<b>1</b>}  not a model') });
+      await page.setInputFiles('#load-file', {
+        name: 'damaged.safetensors',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from('\x10\x00\x00\x00\x00\x00\x00\x00{"a":<b>1</b>}  not a model'),
+      });
       await page.waitForSelector('#banner[data-kind="load-error"]');
       const text = await page.textContent('#banner');
       assert.match(text, /damaged\.safetensors could not be loaded/);
@@ -160,7 +172,11 @@ describe('it keeps working', () => {
       assert.match(await page.textContent('#banner'), /Resumed with learning rate 0\.3/);
       await page.waitForFunction(() => /lr=0\.3(&|$)/.test(location.hash));
       assert.equal(await page.inputValue('#lr'), '0.3');
-      await page.waitForFunction((s) => Number(document.querySelector('#stat-step').dataset.value) >= s + 100, stopped, { timeout: 20_000 });
+      await page.waitForFunction(
+        (s) => Number(document.querySelector('#stat-step').dataset.value) >= s + 100,
+        stopped,
+        { timeout: 20_000 },
+      );
       assert.equal(await page.isHidden('#banner[data-kind="halted"]'), true, 'it did not blow up again');
       assert.deepEqual(errors, []);
     } finally {
@@ -175,7 +191,9 @@ describe('it keeps working', () => {
       await page.waitForFunction(() => window.__playground.snapshot?.step > 0); // taken at the pause
       const before = await reconstructions(page);
       const step = await page.evaluate(() => window.__playground.snapshot.step);
-      await page.evaluate(() => { window.__sameDocument = true; });
+      await page.evaluate(() => {
+        window.__sameDocument = true;
+      });
       const workersBefore = page.workers().length;
 
       // A trap inside the engine (what a Rust panic is under panic=abort).
@@ -189,14 +207,22 @@ describe('it keeps working', () => {
 
       // An uncaught error in the worker (worker.onerror), while training: it comes back training.
       await page.click('#play');
-      await page.evaluate(() => { document.body.dataset.recovered = ''; });
+      await page.evaluate(() => {
+        document.body.dataset.recovered = '';
+      });
       await page.evaluate(() => window.__playground.crashWorker('error'));
       await page.waitForSelector('body[data-recovered="true"]', { timeout: 20_000 });
       await page.waitForFunction(() => document.body.dataset.running === 'true');
       await waitForStep(page, step + 20);
-      assert.ok(page.workers().length <= workersBefore, `no worker leaked (${page.workers().length} > ${workersBefore})`);
+      assert.ok(
+        page.workers().length <= workersBefore,
+        `no worker leaked (${page.workers().length} > ${workersBefore})`,
+      );
       // The deliberate uncaught error is reported by the browser; nothing else went wrong.
-      assert.deepEqual(errors.filter((e) => !/deliberate crash/.test(e)), []);
+      assert.deepEqual(
+        errors.filter((e) => !/deliberate crash/.test(e)),
+        [],
+      );
     } finally {
       await context.close();
     }
@@ -205,16 +231,22 @@ describe('it keeps working', () => {
   it('a hidden tab pauses training, and it picks up again when visible', async () => {
     const { page, context, errors } = await openPage(app, `#lesson=reconstruct&${SMALL}`);
     // Headless Chromium never hides a page, so the test sets what the browser would and sends its event.
-    const setVisible = (visible) => page.evaluate((v) => {
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => !v });
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (v ? 'visible' : 'hidden') });
-      document.dispatchEvent(new Event('visibilitychange'));
-    }, visible);
+    const setVisible = (visible) =>
+      page.evaluate((v) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => !v });
+        Object.defineProperty(document, 'visibilityState', {
+          configurable: true,
+          get: () => (v ? 'visible' : 'hidden'),
+        });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, visible);
     try {
       await page.click('#play');
       await waitForStep(page, 20);
       await setVisible(false);
-      await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused while this tab is hidden.');
+      await page.waitForFunction(
+        () => document.querySelector('#run-status').textContent === 'Paused while this tab is hidden.',
+      );
       assert.equal(await page.getAttribute('body', 'data-running'), 'false');
       const paused = await readNumber(page, '#stat-step', 'data-value');
       await page.waitForTimeout(300); // not an assertion: time for a wrongly running worker to move the counter

@@ -23,7 +23,9 @@ function correlation([sa, sb, atLeast]) {
   const mean = (v) => v.reduce((s, t) => s + t, 0) / v.length;
   const mx = mean(x);
   const my = mean(y);
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < x.length; i++) {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;
@@ -52,8 +54,12 @@ describe('training on the page', () => {
       assert.equal(await readNumber(page, '#stat-step', 'data-value'), 0);
       // The validation originals are painted once the trainer exists.
       await page.waitForFunction(() => document.querySelector('#val-grid canvas')?.dataset.painted === 'true');
-      assert.ok(await inkedPixels(page, '#val-grid .pair:first-child canvas:first-child') > 20);
-      assert.match(page.url(), /#lesson=reconstruct&encoder=256,64&latent=32&act=relu/, 'the address bar holds the full settings');
+      assert.ok((await inkedPixels(page, '#val-grid .pair:first-child canvas:first-child')) > 20);
+      assert.match(
+        page.url(),
+        /#lesson=reconstruct&encoder=256,64&latent=32&act=relu/,
+        'the address bar holds the full settings',
+      );
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -64,35 +70,42 @@ describe('training on the page', () => {
     const { page, context, errors } = await openPage(app);
     try {
       await page.click('#play');
-      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 5, null, { timeout: 20_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 5, null, {
+        timeout: 20_000,
+      });
       const firstLoss = await readNumber(page, '#stat-loss', 'data-last-loss');
       const firstStep = await readNumber(page, '#stat-step', 'data-value');
       assert.ok(firstLoss > 0, `first loss ${firstLoss}`);
 
       // Measure the main thread's frame gaps while the worker trains.
-      const maxGap = await page.evaluate(() => new Promise((resolve) => {
-        let last = performance.now();
-        let worst = 0;
-        const end = last + 1500;
-        const tick = (t) => {
-          worst = Math.max(worst, t - last);
-          last = t;
-          if (t < end) requestAnimationFrame(tick);
-          else resolve(worst);
-        };
-        requestAnimationFrame(tick);
-      }));
+      const maxGap = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            let last = performance.now();
+            let worst = 0;
+            const end = last + 1500;
+            const tick = (t) => {
+              worst = Math.max(worst, t - last);
+              last = t;
+              if (t < end) requestAnimationFrame(tick);
+              else resolve(worst);
+            };
+            requestAnimationFrame(tick);
+          }),
+      );
       assert.ok(maxGap < 500, `the page froze for ${Math.round(maxGap)} ms while training`);
 
-      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 400, null, { timeout: 60_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 400, null, {
+        timeout: 60_000,
+      });
       const laterLoss = await readNumber(page, '#stat-loss', 'data-last-loss');
       const laterStep = await readNumber(page, '#stat-step', 'data-value');
       assert.ok(laterStep > firstStep, `step ${firstStep} -> ${laterStep}`);
       assert.ok(laterLoss < firstLoss * 0.6, `loss ${firstLoss} -> ${laterLoss} did not fall`);
       // An epoch (125 steps of 64) has ended, so there is a validation loss and an epoch count.
-      assert.ok(await readNumber(page, '#stat-val', 'data-value') > 0);
-      assert.ok(await readNumber(page, '#stat-epoch', 'data-value') >= 1);
-      assert.ok(await readNumber(page, '#stat-rate', 'data-value') > 0);
+      assert.ok((await readNumber(page, '#stat-val', 'data-value')) > 0);
+      assert.ok((await readNumber(page, '#stat-epoch', 'data-value')) >= 1);
+      assert.ok((await readNumber(page, '#stat-rate', 'data-value')) > 0);
 
       // Pause stops the counter (once the worker has acknowledged it).
       await page.click('#play');
@@ -121,11 +134,17 @@ describe('training on the page', () => {
     const { page, context, errors } = await openPage(app);
     try {
       await page.click('#play');
-      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 150, null, { timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 150, null, {
+        timeout: 30_000,
+      });
       await page.selectOption('#batch', '32');
       // The counter starts again from zero for the new network and climbs while still playing.
-      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) < 100, null, { timeout: 10_000 });
-      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 150, null, { timeout: 30_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) < 100, null, {
+        timeout: 10_000,
+      });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 150, null, {
+        timeout: 30_000,
+      });
       assert.equal(await page.getAttribute('body', 'data-running'), 'true');
       assert.match(page.url(), /batch=32/);
       assert.deepEqual(errors, []);
@@ -139,20 +158,29 @@ describe('training on the page', () => {
     try {
       assert.equal(await inkedPixels(page, '#pad-recon'), 0, 'nothing drawn, nothing shown');
       await page.click('#play');
-      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 300, null, { timeout: 60_000 });
+      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 300, null, {
+        timeout: 60_000,
+      });
       await drawSeven(page);
       // The drawing becomes a 28×28 input at once ...
-      assert.ok(await inkedPixels(page, '#pad-input') > 20);
+      assert.ok((await inkedPixels(page, '#pad-input')) > 20);
       // ... and its reconstruction appears and comes to look like it.
-      await page.waitForFunction(() => document.querySelector('#pad-recon').dataset.painted === 'true', null, { timeout: 10_000 });
-      assert.ok(await inkedPixels(page, '#pad-recon') > 20, 'the reconstruction is not blank');
+      await page.waitForFunction(() => document.querySelector('#pad-recon').dataset.painted === 'true', null, {
+        timeout: 10_000,
+      });
+      assert.ok((await inkedPixels(page, '#pad-recon')) > 20, 'the reconstruction is not blank');
       // The pad refreshes while the stroke is drawn, so wait for the finished drawing's reconstruction to look like it.
       const pair = ['#pad-input', '#pad-recon'];
       await page.waitForFunction(correlation, [...pair, 0.5], { timeout: 20_000 }).catch(async (err) => {
         const r = await page.evaluate(correlation, pair);
-        throw new Error(`the reconstruction never came to look like the drawing (correlation ${r.toFixed(2)}): ${err.message}`);
+        throw new Error(
+          `the reconstruction never came to look like the drawing (correlation ${r.toFixed(2)}): ${err.message}`,
+        );
       });
-      assert.ok(Number(await page.getAttribute('#pad-error', 'data-mse')) < 0.1, 'the error shown for the drawing is small');
+      assert.ok(
+        Number(await page.getAttribute('#pad-error', 'data-mse')) < 0.1,
+        'the error shown for the drawing is small',
+      );
 
       // Clear empties the pad and its reconstruction.
       await page.click('#pad-clear');

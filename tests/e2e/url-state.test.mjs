@@ -50,7 +50,10 @@ describe('settings in the URL', () => {
   });
 
   it('a link with unusual but valid values (lr=0.005, batch=100) is honoured', async () => {
-    const { page, context, errors } = await openPage(app, '#lesson=reconstruct&lr=0.005&batch=100&loss=bce&opt=momentum&scale=log');
+    const { page, context, errors } = await openPage(
+      app,
+      '#lesson=reconstruct&lr=0.005&batch=100&loss=bce&opt=momentum&scale=log',
+    );
     try {
       assert.equal(await page.inputValue('#lr'), '0.005');
       assert.equal(await page.inputValue('#batch'), '100');
@@ -79,7 +82,10 @@ describe('settings in the URL', () => {
       assert.equal(await page.inputValue('#act'), 'relu');
       assert.equal(await page.inputValue('#lr'), '0.002');
       assert.equal(await page.isEnabled('#play'), true, 'the defaults train');
-      assert.match(page.url(), /#lesson=reconstruct&encoder=256,64&latent=32&act=relu&loss=mse&opt=adam&lr=0.002&batch=64&seed=1/);
+      assert.match(
+        page.url(),
+        /#lesson=reconstruct&encoder=256,64&latent=32&act=relu&loss=mse&opt=adam&lr=0.002&batch=64&seed=1/,
+      );
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -89,7 +95,9 @@ describe('settings in the URL', () => {
   it('editing the hash by hand applies it', async () => {
     const { page, context } = await openPage(app);
     try {
-      await page.evaluate(() => { location.hash = '#lesson=reconstruct&latent=4&act=sigmoid'; });
+      await page.evaluate(() => {
+        location.hash = '#lesson=reconstruct&latent=4&act=sigmoid';
+      });
       await page.waitForFunction(() => document.querySelector('#latent').value === '4');
       assert.equal(await page.inputValue('#act'), 'sigmoid');
       await page.waitForFunction(() => !document.querySelector('#play').disabled);

@@ -23,7 +23,11 @@ describe('the worker’s generic call', () => {
       const result = await page.evaluate(async () => {
         const { TrainerClient } = await import('./www/worker/trainer-client.js');
         const client = new TrainerClient();
-        const refused = async (p) => p.then(() => 'resolved', (e) => e.message);
+        const refused = async (p) =>
+          p.then(
+            () => 'resolved',
+            (e) => e.message,
+          );
         try {
           await client.init();
           const main = { model: { encoder: [32], latent: 4 }, train: { seed: 3 } };
@@ -63,7 +67,8 @@ describe('the worker’s generic call', () => {
       assert.deepEqual(result.images, ['Float32Array', 3 * 784]);
       assert.equal(result.evaluate, 'number');
       assert.equal(result.stepped, 1);
-      for (const key of ['free', 'step', 'proto', 'toString']) assert.match(result[key], /no method .* a lesson may call/, key);
+      for (const key of ['free', 'step', 'proto', 'toString'])
+        assert.match(result[key], /no method .* a lesson may call/, key);
       assert.match(result.unknown, /no trainer named "nope"/);
       assert.match(result.badArgs, /784/, 'the Trainer’s own sentence comes back');
       assert.deepEqual(errors, []);
@@ -121,7 +126,10 @@ describe('the worker’s generic call', () => {
       assert.ok(result.firstDiff < 1e-6, `the lab copy reconstructs as the engine does (${result.firstDiff})`);
       assert.ok(result.secondDiff < 1e-6, `the copy follows the training (${result.secondDiff})`);
       assert.ok(result.savedBytes > 4 * 784 * 32, 'saveAll answered through the copy');
-      assert.ok(labRequests.some((u) => u.endsWith('.wasm')), `the lab .wasm was fetched (${labRequests.join(', ')})`);
+      assert.ok(
+        labRequests.some((u) => u.endsWith('.wasm')),
+        `the lab .wasm was fetched (${labRequests.join(', ')})`,
+      );
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

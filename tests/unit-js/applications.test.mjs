@@ -5,7 +5,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { percentile, histogram, niceTicks, displayRange } from '../../www/charts/histogram.js';
 import { rocPointAt, areaUnder, curvePath } from '../../www/charts/roc.js';
-import { maskOf, masksFor, countMissing, eraseSegment, fillMissing, missingMse, PIXELS, SIDE } from '../../www/draw/masks.js';
+import {
+  maskOf,
+  masksFor,
+  countMissing,
+  eraseSegment,
+  fillMissing,
+  missingMse,
+  PIXELS,
+  SIDE,
+} from '../../www/draw/masks.js';
 import { orderByCount, ratingCounts } from '../../www/lessons/recommend/ratings-map.js';
 import { paddedRange } from '../../www/charts/rmse-chart.js';
 import { relation, describeComparison } from '../../www/lessons/features.js';
@@ -15,18 +24,32 @@ const close = (a, b, eps = 1e-9) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${
 
 test('percentile interpolates between ranks as NumPy does (the engine’s threshold)', () => {
   const v = [4, 1, 3, 2]; // unsorted on purpose
-  for (const [q, want] of [[0, 1], [25, 1.75], [50, 2.5], [95, 3.85], [100, 4]]) close(percentile(v, q), want);
+  for (const [q, want] of [
+    [0, 1],
+    [25, 1.75],
+    [50, 2.5],
+    [95, 3.85],
+    [100, 4],
+  ])
+    close(percentile(v, q), want);
   close(percentile(Float32Array.of(0.5), 99), 0.5);
   assert.ok(Number.isNaN(percentile([], 50)));
 });
 
 test('histogram counts every value once, edge values into the right bin, outliers into the last', () => {
-  const { counts, edges, over, total } = histogram([0, 0.1, 0.25, 0.5, 0.99, 1, 7, -1, NaN], { min: 0, max: 1, bins: 4 });
+  const { counts, edges, over, total } = histogram([0, 0.1, 0.25, 0.5, 0.99, 1, 7, -1, NaN], {
+    min: 0,
+    max: 1,
+    bins: 4,
+  });
   assert.deepEqual(counts, [3, 1, 1, 3]); // -1 joins the first bin; 1 and 7 the last
   assert.equal(over, 2);
   assert.equal(total, 8, 'NaN is skipped');
   assert.deepEqual(edges, [0, 0.25, 0.5, 0.75, 1]);
-  assert.equal(counts.reduce((a, b) => a + b), total);
+  assert.equal(
+    counts.reduce((a, b) => a + b),
+    total,
+  );
 });
 
 test('ticks are round numbers covering the range', () => {
@@ -143,22 +166,25 @@ test('the RMSE axis hugs the data, with room, never below 0', () => {
 });
 
 test('the features verdict says what this run found, either way', () => {
-  assert.equal(relation(0.788, 0.770), '1.8 points ahead of');
+  assert.equal(relation(0.788, 0.77), '1.8 points ahead of');
   assert.equal(relation(0.856, 0.893), '3.7 points behind');
   assert.equal(relation(0.77, 0.775), 'level with (within a point of)');
   const rows = [
-    { features: 'pixels', dims: 784, allLabels: 0.893, fewLabels: 0.770 },
+    { features: 'pixels', dims: 784, allLabels: 0.893, fewLabels: 0.77 },
     { features: 'pca', dims: 16, allLabels: 0.856, fewLabels: 0.731 },
     { features: 'codes', dims: 16, allLabels: 0.873, fewLabels: 0.788 },
   ];
   const [all, few] = describeComparison(rows);
-  assert.match(all, /^With all 8,000 labels: codes 87\.3%, pixels 89\.3%, PCA 85\.6%\. The 16 codes are 2\.0 points behind the 784 pixels and 1\.7 points ahead of 16 PCA/);
+  assert.match(
+    all,
+    /^With all 8,000 labels: codes 87\.3%, pixels 89\.3%, PCA 85\.6%\. The 16 codes are 2\.0 points behind the 784 pixels and 1\.7 points ahead of 16 PCA/,
+  );
   assert.match(few, /^With 100 labels: .*1\.8 points ahead of the 784 pixels and 5\.7 points ahead of 16 PCA/);
   assert.deepEqual(describeComparison(rows.slice(1)), []);
 });
 
 test('the impute verdict compares with the mean image honestly', () => {
-  assert.equal(verdict(0.067, 0.030, 'Five passes'), 'Five passes: 55% less error than the mean image.');
+  assert.equal(verdict(0.067, 0.03, 'Five passes'), 'Five passes: 55% less error than the mean image.');
   assert.equal(verdict(0.171, 0.184, 'One pass'), 'One pass: worse than the mean image, 8% more error.');
   assert.equal(verdict(0.1, 0.101, 'One pass'), 'One pass: about as good as the mean image.');
   assert.equal(verdict(NaN, 0.1, 'x'), '');

@@ -6,7 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseFlags, formatFlags, hiddenParts, withoutFlags, defaultFlags, HIDEABLE, CONTROLS, FLAG_KEYS,
+  parseFlags,
+  formatFlags,
+  hiddenParts,
+  withoutFlags,
+  defaultFlags,
+  HIDEABLE,
+  CONTROLS,
+  FLAG_KEYS,
 } from '../../www/state/view-flags.js';
 import { parseEmbedAttributes, EMBED_DEFAULTS, MIN_HEIGHT, MAX_HEIGHT } from '../../www/state/embed-attributes.js';
 import { parseHash, DEFAULTS } from '../../www/state/url-state.js';
@@ -27,10 +34,60 @@ function rng(seed) {
 }
 
 const PIECES = [
-  '<', '>', '&', '=', '#', '?', '%', '%2', '%zz', '%3C', '%00', '+', ',', ';', '"', "'", ' ', '\t', '\n', '\u0000', '\u202e',
-  'ü', '𝟘', '\uD800', 'e', '-', '.', '0', '1', '9', '1e3', '-1', 'NaN', 'Infinity', '0x10', 'true', 'false', 'yes',
-  '<img src=x onerror=alert(1)>', '</script>', 'javascript:', '__proto__', 'constructor', 'toString',
-  ...FLAG_KEYS, ...HIDEABLE, ...CONTROLS, ...LESSONS, 'lesson', 'latent', 'encoder', 'seed', 'noise', 'masking',
+  '<',
+  '>',
+  '&',
+  '=',
+  '#',
+  '?',
+  '%',
+  '%2',
+  '%zz',
+  '%3C',
+  '%00',
+  '+',
+  ',',
+  ';',
+  '"',
+  "'",
+  ' ',
+  '\t',
+  '\n',
+  '\u0000',
+  '\u202e',
+  'ü',
+  '𝟘',
+  '\uD800',
+  'e',
+  '-',
+  '.',
+  '0',
+  '1',
+  '9',
+  '1e3',
+  '-1',
+  'NaN',
+  'Infinity',
+  '0x10',
+  'true',
+  'false',
+  'yes',
+  '<img src=x onerror=alert(1)>',
+  '</script>',
+  'javascript:',
+  '__proto__',
+  'constructor',
+  'toString',
+  ...FLAG_KEYS,
+  ...HIDEABLE,
+  ...CONTROLS,
+  ...LESSONS,
+  'lesson',
+  'latent',
+  'encoder',
+  'seed',
+  'noise',
+  'masking',
 ];
 
 function hostile(random, maxPieces = 24) {
@@ -77,7 +134,13 @@ function assertFlags(flags) {
 // ---------------------------------------------------------------- flags
 
 test('no flags: the defaults and no problems', () => {
-  for (const [search, hash] of [['', ''], ['?', '#'], [undefined, undefined], [null, null], ['?utm_source=x&ref=y', '#lesson=denoise']]) {
+  for (const [search, hash] of [
+    ['', ''],
+    ['?', '#'],
+    [undefined, undefined],
+    [null, null],
+    ['?utm_source=x&ref=y', '#lesson=denoise'],
+  ]) {
     const { flags, problems, fromHash } = parseFlags(search, hash);
     assert.deepEqual(flags, defaultFlags());
     assert.deepEqual(problems, []);
@@ -86,7 +149,10 @@ test('no flags: the defaults and no problems', () => {
 });
 
 test('flags are read from the query string, and from the hash where someone wrote them', () => {
-  const { flags, problems, fromHash } = parseFlags('?hide=settings,explainer,nav&controls=minimal&present=1', '#lesson=denoise&debug=true&latent=2');
+  const { flags, problems, fromHash } = parseFlags(
+    '?hide=settings,explainer,nav&controls=minimal&present=1',
+    '#lesson=denoise&debug=true&latent=2',
+  );
   assert.deepEqual(problems, []);
   assert.deepEqual(flags.hide, ['settings', 'explainer', 'nav']);
   assert.equal(flags.controls, 'minimal');
@@ -102,8 +168,18 @@ test('embed implies the compact layout, controls=none implies autoplay, unless s
   assert.equal(parseFlags('?embed=1&compact=0').flags.compact, false);
   assert.equal(parseFlags('?controls=none').flags.autoplay, true);
   assert.equal(parseFlags('?controls=none&autoplay=0').flags.autoplay, false);
-  assert.deepEqual(hiddenParts(parseFlags('?controls=minimal&hide=pad').flags).sort(), ['lesson-settings', 'pad', 'settings', 'tools']);
-  assert.deepEqual(hiddenParts(parseFlags('?controls=none').flags).sort(), ['controls', 'lesson-settings', 'settings', 'tools']);
+  assert.deepEqual(hiddenParts(parseFlags('?controls=minimal&hide=pad').flags).sort(), [
+    'lesson-settings',
+    'pad',
+    'settings',
+    'tools',
+  ]);
+  assert.deepEqual(hiddenParts(parseFlags('?controls=none').flags).sort(), [
+    'controls',
+    'lesson-settings',
+    'settings',
+    'tools',
+  ]);
 });
 
 test('bad flag values are reported and left at their defaults', () => {
@@ -163,9 +239,19 @@ test('no attributes: the defaults, and the address of a compact, minimal demo', 
 });
 
 test('good attributes go into the address: lesson, controls, settings, seed, hide, autoplay', () => {
-  const r = parseEmbedAttributes({
-    lesson: 'Denoise', controls: 'full', height: '300px', settings: '#latent=2&noise=masking', seed: '7', hide: 'pad', autoplay: '', present: 'false',
-  }, LESSONS);
+  const r = parseEmbedAttributes(
+    {
+      lesson: 'Denoise',
+      controls: 'full',
+      height: '300px',
+      settings: '#latent=2&noise=masking',
+      seed: '7',
+      hide: 'pad',
+      autoplay: '',
+      present: 'false',
+    },
+    LESSONS,
+  );
   assert.deepEqual(r.problems, []);
   assert.equal(r.lesson, 'denoise');
   assert.equal(r.height, 300);
@@ -185,9 +271,17 @@ test('the seed attribute replaces a seed in settings; lesson and flags in settin
 });
 
 test('garbage attributes: defaults, and one sentence each', () => {
-  const r = parseEmbedAttributes({
-    lesson: '<img src=x onerror=alert(1)>', controls: 'all', height: '-5', seed: '1e99', settings: '<b>x</b>=1', autoplay: 'maybe',
-  }, LESSONS);
+  const r = parseEmbedAttributes(
+    {
+      lesson: '<img src=x onerror=alert(1)>',
+      controls: 'all',
+      height: '-5',
+      seed: '1e99',
+      settings: '<b>x</b>=1',
+      autoplay: 'maybe',
+    },
+    LESSONS,
+  );
   assert.equal(r.lesson, 'reconstruct');
   assert.equal(r.controls, 'minimal');
   assert.equal(r.height, 420);
@@ -225,7 +319,14 @@ test('fuzz: any attributes give a demo address the page reads without throwing, 
 });
 
 test('fuzz: attribute objects that are odd themselves (getters that throw, non-strings) are survived', () => {
-  const odd = { get lesson() { throw new Error('boom'); }, height: 12345678901234567890n, seed: { toString: () => '5' }, settings: 42 };
+  const odd = {
+    get lesson() {
+      throw new Error('boom');
+    },
+    height: 12345678901234567890n,
+    seed: { toString: () => '5' },
+    settings: 42,
+  };
   const r = parseEmbedAttributes(odd, LESSONS);
   assert.equal(r.lesson, 'reconstruct');
   assert.equal(r.height, 420);

@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extentOf, scaleOf, niceTicks, nearestPoint, labelCentres, alignSigns } from '../../www/charts/scatter.js';
-import { DIGIT_COLOURS, DIVERGING, contrastRatio, luminance, diverging, filterImage } from '../../www/draw/colour-maps.js';
+import {
+  DIGIT_COLOURS,
+  DIVERGING,
+  contrastRatio,
+  luminance,
+  diverging,
+  filterImage,
+} from '../../www/draw/colour-maps.js';
 import { pixelBlend } from '../../www/lessons/latent/cross-fade.js';
 import { logRange } from '../../www/charts/mse-chart.js';
 
@@ -15,7 +22,11 @@ test('extentOf widens the data bounds by the margin and survives empty, degenera
   assert.deepEqual(extentOf(Float32Array.of(0, 0, 10, 20), 0.1), { x0: -1, x1: 11, y0: -2, y1: 22 });
   assert.deepEqual(extentOf([], 0.1), { x0: -1, x1: 1, y0: -1, y1: 1 });
   assert.deepEqual(extentOf([3, 5], 0.1), { x0: 2.5, x1: 3.5, y0: 4.5, y1: 5.5 }, 'one point gets a unit box');
-  assert.deepEqual(extentOf([NaN, 1, 0, 0, 2, Infinity, 4, 2], 0), { x0: 0, x1: 4, y0: 0, y1: 2 }, 'non-finite points are skipped');
+  assert.deepEqual(
+    extentOf([NaN, 1, 0, 0, 2, Infinity, 4, 2], 0),
+    { x0: 0, x1: 4, y0: 0, y1: 2 },
+    'non-finite points are skipped',
+  );
   const flat = extentOf([0, 7, 10, 7], 0);
   assert.ok(flat.y1 > flat.y0 && close((flat.y0 + flat.y1) / 2, 7), 'points on a horizontal line keep a finite height');
 });
@@ -26,7 +37,11 @@ test('scaleOf maps the bounds onto the area with y up, and back', () => {
   assert.equal(s.px(2), 440);
   assert.equal(s.py(0), 210, 'the lowest value is at the bottom');
   assert.equal(s.py(10), 10);
-  for (const [x, y] of [[0, 5], [-1.3, 7.9], [1.99, 0.01]]) {
+  for (const [x, y] of [
+    [0, 5],
+    [-1.3, 7.9],
+    [1.99, 0.01],
+  ]) {
     assert.ok(close(s.x(s.px(x)), x, 1e-12) && close(s.y(s.py(y)), y, 1e-12), `round trip of (${x}, ${y})`);
   }
 });
@@ -36,16 +51,30 @@ test('niceTicks gives at most about `count` ticks, 1, 2 or 5 × 10^k apart, insi
   assert.deepEqual(niceTicks(-3.7, 2.2, 5), [-2, 0, 2]);
   assert.deepEqual(niceTicks(-3.7, 2.2, 7), [-3, -2, -1, 0, 1, 2]);
   assert.deepEqual(niceTicks(0.013, 0.061, 4), [0.02, 0.04, 0.06]);
-  assert.deepEqual(niceTicks(0.013, 0.061, 5), [0.02, 0.03, 0.04, 0.05, 0.06], 'no float dust: 0.03, not 0.030000000000000002');
+  assert.deepEqual(
+    niceTicks(0.013, 0.061, 5),
+    [0.02, 0.03, 0.04, 0.05, 0.06],
+    'no float dust: 0.03, not 0.030000000000000002',
+  );
   assert.deepEqual(niceTicks(1, 1), []);
   assert.deepEqual(niceTicks(0, NaN), []);
-  for (const [lo, hi] of [[-123.4, 987.6], [0.0001, 0.00037], [-1e6, -2e5]]) {
+  for (const [lo, hi] of [
+    [-123.4, 987.6],
+    [0.0001, 0.00037],
+    [-1e6, -2e5],
+  ]) {
     const t = niceTicks(lo, hi, 6);
     assert.ok(t.length >= 2 && t.length <= 7, `${t.length} ticks for [${lo}, ${hi}]`);
-    assert.ok(t.every((v) => v >= lo && v <= hi), `ticks inside [${lo}, ${hi}]: ${t}`);
+    assert.ok(
+      t.every((v) => v >= lo && v <= hi),
+      `ticks inside [${lo}, ${hi}]: ${t}`,
+    );
     const step = t[1] - t[0];
     const mant = step / 10 ** Math.floor(Math.log10(step));
-    assert.ok([1, 2, 5].some((m) => close(mant, m, 1e-6)), `step ${step} is 1, 2 or 5 × 10^k`);
+    assert.ok(
+      [1, 2, 5].some((m) => close(mant, m, 1e-6)),
+      `step ${step} is 1, 2 or 5 × 10^k`,
+    );
   }
 });
 
@@ -72,7 +101,13 @@ test('alignSigns turns a mirrored projection back the way the previous one faced
   assert.deepEqual(alignSigns(prev, prev), [1, 1]);
   const mirrored = prev.map((v, i) => (i % 2 ? v : -v * 1.1)); // x flipped (and moved a little by training)
   assert.deepEqual(alignSigns(prev, mirrored), [-1, 1]);
-  assert.deepEqual(alignSigns(prev, prev.map((v) => -v)), [-1, -1]);
+  assert.deepEqual(
+    alignSigns(
+      prev,
+      prev.map((v) => -v),
+    ),
+    [-1, -1],
+  );
   assert.deepEqual(alignSigns(null, prev), [1, 1], 'nothing to align with');
   assert.deepEqual(alignSigns(prev.slice(2), prev), [1, 1], 'different points');
 });
@@ -80,10 +115,17 @@ test('alignSigns turns a mirrored projection back the way the previous one faced
 test('the digit colours are ten distinct colours with 3:1 contrast on their cards', () => {
   assert.ok(close(contrastRatio('#000000', '#ffffff'), 21, 1e-9));
   assert.ok(close(luminance([255, 255, 255]), 1, 1e-12) && luminance([0, 0, 0]) === 0);
-  for (const [scheme, card] of [['light', '#ffffff'], ['dark', '#181c22']]) {
+  for (const [scheme, card] of [
+    ['light', '#ffffff'],
+    ['dark', '#181c22'],
+  ]) {
     const colours = DIGIT_COLOURS[scheme];
     assert.equal(new Set(colours.map((c) => c.toLowerCase())).size, 10, `${scheme}: ten distinct colours`);
-    for (const c of colours) assert.ok(contrastRatio(c, card) >= 3, `${scheme}: ${c} on ${card} has contrast ${contrastRatio(c, card).toFixed(2)}`);
+    for (const c of colours)
+      assert.ok(
+        contrastRatio(c, card) >= 3,
+        `${scheme}: ${c} on ${card} has contrast ${contrastRatio(c, card).toFixed(2)}`,
+      );
   }
 });
 
@@ -114,7 +156,11 @@ test('filterImage reads column j (encoder) or row j (decoder) and scales it by i
   // units × outputs: row j is unit j's pattern.
   const dec = Float32Array.of(0, 0, 0, 0, 2, -4, 1, 0, 9, 9, 9, 9);
   assert.deepEqual(Array.from(filterImage(dec, units, 1, 'rows', pixels).image), [0.5, -1, 0.25, 0]);
-  assert.deepEqual(filterImage(dec, units, 0, 'rows', pixels), { image: new Float32Array(4), max: 0 }, 'an all-zero filter stays 0');
+  assert.deepEqual(
+    filterImage(dec, units, 0, 'rows', pixels),
+    { image: new Float32Array(4), max: 0 },
+    'an all-zero filter stays 0',
+  );
   const bad = filterImage(Float32Array.of(NaN, 2, -1, 0), 1, 0, 'rows', 4);
   assert.deepEqual(Array.from(bad.image), [0, 1, -0.5, 0], 'a NaN weight is drawn as 0');
 });

@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseHash, formatHash, defaultState, lessonIdOf, trainerConfigs, rebuildKeys, SETTINGS, TRAINER_KEYS, DEFAULTS,
+  parseHash,
+  formatHash,
+  defaultState,
+  lessonIdOf,
+  trainerConfigs,
+  rebuildKeys,
+  SETTINGS,
+  TRAINER_KEYS,
+  DEFAULTS,
 } from '../../www/state/url-state.js';
 import { LESSONS, LESSON_IDS } from '../../www/lessons/index.js';
 
@@ -13,16 +21,42 @@ const parse = (hash, id) => parseHash(hash, { lessonIds: LESSON_IDS, lesson: mod
 /** A seeded generator of junk strings, some built from the lesson's own keys so values get exercised. */
 function junk(keys, count, seed = 7) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = (arr) => arr[Math.floor(rand() * arr.length)];
-  const values = ['', ' ', '-1', '1e999', 'NaN', 'Infinity', '0x10', '1,2', '%', '%%', '<b>x</b>', '__proto__', '0.5', '2', '1e-3', 'gaussian', 'KL', 'l1 ', '\u0000', '9'.repeat(40)];
+  const values = [
+    '',
+    ' ',
+    '-1',
+    '1e999',
+    'NaN',
+    'Infinity',
+    '0x10',
+    '1,2',
+    '%',
+    '%%',
+    '<b>x</b>',
+    '__proto__',
+    '0.5',
+    '2',
+    '1e-3',
+    'gaussian',
+    'KL',
+    'l1 ',
+    '\u0000',
+    '9'.repeat(40),
+  ];
   const out = [];
   for (let i = 0; i < count; i++) {
     const n = 1 + Math.floor(rand() * 6);
     const parts = [];
     for (let j = 0; j < n; j++) {
       const key = rand() < 0.8 ? pick(keys) : String.fromCharCode(Math.floor(rand() * 0x2fff));
-      const value = rand() < 0.7 ? pick(values) : String.fromCharCode(...Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Math.floor(rand() * 0x2fff)));
+      const value =
+        rand() < 0.7
+          ? pick(values)
+          : String.fromCharCode(
+              ...Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Math.floor(rand() * 0x2fff)),
+            );
       parts.push(`${key}=${value}`);
     }
     out.push(`#${parts.join('&')}`);
@@ -46,9 +80,11 @@ test('no lesson setting shadows "lesson" or a common setting, and each is fully 
       assert.match(key, /^[a-z][a-zA-Z0-9]*$/, `${id}.${key} is a plain URL key`);
       for (const f of ['label', 'parse', 'format']) assert.ok(s[f], `${id}.${key} has ${f}`);
       assert.deepEqual(s.parse(s.format(s.default)), { value: s.default }, `${id}.${key}: its default parses back`);
-      for (const o of s.control?.options ?? []) assert.ok(!s.parse(o.value).error, `${id}.${key}: option ${o.value} parses`);
+      for (const o of s.control?.options ?? [])
+        assert.ok(!s.parse(o.value).error, `${id}.${key}: option ${o.value} parses`);
     }
-    for (const key of Object.keys(m.defaults ?? {})) assert.ok(Object.hasOwn(SETTINGS, key), `${id}.defaults.${key} is a common key`);
+    for (const key of Object.keys(m.defaults ?? {}))
+      assert.ok(Object.hasOwn(SETTINGS, key), `${id}.defaults.${key} is a common key`);
   }
 });
 
@@ -88,7 +124,10 @@ test('bad lesson values fall back to the lesson default with a sentence naming t
   assert.equal(state.noise, 'gaussian');
   assert.equal(state.level, 0.4);
   assert.equal(problems.length, 2);
-  assert.match(problems[0], /Noise type "fog" was not used: .*gaussian, masking, salt_pepper, block.*default, gaussian/);
+  assert.match(
+    problems[0],
+    /Noise type "fog" was not used: .*gaussian, masking, salt_pepper, block.*default, gaussian/,
+  );
   assert.match(problems[1], /Noise level "3" was not used: .*from 0 to 1.*default, 0.4/);
 });
 
@@ -97,7 +136,10 @@ test("one lesson's key in another lesson's link is reported as unknown", () => {
   assert.equal(state.noise, undefined);
   assert.match(problems[0], /unknown setting "noise"/);
   // ... and a module that is not the hash's lesson contributes nothing.
-  assert.equal(parseHash('#lesson=reconstruct&beta=2', { lessonIds: LESSON_IDS, lesson: modules.generate }).state.beta, undefined);
+  assert.equal(
+    parseHash('#lesson=reconstruct&beta=2', { lessonIds: LESSON_IDS, lesson: modules.generate }).state.beta,
+    undefined,
+  );
 });
 
 test('every lesson state round-trips through its hash, lesson keys right after the lesson', () => {
@@ -122,7 +164,11 @@ test('garbage in any lesson never throws and always gives a complete state that 
   for (const [id, m] of Object.entries(modules)) {
     const keys = [...Object.keys(m.settings ?? {}), ...Object.keys(SETTINGS), 'lesson'];
     const expectKeys = Object.keys(defaultState(m)).sort();
-    for (const g of [...junk(keys, 300, id.length), `#lesson=${id}&__proto__=1&constructor=2`, `#lesson=${id}&${'x=1&'.repeat(300)}`]) {
+    for (const g of [
+      ...junk(keys, 300, id.length),
+      `#lesson=${id}&__proto__=1&constructor=2`,
+      `#lesson=${id}&${'x=1&'.repeat(300)}`,
+    ]) {
       const hash = g.includes('lesson=') ? g : `#lesson=${id}&${g.slice(1)}`;
       const { state, problems } = parse(hash, id);
       if (state.lesson !== id) continue; // a junk lesson= came first: another lesson's parse, covered there
@@ -133,11 +179,23 @@ test('garbage in any lesson never throws and always gives a complete state that 
       assert.doesNotThrow(() => trainerConfigs(state, m));
     }
   }
-  assert.ok(!Object.prototype.polluted && !({}).hasOwnProperty('1'));
+  assert.ok(!Object.prototype.polluted && !{}.hasOwnProperty('1'));
 });
 
 test('a lesson whose parser throws still cannot take the page down', () => {
-  const fragile = { id: 'reconstruct', settings: { x: { label: 'X', default: 1, parse: () => { throw new Error('boom'); }, format: String } } };
+  const fragile = {
+    id: 'reconstruct',
+    settings: {
+      x: {
+        label: 'X',
+        default: 1,
+        parse: () => {
+          throw new Error('boom');
+        },
+        format: String,
+      },
+    },
+  };
   const { state, problems } = parseHash('#x=2', { lessonIds: ['reconstruct'], lesson: fragile });
   assert.equal(state.x, 1);
   assert.match(problems[0], /X "2" was not used/);
@@ -153,12 +211,20 @@ test('lesson settings reach the trainer config', () => {
   const l1 = cfg('sparse', 'kind=l1&weight=0.01').main;
   assert.deepEqual([l1.train.sparsity, l1.train.sparsityWeight, l1.model.latentActivation], ['l1', 0.01, 'relu']);
   const kl = cfg('sparse', 'kind=kl&target=0.1').main;
-  assert.deepEqual([kl.train.sparsity, kl.train.sparsityTarget, kl.model.latentActivation], ['kl', 0.1, 'sigmoid'], 'KL gets its sigmoid code');
+  assert.deepEqual(
+    [kl.train.sparsity, kl.train.sparsityTarget, kl.model.latentActivation],
+    ['kl', 0.1, 'sigmoid'],
+    'KL gets its sigmoid code',
+  );
 
   const c = cfg('contractive', 'lambda=0.03');
   assert.equal(c.main.train.contractive, 0.03);
   assert.equal(c.plain.train.contractive, 0, 'the companion is the plain autoencoder');
-  assert.deepEqual({ ...c.plain, train: { ...c.plain.train, contractive: 0.03 } }, c.main, 'otherwise the same network');
+  assert.deepEqual(
+    { ...c.plain, train: { ...c.plain.train, contractive: 0.03 } },
+    c.main,
+    'otherwise the same network',
+  );
   assert.equal(c.main.model.latentActivation, 'sigmoid');
 
   const g = cfg('generate', 'beta=4').main;
@@ -180,11 +246,22 @@ test('the setting factories read numbers and choices strictly', async () => {
   assert.deepEqual(parseNumber(' 1e-3 ', 0, 1, 'x'), { value: 0.001 });
   assert.deepEqual(parseNumber('.25', 0, 1, 'x'), { value: 0.25 });
   assert.ok(Object.is(parseNumber('-0', 0, 1, 'x').value, 0));
-  for (const bad of ['', ' ', 'NaN', 'Infinity', '0x1', '1e999', '1,5', '2', '-0.1', '½', '1 2']) assert.ok(parseNumber(bad, 0, 1, 'x').error, bad);
-  const c = choice('Noise type', [['a', 'A'], ['b_c', 'B']], 'a');
+  for (const bad of ['', ' ', 'NaN', 'Infinity', '0x1', '1e999', '1,5', '2', '-0.1', '½', '1 2'])
+    assert.ok(parseNumber(bad, 0, 1, 'x').error, bad);
+  const c = choice(
+    'Noise type',
+    [
+      ['a', 'A'],
+      ['b_c', 'B'],
+    ],
+    'a',
+  );
   assert.deepEqual(c.parse(' B_C '), { value: 'b_c' });
   assert.match(c.parse('d').error, /the noise type must be one of a, b_c/);
-  assert.deepEqual(c.control.options, [{ value: 'a', label: 'A' }, { value: 'b_c', label: 'B' }]);
+  assert.deepEqual(c.control.options, [
+    { value: 'a', label: 'A' },
+    { value: 'b_c', label: 'B' },
+  ]);
   const n = numberChoice('Weight', [0.1, 1], 1, { min: 0, max: 10, rebuild: false });
   assert.deepEqual(n.parse('7.5'), { value: 7.5 }, 'a link may carry a value between the presets');
   assert.equal(n.rebuild, false);

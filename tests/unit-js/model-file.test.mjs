@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  modelFileName, historyFileName, pictureFileName, historyCsv, settingsFromConfig, hashForConfig, shapeDifferences, readModelSummary,
+  modelFileName,
+  historyFileName,
+  pictureFileName,
+  historyCsv,
+  settingsFromConfig,
+  hashForConfig,
+  shapeDifferences,
+  readModelSummary,
 } from '../../www/state/model-file.js';
 import { parseHash, trainerConfigs } from '../../www/state/url-state.js';
 import { lessonForModel } from '../../www/state/model-file.js';
@@ -16,14 +23,32 @@ const FAKE = {
   reconstruct: { id: 'reconstruct' },
   denoise: {
     id: 'denoise',
-    settings: { noise: choice('Noise type', [['gaussian', 'G'], ['masking', 'M']], 'gaussian'), level: range('Noise level', { min: 0, max: 1, step: 0.05, def: 0.4 }) },
-    config(state, cfg) { cfg.train.noise = state.noise; cfg.train.noiseLevel = state.level; return cfg; },
+    settings: {
+      noise: choice(
+        'Noise type',
+        [
+          ['gaussian', 'G'],
+          ['masking', 'M'],
+        ],
+        'gaussian',
+      ),
+      level: range('Noise level', { min: 0, max: 1, step: 0.05, def: 0.4 }),
+    },
+    config(state, cfg) {
+      cfg.train.noise = state.noise;
+      cfg.train.noiseLevel = state.level;
+      return cfg;
+    },
   },
   generate: {
     id: 'generate',
     settings: { beta: numberChoice('KL weight β', [0, 1], 1, { min: 0, max: 100 }) },
     defaults: { latent: 2 },
-    config(state, cfg) { cfg.model.kind = 'vae'; cfg.train.beta = state.beta; return cfg; },
+    config(state, cfg) {
+      cfg.model.kind = 'vae';
+      cfg.train.beta = state.beta;
+      return cfg;
+    },
   },
   latent: { id: 'latent' },
 };
@@ -54,32 +79,56 @@ test('the history as CSV: one row per step, epoch columns on the step each epoch
     losses: [0.5, 0.25, NaN],
     epochs: [{ epoch: 1, step: 2, trainLoss: 0.4, valLoss: 0.3, valMse: 0.2 }],
   });
-  assert.equal(csv, 'step,train_loss,epoch,epoch_train_loss,val_loss,val_mse\n1,0.5,,,,\n2,0.25,1,0.4,0.3,0.2\n3,,,,,\n');
+  assert.equal(
+    csv,
+    'step,train_loss,epoch,epoch_train_loss,val_loss,val_mse\n1,0.5,,,,\n2,0.25,1,0.4,0.3,0.2\n3,,,,,\n',
+  );
   for (const junk of [null, undefined, {}, { steps: 'x' }, { steps: [1], losses: null, epochs: 5 }]) {
     assert.match(historyCsv(junk), /^step,/);
   }
 });
 
 test('a config maps back to the settings, and the lesson built around its kind of model', () => {
-  const vae = { model: { kind: 'vae', encoder: [128], latent: 2, activation: 'relu' }, train: { loss: 'bce', optimizer: 'adam', lr: 0.0020000000949949026, batchSize: 64, seed: 3, beta: 0.5 } };
-  assert.equal(hashForConfig(vae, 'reconstruct', LESSONS), '#lesson=generate&encoder=128&latent=2&act=relu&loss=bce&opt=adam&lr=0.002&batch=64&seed=3&beta=0.5');
+  const vae = {
+    model: { kind: 'vae', encoder: [128], latent: 2, activation: 'relu' },
+    train: { loss: 'bce', optimizer: 'adam', lr: 0.0020000000949949026, batchSize: 64, seed: 3, beta: 0.5 },
+  };
+  assert.equal(
+    hashForConfig(vae, 'reconstruct', LESSONS),
+    '#lesson=generate&encoder=128&latent=2&act=relu&loss=bce&opt=adam&lr=0.002&batch=64&seed=3&beta=0.5',
+  );
   const noisy = { model: { encoder: [64, 32], latent: 8 }, train: { noise: 'masking', noiseLevel: 0.5 } };
   assert.equal(settingsFromConfig(noisy).lesson, 'denoise');
-  assert.match(hashForConfig(noisy, 'reconstruct', LESSONS), /lesson=denoise&encoder=64,32&latent=8&noise=masking&level=0.5/);
+  assert.match(
+    hashForConfig(noisy, 'reconstruct', LESSONS),
+    /lesson=denoise&encoder=64,32&latent=8&noise=masking&level=0.5/,
+  );
   assert.equal(settingsFromConfig({ model: {}, train: { sparsity: 'kl', sparsityWeight: 0.01 } }).lesson, 'sparse');
   assert.equal(settingsFromConfig({ model: {}, train: { contractive: 0.1 } }).lesson, 'contractive');
   // A plain autoencoder stays in the current lesson; no hidden layer is written as "none".
-  assert.match(hashForConfig({ model: { encoder: [], latent: 4 }, train: {} }, 'denoise', LESSONS), /^#lesson=denoise&encoder=none&latent=4$/);
+  assert.match(
+    hashForConfig({ model: { encoder: [], latent: 4 }, train: {} }, 'denoise', LESSONS),
+    /^#lesson=denoise&encoder=none&latent=4$/,
+  );
   // A lesson that is not there: the current one.
   assert.match(hashForConfig(vae, 'reconstruct', ['reconstruct']), /^#lesson=reconstruct&/);
 });
 
 test('the mapped hash reads back into the same trainer config (the common settings)', () => {
-  const cfg = { model: { kind: 'autoencoder', encoder: [64], latent: 8, activation: 'tanh' }, train: { loss: 'mse', optimizer: 'sgd', lr: 0.03, batchSize: 32, seed: 11 } };
+  const cfg = {
+    model: { kind: 'autoencoder', encoder: [64], latent: 8, activation: 'tanh' },
+    train: { loss: 'mse', optimizer: 'sgd', lr: 0.03, batchSize: 32, seed: 11 },
+  };
   const { state, problems } = parseHash(hashForConfig(cfg, 'reconstruct', LESSONS), { lessonIds: LESSONS });
   assert.deepEqual(problems, []);
   assert.deepEqual(shapeDifferences(trainerConfigs(state).main, cfg), []);
-  assert.deepEqual(trainerConfigs(state).main.train, { loss: 'mse', optimizer: 'sgd', lr: 0.03, batchSize: 32, seed: 11 });
+  assert.deepEqual(trainerConfigs(state).main.train, {
+    loss: 'mse',
+    optimizer: 'sgd',
+    lr: 0.03,
+    batchSize: 32,
+    seed: 11,
+  });
   assert.deepEqual(shapeDifferences(cfg, { ...cfg, model: { ...cfg.model, output: 'identity' } }), ['output']);
 });
 
@@ -92,10 +141,18 @@ test('values a page would refuse come back as the parser’s sentences, not as s
 });
 
 test('the summary of a saved model is read from its header; anything else gives null', () => {
-  const good = safetensors({ __metadata__: { format: 'autoencoder-playground/1', summary: JSON.stringify({ step: 1200, epoch: 9, valLoss: 0.03 }) } });
+  const good = safetensors({
+    __metadata__: {
+      format: 'autoencoder-playground/1',
+      summary: JSON.stringify({ step: 1200, epoch: 9, valLoss: 0.03 }),
+    },
+  });
   assert.deepEqual(readModelSummary(good), { step: 1200, epoch: 9 });
   for (const bad of [
-    null, new Uint8Array(0), new Uint8Array(7), new Uint8Array(64).fill(255),
+    null,
+    new Uint8Array(0),
+    new Uint8Array(7),
+    new Uint8Array(64).fill(255),
     safetensors({ __metadata__: { summary: '{"step": -3}' } }),
     safetensors({ __metadata__: { summary: 'not json' } }),
     safetensors({ __metadata__: {} }),
@@ -118,7 +175,10 @@ test('fuzz: random bytes and mutated headers never throw', () => {
     const r = readModelSummary(bytes);
     assert.ok(r === null || (Number.isSafeInteger(r.step) && r.step >= 0));
     // A config made of junk maps to settings the parser checks, without throwing.
-    const junk = { model: { encoder: [random() * 1e9, 'x'], latent: random() < 0.5 ? NaN : 'z', kind: bytes[0] }, train: { lr: random() < 0.5 ? Infinity : -1, noise: bytes[1] } };
+    const junk = {
+      model: { encoder: [random() * 1e9, 'x'], latent: random() < 0.5 ? NaN : 'z', kind: bytes[0] },
+      train: { lr: random() < 0.5 ? Infinity : -1, noise: bytes[1] },
+    };
     assert.doesNotThrow(() => parseHash(hashForConfig(junk, 'reconstruct', LESSONS), { lessonIds: LESSONS }));
   }
 });
@@ -133,7 +193,10 @@ test('a loaded model is shown in the lesson built around its kind, else where it
   assert.deepEqual(r.differ, []);
   assert.deepEqual(r.problems, []);
   // A plain model stays in a lesson that trains plain models ...
-  const plain = { model: { kind: 'autoencoder', encoder: [64], latent: 8, activation: 'relu' }, train: { noise: 'none' } };
+  const plain = {
+    model: { kind: 'autoencoder', encoder: [64], latent: 8, activation: 'relu' },
+    train: { noise: 'none' },
+  };
   r = await lessonForModel(plain, FAKE.latent, load, ids);
   assert.equal(r.mod.id, 'latent');
   // ... and leaves one that would train another kind (denoise adds noise).
@@ -141,12 +204,22 @@ test('a loaded model is shown in the lesson built around its kind, else where it
   assert.equal(r.mod.id, 'reconstruct');
   assert.deepEqual(r.differ, []);
   // A denoising model goes to the denoise lesson with its noise.
-  r = await lessonForModel({ model: { encoder: [64], latent: 8, activation: 'relu' }, train: { noise: 'masking', noiseLevel: 0.5 } }, FAKE.reconstruct, load, ids);
+  r = await lessonForModel(
+    { model: { encoder: [64], latent: 8, activation: 'relu' }, train: { noise: 'masking', noiseLevel: 0.5 } },
+    FAKE.reconstruct,
+    load,
+    ids,
+  );
   assert.equal(r.mod.id, 'denoise');
   assert.equal(r.state.noise, 'masking');
   assert.equal(r.state.level, 0.5);
   // What no lesson can show is named.
-  r = await lessonForModel({ model: { encoder: [64], latent: 8, activation: 'relu', output: 'identity' }, train: {} }, FAKE.reconstruct, load, ids);
+  r = await lessonForModel(
+    { model: { encoder: [64], latent: 8, activation: 'relu', output: 'identity' }, train: {} },
+    FAKE.reconstruct,
+    load,
+    ids,
+  );
   assert.deepEqual(r.differ, ['output']);
   // A lesson module that cannot be loaded is skipped.
   r = await lessonForModel(vae, FAKE.reconstruct, async () => null, ids);

@@ -28,12 +28,16 @@ function files(dir, ext) {
 }
 
 test('the front end never parses strings as HTML or code', () => {
-  const banned = /\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write|createContextualFragment|\beval\s*\(|new Function\s*\(|setTimeout\(\s*['"`]/;
+  const banned =
+    /\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write|createContextualFragment|\beval\s*\(|new Function\s*\(|setTimeout\(\s*['"`]/;
   const found = [];
   for (const f of [...files('www', '.js'), ...files('scripts/offline', '.js')]) {
-    readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-      if (banned.test(line) && !/^\s*(\/\/|\*)/.test(line)) found.push(`${relative(ROOT, f)}:${i + 1}: ${line.trim()}`);
-    });
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (banned.test(line) && !/^\s*(\/\/|\*)/.test(line))
+          found.push(`${relative(ROOT, f)}:${i + 1}: ${line.trim()}`);
+      });
   }
   assert.deepEqual(found, []);
 });
@@ -46,6 +50,10 @@ test('the pages have no inline script, no inline event handlers and no javascrip
       assert.equal(m[2].trim(), '', `${relative(ROOT, f)}: inline script`);
     }
     assert.doesNotMatch(html, /\son[a-z]+\s*=/i, `${relative(ROOT, f)}: an inline event handler`);
-    assert.doesNotMatch(html, /(href|src|action)\s*=\s*["']?\s*javascript:/i, `${relative(ROOT, f)}: a javascript: URL`);
+    assert.doesNotMatch(
+      html,
+      /(href|src|action)\s*=\s*["']?\s*javascript:/i,
+      `${relative(ROOT, f)}: a javascript: URL`,
+    );
   }
 });

@@ -18,12 +18,17 @@ function ellipse(w, h, cx, cy, rx, ry) {
 
 /** Bounding box of the non-zero pixels of a 28×28 image. */
 function bbox(img) {
-  let x0 = SIZE, y0 = SIZE, x1 = -1, y1 = -1;
+  let x0 = SIZE,
+    y0 = SIZE,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
       if (img[y * SIZE + x] > 0) {
-        x0 = Math.min(x0, x); x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
       }
     }
   }
@@ -52,7 +57,8 @@ test('an off-centre blob is scaled to a 20 px box with its centre of mass at (14
 
 test('a lopsided shape is centred by mass, not by its box', () => {
   // An "L": heavy vertical bar plus a thin foot; the mass sits left of the box centre.
-  const w = 200, h = 200;
+  const w = 200,
+    h = 200;
   const img = new Float32Array(w * h);
   for (let y = 20; y < 180; y++) for (let x = 20; x < 60; x++) img[y * w + x] = 1;
   for (let y = 130; y < 180; y++) for (let x = 60; x < 180; x++) img[y * w + x] = 1;
@@ -67,7 +73,8 @@ test('a lopsided shape is centred by mass, not by its box', () => {
 
 test('an extremely lopsided shape is shifted as far as possible but never cut off', () => {
   // Almost all mass in a left bar: centring its mass would push the box 10 px right, past the edge.
-  const w = 200, h = 200;
+  const w = 200,
+    h = 200;
   const img = new Float32Array(w * h);
   for (let y = 20; y < 180; y++) for (let x = 20; x < 60; x++) img[y * w + x] = 1;
   for (let y = 170; y < 180; y++) for (let x = 60; x < 180; x++) img[y * w + x] = 1;
@@ -80,7 +87,8 @@ test('an extremely lopsided shape is shifted as far as possible but never cut of
 });
 
 test('a small drawing is scaled up and a thin stroke keeps its aspect', () => {
-  const w = 300, h = 300;
+  const w = 300,
+    h = 300;
   const img = new Float32Array(w * h);
   for (let y = 100; y < 200; y++) for (let x = 50; x < 60; x++) img[y * w + x] = 1; // 10×100 bar
   const out = mnistFromGray(img, w, h);

@@ -2,7 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseHash, formatHash, defaultState, DEFAULTS, toTrainerConfig, parseEncoder, parseLearningRate, parameterCount,
+  parseHash,
+  formatHash,
+  defaultState,
+  DEFAULTS,
+  toTrainerConfig,
+  parseEncoder,
+  parseLearningRate,
+  parameterCount,
 } from '../../www/state/url-state.js';
 
 test('an empty hash gives the defaults and no problems', () => {
@@ -14,7 +21,18 @@ test('an empty hash gives the defaults and no problems', () => {
 });
 
 test('a full hash round-trips', () => {
-  const s = { ...defaultState(), encoder: [512, 128], latent: 2, act: 'tanh', loss: 'bce', opt: 'momentum', lr: 0.03, batch: 256, seed: 4294967295, scale: 'log' };
+  const s = {
+    ...defaultState(),
+    encoder: [512, 128],
+    latent: 2,
+    act: 'tanh',
+    loss: 'bce',
+    opt: 'momentum',
+    lr: 0.03,
+    batch: 256,
+    seed: 4294967295,
+    scale: 'log',
+  };
   const hash = formatHash(s);
   assert.match(hash, /encoder=512,128/);
   const { state, problems } = parseHash(hash);
@@ -41,14 +59,30 @@ test('a good value survives next to bad ones', () => {
 
 test('garbage strings never throw and always give a complete, valid state', () => {
   const garbage = [
-    '#%%%', '#%E0%A4%A', '#<script>alert(1)</script>', '#&&&==&=', '#encoder=1,,2,,,3', '#encoder=99999',
-    '#lr=1e999', '#lr=NaN', '#lr=0x10', '#seed=-1', '#seed=4294967296', '#latent=1.5', '#__proto__=1',
-    '#constructor=x&toString=y', '#lesson=__proto__', '#encoder=1,2,3,4,5,6,7,8,9', `#${'a'.repeat(100000)}`,
-    '#latent=32&latent=3', '#\u0000\u0001=\u2028', '#' + 'x=1&'.repeat(500),
+    '#%%%',
+    '#%E0%A4%A',
+    '#<script>alert(1)</script>',
+    '#&&&==&=',
+    '#encoder=1,,2,,,3',
+    '#encoder=99999',
+    '#lr=1e999',
+    '#lr=NaN',
+    '#lr=0x10',
+    '#seed=-1',
+    '#seed=4294967296',
+    '#latent=1.5',
+    '#__proto__=1',
+    '#constructor=x&toString=y',
+    '#lesson=__proto__',
+    '#encoder=1,2,3,4,5,6,7,8,9',
+    `#${'a'.repeat(100000)}`,
+    '#latent=32&latent=3',
+    '#\u0000\u0001=\u2028',
+    '#' + 'x=1&'.repeat(500),
   ];
   // Plus random bytes.
   let seed = 1;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < 300; i++) {
     let s = '#';
     const n = Math.floor(rand() * 60);
@@ -65,7 +99,7 @@ test('garbage strings never throw and always give a complete, valid state', () =
     assert.deepEqual(parseHash(formatHash(state)).state, state);
   }
   assert.ok(parseHash('#<script>alert(1)</script>').problems.length > 0, 'garbage is reported');
-  assert.ok(!Object.prototype.polluted && !({}).hasOwnProperty('1'));
+  assert.ok(!Object.prototype.polluted && !{}.hasOwnProperty('1'));
 });
 
 test('the encoder field accepts the ways people write layer sizes', () => {
@@ -82,7 +116,8 @@ test('learning rates in plain and scientific notation', () => {
   assert.equal(parseLearningRate('0.001').value, 0.001);
   assert.equal(parseLearningRate('1e-4').value, 1e-4);
   assert.equal(parseLearningRate('.5').value, 0.5);
-  for (const bad of ['0', '-0.1', '11', 'Infinity', '1e-', '', ' ', '0.1.2']) assert.ok(parseLearningRate(bad).error, bad);
+  for (const bad of ['0', '-0.1', '11', 'Infinity', '1e-', '', ' ', '0.1.2'])
+    assert.ok(parseLearningRate(bad).error, bad);
 });
 
 test('the trainer config carries every setting', () => {

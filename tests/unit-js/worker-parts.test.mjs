@@ -8,8 +8,22 @@ import { rebuild, snapshotOf } from '../../www/worker/run-snapshot.js';
 test('slice stats: main at the top level, every trainer under trainers, epochs and terms kept', () => {
   const logs = newSliceLogs(['main', 'plain']);
   assert.equal(sliceStats(logs, 'main'), null, 'no step, no event');
-  record(logs.get('main'), { step: 11, epoch: 0, batchLoss: 0.5, samplesPerSec: 100, terms: { recon: 0.4, kl: 0.1 }, valLoss: null });
-  record(logs.get('main'), { step: 12, epoch: 1, batchLoss: 0.4, samplesPerSec: 120, terms: { recon: 0.3, kl: 0.1 }, valLoss: 0.45 });
+  record(logs.get('main'), {
+    step: 11,
+    epoch: 0,
+    batchLoss: 0.5,
+    samplesPerSec: 100,
+    terms: { recon: 0.4, kl: 0.1 },
+    valLoss: null,
+  });
+  record(logs.get('main'), {
+    step: 12,
+    epoch: 1,
+    batchLoss: 0.4,
+    samplesPerSec: 120,
+    terms: { recon: 0.3, kl: 0.1 },
+    valLoss: 0.45,
+  });
   record(logs.get('plain'), { step: 12, epoch: 1, batchLoss: 0.6, samplesPerSec: 90, valLoss: null });
   const s = sliceStats(logs, 'main');
   assert.deepEqual([s.step, s.epoch, s.firstStep, s.losses, s.samplesPerSec], [12, 1, 11, [0.5, 0.4], 120]);
@@ -29,15 +43,24 @@ function fakeEngine() {
       this.params = new Float32Array(config.n);
       this.counts = { step: 0, epoch: 0 };
     }
-    config() { return this.cfg; }
-    parameters() { return this.params.slice(); }
-    progress() { return { ...this.counts }; }
+    config() {
+      return this.cfg;
+    }
+    parameters() {
+      return this.params.slice();
+    }
+    progress() {
+      return { ...this.counts };
+    }
     restore(params, step, epoch) {
-      if (params.length !== this.params.length) throw new Error(`expected ${this.params.length} parameters, got ${params.length}`);
+      if (params.length !== this.params.length)
+        throw new Error(`expected ${this.params.length} parameters, got ${params.length}`);
       this.params = Float32Array.from(params);
       this.counts = { step, epoch };
     }
-    free() { freed.push(this.cfg.name); }
+    free() {
+      freed.push(this.cfg.name);
+    }
   }
   return { engine: { Trainer }, freed };
 }
@@ -49,7 +72,12 @@ test('a snapshot rebuilds the same run, main first', () => {
   const m = new engine.Trainer({ name: 'main', n: 3 });
   a.restore(Float32Array.of(1, 2), 5, 1);
   m.restore(Float32Array.of(3, 4, 5), 7, 2);
-  const { value, transfer } = snapshotOf(new Map([['plain', a], ['main', m]]));
+  const { value, transfer } = snapshotOf(
+    new Map([
+      ['plain', a],
+      ['main', m],
+    ]),
+  );
   assert.equal(transfer.length, 2);
   assert.ok(transfer.includes(value.main.params.buffer));
   const run = rebuild(engine, value, digits, 'main');
@@ -63,9 +91,15 @@ test('a snapshot that cannot be rebuilt frees what was built and says why', () =
   const { engine, freed } = fakeEngine();
   const digits = { pixels: new Uint8Array(0), labels: new Uint8Array(0) };
   const good = { config: { name: 'main', n: 2 }, params: Float32Array.of(1, 2), step: 1, epoch: 0 };
-  assert.throws(() => rebuild(engine, { main: good, plain: { ...good, config: { name: 'plain', bad: 'x' } } }, digits, 'main'), /bad config x/);
+  assert.throws(
+    () => rebuild(engine, { main: good, plain: { ...good, config: { name: 'plain', bad: 'x' } } }, digits, 'main'),
+    /bad config x/,
+  );
   assert.deepEqual(freed, ['main']);
-  assert.throws(() => rebuild(engine, { main: { ...good, params: Float32Array.of(1) } }, digits, 'main'), /expected 2 parameters, got 1/);
+  assert.throws(
+    () => rebuild(engine, { main: { ...good, params: Float32Array.of(1) } }, digits, 'main'),
+    /expected 2 parameters, got 1/,
+  );
   assert.deepEqual(freed, ['main', 'main'], 'the trainer whose restore failed is freed too');
   assert.throws(() => rebuild(engine, { plain: good }, digits, 'main'), /No snapshot with a main trainer/);
   assert.throws(() => rebuild(engine, null, digits, 'main'), /No snapshot/);

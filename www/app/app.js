@@ -73,7 +73,10 @@ export function startApp({ createClient = () => new TrainerClient(), resources =
    * (assigned below) every part's operations, so `page.play()` works anywhere.
    */
   const page = {
-    ui, store, banner, flags,
+    ui,
+    store,
+    banner,
+    flags,
     client: null,
     engine: null, // the worker's init(): wasm and digits loaded
     engineReady: false, // init() succeeded once, so a crash can be recovered from
@@ -109,13 +112,33 @@ export function startApp({ createClient = () => new TrainerClient(), resources =
     loadModel: (bytes, name) => page.loadModel(bytes, name),
     report: (kind, title, text) => banner.show(kind, title, text),
   });
-  page.presentation = createPresentation({ initial: flags.present, onChange: (on) => setQueryFlag('present', on ? '1' : null) });
+  page.presentation = createPresentation({
+    initial: flags.present,
+    onChange: (on) => setQueryFlag('present', on ? '1' : null),
+  });
   const { settings, snapshots } = page;
 
   Object.assign(page, {
-    writeHash, commit, needsRebuild, showState, newRun, rebuild, play, pause, stepOnce, togglePlay, resetRun,
+    writeHash,
+    commit,
+    needsRebuild,
+    showState,
+    newRun,
+    rebuild,
+    play,
+    pause,
+    stepOnce,
+    togglePlay,
+    resetRun,
   });
-  Object.assign(page, createStatus(page), createDivergence(page), createRecovery(page), createLessonHost(page), createModelLoad(page));
+  Object.assign(
+    page,
+    createStatus(page),
+    createDivergence(page),
+    createRecovery(page),
+    createLessonHost(page),
+    createModelLoad(page),
+  );
   const { setRunStatus, updateButtons, showNotice, showFatal, takeSnapshot } = page;
 
   function writeHash(state) {
@@ -310,8 +333,10 @@ export function startApp({ createClient = () => new TrainerClient(), resources =
 
   async function boot() {
     if (!hasWasmSimd()) {
-      showFatal('This browser cannot run the training engine: it needs WebAssembly with SIMD, '
-        + 'which Chrome 91+, Firefox 89+, Safari 16.4+ and Edge 91+ have. Please open this page in one of those.');
+      showFatal(
+        'This browser cannot run the training engine: it needs WebAssembly with SIMD, ' +
+          'which Chrome 91+, Firefox 89+, Safari 16.4+ and Edge 91+ have. Please open this page in one of those.',
+      );
       return;
     }
     let client;
@@ -324,7 +349,9 @@ export function startApp({ createClient = () => new TrainerClient(), resources =
     page.client = client;
     client.on('stats', onStats);
     client.on('halted', onHalted);
-    client.on('lab-failed', ({ message }) => banner.show('load-error', 'Part of the training engine could not be loaded', message));
+    client.on('lab-failed', ({ message }) =>
+      banner.show('load-error', 'Part of the training engine could not be loaded', message),
+    );
 
     const token = ++page.switchToken;
     page.switching = true;

@@ -13,11 +13,14 @@ export function createDivergence(page) {
     const lr = store.get().lr;
     const who = page.diverged.trainer === 'main' ? 'The network' : `The ${page.diverged.trainer} network`;
     page.setRunStatus('Training stopped: the loss blew up.');
-    banner.show('halted', 'Training stopped: the loss blew up',
-      `${who} hit a loss that is no longer a finite number (after step ${page.lastStep.toLocaleString('en-US')}), `
-      + `so training stopped there and the weights were kept from the last good step. A learning rate of ${lr} is too large `
-      + 'for these settings: each update overshoots, and the numbers grow until they overflow.',
-      { id: 'resume-smaller', label: `Resume with learning rate ${smaller(lr)}`, onClick: resumeSmaller });
+    banner.show(
+      'halted',
+      'Training stopped: the loss blew up',
+      `${who} hit a loss that is no longer a finite number (after step ${page.lastStep.toLocaleString('en-US')}), ` +
+        `so training stopped there and the weights were kept from the last good step. A learning rate of ${lr} is too large ` +
+        'for these settings: each update overshoots, and the numbers grow until they overflow.',
+      { id: 'resume-smaller', label: `Resume with learning rate ${smaller(lr)}`, onClick: resumeSmaller },
+    );
   }
 
   /** Sets lr/10 on every trainer of the run (the diverged one goes back to good weights) and trains on. */
@@ -38,9 +41,13 @@ export function createDivergence(page) {
     if (run !== page.currentRun) return;
     page.diverged = null;
     page.showState({ ...store.get(), lr }); // the trainers already have it: no rebuild
-    banner.show('info', `Resumed with learning rate ${lr}`, back == null
-      ? 'Training goes on from where it stopped.'
-      : `Training went back to the weights of step ${back.toLocaleString('en-US')}, the last ones saved before the loss blew up, and goes on from there.`);
+    banner.show(
+      'info',
+      `Resumed with learning rate ${lr}`,
+      back == null
+        ? 'Training goes on from where it stopped.'
+        : `Training went back to the weights of step ${back.toLocaleString('en-US')}, the last ones saved before the loss blew up, and goes on from there.`,
+    );
     await page.play();
   }
 

@@ -13,8 +13,10 @@ export async function loadLesson(id) {
   try {
     return (await entry.load()).default;
   } catch (err) {
-    throw new Error(`Part of the page (the "${entry.title}" lesson or the chart library) could not be loaded: ${err.message}. `
-      + 'If you are running from a checkout, run "npm run build" first.');
+    throw new Error(
+      `Part of the page (the "${entry.title}" lesson or the chart library) could not be loaded: ${err.message}. ` +
+        'If you are running from a checkout, run "npm run build" first.',
+    );
   }
 }
 

@@ -10,7 +10,9 @@ import { h } from '../lib/dom.js';
  * @returns {{ setCurrent: (id: string) => void }}
  */
 export function buildLessonNav(nav, lessons) {
-  const links = lessons.map((l) => h('a', { href: `#lesson=${encodeURIComponent(l.id)}`, class: 'lesson-link', dataset: { lesson: l.id } }, l.title));
+  const links = lessons.map((l) =>
+    h('a', { href: `#lesson=${encodeURIComponent(l.id)}`, class: 'lesson-link', dataset: { lesson: l.id } }, l.title),
+  );
   nav.replaceChildren(h('ul', { class: 'lesson-list' }, ...links.map((a) => h('li', {}, a))));
 
   // The current lesson's own link would reset its settings to the defaults: it does nothing instead.
@@ -22,7 +24,14 @@ export function buildLessonNav(nav, lessons) {
   nav.addEventListener('keydown', (e) => {
     const i = links.indexOf(document.activeElement);
     if (i < 0) return;
-    const next = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: links.length - 1 }[e.key];
+    const next = {
+      ArrowRight: i + 1,
+      ArrowDown: i + 1,
+      ArrowLeft: i - 1,
+      ArrowUp: i - 1,
+      Home: 0,
+      End: links.length - 1,
+    }[e.key];
     if (next === undefined) return;
     e.preventDefault();
     links[(next + links.length) % links.length].focus();

@@ -29,7 +29,12 @@ export function createModelLoad(page) {
       return;
     }
     const summary = readModelSummary(bytes);
-    const { mod, state, problems, differ } = await lessonForModel(config, page.lesson, (id) => loadLesson(id).catch(() => null), LESSON_IDS);
+    const { mod, state, problems, differ } = await lessonForModel(
+      config,
+      page.lesson,
+      (id) => loadLesson(id).catch(() => null),
+      LESSON_IDS,
+    );
     if (mod !== page.lesson) {
       await page.switchLesson(formatHash(state, mod), { mod, adopt: true });
     } else {
@@ -52,7 +57,15 @@ export function createModelLoad(page) {
     } catch {
       // The next snapshot will do.
     }
-    snapshots.reset(snapshot && { state: snapshot, step: page.lastStep, at: Date.now(), run: page.currentRun, lessonId: page.lesson.id });
+    snapshots.reset(
+      snapshot && {
+        state: snapshot,
+        step: page.lastStep,
+        at: Date.now(),
+        run: page.currentRun,
+        lessonId: page.lesson.id,
+      },
+    );
     const steps = summary ? ` It had trained for ${summary.step.toLocaleString('en-US')} steps.` : '';
     const shown = differ.length
       ? ` It uses settings this page has no control for (${differ.join(', ')}); Reset trains a new network with the settings shown.`

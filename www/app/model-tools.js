@@ -90,11 +90,13 @@ export function bindModelTools({ root, lessonId, step, client, loadModel, report
     }
   }
 
-  save.addEventListener('click', () => guarded('Saving the model', async () => {
-    const n = step();
-    const { main } = await client().saveAll();
-    download(new Blob([main], { type: 'application/octet-stream' }), modelFileName(lessonId(), n));
-  }));
+  save.addEventListener('click', () =>
+    guarded('Saving the model', async () => {
+      const n = step();
+      const { main } = await client().saveAll();
+      download(new Blob([main], { type: 'application/octet-stream' }), modelFileName(lessonId(), n));
+    }),
+  );
 
   load.addEventListener('click', () => file.click());
   file.addEventListener('change', () => {
@@ -103,17 +105,23 @@ export function bindModelTools({ root, lessonId, step, client, loadModel, report
     if (!f) return;
     guarded('Loading the model', async () => {
       if (f.size > MAX_FILE_BYTES) {
-        report('load-error', `${f.name} could not be loaded`, `It is ${Math.round(f.size / 1e6)} MB; a model of this playground is at most 100 MB. The model you had is unchanged.`);
+        report(
+          'load-error',
+          `${f.name} could not be loaded`,
+          `It is ${Math.round(f.size / 1e6)} MB; a model of this playground is at most 100 MB. The model you had is unchanged.`,
+        );
         return;
       }
       await loadModel(new Uint8Array(await f.arrayBuffer()), f.name);
     });
   });
 
-  csv.addEventListener('click', () => guarded('Exporting the loss history', async () => {
-    const history = await client().call('history');
-    download(new Blob([historyCsv(history)], { type: 'text/csv' }), historyFileName(lessonId(), step()));
-  }));
+  csv.addEventListener('click', () =>
+    guarded('Exporting the loss history', async () => {
+      const history = await client().call('history');
+      download(new Blob([historyCsv(history)], { type: 'text/csv' }), historyFileName(lessonId(), step()));
+    }),
+  );
 
   // The list of pictures follows the lesson: it is filled each time it is opened.
   function listPictures() {
@@ -125,12 +133,14 @@ export function bindModelTools({ root, lessonId, step, client, loadModel, report
   }
   pictureSelect.addEventListener('pointerdown', listPictures);
   pictureSelect.addEventListener('focus', listPictures);
-  png.addEventListener('click', () => guarded('Exporting the picture', async () => {
-    const cards = listPictures();
-    const chosen = cards[Number(pictureSelect.value) || 0];
-    if (!chosen) throw new Error('This lesson shows no pictures yet.');
-    download(await cardPicture(chosen.card, chosen.title), pictureFileName(lessonId(), chosen.title));
-  }));
+  png.addEventListener('click', () =>
+    guarded('Exporting the picture', async () => {
+      const cards = listPictures();
+      const chosen = cards[Number(pictureSelect.value) || 0];
+      if (!chosen) throw new Error('This lesson shows no pictures yet.');
+      download(await cardPicture(chosen.card, chosen.title), pictureFileName(lessonId(), chosen.title));
+    }),
+  );
 
   return {
     update({ ready, running }) {

@@ -27,7 +27,9 @@ export function createRecovery(page) {
     if (page.recovering) return;
     const now = Date.now();
     if (!snapshots.crashAllowed()) {
-      page.showFatal(`${sentence(message)} It crashed ${snapshots.crashCount} times within a minute, so it was not restarted again.`);
+      page.showFatal(
+        `${sentence(message)} It crashed ${snapshots.crashCount} times within a minute, so it was not restarted again.`,
+      );
       return;
     }
     page.recovering = true;

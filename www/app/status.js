@@ -5,7 +5,10 @@
 import { h } from '../lib/dom.js';
 
 /** A message as a sentence that ends in one full stop. */
-export const sentence = (m) => `${String(m).trim().replace(/[.\s]+$/, '')}.`;
+export const sentence = (m) =>
+  `${String(m)
+    .trim()
+    .replace(/[.\s]+$/, '')}.`;
 
 /** @param page the app's shared state (app/app.js): reads ui, banner, tools and the run flags. */
 export function createStatus(page) {
@@ -43,7 +46,11 @@ export function createStatus(page) {
     ui.fatal.replaceChildren(
       h('h2', {}, 'The playground could not start'),
       h('p', {}, message),
-      h('p', { class: 'hint' }, 'Reloading the page may help. Nothing was sent anywhere: everything runs in this browser.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Reloading the page may help. Nothing was sent anywhere: everything runs in this browser.',
+      ),
     );
     ui.fatal.hidden = false;
     document.getElementById('boot')?.remove();

@@ -61,31 +61,45 @@ export class LineChart {
     // Presentation mode sets larger type and thicker lines through these variables.
     const lineScale = Number(cssVar('--chart-line-scale')) || 1;
     const font = `${Number(cssVar('--chart-font-size')) || 13}px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
-    const axis = { stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 22 };
+    const axis = {
+      stroke: text,
+      font,
+      labelFont: font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      labelSize: 22,
+    };
     const tick = (u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3)));
     const from0 = (u, min, max) => [0, max > 0 ? max * 1.08 : 1];
-    const axes = [{ ...axis, label: x }, { ...axis, label: y, size: 56, values: tick }];
+    const axes = [
+      { ...axis, label: x },
+      { ...axis, label: y, size: 56, values: tick },
+    ];
     if (y2) axes.push({ ...axis, label: y2, scale: 'y2', side: 1, size: 56, values: tick, grid: { show: false } });
-    this.plot = new uPlot({
-      width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
-      height,
-      scales: { x: { time: false }, y: { range: from0 }, y2: { range: from0 } },
-      axes,
-      series: [
-        { label: x, value: (u, v) => (v == null ? '–' : String(+v.toPrecision(4))) },
-        ...series.map((s) => ({
-          label: s.label,
-          scale: s.scale ?? 'y',
-          stroke: cssVar(s.color) || '#06c',
-          width: (s.width ?? 2) * lineScale,
-          dash: s.dash,
-          value: (u, v) => fmt(v),
-          points: { show: points, size: 6, fill: cssVar(s.color) || '#06c' },
-        })),
-      ],
-      legend: { live: true },
-      cursor: { drag: { x: false, y: false } },
-    }, this.data, this.container);
+    this.plot = new uPlot(
+      {
+        width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
+        height,
+        scales: { x: { time: false }, y: { range: from0 }, y2: { range: from0 } },
+        axes,
+        series: [
+          { label: x, value: (u, v) => (v == null ? '–' : String(+v.toPrecision(4))) },
+          ...series.map((s) => ({
+            label: s.label,
+            scale: s.scale ?? 'y',
+            stroke: cssVar(s.color) || '#06c',
+            width: (s.width ?? 2) * lineScale,
+            dash: s.dash,
+            value: (u, v) => fmt(v),
+            points: { show: points, size: 6, fill: cssVar(s.color) || '#06c' },
+          })),
+        ],
+        legend: { live: true },
+        cursor: { drag: { x: false, y: false } },
+      },
+      this.data,
+      this.container,
+    );
     this.container.dataset.points = String(this.data[0].length);
   }
 }

@@ -126,7 +126,13 @@ export class LossChart {
     // Presentation mode sets larger type and thicker lines through these variables.
     const lineScale = Number(cssVar('--chart-line-scale')) || 1;
     const font = `${Number(cssVar('--chart-font-size')) || 13}px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
-    const axis = { stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axis = {
+      stroke: text,
+      font,
+      labelFont: font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    };
     const opts = {
       width: Math.max(200, Math.floor(this.container.clientWidth) || 480),
       height: this.#height(),
@@ -146,8 +152,20 @@ export class LossChart {
       ],
       series: [
         { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
-        { label: 'batch loss', stroke: cssVar('--chart-raw') || '#9ab', width: lineScale, value: (u, v) => fmt(v), points: { show: false } },
-        { label: 'training (smoothed)', stroke: cssVar('--chart-train') || '#06c', width: 2.5 * lineScale, value: (u, v) => fmt(v), points: { show: false } },
+        {
+          label: 'batch loss',
+          stroke: cssVar('--chart-raw') || '#9ab',
+          width: lineScale,
+          value: (u, v) => fmt(v),
+          points: { show: false },
+        },
+        {
+          label: 'training (smoothed)',
+          stroke: cssVar('--chart-train') || '#06c',
+          width: 2.5 * lineScale,
+          value: (u, v) => fmt(v),
+          points: { show: false },
+        },
         {
           label: 'validation',
           stroke: cssVar('--chart-val') || '#c50',

@@ -11,7 +11,8 @@ const fmt = (v) => (v == null || !Number.isFinite(v) ? '–' : v.toPrecision(3))
 
 /** The y range of the log axis: the data's span widened by 15% each way (a flat line gets ±25%). */
 export function logRange(values) {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of values) {
     if (!(v > 0) || !Number.isFinite(v)) continue;
     lo = Math.min(lo, v);
@@ -80,7 +81,7 @@ export class VersusChart {
   #data() {
     // The line spans the steps measured so far (or a short stub before the first measurement).
     const xs = this.steps.length > 1 ? this.steps : [0, Math.max(1, this.steps[0] ?? 0)];
-    const curve = this.steps.length > 1 ? this.curve : xs.map((_, i) => (i === 0 ? this.curve[0] ?? null : null));
+    const curve = this.steps.length > 1 ? this.curve : xs.map((_, i) => (i === 0 ? (this.curve[0] ?? null) : null));
     return [xs, curve, xs.map(() => this.ref)];
   }
 
@@ -100,28 +101,44 @@ export class VersusChart {
     const text = cssVar('--text-muted') || '#555';
     const grid = cssVar('--grid') || '#ddd';
     const font = `13px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
-    const axis = { stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 22 };
+    const axis = {
+      stroke: text,
+      font,
+      labelFont: font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      labelSize: 22,
+    };
     const c1 = cssVar('--series-1') || '#06c';
     const c2 = cssVar('--series-2') || '#c50';
-    this.plot = new uPlot({
-      width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
-      height,
-      scales: {
-        x: { time: false },
-        y: { distr: 3, log: 10, range: (u) => logRange([...u.data[1], ...u.data[2]]) },
+    this.plot = new uPlot(
+      {
+        width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
+        height,
+        scales: {
+          x: { time: false },
+          y: { distr: 3, log: 10, range: (u) => logRange([...u.data[1], ...u.data[2]]) },
+        },
+        axes: [
+          { ...axis, label: 'step' },
+          {
+            ...axis,
+            label: y,
+            size: 60,
+            values: (u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(2))),
+          },
+        ],
+        series: [
+          { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
+          { label: curve, stroke: c1, width: 2.5, value: (u, v) => fmt(v), points: { size: 6, fill: c1 } },
+          { label: line, stroke: c2, width: 2, dash: [6, 4], value: (u, v) => fmt(v), points: { show: false } },
+        ],
+        legend: { live: true },
+        cursor: { drag: { x: false, y: false } },
       },
-      axes: [
-        { ...axis, label: 'step' },
-        { ...axis, label: y, size: 60, values: (u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(2))) },
-      ],
-      series: [
-        { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
-        { label: curve, stroke: c1, width: 2.5, value: (u, v) => fmt(v), points: { size: 6, fill: c1 } },
-        { label: line, stroke: c2, width: 2, dash: [6, 4], value: (u, v) => fmt(v), points: { show: false } },
-      ],
-      legend: { live: true },
-      cursor: { drag: { x: false, y: false } },
-    }, this.#data(), this.container);
+      this.#data(),
+      this.container,
+    );
     this.container.dataset.points = String(this.steps.length);
   }
 }

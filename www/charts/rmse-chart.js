@@ -60,25 +60,39 @@ export class RmseChart {
     const text = cssVar('--text-muted') || '#555';
     const grid = cssVar('--grid') || '#ddd';
     const font = `13px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
-    const axis = { stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, labelSize: 22 };
-    this.plot = new uPlot({
-      width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
-      height: this.height,
-      scales: { x: { time: false }, y: { range: (u, min, max) => paddedRange(min, max) } },
-      axes: [{ ...axis, label: 'step' }, { ...axis, label: 'RMSE (stars)', size: 56, values: (u, s) => s.map((v) => v.toFixed(2)) }],
-      series: [
-        { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
-        ...this.series.map((s) => ({
-          label: s.label,
-          stroke: cssVar(s.color) || '#06c',
-          width: s.width ?? 2,
-          dash: s.dash,
-          value: (u, v) => fmt(v),
-          points: { show: false },
-        })),
-      ],
-      legend: { live: true },
-      cursor: { drag: { x: false, y: false } },
-    }, this.data, this.container);
+    const axis = {
+      stroke: text,
+      font,
+      labelFont: font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      labelSize: 22,
+    };
+    this.plot = new uPlot(
+      {
+        width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
+        height: this.height,
+        scales: { x: { time: false }, y: { range: (u, min, max) => paddedRange(min, max) } },
+        axes: [
+          { ...axis, label: 'step' },
+          { ...axis, label: 'RMSE (stars)', size: 56, values: (u, s) => s.map((v) => v.toFixed(2)) },
+        ],
+        series: [
+          { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
+          ...this.series.map((s) => ({
+            label: s.label,
+            stroke: cssVar(s.color) || '#06c',
+            width: s.width ?? 2,
+            dash: s.dash,
+            value: (u, v) => fmt(v),
+            points: { show: false },
+          })),
+        ],
+        legend: { live: true },
+        cursor: { drag: { x: false, y: false } },
+      },
+      this.data,
+      this.container,
+    );
   }
 }

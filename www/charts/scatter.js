@@ -13,9 +13,13 @@ import { cssVar } from '../lib/dom.js';
  * -> { x0, x1, y0, y1 }
  */
 export function extentOf(points, margin = 0.06) {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i + 1 < points.length; i += 2) {
-    const x = points[i], y = points[i + 1];
+    const x = points[i],
+      y = points[i + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
@@ -58,7 +62,8 @@ export function niceTicks(lo, hi, count = 5) {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : +v.toPrecision(12));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : +v.toPrecision(12));
   return out;
 }
 
@@ -90,7 +95,8 @@ export function labelCentres(points, labels, classes = 10) {
   const ys = Array.from({ length: classes }, () => []);
   for (let k = 0; k < labels.length; k++) {
     const l = labels[k];
-    const x = points[2 * k], y = points[2 * k + 1];
+    const x = points[2 * k],
+      y = points[2 * k + 1];
     if (l >= classes || !Number.isFinite(x) || !Number.isFinite(y)) continue;
     xs[l].push(x);
     ys[l].push(y);
@@ -100,7 +106,9 @@ export function labelCentres(points, labels, classes = 10) {
     const m = a.length >> 1;
     return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
   };
-  return xs.map((col, l) => (col.length ? { x: median(col), y: median(ys[l]), count: col.length } : { x: 0, y: 0, count: 0 }));
+  return xs.map((col, l) =>
+    col.length ? { x: median(col), y: median(ys[l]), count: col.length } : { x: 0, y: 0, count: 0 },
+  );
 }
 
 /**
@@ -112,7 +120,8 @@ export function labelCentres(points, labels, classes = 10) {
  */
 export function alignSigns(prev, next) {
   if (!prev || prev.length !== next.length) return [1, 1];
-  let dx = 0, dy = 0;
+  let dx = 0,
+    dy = 0;
   for (let i = 0; i + 1 < next.length; i += 2) {
     dx += prev[i] * next[i];
     dy += prev[i + 1] * next[i + 1];
@@ -250,7 +259,11 @@ export class ScatterPlot {
     const { px, py } = this.#event(e);
     const a = this.area;
     if (px < a.left || px > a.right || py < a.top || py > a.bottom) return;
-    this.onPick({ x: this.scale.x(px), y: this.scale.y(py), index: nearestPoint(this.points, this.scale, px, py, 7 * this.dpr) });
+    this.onPick({
+      x: this.scale.x(px),
+      y: this.scale.y(py),
+      index: nearestPoint(this.points, this.scale, px, py, 7 * this.dpr),
+    });
   }
 
   #paint() {
@@ -336,7 +349,8 @@ export class ScatterPlot {
     ctx.lineJoin = 'round';
     labelCentres(this.points, this.pointLabels, this.colours.length).forEach((cen, l) => {
       if (!cen.count) return;
-      const x = s.px(cen.x), y = s.py(cen.y);
+      const x = s.px(cen.x),
+        y = s.py(cen.y);
       ctx.lineWidth = 4 * dpr;
       ctx.strokeStyle = surface;
       ctx.strokeText(String(l), x, y);
@@ -363,7 +377,8 @@ export class ScatterPlot {
       ctx.stroke();
     }
     if (star) {
-      const x = s.px(star.x), y = s.py(star.y);
+      const x = s.px(star.x),
+        y = s.py(star.y);
       ctx.fillStyle = text;
       ctx.strokeStyle = surface;
       ctx.beginPath();
@@ -377,9 +392,13 @@ export class ScatterPlot {
       ctx.fill();
     }
     if (click) {
-      const x = s.px(click.x), y = s.py(click.y);
+      const x = s.px(click.x),
+        y = s.py(click.y);
       const arm = 9 * dpr;
-      for (const [colour, width] of [[surface, 5 * dpr], [text, 2 * dpr]]) {
+      for (const [colour, width] of [
+        [surface, 5 * dpr],
+        [text, 2 * dpr],
+      ]) {
         ctx.strokeStyle = colour;
         ctx.lineWidth = width;
         ctx.beginPath();
@@ -393,7 +412,8 @@ export class ScatterPlot {
     ctx.restore();
     c.dataset.painted = String(n > 0);
     // Where the first point is drawn (CSS pixels from the canvas's top left), for tests and tools that point at it.
-    if (n) c.dataset.firstPoint = `${(s.px(this.points[0]) / dpr).toFixed(1)},${(s.py(this.points[1]) / dpr).toFixed(1)}`;
+    if (n)
+      c.dataset.firstPoint = `${(s.px(this.points[0]) / dpr).toFixed(1)},${(s.py(this.points[1]) / dpr).toFixed(1)}`;
     else delete c.dataset.firstPoint;
   }
 }

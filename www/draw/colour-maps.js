@@ -12,8 +12,30 @@ import { parseColour } from './images.js';
  * lighter on dark paper, so each has at least 3:1 contrast with the card behind it.
  */
 export const DIGIT_COLOURS = Object.freeze({
-  light: Object.freeze(['#1f77b4', '#d95f02', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e7298a', '#636363', '#8c8c00', '#0e8c9a']),
-  dark: Object.freeze(['#6fa8dc', '#ff9d4d', '#6ccf6c', '#ff6b6b', '#c6a3f0', '#d7a18c', '#ff7fc0', '#b8b8b8', '#dede5a', '#5fd6e6']),
+  light: Object.freeze([
+    '#1f77b4',
+    '#d95f02',
+    '#2ca02c',
+    '#d62728',
+    '#9467bd',
+    '#8c564b',
+    '#e7298a',
+    '#636363',
+    '#8c8c00',
+    '#0e8c9a',
+  ]),
+  dark: Object.freeze([
+    '#6fa8dc',
+    '#ff9d4d',
+    '#6ccf6c',
+    '#ff6b6b',
+    '#c6a3f0',
+    '#d7a18c',
+    '#ff7fc0',
+    '#b8b8b8',
+    '#dede5a',
+    '#5fd6e6',
+  ]),
 });
 
 /** Relative luminance (0 black to 1 white) of an [r, g, b] colour, as WCAG defines it. */
@@ -89,7 +111,11 @@ export function filterImage(weights, units, j, layout, pixels = 784) {
  * Paints the first `count` filters of a layer as a mosaic of 28×28 tiles,
  * `cols` per row with a `gap`-pixel border of the palette's mid colour.
  */
-export function paintFilterMosaic(canvas, weights, { units, count = units, layout, cols, gap = 1, palette, side = 28 }) {
+export function paintFilterMosaic(
+  canvas,
+  weights,
+  { units, count = units, layout, cols, gap = 1, palette, side = 28 },
+) {
   const rows = Math.ceil(count / cols);
   const W = cols * side + (cols + 1) * gap;
   const H = rows * side + (rows + 1) * gap;

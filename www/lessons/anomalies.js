@@ -11,7 +11,16 @@ import { settingField } from '../state/lesson-settings-form.js';
 import { percentile, displayRange, paintHistogram } from '../charts/histogram.js';
 import { rocPointAt, paintRoc } from '../charts/roc.js';
 import {
-  lessonHeader, TrainingCard, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse,
+  lessonHeader,
+  TrainingCard,
+  explainer,
+  stat,
+  showStat,
+  fmtLoss,
+  fmtInt,
+  throttle,
+  onSchemeChange,
+  mse,
 } from './kit/common.js';
 import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
 
@@ -22,31 +31,42 @@ const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 
 const settings = {
-  exclude: choice('Held-out digit', [['none', 'None: train on every digit'],
-    ...Array.from({ length: 10 }, (_, d) => [String(d), `${d}`])], '2', {
-    hint: (s) => (s.exclude === 'none'
-      ? 'Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.'
-      : `The network never sees a ${s.exclude} while training; the test set keeps all ten digits.`),
-  }),
+  exclude: choice(
+    'Held-out digit',
+    [['none', 'None: train on every digit'], ...Array.from({ length: 10 }, (_, d) => [String(d), `${d}`])],
+    '2',
+    {
+      hint: (s) =>
+        s.exclude === 'none'
+          ? 'Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.'
+          : `The network never sees a ${s.exclude} while training; the test set keeps all ten digits.`,
+    },
+  ),
   pct: range('Threshold', {
-    min: 50, max: 100, step: 0.5, def: 99, rebuild: false, inPanel: false,
+    min: 50,
+    max: 100,
+    step: 0.5,
+    def: 99,
+    rebuild: false,
+    inPanel: false,
     describe: (v) => `${v}th percentile of normal validation errors`,
-    hint: () => 'Digits with a reconstruction error at or above the threshold are flagged. The default flags the worst 1% of normal digits.',
+    hint: () =>
+      'Digits with a reconstruction error at or above the threshold are flagged. The default flags the worst 1% of normal digits.',
   }),
 };
 
 function explanation() {
   return explainer({
     body: [
-      'An autoencoder learns to rebuild the kind of data it was trained on. Show it something of another kind and it answers '
-        + 'with the nearest thing it knows, so its reconstruction error goes up. That error is an anomaly score: no labels of '
-        + 'anomalies are needed, only normal data, which is why this is used for fraud, faulty machines and bad sensor readings.',
-      'Here the “anomaly” is a digit class the network never saw. The threshold is set on normal validation digits only '
-        + '(the 99th percentile flags 1% of normal digits as false alarms), as it would be in practice, where anomalies are rare and unlabelled.',
-      'It does not always work. The engine measured the AUC for each held-out digit after 600 steps of a small model: '
-        + '0: 0.90, 1: 0.42, 2: 0.94, 3: 0.83, 4: 0.76, 5: 0.85, 6: 0.81, 7: 0.66, 8: 0.87, 9: 0.59. A 1 is a single stroke, '
-        + 'easy to rebuild even for a network that never saw one, so it scores lower than typical digits (AUC under 0.5). '
-        + 'A 9 looks much like a 4 and a 7, which the network did see.',
+      'An autoencoder learns to rebuild the kind of data it was trained on. Show it something of another kind and it answers ' +
+        'with the nearest thing it knows, so its reconstruction error goes up. That error is an anomaly score: no labels of ' +
+        'anomalies are needed, only normal data, which is why this is used for fraud, faulty machines and bad sensor readings.',
+      'Here the “anomaly” is a digit class the network never saw. The threshold is set on normal validation digits only ' +
+        '(the 99th percentile flags 1% of normal digits as false alarms), as it would be in practice, where anomalies are rare and unlabelled.',
+      'It does not always work. The engine measured the AUC for each held-out digit after 600 steps of a small model: ' +
+        '0: 0.90, 1: 0.42, 2: 0.94, 3: 0.83, 4: 0.76, 5: 0.85, 6: 0.81, 7: 0.66, 8: 0.87, 9: 0.59. A 1 is a single stroke, ' +
+        'easy to rebuild even for a network that never saw one, so it scores lower than typical digits (AUC under 0.5). ' +
+        'A 9 looks much like a 4 and a 7, which the network did see.',
     ],
     tryThis: [
       'Hold out 1 and watch the AUC fall below 0.5: “unusual” is not the same as “hard to reconstruct”.',
@@ -55,9 +75,18 @@ function explanation() {
       'Train longer: does the AUC rise, or does the network get better at rebuilding the unseen class too?',
     ],
     interview: [
-      ['What does the AUC mean here?', 'The probability that a random held-out digit scores higher than a random normal one. 0.5 is guessing; 1 is a perfect ranking.'],
-      ['Why not just train a classifier?', 'A classifier needs labelled anomalies, which are rare and change over time. An autoencoder needs only normal data.'],
-      ['Precision or recall?', 'It depends on the cost: missing a fault (recall) versus chasing false alarms (precision). The threshold trades one for the other.'],
+      [
+        'What does the AUC mean here?',
+        'The probability that a random held-out digit scores higher than a random normal one. 0.5 is guessing; 1 is a perfect ranking.',
+      ],
+      [
+        'Why not just train a classifier?',
+        'A classifier needs labelled anomalies, which are rare and change over time. An autoencoder needs only normal data.',
+      ],
+      [
+        'Precision or recall?',
+        'It depends on the cost: missing a fault (recall) versus chasing false alarms (precision). The threshold trades one for the other.',
+      ],
     ],
   });
 }
@@ -87,13 +116,27 @@ function mount(root, { client, store, commit }) {
   card.el.querySelector('#pad-title').textContent = 'Anomaly meter: draw anything';
   const meterFill = h('div', { class: 'meter-fill' });
   const meterMark = h('div', { class: 'meter-mark', title: 'threshold' });
-  const meter = h('div', { class: 'meter', id: 'anomaly-meter', role: 'img', 'aria-label': 'Your drawing’s error against the threshold' },
-    meterFill, meterMark);
+  const meter = h(
+    'div',
+    { class: 'meter', id: 'anomaly-meter', role: 'img', 'aria-label': 'Your drawing’s error against the threshold' },
+    meterFill,
+    meterMark,
+  );
   card.el.querySelector('.pad-actions').after(meter);
 
-  const training = new TrainingCard({ store, commit, title: 'Reconstruction error', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Reconstruction error',
+    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
+  });
 
-  const hist = h('canvas', { class: 'hist-canvas', id: 'error-hist', role: 'img', 'aria-label': 'Histograms of the reconstruction error of normal and held-out test digits' });
+  const hist = h('canvas', {
+    class: 'hist-canvas',
+    id: 'error-hist',
+    role: 'img',
+    'aria-label': 'Histograms of the reconstruction error of normal and held-out test digits',
+  });
   const legend = h('p', { class: 'swatches', id: 'hist-legend' });
   const slider = settingField('pct', settings.pct, { get: store.get, commit });
   const thStat = stat('stat-threshold', 'Threshold (MSE)');
@@ -103,29 +146,57 @@ function mount(root, { client, store, commit }) {
   const scoreButton = h('button', { type: 'button', class: 'button small', id: 'score-now' }, 'Score now');
   const scoredAt = h('p', { class: 'hint', id: 'scored-at' }, 'Not scored yet.');
 
-  const roc = h('canvas', { class: 'roc-canvas', id: 'roc', role: 'img', 'aria-label': 'ROC curve of the anomaly score' });
+  const roc = h('canvas', {
+    class: 'roc-canvas',
+    id: 'roc',
+    role: 'img',
+    'aria-label': 'ROC curve of the anomaly score',
+  });
   const aucStat = stat('stat-auc', 'AUC');
   const rocNote = h('p', { class: 'hint', id: 'roc-note' });
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Anomalies', 'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that '
-        + 'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'),
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Anomalies',
+        'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that ' +
+          'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.',
+      ),
       h('div', { class: 'cards' }, card.el, training.el),
-      h('div', { class: 'cards even' },
-        h('section', { class: 'card', 'aria-labelledby': 'hist-title' },
-          h('div', { class: 'card-head wrap' }, h('h3', { id: 'hist-title' }, 'Error on the 1,000 test digits'), scoreButton),
+      h(
+        'div',
+        { class: 'cards even' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'hist-title' },
+          h(
+            'div',
+            { class: 'card-head wrap' },
+            h('h3', { id: 'hist-title' }, 'Error on the 1,000 test digits'),
+            scoreButton,
+          ),
           legend,
           hist,
-          h('p', { class: 'hint' }, 'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.'),
+          h(
+            'p',
+            { class: 'hint' },
+            'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.',
+          ),
           h('div', { class: 'slider-field' }, slider.el),
           h('dl', { class: 'stats inline' }, thStat.el, precStat.el, recStat.el, flagStat.el),
-          scoredAt),
-        h('section', { class: 'card', 'aria-labelledby': 'roc-title' },
+          scoredAt,
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'roc-title' },
           h('h3', { id: 'roc-title' }, 'ROC curve: every threshold at once'),
           h('dl', { class: 'stats inline' }, aucStat.el),
           roc,
-          rocNote)),
+          rocNote,
+        ),
+      ),
       explanation(),
     ),
   );
@@ -153,8 +224,9 @@ function mount(root, { client, store, commit }) {
     meterFill.style.width = `${(share * 100).toFixed(1)}%`;
     meter.dataset.flagged = String(flagged);
     card.message.dataset.flagged = String(flagged);
-    card.message.textContent = `Error (MSE) ${fmtLoss(padError)}: ${flagged ? 'at or above' : 'below'} the threshold `
-      + `${fmtLoss(threshold)}, so ${flagged ? 'flagged as an anomaly' : 'it passes as a normal digit'}.`;
+    card.message.textContent =
+      `Error (MSE) ${fmtLoss(padError)}: ${flagged ? 'at or above' : 'below'} the threshold ` +
+      `${fmtLoss(threshold)}, so ${flagged ? 'flagged as an anomaly' : 'it passes as a normal digit'}.`;
   }
 
   async function padNow() {
@@ -182,15 +254,24 @@ function mount(root, { client, store, commit }) {
     const point = rocPointAt(testScores, isAnomaly, threshold);
     const normal = testScores.filter((_, i) => !isAnomaly[i]);
     const held = excluded == null ? [] : testScores.filter((_, i) => isAnomaly[i]);
-    legend.replaceChildren(...[
-      h('span', { class: 'swatch s1' }, `${excluded == null ? 'all test digits' : 'normal digits'} (${fmtInt(normal.length)})`),
-      excluded == null ? null : h('span', { class: 'swatch s2' }, `held-out ${excluded}s (${fmtInt(held.length)})`),
-      h('span', { class: 'swatch line' }, 'threshold'),
-    ].filter(Boolean));
+    legend.replaceChildren(
+      ...[
+        h(
+          'span',
+          { class: 'swatch s1' },
+          `${excluded == null ? 'all test digits' : 'normal digits'} (${fmtInt(normal.length)})`,
+        ),
+        excluded == null ? null : h('span', { class: 'swatch s2' }, `held-out ${excluded}s (${fmtInt(held.length)})`),
+        h('span', { class: 'swatch line' }, 'threshold'),
+      ].filter(Boolean),
+    );
     const groups = [{ values: normal, color: '--series-1' }];
     if (held.length) groups.push({ values: held, color: '--series-2' });
     paintHistogram(hist, {
-      groups, ...displayRange(testScores, threshold), bins: 30, threshold,
+      groups,
+      ...displayRange(testScores, threshold),
+      bins: 30,
+      threshold,
       xLabel: 'reconstruction error (MSE)',
     });
     showStat(thStat, threshold);
@@ -204,8 +285,10 @@ function mount(root, { client, store, commit }) {
     }
     showStat(aucStat, report.auc, (v) => v.toFixed(3));
     paintRoc(roc, { fpr: report.fpr, tpr: report.tpr, point });
-    rocNote.textContent = `The dot is the threshold above: ${pct(point.fpr)} of normal test digits flagged, ${pct(point.tpr)} of the ${excluded}s caught. `
-      + (report.auc < 0.5 ? `An AUC under 0.5: the network rebuilds ${excluded}s better than typical digits, so high error does not mean ${excluded}.`
+    rocNote.textContent =
+      `The dot is the threshold above: ${pct(point.fpr)} of normal test digits flagged, ${pct(point.tpr)} of the ${excluded}s caught. ` +
+      (report.auc < 0.5
+        ? `An AUC under 0.5: the network rebuilds ${excluded}s better than typical digits, so high error does not mean ${excluded}.`
         : 'The dashed diagonal is guessing (AUC 0.5).');
     const forRun = run;
     const forReport = report;

@@ -8,7 +8,19 @@ import { h } from '../lib/dom.js';
 import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
 import { VersusChart } from '../charts/mse-chart.js';
 import {
-  PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, fmtInt, throttle, onSchemeChange, mse, withDrawing,
+  PIXELS,
+  lessonHeader,
+  TrainingCard,
+  digitRows,
+  explainer,
+  stat,
+  showStat,
+  fmtLoss,
+  fmtInt,
+  throttle,
+  onSchemeChange,
+  mse,
+  withDrawing,
 } from './kit/common.js';
 import { padCard, cyclingSampler } from './kit/pad-card.js';
 
@@ -24,13 +36,13 @@ const pct = (v) => `${Math.round(v * 100)}%`;
 function explanation() {
   return explainer({
     body: [
-      'PCA (principal component analysis) finds the k directions in which the digits vary most. A digit’s k coordinates along them '
-        + 'are its code, and the reconstruction is the average digit plus those coordinates times the directions. It is the best '
-        + 'possible linear compression to k numbers in squared error, and it needs no training: one eigen-decomposition of the '
-        + 'pixels’ 784 × 784 covariance.',
-      'An autoencoder with a k-number code solves the same problem with layers and non-linear activations, trained by gradient descent. '
-        + 'Made linear, it can at best learn the same subspace as PCA. The activations let it bend that flat subspace into a curved '
-        + 'surface that follows the digits, so given enough training it rebuilds them better, most clearly when k is small.',
+      'PCA (principal component analysis) finds the k directions in which the digits vary most. A digit’s k coordinates along them ' +
+        'are its code, and the reconstruction is the average digit plus those coordinates times the directions. It is the best ' +
+        'possible linear compression to k numbers in squared error, and it needs no training: one eigen-decomposition of the ' +
+        'pixels’ 784 × 784 covariance.',
+      'An autoencoder with a k-number code solves the same problem with layers and non-linear activations, trained by gradient descent. ' +
+        'Made linear, it can at best learn the same subspace as PCA. The activations let it bend that flat subspace into a curved ' +
+        'surface that follows the digits, so given enough training it rebuilds them better, most clearly when k is small.',
     ],
     tryThis: [
       'Latent size 2: PCA turns every digit into a blurred blob, while the autoencoder soon draws recognisable digits.',
@@ -39,9 +51,18 @@ function explanation() {
       'Draw something that is not a digit. PCA copes better than you might expect: it is linear, so it is not limited to digit-like shapes.',
     ],
     interview: [
-      ['Is a linear autoencoder the same as PCA?', 'Trained with squared error it spans the same subspace as the top k components (Baldi & Hornik 1989), but its weights need not be orthogonal or ordered by variance.'],
-      ['When would you pick PCA over an autoencoder?', 'As a baseline always, and when you need speed, determinism, no tuning, or interpretable components. Use an autoencoder when the data lie on a curved manifold and there is enough of it to train on.'],
-      ['Why compare on validation digits?', 'Both are fitted to the training digits; error on held-out digits shows what generalises. PCA with k components hardly overfits, a large autoencoder can.'],
+      [
+        'Is a linear autoencoder the same as PCA?',
+        'Trained with squared error it spans the same subspace as the top k components (Baldi & Hornik 1989), but its weights need not be orthogonal or ordered by variance.',
+      ],
+      [
+        'When would you pick PCA over an autoencoder?',
+        'As a baseline always, and when you need speed, determinism, no tuning, or interpretable components. Use an autoencoder when the data lie on a curved manifold and there is enough of it to train on.',
+      ],
+      [
+        'Why compare on validation digits?',
+        'Both are fitted to the training digits; error on held-out digits shows what generalises. PCA with k components hardly overfits, a large autoencoder can.',
+      ],
     ],
   });
 }
@@ -76,13 +97,22 @@ function mount(root, { client, store, commit }) {
   });
   const { pad } = card;
 
-  const status = h('p', { class: 'fit-status', id: 'pca-status', 'aria-live': 'polite', dataset: { state: 'idle' } }, 'PCA is fitted when the network is built.');
+  const status = h(
+    'p',
+    { class: 'fit-status', id: 'pca-status', 'aria-live': 'polite', dataset: { state: 'idle' } },
+    'PCA is fitted when the network is built.',
+  );
   const aeStat = stat('stat-ae-mse', 'Autoencoder');
   const pcaStat = stat('stat-pca-mse', 'PCA');
   const keptStat = stat('stat-pca-explained', 'Variance kept');
   const chartBox = h('div', { class: 'chart small', id: 'pca-chart' });
   const verdict = h('p', { class: 'pca-verdict', id: 'pca-verdict', 'aria-live': 'polite' });
-  const training = new TrainingCard({ store, commit, title: 'Autoencoder training loss', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Autoencoder training loss',
+    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
+  });
   const rows = digitRows(COUNT, [
     { id: 'cmp-orig', label: 'Original' },
     { id: 'cmp-pca', label: 'PCA', className: 'pca' },
@@ -91,23 +121,41 @@ function mount(root, { client, store, commit }) {
   const rowsTitle = h('h3', { id: 'rows-title' }, 'Validation digits through both');
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Autoencoder vs PCA', 'PCA is the classic way to compress data: keep the k directions in which it varies most. '
-        + 'Here it gets as many numbers per digit as the autoencoder’s code. PCA is fitted in one go; the autoencoder has to learn. '
-        + 'Press Play and watch for the moment the autoencoder’s error drops below PCA’s line.'),
-      h('div', { class: 'cards' },
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Autoencoder vs PCA',
+        'PCA is the classic way to compress data: keep the k directions in which it varies most. ' +
+          'Here it gets as many numbers per digit as the autoencoder’s code. PCA is fitted in one go; the autoencoder has to learn. ' +
+          'Press Play and watch for the moment the autoencoder’s error drops below PCA’s line.',
+      ),
+      h(
+        'div',
+        { class: 'cards' },
         card.el,
-        h('section', { class: 'card chart-card', 'aria-labelledby': 'versus-title' },
+        h(
+          'section',
+          { class: 'card chart-card', 'aria-labelledby': 'versus-title' },
           h('h3', { id: 'versus-title' }, 'Validation error (MSE), same code size'),
           status,
           h('dl', { class: 'stats three' }, aeStat.el, pcaStat.el, keptStat.el),
           chartBox,
-          verdict)),
-      h('section', { class: 'card', 'aria-labelledby': 'rows-title' },
+          verdict,
+        ),
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'rows-title' },
         rowsTitle,
-        h('p', { class: 'hint' }, 'Top: digits neither model was fitted to. Middle: PCA’s reconstructions (they never change; PCA is fitted once). '
-          + 'Bottom: the autoencoder’s, refreshed as it learns.'),
-        rows.el),
+        h(
+          'p',
+          { class: 'hint' },
+          'Top: digits neither model was fitted to. Middle: PCA’s reconstructions (they never change; PCA is fitted once). ' +
+            'Bottom: the autoencoder’s, refreshed as it learns.',
+        ),
+        rows.el,
+      ),
       training.el,
       explanation(),
     ),
@@ -115,7 +163,9 @@ function mount(root, { client, store, commit }) {
   const chart = new VersusChart(chartBox, { y: 'validation MSE (log scale)', curve: 'autoencoder', line: 'PCA' });
 
   function paintRow(id, data) {
-    rows.rows[id].forEach((c, i) => (data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette })));
+    rows.rows[id].forEach((c, i) =>
+      data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette }),
+    );
   }
 
   function setStatus(state, text) {
@@ -137,14 +187,18 @@ function mount(root, { client, store, commit }) {
     if (ae < pca.valMse) {
       verdict.dataset.state = 'autoencoder';
       verdict.dataset.overtakenAt = String(first[0]);
-      verdict.append(h('strong', {}, 'The autoencoder is ahead. '),
-        `It went below PCA’s error at step ${fmtInt(first[0])} and is now ${pct(1 - ae / pca.valMse)} lower.`);
+      verdict.append(
+        h('strong', {}, 'The autoencoder is ahead. '),
+        `It went below PCA’s error at step ${fmtInt(first[0])} and is now ${pct(1 - ae / pca.valMse)} lower.`,
+      );
     } else {
       verdict.dataset.state = 'pca';
-      verdict.append(h('strong', {}, 'PCA is ahead. '),
+      verdict.append(
+        h('strong', {}, 'PCA is ahead. '),
         step === 0
           ? 'The untrained autoencoder’s error is far above PCA’s. Press Play.'
-          : `The autoencoder’s error is ${pct(ae / pca.valMse - 1)} above PCA’s${first ? ' again' : ''}.`);
+          : `The autoencoder’s error is ${pct(ae / pca.valMse - 1)} above PCA’s${first ? ' again' : ''}.`,
+      );
     }
   }
 
@@ -205,7 +259,10 @@ function mount(root, { client, store, commit }) {
 
   /** PCA for this run's code size: fitted in the worker (a pause of a second or two), then its rows. */
   async function fitPca(forRun) {
-    setStatus('fitting', `Fitting PCA with ${k} component${k === 1 ? '' : 's'} to the ${fmtInt(TRAIN_DIGITS)} training digits…`);
+    setStatus(
+      'fitting',
+      `Fitting PCA with ${k} component${k === 1 ? '' : 's'} to the ${fmtInt(TRAIN_DIGITS)} training digits…`,
+    );
     const t0 = performance.now();
     try {
       const fit = await client.call('fitPca', k);
@@ -215,7 +272,10 @@ function mount(root, { client, store, commit }) {
       pca = fit;
       pcaRows = rec;
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      setStatus('ready', `PCA fitted in ${secs} s: its ${k} direction${k === 1 ? '' : 's'} keep ${pct(fit.explained)} of the pixels’ variance.`);
+      setStatus(
+        'ready',
+        `PCA fitted in ${secs} s: its ${k} direction${k === 1 ? '' : 's'} keep ${pct(fit.explained)} of the pixels’ variance.`,
+      );
       showStat(pcaStat, fit.valMse);
       showStat(keptStat, fit.explained, pct);
       chart.setLine(fit.valMse);
@@ -307,6 +367,7 @@ export default {
   id: 'compare-pca',
   title: 'Autoencoder vs PCA',
   defaults: { latent: 8 },
-  note: (state) => `PCA gets the same budget: ${state.latent} number${state.latent === 1 ? '' : 's'} per digit (the latent size).`,
+  note: (state) =>
+    `PCA gets the same budget: ${state.latent} number${state.latent === 1 ? '' : 's'} per digit (the latent size).`,
   mount,
 };

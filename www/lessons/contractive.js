@@ -10,7 +10,16 @@ import { LineChart, TermsChart } from '../charts/line-chart.js';
 import { numberChoice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import {
-  PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, throttle, onSchemeChange, gaussianNoise,
+  PIXELS,
+  lessonHeader,
+  TrainingCard,
+  digitRows,
+  explainer,
+  stat,
+  showStat,
+  throttle,
+  onSchemeChange,
+  gaussianNoise,
 } from './kit/common.js';
 
 const COUNT = 8;
@@ -18,8 +27,9 @@ const LEVELS = Array.from({ length: 11 }, (_, i) => i * 0.05); // σ = 0 … 0.5
 const REFRESH_MS = 400;
 const CHANGE_GAIN = 2; // change maps are shown ×2 so small changes are visible
 const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
-const EXACTLY = 'The penalty is computed exactly, in closed form (Rifai et al. 2011), on the last encoder layer only: '
-  + 'it is the Jacobian of the code with respect to that layer’s input, which is treated as given.';
+const EXACTLY =
+  'The penalty is computed exactly, in closed form (Rifai et al. 2011), on the last encoder layer only: ' +
+  'it is the Jacobian of the code with respect to that layer’s input, which is treated as given.';
 
 const settings = {
   lambda: numberChoice('Contractive weight λ', [0.001, 0.003, 0.01, 0.03, 0.1], 0.01, {
@@ -28,7 +38,13 @@ const settings = {
     hint: () => 'Weight of λ‖∂h/∂x‖², the squared Jacobian of the code h. The plain network has λ = 0.',
   }),
   sigma: range('Test noise σ', {
-    min: 0, max: 0.5, step: 0.05, def: 0.2, rebuild: false, inPanel: false, describe: (v) => `σ = ${v.toFixed(2)}`,
+    min: 0,
+    max: 0.5,
+    step: 0.05,
+    def: 0.2,
+    rebuild: false,
+    inPanel: false,
+    describe: (v) => `σ = ${v.toFixed(2)}`,
     hint: () => 'Gaussian noise added to the digits below (the same noise pattern at every level, scaled by σ).',
   }),
 };
@@ -36,12 +52,18 @@ const settings = {
 function explanation() {
   return explainer({
     body: [
-      'A contractive autoencoder adds λ times the squared Frobenius norm of the Jacobian ∂h/∂x of its code to the loss: '
-        + 'the code is penalised for reacting to small changes of the input. Reconstruction pulls the other way, so the code '
-        + 'stays sensitive only along directions in which real digits vary.',
-      h('p', {}, h('strong', {}, 'What this engine computes. '), EXACTLY, ' With a sigmoid code h = σ(a·W + b), '
-        + 'that is Σⱼ (hⱼ(1 − hⱼ))² Σᵢ Wᵢⱼ², where a is the last hidden layer’s output. Both networks here use a sigmoid code layer; '
-        + 'they differ only in λ.'),
+      'A contractive autoencoder adds λ times the squared Frobenius norm of the Jacobian ∂h/∂x of its code to the loss: ' +
+        'the code is penalised for reacting to small changes of the input. Reconstruction pulls the other way, so the code ' +
+        'stays sensitive only along directions in which real digits vary.',
+      h(
+        'p',
+        {},
+        h('strong', {}, 'What this engine computes. '),
+        EXACTLY,
+        ' With a sigmoid code h = σ(a·W + b), ' +
+          'that is Σⱼ (hⱼ(1 − hⱼ))² Σᵢ Wᵢⱼ², where a is the last hidden layer’s output. Both networks here use a sigmoid code layer; ' +
+          'they differ only in λ.',
+      ),
     ],
     tryThis: [
       'Move the σ slider: the contractive network’s reconstructions should move less than the plain one’s.',
@@ -49,8 +71,14 @@ function explanation() {
       'Compare the two reconstruction curves: robustness costs some accuracy on clean digits.',
     ],
     interview: [
-      ['Contractive versus denoising?', 'Denoising makes the reconstruction robust by training on noisy inputs (a sampled, finite-noise version); the contractive penalty makes the code robust analytically, for infinitesimal changes, without sampling noise.'],
-      ['Why only the last layer?', 'The exact Jacobian of a deep encoder is expensive; the penalty on one layer has a closed form that costs about as much as the layer itself.'],
+      [
+        'Contractive versus denoising?',
+        'Denoising makes the reconstruction robust by training on noisy inputs (a sampled, finite-noise version); the contractive penalty makes the code robust analytically, for infinitesimal changes, without sampling noise.',
+      ],
+      [
+        'Why only the last layer?',
+        'The exact Jacobian of a deep encoder is expensive; the penalty on one layer has a closed form that costs about as much as the layer itself.',
+      ],
     ],
   });
 }
@@ -88,29 +116,62 @@ function mount(root, { client, store, commit }) {
   const plainLoss = stat('stat-plain-recon', 'Plain');
   const caeLoss = stat('stat-recon', 'Contractive');
   const penalty = stat('stat-penalty', 'Penalty λ‖J‖²');
-  const training = new TrainingCard({ store, commit, title: 'Training loss (contractive network)', lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + penalty` });
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Training loss (contractive network)',
+    lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + penalty`,
+  });
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Contractive', 'A contractive autoencoder is penalised for how strongly its code reacts to small changes of the input, '
-        + 'so nearby inputs get nearby codes. You would use it for features that should not flicker with noise or small distortions.'),
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Contractive',
+        'A contractive autoencoder is penalised for how strongly its code reacts to small changes of the input, ' +
+          'so nearby inputs get nearby codes. You would use it for features that should not flicker with noise or small distortions.',
+      ),
       h('p', { class: 'lead-note', id: 'penalty-note' }, EXACTLY),
-      h('section', { class: 'card', 'aria-labelledby': 'perturb-title' },
-        h('div', { class: 'card-head wrap' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'perturb-title' },
+        h(
+          'div',
+          { class: 'card-head wrap' },
           h('h3', { id: 'perturb-title' }, 'Same digits, growing noise'),
-          h('dl', { class: 'stats inline' }, caeMoved.el, plainMoved.el)),
+          h('dl', { class: 'stats inline' }, caeMoved.el, plainMoved.el),
+        ),
         h('div', { class: 'slider-field' }, sigmaField.el),
         rows.el,
-        h('p', { class: 'hint' }, `“its change” is how far each reconstruction moved from the one without noise (brighter = more, shown ×${CHANGE_GAIN}).`)),
-      h('div', { class: 'cards even' },
-        h('section', { class: 'card', 'aria-labelledby': 'change-title' },
+        h(
+          'p',
+          { class: 'hint' },
+          `“its change” is how far each reconstruction moved from the one without noise (brighter = more, shown ×${CHANGE_GAIN}).`,
+        ),
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'change-title' },
           h('h3', { id: 'change-title' }, 'How far the output moves'),
-          h('p', { class: 'hint' }, 'Root-mean-square change of the code (solid) and of the reconstruction (dashed) as the noise grows, over the digits above.'),
-          changeBox),
-        h('section', { class: 'card', 'aria-labelledby': 'terms-title' },
+          h(
+            'p',
+            { class: 'hint' },
+            'Root-mean-square change of the code (solid) and of the reconstruction (dashed) as the noise grows, over the digits above.',
+          ),
+          changeBox,
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'terms-title' },
           h('h3', { id: 'terms-title' }, 'Reconstruction error, side by side'),
           h('dl', { class: 'stats' }, caeLoss.el, plainLoss.el, penalty.el),
-          termsBox)),
+          termsBox,
+        ),
+      ),
       training.el,
       explanation(),
     ),
@@ -149,14 +210,18 @@ function mount(root, { client, store, commit }) {
   }
 
   function paintRows() {
-    const paintRow = (id, data, offset, pal = palette) => rows.rows[id].forEach((c, i) => (data
-      ? paintImage(c, data, { offset: offset + i * PIXELS, palette: pal })
-      : paintBlank(c, { palette: pal })));
+    const paintRow = (id, data, offset, pal = palette) =>
+      rows.rows[id].forEach((c, i) =>
+        data ? paintImage(c, data, { offset: offset + i * PIXELS, palette: pal }) : paintBlank(c, { palette: pal }),
+      );
     const at = LEVELS.length * COUNT * PIXELS; // the slider's images
     paintRow('cae-input', batch, at);
     paintRow('cae-recon', last?.cae.y, at);
     paintRow('plain-recon', last?.plain.y, at);
-    for (const [name, id] of [['cae', 'cae-change'], ['plain', 'plain-change']]) {
+    for (const [name, id] of [
+      ['cae', 'cae-change'],
+      ['plain', 'plain-change'],
+    ]) {
       const y = last?.[name].y;
       const diff = y ? new Float32Array(COUNT * PIXELS) : null;
       if (y) for (let i = 0; i < diff.length; i++) diff[i] = CHANGE_GAIN * Math.abs(y[at + i] - y[i]);
@@ -170,8 +235,10 @@ function mount(root, { client, store, commit }) {
     const sigma = store.get().sigma;
     if (!batch || batchSigma !== sigma) batch = makeBatch(sigma);
     const [cc, cy, pc, py] = await Promise.all([
-      client.call('encode', batch), client.call('reconstruct', batch),
-      client.callOn('plain', 'encode', batch), client.callOn('plain', 'reconstruct', batch),
+      client.call('encode', batch),
+      client.call('reconstruct', batch),
+      client.callOn('plain', 'encode', batch),
+      client.callOn('plain', 'reconstruct', batch),
     ]);
     if (forRun !== run) return;
     last = { cae: { c: cc, y: cy }, plain: { c: pc, y: py } };

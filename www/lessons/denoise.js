@@ -8,7 +8,18 @@ import { h } from '../lib/dom.js';
 import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
 import { choice, range } from '../state/setting-types.js';
 import {
-  PIXELS, lessonHeader, TrainingCard, digitRows, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, mse, withDrawing,
+  PIXELS,
+  lessonHeader,
+  TrainingCard,
+  digitRows,
+  explainer,
+  stat,
+  showStat,
+  fmtLoss,
+  throttle,
+  onSchemeChange,
+  mse,
+  withDrawing,
 } from './kit/common.js';
 import { padCard, cyclingSampler } from './kit/pad-card.js';
 
@@ -18,27 +29,54 @@ const EVALUATE_MS = 1000;
 const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 const NOISE = {
-  gaussian: { label: 'Gaussian', describe: (v) => `σ = ${v.toFixed(2)}`, hint: 'Adds random grey to every pixel (σ is its spread).' },
-  masking: { label: 'Masking', describe: (v) => `${Math.round(v * 100)}% of pixels erased`, hint: 'Erases a random share of the pixels.' },
-  salt_pepper: { label: 'Salt and pepper', describe: (v) => `${Math.round(v * 100)}% of pixels flipped`, hint: 'Sets a random share of the pixels to black or white.' },
-  block: { label: 'Block occlusion', describe: (v) => `square of ${Math.round(v * 100)}% of the side`, hint: 'Blanks out one square (paper colour) somewhere on the digit.' },
+  gaussian: {
+    label: 'Gaussian',
+    describe: (v) => `σ = ${v.toFixed(2)}`,
+    hint: 'Adds random grey to every pixel (σ is its spread).',
+  },
+  masking: {
+    label: 'Masking',
+    describe: (v) => `${Math.round(v * 100)}% of pixels erased`,
+    hint: 'Erases a random share of the pixels.',
+  },
+  salt_pepper: {
+    label: 'Salt and pepper',
+    describe: (v) => `${Math.round(v * 100)}% of pixels flipped`,
+    hint: 'Sets a random share of the pixels to black or white.',
+  },
+  block: {
+    label: 'Block occlusion',
+    describe: (v) => `square of ${Math.round(v * 100)}% of the side`,
+    hint: 'Blanks out one square (paper colour) somewhere on the digit.',
+  },
 };
 
 const settings = {
-  noise: choice('Noise type', Object.entries(NOISE).map(([k, n]) => [k, n.label]), 'gaussian', {
-    hint: (s) => NOISE[s.noise]?.hint ?? '',
+  noise: choice(
+    'Noise type',
+    Object.entries(NOISE).map(([k, n]) => [k, n.label]),
+    'gaussian',
+    {
+      hint: (s) => NOISE[s.noise]?.hint ?? '',
+    },
+  ),
+  level: range('Noise level', {
+    min: 0,
+    max: 1,
+    step: 0.05,
+    def: 0.4,
+    describe: (v, s) => NOISE[s.noise]?.describe(v) ?? String(v),
   }),
-  level: range('Noise level', { min: 0, max: 1, step: 0.05, def: 0.4, describe: (v, s) => NOISE[s.noise]?.describe(v) ?? String(v) }),
 };
 
 function explanation() {
   return explainer({
     body: [
-      'Training pairs are (damaged digit, clean digit): a fresh corruption for every minibatch, so the network never sees the same damage twice. '
-        + 'The loss compares its output with the clean digit.',
-      'To undo damage it has never seen, the network has to learn what digits look like: which strokes belong together, '
-        + 'and what a 3 with a missing corner should be. That is why denoising also works as a way to learn features, '
-        + 'even with a code larger than the input.',
+      'Training pairs are (damaged digit, clean digit): a fresh corruption for every minibatch, so the network never sees the same damage twice. ' +
+        'The loss compares its output with the clean digit.',
+      'To undo damage it has never seen, the network has to learn what digits look like: which strokes belong together, ' +
+        'and what a 3 with a missing corner should be. That is why denoising also works as a way to learn features, ' +
+        'even with a code larger than the input.',
     ],
     tryThis: [
       'Pick block occlusion and draw a digit: the network paints in the hidden square.',
@@ -46,8 +84,14 @@ function explanation() {
       'Compare the two validation errors: a denoising network is usually better on noisy inputs than a plain one, and can be a little worse on clean ones.',
     ],
     interview: [
-      ['Why not just use a narrower bottleneck?', 'Noise is another way to stop the network from copying its input, so the code can stay wide (even overcomplete) and still learn something useful.'],
-      ['What does a denoising autoencoder learn, geometrically?', 'To move a corrupted point back toward the set of real digits (Vincent et al. 2008); for small Gaussian noise the output minus the input points along the gradient of the data density.'],
+      [
+        'Why not just use a narrower bottleneck?',
+        'Noise is another way to stop the network from copying its input, so the code can stay wide (even overcomplete) and still learn something useful.',
+      ],
+      [
+        'What does a denoising autoencoder learn, geometrically?',
+        'To move a corrupted point back toward the set of real digits (Vincent et al. 2008); for small Gaussian noise the output minus the input points along the gradient of the data density.',
+      ],
     ],
   });
 }
@@ -97,21 +141,35 @@ function mount(root, { client, store, commit }) {
   ]);
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Denoise', 'A denoising autoencoder is fed damaged digits and trained to give back the clean originals, '
-        + 'so it must learn what digits look like instead of copying pixels. You would use one to clean up noisy scans, '
-        + 'photos or sensor data, to fill in missing parts, or to learn sturdier features.'),
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Denoise',
+        'A denoising autoencoder is fed damaged digits and trained to give back the clean originals, ' +
+          'so it must learn what digits look like instead of copying pixels. You would use one to clean up noisy scans, ' +
+          'photos or sensor data, to fill in missing parts, or to learn sturdier features.',
+      ),
       h('div', { class: 'cards' }, card.el, training.el),
-      h('section', { class: 'card', 'aria-labelledby': 'rows-title' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'rows-title' },
         h('h3', { id: 'rows-title' }, 'Validation digits: clean, corrupted, cleaned up'),
-        h('p', { class: 'hint' }, 'The network only ever sees the middle row. The corruption is the one it trains with, drawn once with a fixed seed so the pictures stay put.'),
-        rows.el),
+        h(
+          'p',
+          { class: 'hint' },
+          'The network only ever sees the middle row. The corruption is the one it trains with, drawn once with a fixed seed so the pictures stay put.',
+        ),
+        rows.el,
+      ),
       explanation(),
     ),
   );
 
   function paintRow(id, data) {
-    rows.rows[id].forEach((c, i) => (data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette })));
+    rows.rows[id].forEach((c, i) =>
+      data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette }),
+    );
   }
 
   let lastPad = null; // { noisy, recon } of the current drawing

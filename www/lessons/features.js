@@ -31,22 +31,25 @@ export function describeComparison(rows) {
   const by = Object.fromEntries(rows.map((r) => [r.features, r]));
   const { pixels, pca, codes } = by;
   if (!pixels || !pca || !codes) return [];
-  return SERIES.map(({ key, label }) => `With ${label}: codes ${pct(codes[key])}, pixels ${pct(pixels[key])}, PCA ${pct(pca[key])}. `
-    + `The ${codes.dims} codes are ${relation(codes[key], pixels[key])} the ${pixels.dims} pixels and ${relation(codes[key], pca[key])} ${pca.dims} PCA components.`);
+  return SERIES.map(
+    ({ key, label }) =>
+      `With ${label}: codes ${pct(codes[key])}, pixels ${pct(pixels[key])}, PCA ${pct(pca[key])}. ` +
+      `The ${codes.dims} codes are ${relation(codes[key], pixels[key])} the ${pixels.dims} pixels and ${relation(codes[key], pca[key])} ${pca.dims} PCA components.`,
+  );
 }
 
 function explanation() {
   return explainer({
     body: [
-      'An autoencoder never sees a label, yet its code has to keep what distinguishes one digit from another to rebuild it. '
-        + 'Feeding the codes to a simple classifier measures how much of that is there. This is the idea behind self-supervised '
-        + 'pre-training: learn features from plenty of unlabelled data, then train a small model on the few labels you have.',
-      'The classifier is a softmax (multinomial logistic) regression: one linear layer, on standardised features. '
-        + 'PCA with as many components as the code is the classic linear baseline at the same size.',
-      'What the engine measured (784-128-16 autoencoder after 600 steps): with 100 labels, codes 78.8%, pixels 77.0%, PCA 73.1%; '
-        + 'with all labels, pixels 89.3%, codes 87.3%, PCA 85.6%. So: with few labels the 16 codes roughly match all 784 pixels '
-        + 'and beat PCA; with every label the pixels win, because a linear classifier with 784 inputs has more to work with. '
-        + 'Your run will differ a little; the sentence above the table says what it found.',
+      'An autoencoder never sees a label, yet its code has to keep what distinguishes one digit from another to rebuild it. ' +
+        'Feeding the codes to a simple classifier measures how much of that is there. This is the idea behind self-supervised ' +
+        'pre-training: learn features from plenty of unlabelled data, then train a small model on the few labels you have.',
+      'The classifier is a softmax (multinomial logistic) regression: one linear layer, on standardised features. ' +
+        'PCA with as many components as the code is the classic linear baseline at the same size.',
+      'What the engine measured (784-128-16 autoencoder after 600 steps): with 100 labels, codes 78.8%, pixels 77.0%, PCA 73.1%; ' +
+        'with all labels, pixels 89.3%, codes 87.3%, PCA 85.6%. So: with few labels the 16 codes roughly match all 784 pixels ' +
+        'and beat PCA; with every label the pixels win, because a linear classifier with 784 inputs has more to work with. ' +
+        'Your run will differ a little; the sentence above the table says what it found.',
     ],
     tryThis: [
       'Run the comparison early (200 steps) and again after 2,000: do the codes get more useful as the reconstruction improves?',
@@ -54,9 +57,18 @@ function explanation() {
       'Switch the activation to “None (linear)”: a linear autoencoder learns PCA’s subspace, so the two rows should come close.',
     ],
     interview: [
-      ['Why compare with PCA at the same size?', 'It separates what the network learned from the simple fact of having fewer numbers: PCA is the best linear code of that size for reconstruction.'],
-      ['Why do codes help most with few labels?', 'With 100 labels a 784-input classifier has far more weights than examples and overfits; a short, informative code leaves fewer weights to fit.'],
-      ['Is a good reconstruction a good feature?', 'Not necessarily: the loss rewards pixel detail, not class information. Denoising or contrastive objectives often give better features.'],
+      [
+        'Why compare with PCA at the same size?',
+        'It separates what the network learned from the simple fact of having fewer numbers: PCA is the best linear code of that size for reconstruction.',
+      ],
+      [
+        'Why do codes help most with few labels?',
+        'With 100 labels a 784-input classifier has far more weights than examples and overfits; a short, informative code leaves fewer weights to fit.',
+      ],
+      [
+        'Is a good reconstruction a good feature?',
+        'Not necessarily: the loss rewards pixel detail, not class information. Denoising or contrastive objectives often give better features.',
+      ],
     ],
   });
 }
@@ -68,34 +80,85 @@ function mount(root, { client, store, commit }) {
   let result = null; // { rows, step }
   let timer = 0;
 
-  const training = new TrainingCard({ store, commit, title: 'Reconstruction error', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
-  const button = h('button', { type: 'button', class: 'button primary', id: 'run-compare', disabled: true }, 'Run comparison');
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Reconstruction error',
+    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
+  });
+  const button = h(
+    'button',
+    { type: 'button', class: 'button primary', id: 'run-compare', disabled: true },
+    'Run comparison',
+  );
   const status = h('p', { class: 'hint', id: 'compare-status', 'aria-live': 'polite', dataset: { state: 'idle' } });
   const verdict = h('div', { class: 'verdict', id: 'compare-verdict' });
   const tbody = h('tbody', {});
-  const table = h('table', { class: 'data-table', id: 'features-table' },
+  const table = h(
+    'table',
+    { class: 'data-table', id: 'features-table' },
     h('caption', {}, 'Test accuracy of the classifier'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Features'), h('th', { scope: 'col', title: 'Numbers per digit' }, 'Size'),
-      ...SERIES.map((s) => h('th', { scope: 'col', title: `Trained with ${s.label}` }, h('span', { class: `swatch ${s.key === 'allLabels' ? 's1' : 's2'}` }, s.head))))),
-    tbody);
-  const bars = h('canvas', { class: 'group-bars', id: 'features-bars', role: 'img', 'aria-label': 'Test accuracy of the classifier on each kind of features' });
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Features'),
+        h('th', { scope: 'col', title: 'Numbers per digit' }, 'Size'),
+        ...SERIES.map((s) =>
+          h(
+            'th',
+            { scope: 'col', title: `Trained with ${s.label}` },
+            h('span', { class: `swatch ${s.key === 'allLabels' ? 's1' : 's2'}` }, s.head),
+          ),
+        ),
+      ),
+    ),
+    tbody,
+  );
+  const bars = h('canvas', {
+    class: 'group-bars',
+    id: 'features-bars',
+    role: 'img',
+    'aria-label': 'Test accuracy of the classifier on each kind of features',
+  });
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Features', 'The autoencoder learns its code without labels. Is that code a good input for a classifier? '
-        + 'Compare it with raw pixels and with PCA, using all the labels or only 100. You would use this when labels are scarce and unlabelled data is plentiful.'),
-      h('div', { class: 'cards even' },
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Features',
+        'The autoencoder learns its code without labels. Is that code a good input for a classifier? ' +
+          'Compare it with raw pixels and with PCA, using all the labels or only 100. You would use this when labels are scarce and unlabelled data is plentiful.',
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
         training.el,
-        h('section', { class: 'card compare-card', 'aria-labelledby': 'compare-title' },
+        h(
+          'section',
+          { class: 'card compare-card', 'aria-labelledby': 'compare-title' },
           h('h3', { id: 'compare-title' }, 'Softmax classifier on three kinds of features'),
-          h('p', { class: 'hint' }, 'Trains the same classifier six times (three feature sets, two label budgets) and scores it on the 1,000 test digits. '
-            + 'It takes a few seconds, during which training waits.'),
-          h('p', { class: 'hint' }, 'What the engine found on a 784-128-16 network: with 100 labels the codes roughly match the pixels and beat PCA; '
-            + 'with all labels the pixels win. The codes are not promised to win: see what your network does.'),
+          h(
+            'p',
+            { class: 'hint' },
+            'Trains the same classifier six times (three feature sets, two label budgets) and scores it on the 1,000 test digits. ' +
+              'It takes a few seconds, during which training waits.',
+          ),
+          h(
+            'p',
+            { class: 'hint' },
+            'What the engine found on a 784-128-16 network: with 100 labels the codes roughly match the pixels and beat PCA; ' +
+              'with all labels the pixels win. The codes are not promised to win: see what your network does.',
+          ),
           h('div', { class: 'compare-actions' }, button, status),
           verdict,
           h('div', { class: 'table-wrap' }, table),
-          bars)),
+          bars,
+        ),
+      ),
       explanation(),
     ),
   );
@@ -105,7 +168,8 @@ function mount(root, { client, store, commit }) {
     button.disabled = !ready || running;
     if (running) return;
     if (!run) status.textContent = '';
-    else if (!ready) status.textContent = `Train at least ${MIN_STEPS} steps first (now ${fmtInt(step)}): an untrained network’s codes are noise.`;
+    else if (!ready)
+      status.textContent = `Train at least ${MIN_STEPS} steps first (now ${fmtInt(step)}): an untrained network’s codes are noise.`;
     else if (!result) status.textContent = 'Ready.';
   }
 
@@ -118,13 +182,26 @@ function mount(root, { client, store, commit }) {
       return;
     }
     for (const r of result.rows) {
-      tbody.append(h('tr', { dataset: { features: r.features } },
-        h('th', { scope: 'row' }, NAMES[r.features] ?? r.features),
-        h('td', {}, fmtInt(r.dims)),
-        ...SERIES.map((s) => h('td', { class: s.key === 'allLabels' ? 'all' : 'few', dataset: { value: String(r[s.key]) } }, pct(r[s.key])))));
+      tbody.append(
+        h(
+          'tr',
+          { dataset: { features: r.features } },
+          h('th', { scope: 'row' }, NAMES[r.features] ?? r.features),
+          h('td', {}, fmtInt(r.dims)),
+          ...SERIES.map((s) =>
+            h(
+              'td',
+              { class: s.key === 'allLabels' ? 'all' : 'few', dataset: { value: String(r[s.key]) } },
+              pct(r[s.key]),
+            ),
+          ),
+        ),
+      );
     }
-    verdict.append(h('p', { class: 'hint' }, `This run, at step ${fmtInt(result.step)}:`),
-      ...describeComparison(result.rows).map((t) => h('p', {}, t)));
+    verdict.append(
+      h('p', { class: 'hint' }, `This run, at step ${fmtInt(result.step)}:`),
+      ...describeComparison(result.rows).map((t) => h('p', {}, t)),
+    );
     paintGroupedBars(bars, {
       groups: result.rows.map((r) => ({ label: SHORT[r.features] ?? r.features, values: SERIES.map((s) => r[s.key]) })),
       series: SERIES,

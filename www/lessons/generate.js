@@ -41,11 +41,11 @@ function gridCodes() {
 function explanation() {
   return explainer({
     body: [
-      'The encoder does not output one code per digit but a small Gaussian cloud (a mean and a spread per code number); '
-        + 'training decodes a random point of that cloud. The loss is the reconstruction error plus β times the KL divergence '
-        + 'between each cloud and N(0, I), which keeps the clouds overlapping and centred.',
-      'Because the codes fill N(0, I) without gaps, any point drawn from it decodes to something digit-like: that is what makes '
-        + 'the VAE generative, and why the map changes smoothly from one digit into another.',
+      'The encoder does not output one code per digit but a small Gaussian cloud (a mean and a spread per code number); ' +
+        'training decodes a random point of that cloud. The loss is the reconstruction error plus β times the KL divergence ' +
+        'between each cloud and N(0, I), which keeps the clouds overlapping and centred.',
+      'Because the codes fill N(0, I) without gaps, any point drawn from it decodes to something digit-like: that is what makes ' +
+        'the VAE generative, and why the map changes smoothly from one digit into another.',
     ],
     tryThis: [
       'Set β to 0: the reconstructions sharpen, but the samples turn into scribbles (the codes no longer fill the prior).',
@@ -53,8 +53,14 @@ function explanation() {
       'Try a latent size of 16 (the map needs 2): the samples get sharper and more varied.',
     ],
     interview: [
-      ['What is the reparameterisation trick?', 'z = μ + σ·ε with ε ~ N(0, I): the randomness moves into ε, so gradients flow through μ and σ to the encoder.'],
-      ['Why are VAE samples blurry?', 'A per-pixel likelihood rewards the average of plausible digits, and the KL term limits how much detail a code may carry.'],
+      [
+        'What is the reparameterisation trick?',
+        'z = μ + σ·ε with ε ~ N(0, I): the randomness moves into ε, so gradients flow through μ and σ to the encoder.',
+      ],
+      [
+        'Why are VAE samples blurry?',
+        'A per-pixel likelihood rewards the average of plausible digits, and the KL term limits how much detail a code may carry.',
+      ],
     ],
   });
 }
@@ -66,9 +72,19 @@ function mount(root, { client, store, commit }) {
   let lastSamples = null;
   let lastMap = null;
 
-  const samples = h('canvas', { class: 'mosaic', id: 'vae-samples', role: 'img', 'aria-label': `${SAMPLES} digits decoded from random codes` });
+  const samples = h('canvas', {
+    class: 'mosaic',
+    id: 'vae-samples',
+    role: 'img',
+    'aria-label': `${SAMPLES} digits decoded from random codes`,
+  });
   const newSamples = h('button', { type: 'button', class: 'button small', id: 'new-samples' }, 'New samples');
-  const map = h('canvas', { class: 'mosaic map', id: 'vae-map', role: 'img', 'aria-label': 'Digits decoded from a grid of codes' });
+  const map = h('canvas', {
+    class: 'mosaic map',
+    id: 'vae-map',
+    role: 'img',
+    'aria-label': 'Digits decoded from a grid of codes',
+  });
   const mapNote = h('div', { class: 'map-note', id: 'map-note', hidden: true });
   const reconStat = stat('stat-recon', 'Reconstruction');
   const klStat = stat('stat-kl', 'KL (nats per digit)');
@@ -81,25 +97,53 @@ function mount(root, { client, store, commit }) {
   });
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Generate (VAE)', 'A variational autoencoder learns codes that follow a simple bell-shaped distribution, '
-        + 'so a random code from that distribution decodes to a new, plausible digit. You would use it to generate or '
-        + 'interpolate data, or to get a smooth, well-organised code space.'),
-      h('div', { class: 'cards even' },
-        h('section', { class: 'card', 'aria-labelledby': 'samples-title' },
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Generate (VAE)',
+        'A variational autoencoder learns codes that follow a simple bell-shaped distribution, ' +
+          'so a random code from that distribution decodes to a new, plausible digit. You would use it to generate or ' +
+          'interpolate data, or to get a smooth, well-organised code space.',
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'samples-title' },
           h('div', { class: 'card-head' }, h('h3', { id: 'samples-title' }, 'Samples from the prior'), newSamples),
-          h('p', { class: 'hint' }, 'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.'),
-          samples),
-        h('section', { class: 'card', 'aria-labelledby': 'map-title' },
+          h(
+            'p',
+            { class: 'hint' },
+            'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
+          ),
+          samples,
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'map-title' },
           h('h3', { id: 'map-title' }, 'The map of the code space'),
-          h('p', { class: 'hint' }, `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`),
-          h('div', { class: 'map-wrap' }, map, mapNote))),
-      h('div', { class: 'cards even' },
+          h(
+            'p',
+            { class: 'hint' },
+            `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`,
+          ),
+          h('div', { class: 'map-wrap' }, map, mapNote),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
         training.el,
-        h('section', { class: 'card', 'aria-labelledby': 'terms-title' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'terms-title' },
           h('h3', { id: 'terms-title' }, 'Reconstruction and KL, separately'),
           h('dl', { class: 'stats' }, reconStat.el, klStat.el),
-          termsBox)),
+          termsBox,
+        ),
+      ),
       explanation(),
     ),
   );
@@ -126,7 +170,12 @@ function mount(root, { client, store, commit }) {
     if (mapNote.hidden) return;
     mapNote.append(
       h('p', {}, `The map needs a code of 2 numbers; this network’s has ${state.latent}.`),
-      h('button', { type: 'button', class: 'button small', id: 'use-latent-2', on: { click: () => commit({ latent: 2 }) } }, 'Use latent size 2'));
+      h(
+        'button',
+        { type: 'button', class: 'button small', id: 'use-latent-2', on: { click: () => commit({ latent: 2 }) } },
+        'Use latent size 2',
+      ),
+    );
   }
 
   async function sampleNow() {
@@ -217,6 +266,7 @@ export default {
     cfg.train.beta = state.beta;
     return cfg;
   },
-  note: () => 'A VAE: the encoder gives a mean and a spread for each code number, and training decodes a random code from them.',
+  note: () =>
+    'A VAE: the encoder gives a mean and a spread for each code number, and training decodes a random code from them.',
   mount,
 };

@@ -26,14 +26,14 @@ const pct = (v) => `${Math.round(v * 100)}%`;
 function explanation() {
   return explainer({
     body: [
-      'The encoder turns each digit into a short list of numbers, its code; the decoder turns a code back into an image. '
-        + 'The space of all possible codes is the latent space. The network is never told which digit is which, '
-        + 'yet as it trains, digits of the same kind land near each other, because similar images need similar codes to be rebuilt well.',
-      'Every point of the plane is a code, not only the dots. Clicking decodes one: between the clusters you often get blends, '
-        + 'and far outside them shapes that are not digits at all. A plain autoencoder is not asked to fill the space evenly; '
-        + 'a VAE is (see the Generate lesson).',
-      'Interpolation walks the straight line between two codes and decodes each step. If the codes capture shape, the walk '
-        + 'morphs one digit into another through digit-like images; the pixel cross-fade below it just fades one image out and the other in.',
+      'The encoder turns each digit into a short list of numbers, its code; the decoder turns a code back into an image. ' +
+        'The space of all possible codes is the latent space. The network is never told which digit is which, ' +
+        'yet as it trains, digits of the same kind land near each other, because similar images need similar codes to be rebuilt well.',
+      'Every point of the plane is a code, not only the dots. Clicking decodes one: between the clusters you often get blends, ' +
+        'and far outside them shapes that are not digits at all. A plain autoencoder is not asked to fill the space evenly; ' +
+        'a VAE is (see the Generate lesson).',
+      'Interpolation walks the straight line between two codes and decodes each step. If the codes capture shape, the walk ' +
+        'morphs one digit into another through digit-like images; the pixel cross-fade below it just fades one image out and the other in.',
     ],
     tryThis: [
       'Watch the clusters separate as training starts. Which digits stay mixed longest? (4, 7 and 9 often do.)',
@@ -42,9 +42,18 @@ function explanation() {
       'Interpolate from a 1 to a 0 at latent size 2: the path may pass through other digits on its way.',
     ],
     interview: [
-      ['Why do labels cluster if the autoencoder never sees labels?', 'Digits of one kind share most of their pixels, so the encoder saves reconstruction error by giving them nearby codes. Clustering is a side effect, which is why codes make good features for a classifier.'],
-      ['Why can interpolation in a plain autoencoder give garbage?', 'Nothing makes the space between the training codes decode to something sensible; a VAE’s KL term (or an adversarial or contractive penalty) regularises it.'],
-      ['PCA of the codes versus t-SNE or UMAP?', 'PCA is a linear projection, so a clicked point can be mapped back to a code and decoded. t-SNE and UMAP show neighbourhoods better but have no inverse.'],
+      [
+        'Why do labels cluster if the autoencoder never sees labels?',
+        'Digits of one kind share most of their pixels, so the encoder saves reconstruction error by giving them nearby codes. Clustering is a side effect, which is why codes make good features for a classifier.',
+      ],
+      [
+        'Why can interpolation in a plain autoencoder give garbage?',
+        'Nothing makes the space between the training codes decode to something sensible; a VAE’s KL term (or an adversarial or contractive penalty) regularises it.',
+      ],
+      [
+        'PCA of the codes versus t-SNE or UMAP?',
+        'PCA is a linear projection, so a clicked point can be mapped back to a code and decoded. t-SNE and UMAP show neighbourhoods better but have no inverse.',
+      ],
     ],
   });
 }
@@ -67,23 +76,42 @@ function mount(root, { client, store, commit }) {
 
   // The plot, its hover card and legend.
   const plotCanvas = h('canvas', {
-    id: 'latent-plot', class: 'scatter', role: 'img', tabindex: 0,
-    'aria-label': 'Scatter plot of the codes of the validation digits, coloured by digit. Arrow keys move a cross whose point is decoded below.',
+    id: 'latent-plot',
+    class: 'scatter',
+    role: 'img',
+    tabindex: 0,
+    'aria-label':
+      'Scatter plot of the codes of the validation digits, coloured by digit. Arrow keys move a cross whose point is decoded below.',
   });
   const tipCanvas = digitCanvas({ 'aria-hidden': 'true' });
   const tipText = h('span', { class: 'tip-label' });
   const tip = h('div', { class: 'scatter-tip', id: 'latent-tip', hidden: true }, tipCanvas, tipText);
   const axes = h('p', { class: 'hint', id: 'latent-axes' }, 'Waiting for the network…');
   const legend = h('ul', { class: 'digit-legend', id: 'latent-legend', 'aria-label': 'Colours of the digits' });
-  const decoded = digitCanvas({ id: 'latent-decoded', class: 'digit-canvas large recon', 'aria-label': 'The image decoded from the clicked point' });
-  const decodeNote = h('p', { class: 'hint', id: 'latent-decode-note' }, 'Click anywhere in the plane to decode that point.');
-  const nearCanvas = digitCanvas({ id: 'latent-near', class: 'digit-canvas large', 'aria-label': 'The validation digit under the clicked point' });
+  const decoded = digitCanvas({
+    id: 'latent-decoded',
+    class: 'digit-canvas large recon',
+    'aria-label': 'The image decoded from the clicked point',
+  });
+  const decodeNote = h(
+    'p',
+    { class: 'hint', id: 'latent-decode-note' },
+    'Click anywhere in the plane to decode that point.',
+  );
+  const nearCanvas = digitCanvas({
+    id: 'latent-near',
+    class: 'digit-canvas large',
+    'aria-label': 'The validation digit under the clicked point',
+  });
   const nearCaption = h('figcaption', {}, 'Digit there');
   const useFrom = h('button', { type: 'button', class: 'button small', id: 'latent-use-from' }, 'Start path here');
   const useTo = h('button', { type: 'button', class: 'button small', id: 'latent-use-to' }, 'End path here');
-  const near = h('div', { class: 'near-digit', hidden: true },
+  const near = h(
+    'div',
+    { class: 'near-digit', hidden: true },
     h('figure', { class: 'digit' }, nearCanvas, nearCaption),
-    h('div', { class: 'near-actions' }, useFrom, useTo));
+    h('div', { class: 'near-actions' }, useFrom, useTo),
+  );
 
   const plot = new ScatterPlot(plotCanvas, {
     colours: digitColours(),
@@ -112,35 +140,57 @@ function mount(root, { client, store, commit }) {
   });
   const { pad } = card;
 
-  const training = new TrainingCard({ store, commit, title: 'Training loss', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Training loss',
+    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
+  });
 
   const interp = interpolationCard({
-    client, store, commit,
+    client,
+    store,
+    commit,
     data: () => ({ run, images, labels, classFirst, padImage, palette }),
     onEnds: markEnds,
   });
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Latent space', 'Each dot is one validation digit placed at its code, coloured by the digit it shows. '
-        + 'The network never sees these labels, yet similar digits gather as it learns. Hover a dot to see it; click anywhere to decode that point.'),
-      h('div', { class: 'cards even' },
-        h('section', { class: 'card scatter-card', 'aria-labelledby': 'plot-title' },
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Latent space',
+        'Each dot is one validation digit placed at its code, coloured by the digit it shows. ' +
+          'The network never sees these labels, yet similar digits gather as it learns. Hover a dot to see it; click anywhere to decode that point.',
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
+        h(
+          'section',
+          { class: 'card scatter-card', 'aria-labelledby': 'plot-title' },
           h('h3', { id: 'plot-title' }, `The codes of ${POINTS.toLocaleString('en-US')} validation digits`),
           axes,
           h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
           legend,
-          h('div', { class: 'decode-row' },
+          h(
+            'div',
+            { class: 'decode-row' },
             h('figure', { class: 'digit' }, decoded, h('figcaption', {}, 'Decoded at ✛')),
             decodeNote,
-            near)),
-        h('div', { class: 'card-stack' }, training.el, card.el)),
+            near,
+          ),
+        ),
+        h('div', { class: 'card-stack' }, training.el, card.el),
+      ),
       interp.el,
       explanation(),
     ),
   );
 
-  for (let d = 0; d < 10; d++) legend.append(h('li', {}, h('span', { class: 'legend-dot', dataset: { digit: String(d) } }), String(d)));
+  for (let d = 0; d < 10; d++)
+    legend.append(h('li', {}, h('span', { class: 'legend-dot', dataset: { digit: String(d) } }), String(d)));
   useFrom.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('from', picked.index));
   useTo.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('to', picked.index));
 
@@ -197,20 +247,24 @@ function mount(root, { client, store, commit }) {
     if (!map) return;
     axes.dataset.projected = String(map.projected);
     if (map.projected) {
-      axes.textContent = `Each code has ${latent} numbers, so this is a projection: the codes’ first two principal components `
-        + `(PC 1, PC 2), the two directions in which they vary most. They explain ${pct(map.explained)} of the codes’ variance; `
-        + `dots that overlap here may still be apart in the other ${latent - 2} directions.`;
+      axes.textContent =
+        `Each code has ${latent} numbers, so this is a projection: the codes’ first two principal components ` +
+        `(PC 1, PC 2), the two directions in which they vary most. They explain ${pct(map.explained)} of the codes’ variance; ` +
+        `dots that overlap here may still be apart in the other ${latent - 2} directions.`;
       axes.dataset.explained = String(map.explained);
       plot.setAxisLabels('PC 1', 'PC 2');
-      decodeNote.textContent = `Click anywhere to decode that point. With ${latent} numbers per code, the click goes back through the inverse of the projection: `
-        + `its two coordinates along PC 1 and PC 2, and the codes’ average in the other ${latent - 2} directions.`;
+      decodeNote.textContent =
+        `Click anywhere to decode that point. With ${latent} numbers per code, the click goes back through the inverse of the projection: ` +
+        `its two coordinates along PC 1 and PC 2, and the codes’ average in the other ${latent - 2} directions.`;
     } else {
-      axes.textContent = latent === 1
-        ? 'Each code is a single number z₁, drawn across; the height means nothing (z₂ is 0 for every digit).'
-        : 'Each code is two numbers: z₁ across, z₂ up. These are the codes themselves, not a projection.';
+      axes.textContent =
+        latent === 1
+          ? 'Each code is a single number z₁, drawn across; the height means nothing (z₂ is 0 for every digit).'
+          : 'Each code is two numbers: z₁ across, z₂ up. These are the codes themselves, not a projection.';
       delete axes.dataset.explained;
       plot.setAxisLabels('z₁', latent === 1 ? '—' : 'z₂');
-      decodeNote.textContent = 'Click anywhere in the plane to decode that point: the decoder is given exactly those numbers as the code.';
+      decodeNote.textContent =
+        'Click anywhere in the plane to decode that point: the decoder is given exactly those numbers as the code.';
     }
   }
 
@@ -271,9 +325,10 @@ function mount(root, { client, store, commit }) {
     if (z) {
       padCode = { x: z[0], y: latent === 2 ? z[1] : 0 };
       plot.setMarks({ star: padCode });
-      card.message.textContent = latent === 2
-        ? `Its code: z₁ = ${z[0].toFixed(2)}, z₂ = ${z[1].toFixed(2)}, the ★ in the plot.`
-        : `Its code: z₁ = ${z[0].toFixed(2)}, the ★ in the plot.`;
+      card.message.textContent =
+        latent === 2
+          ? `Its code: z₁ = ${z[0].toFixed(2)}, z₂ = ${z[1].toFixed(2)}, the ★ in the plot.`
+          : `Its code: z₁ = ${z[0].toFixed(2)}, the ★ in the plot.`;
     } else {
       padCode = null;
       card.message.textContent = `Its code has ${latent} numbers; the plot’s projection is fitted to the validation digits only, so the drawing is not placed on it.`;
@@ -374,8 +429,9 @@ export default {
   settingsTitle: 'Latent space',
   settings,
   defaults: { latent: 2 },
-  note: (state) => (state.latent === 2
-    ? 'A code of 2 numbers: the plot shows the codes themselves.'
-    : `A code of ${state.latent} numbers: the plot shows a 2-D projection of it. Set the latent size to 2 to see the codes themselves.`),
+  note: (state) =>
+    state.latent === 2
+      ? 'A code of 2 numbers: the plot shows the codes themselves.'
+      : `A code of ${state.latent} numbers: the plot shows a 2-D projection of it. Set the latent size to 2 to see the codes themselves.`,
   mount,
 };

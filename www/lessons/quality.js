@@ -6,7 +6,19 @@
 import { h } from '../lib/dom.js';
 import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
 import { LineChart } from '../charts/line-chart.js';
-import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, stat, showStat, fmtLoss, throttle, onSchemeChange, withDrawing } from './kit/common.js';
+import {
+  PIXELS,
+  lessonHeader,
+  TrainingCard,
+  digitCanvas,
+  explainer,
+  stat,
+  showStat,
+  fmtLoss,
+  throttle,
+  onSchemeChange,
+  withDrawing,
+} from './kit/common.js';
 import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
 
 const COUNT = 6;
@@ -18,24 +30,40 @@ const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 /** The metrics in the order shown: key in quality()/qualitySummary(), name, format, one-line meaning. */
 const METRICS = [
   {
-    key: 'mse', name: 'MSE', better: 'lower', format: fmtLoss,
+    key: 'mse',
+    name: 'MSE',
+    better: 'lower',
+    format: fmtLoss,
     line: 'Mean of the squared pixel differences; 0 is perfect. Each pixel counts on its own, so a stroke shifted by one pixel can cost more than a blurred one.',
   },
   {
-    key: 'psnr', name: 'PSNR', better: 'higher', format: (v) => (v === Infinity ? '∞ dB' : `${v.toFixed(1)} dB`),
+    key: 'psnr',
+    name: 'PSNR',
+    better: 'higher',
+    format: (v) => (v === Infinity ? '∞ dB' : `${v.toFixed(1)} dB`),
     line: 'Peak signal-to-noise ratio, 10·log₁₀(1 / MSE) in decibels for pixels from 0 to 1: the MSE on a log scale; +10 dB means 10× less error. Over the set it is the PSNR of the mean MSE.',
   },
   {
-    key: 'ssim', name: 'SSIM', better: 'higher', format: (v) => v.toFixed(3),
-    line: 'Structural similarity: compares brightness, contrast and structure (how the pixels vary together) in every 7×7 window; 1 means identical. '
-      + 'It notices faint, blurred or broken strokes that a small MSE lets pass.',
+    key: 'ssim',
+    name: 'SSIM',
+    better: 'higher',
+    format: (v) => v.toFixed(3),
+    line:
+      'Structural similarity: compares brightness, contrast and structure (how the pixels vary together) in every 7×7 window; 1 means identical. ' +
+      'It notices faint, blurred or broken strokes that a small MSE lets pass.',
   },
   {
-    key: 'msSsim', name: 'MS-SSIM', better: 'higher', format: (v) => v.toFixed(3),
+    key: 'msSsim',
+    name: 'MS-SSIM',
+    better: 'higher',
+    format: (v) => v.toFixed(3),
     line: 'Multi-scale SSIM: SSIM at several resolutions combined. A 28×28 digit allows two here, 28×28 and 14×14, so the coarse shape counts too.',
   },
   {
-    key: 'bce', name: 'BCE', better: 'lower', format: fmtLoss,
+    key: 'bce',
+    name: 'BCE',
+    better: 'lower',
+    format: fmtLoss,
     line: 'Binary cross-entropy: each pixel read as the probability of ink and scored by surprise. Confident mistakes, like solid ink on blank paper, cost most.',
   },
 ];
@@ -46,11 +74,11 @@ const hookName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 function explanation() {
   return explainer({
     body: [
-      'The network is trained to make one number small (its loss, MSE or BCE), but “a good copy” is more than one number. '
-        + 'Image metrics each look at a different aspect, and they can disagree.',
-      'MSE and PSNR compare pixel by pixel, so they reward a safe grey average: the blurry reconstructions of a small code score '
-        + 'decently. SSIM compares local patterns instead (brightness, contrast and how the pixels vary together), so blur and faded strokes '
-        + 'cost more. Look for digits whose MSE is good but whose SSIM is poor, or the other way round.',
+      'The network is trained to make one number small (its loss, MSE or BCE), but “a good copy” is more than one number. ' +
+        'Image metrics each look at a different aspect, and they can disagree.',
+      'MSE and PSNR compare pixel by pixel, so they reward a safe grey average: the blurry reconstructions of a small code score ' +
+        'decently. SSIM compares local patterns instead (brightness, contrast and how the pixels vary together), so blur and faded strokes ' +
+        'cost more. Look for digits whose MSE is good but whose SSIM is poor, or the other way round.',
     ],
     tryThis: [
       'Watch the tiles while training starts: SSIM usually lags behind MSE, since sharp strokes come later than the rough shape.',
@@ -59,9 +87,18 @@ function explanation() {
       'Draw a thin, faint digit and a bold one: which metric punishes which?',
     ],
     interview: [
-      ['Why are autoencoder reconstructions blurry?', 'Under MSE, when the network is unsure where a stroke goes, the average of the possibilities scores best, and an average of sharp images is a blurry one.'],
-      ['What does a PSNR of 20 dB mean here?', 'An MSE of 0.01: a root-mean-square error of 0.1 per pixel on a 0–1 scale.'],
-      ['Can you train on SSIM?', 'Yes: 1 − SSIM is differentiable and is often mixed with an L1 or L2 loss in image restoration.'],
+      [
+        'Why are autoencoder reconstructions blurry?',
+        'Under MSE, when the network is unsure where a stroke goes, the average of the possibilities scores best, and an average of sharp images is a blurry one.',
+      ],
+      [
+        'What does a PSNR of 20 dB mean here?',
+        'An MSE of 0.01: a root-mean-square error of 0.1 per pixel on a 0–1 scale.',
+      ],
+      [
+        'Can you train on SSIM?',
+        'Yes: 1 − SSIM is differentiable and is often mixed with an L1 or L2 loss in image restoration.',
+      ],
     ],
   });
 }
@@ -76,7 +113,12 @@ function tile(i, label) {
     values[m.key] = h('dd', {}, '–');
     dl.append(h('div', {}, h('dt', {}, m.name), values[m.key]));
   }
-  const el = h('figure', { class: 'q-tile', id: i == null ? 'q-tile-pad' : `q-tile-${i}` }, h('div', { class: 'q-pair' }, orig, recon), dl);
+  const el = h(
+    'figure',
+    { class: 'q-tile', id: i == null ? 'q-tile-pad' : `q-tile-${i}` },
+    h('div', { class: 'q-pair' }, orig, recon),
+    dl,
+  );
   return { el, orig, recon, values };
 }
 
@@ -116,31 +158,70 @@ function mount(root, { client, store, commit }) {
   padTile.el.querySelector('.q-pair').remove(); // the pad card shows the pictures
   card.el.querySelector('.pad-actions').after(padTile.el);
 
-  const training = new TrainingCard({ store, commit, title: 'Training loss', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Training loss',
+    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
+  });
   const tiles = Array.from({ length: COUNT }, (_, i) => tile(i, `Validation digit ${i + 1}`));
   const summary = Object.fromEntries(METRICS.map((m) => [m.key, stat(`stat-q-${hookName(m.key)}`, m.name)]));
   const chartBox = h('div', { class: 'chart small', id: 'quality-chart' });
   const chartData = [[], [], [], []]; // step, SSIM, MS-SSIM, PSNR
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Quality metrics', 'How close is a copy to the original? Five common answers, each measured live on the network’s '
-        + 'reconstructions: under every digit, and averaged over the 1,000 validation digits.'),
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Quality metrics',
+        'How close is a copy to the original? Five common answers, each measured live on the network’s ' +
+          'reconstructions: under every digit, and averaged over the 1,000 validation digits.',
+      ),
       h('div', { class: 'cards' }, card.el, training.el),
-      h('section', { class: 'card', 'aria-labelledby': 'tiles-title' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'tiles-title' },
         h('h3', { id: 'tiles-title' }, 'Digit by digit'),
-        h('p', { class: 'hint' }, 'Each validation digit (left) beside its reconstruction (right, blue frame), with the five scores of that one copy.'),
-        h('div', { class: 'q-tiles', id: 'q-tiles' }, ...tiles.map((t) => t.el))),
-      h('div', { class: 'cards even' },
-        h('section', { class: 'card', 'aria-labelledby': 'summary-title' },
+        h(
+          'p',
+          { class: 'hint' },
+          'Each validation digit (left) beside its reconstruction (right, blue frame), with the five scores of that one copy.',
+        ),
+        h('div', { class: 'q-tiles', id: 'q-tiles' }, ...tiles.map((t) => t.el)),
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'summary-title' },
           h('h3', { id: 'summary-title' }, 'Over all 1,000 validation digits'),
-          h('dl', { class: 'metric-list' }, ...METRICS.map((m) => h('div', { class: 'metric' },
-            summary[m.key].el,
-            h('p', { class: 'metric-line' }, h('span', { class: 'better' }, `${m.better} is better. `), m.line))))),
-        h('section', { class: 'card', 'aria-labelledby': 'qchart-title' },
+          h(
+            'dl',
+            { class: 'metric-list' },
+            ...METRICS.map((m) =>
+              h(
+                'div',
+                { class: 'metric' },
+                summary[m.key].el,
+                h('p', { class: 'metric-line' }, h('span', { class: 'better' }, `${m.better} is better. `), m.line),
+              ),
+            ),
+          ),
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'qchart-title' },
           h('h3', { id: 'qchart-title' }, 'As training goes'),
-          h('p', { class: 'hint' }, 'SSIM and MS-SSIM on the left axis (1 is perfect), PSNR on the right, measured every few seconds.'),
-          chartBox)),
+          h(
+            'p',
+            { class: 'hint' },
+            'SSIM and MS-SSIM on the left axis (1 is perfect), PSNR on the right, measured every few seconds.',
+          ),
+          chartBox,
+        ),
+      ),
       explanation(),
     ),
   );

@@ -18,13 +18,22 @@ const rmse = (v) => v.toFixed(3);
 
 const settings = {
   hidden: numberChoice('Hidden units', [8, 16, 32, 64, 128], 32, {
-    min: 1, max: 1024, rebuild: false, hint: () => 'The width of the code each item is squeezed into.',
+    min: 1,
+    max: 1024,
+    rebuild: false,
+    hint: () => 'The width of the code each item is squeezed into.',
   }),
   decay: numberChoice('Weight decay λ', [0, 0.0003, 0.001, 0.003, 0.01, 0.03], 0.003, {
-    min: 0, max: 1, rebuild: false, hint: () => 'Keeps the per-user weights small, so they do not memorise the few ratings each user has.',
+    min: 0,
+    max: 1,
+    rebuild: false,
+    hint: () => 'Keeps the per-user weights small, so they do not memorise the few ratings each user has.',
   }),
   density: numberChoice('Ratings observed', [0.02, 0.05, 0.1, 0.2], 0.05, {
-    min: 0.005, max: 1, rebuild: false, hint: (s) => `About ${Math.round(s.density * 100)}% of the user × item cells hold a rating.`,
+    min: 0.005,
+    max: 1,
+    rebuild: false,
+    hint: (s) => `About ${Math.round(s.density * 100)}% of the user × item cells hold a rating.`,
   }),
 };
 
@@ -39,16 +48,35 @@ function recommenderConfig(state) {
 function explanation() {
   return explainer({
     body: [
-      h('p', {}, h('strong', {}, 'The data. '), 'The ratings are made up by a seeded generator, so nothing is downloaded and every hidden rating is known. '
-        + 'Each user has a bias (some rate everything higher) and a taste vector of 5 numbers; each item has a bias (some are simply better) '
-        + 'and a profile of 5 numbers. A rating is 3.6 + user bias + item bias + how well taste matches profile + noise, rounded to 1–5 stars.'),
-      h('p', {}, 'Only about 5% of the ratings are observed, and not at random, as on a real site: a few heavy raters rate much more, '
-        + 'a few blockbusters get most of the ratings, and better items are seen more often. A tenth of the observed ratings are held back as the test set.'),
-      h('p', {}, h('strong', {}, 'The model. '), 'Item-based AutoRec (Sedhain et al. 2015): each item is the vector of its ratings by all 500 users, '
-        + '0 where a user has not rated it. An autoencoder squeezes that vector through 32 sigmoid units and rebuilds it. '
-        + 'The loss counts only the ratings that exist, so the output for a user who never rated the item is free, and that output is the prediction.'),
-      h('p', {}, h('strong', {}, 'The baselines. '), 'Predicting each item’s mean rating is hard to beat on data like this; predicting one global mean for everything is the floor. '
-        + 'RMSE is the root mean squared error in stars on the held-out ratings.'),
+      h(
+        'p',
+        {},
+        h('strong', {}, 'The data. '),
+        'The ratings are made up by a seeded generator, so nothing is downloaded and every hidden rating is known. ' +
+          'Each user has a bias (some rate everything higher) and a taste vector of 5 numbers; each item has a bias (some are simply better) ' +
+          'and a profile of 5 numbers. A rating is 3.6 + user bias + item bias + how well taste matches profile + noise, rounded to 1–5 stars.',
+      ),
+      h(
+        'p',
+        {},
+        'Only about 5% of the ratings are observed, and not at random, as on a real site: a few heavy raters rate much more, ' +
+          'a few blockbusters get most of the ratings, and better items are seen more often. A tenth of the observed ratings are held back as the test set.',
+      ),
+      h(
+        'p',
+        {},
+        h('strong', {}, 'The model. '),
+        'Item-based AutoRec (Sedhain et al. 2015): each item is the vector of its ratings by all 500 users, ' +
+          '0 where a user has not rated it. An autoencoder squeezes that vector through 32 sigmoid units and rebuilds it. ' +
+          'The loss counts only the ratings that exist, so the output for a user who never rated the item is free, and that output is the prediction.',
+      ),
+      h(
+        'p',
+        {},
+        h('strong', {}, 'The baselines. '),
+        'Predicting each item’s mean rating is hard to beat on data like this; predicting one global mean for everything is the floor. ' +
+          'RMSE is the root mean squared error in stars on the held-out ratings.',
+      ),
     ],
     tryThis: [
       'Set weight decay to 0: the training RMSE keeps falling while the test RMSE turns up. That gap is memorisation.',
@@ -56,9 +84,18 @@ function explanation() {
       'Read a user’s list: are the top picks popular items everyone likes, or personal ones?',
     ],
     interview: [
-      ['Why item-based rather than user-based?', 'Each item has many more ratings than each user, so item vectors are less sparse; the AutoRec paper found I-AutoRec better.'],
-      ['Why mask the loss?', 'A missing rating is not a rating of 0. Counting it would teach the model that unseen means disliked.'],
-      ['What is the cold-start problem?', 'A new user or item has no ratings, so there is nothing to reconstruct from; side information or popularity has to fill in.'],
+      [
+        'Why item-based rather than user-based?',
+        'Each item has many more ratings than each user, so item vectors are less sparse; the AutoRec paper found I-AutoRec better.',
+      ],
+      [
+        'Why mask the loss?',
+        'A missing rating is not a rating of 0. Counting it would teach the model that unseen means disliked.',
+      ],
+      [
+        'What is the cold-start problem?',
+        'A new user or item has no ratings, so there is nothing to reconstruct from; side information or popularity has to fill in.',
+      ],
     ],
   });
 }
@@ -78,10 +115,19 @@ function mount(root) {
   let state = null;
   let stopped = '';
 
-  const map = h('canvas', { class: 'ratings-map', id: 'ratings-map', role: 'img', 'aria-label': 'The ratings matrix: users across, items down, a coloured pixel for each rating' });
+  const map = h('canvas', {
+    class: 'ratings-map',
+    id: 'ratings-map',
+    role: 'img',
+    'aria-label': 'The ratings matrix: users across, items down, a coloured pixel for each rating',
+  });
   const mapStatus = h('p', { class: 'hint', id: 'map-status' });
   const sortBox = h('input', { type: 'checkbox', id: 'sort-map', checked: true });
-  const infoStats = { ratings: stat('stat-ratings', 'Ratings'), missing: stat('stat-missing', 'Missing'), test: stat('stat-test-ratings', 'Held out for testing') };
+  const infoStats = {
+    ratings: stat('stat-ratings', 'Ratings'),
+    missing: stat('stat-missing', 'Missing'),
+    test: stat('stat-test-ratings', 'Held out for testing'),
+  };
 
   const playButton = h('button', { type: 'button', class: 'button primary', id: 'rec-play' }, 'Train');
   const resetButton = h('button', { type: 'button', class: 'button', id: 'rec-reset' }, 'Reset');
@@ -97,30 +143,70 @@ function mount(root) {
   const otherUsers = h('button', { type: 'button', class: 'button small', id: 'other-users' }, 'Other users');
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Recommend', 'An autoencoder fills in a ratings table that is 95% empty: what would each user think of the items they have not rated? '
-        + 'This is collaborative filtering, the idea behind film, shop and music recommendations.'),
-      h('div', { class: 'cards even' },
-        h('section', { class: 'card', 'aria-labelledby': 'map-title' },
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Recommend',
+        'An autoencoder fills in a ratings table that is 95% empty: what would each user think of the items they have not rated? ' +
+          'This is collaborative filtering, the idea behind film, shop and music recommendations.',
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'map-title' },
           h('h3', { id: 'map-title' }, 'The ratings'),
           h('dl', { class: 'stats inline' }, ...Object.values(infoStats).map((s) => s.el)),
-          h('p', { class: 'swatches' }, h('span', { class: 'swatch s1' }, 'a training rating'), h('span', { class: 'swatch s2' }, 'a held-out test rating'),
-            h('span', { class: 'swatch paper' }, 'not rated')),
+          h(
+            'p',
+            { class: 'swatches' },
+            h('span', { class: 'swatch s1' }, 'a training rating'),
+            h('span', { class: 'swatch s2' }, 'a held-out test rating'),
+            h('span', { class: 'swatch paper' }, 'not rated'),
+          ),
           map,
-          h('label', { class: 'check', for: 'sort-map' }, sortBox, ' Busiest users on the left, most-rated items on top'),
-          mapStatus),
-        h('section', { class: 'card', 'aria-labelledby': 'rmse-title' },
-          h('div', { class: 'card-head wrap' }, h('h3', { id: 'rmse-title' }, 'Test error (RMSE, in stars)'),
-            h('div', { class: 'compare-actions' }, playButton, resetButton)),
+          h(
+            'label',
+            { class: 'check', for: 'sort-map' },
+            sortBox,
+            ' Busiest users on the left, most-rated items on top',
+          ),
+          mapStatus,
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'rmse-title' },
+          h(
+            'div',
+            { class: 'card-head wrap' },
+            h('h3', { id: 'rmse-title' }, 'Test error (RMSE, in stars)'),
+            h('div', { class: 'compare-actions' }, playButton, resetButton),
+          ),
           runStatus,
           h('dl', { class: 'stats inline' }, stepStat.el, rmseStat.el, itemStat.el, globalStat.el, trainStat.el),
           verdict,
-          chartBox)),
-      h('section', { class: 'card', 'aria-labelledby': 'recs-title' },
-        h('div', { class: 'card-head wrap' }, h('h3', { id: 'recs-title' }, `Top ${TOP_K} recommendations`), otherUsers),
-        h('p', { class: 'hint' }, 'Items each user has not rated in training, best predicted first. Where the user did rate the item but that rating '
-          + 'was held back for testing, its true value is shown: the model never saw it.'),
-        recsBox),
+          chartBox,
+        ),
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'recs-title' },
+        h(
+          'div',
+          { class: 'card-head wrap' },
+          h('h3', { id: 'recs-title' }, `Top ${TOP_K} recommendations`),
+          otherUsers,
+        ),
+        h(
+          'p',
+          { class: 'hint' },
+          'Items each user has not rated in training, best predicted first. Where the user did rate the item but that rating ' +
+            'was held back for testing, its true value is shown: the model never saw it.',
+        ),
+        recsBox,
+      ),
       explanation(),
     ),
   );
@@ -140,7 +226,13 @@ function mount(root) {
     playButton.setAttribute('aria-pressed', String(recRunning));
     playButton.disabled = !gen || Boolean(stopped);
     resetButton.disabled = !gen;
-    runStatus.textContent = stopped || (recRunning ? 'Training in its own worker…' : gen ? 'Paused. Press Train (or Play) to train.' : 'Generating the ratings…');
+    runStatus.textContent =
+      stopped ||
+      (recRunning
+        ? 'Training in its own worker…'
+        : gen
+          ? 'Paused. Press Train (or Play) to train.'
+          : 'Generating the ratings…');
   }
 
   function paintMap() {
@@ -153,15 +245,17 @@ function mount(root) {
       itemOrder = orderByCount(perItem);
     }
     paintRatings(map, cells, { users: info.users, items: info.items, userOrder, itemOrder });
-    mapStatus.textContent = scanned < info.users
-      ? `Reading the matrix… ${fmtInt(scanned)} of ${fmtInt(info.users)} users`
-      : `${fmtInt(info.users)} users across, ${fmtInt(info.items)} items down; one pixel per cell.`;
+    mapStatus.textContent =
+      scanned < info.users
+        ? `Reading the matrix… ${fmtInt(scanned)} of ${fmtInt(info.users)} users`
+        : `${fmtInt(info.users)} users across, ${fmtInt(info.items)} items down; one pixel per cell.`;
   }
 
   /** Users with the most held-out ratings first, so their lists can be checked against the truth. */
   function pickUsers() {
     const held = new Uint32Array(info.users);
-    for (let u = 0; u < info.users; u++) for (let i = 0; i < info.items; i++) if (cells[u * info.items + i] === 2) held[u] += 1;
+    for (let u = 0; u < info.users; u++)
+      for (let i = 0; i < info.items; i++) if (cells[u * info.items + i] === 2) held[u] += 1;
     users = orderByCount(held);
     userPage = 0;
   }
@@ -172,17 +266,51 @@ function mount(root) {
     const shown = users.slice(userPage * USERS_SHOWN, (userPage + 1) * USERS_SHOWN);
     const lists = await Promise.all(shown.map((u) => rec.recommend(u, TOP_K)));
     if (forGen !== gen) return;
-    recsBox.replaceChildren(...shown.map((u, j) => {
-      const rated = cells && u < scanned ? cells.subarray(u * info.items, (u + 1) * info.items).reduce((n, c) => n + (c === 1), 0) : null;
-      return h('div', { class: 'rec-user', dataset: { user: String(u) } },
-        h('h4', {}, `User ${u}`, rated == null ? '' : h('span', { class: 'hint' }, ` · rated ${rated} items`)),
-        h('table', { class: 'data-table compact' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Predicted'), h('th', { scope: 'col' }, 'True rating'))),
-          h('tbody', {}, ...lists[j].map((r) => h('tr', {},
-            h('td', {}, `#${r.item}`),
-            h('td', { dataset: { value: String(r.predicted) } }, `${r.predicted.toFixed(1)} ★`),
-            h('td', { class: r.trueRating == null ? 'unknown' : 'known' }, r.trueRating == null ? 'not rated' : `${r.trueRating} ★`))))));
-    }));
+    recsBox.replaceChildren(
+      ...shown.map((u, j) => {
+        const rated =
+          cells && u < scanned
+            ? cells.subarray(u * info.items, (u + 1) * info.items).reduce((n, c) => n + (c === 1), 0)
+            : null;
+        return h(
+          'div',
+          { class: 'rec-user', dataset: { user: String(u) } },
+          h('h4', {}, `User ${u}`, rated == null ? '' : h('span', { class: 'hint' }, ` · rated ${rated} items`)),
+          h(
+            'table',
+            { class: 'data-table compact' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Item'),
+                h('th', { scope: 'col' }, 'Predicted'),
+                h('th', { scope: 'col' }, 'True rating'),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              ...lists[j].map((r) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, `#${r.item}`),
+                  h('td', { dataset: { value: String(r.predicted) } }, `${r.predicted.toFixed(1)} ★`),
+                  h(
+                    'td',
+                    { class: r.trueRating == null ? 'unknown' : 'known' },
+                    r.trueRating == null ? 'not rated' : `${r.trueRating} ★`,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        );
+      }),
+    );
     recsBox.dataset.step = String(steps);
   }
   const refreshRecs = throttle(showRecs, RECS_MS);
@@ -197,9 +325,12 @@ function mount(root) {
     showStat(globalStat, e.globalMeanRmse, rmse);
     showStat(trainStat, e.trainRmse, rmse);
     const gain = (e.itemMeanRmse - e.rmse) / e.itemMeanRmse;
-    verdict.textContent = steps === 0 ? 'Untrained: every prediction starts near the global mean.'
-      : gain > 0.005 ? `AutoRec’s test error is ${(gain * 100).toFixed(1)}% below the item mean’s.`
-        : 'AutoRec is not yet below the item-mean baseline.';
+    verdict.textContent =
+      steps === 0
+        ? 'Untrained: every prediction starts near the global mean.'
+        : gain > 0.005
+          ? `AutoRec’s test error is ${(gain * 100).toFixed(1)}% below the item mean’s.`
+          : 'AutoRec is not yet below the item-mean baseline.';
     verdict.dataset.beats = String(gain > 0);
     cols[0].push(steps);
     cols[1].push(e.rmse);
@@ -324,6 +455,7 @@ export default {
   settingsTitle: 'Recommender',
   settings,
   defaults: { encoder: [], latent: 2 },
-  note: () => 'Play (or the lesson’s own Train button) trains the recommender in its own worker. The network settings below belong to the digit lessons.',
+  note: () =>
+    'Play (or the lesson’s own Train button) trains the recommender in its own worker. The network settings below belong to the digit lessons.',
   mount,
 };

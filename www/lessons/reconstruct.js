@@ -4,7 +4,16 @@
 
 import { h } from '../lib/dom.js';
 import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
-import { PIXELS, lessonHeader, TrainingCard, digitCanvas, fmtLoss, throttle, onSchemeChange, mse } from './kit/common.js';
+import {
+  PIXELS,
+  lessonHeader,
+  TrainingCard,
+  digitCanvas,
+  fmtLoss,
+  throttle,
+  onSchemeChange,
+  mse,
+} from './kit/common.js';
 import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
 
 const GRID = 16;
@@ -14,43 +23,117 @@ const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 function explainer() {
   const term = (t) => h('strong', {}, t);
-  return h('section', { class: 'card explainer', 'aria-labelledby': 'explain-title' },
+  return h(
+    'section',
+    { class: 'card explainer', 'aria-labelledby': 'explain-title' },
     h('h3', { id: 'explain-title' }, 'What is going on?'),
-    h('div', { class: 'explain-columns' },
-      h('div', {},
-        h('p', {}, 'An ', term('autoencoder'), ' is a neural network trained to copy its input to its output. '
-          + 'That sounds pointless until the middle of the network is made narrow:'),
-        h('ul', {},
-          h('li', {}, 'The ', term('encoder'), ' squeezes the 784 pixels of a digit into a short list of numbers, the ',
-            term('code'), ' (or latent vector).'),
-          h('li', {}, 'The ', term('bottleneck'), ' is that narrow layer. With 32 numbers instead of 784 the network cannot '
-            + 'pass pixels straight through; it has to learn what digits have in common: strokes, loops, slant, thickness.'),
+    h(
+      'div',
+      { class: 'explain-columns' },
+      h(
+        'div',
+        {},
+        h(
+          'p',
+          {},
+          'An ',
+          term('autoencoder'),
+          ' is a neural network trained to copy its input to its output. ' +
+            'That sounds pointless until the middle of the network is made narrow:',
+        ),
+        h(
+          'ul',
+          {},
+          h(
+            'li',
+            {},
+            'The ',
+            term('encoder'),
+            ' squeezes the 784 pixels of a digit into a short list of numbers, the ',
+            term('code'),
+            ' (or latent vector).',
+          ),
+          h(
+            'li',
+            {},
+            'The ',
+            term('bottleneck'),
+            ' is that narrow layer. With 32 numbers instead of 784 the network cannot ' +
+              'pass pixels straight through; it has to learn what digits have in common: strokes, loops, slant, thickness.',
+          ),
           h('li', {}, 'The ', term('decoder'), ' rebuilds all 784 pixels from the code alone.'),
-          h('li', {}, 'The ', term('reconstruction error'), ' measures how far the copy is from the original. '
-            + 'MSE averages the squared difference per pixel; BCE treats each pixel as the probability of ink. '
-            + 'Every minibatch nudges all the weights to make this number smaller.'),
+          h(
+            'li',
+            {},
+            'The ',
+            term('reconstruction error'),
+            ' measures how far the copy is from the original. ' +
+              'MSE averages the squared difference per pixel; BCE treats each pixel as the probability of ink. ' +
+              'Every minibatch nudges all the weights to make this number smaller.',
+          ),
         ),
-        h('p', {}, 'No labels are used: each digit is its own target. That is why autoencoders count as ',
-          term('self-supervised'), ' learning.'),
+        h(
+          'p',
+          {},
+          'No labels are used: each digit is its own target. That is why autoencoders count as ',
+          term('self-supervised'),
+          ' learning.',
+        ),
       ),
-      h('div', {},
+      h(
+        'div',
+        {},
         h('h4', {}, 'Things to try'),
-        h('ul', {},
-          h('li', {}, 'Set the latent size to 2. The copies turn into blurry averages: how small can the code get before a 4 and a 9 look alike?'),
-          h('li', {}, 'Draw something that is not a digit, like a letter or a smiley. The network can only answer with digit-like shapes; '
-            + 'a large error on such inputs is the idea behind anomaly detection.'),
-          h('li', {}, 'Try a learning rate of 1 with Adam and watch the loss jump. Then compare SGD with and without momentum.'),
-          h('li', {}, 'The validation loss is measured on 1,000 digits the network never trains on. If it rises while the training loss keeps falling, the network is overfitting.'),
+        h(
+          'ul',
+          {},
+          h(
+            'li',
+            {},
+            'Set the latent size to 2. The copies turn into blurry averages: how small can the code get before a 4 and a 9 look alike?',
+          ),
+          h(
+            'li',
+            {},
+            'Draw something that is not a digit, like a letter or a smiley. The network can only answer with digit-like shapes; ' +
+              'a large error on such inputs is the idea behind anomaly detection.',
+          ),
+          h(
+            'li',
+            {},
+            'Try a learning rate of 1 with Adam and watch the loss jump. Then compare SGD with and without momentum.',
+          ),
+          h(
+            'li',
+            {},
+            'The validation loss is measured on 1,000 digits the network never trains on. If it rises while the training loss keeps falling, the network is overfitting.',
+          ),
         ),
-        h('details', {},
+        h(
+          'details',
+          {},
           h('summary', {}, 'Interview corner'),
-          h('dl', { class: 'qa' },
+          h(
+            'dl',
+            { class: 'qa' },
             h('dt', {}, 'Why not make the code as large as the input?'),
-            h('dd', {}, 'Without a bottleneck (or another constraint such as sparsity or noise) the network can learn the identity function and nothing useful about the data.'),
+            h(
+              'dd',
+              {},
+              'Without a bottleneck (or another constraint such as sparsity or noise) the network can learn the identity function and nothing useful about the data.',
+            ),
             h('dt', {}, 'How does an autoencoder relate to PCA?'),
-            h('dd', {}, 'A linear autoencoder trained with MSE learns the same subspace as PCA with as many components as its code. Non-linear activations let it follow curved structure that PCA cannot.'),
+            h(
+              'dd',
+              {},
+              'A linear autoencoder trained with MSE learns the same subspace as PCA with as many components as its code. Non-linear activations let it follow curved structure that PCA cannot.',
+            ),
             h('dt', {}, 'Why report a validation loss?'),
-            h('dd', {}, 'A low training loss can mean memorisation. Error on held-out digits shows whether the network learned something that generalises.'),
+            h(
+              'dd',
+              {},
+              'A low training loss can mean memorisation. Error on held-out digits shows whether the network learned something that generalises.',
+            ),
           ),
         ),
       ),
@@ -83,7 +166,12 @@ function mount(root, { client, store, commit }) {
   const padRecon = card.canvases['pad-recon'];
   const padError = card.message;
 
-  const training = new TrainingCard({ store, commit, title: 'Reconstruction error', lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss });
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Reconstruction error',
+    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
+  });
 
   // The validation grid: originals over reconstructions.
   const gridOriginals = [];
@@ -98,13 +186,24 @@ function mount(root, { client, store, commit }) {
   }
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Reconstruct', 'The network squeezes each 28×28 digit through a small code and tries to rebuild it. '
-        + 'Press Play and watch its copies sharpen as the error falls.'),
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Reconstruct',
+        'The network squeezes each 28×28 digit through a small code and tries to rebuild it. ' +
+          'Press Play and watch its copies sharpen as the error falls.',
+      ),
       h('div', { class: 'cards' }, card.el, training.el),
-      h('section', { class: 'card grid-card', 'aria-labelledby': 'grid-title' },
+      h(
+        'section',
+        { class: 'card grid-card', 'aria-labelledby': 'grid-title' },
         h('h3', { id: 'grid-title' }, 'Validation digits'),
-        h('p', { class: 'hint' }, 'Top: digits the network never trains on. Bottom: its reconstructions, refreshed as it learns.'),
+        h(
+          'p',
+          { class: 'hint' },
+          'Top: digits the network never trains on. Bottom: its reconstructions, refreshed as it learns.',
+        ),
         grid,
       ),
       explainer(),

@@ -19,7 +19,14 @@ const ACTIVE_SHARE = 0.1;
 const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 const settings = {
-  kind: choice('Sparsity penalty', [['l1', 'L1 (activations toward 0)'], ['kl', 'KL (target rate ρ)']], 'l1'),
+  kind: choice(
+    'Sparsity penalty',
+    [
+      ['l1', 'L1 (activations toward 0)'],
+      ['kl', 'KL (target rate ρ)'],
+    ],
+    'l1',
+  ),
   weight: numberChoice('Penalty weight λ', [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1], 0.001, {
     min: 0,
     max: 10,
@@ -28,7 +35,8 @@ const settings = {
   target: numberChoice('Target rate ρ', [0.01, 0.02, 0.05, 0.1, 0.2, 0.3], 0.05, {
     min: 0.001,
     max: 0.999,
-    hint: (s) => (s.kind === 'kl' ? 'The average activation the KL penalty asks of every unit.' : 'Used by the KL penalty only.'),
+    hint: (s) =>
+      s.kind === 'kl' ? 'The average activation the KL penalty asks of every unit.' : 'Used by the KL penalty only.',
   }),
 };
 
@@ -37,11 +45,21 @@ const codeActivation = (kind) => (kind === 'kl' ? 'sigmoid' : 'relu');
 function explanation() {
   return explainer({
     body: [
-      h('p', {}, h('strong', {}, 'L1'), ' adds λ·Σ|h| to the loss: every activation costs something, so units that do not '
-        + 'pay for themselves in reconstruction are switched off, and whole units can die.'),
-      h('p', {}, h('strong', {}, 'KL'), ' compares each unit’s average activation ρ̂ with a small target ρ and adds λ·Σ KL(ρ‖ρ̂). '
-        + 'It does not switch units off: it makes every unit fire rarely, so the bars settle near the dashed ρ line '
-        + 'while each digit lights up only a few units in the heat map.'),
+      h(
+        'p',
+        {},
+        h('strong', {}, 'L1'),
+        ' adds λ·Σ|h| to the loss: every activation costs something, so units that do not ' +
+          'pay for themselves in reconstruction are switched off, and whole units can die.',
+      ),
+      h(
+        'p',
+        {},
+        h('strong', {}, 'KL'),
+        ' compares each unit’s average activation ρ̂ with a small target ρ and adds λ·Σ KL(ρ‖ρ̂). ' +
+          'It does not switch units off: it makes every unit fire rarely, so the bars settle near the dashed ρ line ' +
+          'while each digit lights up only a few units in the heat map.',
+      ),
     ],
     tryThis: [
       'With L1, raise λ step by step and count the units that stay on. When does the reconstruction start to suffer?',
@@ -49,8 +67,14 @@ function explanation() {
       'Make the code larger (latent 128): a sparse code can be wider than the input needs and still not copy it.',
     ],
     interview: [
-      ['Sparse code versus small code?', 'A small code limits how many numbers describe a digit; a sparse code limits how many are non-zero for each digit, and which ones can differ from digit to digit.'],
-      ['L1 on the weights versus on the activations?', 'L1 on weights makes the network’s connections sparse (weight decay’s sparse cousin); here it is on the activations, so the representation of each input is sparse.'],
+      [
+        'Sparse code versus small code?',
+        'A small code limits how many numbers describe a digit; a sparse code limits how many are non-zero for each digit, and which ones can differ from digit to digit.',
+      ],
+      [
+        'L1 on the weights versus on the activations?',
+        'L1 on weights makes the network’s connections sparse (weight decay’s sparse cousin); here it is on the activations, so the representation of each input is sparse.',
+      ],
     ],
   });
 }
@@ -84,38 +108,84 @@ function mount(root, { client, store, commit }) {
   let latent = 0;
   let last = null; // { means, codes } for repainting
 
-  const training = new TrainingCard({ store, commit, title: 'Training loss', lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + sparsity` });
+  const training = new TrainingCard({
+    store,
+    commit,
+    title: 'Training loss',
+    lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + sparsity`,
+  });
   const termsBox = h('div', { class: 'chart small', id: 'terms-chart' });
   const reconStat = stat('stat-recon', 'Reconstruction');
   const penaltyStat = stat('stat-penalty', 'Sparsity penalty');
   const activeStat = stat('stat-mean-act', 'Mean activation');
 
-  const bars = h('canvas', { class: 'bars', id: 'code-bars', role: 'img', 'aria-label': 'Mean activation of each code unit' });
+  const bars = h('canvas', {
+    class: 'bars',
+    id: 'code-bars',
+    role: 'img',
+    'aria-label': 'Mean activation of each code unit',
+  });
   const offStat = stat('stat-off-units', 'Units nearly off');
   const perDigitStat = stat('stat-per-digit', 'Active units per digit');
-  const mosaic = h('canvas', { class: 'mosaic column', id: 'sparse-digits', role: 'img', 'aria-label': `${COUNT} validation digits` });
-  const codes = h('canvas', { class: 'heatmap', id: 'code-heatmap', role: 'img', 'aria-label': `The codes of the ${COUNT} digits, one row each` });
+  const mosaic = h('canvas', {
+    class: 'mosaic column',
+    id: 'sparse-digits',
+    role: 'img',
+    'aria-label': `${COUNT} validation digits`,
+  });
+  const codes = h('canvas', {
+    class: 'heatmap',
+    id: 'code-heatmap',
+    role: 'img',
+    'aria-label': `The codes of the ${COUNT} digits, one row each`,
+  });
 
   root.append(
-    h('section', { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader('Sparse codes', 'A sparse autoencoder adds a penalty that keeps most code units quiet for any one digit, '
-        + 'so each digit is described by a few active features. You would use it to learn interpretable parts, or features '
-        + 'for another model, when a narrow bottleneck would throw away too much.'),
-      h('section', { class: 'card', 'aria-labelledby': 'bars-title' },
-        h('div', { class: 'card-head' }, h('h3', { id: 'bars-title' }, 'Code units'), h('dl', { class: 'stats inline' }, offStat.el, perDigitStat.el)),
-        h('p', { class: 'hint' }, 'Each bar is one unit’s mean activation over the 1,000 validation digits. '
-          + `Faint bars are units that are nearly off (below ${OFF_SHARE * 100}% of the largest).`),
+    h(
+      'section',
+      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+      lessonHeader(
+        'Sparse codes',
+        'A sparse autoencoder adds a penalty that keeps most code units quiet for any one digit, ' +
+          'so each digit is described by a few active features. You would use it to learn interpretable parts, or features ' +
+          'for another model, when a narrow bottleneck would throw away too much.',
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'bars-title' },
+        h(
+          'div',
+          { class: 'card-head' },
+          h('h3', { id: 'bars-title' }, 'Code units'),
+          h('dl', { class: 'stats inline' }, offStat.el, perDigitStat.el),
+        ),
+        h(
+          'p',
+          { class: 'hint' },
+          'Each bar is one unit’s mean activation over the 1,000 validation digits. ' +
+            `Faint bars are units that are nearly off (below ${OFF_SHARE * 100}% of the largest).`,
+        ),
         bars,
-        h('p', { class: 'hint', id: 'bars-legend' })),
-      h('div', { class: 'cards even' },
-        h('section', { class: 'card', 'aria-labelledby': 'codes-title' },
+        h('p', { class: 'hint', id: 'bars-legend' }),
+      ),
+      h(
+        'div',
+        { class: 'cards even' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'codes-title' },
           h('h3', { id: 'codes-title' }, 'Codes of single digits'),
           h('p', { class: 'hint' }, 'Each row is one digit’s code, one column per unit; brighter is more active.'),
-          h('div', { class: 'code-map' }, mosaic, codes)),
-        h('section', { class: 'card', 'aria-labelledby': 'terms-title' },
+          h('div', { class: 'code-map' }, mosaic, codes),
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'terms-title' },
           h('h3', { id: 'terms-title' }, 'The two parts of the loss'),
           h('dl', { class: 'stats' }, reconStat.el, penaltyStat.el, activeStat.el),
-          termsBox)),
+          termsBox,
+        ),
+      ),
       training.el,
       explanation(),
     ),
@@ -227,8 +297,9 @@ export default {
     cfg.train.sparsityTarget = state.target;
     return cfg;
   },
-  note: (state) => (state.kind === 'kl'
-    ? 'The KL penalty needs activations between 0 and 1, so this lesson puts a sigmoid on the code layer.'
-    : 'This lesson puts a ReLU on the code layer, so a unit can be exactly off.'),
+  note: (state) =>
+    state.kind === 'kl'
+      ? 'The KL penalty needs activations between 0 and 1, so this lesson puts a sigmoid on the code layer.'
+      : 'This lesson puts a ReLU on the code layer, so a unit can be exactly off.',
   mount,
 };

@@ -47,7 +47,10 @@ export function parseEmbedAttributes(attrs = {}, lessonIds = [EMBED_DEFAULTS.les
   if (lessonText != null) {
     const id = lessonText.trim().toLowerCase();
     if (ids.includes(id)) lesson = id;
-    else problems.push(`There is no lesson ${quote(lessonText)}; showing ${quote(lesson)}. The lessons are ${ids.join(', ')}.`);
+    else
+      problems.push(
+        `There is no lesson ${quote(lessonText)}; showing ${quote(lesson)}. The lessons are ${ids.join(', ')}.`,
+      );
   }
 
   let controls = EMBED_DEFAULTS.controls;
@@ -71,7 +74,10 @@ export function parseEmbedAttributes(attrs = {}, lessonIds = [EMBED_DEFAULTS.les
   if (hideText != null) {
     const { value, unknown } = parseHideList(hideText);
     hide = [...new Set([...hide, ...value])];
-    if (unknown.length) problems.push(`hide: there is no part ${unknown.slice(0, 3).map(quote).join(', ')}; the parts are ${HIDEABLE.join(', ')}.`);
+    if (unknown.length)
+      problems.push(
+        `hide: there is no part ${unknown.slice(0, 3).map(quote).join(', ')}; the parts are ${HIDEABLE.join(', ')}.`,
+      );
   }
 
   const flag = (name) => {
@@ -136,7 +142,10 @@ export function parseEmbedAttributes(attrs = {}, lessonIds = [EMBED_DEFAULTS.les
   }
 
   const hashParams = new URLSearchParams([['lesson', lesson], ...settings]);
-  const query = new URLSearchParams([['embed', '1'], ['controls', controls]]);
+  const query = new URLSearchParams([
+    ['embed', '1'],
+    ['controls', controls],
+  ]);
   if (hide.length) query.set('hide', hide.join(','));
   if (autoplay) query.set('autoplay', '1');
   if (present) query.set('present', '1');

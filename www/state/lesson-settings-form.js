@@ -21,10 +21,21 @@ function control(key, setting) {
   const id = `lesson-${key}`;
   const c = setting.control ?? { type: 'select', options: [] };
   if (c.type === 'range') {
-    return h('input', { id, name: key, type: 'range', min: c.min, max: c.max, step: c.step, 'aria-describedby': `${id}-hint ${id}-error` });
+    return h('input', {
+      id,
+      name: key,
+      type: 'range',
+      min: c.min,
+      max: c.max,
+      step: c.step,
+      'aria-describedby': `${id}-hint ${id}-error`,
+    });
   }
-  return h('select', { id, name: key, 'aria-describedby': `${id}-hint ${id}-error` },
-    ...c.options.map((o) => h('option', { value: o.value }, o.label)));
+  return h(
+    'select',
+    { id, name: key, 'aria-describedby': `${id}-hint ${id}-error` },
+    ...c.options.map((o) => h('option', { value: o.value }, o.label)),
+  );
 }
 
 /**
@@ -33,10 +44,20 @@ function control(key, setting) {
  */
 export function settingField(key, setting, { get, commit }) {
   const input = control(key, setting);
-  const output = setting.control?.type === 'range' ? h('output', { for: input.id, class: 'range-value', id: `${input.id}-value` }) : null;
+  const output =
+    setting.control?.type === 'range'
+      ? h('output', { for: input.id, class: 'range-value', id: `${input.id}-value` })
+      : null;
   const hint = h('p', { class: 'hint', id: `${input.id}-hint` });
   const error = h('p', { class: 'field-error', id: `${input.id}-error` });
-  const el = h('div', { class: 'field' }, h('div', { class: 'label-row' }, h('label', { for: input.id }, setting.label), output), input, hint, error);
+  const el = h(
+    'div',
+    { class: 'field' },
+    h('div', { class: 'label-row' }, h('label', { for: input.id }, setting.label), output),
+    input,
+    hint,
+    error,
+  );
   const describe = (value, state) => (setting.describe ? setting.describe(value, state) : setting.format(value));
 
   input.addEventListener('input', () => {
@@ -92,7 +113,7 @@ export function bindLessonSettings(fieldset, lesson, store) {
 
   function show(state) {
     for (const f of fields) f.show(state);
-    note.textContent = lesson?.note ? lesson.note(state) ?? '' : '';
+    note.textContent = lesson?.note ? (lesson.note(state) ?? '') : '';
     note.hidden = !note.textContent;
   }
 

@@ -11,7 +11,12 @@
 import { parseHash, trainerConfigs } from './url-state.js';
 
 /** A file name: lowercase letters, digits and dashes only. */
-const slug = (s) => String(s).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
+const slug = (s) =>
+  String(s)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'model';
 
 /** e.g. "autoencoder-denoise-step-1200.safetensors" */
 export function modelFileName(lessonId, step) {
@@ -44,7 +49,9 @@ export function historyCsv(history) {
   const rows = ['step,train_loss,epoch,epoch_train_loss,val_loss,val_mse'];
   for (let i = 0; i < steps.length; i++) {
     const e = byStep.get(steps[i]);
-    rows.push([num(steps[i]), num(losses[i]), num(e?.epoch), num(e?.trainLoss), num(e?.valLoss), num(e?.valMse)].join(','));
+    rows.push(
+      [num(steps[i]), num(losses[i]), num(e?.epoch), num(e?.trainLoss), num(e?.valLoss), num(e?.valMse)].join(','),
+    );
   }
   return `${rows.join('\n')}\n`;
 }

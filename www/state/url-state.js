@@ -113,7 +113,9 @@ export function settingsFor(lesson) {
 
 /** The keys whose change builds a new trainer: the common ones, and the lesson's unless marked `rebuild: false`. */
 export function rebuildKeys(lesson) {
-  const own = Object.entries(ownSettings(lesson)).filter(([, s]) => s.rebuild !== false).map(([k]) => k);
+  const own = Object.entries(ownSettings(lesson))
+    .filter(([, s]) => s.rebuild !== false)
+    .map(([k]) => k);
   return [...TRAINER_KEYS, ...own];
 }
 
@@ -169,7 +171,9 @@ export function lessonIdOf(hash, lessonIds = [DEFAULTS.lesson]) {
  * one per ignored value (a few at most, then a count). Never throws.
  */
 export function parseHash(hash, options = {}) {
-  const { lessonIds = [DEFAULTS.lesson], lesson = null } = Array.isArray(options) ? { lessonIds: options } : (options ?? {});
+  const { lessonIds = [DEFAULTS.lesson], lesson = null } = Array.isArray(options)
+    ? { lessonIds: options }
+    : (options ?? {});
   const id = lessonIdOf(hash, lessonIds);
   const def = lesson && lesson.id === id ? lesson : null;
   const state = defaultState(def);
@@ -188,7 +192,8 @@ export function parseHash(hash, options = {}) {
     }
     seen.add(key);
     if (key === 'lesson') {
-      if (String(raw).trim().toLowerCase() !== id) problems.push(`There is no lesson ${quote(raw)}; showing ${quote(id)} instead.`);
+      if (String(raw).trim().toLowerCase() !== id)
+        problems.push(`There is no lesson ${quote(raw)}; showing ${quote(id)} instead.`);
       continue;
     }
     const setting = Object.hasOwn(settings, key) ? settings[key] : null;
@@ -203,8 +208,10 @@ export function parseHash(hash, options = {}) {
       r = { error: 'it could not be read' }; // a lesson's parser must not take the page down
     }
     if (r?.error || !r) {
-      problems.push(`${setting.label} ${quote(raw)} was not used: ${r?.error ?? 'it could not be read'}. `
-        + `Using the default, ${setting.format(state[key])}.`);
+      problems.push(
+        `${setting.label} ${quote(raw)} was not used: ${r?.error ?? 'it could not be read'}. ` +
+          `Using the default, ${setting.format(state[key])}.`,
+      );
     } else {
       state[key] = r.value;
     }
@@ -248,8 +255,8 @@ export function toTrainerConfig(state) {
  */
 export function trainerConfigs(state, lesson = null) {
   const base = toTrainerConfig(state);
-  const main = lesson?.config ? lesson.config(state, base) ?? base : base;
-  const companions = lesson?.companions ? lesson.companions(state, structuredClone(main)) ?? {} : {};
+  const main = lesson?.config ? (lesson.config(state, base) ?? base) : base;
+  const companions = lesson?.companions ? (lesson.companions(state, structuredClone(main)) ?? {}) : {};
   return { ...companions, main };
 }
 

@@ -10,7 +10,10 @@ export function applyFlags(flags, body = document.body) {
   body.classList.toggle('compact', flags.compact);
   body.classList.toggle('embedded', flags.embed);
   // A panel with nothing left in it goes, and the lesson takes the width.
-  body.classList.toggle('no-panel', ['controls', 'settings', 'lesson-settings', 'tools'].every((p) => parts.includes(p)));
+  body.classList.toggle(
+    'no-panel',
+    ['controls', 'settings', 'lesson-settings', 'tools'].every((p) => parts.includes(p)),
+  );
 }
 
 /** history.replaceState, which some browsers refuse for file:// addresses (the page works the same). */

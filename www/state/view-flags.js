@@ -16,7 +16,17 @@
 // reported as a sentence. No DOM here, so node can test it.
 
 export const HIDEABLE = Object.freeze([
-  'header', 'nav', 'settings', 'lesson-settings', 'controls', 'status', 'tools', 'explainer', 'pad', 'chart', 'title',
+  'header',
+  'nav',
+  'settings',
+  'lesson-settings',
+  'controls',
+  'status',
+  'tools',
+  'explainer',
+  'pad',
+  'chart',
+  'title',
 ]);
 export const CONTROLS = Object.freeze(['full', 'minimal', 'none']);
 export const FLAG_KEYS = Object.freeze(['hide', 'controls', 'present', 'compact', 'embed', 'autoplay', 'debug']);
@@ -40,7 +50,9 @@ export function quote(text) {
 
 /** "1", "true", "yes", "on" or an empty value -> true; "0", "false", "no", "off" -> false; else { error }. */
 export function parseBoolean(text) {
-  const s = String(text ?? '').trim().toLowerCase();
+  const s = String(text ?? '')
+    .trim()
+    .toLowerCase();
   if (['', '1', 'true', 'yes', 'on'].includes(s)) return { value: true };
   if (['0', 'false', 'no', 'off'].includes(s)) return { value: false };
   return { error: 'it must be 1 or 0' };
@@ -48,7 +60,11 @@ export function parseBoolean(text) {
 
 /** "a,b c" -> { value: [known parts], unknown: [the rest] } (duplicates dropped). */
 export function parseHideList(text) {
-  const parts = String(text ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean).slice(0, 40);
+  const parts = String(text ?? '')
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .slice(0, 40);
   const value = [];
   const unknown = [];
   for (const p of parts) {
@@ -88,7 +104,9 @@ export function parseFlags(search = '', hash = '') {
   const fromHash = [];
   const pairs = [
     ...pairsOf(search).map((p) => [...p, 'query']),
-    ...pairsOf(hash).filter(([k]) => FLAG_KEYS.includes(k)).map((p) => [...p, 'hash']),
+    ...pairsOf(hash)
+      .filter(([k]) => FLAG_KEYS.includes(k))
+      .map((p) => [...p, 'hash']),
   ];
   for (const [key, raw, where] of pairs) {
     if (!FLAG_KEYS.includes(key)) continue; // a query string may carry anything a host adds (utm_..., ...)
@@ -99,8 +117,10 @@ export function parseFlags(search = '', hash = '') {
       const { value, unknown } = parseHideList(raw);
       flags.hide = value;
       if (unknown.length) {
-        problems.push(`The page has no part ${unknown.slice(0, 3).map(quote).join(', ')} to hide; `
-          + `the parts are ${HIDEABLE.join(', ')}.`);
+        problems.push(
+          `The page has no part ${unknown.slice(0, 3).map(quote).join(', ')} to hide; ` +
+            `the parts are ${HIDEABLE.join(', ')}.`,
+        );
       }
     } else if (key === 'controls') {
       const s = String(raw).trim().toLowerCase();
@@ -114,7 +134,8 @@ export function parseFlags(search = '', hash = '') {
   }
   if (!seen.has('compact') && flags.embed) flags.compact = true;
   if (flags.controls === 'none' && !seen.has('autoplay')) flags.autoplay = true; // nothing to press Play with
-  if (problems.length > MAX_PROBLEMS) problems.splice(MAX_PROBLEMS, problems.length - MAX_PROBLEMS, `…and ${problems.length - MAX_PROBLEMS} more.`);
+  if (problems.length > MAX_PROBLEMS)
+    problems.splice(MAX_PROBLEMS, problems.length - MAX_PROBLEMS, `…and ${problems.length - MAX_PROBLEMS} more.`);
   return { flags, problems, fromHash };
 }
 

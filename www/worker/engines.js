@@ -11,21 +11,27 @@ import { messageOf } from './transfer.js';
 /** Imports and starts a wasm-bindgen build. -> { mod, exports } (exports: the instance's, with its memory) */
 export async function loadWasm(importer, source, what = 'The training engine') {
   if (typeof WebAssembly !== 'object') {
-    throw new Error('This browser cannot run WebAssembly, which the playground needs. Try a current Chrome, Firefox, Safari or Edge.');
+    throw new Error(
+      'This browser cannot run WebAssembly, which the playground needs. Try a current Chrome, Firefox, Safari or Edge.',
+    );
   }
   let mod;
   try {
     mod = await importer();
   } catch (err) {
-    throw new Error(`${what} could not be loaded: ${messageOf(err)}. `
-      + 'If you are running from a checkout, build it with "npm run build:wasm".');
+    throw new Error(
+      `${what} could not be loaded: ${messageOf(err)}. ` +
+        'If you are running from a checkout, build it with "npm run build:wasm".',
+    );
   }
   let exports;
   try {
     exports = await mod.default({ module_or_path: source });
   } catch (err) {
-    throw new Error(`${what} could not start in this browser: ${messageOf(err)}. `
-      + 'It needs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+).');
+    throw new Error(
+      `${what} could not start in this browser: ${messageOf(err)}. ` +
+        'It needs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+).',
+    );
   }
   mod.start?.(); // the panic hook: a bug prints a readable Rust stack in the console
   return { mod, exports };
@@ -109,7 +115,11 @@ export function createLab({ importLab = null, labWasmSource = null, onFail = () 
 
     /** { labLoaded, labCopies, labWasmBytes } for the worker's memory report. */
     memory() {
-      return { labLoaded: exports !== null, labCopies: copies.size, labWasmBytes: exports?.memory?.buffer?.byteLength ?? 0 };
+      return {
+        labLoaded: exports !== null,
+        labCopies: copies.size,
+        labWasmBytes: exports?.memory?.buffer?.byteLength ?? 0,
+      };
     },
   };
 }

@@ -32,15 +32,20 @@ export class RecommenderClient {
       this.#worker = custom ? custom.createWorker() : new Worker(url, { type: 'module', name: 'recommender' });
       if (custom) this.#ready = custom.wasm().then((bytes) => this.#call('init', { wasm: bytes }));
     } catch (err) {
-      this.#dead = `The recommender runs in a worker of its own, which could not start here (${err.message}). `
-        + 'Open the playground from a web server (npm start, or the dist/ folder) for this lesson.';
+      this.#dead =
+        `The recommender runs in a worker of its own, which could not start here (${err.message}). ` +
+        'Open the playground from a web server (npm start, or the dist/ folder) for this lesson.';
       return;
     }
     this.#worker.onmessage = ({ data }) => this.#receive(data);
     this.#worker.onerror = (e) => {
       e.preventDefault();
-      this.#die(`The recommender's worker stopped: ${e.message || 'its script could not be loaded'}. `
-        + (location.protocol === 'file:' ? 'Opened from disk, this lesson needs the served site instead (npm start, or the dist/ folder on a web server).' : ''));
+      this.#die(
+        `The recommender's worker stopped: ${e.message || 'its script could not be loaded'}. ` +
+          (location.protocol === 'file:'
+            ? 'Opened from disk, this lesson needs the served site instead (npm start, or the dist/ folder on a web server).'
+            : ''),
+      );
     };
   }
 

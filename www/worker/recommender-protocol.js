@@ -75,7 +75,12 @@ export function startRecommenderWorker({ importEngine, wasmSource = null }) {
         } while (performance.now() - t0 < SLICE_MS && rec.steps < MAX_STEPS);
         if (rec.steps >= MAX_STEPS) running = false;
         postStats();
-        if (!running) self.postMessage({ event: 'halted', gen, message: `Stopped at ${MAX_STEPS.toLocaleString('en-US')} steps. Reset to start again.` });
+        if (!running)
+          self.postMessage({
+            event: 'halted',
+            gen,
+            message: `Stopped at ${MAX_STEPS.toLocaleString('en-US')} steps. Reset to start again.`,
+          });
       }
     } catch (err) {
       running = false;

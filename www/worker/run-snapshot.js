@@ -20,10 +20,14 @@ export function snapshotOf(trainers) {
  * the ones built and throws the engine's sentence). -> Map name -> Trainer
  */
 export function rebuild(engine, snapshot, digits, mainName) {
-  if (!snapshot || typeof snapshot !== 'object' || !snapshot[mainName]) throw new Error('No snapshot with a main trainer was given.');
+  if (!snapshot || typeof snapshot !== 'object' || !snapshot[mainName])
+    throw new Error('No snapshot with a main trainer was given.');
   const next = new Map();
   try {
-    for (const [name, s] of [[mainName, snapshot[mainName]], ...Object.entries(snapshot).filter(([n]) => n !== mainName)]) {
+    for (const [name, s] of [
+      [mainName, snapshot[mainName]],
+      ...Object.entries(snapshot).filter(([n]) => n !== mainName),
+    ]) {
       const t = new engine.Trainer(s.config, digits.pixels, digits.labels);
       next.set(name, t);
       t.restore(s.params, s.step, s.epoch);

@@ -26,9 +26,10 @@ export class TrainerClient {
    *   or a function that starts one (the single-file build starts it from a Blob)
    */
   constructor(source = new URL('./trainer-worker.js', import.meta.url)) {
-    this.#createWorker = typeof source?.createWorker === 'function'
-      ? source.createWorker
-      : () => new Worker(source, { type: 'module', name: 'trainer' });
+    this.#createWorker =
+      typeof source?.createWorker === 'function'
+        ? source.createWorker
+        : () => new Worker(source, { type: 'module', name: 'trainer' });
     this.#start();
   }
 
@@ -41,7 +42,8 @@ export class TrainerClient {
     };
     worker.onerror = (e) => {
       e.preventDefault();
-      if (worker === this.#worker) this.#die(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
+      if (worker === this.#worker)
+        this.#die(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
     };
     worker.onmessageerror = () => {
       if (worker === this.#worker) this.#die('The training worker sent a message that could not be read.');

@@ -48,11 +48,21 @@ const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAss
  *   labWasmSource?: () => URL,                  where the lab build's .wasm file is
  * }} sources
  */
-export function startWorker({ importEngine, wasmSource = null, fetchDigits = null, importLab = null, labWasmSource = null }) {
+export function startWorker({
+  importEngine,
+  wasmSource = null,
+  fetchDigits = null,
+  importLab = null,
+  labWasmSource = null,
+}) {
   let wasm = null; // the wasm-bindgen module
   let exports = null; // the instance's exports (its memory)
   // The lab build and the trainers' copies in it. A failed load is also an event: a lesson's request may have nobody to show it to.
-  const lab = createLab({ importLab, labWasmSource, onFail: (message) => self.postMessage({ event: 'lab-failed', message }) });
+  const lab = createLab({
+    importLab,
+    labWasmSource,
+    onFail: (message) => self.postMessage({ event: 'lab-failed', message }),
+  });
   let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
   let trainers = new Map(); // name -> Trainer; 'main' first
   let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`
@@ -169,7 +179,10 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
         for (const [name, bytes] of Object.entries(files)) {
           if (!ArrayBuffer.isView(bytes)) continue;
           try {
-            next.set(name, labMod ? lab.load(labMod, wasm, bytes, digits) : wasm.Trainer.load(bytes, digits.pixels, digits.labels));
+            next.set(
+              name,
+              labMod ? lab.load(labMod, wasm, bytes, digits) : wasm.Trainer.load(bytes, digits.pixels, digits.labels),
+            );
           } catch (err) {
             if (isTrap(err)) throw err;
             throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
@@ -300,7 +313,13 @@ export function startWorker({ importEngine, wasmSource = null, fetchDigits = nul
      */
     memory() {
       const { labLoaded, labCopies, labWasmBytes } = lab.memory();
-      return { wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + labWasmBytes, labWasmBytes, trainers: trainers.size + pending.size, labLoaded, labCopies };
+      return {
+        wasmBytes: (exports?.memory?.buffer?.byteLength ?? 0) + labWasmBytes,
+        labWasmBytes,
+        trainers: trainers.size + pending.size,
+        labLoaded,
+        labCopies,
+      };
     },
 
     /**

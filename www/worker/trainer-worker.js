@@ -20,8 +20,10 @@ async function fetchDigits() {
     throw new Error(`The digits (${DATA_URL.pathname}) could not be downloaded: ${err.message}.`);
   }
   if (!res.ok) {
-    throw new Error(`The digits (${DATA_URL.pathname}) could not be loaded: the server answered ${res.status} ${res.statusText}. `
-      + 'If you are running from a checkout, make them with "npm run data".');
+    throw new Error(
+      `The digits (${DATA_URL.pathname}) could not be loaded: the server answered ${res.status} ${res.statusText}. ` +
+        'If you are running from a checkout, make them with "npm run data".',
+    );
   }
   return res.arrayBuffer();
 }

@@ -8,8 +8,13 @@ import { startServer } from '../../../scripts/serve.mjs';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
 ];
 
 /** Starts the server and the browser. -> { url, browser, close() } */
@@ -41,7 +46,11 @@ export async function startApp() {
  * booted (body[data-state] is "ready" or "error").
  * -> { page, context, errors } where errors collects console errors and page errors.
  */
-export async function openPage(app, hash = '', { viewport = { width: 1366, height: 900 }, colorScheme = 'light', waitReady = true } = {}) {
+export async function openPage(
+  app,
+  hash = '',
+  { viewport = { width: 1366, height: 900 }, colorScheme = 'light', waitReady = true } = {},
+) {
   const context = await app.browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const errors = [];
@@ -100,34 +109,51 @@ export async function trainAndMeasure(page, { from = 10, to = 150, timeout = 30_
 
 /** Waits until a canvas is painted (its honest data-painted hook) and has at least `min` inked pixels. */
 export async function waitForPicture(page, selector, { min = 20, timeout = 10_000 } = {}) {
-  await page.waitForFunction(([sel, m]) => {
-    const c = document.querySelector(sel);
-    if (!c || c.dataset.painted !== 'true') return false;
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) + Math.abs(data[i + 3] - data[3]) > 30) n++;
-    }
-    return n >= m;
-  }, [selector, min], { timeout }).catch(async (err) => {
-    const state = await page.$eval(selector, (c) => `painted=${c.dataset.painted}`).catch(() => 'missing');
-    throw new Error(`${selector} never showed a picture (${state}): ${err.message}`);
-  });
+  await page
+    .waitForFunction(
+      ([sel, m]) => {
+        const c = document.querySelector(sel);
+        if (!c || c.dataset.painted !== 'true') return false;
+        const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (
+            Math.abs(data[i] - data[0]) +
+              Math.abs(data[i + 1] - data[1]) +
+              Math.abs(data[i + 2] - data[2]) +
+              Math.abs(data[i + 3] - data[3]) >
+            30
+          )
+            n++;
+        }
+        return n >= m;
+      },
+      [selector, min],
+      { timeout },
+    )
+    .catch(async (err) => {
+      const state = await page.$eval(selector, (c) => `painted=${c.dataset.painted}`).catch(() => 'missing');
+      throw new Error(`${selector} never showed a picture (${state}): ${err.message}`);
+    });
 }
 
 /** Share of pixels (0..1) that differ between two same-sized canvases. */
 export async function pixelDifference(page, a, b) {
-  return page.evaluate(([sa, sb]) => {
-    const read = (sel) => {
-      const c = document.querySelector(sel);
-      return c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    };
-    const x = read(sa);
-    const y = read(sb);
-    let n = 0;
-    for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]) > 30) n++;
-    return n / (x.length / 4);
-  }, [a, b]);
+  return page.evaluate(
+    ([sa, sb]) => {
+      const read = (sel) => {
+        const c = document.querySelector(sel);
+        return c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      };
+      const x = read(sa);
+      const y = read(sb);
+      let n = 0;
+      for (let i = 0; i < x.length; i += 4)
+        if (Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]) > 30) n++;
+      return n / (x.length / 4);
+    },
+    [a, b],
+  );
 }
 
 /** Draws a "7" with the mouse on the draw pad, in pad-relative coordinates (0..1). */
@@ -135,7 +161,12 @@ export async function drawSeven(page, selector = '#pad') {
   await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
   const at = (u, v) => [box.x + u * box.width, box.y + v * box.height];
-  const path = [[0.25, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]];
+  const path = [
+    [0.25, 0.2],
+    [0.75, 0.2],
+    [0.6, 0.5],
+    [0.45, 0.85],
+  ];
   await page.mouse.move(...at(...path[0]));
   await page.mouse.down();
   for (const p of path.slice(1)) await page.mouse.move(...at(...p), { steps: 12 });

@@ -16,9 +16,12 @@ export const fmtInt = (v) => Math.round(v).toLocaleString('en-US');
 
 /** The lesson's title and its two- or three-sentence explanation. */
 export function lessonHeader(title, lead) {
-  return h('header', { class: 'lesson-header' },
+  return h(
+    'header',
+    { class: 'lesson-header' },
     h('h2', { id: 'lesson-title' }, title),
-    h('p', { class: 'lead' }, lead));
+    h('p', { class: 'lead' }, lead),
+  );
 }
 
 /** A <figure> with a caption. */
@@ -90,13 +93,19 @@ export class TrainingCard {
     this.logBox = h('input', { type: 'checkbox', id: 'log-scale' });
     this.logBox.checked = store.get().scale === 'log';
     this.logBox.addEventListener('change', () => commit({ scale: this.logBox.checked ? 'log' : 'linear' }));
-    this.el = h('section', { class: 'card chart-card', 'aria-labelledby': 'chart-title' },
-      h('div', { class: 'card-head' },
+    this.el = h(
+      'section',
+      { class: 'card chart-card', 'aria-labelledby': 'chart-title' },
+      h(
+        'div',
+        { class: 'card-head' },
         h('h3', { id: 'chart-title' }, title),
-        h('label', { class: 'check', for: 'log-scale' }, this.logBox, ' Log scale')),
+        h('label', { class: 'check', for: 'log-scale' }, this.logBox, ' Log scale'),
+      ),
       h('dl', { class: 'stats' }, this.epoch.el, this.step.el, this.rate.el, this.loss.el, this.val.el),
       box,
-      ...extra);
+      ...extra,
+    );
     this.chart = new LossChart(box, { log: this.logBox.checked, lossName: lossName(store.get()) });
     this.clear();
   }
@@ -141,16 +150,30 @@ export class TrainingCard {
  * optional interview questions ([question, answer] pairs).
  */
 export function explainer({ body = [], tryThis = [], interview = [] }) {
-  return h('section', { class: 'card explainer', 'aria-labelledby': 'explain-title' },
+  return h(
+    'section',
+    { class: 'card explainer', 'aria-labelledby': 'explain-title' },
     h('h3', { id: 'explain-title' }, 'What is going on?'),
-    h('div', { class: 'explain-columns' },
+    h(
+      'div',
+      { class: 'explain-columns' },
       h('div', {}, ...body.map((p) => (p instanceof Node ? p : h('p', {}, p)))),
-      h('div', {},
+      h(
+        'div',
+        {},
         tryThis.length ? h('h4', {}, 'Things to try') : null,
         tryThis.length ? h('ul', {}, ...tryThis.map((t) => h('li', {}, t))) : null,
-        interview.length ? h('details', {},
-          h('summary', {}, 'Interview corner'),
-          h('dl', { class: 'qa' }, ...interview.flatMap(([q, a]) => [h('dt', {}, q), h('dd', {}, a)]))) : null)));
+        interview.length
+          ? h(
+              'details',
+              {},
+              h('summary', {}, 'Interview corner'),
+              h('dl', { class: 'qa' }, ...interview.flatMap(([q, a]) => [h('dt', {}, q), h('dd', {}, a)])),
+            )
+          : null,
+      ),
+    ),
+  );
 }
 
 /**

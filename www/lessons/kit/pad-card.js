@@ -24,7 +24,11 @@ export const RECON_STAGES = [
  */
 export function padCard({ stages, arrowBefore, emptyMessage, onChange, sampleDigit }) {
   const padCanvas = h('canvas', {
-    id: 'pad', class: 'pad', width: 280, height: 280, role: 'img',
+    id: 'pad',
+    class: 'pad',
+    width: 280,
+    height: 280,
+    role: 'img',
     'aria-label': 'Drawing pad: draw a digit here with a mouse, finger or pen',
     dataset: { empty: 'true' },
   });
@@ -32,24 +36,47 @@ export function padCard({ stages, arrowBefore, emptyMessage, onChange, sampleDig
   const side = h('div', { class: 'pad-side' });
   stages.forEach((s, i) => {
     if (i === arrowBefore) {
-      side.append(h('div', { class: 'arrow', 'aria-hidden': 'true' },
-        h('span', { class: 'arrow-down' }, '↓ encode · decode ↓'),
-        h('span', { class: 'arrow-right' }, h('span', { class: 'arrow-words' }, 'encode · decode '), '→')));
+      side.append(
+        h(
+          'div',
+          { class: 'arrow', 'aria-hidden': 'true' },
+          h('span', { class: 'arrow-down' }, '↓ encode · decode ↓'),
+          h('span', { class: 'arrow-right' }, h('span', { class: 'arrow-words' }, 'encode · decode '), '→'),
+        ),
+      );
     }
-    canvases[s.id] = h('canvas', { id: s.id, class: 'digit-canvas large', width: 28, height: 28, role: 'img', 'aria-label': s.label });
+    canvases[s.id] = h('canvas', {
+      id: s.id,
+      class: 'digit-canvas large',
+      width: 28,
+      height: 28,
+      role: 'img',
+      'aria-label': s.label,
+    });
     side.append(figure(canvases[s.id], s.caption));
   });
   if (stages.length > 2) side.classList.add('many');
   const message = h('p', { class: 'pad-error', id: 'pad-error', 'aria-live': 'polite' }, emptyMessage);
   const clear = h('button', { type: 'button', class: 'button small', id: 'pad-clear' }, 'Clear');
-  const sample = h('button', { type: 'button', class: 'button small', id: 'pad-sample', title: 'Put a validation digit on the pad' }, 'Sample digit');
+  const sample = h(
+    'button',
+    { type: 'button', class: 'button small', id: 'pad-sample', title: 'Put a validation digit on the pad' },
+    'Sample digit',
+  );
 
-  const el = h('section', { class: 'card pad-card', 'aria-labelledby': 'pad-title' },
+  const el = h(
+    'section',
+    { class: 'card pad-card', 'aria-labelledby': 'pad-title' },
     h('h3', { id: 'pad-title' }, 'Draw a digit'),
     h('div', { class: 'pad-row' }, h('div', { class: 'pad-wrap' }, padCanvas), side),
     h('div', { class: 'pad-actions' }, clear, sample, message),
-    h('p', { class: 'hint pad-hint' }, 'Draw with a mouse, finger or pen. Like the MNIST digits, your drawing is cropped, '
-      + 'scaled to fit 20×20 pixels and centred by its centre of mass in a 28×28 image.'));
+    h(
+      'p',
+      { class: 'hint pad-hint' },
+      'Draw with a mouse, finger or pen. Like the MNIST digits, your drawing is cropped, ' +
+        'scaled to fit 20×20 pixels and centred by its centre of mass in a 28×28 image.',
+    ),
+  );
 
   const pad = new DrawPad(padCanvas, { ink: () => getComputedStyle(padCanvas).color, onChange });
   clear.addEventListener('click', () => pad.clear());

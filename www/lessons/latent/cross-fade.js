@@ -8,8 +8,10 @@
  * -> Float32Array steps × a.length
  */
 export function pixelBlend(a, b, steps) {
-  if (a.length !== b.length) throw new Error(`pixelBlend: the images differ in size (${a.length} and ${b.length} values)`);
-  if (!(Number.isInteger(steps) && steps >= 2)) throw new Error(`pixelBlend: steps must be a whole number of at least 2, got ${steps}`);
+  if (a.length !== b.length)
+    throw new Error(`pixelBlend: the images differ in size (${a.length} and ${b.length} values)`);
+  if (!(Number.isInteger(steps) && steps >= 2))
+    throw new Error(`pixelBlend: steps must be a whole number of at least 2, got ${steps}`);
   const n = a.length;
   const out = new Float32Array(steps * n);
   for (let s = 0; s < steps; s++) {

@@ -44,10 +44,26 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
 
   const pickers = { from: [], to: [] };
   const pickerRow = (end) => {
-    const row = h('div', { class: 'pickers', role: 'group', 'aria-label': end === 'from' ? 'Start of the path' : 'End of the path' });
+    const row = h('div', {
+      class: 'pickers',
+      role: 'group',
+      'aria-label': end === 'from' ? 'Start of the path' : 'End of the path',
+    });
     if (end === 'from') {
       const c = digitCanvas({ 'aria-hidden': 'true' });
-      const b = h('button', { type: 'button', class: 'pick', id: 'pick-from-pad', 'aria-pressed': 'false', 'aria-label': 'Start at your drawing', title: 'Your drawing', disabled: true }, c);
+      const b = h(
+        'button',
+        {
+          type: 'button',
+          class: 'pick',
+          id: 'pick-from-pad',
+          'aria-pressed': 'false',
+          'aria-label': 'Start at your drawing',
+          title: 'Your drawing',
+          disabled: true,
+        },
+        c,
+      );
       b.addEventListener('click', () => setEnd('from', 'pad'));
       pickers.from.push({ button: b, canvas: c, value: 'pad' });
       row.append(b);
@@ -56,7 +72,17 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
     }
     for (let d = 0; d < 10; d++) {
       const c = digitCanvas({ 'aria-hidden': 'true' });
-      const b = h('button', { type: 'button', class: 'pick', id: `pick-${end}-${d}`, 'aria-pressed': 'false', 'aria-label': `${end === 'from' ? 'Start' : 'End'} at a ${d}` }, c);
+      const b = h(
+        'button',
+        {
+          type: 'button',
+          class: 'pick',
+          id: `pick-${end}-${d}`,
+          'aria-pressed': 'false',
+          'aria-label': `${end === 'from' ? 'Start' : 'End'} at a ${d}`,
+        },
+        c,
+      );
       b.addEventListener('click', () => setEnd(end, data().classFirst[d]));
       pickers[end].push({ button: b, canvas: c, value: d });
       row.append(b);
@@ -67,28 +93,46 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
   const rowsBox = h('div', { class: 'interp-rows' });
   const pathNote = h('p', { class: 'hint', id: 'interp-note' });
 
-  card.el = h('section', { class: 'card interp-card', 'aria-labelledby': 'interp-title' },
+  card.el = h(
+    'section',
+    { class: 'card interp-card', 'aria-labelledby': 'interp-title' },
     h('h3', { id: 'interp-title' }, 'From one digit to another'),
-    h('p', { class: 'hint' }, 'Pick the two ends (or click a dot in the plot and use the buttons under it). '
-      + 'The top row decodes evenly spaced codes on the straight line between the two digits’ codes; the bottom row cross-fades their pixels.'),
-    h('div', { class: 'picker-grid' },
-      h('span', { class: 'row-label' }, 'Start'), pickerRow('from'),
-      h('span', { class: 'row-label' }, 'End'), pickerRow('to')),
+    h(
+      'p',
+      { class: 'hint' },
+      'Pick the two ends (or click a dot in the plot and use the buttons under it). ' +
+        'The top row decodes evenly spaced codes on the straight line between the two digits’ codes; the bottom row cross-fades their pixels.',
+    ),
+    h(
+      'div',
+      { class: 'picker-grid' },
+      h('span', { class: 'row-label' }, 'Start'),
+      pickerRow('from'),
+      h('span', { class: 'row-label' }, 'End'),
+      pickerRow('to'),
+    ),
     h('div', { class: 'slider-field' }, stepsField.el),
     rowsBox,
-    pathNote);
+    pathNote,
+  );
 
   function buildRows() {
-    rows = digitRows(steps, [
-      { id: 'interp-path', label: 'Decoded path', className: 'recon' },
-      { id: 'interp-blend', label: 'Pixel blend' },
-    ], { describe: (row, i) => `${row.label}, step ${i + 1} of ${steps}` });
+    rows = digitRows(
+      steps,
+      [
+        { id: 'interp-path', label: 'Decoded path', className: 'recon' },
+        { id: 'interp-blend', label: 'Pixel blend' },
+      ],
+      { describe: (row, i) => `${row.label}, step ${i + 1} of ${steps}` },
+    );
     rowsBox.replaceChildren(rows.el);
   }
 
   function paintRow(id, pixels) {
     const { palette } = data();
-    rows.rows[id].forEach((c, i) => (pixels ? paintImage(c, pixels, { offset: i * PIXELS, palette }) : paintBlank(c, { palette })));
+    rows.rows[id].forEach((c, i) =>
+      pixels ? paintImage(c, pixels, { offset: i * PIXELS, palette }) : paintBlank(c, { palette }),
+    );
   }
 
   /** The pixels of an end of the path, or null (no digits yet, or an empty pad). */
@@ -130,7 +174,8 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
     blend = a && b ? pixelBlend(a, b, steps) : null;
     paintRow('interp-blend', blend);
     paintRow('interp-path', null);
-    const name = (e) => (e?.kind === 'pad' ? 'your drawing' : e && labels ? `a ${labels[e.index]} (validation digit ${e.index + 1})` : '…');
+    const name = (e) =>
+      e?.kind === 'pad' ? 'your drawing' : e && labels ? `a ${labels[e.index]} (validation digit ${e.index + 1})` : '…';
     pathNote.textContent = `From ${name(ends.from)} to ${name(ends.to)}. The decoded path begins and ends with the network’s reconstructions of the two, not the digits themselves.`;
     onEnds();
     refreshPath();
@@ -161,7 +206,10 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
     },
     /** The default ends, once the validation digits are known. */
     resetEnds(classFirst) {
-      card.ends = { from: { kind: 'digit', index: classFirst[DEFAULT_ENDS[0]] }, to: { kind: 'digit', index: classFirst[DEFAULT_ENDS[1]] } };
+      card.ends = {
+        from: { kind: 'digit', index: classFirst[DEFAULT_ENDS[0]] },
+        to: { kind: 'digit', index: classFirst[DEFAULT_ENDS[1]] },
+      };
     },
     /** Repaints what needs no worker (a new colour scheme): the pickers, the blend, a blank path. */
     paint() {
