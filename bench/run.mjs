@@ -336,6 +336,7 @@ const verdict = (ok) => (ok ? green('PASS') : yellow('MISS'));
 
 function table(head, rows, alignLeft = 1) {
   const cells = [head, ...rows].map((r) => r.map(String));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this removes
   const strip = (s) => s.replace(/\x1b\[\d+m/g, '');
   const widths = head.map((_, i) => Math.max(...cells.map((r) => strip(r[i] ?? '').length)));
   const line = (r) =>

@@ -15,8 +15,6 @@
 //   quality     { contender: 'ours' | 'tfjs-wasm', config, seconds, evalEveryMs, threshold, val? }
 //               -> { points: [{ t, step, mse }], thresholdSeconds: number|null, steps, wallSeconds }
 
-'use strict';
-
 const PIXELS = 784;
 const BASE = new URL('../', self.location.href); // the repository root as served
 const TFJS = new URL('node_modules/@tensorflow/tfjs/dist/tf.min.js', BASE).href;
@@ -76,7 +74,7 @@ async function loadTf(backend) {
 
 // ------------------------------------------------------------------ timing
 
-function percentile(sorted, q) {
+function _percentile(sorted, q) {
   return sorted[Math.round((sorted.length - 1) * q)];
 }
 

@@ -4,10 +4,11 @@
 //   3. firefox    the same in headless Firefox
 //   4. js         node --test tests/unit-js/      (front-end modules, no browser)
 //   5. e2e        node --test tests/e2e/          (playwright-core driving /usr/bin/chromium)
+//   6. lint       Biome, rustfmt and clippy (-D warnings), scripts/lint.mjs
 // and print a summary. Exits non-zero when setup or any stage fails.
 //
 // Options (after `npm test --`):
-//   --only native,chrome,firefox,js,e2e   run just these stages
+//   --only native,chrome,firefox,js,e2e,lint  run just these stages
 //   --bail                             stop at the first failing stage
 //
 // Node builtins only: this runs before node_modules exists.
@@ -15,12 +16,13 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildWasm } from './build-wasm.mjs';
+import { lint } from './lint.mjs';
 import { ROOT, UserError, bold, dim, formatDuration, green, main, red, run, yellow } from './lib.mjs';
 import { packData } from './pack-data.mjs';
 import { setup } from './setup.mjs';
 import { vendor } from './vendor.mjs';
 
-const STAGES = ['native', 'chrome', 'firefox', 'js', 'e2e'];
+const STAGES = ['native', 'chrome', 'firefox', 'js', 'e2e', 'lint'];
 const DRIVERS = ['GECKODRIVER', 'SAFARIDRIVER', 'CHROMEDRIVER', 'MSEDGEDRIVER'];
 
 function parseArgs(argv) {
@@ -159,6 +161,7 @@ main(async () => {
         return run(process.execPath, ['--test', ...files], { env });
       },
     },
+    lint: { title: 'format and lint (Biome, rustfmt, clippy -D warnings)', fn: lint },
   };
 
   for (const name of STAGES) {

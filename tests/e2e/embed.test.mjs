@@ -107,7 +107,9 @@ describe('embedding', () => {
       await page.goto(`${app.url}examples/tutorial.html`);
       await demoFrames(page, 3);
       await page.evaluate(() => {
-        document.querySelectorAll('autoencoder-playground').forEach((e) => e.remove());
+        document.querySelectorAll('autoencoder-playground').forEach((e) => {
+          e.remove();
+        });
         const el = document.createElement('autoencoder-playground');
         el.setAttribute('lesson', '<img src=x onerror=alert(1)>');
         el.setAttribute('controls', 'everything');

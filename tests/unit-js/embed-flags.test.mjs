@@ -119,6 +119,7 @@ function assertSentences(problems) {
   for (const p of problems) {
     assert.equal(typeof p, 'string');
     assert.ok(p.length < 600, `a short sentence: ${p.length} characters`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters
     assert.doesNotMatch(p, /[\u0000-\u0008]/, 'no control characters quoted back');
   }
 }

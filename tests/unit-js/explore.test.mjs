@@ -138,7 +138,9 @@ test('the diverging map is the paper at 0 and a full hue at ±1, symmetric and c
   assert.deepEqual(diverging(-Infinity, p), p.mid, 'non-finite counts as 0');
   assert.deepEqual(diverging(NaN, p), p.mid);
   const half = diverging(0.5, p);
-  half.forEach((v, i) => assert.ok(Math.abs(v - (p.mid[i] + p.pos[i]) / 2) <= 0.5, `channel ${i} halfway: ${v}`));
+  half.forEach((v, i) => {
+    assert.ok(Math.abs(v - (p.mid[i] + p.pos[i]) / 2) <= 0.5, `channel ${i} halfway: ${v}`);
+  });
   // The same |t| is the same distance from the paper on either side (in proportion to each end).
   const d = (c, end) => Math.hypot(...c.map((v, i) => v - p.mid[i])) / Math.hypot(...end.map((v, i) => v - p.mid[i]));
   assert.ok(Math.abs(d(diverging(0.3, p), p.pos) - d(diverging(-0.3, p), p.neg)) < 0.01);

@@ -21,7 +21,10 @@ const parse = (hash, id) => parseHash(hash, { lessonIds: LESSON_IDS, lesson: mod
 /** A seeded generator of junk strings, some built from the lesson's own keys so values get exercised. */
 function junk(keys, count, seed = 7) {
   let s = seed;
-  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rand = () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
   const pick = (arr) => arr[Math.floor(rand() * arr.length)];
   const values = [
     '',
@@ -179,7 +182,7 @@ test('garbage in any lesson never throws and always gives a complete state that 
       assert.doesNotThrow(() => trainerConfigs(state, m));
     }
   }
-  assert.ok(!Object.prototype.polluted && !{}.hasOwnProperty('1'));
+  assert.ok(!Object.prototype.polluted && !Object.hasOwn({}, '1'));
 });
 
 test('a lesson whose parser throws still cannot take the page down', () => {

@@ -69,8 +69,8 @@ export class LineChart {
       ticks: { stroke: grid, width: 1 },
       labelSize: 22,
     };
-    const tick = (u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3)));
-    const from0 = (u, min, max) => [0, max > 0 ? max * 1.08 : 1];
+    const tick = (_u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3)));
+    const from0 = (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1];
     const axes = [
       { ...axis, label: x },
       { ...axis, label: y, size: 56, values: tick },
@@ -83,14 +83,14 @@ export class LineChart {
         scales: { x: { time: false }, y: { range: from0 }, y2: { range: from0 } },
         axes,
         series: [
-          { label: x, value: (u, v) => (v == null ? '–' : String(+v.toPrecision(4))) },
+          { label: x, value: (_u, v) => (v == null ? '–' : String(+v.toPrecision(4))) },
           ...series.map((s) => ({
             label: s.label,
             scale: s.scale ?? 'y',
             stroke: cssVar(s.color) || '#06c',
             width: (s.width ?? 2) * lineScale,
             dash: s.dash,
-            value: (u, v) => fmt(v),
+            value: (_u, v) => fmt(v),
             points: { show: points, size: 6, fill: cssVar(s.color) || '#06c' },
           })),
         ],
@@ -146,7 +146,9 @@ export class TermsChart {
       });
       if (step % this.stride !== 0) continue;
       this.cols[0].push(step);
-      this.ema.forEach((e, j) => this.cols[j + 1].push(e.last));
+      this.ema.forEach((e, j) => {
+        this.cols[j + 1].push(e.last);
+      });
     }
     if (this.cols[0].length > MAX_POINTS) {
       this.stride *= 2;

@@ -138,7 +138,7 @@ export class LossChart {
       height: this.#height(),
       scales: {
         x: { time: false },
-        y: this.log ? { distr: 3, log: 10 } : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] },
+        y: this.log ? { distr: 3, log: 10 } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] },
       },
       axes: [
         { ...axis, label: 'step', labelSize: 22 },
@@ -147,23 +147,23 @@ export class LossChart {
           label: `loss (${this.lossName})`,
           labelSize: 22,
           size: 60,
-          values: (u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3))),
+          values: (_u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3))),
         },
       ],
       series: [
-        { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
+        { label: 'step', value: (_u, v) => (v == null ? '–' : String(v)) },
         {
           label: 'batch loss',
           stroke: cssVar('--chart-raw') || '#9ab',
           width: lineScale,
-          value: (u, v) => fmt(v),
+          value: (_u, v) => fmt(v),
           points: { show: false },
         },
         {
           label: 'training (smoothed)',
           stroke: cssVar('--chart-train') || '#06c',
           width: 2.5 * lineScale,
-          value: (u, v) => fmt(v),
+          value: (_u, v) => fmt(v),
           points: { show: false },
         },
         {

@@ -72,19 +72,19 @@ export class RmseChart {
       {
         width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
         height: this.height,
-        scales: { x: { time: false }, y: { range: (u, min, max) => paddedRange(min, max) } },
+        scales: { x: { time: false }, y: { range: (_u, min, max) => paddedRange(min, max) } },
         axes: [
           { ...axis, label: 'step' },
-          { ...axis, label: 'RMSE (stars)', size: 56, values: (u, s) => s.map((v) => v.toFixed(2)) },
+          { ...axis, label: 'RMSE (stars)', size: 56, values: (_u, s) => s.map((v) => v.toFixed(2)) },
         ],
         series: [
-          { label: 'step', value: (u, v) => (v == null ? '–' : String(v)) },
+          { label: 'step', value: (_u, v) => (v == null ? '–' : String(v)) },
           ...this.series.map((s) => ({
             label: s.label,
             stroke: cssVar(s.color) || '#06c',
             width: s.width ?? 2,
             dash: s.dash,
-            value: (u, v) => fmt(v),
+            value: (_u, v) => fmt(v),
             points: { show: false },
           })),
         ],

@@ -126,7 +126,10 @@ export function paintRoc(canvas, { fpr, tpr, point = null }) {
     ctx.strokeStyle = line;
     ctx.lineWidth = 2.5 * dpr;
     ctx.beginPath();
-    path.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    path.forEach(([x, y], i) => {
+      if (i) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+    });
     ctx.stroke();
   }
   if (point && Number.isFinite(point.fpr) && Number.isFinite(point.tpr)) {

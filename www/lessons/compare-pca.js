@@ -163,9 +163,9 @@ function mount(root, { client, store, commit }) {
   const chart = new VersusChart(chartBox, { y: 'validation MSE (log scale)', curve: 'autoencoder', line: 'PCA' });
 
   function paintRow(id, data) {
-    rows.rows[id].forEach((c, i) =>
-      data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette }),
-    );
+    rows.rows[id].forEach((c, i) => {
+      data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette });
+    });
   }
 
   function setStatus(state, text) {

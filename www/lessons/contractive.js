@@ -211,9 +211,9 @@ function mount(root, { client, store, commit }) {
 
   function paintRows() {
     const paintRow = (id, data, offset, pal = palette) =>
-      rows.rows[id].forEach((c, i) =>
-        data ? paintImage(c, data, { offset: offset + i * PIXELS, palette: pal }) : paintBlank(c, { palette: pal }),
-      );
+      rows.rows[id].forEach((c, i) => {
+        data ? paintImage(c, data, { offset: offset + i * PIXELS, palette: pal }) : paintBlank(c, { palette: pal });
+      });
     const at = LEVELS.length * COUNT * PIXELS; // the slider's images
     paintRow('cae-input', batch, at);
     paintRow('cae-recon', last?.cae.y, at);
@@ -324,7 +324,7 @@ export default {
     return cfg;
   },
   /** The plain autoencoder to compare with: the same network and seed, without the penalty. */
-  companions(state, main) {
+  companions(_state, main) {
     main.train.contractive = 0;
     return { plain: main };
   },

@@ -167,9 +167,9 @@ function mount(root, { client, store, commit }) {
   );
 
   function paintRow(id, data) {
-    rows.rows[id].forEach((c, i) =>
-      data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette }),
-    );
+    rows.rows[id].forEach((c, i) => {
+      data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette });
+    });
   }
 
   let lastPad = null; // { noisy, recon } of the current drawing

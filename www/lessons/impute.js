@@ -303,18 +303,18 @@ function mount(root, { client, store, commit }) {
   }
 
   function paintRow(id, data, painter = paintImage) {
-    rows.rows[id].forEach((c, i) =>
-      data ? painter(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette }),
-    );
+    rows.rows[id].forEach((c, i) => {
+      data ? painter(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette });
+    });
   }
 
   function paintInputs() {
     paintRow('imp-orig', digits);
-    rows.rows['imp-holes'].forEach((c, i) =>
+    rows.rows['imp-holes'].forEach((c, i) => {
       digits && masks
         ? paintMasked(c, digits, masks, { offset: i * PIXELS, palette, hole })
-        : paintBlank(c, { palette }),
-    );
+        : paintBlank(c, { palette });
+    });
     if (digits && masks)
       pad.show(
         digits.subarray(padIndex * PIXELS, (padIndex + 1) * PIXELS),

@@ -197,7 +197,9 @@ function mount(root, { client, store, commit }) {
   function colourLegend() {
     const colours = digitColours();
     plot.colours = colours;
-    legend.querySelectorAll('.legend-dot').forEach((s, d) => (s.style.background = colours[d]));
+    legend.querySelectorAll('.legend-dot').forEach((s, d) => {
+      s.style.background = colours[d];
+    });
     plot.draw();
   }
 
@@ -381,7 +383,7 @@ function mount(root, { client, store, commit }) {
           if (info.run !== run) return;
           images = v.images;
           labels = v.labels;
-          classFirst = Array.from({ length: 10 }, (_, d) => labels.indexOf(d)).map((i) => (i < 0 ? 0 : i));
+          classFirst = Array.from({ length: 10 }, (_, d) => labels.indexOf(d)).map((i) => Math.max(i, 0));
           interp.resetEnds(classFirst);
         }
         interp.updatePickers();

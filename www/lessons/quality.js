@@ -270,7 +270,9 @@ function mount(root, { client, store, commit }) {
     if (forRun !== run) return;
     lastRecon = y;
     paintTiles();
-    tiles.forEach((t, i) => showTile(t, q, i));
+    tiles.forEach((t, i) => {
+      showTile(t, q, i);
+    });
     if (padX && forPad === padVersion) {
       paintImage(card.canvases['pad-recon'], y, { offset: COUNT * PIXELS, palette });
       showTile(padTile, q, COUNT);
@@ -323,10 +325,10 @@ function mount(root, { client, store, commit }) {
       step = 0;
       lastRecon = null;
       training.reset(state);
-      chartData.forEach((c) => (c.length = 0));
+      for (const c of chartData) c.length = 0;
       chart.setData(chartData.map((c) => c.slice()));
       for (const m of METRICS) showStat(summary[m.key], null);
-      tiles.forEach((t) => showTile(t, null, 0));
+      for (const t of tiles) showTile(t, null, 0);
       root.querySelector('.lesson').classList.remove('stale');
       try {
         if (!originals) originals = (await client.validationImages(COUNT)).images;

@@ -133,6 +133,7 @@ export function defaultState(lesson = null) {
 
 // Untrusted text quoted back to the user: short, printable, and only ever shown with textContent.
 function quote(text) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this removes
   const s = String(text).replace(/[\u0000-\u001f\u007f]/g, '?');
   return `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}"`;
 }

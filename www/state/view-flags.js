@@ -44,6 +44,7 @@ const MAX_PROBLEMS = 3;
 
 /** Untrusted text quoted back: short, printable, only ever shown with textContent. */
 export function quote(text) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this removes
   const s = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}"`;
 }

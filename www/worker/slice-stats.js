@@ -12,7 +12,10 @@ export function newSliceLogs(names) {
 export function record(log, s) {
   log.last = s;
   log.losses.push(s.batchLoss);
-  for (const [k, v] of Object.entries(s.terms ?? {})) (log.terms[k] ??= []).push(v);
+  for (const [k, v] of Object.entries(s.terms ?? {})) {
+    log.terms[k] ??= [];
+    log.terms[k].push(v);
+  }
   if (s.valLoss != null) log.epochs.push({ epoch: s.epoch, step: s.step, valLoss: s.valLoss });
 }
 

@@ -193,7 +193,7 @@ export class TrainerClient {
       this.#die(String(msg.message));
       return;
     }
-    if (msg && msg.event) {
+    if (msg?.event) {
       for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
       return;
     }

@@ -397,7 +397,7 @@ export function startWorker({
     try {
       if (!Object.hasOwn(handlers, cmd)) throw new Error(`unknown command ${cmd}`);
       const out = await handlers[cmd](args ?? {});
-      const { value, transfer } = out && out.transfer ? out : { value: out, transfer: [] };
+      const { value, transfer } = out?.transfer ? out : { value: out, transfer: [] };
       self.postMessage({ id, ok: true, value }, transfer);
     } catch (err) {
       if (isTrap(err)) {

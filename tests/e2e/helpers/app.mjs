@@ -113,7 +113,7 @@ export async function waitForPicture(page, selector, { min = 20, timeout = 10_00
     .waitForFunction(
       ([sel, m]) => {
         const c = document.querySelector(sel);
-        if (!c || c.dataset.painted !== 'true') return false;
+        if (c?.dataset.painted !== 'true') return false;
         const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
         let n = 0;
         for (let i = 0; i < data.length; i += 4) {

@@ -130,9 +130,9 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
 
   function paintRow(id, pixels) {
     const { palette } = data();
-    rows.rows[id].forEach((c, i) =>
-      pixels ? paintImage(c, pixels, { offset: i * PIXELS, palette }) : paintBlank(c, { palette }),
-    );
+    rows.rows[id].forEach((c, i) => {
+      pixels ? paintImage(c, pixels, { offset: i * PIXELS, palette }) : paintBlank(c, { palette });
+    });
   }
 
   /** The pixels of an end of the path, or null (no digits yet, or an empty pad). */
