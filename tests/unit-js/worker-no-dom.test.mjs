@@ -24,7 +24,7 @@ test('www/worker/ has files to check', () => {
 test('www/worker/ imports only modules beside it (and the wasm builds)', () => {
   const bad = [];
   for (const f of files) {
-    for (const m of code(f).matchAll(/(?:from\s+|import\s*\(\s*|new URL\(\s*)['"]([^'"]+)['"]/g)) {
+    for (const m of code(f).matchAll(/(?:from\s+|import\s*\(?\s*|new URL\(\s*)['"]([^'"]+)['"]/g)) {
       const spec = m[1];
       const ok = /^\.\/[\w-]+\.js$/.test(spec) || /^\.\.\/(pkg|pkg-lab|data)\//.test(spec);
       if (!ok) bad.push(`${f}: ${spec}`);
