@@ -85,7 +85,9 @@ pub fn save(model: &mut Autoencoder, config: &Config, summary: &Summary) -> Resu
     }
     let views = tensors
         .iter()
-        .map(|(name, shape, bytes)| Ok((name.as_str(), TensorView::new(Dtype::F32, shape.clone(), bytes).map_err(st_err)?)))
+        .map(|(name, shape, bytes)| {
+            Ok((name.as_str(), TensorView::new(Dtype::F32, shape.clone(), bytes).map_err(st_err)?))
+        })
         .collect::<Result<Vec<_>>>()?;
     let metadata = [
         ("format".to_string(), FORMAT.to_string()),
@@ -107,18 +109,30 @@ fn st_err(e: safetensors::SafeTensorError) -> Error {
 /// the tensors are exactly the model's (names, f32, shapes, finite values).
 pub fn load(bytes: &[u8]) -> Result<Loaded> {
     if bytes.len() > MAX_BYTES {
-        return Err(Error::Data(format!("the file is {} bytes; a model file is at most {MAX_BYTES} bytes", bytes.len())));
+        return Err(Error::Data(format!(
+            "the file is {} bytes; a model file is at most {MAX_BYTES} bytes",
+            bytes.len()
+        )));
     }
     let (_, meta) = SafeTensors::read_metadata(bytes).map_err(st_err)?;
-    let info = meta.metadata().as_ref().ok_or_else(|| Error::Data("the file has no metadata; it was not saved by Autoencoder Playground".into()))?;
-    let get = |key: &str| info.get(key).ok_or_else(|| Error::Data(format!("the file's metadata lacks \"{key}\"; it was not saved by Autoencoder Playground")));
+    let info = meta
+        .metadata()
+        .as_ref()
+        .ok_or_else(|| Error::Data("the file has no metadata; it was not saved by Autoencoder Playground".into()))?;
+    let get = |key: &str| {
+        info.get(key).ok_or_else(|| {
+            Error::Data(format!("the file's metadata lacks \"{key}\"; it was not saved by Autoencoder Playground"))
+        })
+    };
     let format = get("format")?;
     if format != FORMAT {
         return Err(Error::Data(format!("the file's format is \"{format}\"; this version reads \"{FORMAT}\"")));
     }
-    let config: Config = serde_json::from_str(get("config")?).map_err(|e| Error::Data(format!("the file's config is not valid: {e}")))?;
+    let config: Config = serde_json::from_str(get("config")?)
+        .map_err(|e| Error::Data(format!("the file's config is not valid: {e}")))?;
     config.model.validate()?;
-    let summary: Summary = serde_json::from_str(get("summary")?).map_err(|e| Error::Data(format!("the file's training summary is not valid: {e}")))?;
+    let summary: Summary = serde_json::from_str(get("summary")?)
+        .map_err(|e| Error::Data(format!("the file's training summary is not valid: {e}")))?;
     let file = SafeTensors::deserialize(bytes).map_err(st_err)?;
     let expected = layout(&config.model);
     let mut names: Vec<&str> = file.names();
@@ -133,7 +147,10 @@ pub fn load(bytes: &[u8]) -> Result<Loaded> {
             return Err(Error::Data(format!("tensor \"{name}\" is {:?}; weights must be F32", t.dtype())));
         }
         if t.shape() != shape.as_slice() {
-            return Err(Error::Shape(format!("tensor \"{name}\" has shape {:?}; the config needs {shape:?}", t.shape())));
+            return Err(Error::Shape(format!(
+                "tensor \"{name}\" has shape {:?}; the config needs {shape:?}",
+                t.shape()
+            )));
         }
         for chunk in t.data().chunks_exact(4) {
             let v = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);

@@ -231,7 +231,10 @@ impl ModelConfig {
     /// Checks every field; the error names the field and the allowed range.
     pub fn validate(&self) -> Result<()> {
         if self.input == 0 || self.input > 65_536 {
-            return Err(Error::config("model.input", format!("must be between 1 and 65536 pixels, got {}", self.input)));
+            return Err(Error::config(
+                "model.input",
+                format!("must be between 1 and 65536 pixels, got {}", self.input),
+            ));
         }
         if self.encoder.len() > MAX_ENCODER_LAYERS {
             return Err(Error::config(
@@ -248,7 +251,10 @@ impl ModelConfig {
             }
         }
         if self.latent == 0 || self.latent > MAX_LATENT {
-            return Err(Error::config("model.latent", format!("must be between 1 and {MAX_LATENT}, got {}", self.latent)));
+            return Err(Error::config(
+                "model.latent",
+                format!("must be between 1 and {MAX_LATENT}, got {}", self.latent),
+            ));
         }
         if !matches!(self.output, Activation::Sigmoid | Activation::Identity) {
             return Err(Error::config(
@@ -272,7 +278,10 @@ impl TrainConfig {
     /// Checks every field; `train_len` is the number of training images (the batch must fit).
     pub fn validate(&self, train_len: usize) -> Result<()> {
         if !(self.lr.is_finite() && self.lr > 0.0 && self.lr <= 10.0) {
-            return Err(Error::config("train.lr", format!("must be a finite number above 0 and at most 10, got {}", self.lr)));
+            return Err(Error::config(
+                "train.lr",
+                format!("must be a finite number above 0 and at most 10, got {}", self.lr),
+            ));
         }
         check_range("train.momentum", self.momentum, 0.0, 1.0, false)?;
         check_range("train.beta1", self.beta1, 0.0, 1.0, false)?;
@@ -290,7 +299,10 @@ impl TrainConfig {
         }
         if let Some(p) = self.patience {
             if p == 0 || p > 1000 {
-                return Err(Error::config("train.patience", format!("must be between 1 and 1000 epochs (or null for no early stopping), got {p}")));
+                return Err(Error::config(
+                    "train.patience",
+                    format!("must be between 1 and 1000 epochs (or null for no early stopping), got {p}"),
+                ));
             }
         }
         check_range("train.sparsityWeight", self.sparsity_weight, 0.0, 10.0, true)?;
@@ -304,7 +316,10 @@ impl TrainConfig {
         check_range("train.beta", self.beta, 0.0, 100.0, true)?;
         if let Some(c) = self.exclude_class {
             if c > 9 {
-                return Err(Error::config("train.excludeClass", format!("must be a digit from 0 to 9 (or null), got {c}")));
+                return Err(Error::config(
+                    "train.excludeClass",
+                    format!("must be a digit from 0 to 9 (or null), got {c}"),
+                ));
             }
         }
         if let Some(s) = self.seed {

@@ -131,7 +131,9 @@ impl Dataset {
     pub fn split(&self) -> Result<Split> {
         let n = self.len();
         if n < 3 {
-            return Err(Error::Data(format!("need at least 3 images to split into train, validation and test; got {n}")));
+            return Err(Error::Data(format!(
+                "need at least 3 images to split into train, validation and test; got {n}"
+            )));
         }
         let held = (n / 10).max(1);
         let mut order: Vec<usize> = (0..n).collect();

@@ -51,7 +51,10 @@ impl Noise {
             ));
         }
         if self.kind == NoiseKind::Block && side(pixels_per_image).is_none() {
-            return Err(Error::config("train.noise", format!("block noise needs square images; {pixels_per_image} pixels is not a square")));
+            return Err(Error::config(
+                "train.noise",
+                format!("block noise needs square images; {pixels_per_image} pixels is not a square"),
+            ));
         }
         Ok(())
     }

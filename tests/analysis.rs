@@ -45,7 +45,13 @@ fn pairwise_auc(scores: &[f32], is_anomaly: &[bool]) -> f64 {
     let (mut u, mut pairs) = (0.0f64, 0.0f64);
     for (&si, _) in scores.iter().zip(is_anomaly).filter(|(_, &a)| a) {
         for (&sj, _) in scores.iter().zip(is_anomaly).filter(|(_, &a)| !a) {
-            u += if si > sj { 1.0 } else if si == sj { 0.5 } else { 0.0 };
+            u += if si > sj {
+                1.0
+            } else if si == sj {
+                0.5
+            } else {
+                0.0
+            };
             pairs += 1.0;
         }
     }
@@ -86,7 +92,13 @@ fn roc_curve_runs_from_nothing_flagged_to_everything_flagged() {
     // One point per distinct score; the tie at 0.3 moves both rates at once.
     assert_eq!(
         roc,
-        vec![p(f32::INFINITY, 0.0, 0.0), p(0.9, 0.0, 0.5), p(0.5, 1.0 / 3.0, 0.5), p(0.3, 2.0 / 3.0, 1.0), p(0.1, 1.0, 1.0)]
+        vec![
+            p(f32::INFINITY, 0.0, 0.0),
+            p(0.9, 0.0, 0.5),
+            p(0.5, 1.0 / 3.0, 0.5),
+            p(0.3, 2.0 / 3.0, 1.0),
+            p(0.1, 1.0, 1.0)
+        ]
     );
     let e = anomaly::roc_curve(&scores, &[false; 5]).unwrap_err().to_string();
     assert!(e.contains("0 anomalies"), "{e}");
@@ -263,12 +275,18 @@ fn masks_mark_the_missing_pixels() {
     assert!(top.row(1).iter().take(14 * 28).all(|&m| m == 0) && top.row(1).iter().skip(14 * 28).all(|&m| m == 1));
     let centre = impute::make_mask(MaskKind::CentreSquare { side: 10 }, 1, 784, 0).unwrap();
     assert_eq!(centre.iter().filter(|&&m| m == 0).count(), 100);
-    assert_eq!((centre[[0, 9 * 28 + 9]], centre[[0, 9 * 28 + 8]], centre[[0, 18 * 28 + 18]], centre[[0, 19 * 28 + 19]]), (0, 1, 0, 1));
+    assert_eq!(
+        (centre[[0, 9 * 28 + 9]], centre[[0, 9 * 28 + 8]], centre[[0, 18 * 28 + 18]], centre[[0, 19 * 28 + 19]]),
+        (0, 1, 0, 1)
+    );
     let random = impute::make_mask(MaskKind::Random { rate: 0.3 }, 50, 784, 9).unwrap();
     let missing = random.iter().filter(|&&m| m == 0).count() as f32 / random.len() as f32;
     assert!((missing - 0.3).abs() < 0.01, "{missing}");
     assert_eq!(random, impute::make_mask(MaskKind::Random { rate: 0.3 }, 50, 784, 9).unwrap());
-    assert!(impute::make_mask(MaskKind::TopHalf, 1, 780, 0).unwrap_err().to_string().contains("780 pixels is not a square"));
+    assert!(impute::make_mask(MaskKind::TopHalf, 1, 780, 0)
+        .unwrap_err()
+        .to_string()
+        .contains("780 pixels is not a square"));
     assert!(impute::make_mask(MaskKind::Random { rate: 1.5 }, 1, 4, 0).is_err());
     assert!(impute::make_mask(MaskKind::CentreSquare { side: 29 }, 1, 784, 0).is_err());
 }

@@ -93,7 +93,11 @@ fn same_seed_same_model_bit_for_bit() {
     let run = |seed| {
         let mut m = AutoRec::new(&train, &AutoRecConfig { seed, ..AutoRecConfig::default() }).unwrap();
         let loss = m.step(25).unwrap();
-        (loss.to_bits(), m.predictions().iter().map(|v| v.to_bits()).collect::<Vec<_>>(), m.evaluate(&test).unwrap().rmse)
+        (
+            loss.to_bits(),
+            m.predictions().iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            m.evaluate(&test).unwrap().rmse,
+        )
     };
     let a = run(7);
     assert_eq!(a, run(7));
@@ -106,7 +110,8 @@ fn recommendations_are_unrated_items_best_first() {
     let mut model = AutoRec::new(&train, &AutoRecConfig::default()).unwrap();
     model.train_epochs(10).unwrap();
     // The user with the most held-out ratings, so some recommendations can be checked.
-    let user = (0..train.users()).max_by_key(|&u| test.entries().iter().filter(|r| r.user as usize == u).count()).unwrap();
+    let user =
+        (0..train.users()).max_by_key(|&u| test.entries().iter().filter(|r| r.user as usize == u).count()).unwrap();
     let recs = model.recommend(user, train.items(), &test).unwrap();
     let rated = train.entries().iter().filter(|r| r.user as usize == user).count();
     assert_eq!(recs.len(), train.items() - rated, "every unrated item, when k is large");

@@ -94,7 +94,9 @@ fn hostile_or_foreign_files_are_refused_with_the_reason() {
     assert!(err(&huge_header).contains("not a valid safetensors file"));
 
     let cfg_json = serde_json::to_string(t.config()).unwrap();
-    let meta = |format: &str| vec![("format", format.to_string()), ("config", cfg_json.clone()), ("summary", "{}".to_string())];
+    let meta = |format: &str| {
+        vec![("format", format.to_string()), ("config", cfg_json.clone()), ("summary", "{}".to_string())]
+    };
     let (_, file_meta) = safetensors::SafeTensors::read_metadata(&good).unwrap();
     let file = safetensors::SafeTensors::deserialize(&good).unwrap();
     let mut tensors: Vec<(&str, Vec<usize>, Dtype, Vec<u8>)> = Vec::new();
@@ -108,7 +110,11 @@ fn hostile_or_foreign_files_are_refused_with_the_reason() {
 
     assert!(err(&craft(&tensors, &[])).contains("lacks \"format\""));
     assert!(err(&craft(&tensors, &meta("pytorch"))).contains("format is \"pytorch\""));
-    let bad_cfg = vec![("format", FORMAT.to_string()), ("config", r#"{"model":{"latent":0}}"#.to_string()), ("summary", "{}".into())];
+    let bad_cfg = vec![
+        ("format", FORMAT.to_string()),
+        ("config", r#"{"model":{"latent":0}}"#.to_string()),
+        ("summary", "{}".into()),
+    ];
     assert!(err(&craft(&tensors, &bad_cfg)).contains("model.latent: must be between 1 and 256"));
     let not_json = vec![("format", FORMAT.to_string()), ("config", "{".to_string()), ("summary", "{}".into())];
     assert!(err(&craft(&tensors, &not_json)).contains("the file's config is not valid"));
@@ -121,7 +127,8 @@ fn hostile_or_foreign_files_are_refused_with_the_reason() {
     assert!(err(&craft(&extra, &meta(FORMAT))).contains("tensor \"backdoor\" that this model does not have"));
     let mut reshaped = tensors.clone();
     reshaped[0].1 = vec![24, 784];
-    assert!(err(&craft(&reshaped, &meta(FORMAT))).contains("tensor \"encoder.0.weight\" has shape [24, 784]; the config needs [784, 24]"));
+    assert!(err(&craft(&reshaped, &meta(FORMAT)))
+        .contains("tensor \"encoder.0.weight\" has shape [24, 784]; the config needs [784, 24]"));
     let mut wrong_type = tensors.clone();
     wrong_type[1] = (wrong_type[1].0, vec![24], Dtype::I32, wrong_type[1].3.clone());
     assert!(err(&craft(&wrong_type, &meta(FORMAT))).contains("weights must be F32"));

@@ -23,10 +23,16 @@ fn each_bad_value_is_named_with_its_range() {
     let cases: Vec<(Box<dyn FnOnce(&mut Config)>, &str)> = vec![
         (Box::new(|c| c.model.latent = 0), "model.latent: must be between 1 and 256, got 0"),
         (Box::new(|c| c.model.latent = 300), "model.latent: must be between 1 and 256, got 300"),
-        (Box::new(|c| c.model.encoder = vec![128, 0]), "model.encoder: layer 2 has width 0; each width must be between 1 and 4096"),
+        (
+            Box::new(|c| c.model.encoder = vec![128, 0]),
+            "model.encoder: layer 2 has width 0; each width must be between 1 and 4096",
+        ),
         (Box::new(|c| c.model.encoder = vec![5000]), "width 5000"),
         (Box::new(|c| c.model.encoder = vec![16; 9]), "at most 8 hidden layers"),
-        (Box::new(|c| c.model.output = Activation::Relu), "model.output: must be \"sigmoid\" or \"identity\", got \"relu\""),
+        (
+            Box::new(|c| c.model.output = Activation::Relu),
+            "model.output: must be \"sigmoid\" or \"identity\", got \"relu\"",
+        ),
         (Box::new(|c| c.model.dropout = 1.0), "model.dropout: must be a number in [0, 1), got 1"),
         (Box::new(|c| c.model.dropout = f32::NAN), "model.dropout"),
         (Box::new(|c| c.model.encoder = vec![4096; 8]), "parameters; the limit is 20000000"),

@@ -123,7 +123,11 @@ fn contractive_penalty_matches_the_numerical_jacobian() {
         }
     }
     let want = 0.7 * frob / 3.0;
-    assert!((terms.contractive as f64 - want).abs() < 1e-3 * want, "closed form {} vs numerical {want}", terms.contractive);
+    assert!(
+        (terms.contractive as f64 - want).abs() < 1e-3 * want,
+        "closed form {} vs numerical {want}",
+        terms.contractive
+    );
 }
 
 #[test]
@@ -179,11 +183,19 @@ fn family_config_errors_say_what_to_change() {
     let mut c = Config::default();
     c.model.kind = ModelKind::Vae;
     c.train.contractive = 0.1;
-    assert!(Trainer::new(c, &d).err().unwrap().to_string().contains("sparsity and contractive penalties apply to the plain autoencoder"));
+    assert!(Trainer::new(c, &d)
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("sparsity and contractive penalties apply to the plain autoencoder"));
     let mut c = Config::default();
     c.train.sparsity = SparsityKind::Kl;
     assert!(Trainer::new(c, &d).err().unwrap().to_string().contains("needs latentActivation \"sigmoid\""));
     let mut c = Config::default();
     c.train.sparsity_target = 1.0;
-    assert!(Trainer::new(c, &d).err().unwrap().to_string().contains("train.sparsityTarget: must be a number strictly between 0 and 1"));
+    assert!(Trainer::new(c, &d)
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("train.sparsityTarget: must be a number strictly between 0 and 1"));
 }

@@ -21,7 +21,11 @@ const TOL: f64 = 1e-3;
 fn rel_error(a: &[f64], n: &[f64]) -> f64 {
     let diff: f64 = a.iter().zip(n).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt();
     let norm: f64 = a.iter().map(|x| x * x).sum::<f64>().sqrt() + n.iter().map(|x| x * x).sum::<f64>().sqrt();
-    if norm == 0.0 { 0.0 } else { diff / norm }
+    if norm == 0.0 {
+        0.0
+    } else {
+        diff / norm
+    }
 }
 
 /// Random values in (-1, 1) kept at least `gap` away from 0 (ReLU's kink).
@@ -144,7 +148,12 @@ fn dropout_keeps_the_expected_fraction() {
     assert!((y.mean().unwrap() - 1.0).abs() < 0.03);
 }
 
-fn loss_grad_check(name: &str, value: impl Fn(ArrayView2<f32>) -> f32, grad: impl Fn(ArrayView2<f32>, &mut Array2<f32>), x: &Array2<f32>) {
+fn loss_grad_check(
+    name: &str,
+    value: impl Fn(ArrayView2<f32>) -> f32,
+    grad: impl Fn(ArrayView2<f32>, &mut Array2<f32>),
+    x: &Array2<f32>,
+) {
     let mut g = Array2::zeros((0, 0));
     grad(x.view(), &mut g);
     let analytic: Vec<f64> = g.iter().map(|&v| v as f64).collect();
@@ -170,7 +179,12 @@ fn mse_and_bce_gradients_match_finite_differences() {
     let t = target.clone();
     loss_grad_check("mse", |p| loss::mse(p, t.view()), |p, g| loss::mse_grad(p, t.view(), g), &pred);
     let logits = random(3, 5, 13, 0.0).mapv(|v| 3.0 * v);
-    loss_grad_check("bce", |z| loss::bce_with_logits(z, t.view()), |z, g| loss::bce_with_logits_grad(z, t.view(), g), &logits);
+    loss_grad_check(
+        "bce",
+        |z| loss::bce_with_logits(z, t.view()),
+        |z, g| loss::bce_with_logits_grad(z, t.view(), g),
+        &logits,
+    );
 }
 
 #[test]
@@ -185,10 +199,15 @@ fn bce_from_logits_is_finite_on_saturated_pixels_and_matches_the_textbook_formul
     // Against −[t ln p + (1−t) ln(1−p)] where that is computable.
     let z = Array2::from_shape_vec((1, 3), vec![-1.5f32, 0.2, 2.0]).unwrap();
     let t = Array2::from_shape_vec((1, 3), vec![0.0f32, 1.0, 0.7]).unwrap();
-    let textbook: f64 = z.iter().zip(t.iter()).map(|(&z, &t)| {
-        let p = 1.0 / (1.0 + (-(z as f64)).exp());
-        -(t as f64 * p.ln() + (1.0 - t as f64) * (1.0 - p).ln())
-    }).sum::<f64>() / 3.0;
+    let textbook: f64 = z
+        .iter()
+        .zip(t.iter())
+        .map(|(&z, &t)| {
+            let p = 1.0 / (1.0 + (-(z as f64)).exp());
+            -(t as f64 * p.ln() + (1.0 - t as f64) * (1.0 - p).ln())
+        })
+        .sum::<f64>()
+        / 3.0;
     assert!((loss::bce_with_logits(z.view(), t.view()) as f64 - textbook).abs() < 1e-6);
 }
 
@@ -197,13 +216,15 @@ fn weight_penalty_gradient_matches_finite_differences() {
     let pen = WeightPenalty { l2: 0.3, l1: 0.2 };
     let w: Vec<f32> = random(1, 12, 21, 0.05).iter().copied().collect();
     let analytic: Vec<f64> = w.iter().map(|&x| pen.grad(x) as f64).collect();
-    let numeric: Vec<f64> = (0..w.len()).map(|i| {
-        let mut p = w.clone();
-        p[i] += H;
-        let lp = pen.value(&p);
-        p[i] -= 2.0 * H;
-        (lp - pen.value(&p)) / (2.0 * H as f64)
-    }).collect();
+    let numeric: Vec<f64> = (0..w.len())
+        .map(|i| {
+            let mut p = w.clone();
+            p[i] += H;
+            let lp = pen.value(&p);
+            p[i] -= 2.0 * H;
+            (lp - pen.value(&p)) / (2.0 * H as f64)
+        })
+        .collect();
     assert!(rel_error(&analytic, &numeric) < TOL);
 }
 
@@ -265,7 +286,12 @@ fn sparsity_penalty_gradients_match_finite_differences() {
     let sigmoid_code = ModelConfig { latent_activation: Activation::Sigmoid, ..small(Activation::Tanh) };
     let l1 = TrainConfig { sparsity: SparsityKind::L1, sparsity_weight: 0.05, ..TrainConfig::default() };
     check_autoencoder(sigmoid_code.clone(), l1, "L1 activity");
-    let kl = TrainConfig { sparsity: SparsityKind::Kl, sparsity_weight: 0.05, sparsity_target: 0.1, ..TrainConfig::default() };
+    let kl = TrainConfig {
+        sparsity: SparsityKind::Kl,
+        sparsity_weight: 0.05,
+        sparsity_target: 0.1,
+        ..TrainConfig::default()
+    };
     check_autoencoder(sigmoid_code, kl, "KL sparsity");
 }
 
@@ -285,7 +311,11 @@ fn vae_gradients_with_the_kl_term_match_finite_differences() {
     let vae = ModelConfig { kind: ModelKind::Vae, ..small(Activation::Tanh) };
     for beta in [1.0, 4.0] {
         for loss in [LossKind::Mse, LossKind::Bce] {
-            check_autoencoder(vae.clone(), TrainConfig { beta, loss, ..TrainConfig::default() }, &format!("VAE β={beta} {loss:?}"));
+            check_autoencoder(
+                vae.clone(),
+                TrainConfig { beta, loss, ..TrainConfig::default() },
+                &format!("VAE β={beta} {loss:?}"),
+            );
         }
     }
 }

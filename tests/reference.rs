@@ -24,7 +24,9 @@ fn sigmoid(x: f64) -> f64 {
 
 impl Dense {
     fn forward(&self, x: &[f64]) -> Vec<f64> {
-        (0..self.n_out).map(|j| self.b[j] + (0..self.n_in).map(|i| x[i] * self.w[i * self.n_out + j]).sum::<f64>()).collect()
+        (0..self.n_out)
+            .map(|j| self.b[j] + (0..self.n_in).map(|i| x[i] * self.w[i * self.n_out + j]).sum::<f64>())
+            .collect()
     }
 }
 
@@ -93,7 +95,8 @@ fn optimised_trainer_matches_a_plain_reference_step_by_step() {
                     grads[2 * k + 1][j] += g[j];
                 }
                 if k > 0 {
-                    let mut gi: Vec<f64> = (0..l.n_in).map(|i| (0..l.n_out).map(|j| l.w[i * l.n_out + j] * g[j]).sum()).collect();
+                    let mut gi: Vec<f64> =
+                        (0..l.n_in).map(|i| (0..l.n_out).map(|j| l.w[i * l.n_out + j] * g[j]).sum()).collect();
                     if let Some(a) = relu_after[k - 1] {
                         for (gv, &av) in gi.iter_mut().zip(a.iter()) {
                             if av <= 0.0 {

@@ -112,12 +112,18 @@ fn a_restored_copy_computes_what_the_original_does() {
     let x = original.data().validation.to_matrix(20);
     for _ in 0..2 {
         original.step(160).unwrap(); // past an epoch end (8000 / 64 = 125 steps) on the first round
-        assert_ne!(original.model_mut().reconstruct(x.view()).unwrap(), copy.model_mut().reconstruct(x.view()).unwrap());
+        assert_ne!(
+            original.model_mut().reconstruct(x.view()).unwrap(),
+            copy.model_mut().reconstruct(x.view()).unwrap()
+        );
         let params = original.parameters();
         copy.restore(&params, original.steps_done(), original.epochs_done()).unwrap();
         assert_eq!(copy.parameters(), params);
         assert_eq!((copy.steps_done(), copy.epochs_done()), (original.steps_done(), original.epochs_done()));
-        assert_eq!(copy.model_mut().reconstruct(x.view()).unwrap(), original.model_mut().reconstruct(x.view()).unwrap());
+        assert_eq!(
+            copy.model_mut().reconstruct(x.view()).unwrap(),
+            original.model_mut().reconstruct(x.view()).unwrap()
+        );
         assert_eq!(copy.evaluate().unwrap(), original.evaluate().unwrap());
     }
     assert_eq!(original.epochs_done(), 2);
@@ -235,7 +241,9 @@ fn the_gradient_check_finds_every_non_finite_value() {
     use autoencoder_playground::Autoencoder;
     let mut ae = Autoencoder::new(&Default::default(), 1).unwrap();
     assert!(ae.grads_finite());
-    for (bad, want) in [(f32::INFINITY, false), (f32::NEG_INFINITY, false), (f32::NAN, false), (f32::MAX, true), (-1e-40, true)] {
+    for (bad, want) in
+        [(f32::INFINITY, false), (f32::NEG_INFINITY, false), (f32::NAN, false), (f32::MAX, true), (-1e-40, true)]
+    {
         let mut i = 0;
         ae.params_and_grads(&mut |p| {
             if i == 3 {

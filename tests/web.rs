@@ -51,7 +51,9 @@ fn default_config_is_a_plain_object() {
 #[wasm_bindgen_test]
 fn construct_step_and_the_loss_falls() {
     let (px, lb) = data();
-    let mut t = Trainer::new(config(r#"{"model":{"encoder":[64],"latent":8},"train":{"batchSize":32,"lr":0.003}}"#), &px, &lb).unwrap();
+    let mut t =
+        Trainer::new(config(r#"{"model":{"encoder":[64],"latent":8},"train":{"batchSize":32,"lr":0.003}}"#), &px, &lb)
+            .unwrap();
     let first = get(&t.evaluate().unwrap(), "valLoss").as_f64().unwrap();
     let s = t.step(200).unwrap();
     assert_eq!(get(&s, "step").as_f64(), Some(200.0));
@@ -66,7 +68,8 @@ fn construct_step_and_the_loss_falls() {
 #[wasm_bindgen_test]
 fn reconstruct_encode_decode_shapes() {
     let (px, lb) = data();
-    let mut t = Trainer::new(config(r#"{"model":{"encoder":[32],"latent":5},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
+    let mut t =
+        Trainer::new(config(r#"{"model":{"encoder":[32],"latent":5},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
     let imgs = t.validation_images(3);
     assert_eq!(imgs.len(), 3 * 784);
     assert_eq!(t.validation_labels(3).len(), 3);
@@ -109,7 +112,10 @@ fn bad_input_throws_a_readable_error() {
     let e = message(Trainer::new(config(r#"{"train":{"lr":-1}}"#), &px, &lb).err().unwrap());
     assert!(e.starts_with("train.lr: must be a finite number above 0"), "{e}");
     let e = message(Trainer::new(config(r#"{"model":{"latnet":2}}"#), &px, &lb).err().unwrap());
-    assert!(e.starts_with("invalid config: unknown field `model.latnet`; expected one of kind, input, encoder, latent"), "{e}");
+    assert!(
+        e.starts_with("invalid config: unknown field `model.latnet`; expected one of kind, input, encoder, latent"),
+        "{e}"
+    );
     let e = message(Trainer::new(config(r#"{"train":{"lr":"fast"}}"#), &px, &lb).err().unwrap());
     assert!(e.contains("invalid config") && e.contains("expected f32"), "{e}");
     let e = message(Trainer::new(JsValue::UNDEFINED, &px[..780], &lb[..1]).err().unwrap());
@@ -140,7 +146,8 @@ fn family_calls_work_and_check_their_input() {
     assert!(message(t.sample(0).unwrap_err()).contains("between 1 and 10000"));
     assert!(get(&t.evaluate().unwrap(), "kl").as_f64().unwrap() > 0.0);
 
-    let dae = config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16,"noise":"masking","noiseLevel":0.5}}"#);
+    let dae =
+        config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16,"noise":"masking","noiseLevel":0.5}}"#);
     let mut t = Trainer::new(dae, &px, &lb).unwrap();
     t.step(5).unwrap();
     let clean = t.validation_images(2);
@@ -150,7 +157,9 @@ fn family_calls_work_and_check_their_input() {
     assert!(zeroed > 0, "masking zeroed some ink");
     assert!(get(&t.evaluate().unwrap(), "noisyMse").as_f64().is_some());
 
-    let sparse = config(r#"{"model":{"encoder":[32],"latent":6,"latentActivation":"sigmoid"},"train":{"batchSize":16,"sparsity":"kl","sparsityWeight":0.1}}"#);
+    let sparse = config(
+        r#"{"model":{"encoder":[32],"latent":6,"latentActivation":"sigmoid"},"train":{"batchSize":16,"sparsity":"kl","sparsityWeight":0.1}}"#,
+    );
     let mut t = Trainer::new(sparse, &px, &lb).unwrap();
     t.step(5).unwrap();
     assert_eq!(t.code_activations().unwrap().len(), 6);
@@ -165,7 +174,8 @@ fn f32_array(v: &JsValue) -> Vec<f32> {
 #[wasm_bindgen_test]
 fn latent_pca_quality_and_filters() {
     let (px, lb) = data();
-    let mut t = Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
+    let mut t =
+        Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
     t.step(30).unwrap();
     let m = t.latent_map(20).unwrap();
     assert_eq!(f32_array(&get(&m, "points")).len(), 40);
@@ -194,7 +204,12 @@ fn latent_pca_quality_and_filters() {
 #[wasm_bindgen_test]
 fn anomalies_features_imputation() {
     let (px, lb) = data();
-    let mut t = Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16,"excludeClass":3}}"#), &px, &lb).unwrap();
+    let mut t = Trainer::new(
+        config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16,"excludeClass":3}}"#),
+        &px,
+        &lb,
+    )
+    .unwrap();
     assert!(message(t.precision_recall(0.1).unwrap_err()).contains("call anomalyReport() first"));
     t.step(30).unwrap();
     let r = t.anomaly_report().unwrap();
@@ -208,7 +223,8 @@ fn anomalies_features_imputation() {
     let few = config(r#"{"perClass":2,"all":{"epochs":2},"few":{"epochs":5,"batchSize":4}}"#);
     let e = message(t.compare_features(few.clone()).unwrap_err());
     assert!(e.contains("class 3 has only 0"), "a classifier needs every class: {e}");
-    let mut t = Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
+    let mut t =
+        Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
     t.step(10).unwrap();
     let scores = js_sys::Array::from(&t.compare_features(few).unwrap());
     assert_eq!(scores.length(), 3);
@@ -223,7 +239,8 @@ fn anomalies_features_imputation() {
     assert!(message(t.impute_images(&x, &mask[..10], &mean, 1).unwrap_err()).contains("one byte per pixel"));
     let rep = t.impute_report(config(r#"{"mask":{"kind":"topHalf"},"iterations":2,"n":10}"#)).unwrap();
     assert!(get(&rep, "mean").as_f64().unwrap() > 0.0);
-    assert!(message(t.impute_report(config(r#"{"mask":{"kind":"cloud"}}"#)).unwrap_err()).contains("invalid imputation settings"));
+    assert!(message(t.impute_report(config(r#"{"mask":{"kind":"cloud"}}"#)).unwrap_err())
+        .contains("invalid imputation settings"));
     let e = message(t.impute_report(config(r#"{"mask":{"kind":"random","rate":0.5,"ratee":1}}"#)).unwrap_err());
     assert!(e.contains("unknown field `mask.ratee`"), "{e}");
 }
@@ -239,7 +256,8 @@ fn recommender_and_roofline() {
     let recs = js_sys::Array::from(&r.recommend(3, 5).unwrap());
     assert_eq!(recs.length(), 5);
     assert!(message(r.recommend(500, 5).err().unwrap()).contains("must be below the 120 users"));
-    assert!(message(Recommender::new(config(r#"{"users":0}"#), JsValue::UNDEFINED).err().unwrap()).contains("1 to 4,000,000 cells"));
+    assert!(message(Recommender::new(config(r#"{"users":0}"#), JsValue::UNDEFINED).err().unwrap())
+        .contains("1 to 4,000,000 cells"));
     assert_eq!(get(&r.info().unwrap(), "users").as_f64(), Some(120.0));
     let m = r.pattern();
     assert_eq!(m.len(), 120 * 80);

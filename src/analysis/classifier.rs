@@ -49,15 +49,22 @@ impl Budget {
     /// Checks that the budget trains at all and that the rates are sensible.
     pub fn validate(&self) -> Result<()> {
         if self.epochs == 0 || self.batch_size == 0 {
-            return Err(Error::config("budget", format!(
-                "epochs and batchSize must both be at least 1, got {} and {}", self.epochs, self.batch_size
-            )));
+            return Err(Error::config(
+                "budget",
+                format!("epochs and batchSize must both be at least 1, got {} and {}", self.epochs, self.batch_size),
+            ));
         }
         if !(self.lr.is_finite() && self.lr > 0.0 && self.lr <= 10.0) {
-            return Err(Error::config("budget.lr", format!("must be a finite number above 0 and at most 10, got {}", self.lr)));
+            return Err(Error::config(
+                "budget.lr",
+                format!("must be a finite number above 0 and at most 10, got {}", self.lr),
+            ));
         }
         if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
-            return Err(Error::config("budget.weightDecay", format!("must be a number in [0, 1], got {}", self.weight_decay)));
+            return Err(Error::config(
+                "budget.weightDecay",
+                format!("must be a number in [0, 1], got {}", self.weight_decay),
+            ));
         }
         Ok(())
     }
@@ -163,7 +170,11 @@ impl Classifier {
     /// The ten class scores (logits) of each row of `features`.
     pub fn logits(&self, features: ArrayView2<f32>) -> Result<Array2<f32>> {
         if features.ncols() != self.n_features() {
-            return Err(Error::Shape(format!("expected {} features per row, got {}", self.n_features(), features.ncols())));
+            return Err(Error::Shape(format!(
+                "expected {} features per row, got {}",
+                self.n_features(),
+                features.ncols()
+            )));
         }
         let x = (&features - &self.mean) * &self.inv_std;
         Ok(x.dot(&self.linear.weight) + &self.linear.bias)
@@ -255,7 +266,12 @@ pub struct FeatureScore {
 /// training images, since the autoencoder saw them all too), once with every
 /// label of `train` and once with `per_class` labels per digit, and reports
 /// the accuracy of each on `test`.
-pub fn compare_features(model: &mut Autoencoder, train: &Dataset, test: &Dataset, cfg: &CompareConfig) -> Result<Vec<FeatureScore>> {
+pub fn compare_features(
+    model: &mut Autoencoder,
+    train: &Dataset,
+    test: &Dataset,
+    cfg: &CompareConfig,
+) -> Result<Vec<FeatureScore>> {
     let (x_train, x_test) = (train.to_matrix(usize::MAX), test.to_matrix(usize::MAX));
     let pca = Pca::fit(x_train.view(), model.config().latent)?;
     let few = labelled_subset(train.labels(), cfg.per_class, cfg.seed)?;

@@ -67,7 +67,10 @@ pub fn make_mask(kind: MaskKind, rows: usize, pixels: usize, seed: u64) -> Resul
         MaskKind::CentreSquare { side } => {
             let s = image_side(pixels)?;
             if side == 0 || side > s {
-                return Err(Error::config("side", format!("the missing square's side must be between 1 and {s}, got {side}")));
+                return Err(Error::config(
+                    "side",
+                    format!("the missing square's side must be between 1 and {s}, got {side}"),
+                ));
             }
             let start = (s - side) / 2;
             for mut row in mask.rows_mut() {

@@ -117,11 +117,18 @@ impl Trainer {
     /// with masking) and are replaced by the reconstruction `iterations` times,
     /// observed pixels kept fixed.
     #[wasm_bindgen(js_name = imputeImages)]
-    pub fn impute_images(&mut self, pixels: &[f32], mask: &[u8], fill: &[f32], iterations: usize) -> Result<Vec<f32>, JsError> {
+    pub fn impute_images(
+        &mut self,
+        pixels: &[f32],
+        mask: &[u8],
+        fill: &[f32],
+        iterations: usize,
+    ) -> Result<Vec<f32>, JsError> {
         let input = self.inner.config().model.input;
         let x = rows(pixels, input, "image")?;
-        let m = ArrayView2::from_shape(x.dim(), mask)
-            .map_err(|_| JsError::new(&format!("the mask needs one byte per pixel: {} values, got {}", x.len(), mask.len())))?;
+        let m = ArrayView2::from_shape(x.dim(), mask).map_err(|_| {
+            JsError::new(&format!("the mask needs one byte per pixel: {} values, got {}", x.len(), mask.len()))
+        })?;
         if fill.len() != input {
             return Err(JsError::new(&format!("fill needs {input} values, got {}", fill.len())));
         }

@@ -65,7 +65,8 @@ where
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    let parsed: T = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))?;
+    let parsed: T =
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))?;
     check_keys(&value, &to_js(&parsed)?, what, "")?;
     Ok(parsed)
 }
@@ -79,8 +80,14 @@ fn check_keys(given: &JsValue, shape: &JsValue, what: &str, path: &str) -> Resul
         let name = key.as_string().unwrap_or_default();
         let at = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
         if !js_sys::Reflect::has(shape, &key).unwrap_or(false) {
-            let known: Vec<String> = js_sys::Object::keys(shape.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect();
-            return Err(JsError::new(&format!("invalid {what}: unknown field `{at}`; expected one of {}", known.join(", "))));
+            let known: Vec<String> = js_sys::Object::keys(shape.unchecked_ref::<js_sys::Object>())
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect();
+            return Err(JsError::new(&format!(
+                "invalid {what}: unknown field `{at}`; expected one of {}",
+                known.join(", ")
+            )));
         }
         let (g, s) = (js_sys::Reflect::get(given, &key), js_sys::Reflect::get(shape, &key));
         if let (Ok(g), Ok(s)) = (g, s) {

@@ -82,7 +82,9 @@ impl Trainer {
         let z = match &self.cache.projection {
             Some(proj) => proj.inverse_transform(p).map_err(err)?,
             None if latent <= 2 => p.slice(ndarray::s![.., ..latent]).to_owned(),
-            None => return Err(JsError::new("call latentMap(n) before decodePoints: the plane is the codes' projection")),
+            None => {
+                return Err(JsError::new("call latentMap(n) before decodePoints: the plane is the codes' projection"))
+            }
         };
         Ok(flat(self.inner.model_mut().decode(z.view()).map_err(err)?))
     }

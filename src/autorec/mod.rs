@@ -18,10 +18,10 @@ use crate::config::{Init, TrainConfig};
 
 mod ratings;
 
-pub use ratings::{Rating, Ratings, RatingsConfig, ITEM_BIAS_SD, MEAN_RATING, TASTE_SD, USER_BIAS_SD};
 use crate::error::{Error, Result};
 use crate::nn::{ensure_shape, Activation, ActivationLayer, Linear, Optimizer, Sequential};
 use crate::rng::{seeded, Rng, Stream};
+pub use ratings::{Rating, Ratings, RatingsConfig, ITEM_BIAS_SD, MEAN_RATING, TASTE_SD, USER_BIAS_SD};
 
 /// Settings of the AutoRec network and its training.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -91,16 +91,22 @@ impl AutoRec {
     /// the mean training rating, so training starts near the global-mean baseline.
     pub fn new(train: &Ratings, cfg: &AutoRecConfig) -> Result<AutoRec> {
         if cfg.hidden == 0 || cfg.hidden > 1024 || cfg.batch_size == 0 || cfg.batch_size > train.items {
-            return Err(Error::config("autorec", format!(
-                "hidden must be 1 to 1024 and batchSize 1 to the {} items; got {} and {}",
-                train.items, cfg.hidden, cfg.batch_size
-            )));
+            return Err(Error::config(
+                "autorec",
+                format!(
+                    "hidden must be 1 to 1024 and batchSize 1 to the {} items; got {} and {}",
+                    train.items, cfg.hidden, cfg.batch_size
+                ),
+            ));
         }
         if !(cfg.lr.is_finite() && cfg.lr > 0.0 && cfg.lr <= 10.0) {
             return Err(Error::config("autorec.lr", format!("must be above 0 and at most 10, got {}", cfg.lr)));
         }
         if !(0.0..=1.0).contains(&cfg.weight_decay) {
-            return Err(Error::config("autorec.weightDecay", format!("must be a number in [0, 1], got {}", cfg.weight_decay)));
+            return Err(Error::config(
+                "autorec.weightDecay",
+                format!("must be a number in [0, 1], got {}", cfg.weight_decay),
+            ));
         }
         let tc = TrainConfig { lr: cfg.lr, weight_decay: cfg.weight_decay, ..TrainConfig::default() };
         let init = &mut seeded(cfg.seed, Stream::Init, 0);
@@ -211,7 +217,8 @@ impl AutoRec {
         let pred = self.predictions();
         let mut candidates: Vec<usize> = (0..self.train.items).filter(|&i| self.mask[[i, user]] == 0.0).collect();
         candidates.sort_by(|&a, &b| pred[[b, user]].total_cmp(&pred[[a, user]]).then(a.cmp(&b)));
-        let held_out = |i: usize| test.entries.iter().find(|r| r.user as usize == user && r.item as usize == i).map(|r| r.value);
+        let held_out =
+            |i: usize| test.entries.iter().find(|r| r.user as usize == user && r.item as usize == i).map(|r| r.value);
         Ok(candidates
             .into_iter()
             .take(k)

@@ -73,7 +73,9 @@ impl Default for RatingsConfig {
 /// The largest matrix accepted: 4 M cells is 16 MB per dense copy, a browser tab's budget.
 fn check_size(users: usize, items: usize) -> Result<()> {
     if users == 0 || items == 0 || users.saturating_mul(items) > 4_000_000 {
-        return Err(Error::Data(format!("a ratings matrix needs 1 to 4,000,000 cells; got {users} users × {items} items")));
+        return Err(Error::Data(format!(
+            "a ratings matrix needs 1 to 4,000,000 cells; got {users} users × {items} items"
+        )));
     }
     Ok(())
 }
@@ -109,7 +111,10 @@ impl Ratings {
             return Err(Error::config("ratings.rank", format!("must be between 1 and 64, got {}", cfg.rank)));
         }
         if !(cfg.density > 0.0 && cfg.density <= 1.0) {
-            return Err(Error::config("ratings.density", format!("must be above 0 and at most 1, got {}", cfg.density)));
+            return Err(Error::config(
+                "ratings.density",
+                format!("must be above 0 and at most 1, got {}", cfg.density),
+            ));
         }
         if !(cfg.noise.is_finite() && cfg.noise >= 0.0) {
             return Err(Error::config("ratings.noise", format!("must be a number of at least 0, got {}", cfg.noise)));
@@ -122,7 +127,8 @@ impl Ratings {
         let q = Array2::from_shape_simple_fn((ni, r), || normal(rng, 1.0));
         let activity: Vec<f64> = (0..nu).map(|_| (normal(rng, 0.8) as f64).exp()).collect();
         let popularity: Vec<f64> = b_i.iter().map(|&b| ((normal(rng, 1.0) + b) as f64).exp()).collect();
-        let scale = cfg.density as f64 * (nu * ni) as f64 / (activity.iter().sum::<f64>() * popularity.iter().sum::<f64>());
+        let scale =
+            cfg.density as f64 * (nu * ni) as f64 / (activity.iter().sum::<f64>() * popularity.iter().sum::<f64>());
         let taste = p.dot(&q.t()) * (TASTE_SD / (r as f32).sqrt());
         let mut entries = Vec::new();
         for u in 0..nu {
@@ -163,10 +169,13 @@ impl Ratings {
     pub fn split(&self, test_fraction: f32, seed: u64) -> Result<(Ratings, Ratings)> {
         let n_test = (test_fraction as f64 * self.entries.len() as f64).round() as usize;
         if !(test_fraction > 0.0 && test_fraction < 1.0) || n_test == 0 || n_test == self.entries.len() {
-            return Err(Error::config("testFraction", format!(
-                "must leave ratings on both sides: {test_fraction} of {} ratings gives {n_test} for testing",
-                self.entries.len()
-            )));
+            return Err(Error::config(
+                "testFraction",
+                format!(
+                    "must leave ratings on both sides: {test_fraction} of {} ratings gives {n_test} for testing",
+                    self.entries.len()
+                ),
+            ));
         }
         let mut shuffled = self.entries.clone();
         shuffled.shuffle(&mut seeded(seed, Stream::Shuffle, 2));
@@ -219,7 +228,8 @@ impl Ratings {
         if self.entries.is_empty() {
             return Err(Error::Data("there are no ratings to score".into()));
         }
-        let sum: f64 = self.entries.iter().map(|r| ((predict(r.user as usize, r.item as usize) - r.value) as f64).powi(2)).sum();
+        let sum: f64 =
+            self.entries.iter().map(|r| ((predict(r.user as usize, r.item as usize) - r.value) as f64).powi(2)).sum();
         Ok((sum / self.entries.len() as f64).sqrt() as f32)
     }
 }

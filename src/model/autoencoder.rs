@@ -44,7 +44,14 @@ fn init_for(cfg: &ModelConfig, act: Activation) -> Init {
 
 /// Linear + activation + dropout for each pair of `widths`; when `logits_last`,
 /// the final Linear stands alone (the decoder's output).
-fn build_stack(widths: &[usize], cfg: &ModelConfig, rng: &mut Rng, seed: u64, dropout_base: u64, logits_last: bool) -> Sequential {
+fn build_stack(
+    widths: &[usize],
+    cfg: &ModelConfig,
+    rng: &mut Rng,
+    seed: u64,
+    dropout_base: u64,
+    logits_last: bool,
+) -> Sequential {
     let mut seq = Sequential::new();
     let n = widths.len().saturating_sub(1);
     for (i, pair) in widths.windows(2).enumerate() {
@@ -111,7 +118,12 @@ impl Autoencoder {
         let head = match config.kind {
             ModelKind::Autoencoder => {
                 let linear = head_layer(config.latent_activation);
-                Head::Code { linear, act: config.latent_activation, h: Array2::zeros((0, 0)), grad_a: Array2::zeros((0, 0)) }
+                Head::Code {
+                    linear,
+                    act: config.latent_activation,
+                    h: Array2::zeros((0, 0)),
+                    grad_a: Array2::zeros((0, 0)),
+                }
             }
             ModelKind::Vae => {
                 let (mu, logvar) = (head_layer(Activation::Identity), head_layer(Activation::Identity));
@@ -187,7 +199,10 @@ impl Autoencoder {
                 };
                 ensure_shape(grad_a, h.nrows(), h.ncols());
                 let f = *act;
-                Zip::from(&mut *grad_a).and(&self.grad_code).and(&*h).for_each(|ga, &g, &hv| *ga = g * f.derivative_from_output(hv));
+                Zip::from(&mut *grad_a)
+                    .and(&self.grad_code)
+                    .and(&*h)
+                    .for_each(|ga, &g, &hv| *ga = g * f.derivative_from_output(hv));
                 if train.contractive > 0.0 {
                     terms.contractive = penalty::contractive(
                         h.view(),
@@ -210,7 +225,8 @@ impl Autoencoder {
         };
         self.body.backward(grad_hidden);
         // kl is 0 for the plain autoencoder.
-        terms.total = terms.recon + terms.sparsity + terms.contractive + train.beta * terms.kl / self.config.input as f32;
+        terms.total =
+            terms.recon + terms.sparsity + terms.contractive + train.beta * terms.kl / self.config.input as f32;
         terms
     }
 

@@ -17,7 +17,14 @@ pub fn l1_activity(h: ArrayView2<f32>, weight: f32, grad_h: &mut Array2<f32>) ->
     let mut sum = 0.0f64;
     Zip::from(grad_h).and(&h).for_each(|g, &v| {
         sum += v.abs() as f64;
-        *g += weight / b * if v > 0.0 { 1.0 } else if v < 0.0 { -1.0 } else { 0.0 };
+        *g += weight / b
+            * if v > 0.0 {
+                1.0
+            } else if v < 0.0 {
+                -1.0
+            } else {
+                0.0
+            };
     });
     weight * (sum / b as f64) as f32
 }
@@ -25,7 +32,13 @@ pub fn l1_activity(h: ArrayView2<f32>, weight: f32, grad_h: &mut Array2<f32>) ->
 /// λ · Σ_j KL(ρ ‖ ρ̂_j) with ρ̂_j = mean_b h_bj ∈ (0, 1); adds its gradient
 /// λ/B · (−ρ/ρ̂_j + (1−ρ)/(1−ρ̂_j)) to every row of `grad_h`. `rho_hat` is a
 /// reusable buffer.
-pub fn kl_sparsity(h: ArrayView2<f32>, rho: f32, weight: f32, grad_h: &mut Array2<f32>, rho_hat: &mut Array1<f32>) -> f32 {
+pub fn kl_sparsity(
+    h: ArrayView2<f32>,
+    rho: f32,
+    weight: f32,
+    grad_h: &mut Array2<f32>,
+    rho_hat: &mut Array1<f32>,
+) -> f32 {
     let b = h.nrows().max(1) as f32;
     if rho_hat.len() != h.ncols() {
         *rho_hat = Array1::zeros(h.ncols());

@@ -29,7 +29,19 @@ impl GaussianHead {
     /// Heads from `mu` and `logvar` layers of equal shape; ε comes from `rng`.
     pub fn new(mu: Linear, logvar: Linear, rng: Rng) -> Self {
         let e = || Array2::zeros((0, 0));
-        GaussianHead { mu, logvar, rng, fixed_eps: false, mean: e(), log_var: e(), eps: e(), z: e(), g_mu: e(), g_lv: e(), grad_in: e() }
+        GaussianHead {
+            mu,
+            logvar,
+            rng,
+            fixed_eps: false,
+            mean: e(),
+            log_var: e(),
+            eps: e(),
+            z: e(),
+            g_mu: e(),
+            g_lv: e(),
+            grad_in: e(),
+        }
     }
 
     /// Uses `eps` for every training forward pass instead of drawing it; lets
@@ -82,14 +94,10 @@ impl GaussianHead {
         ensure_shape(&mut self.g_mu, rows, cols);
         ensure_shape(&mut self.g_lv, rows, cols);
         Zip::from(&mut self.g_mu).and(&grad_z).and(&self.mean).for_each(|g, &gz, &m| *g = gz + kl_scale * m);
-        Zip::from(&mut self.g_lv)
-            .and(&grad_z)
-            .and(&self.log_var)
-            .and(&self.eps)
-            .for_each(|g, &gz, &lv, &e| {
-                let sigma = (0.5 * lv).exp();
-                *g = gz * e * 0.5 * sigma + kl_scale * 0.5 * (sigma * sigma - 1.0);
-            });
+        Zip::from(&mut self.g_lv).and(&grad_z).and(&self.log_var).and(&self.eps).for_each(|g, &gz, &lv, &e| {
+            let sigma = (0.5 * lv).exp();
+            *g = gz * e * 0.5 * sigma + kl_scale * 0.5 * (sigma * sigma - 1.0);
+        });
         let gi = self.mu.backward(self.g_mu.view());
         ensure_shape(&mut self.grad_in, gi.nrows(), gi.ncols());
         self.grad_in.assign(&gi);

@@ -42,7 +42,13 @@ impl Activation {
     pub fn apply(self, x: f32) -> f32 {
         match self {
             Activation::Relu => x.max(0.0),
-            Activation::LeakyRelu => if x > 0.0 { x } else { LEAKY_SLOPE * x },
+            Activation::LeakyRelu => {
+                if x > 0.0 {
+                    x
+                } else {
+                    LEAKY_SLOPE * x
+                }
+            }
             Activation::Sigmoid => sigmoid(x),
             Activation::Tanh => x.tanh(),
             Activation::Identity => x,
@@ -54,8 +60,20 @@ impl Activation {
     #[inline]
     pub fn derivative_from_output(self, y: f32) -> f32 {
         match self {
-            Activation::Relu => if y > 0.0 { 1.0 } else { 0.0 },
-            Activation::LeakyRelu => if y > 0.0 { 1.0 } else { LEAKY_SLOPE },
+            Activation::Relu => {
+                if y > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::LeakyRelu => {
+                if y > 0.0 {
+                    1.0
+                } else {
+                    LEAKY_SLOPE
+                }
+            }
             Activation::Sigmoid => y * (1.0 - y),
             Activation::Tanh => 1.0 - y * y,
             Activation::Identity => 1.0,

@@ -35,9 +35,7 @@ impl Linear {
             Init::He => (6.0 / in_features as f32).sqrt(),
             Init::Xavier | Init::Auto => (6.0 / (in_features + out_features) as f32).sqrt(),
         };
-        let weight = Array2::from_shape_simple_fn((in_features, out_features), || {
-            rng.random_range(-bound..bound)
-        });
+        let weight = Array2::from_shape_simple_fn((in_features, out_features), || rng.random_range(-bound..bound));
         let empty = || Array2::zeros((0, 0));
         Linear {
             weight,

@@ -29,7 +29,13 @@ impl WeightPenalty {
     /// The penalty's gradient at `w` (λ₂·w + λ₁·sign(w), with sign(0) = 0).
     #[inline]
     pub fn grad(&self, w: f32) -> f32 {
-        let sign = if w > 0.0 { 1.0 } else if w < 0.0 { -1.0 } else { 0.0 };
+        let sign = if w > 0.0 {
+            1.0
+        } else if w < 0.0 {
+            -1.0
+        } else {
+            0.0
+        };
         self.l2 * w + self.l1 * sign
     }
 }

