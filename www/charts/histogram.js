@@ -4,7 +4,7 @@
 // 100 digits can be compared with 900 others. The binning and tick helpers
 // are pure, so node can test them; `paintHistogram` is the canvas part.
 
-import { cssVar } from '../lib/dom.js';
+import { dashedLine, gridRows, paintChart } from './canvas-chart.js';
 
 /**
  * The q-th percentile (0..100) of `values`, interpolating linearly between
@@ -74,87 +74,64 @@ export function displayRange(values, threshold = 0, q = 99.5) {
 const tickText = (v) => (v === 0 ? '0' : Math.abs(v) < 0.01 ? v.toExponential(0) : String(+v.toPrecision(3)));
 
 /**
- * Paints overlapping histograms filling the canvas's CSS size.
+ * Paints overlapping histograms filling the canvas's CSS size, and again on resize and theme changes.
  * @param {HTMLCanvasElement} canvas
  * @param {{ groups: Array<{ values: ArrayLike<number>, color: string }>, min: number, max: number,
  *   bins?: number, threshold?: number|null, xLabel?: string }} spec
  *   color: a CSS custom property name ('--series-1'); each group's bars are its share of its own values
  */
 export function paintHistogram(canvas, { groups, min, max, bins = 40, threshold = null, xLabel = '' }) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(120, Math.round(canvas.clientWidth * dpr));
-  const h = Math.max(80, Math.round(canvas.clientHeight * dpr));
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  const ctx = canvas.getContext('2d');
-  ctx.clearRect(0, 0, w, h);
-  const text = cssVar('--text-muted') || '#555';
-  const grid = cssVar('--grid') || '#ddd';
-  const font = 12 * dpr;
-  const box = { left: 46 * dpr, right: w - 10 * dpr, top: 10 * dpr, bottom: h - (xLabel ? 40 : 24) * dpr };
   const hists = groups.map((g) => histogram(g.values, { min, max, bins }));
   const shares = hists.map((hg) => hg.counts.map((c) => (hg.total ? c / hg.total : 0)));
   const top = Math.max(1e-9, ...shares.flat());
-  const X = (v) => box.left + ((v - min) / (max - min)) * (box.right - box.left);
-  const Y = (s) => box.bottom - (s / top) * (box.bottom - box.top);
+  paintChart(canvas, { minWidth: 120, minHeight: 80 }, (frame) => {
+    const { ctx, w, h, dpr, colours } = frame;
+    const box = { left: 46 * dpr, right: w - 10 * dpr, top: 10 * dpr, bottom: h - (xLabel ? 40 : 24) * dpr };
+    const X = (v) => box.left + ((v - min) / (max - min)) * (box.right - box.left);
+    const Y = (s) => box.bottom - (s / top) * (box.bottom - box.top);
 
-  ctx.font = `${font}px ${cssVar('--font-sans') || 'sans-serif'}`;
-  ctx.fillStyle = text;
-  ctx.strokeStyle = grid;
-  ctx.lineWidth = dpr;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  for (const t of niceTicks(0, top * 100, 4)) {
-    const y = Y(t / 100);
-    ctx.beginPath();
-    ctx.moveTo(box.left, y);
-    ctx.lineTo(box.right, y);
-    ctx.stroke();
-    ctx.fillText(`${t}%`, box.left - 6 * dpr, y);
-  }
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  for (const t of niceTicks(min, max, Math.max(2, Math.floor((box.right - box.left) / (70 * dpr))))) {
-    ctx.fillText(tickText(t), X(t), box.bottom + 5 * dpr);
-  }
-  if (xLabel) ctx.fillText(xLabel, (box.left + box.right) / 2, box.bottom + 22 * dpr);
+    gridRows(
+      frame,
+      box,
+      niceTicks(0, top * 100, 4).map((t) => ({ y: Y(t / 100), label: `${t}%` })),
+    );
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of niceTicks(min, max, Math.max(2, Math.floor((box.right - box.left) / (70 * dpr))))) {
+      ctx.fillText(tickText(t), X(t), box.bottom + 5 * dpr);
+    }
+    if (xLabel) ctx.fillText(xLabel, (box.left + box.right) / 2, box.bottom + 22 * dpr);
 
-  const bw = (box.right - box.left) / bins;
-  groups.forEach((g, i) => {
-    const colour = cssVar(g.color) || '#06c';
-    ctx.fillStyle = colour;
-    ctx.globalAlpha = 0.45;
-    shares[i].forEach((s, b) => {
-      if (s > 0) ctx.fillRect(X(hists[i].edges[b]), Y(s), bw, box.bottom - Y(s));
+    const bw = (box.right - box.left) / bins;
+    groups.forEach((g, i) => {
+      const colour = colours.colour(g.color);
+      ctx.fillStyle = colour;
+      ctx.globalAlpha = 0.45;
+      shares[i].forEach((s, b) => {
+        if (s > 0) ctx.fillRect(X(hists[i].edges[b]), Y(s), bw, box.bottom - Y(s));
+      });
+      // The outline keeps each shape readable where the two overlap.
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1.5 * dpr;
+      ctx.beginPath();
+      ctx.moveTo(box.left, box.bottom);
+      shares[i].forEach((s, b) => {
+        ctx.lineTo(X(hists[i].edges[b]), Y(s));
+        ctx.lineTo(X(hists[i].edges[b + 1]), Y(s));
+      });
+      ctx.lineTo(box.right, box.bottom);
+      ctx.stroke();
     });
-    // The outline keeps each shape readable where the two overlap.
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = 1.5 * dpr;
-    ctx.beginPath();
-    ctx.moveTo(box.left, box.bottom);
-    shares[i].forEach((s, b) => {
-      ctx.lineTo(X(hists[i].edges[b]), Y(s));
-      ctx.lineTo(X(hists[i].edges[b + 1]), Y(s));
-    });
-    ctx.lineTo(box.right, box.bottom);
-    ctx.stroke();
+    ctx.fillStyle = colours.grid;
+    ctx.fillRect(box.left, box.bottom, box.right - box.left, dpr);
+
+    if (threshold != null && Number.isFinite(threshold)) {
+      const x = Math.min(box.right, X(threshold));
+      dashedLine(ctx, dpr, [x, box.top], [x, box.bottom], { colour: colours.text });
+    }
+    canvas.dataset.painted = 'true';
+    canvas.dataset.bins = String(bins);
+    canvas.dataset.over = String(hists.reduce((n, hg) => n + hg.over, 0));
   });
-  ctx.fillStyle = grid;
-  ctx.fillRect(box.left, box.bottom, box.right - box.left, dpr);
-
-  if (threshold != null && Number.isFinite(threshold)) {
-    const x = Math.min(box.right, X(threshold));
-    ctx.strokeStyle = cssVar('--text') || '#111';
-    ctx.lineWidth = 2 * dpr;
-    ctx.setLineDash([6 * dpr, 4 * dpr]);
-    ctx.beginPath();
-    ctx.moveTo(x, box.top);
-    ctx.lineTo(x, box.bottom);
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
-  canvas.dataset.painted = 'true';
-  canvas.dataset.bins = String(bins);
-  canvas.dataset.over = String(hists.reduce((n, hg) => n + hg.over, 0));
 }

@@ -4,7 +4,7 @@
 // point of the current threshold. The rates at a threshold and the area are
 // pure helpers, so node can test them.
 
-import { cssVar } from '../lib/dom.js';
+import { dashedLine, paintChart } from './canvas-chart.js';
 
 /**
  * The detector at one threshold: every score ≥ threshold is flagged.
@@ -56,88 +56,74 @@ export function curvePath(fpr, tpr, box) {
 }
 
 /**
- * Paints the ROC curve filling the canvas's CSS size.
+ * Paints the ROC curve filling the canvas's CSS size, and again on resize and theme changes.
  * @param {HTMLCanvasElement} canvas
  * @param {{ fpr: ArrayLike<number>, tpr: ArrayLike<number>, point?: { fpr: number, tpr: number }|null }} spec
  */
 export function paintRoc(canvas, { fpr, tpr, point = null }) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(120, Math.round(canvas.clientWidth * dpr));
-  const h = Math.max(120, Math.round(canvas.clientHeight * dpr));
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  const ctx = canvas.getContext('2d');
-  ctx.clearRect(0, 0, w, h);
-  const text = cssVar('--text-muted') || '#555';
-  const grid = cssVar('--grid') || '#ddd';
-  const line = cssVar('--series-2') || '#c50';
-  const font = 12 * dpr;
-  const size = Math.min(w - 62 * dpr, h - 44 * dpr);
-  const box = { left: 50 * dpr, top: 8 * dpr, size };
-  const X = (v) => box.left + v * size;
-  const Y = (v) => box.top + (1 - v) * size;
+  paintChart(canvas, { minWidth: 120, minHeight: 120 }, ({ ctx, w, h, dpr, colours }) => {
+    const line = colours.colour('--series-2', '#c50');
+    const size = Math.min(w - 62 * dpr, h - 44 * dpr);
+    const box = { left: 50 * dpr, top: 8 * dpr, size };
+    const X = (v) => box.left + v * size;
+    const Y = (v) => box.top + (1 - v) * size;
 
-  ctx.font = `${font}px ${cssVar('--font-sans') || 'sans-serif'}`;
-  ctx.strokeStyle = grid;
-  ctx.fillStyle = text;
-  ctx.lineWidth = dpr;
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    ctx.font = `${12 * dpr}px ${colours.font}`;
+    ctx.strokeStyle = colours.grid;
+    ctx.fillStyle = colours.muted;
+    ctx.lineWidth = dpr;
     ctx.beginPath();
-    ctx.moveTo(X(t), Y(0));
-    ctx.lineTo(X(t), Y(1));
-    ctx.moveTo(X(0), Y(t));
-    ctx.lineTo(X(1), Y(t));
+    for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+      ctx.moveTo(X(t), Y(0));
+      ctx.lineTo(X(t), Y(1));
+      ctx.moveTo(X(0), Y(t));
+      ctx.lineTo(X(1), Y(t));
+    }
     ctx.stroke();
-  }
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  for (const t of [0, 0.5, 1]) ctx.fillText(String(t), X(t), Y(0) + 4 * dpr);
-  ctx.fillText('false-positive rate (normal digits flagged)', X(0.5), Y(0) + 20 * dpr);
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  for (const t of [0, 0.5, 1]) ctx.fillText(String(t), X(0) - 6 * dpr, Y(t));
-  ctx.save();
-  ctx.translate(10 * dpr, Y(0.5));
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.fillText('true-positive rate (recall)', 0, 0);
-  ctx.restore();
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of [0, 0.5, 1]) ctx.fillText(String(t), X(t), Y(0) + 4 * dpr);
+    ctx.fillText('false-positive rate (normal digits flagged)', X(0.5), Y(0) + 20 * dpr);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of [0, 0.5, 1]) ctx.fillText(String(t), X(0) - 6 * dpr, Y(t));
+    ctx.save();
+    ctx.translate(10 * dpr, Y(0.5));
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.fillText('true-positive rate (recall)', 0, 0);
+    ctx.restore();
 
-  // Guessing: the diagonal.
-  ctx.setLineDash([5 * dpr, 4 * dpr]);
-  ctx.strokeStyle = text;
-  ctx.beginPath();
-  ctx.moveTo(X(0), Y(0));
-  ctx.lineTo(X(1), Y(1));
-  ctx.stroke();
-  ctx.setLineDash([]);
+    // Guessing: the diagonal.
+    dashedLine(ctx, dpr, [X(0), Y(0)], [X(1), Y(1)], { colour: colours.muted, width: 1, dash: [5, 4] });
 
-  const path = curvePath(fpr, tpr, box);
-  if (path.length) {
-    ctx.fillStyle = line;
-    ctx.globalAlpha = 0.15;
-    ctx.beginPath();
-    ctx.moveTo(path[0][0], Y(0));
-    for (const [x, y] of path) ctx.lineTo(x, y);
-    ctx.lineTo(path[path.length - 1][0], Y(0));
-    ctx.closePath();
-    ctx.fill();
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = line;
-    ctx.lineWidth = 2.5 * dpr;
-    ctx.beginPath();
-    path.forEach(([x, y], i) => {
-      if (i) ctx.lineTo(x, y);
-      else ctx.moveTo(x, y);
-    });
-    ctx.stroke();
-  }
-  if (point && Number.isFinite(point.fpr) && Number.isFinite(point.tpr)) {
-    ctx.fillStyle = cssVar('--text') || '#111';
-    ctx.beginPath();
-    ctx.arc(X(point.fpr), Y(point.tpr), 5 * dpr, 0, 2 * Math.PI);
-    ctx.fill();
-  }
-  canvas.dataset.painted = 'true';
-  canvas.dataset.points = String(path.length);
+    const path = curvePath(fpr, tpr, box);
+    if (path.length) {
+      ctx.fillStyle = line;
+      ctx.globalAlpha = 0.15;
+      ctx.beginPath();
+      ctx.moveTo(path[0][0], Y(0));
+      for (const [x, y] of path) ctx.lineTo(x, y);
+      ctx.lineTo(path[path.length - 1][0], Y(0));
+      ctx.closePath();
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = line;
+      ctx.lineWidth = 2.5 * dpr;
+      ctx.beginPath();
+      path.forEach(([x, y], i) => {
+        if (i) ctx.lineTo(x, y);
+        else ctx.moveTo(x, y);
+      });
+      ctx.stroke();
+    }
+    if (point && Number.isFinite(point.fpr) && Number.isFinite(point.tpr)) {
+      ctx.fillStyle = colours.text;
+      ctx.beginPath();
+      ctx.arc(X(point.fpr), Y(point.tpr), 5 * dpr, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    canvas.dataset.painted = 'true';
+    canvas.dataset.points = String(path.length);
+  });
 }

@@ -1,10 +1,10 @@
 // A scatter plot of points in a plane on one canvas: the codes of the
 // validation digits, coloured by label. The scale helpers at the top are pure
 // (node tests them); `ScatterPlot` draws with them and turns the pointer into
-// data coordinates for hover and click. Sharp on high-DPI screens: the canvas
-// backing store follows its CSS size × devicePixelRatio.
+// data coordinates for hover and click. Sizing, theme colours and repainting
+// on resize and theme changes come from canvas-chart.js.
 
-import { cssVar } from '../lib/dom.js';
+import { CanvasChart, dashedLine } from './canvas-chart.js';
 
 /**
  * The data bounds of n points (flat [x0, y0, x1, y1, ...]) widened by `margin`
@@ -134,13 +134,14 @@ export const tickLabel = (v) => String(+v.toPrecision(2));
 
 /**
  * The plot. Points are drawn in the colour of their label (`colours[label]`,
- * CSS colour strings); `marks` adds a clicked point, a path between two
+ * CSS colour strings, or a function returning them, asked again at each paint
+ * so the points follow the theme); `marks` adds a clicked point, a path between two
  * points, a star for the drawing, and rings around chosen points.
  */
 export class ScatterPlot {
   /**
    * @param {HTMLCanvasElement} canvas  sized by CSS
-   * @param {{ colours: string[], xLabel?: string, yLabel?: string,
+   * @param {{ colours: string[] | (() => string[]), xLabel?: string, yLabel?: string,
    *   onHover?: (index: number, event: PointerEvent) => void,   index -1: no point under the pointer
    *   onPick?: ({ x, y, index }) => void }} options  a click (or a drag with the button down) at data (x, y); index: the point under it or -1
    */
@@ -154,7 +155,6 @@ export class ScatterPlot {
     this.marks = {};
     this.scale = null;
     this.dpr = window.devicePixelRatio || 1;
-    this.frame = 0;
     this.dragging = false;
     this.onHover = onHover;
     this.onPick = onPick;
@@ -172,8 +172,8 @@ export class ScatterPlot {
       keydown: (e) => this.#key(e),
     };
     for (const [type, fn] of Object.entries(this.listeners)) canvas.addEventListener(type, fn);
-    this.resizer = new ResizeObserver(() => this.draw());
-    this.resizer.observe(canvas);
+    this.chart = new CanvasChart(canvas, (frame) => this.#paint(frame));
+    this.draw();
   }
 
   /** New points (flat x, y pairs) and their labels; the bounds follow them. */
@@ -209,16 +209,11 @@ export class ScatterPlot {
 
   /** Redraws on the next frame. */
   draw() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.#paint();
-    });
+    this.chart.schedule();
   }
 
   destroy() {
-    cancelAnimationFrame(this.frame);
-    this.resizer.disconnect();
+    this.chart.destroy();
     for (const [type, fn] of Object.entries(this.listeners)) this.canvas.removeEventListener(type, fn);
   }
 
@@ -266,21 +261,11 @@ export class ScatterPlot {
     });
   }
 
-  #paint() {
+  #paint({ ctx, w, h: hgt, dpr, colours }) {
     const c = this.canvas;
-    const dpr = window.devicePixelRatio || 1;
     this.dpr = dpr;
-    const w = Math.max(100, Math.round(c.clientWidth * dpr));
-    const hgt = Math.max(100, Math.round(c.clientHeight * dpr));
-    if (c.width !== w) c.width = w;
-    if (c.height !== hgt) c.height = hgt;
-    const ctx = c.getContext('2d');
-    const font = cssVar('--font-sans') || 'system-ui, sans-serif';
-    const muted = cssVar('--text-muted') || '#555';
-    const text = cssVar('--text') || '#111';
-    const surface = cssVar('--surface') || '#fff';
-    const grid = cssVar('--grid') || '#ddd';
-    ctx.clearRect(0, 0, w, hgt);
+    const { font, muted, text, surface, grid } = colours;
+    const labelColours = typeof this.colours === 'function' ? this.colours() : this.colours;
 
     const inset = { left: 40 * dpr, top: 10 * dpr, right: 12 * dpr, bottom: 34 * dpr };
     this.area = { left: inset.left, top: inset.top, right: w - inset.right, bottom: hgt - inset.bottom };
@@ -335,7 +320,7 @@ export class ScatterPlot {
     ctx.globalAlpha = 0.8;
     const n = this.pointLabels.length;
     for (let k = 0; k < n; k++) {
-      ctx.fillStyle = this.colours[this.pointLabels[k]] ?? muted;
+      ctx.fillStyle = labelColours[this.pointLabels[k]] ?? muted;
       ctx.beginPath();
       ctx.arc(s.px(this.points[2 * k]), s.py(this.points[2 * k + 1]), r, 0, 2 * Math.PI);
       ctx.fill();
@@ -347,27 +332,22 @@ export class ScatterPlot {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.lineJoin = 'round';
-    labelCentres(this.points, this.pointLabels, this.colours.length).forEach((cen, l) => {
+    labelCentres(this.points, this.pointLabels, labelColours.length).forEach((cen, l) => {
       if (!cen.count) return;
       const x = s.px(cen.x),
         y = s.py(cen.y);
       ctx.lineWidth = 4 * dpr;
       ctx.strokeStyle = surface;
       ctx.strokeText(String(l), x, y);
-      ctx.fillStyle = this.colours[l];
+      ctx.fillStyle = labelColours[l];
       ctx.fillText(String(l), x, y);
     });
 
     const { click, path, star, rings } = this.marks;
     ctx.lineWidth = 2 * dpr;
     if (path) {
-      ctx.strokeStyle = text;
-      ctx.setLineDash([5 * dpr, 4 * dpr]);
-      ctx.beginPath();
-      ctx.moveTo(s.px(path[0].x), s.py(path[0].y));
-      ctx.lineTo(s.px(path[1].x), s.py(path[1].y));
-      ctx.stroke();
-      ctx.setLineDash([]);
+      const [p, q] = path.map(({ x, y }) => [s.px(x), s.py(y)]);
+      dashedLine(ctx, dpr, p, q, { colour: text, dash: [5, 4] });
     }
     for (const k of rings ?? []) {
       if (k < 0 || k >= n) continue;
