@@ -3,104 +3,71 @@
 // `TermsChart` follows the loss terms of the stats events (reconstruction, KL,
 // penalties, per trainer) as moving averages, like the loss chart does.
 
-import uPlot from '../vendor/uPlot.esm.js';
-import { cssVar } from '../lib/dom.js';
-import { onThemeChange } from '../app/theme.js';
+import { formatValue, tickValues, UPlotChart } from './uplot-chart.js';
 
 const SMOOTHING = 0.95; // as the loss chart: about a 20-step window
 const MAX_POINTS = 2000;
-const fmt = (v) => (v == null || !Number.isFinite(v) ? '–' : v.toPrecision(3));
+
+/** The default y range: from 0 to a little above the largest value. */
+const fromZero = (_min, max) => [0, max > 0 ? max * 1.08 : 1];
 
 export class LineChart {
   /**
    * @param {HTMLElement} container  the chart takes its width
    * @param {{ x: string, y: string, y2?: string, height?: number, points?: boolean,
-   *   series: Array<{ label: string, color: string, scale?: 'y' | 'y2', dash?: number[], width?: number }> }} options
-   *   color is a CSS custom property name, e.g. '--series-1'; scale 'y2' uses the right-hand axis
+   *   series: Array<{ label: string, color: string, scale?: 'y' | 'y2', dash?: number[], width?: number }>,
+   *   range?: (min: number, max: number) => [number, number], tick?: (v: number) => string|number,
+   *   format?: (v: number) => string }} options
+   *   color is a CSS custom property name, e.g. '--series-1'; scale 'y2' uses the right-hand axis;
+   *   range: the y axes' range from the data's (default from 0); tick, format: y tick labels and legend values
    */
   constructor(container, options) {
-    this.container = container;
-    this.options = { height: 220, points: false, ...options };
+    this.options = { height: 220, points: false, range: fromZero, ...options };
     this.data = [[], ...this.options.series.map(() => [])];
-    this.plot = null;
-    this.frame = 0;
-    this.#build();
-    this.resizer = new ResizeObserver(() => this.#resize());
-    this.resizer.observe(container);
-    this.stopTheme = onThemeChange(() => this.#build());
+    this.chart = new UPlotChart(container, {
+      height: this.options.height,
+      options: (theme) => this.#options(theme),
+      data: () => this.data,
+      onDraw: () => {
+        container.dataset.points = String(this.data[0].length);
+      },
+    });
   }
 
   /** Replaces the data: [xs, ys of series 0, ys of series 1, ...] (null for a gap). Drawn on the next frame. */
   setData(data) {
     this.data = data;
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.plot?.setData(this.data);
-      this.container.dataset.points = String(this.data[0].length);
-    });
+    this.chart.schedule();
   }
 
   destroy() {
-    this.resizer.disconnect();
-    this.stopTheme();
-    cancelAnimationFrame(this.frame);
-    this.plot?.destroy();
+    this.chart.destroy();
   }
 
-  #resize() {
-    const width = Math.floor(this.container.clientWidth);
-    if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.options.height });
-  }
-
-  #build() {
-    this.plot?.destroy();
-    const { x, y, y2, height, series, points } = this.options;
-    const text = cssVar('--text-muted') || '#555';
-    const grid = cssVar('--grid') || '#ddd';
-    // Presentation mode sets larger type and thicker lines through these variables.
-    const lineScale = Number(cssVar('--chart-line-scale')) || 1;
-    const font = `${Number(cssVar('--chart-font-size')) || 13}px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
-    const axis = {
-      stroke: text,
-      font,
-      labelFont: font,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
-      labelSize: 22,
+  #options({ colour }) {
+    const { x, y, y2, series, points, range, tick, format } = this.options;
+    const values = tick ? (_u, splits) => splits.map(tick) : tickValues(3);
+    const value = format ? (_u, v) => (v == null || !Number.isFinite(v) ? '–' : format(v)) : formatValue(3);
+    const yRange = (_u, min, max) => range(min, max);
+    const axes = [{ label: x }, { label: y, size: 56, values }];
+    if (y2) axes.push({ label: y2, scale: 'y2', side: 1, size: 56, values, grid: { show: false } });
+    return {
+      scales: { y: { range: yRange }, y2: { range: yRange } },
+      axes,
+      series: [
+        // Whole numbers (steps) as they are; others (a noise level) to 4 significant digits.
+        { label: x, value: (_u, v) => (v == null ? '–' : String(Number.isInteger(v) ? v : +v.toPrecision(4))) },
+        ...series.map((s) => ({
+          label: s.label,
+          scale: s.scale ?? 'y',
+          stroke: colour(s.color),
+          width: s.width ?? 2,
+          dash: s.dash,
+          value,
+          points: { show: points, size: 6, fill: colour(s.color) },
+        })),
+      ],
     };
-    const tick = (_u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3)));
-    const from0 = (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1];
-    const axes = [
-      { ...axis, label: x },
-      { ...axis, label: y, size: 56, values: tick },
-    ];
-    if (y2) axes.push({ ...axis, label: y2, scale: 'y2', side: 1, size: 56, values: tick, grid: { show: false } });
-    this.plot = new uPlot(
-      {
-        width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
-        height,
-        scales: { x: { time: false }, y: { range: from0 }, y2: { range: from0 } },
-        axes,
-        series: [
-          { label: x, value: (_u, v) => (v == null ? '–' : String(+v.toPrecision(4))) },
-          ...series.map((s) => ({
-            label: s.label,
-            scale: s.scale ?? 'y',
-            stroke: cssVar(s.color) || '#06c',
-            width: (s.width ?? 2) * lineScale,
-            dash: s.dash,
-            value: (_u, v) => fmt(v),
-            points: { show: points, size: 6, fill: cssVar(s.color) || '#06c' },
-          })),
-        ],
-        legend: { live: true },
-        cursor: { drag: { x: false, y: false } },
-      },
-      this.data,
-      this.container,
-    );
-    this.container.dataset.points = String(this.data[0].length);
   }
 }
 

@@ -5,9 +5,8 @@
 // TensorBoard) on top; validation loss arrives once per epoch and is drawn as
 // points joined by a line. Hovering shows the values in the legend.
 
-import uPlot from '../vendor/uPlot.esm.js';
 import { cssVar } from '../lib/dom.js';
-import { onThemeChange } from '../app/theme.js';
+import { formatValue, stepSeries, tickValues, UPlotChart } from './uplot-chart.js';
 
 /** Weight of the past in the moving average: about a 20-step window. */
 const SMOOTHING = 0.95;
@@ -19,36 +18,30 @@ function lastDefined(col, idx) {
   return null;
 }
 
-const fmt = (v) => (v == null || !Number.isFinite(v) ? '–' : v.toPrecision(4));
+const fmt = formatValue(4);
 
 export class LossChart {
   /**
    * @param {HTMLElement} container  the chart takes its width
    * @param {{log?: boolean, height?: number, lossName?: string}} [options]
+   *   height: unless the page's layout sets --chart-height (the compact and presentation layouts do)
    */
   constructor(container, { log = false, height = 260, lossName = 'loss' } = {}) {
-    this.container = container;
     this.log = log;
-    this.height = height;
     this.lossName = lossName;
-    this.plot = null;
-    this.frame = 0;
-    this.reset();
-    this.resizer = new ResizeObserver(() => this.#resize());
-    this.resizer.observe(container);
-    this.stopTheme = onThemeChange(() => this.#build());
+    this.#clear();
+    this.chart = new UPlotChart(container, {
+      height: () => Number(cssVar('--chart-height', container)) || height,
+      options: (theme) => this.#options(theme),
+      data: () => this.data,
+    });
   }
 
   /** Clears the history (a new trainer); `lossName` labels the y axis, e.g. "MSE". */
   reset({ lossName = this.lossName } = {}) {
     this.lossName = lossName;
-    this.data = [[], [], [], []]; // step, batch loss, smoothed, validation
-    this.ema = 0;
-    this.count = 0;
-    this.stride = 1;
-    this.lastSmoothed = null;
-    this.lastVal = null;
-    this.#build();
+    this.#clear();
+    this.chart.build();
   }
 
   /**
@@ -75,22 +68,28 @@ export class LossChart {
       vals.push(v);
     }
     if (xs.length > MAX_POINTS) this.#thin();
-    this.#schedule();
+    this.chart.schedule();
   }
 
   /** Switches the y axis between linear and logarithmic. */
   setLog(log) {
     if (log === this.log) return;
     this.log = log;
-    this.#build();
+    this.chart.build();
   }
 
   /** Stops observing the page. */
   destroy() {
-    this.resizer.disconnect();
-    this.stopTheme();
-    cancelAnimationFrame(this.frame);
-    this.plot?.destroy();
+    this.chart.destroy();
+  }
+
+  #clear() {
+    this.data = [[], [], [], []]; // step, batch loss, smoothed, validation
+    this.ema = 0;
+    this.count = 0;
+    this.stride = 1;
+    this.lastSmoothed = null;
+    this.lastVal = null;
   }
 
   // Keeps every other point (and every validation point), and from now on only every stride-th step.
@@ -101,85 +100,34 @@ export class LossChart {
     this.data = this.data.map((col) => idx.map((i) => col[i]));
   }
 
-  #schedule() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.plot?.setData(this.data);
-    });
-  }
-
-  #resize() {
-    const width = Math.floor(this.container.clientWidth);
-    if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.#height() });
-  }
-
-  /** The height asked for, unless the page's layout sets --chart-height (the compact and presentation layouts do). */
-  #height() {
-    return Number(cssVar('--chart-height', this.container)) || this.height;
-  }
-
-  #build() {
-    this.plot?.destroy();
-    const text = cssVar('--text-muted') || '#555';
-    const grid = cssVar('--grid') || '#ddd';
-    // Presentation mode sets larger type and thicker lines through these variables.
-    const lineScale = Number(cssVar('--chart-line-scale')) || 1;
-    const font = `${Number(cssVar('--chart-font-size')) || 13}px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
-    const axis = {
-      stroke: text,
-      font,
-      labelFont: font,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
-    };
-    const opts = {
-      width: Math.max(200, Math.floor(this.container.clientWidth) || 480),
-      height: this.#height(),
+  #options({ colour }) {
+    const val = colour('--chart-val', '#c50');
+    return {
       scales: {
-        x: { time: false },
         y: this.log ? { distr: 3, log: 10 } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] },
       },
-      axes: [
-        { ...axis, label: 'step', labelSize: 22 },
-        {
-          ...axis,
-          label: `loss (${this.lossName})`,
-          labelSize: 22,
-          size: 60,
-          values: (_u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(3))),
-        },
-      ],
+      axes: [{ label: 'step' }, { label: `loss (${this.lossName})`, size: 60, values: tickValues(3) }],
       series: [
-        { label: 'step', value: (_u, v) => (v == null ? '–' : String(v)) },
-        {
-          label: 'batch loss',
-          stroke: cssVar('--chart-raw') || '#9ab',
-          width: lineScale,
-          value: (_u, v) => fmt(v),
-          points: { show: false },
-        },
+        stepSeries(),
+        { label: 'batch loss', stroke: colour('--chart-raw', '#9ab'), width: 1, value: fmt, points: { show: false } },
         {
           label: 'training (smoothed)',
-          stroke: cssVar('--chart-train') || '#06c',
-          width: 2.5 * lineScale,
-          value: (_u, v) => fmt(v),
+          stroke: colour('--chart-train', '#06c'),
+          width: 2.5,
+          value: fmt,
           points: { show: false },
         },
         {
           label: 'validation',
-          stroke: cssVar('--chart-val') || '#c50',
-          width: 2 * lineScale,
-          dash: [6 * lineScale, 4 * lineScale],
+          stroke: val,
+          width: 2,
+          dash: [6, 4],
           spanGaps: true,
           // Validation points are sparse: under the cursor, show the latest one at or before it.
-          value: (u, v, si, idx) => fmt(v ?? lastDefined(u.data[si], idx)),
-          points: { show: true, size: 7 * lineScale, fill: cssVar('--chart-val') || '#c50' },
+          value: (u, v, si, idx) => fmt(u, v ?? lastDefined(u.data[si], idx)),
+          points: { show: true, size: 7, fill: val },
         },
       ],
-      legend: { live: true },
-      cursor: { drag: { x: false, y: false } },
     };
-    this.plot = new uPlot(opts, this.data, this.container);
   }
 }

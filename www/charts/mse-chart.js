@@ -4,10 +4,9 @@
 // and the interesting part, where the curve crosses the line, sits near the
 // bottom. Points arrive every second or so, not every step.
 
-import uPlot from '../vendor/uPlot.esm.js';
-import { cssVar } from '../lib/dom.js';
+import { formatValue, stepSeries, tickValues, UPlotChart } from './uplot-chart.js';
 
-const fmt = (v) => (v == null || !Number.isFinite(v) ? '–' : v.toPrecision(3));
+const fmt = formatValue(3);
 
 /** The y range of the log axis: the data's span widened by 15% each way (a flat line gets ±25%). */
 export function logRange(values) {
@@ -30,34 +29,29 @@ export class VersusChart {
    *   curve: the model's series label; line: the reference's
    */
   constructor(container, { y, curve, line, height = 260 }) {
-    this.container = container;
-    this.options = { y, curve, line, height };
-    this.frame = 0;
-    this.plot = null;
-    this.reset();
-    this.resizer = new ResizeObserver(() => {
-      const width = Math.floor(container.clientWidth);
-      if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height });
+    this.options = { y, curve, line };
+    this.#clear();
+    this.chart = new UPlotChart(container, {
+      height,
+      options: (theme) => this.#options(theme),
+      data: () => this.#data(),
+      onDraw: () => {
+        container.dataset.points = String(this.steps.length);
+      },
     });
-    this.resizer.observe(container);
-    this.scheme = matchMedia('(prefers-color-scheme: dark)');
-    this.onScheme = () => this.#build();
-    this.scheme.addEventListener('change', this.onScheme);
   }
 
   /** Forgets the curve and the line; `line` renames the reference, e.g. 'PCA, k = 8'. */
   reset({ line = this.options.line } = {}) {
     this.options.line = line;
-    this.steps = [];
-    this.curve = [];
-    this.ref = null;
-    this.#build();
+    this.#clear();
+    this.chart.build();
   }
 
   /** The reference value (a flat line), or null. */
   setLine(value) {
     this.ref = value;
-    this.#schedule();
+    this.chart.schedule();
   }
 
   /** One measurement of the model at `step` (a later one at the same step replaces it). */
@@ -68,14 +62,17 @@ export class VersusChart {
       this.steps.push(step);
       this.curve.push(value);
     }
-    this.#schedule();
+    this.chart.schedule();
   }
 
   destroy() {
-    this.resizer.disconnect();
-    this.scheme.removeEventListener('change', this.onScheme);
-    cancelAnimationFrame(this.frame);
-    this.plot?.destroy();
+    this.chart.destroy();
+  }
+
+  #clear() {
+    this.steps = [];
+    this.curve = [];
+    this.ref = null;
   }
 
   #data() {
@@ -85,60 +82,18 @@ export class VersusChart {
     return [xs, curve, xs.map(() => this.ref)];
   }
 
-  #schedule() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      const data = this.#data();
-      this.plot?.setData(data);
-      this.container.dataset.points = String(this.steps.length);
-    });
-  }
-
-  #build() {
-    this.plot?.destroy();
-    const { y, curve, line, height } = this.options;
-    const text = cssVar('--text-muted') || '#555';
-    const grid = cssVar('--grid') || '#ddd';
-    const font = `13px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
-    const axis = {
-      stroke: text,
-      font,
-      labelFont: font,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
-      labelSize: 22,
+  #options({ colour }) {
+    const { y, curve, line } = this.options;
+    const c1 = colour('--series-1', '#06c');
+    const c2 = colour('--series-2', '#c50');
+    return {
+      scales: { y: { distr: 3, log: 10, range: (u) => logRange([...u.data[1], ...u.data[2]]) } },
+      axes: [{ label: 'step' }, { label: y, size: 60, values: tickValues(2) }],
+      series: [
+        stepSeries(),
+        { label: curve, stroke: c1, width: 2.5, value: fmt, points: { size: 6, fill: c1 } },
+        { label: line, stroke: c2, width: 2, dash: [6, 4], value: fmt, points: { show: false } },
+      ],
     };
-    const c1 = cssVar('--series-1') || '#06c';
-    const c2 = cssVar('--series-2') || '#c50';
-    this.plot = new uPlot(
-      {
-        width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
-        height,
-        scales: {
-          x: { time: false },
-          y: { distr: 3, log: 10, range: (u) => logRange([...u.data[1], ...u.data[2]]) },
-        },
-        axes: [
-          { ...axis, label: 'step' },
-          {
-            ...axis,
-            label: y,
-            size: 60,
-            values: (_u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(2))),
-          },
-        ],
-        series: [
-          { label: 'step', value: (_u, v) => (v == null ? '–' : String(v)) },
-          { label: curve, stroke: c1, width: 2.5, value: (_u, v) => fmt(v), points: { size: 6, fill: c1 } },
-          { label: line, stroke: c2, width: 2, dash: [6, 4], value: (_u, v) => fmt(v), points: { show: false } },
-        ],
-        legend: { live: true },
-        cursor: { drag: { x: false, y: false } },
-      },
-      this.#data(),
-      this.container,
-    );
-    this.container.dataset.points = String(this.steps.length);
   }
 }

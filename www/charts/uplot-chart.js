@@ -1,0 +1,124 @@
+// The one uPlot wrapper behind every line chart (loss, terms, quality, PCA
+// versus model, recommender RMSE). It owns what they share: axis styling and
+// series colours from the theme's CSS variables, the projector's thicker lines
+// and larger type (--chart-line-scale, --chart-font-size), following the
+// container's width, rebuilding on the theme signal (app/theme.js), and
+// drawing new data at most once a frame. A chart keeps only its own series,
+// scales and data. uPlot is vendored to www/vendor/ by `npm run vendor`.
+
+import uPlot from '../vendor/uPlot.esm.js';
+import { onThemeChange } from '../app/theme.js';
+import { cssVar } from '../lib/dom.js';
+
+/** The type size uPlot's axis sizes below are written for; larger type widens the axes in proportion. */
+const BASE_FONT = 13;
+
+/** A value formatter for the legend: `digits` significant digits, '–' for a gap. */
+export const formatValue = (digits) => (_u, v) => (v == null || !Number.isFinite(v) ? '–' : v.toPrecision(digits));
+
+/** The x series of a chart over training steps (or another integer x named `label`). */
+export const stepSeries = (label = 'step') => ({ label, value: (_u, v) => (v == null ? '–' : String(v)) });
+
+/** Tick labels with `digits` significant digits. */
+export const tickValues = (digits) => (_u, splits) => splits.map((v) => (v == null ? '' : +v.toPrecision(digits)));
+
+/**
+ * The theme as a chart needs it, read now.
+ * -> { colour(name, fallback), lineScale }  colour reads a CSS custom property, e.g. '--series-1'
+ */
+export function lineTheme() {
+  return {
+    colour: (name, fallback = '#06c') => cssVar(name) || fallback,
+    lineScale: Number(cssVar('--chart-line-scale')) || 1,
+  };
+}
+
+// Series widths, dashes and point sizes are written at the normal scale; presentation mode thickens them.
+function scaled(series, k) {
+  const out = { ...series };
+  if (series.stroke) out.width = (series.width ?? 1) * k;
+  if (series.dash) out.dash = series.dash.map((d) => d * k);
+  if (series.points?.size) out.points = { ...series.points, size: series.points.size * k };
+  return out;
+}
+
+export class UPlotChart {
+  /**
+   * @param {HTMLElement} container  the chart takes its width
+   * @param {{ height: number | (() => number),
+   *   options: (theme: ReturnType<typeof lineTheme>) => { scales?: object, axes: object[], series: object[] },
+   *   data: () => Array<Array<number|null>>, onDraw?: () => void }} spec
+   *   options: the chart's own uPlot options, built again on every theme change; axes get the theme's
+   *   colours and font, series their widths scaled; data: the columns to draw; onDraw: after each draw
+   */
+  constructor(container, { height, options, data, onDraw = () => {} }) {
+    this.container = container;
+    this.height = typeof height === 'function' ? height : () => height;
+    this.options = options;
+    this.data = data;
+    this.onDraw = onDraw;
+    this.plot = null;
+    this.frame = 0;
+    this.build();
+    this.resizer = new ResizeObserver(() => this.#resize());
+    this.resizer.observe(container);
+    this.stopTheme = onThemeChange(() => this.build());
+  }
+
+  /** (Re)creates the plot now, from the current theme, options and data. */
+  build() {
+    this.plot?.destroy();
+    const theme = lineTheme();
+    const fontSize = Number(cssVar('--chart-font-size')) || BASE_FONT;
+    const k = fontSize / BASE_FONT;
+    const font = `${fontSize}px ${cssVar('--font-sans') || 'system-ui, sans-serif'}`;
+    const grid = theme.colour('--grid', '#ddd');
+    const axis = {
+      stroke: theme.colour('--text-muted', '#555'),
+      font,
+      labelFont: font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    };
+    const { scales, axes, series } = this.options(theme);
+    const opts = {
+      width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
+      height: this.height(),
+      scales: { x: { time: false }, ...scales },
+      axes: axes.map((a) => ({
+        ...axis,
+        ...a,
+        labelSize: Math.round(22 * k),
+        ...(a.size && { size: Math.round(a.size * k) }),
+      })),
+      series: series.map((s) => scaled(s, theme.lineScale)),
+      legend: { live: true },
+      cursor: { drag: { x: false, y: false } },
+    };
+    this.plot = new uPlot(opts, this.data(), this.container);
+    this.onDraw();
+  }
+
+  /** Draws the current data on the next frame (several calls in one frame draw once). */
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.plot?.setData(this.data());
+      this.onDraw();
+    });
+  }
+
+  /** Stops observing the page and removes the plot. */
+  destroy() {
+    this.resizer.disconnect();
+    this.stopTheme();
+    cancelAnimationFrame(this.frame);
+    this.plot?.destroy();
+  }
+
+  #resize() {
+    const width = Math.floor(this.container.clientWidth);
+    if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height() });
+  }
+}
