@@ -10,7 +10,7 @@
 //
 // Every method resolves with the worker's reply or rejects with an Error a person can read.
 
-import { Requests } from './requests.js';
+import { WorkerChannel } from './worker-channel.js';
 
 /** How a page that is not the site (the single file) starts the worker: { createWorker, wasm: () => Promise<ArrayBuffer> }. */
 let custom = null;
@@ -22,9 +22,7 @@ export function configureRecommender({ createWorker, wasm }) {
 
 export class RecommenderClient {
   #worker;
-  #requests = new Requests();
-  #listeners = new Map();
-  #dead = null;
+  #channel = new WorkerChannel({ haltedEvent: (message) => ({ gen: null, message }) });
   #ready = Promise.resolve(); // the hand-over of the .wasm, when there is one
 
   constructor(url = new URL('./recommender-worker.js', import.meta.url)) {
@@ -32,15 +30,18 @@ export class RecommenderClient {
       this.#worker = custom ? custom.createWorker() : new Worker(url, { type: 'module', name: 'recommender' });
       if (custom) this.#ready = custom.wasm().then((bytes) => this.#call('init', { wasm: bytes }));
     } catch (err) {
-      this.#dead =
+      this.#channel.die(
         `The recommender runs in a worker of its own, which could not start here (${err.message}). ` +
-        'Open the playground from a web server (npm start, or the dist/ folder) for this lesson.';
+          'Open the playground from a web server (npm start, or the dist/ folder) for this lesson.',
+        { quiet: true },
+      );
       return;
     }
-    this.#worker.onmessage = ({ data }) => this.#receive(data);
+    this.#channel.attach((msg, transfer) => this.#worker.postMessage(msg, transfer));
+    this.#worker.onmessage = ({ data }) => this.#channel.receive(data);
     this.#worker.onerror = (e) => {
       e.preventDefault();
-      this.#die(
+      this.#channel.die(
         `The recommender's worker stopped: ${e.message || 'its script could not be loaded'}. ` +
           (location.protocol === 'file:'
             ? 'Opened from disk, this lesson needs the served site instead (npm start, or the dist/ folder on a web server).'
@@ -69,33 +70,15 @@ export class RecommenderClient {
 
   /** Listens to 'stats', 'pattern' or 'halted' events; returns a function that stops listening. */
   on(event, fn) {
-    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
-    this.#listeners.get(event).add(fn);
-    return () => this.#listeners.get(event).delete(fn);
+    return this.#channel.on(event, fn);
   }
 
   terminate() {
     this.#worker?.terminate();
-    this.#die('The recommender was closed.', { quiet: true });
+    this.#channel.die('The recommender was closed.', { quiet: true });
   }
 
   #call(cmd, args = {}) {
-    if (this.#dead) return Promise.reject(new Error(this.#dead));
-    return this.#requests.open((id) => this.#worker.postMessage({ id, cmd, args }));
-  }
-
-  #receive(msg) {
-    if (msg?.event) {
-      for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
-      return;
-    }
-    this.#requests.settle(msg);
-  }
-
-  #die(message, { quiet = false } = {}) {
-    if (this.#dead) return;
-    this.#dead = message;
-    this.#requests.rejectAll(message);
-    if (!quiet) for (const fn of this.#listeners.get('halted') ?? []) fn({ gen: null, message });
+    return this.#channel.request(cmd, args);
   }
 }

@@ -12,13 +12,11 @@
 // Every method resolves with the worker's reply or rejects with an Error whose
 // message a person can read.
 
-import { Requests } from './requests.js';
+import { WorkerChannel } from './worker-channel.js';
 
 export class TrainerClient {
   #worker;
-  #requests = new Requests();
-  #listeners = new Map();
-  #dead = null;
+  #channel = new WorkerChannel({ haltedEvent: (message) => ({ reason: 'crashed', message }) });
   #createWorker;
 
   /**
@@ -36,6 +34,7 @@ export class TrainerClient {
   #start() {
     const worker = this.#createWorker();
     this.#worker = worker;
+    this.#channel.attach((msg, transfer) => worker.postMessage(msg, transfer));
     // A dead worker's late messages and errors must not reach the one that replaced it.
     worker.onmessage = ({ data }) => {
       if (worker === this.#worker) this.#receive(data);
@@ -43,24 +42,23 @@ export class TrainerClient {
     worker.onerror = (e) => {
       e.preventDefault();
       if (worker === this.#worker)
-        this.#die(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
+        this.#channel.die(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
     };
     worker.onmessageerror = () => {
-      if (worker === this.#worker) this.#die('The training worker sent a message that could not be read.');
+      if (worker === this.#worker) this.#channel.die('The training worker sent a message that could not be read.');
     };
   }
 
   /** Ends the current worker (if it still runs) and starts a new one; init() it again before use. */
   restart() {
     this.#worker.terminate();
-    this.#die('The training worker was restarted.', { quiet: true });
-    this.#dead = null;
+    this.#channel.die('The training worker was restarted.', { quiet: true });
     this.#start();
   }
 
   /** True once the worker has died and until restart(). */
   get dead() {
-    return this.#dead !== null;
+    return this.#channel.dead !== null;
   }
 
   /**
@@ -172,38 +170,22 @@ export class TrainerClient {
    * Returns a function that removes the listener.
    */
   on(event, fn) {
-    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
-    this.#listeners.get(event).add(fn);
-    return () => this.#listeners.get(event).delete(fn);
+    return this.#channel.on(event, fn);
   }
 
   /** Ends the worker. */
   terminate() {
     this.#worker.terminate();
-    this.#die('The training worker was closed.', { quiet: true });
+    this.#channel.die('The training worker was closed.', { quiet: true });
   }
 
   #call(cmd, args = {}, transfer = []) {
-    if (this.#dead) return Promise.reject(new Error(this.#dead));
-    return this.#requests.open((id) => this.#worker.postMessage({ id, cmd, args }, transfer));
+    return this.#channel.request(cmd, args, transfer);
   }
 
+  /** A crashed worker says so before it closes; anything else is a reply or an event. */
   #receive(msg) {
-    if (msg?.event === 'crashed') {
-      this.#die(String(msg.message));
-      return;
-    }
-    if (msg?.event) {
-      for (const fn of this.#listeners.get(msg.event) ?? []) fn(msg);
-      return;
-    }
-    this.#requests.settle(msg);
-  }
-
-  #die(message, { quiet = false } = {}) {
-    if (this.#dead) return;
-    this.#dead = message;
-    this.#requests.rejectAll(message);
-    if (!quiet) for (const fn of this.#listeners.get('halted') ?? []) fn({ reason: 'crashed', message });
+    if (msg?.event === 'crashed') this.#channel.die(String(msg.message));
+    else this.#channel.receive(msg);
   }
 }
