@@ -3,9 +3,16 @@
 // scale so the larger side is 20 px keeping the aspect ratio, then place it in
 // a 28×28 field so that its centre of mass sits at the centre.
 //
-// `mnistFromGray` is pure (no DOM) so node can test it; `DrawPad` is the canvas glue.
+// `mnistFromGray` is pure (no DOM) so node can test it; `DrawPad` is the canvas
+// glue, with the pointer handling in pointer-strokes.js.
 
-export const SIZE = 28;
+import { onThemeChange } from '../app/theme.js';
+import { SIDE } from '../lib/mnist.js';
+import { pointerStrokes } from './pointer-strokes.js';
+
+/** The side of the pad's output image (an MNIST digit). */
+export const SIZE = SIDE;
+/** The side of the box the drawing is scaled into, as MNIST did. */
 export const BOX = 20;
 
 /**
@@ -128,7 +135,8 @@ export function grayFromImageData({ data, width, height }) {
 
 /**
  * A canvas you draw digits on. The canvas keeps a fixed backing size and is
- * scaled by CSS; strokes are drawn on transparent pixels so the ink is the alpha channel.
+ * scaled by CSS; strokes are drawn on transparent pixels so the ink is the alpha
+ * channel, and the ink takes the theme's colour again whenever the theme changes.
  */
 export class DrawPad {
   /**
@@ -144,16 +152,12 @@ export class DrawPad {
     this.lineWidth = lineWidth;
     this.ink = ink;
     this.empty = true;
-    this.last = null;
-    this.pointerId = null;
-    this.frame = 0;
-    this.abort = new AbortController();
-    const opts = { signal: this.abort.signal };
-    canvas.addEventListener('pointerdown', (e) => this.#down(e), opts);
-    canvas.addEventListener('pointermove', (e) => this.#move(e), opts);
-    canvas.addEventListener('pointerup', (e) => this.#up(e), opts);
-    canvas.addEventListener('pointercancel', (e) => this.#up(e), opts);
-    canvas.addEventListener('lostpointercapture', (e) => this.#up(e), opts);
+    this.strokes = pointerStrokes(canvas, {
+      units: () => canvas,
+      onSegment: (a, b) => this.#segment(a, b),
+      onChange: () => this.onChange(this),
+    });
+    this.stopTheme = onThemeChange(() => this.retint());
   }
 
   /** Erases the drawing. */
@@ -191,7 +195,10 @@ export class DrawPad {
     this.onChange(this);
   }
 
-  /** Repaints the ink in the current ink colour (after a light/dark switch); the alpha, which is the data, is kept. */
+  /**
+   * Repaints the ink in the current ink colour; the alpha, which is the data, is kept. The pad does this
+   * itself on the theme signal (app/theme.js); calling it again does no harm.
+   */
   retint() {
     const { ctx, canvas } = this;
     ctx.save();
@@ -203,47 +210,8 @@ export class DrawPad {
 
   /** Removes the listeners. */
   destroy() {
-    this.abort.abort();
-    cancelAnimationFrame(this.frame);
-  }
-
-  #point(e) {
-    const r = this.canvas.getBoundingClientRect();
-    return {
-      x: ((e.clientX - r.left) * this.canvas.width) / r.width,
-      y: ((e.clientY - r.top) * this.canvas.height) / r.height,
-    };
-  }
-
-  #down(e) {
-    if (this.pointerId !== null || (e.pointerType === 'mouse' && e.button !== 0)) return;
-    e.preventDefault();
-    this.pointerId = e.pointerId;
-    this.canvas.setPointerCapture(e.pointerId);
-    const p = this.#point(e);
-    this.last = p;
-    this.#segment(p, p);
-  }
-
-  #move(e) {
-    if (e.pointerId !== this.pointerId) return;
-    e.preventDefault();
-    // Coalesced events keep fast pen and finger strokes smooth.
-    const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
-    for (const ev of events.length ? events : [e]) {
-      const p = this.#point(ev);
-      this.#segment(this.last, p);
-      this.last = p;
-    }
-  }
-
-  #up(e) {
-    if (e.pointerId !== this.pointerId) return;
-    this.pointerId = null;
-    this.last = null;
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.onChange(this);
+    this.strokes.destroy();
+    this.stopTheme();
   }
 
   #segment(a, b) {
@@ -258,11 +226,6 @@ export class DrawPad {
     ctx.stroke();
     this.empty = false;
     this.canvas.dataset.empty = 'false';
-    if (!this.frame) {
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.onChange(this);
-      });
-    }
+    return true;
   }
 }

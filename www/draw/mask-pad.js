@@ -1,9 +1,13 @@
-// An eraser on a shown digit: pointer strokes (mouse, finger, pen) over a
-// 28×28 canvas, upscaled by CSS, mark the pixels under them as missing. The
-// digit and its holes are repainted as you go; the mask arithmetic is in
+// An eraser on a shown digit: pointer strokes (mouse, finger, pen; see
+// pointer-strokes.js) over a 28×28 canvas, upscaled by CSS, mark the pixels
+// under them as missing. The digit and its holes are repainted as you go, and
+// in the new theme's colours when the theme changes; the mask arithmetic is in
 // draw/masks.js.
 
-import { eraseSegment, paintMasked, PIXELS, SIDE } from './masks.js';
+import { onThemeChange } from '../app/theme.js';
+import { PIXELS, SIDE } from '../lib/mnist.js';
+import { eraseSegment, paintMasked } from './masks.js';
+import { pointerStrokes } from './pointer-strokes.js';
 
 export class MaskPad {
   /**
@@ -11,7 +15,7 @@ export class MaskPad {
    * @param {{ onChange?: (pad: MaskPad) => void, onStart?: (pad: MaskPad) => void, radius?: number,
    *   colours: () => { palette, hole } }} options
    *   onStart: a stroke begins (before anything is erased); onChange: at most once per frame while
-   *   erasing, and when a stroke ends; radius: the eraser's radius in pixels
+   *   erasing, and when a stroke ends; radius: the eraser's radius in pixels; colours: read at each paint
    */
   constructor(canvas, { onChange = () => {}, onStart = () => {}, radius = 1.6, colours }) {
     this.canvas = canvas;
@@ -21,16 +25,20 @@ export class MaskPad {
     this.colours = colours;
     this.image = new Float32Array(PIXELS);
     this.mask = new Uint8Array(PIXELS).fill(1);
-    this.pointerId = null;
-    this.last = null;
-    this.frame = 0;
-    this.abort = new AbortController();
-    const opts = { signal: this.abort.signal };
-    canvas.addEventListener('pointerdown', (e) => this.#down(e), opts);
-    canvas.addEventListener('pointermove', (e) => this.#move(e), opts);
-    canvas.addEventListener('pointerup', (e) => this.#up(e), opts);
-    canvas.addEventListener('pointercancel', (e) => this.#up(e), opts);
-    canvas.addEventListener('lostpointercapture', (e) => this.#up(e), opts);
+    this.strokes = pointerStrokes(canvas, {
+      units: () => ({ width: SIDE, height: SIDE }),
+      onStart: () => this.onStart(this),
+      onSegment: (a, b) => this.#erase(a, b),
+      onChange: () => this.onChange(this),
+    });
+    // On the next frame, so that whoever supplies `colours` has seen the new theme first.
+    this.themeFrame = 0;
+    this.stopTheme = onThemeChange(() => {
+      cancelAnimationFrame(this.themeFrame);
+      this.themeFrame = requestAnimationFrame(() => {
+        if (canvas.dataset.painted === 'true') this.paint();
+      });
+    });
   }
 
   /** Shows `image` (784 values) with `mask` (copied) and repaints. */
@@ -40,59 +48,20 @@ export class MaskPad {
     this.paint();
   }
 
+  /** Paints the image and its holes in the colours `colours()` gives now. */
   paint() {
     paintMasked(this.canvas, this.image, this.mask, this.colours());
   }
 
   destroy() {
-    this.abort.abort();
-    cancelAnimationFrame(this.frame);
-  }
-
-  #point(e) {
-    const r = this.canvas.getBoundingClientRect();
-    return { x: ((e.clientX - r.left) * SIDE) / r.width, y: ((e.clientY - r.top) * SIDE) / r.height };
-  }
-
-  #down(e) {
-    if (this.pointerId !== null || (e.pointerType === 'mouse' && e.button !== 0)) return;
-    e.preventDefault();
-    this.pointerId = e.pointerId;
-    this.canvas.setPointerCapture(e.pointerId);
-    this.onStart(this);
-    const p = this.#point(e);
-    this.last = p;
-    this.#erase(p, p);
-  }
-
-  #move(e) {
-    if (e.pointerId !== this.pointerId) return;
-    e.preventDefault();
-    const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
-    for (const ev of events.length ? events : [e]) {
-      const p = this.#point(ev);
-      this.#erase(this.last, p);
-      this.last = p;
-    }
-  }
-
-  #up(e) {
-    if (e.pointerId !== this.pointerId) return;
-    this.pointerId = null;
-    this.last = null;
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.onChange(this);
+    this.strokes.destroy();
+    this.stopTheme();
+    cancelAnimationFrame(this.themeFrame);
   }
 
   #erase(a, b) {
-    if (!eraseSegment(this.mask, a.x, a.y, b.x, b.y, this.radius)) return;
+    if (!eraseSegment(this.mask, a.x, a.y, b.x, b.y, this.radius)) return false;
     this.paint();
-    if (!this.frame) {
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.onChange(this);
-      });
-    }
+    return true;
   }
 }

@@ -4,8 +4,9 @@
 // a mask the learner erases by hand. Everything here but `paintMasked` is
 // pure, so node can test it.
 
-export const SIDE = 28;
-export const PIXELS = SIDE * SIDE;
+import { PIXELS, SIDE } from '../lib/mnist.js';
+
+export { PIXELS, SIDE };
 
 /** A seeded uniform generator in [0, 1) (mulberry32): the same holes for the same seed. */
 export function uniform(seed) {
