@@ -3,7 +3,8 @@
 //   - node_modules (npm install / npm ci) when missing or stale vs package-lock.json
 //   - the wasm32-unknown-unknown rust target
 //   - the wasm-bindgen CLI at exactly the version of the wasm-bindgen crate in Cargo.lock
-//   - for tests: geckodriver (cargo install), the Debian browsers (checked, not installed)
+//   - for tests: geckodriver (cargo install), the Debian browsers (apt-get install when run as root
+//     on Debian/Ubuntu; otherwise the line to run is printed)
 //     and Python's safetensors + numpy (pip install), the reference reader of saved models
 //
 // Only node builtins are imported: this runs before node_modules exists.
@@ -160,25 +161,39 @@ export async function ensurePythonSafetensors() {
   if (!probe()) throw new UserError('pip installed safetensors and numpy, but python3 still cannot import them');
 }
 
+/** The browsers and drivers that are not installed: [{ name, paths, pkg }]. */
+function missingBrowsers() {
+  return Object.entries(BROWSERS)
+    .filter(([, { paths }]) => !firstExisting(paths))
+    .map(([name, { paths, pkg }]) => ({ name, paths, pkg }));
+}
+
+/** Root on a Debian-like system can install packages itself, without a question. */
+const canAptInstall = () => process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+
 /**
- * Paths of chromium, chromedriver and firefox. Throws a UserError naming the
- * Debian packages to install when any is missing.
+ * Paths of chromium, chromedriver and firefox. When some are missing and this
+ * runs as root on Debian/Ubuntu, installs their packages with apt-get;
+ * otherwise throws a UserError with the apt-get line to run.
  */
-export function checkBrowsers() {
-  const found = {};
-  const missing = [];
-  for (const [name, { paths, pkg }] of Object.entries(BROWSERS)) {
-    found[name] = firstExisting(paths);
-    if (!found[name]) missing.push({ name, paths, pkg });
+export async function ensureBrowsers() {
+  let missing = missingBrowsers();
+  if (missing.length && canAptInstall()) {
+    const pkgs = [...new Set(missing.map((m) => m.pkg))];
+    log(`Installing the browsers the tests use (apt-get install ${pkgs.join(' ')})`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await run('apt-get', ['update'], { env });
+    await run('apt-get', ['install', '-y', ...pkgs], { env });
+    missing = missingBrowsers();
   }
   if (missing.length) {
     const lines = missing.map((m) => `  ${m.name}: none of ${m.paths.join(', ')} exists (Debian package ${m.pkg})`);
     throw new UserError(
       `the browser tests need browsers that are not installed:\n${lines.join('\n')}\n` +
-        `Install them with:\n  apt-get install -y ${missing.map((m) => m.pkg).join(' ')}`,
+        `Install them with:\n  sudo apt-get install -y ${missing.map((m) => m.pkg).join(' ')}`,
     );
   }
-  return found;
+  return Object.fromEntries(Object.entries(BROWSERS).map(([name, { paths }]) => [name, firstExisting(paths)]));
 }
 
 // ---------------------------------------------------------------- all of it
@@ -189,7 +204,7 @@ export function checkBrowsers() {
  */
 export async function setup({ test = false } = {}) {
   const result = {};
-  if (test) result.browsers = checkBrowsers(); // cheap: fail before the slow installs
+  if (test) result.browsers = await ensureBrowsers(); // first: fail (or install) before the slow builds
   await ensureNodeModules();
   await ensureWasmTarget();
   await ensureWasmBindgen();
