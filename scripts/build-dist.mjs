@@ -27,9 +27,15 @@ const NEEDED = [
   'www/vendor/uPlot.esm.js',
 ];
 
-/** Files of the site: index.html, www/ (without type declarations) and examples/. */
+/**
+ * Files of the site: index.html, www/ (without type declarations, and without
+ * the unpacked digits: the page downloads mnist.bin.gz) and examples/.
+ */
 function copySite(out) {
-  const skip = (src) => /\.d\.ts$/.test(src) || /(^|\/)\./.test(relative(ROOT, src));
+  const skip = (src) =>
+    /\.d\.ts$/.test(src) ||
+    /(^|\/)\./.test(relative(ROOT, src)) ||
+    relative(ROOT, src) === join('www', 'data', 'mnist.bin');
   cpSync(join(ROOT, 'index.html'), join(out, 'index.html'));
   for (const dir of ['www', 'examples']) {
     if (!existsSync(join(ROOT, dir))) continue;
@@ -38,13 +44,44 @@ function copySite(out) {
   writeFileSync(join(out, '.nojekyll'), ''); // GitHub Pages: serve every file as it is
 }
 
-async function bundle(entry) {
-  let esbuild;
+async function loadEsbuild() {
   try {
-    esbuild = await import('esbuild');
+    return await import('esbuild');
   } catch {
     throw new UserError('esbuild is missing; run `npm install`');
   }
+}
+
+/**
+ * Minifies every .js and .css file under `dir` in place (modules stay modules:
+ * a transform, not a bundle). -> { files, before, after } in bytes
+ */
+async function minifyTree(dir) {
+  const esbuild = await loadEsbuild();
+  const found = [];
+  const visit = (d) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (/\.(js|css)$/.test(e) && !/\.min\.(js|css)$/.test(e)) found.push(p);
+    }
+  };
+  visit(dir);
+  let before = 0;
+  let after = 0;
+  for (const file of found) {
+    const source = readFileSync(file, 'utf8');
+    const loader = file.endsWith('.css') ? 'css' : 'js';
+    const { code } = await esbuild.transform(source, { loader, minify: true, legalComments: 'none', target: 'es2022' });
+    writeFileSync(file, code);
+    before += Buffer.byteLength(source);
+    after += Buffer.byteLength(code);
+  }
+  return { files: found.length, before, after };
+}
+
+async function bundle(entry) {
+  const esbuild = await loadEsbuild();
   const result = await esbuild.build({
     entryPoints: [join(ROOT, entry)],
     bundle: true,
@@ -119,6 +156,10 @@ export async function buildDist({ out = join(ROOT, 'dist'), site = true } = {}) 
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     copySite(out);
+    const m = await minifyTree(join(out, 'www'));
+    log(
+      `Minified ${m.files} JS and CSS files in ${relative(ROOT, out).startsWith('..') ? out : relative(ROOT, out)}/www: ${m.before.toLocaleString('en')} -> ${m.after.toLocaleString('en')} bytes`,
+    );
   }
   const singleFile = join(out, SINGLE_FILE);
   const singleFileBytes = await buildSingleFile(singleFile);

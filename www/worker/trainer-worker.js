@@ -1,16 +1,17 @@
 // The training worker, as the site starts it: the engine (www/pkg, and the lab
 // build www/pkg-lab when first needed; both built by `npm run build:wasm`) and
-// the digits (www/data/mnist.bin, `npm run data`) are fetched next to this file. The protocol and the handlers are in
+// the digits (www/data/mnist.bin.gz, `npm run data`) are fetched next to this file. The protocol and the handlers are in
 // worker/trainer-protocol.js, which the single-file build reuses with both inlined.
 
 import { startWorker } from './trainer-protocol.js';
+import { gunzip } from './transfer.js';
 
 const ENGINE_URL = new URL('../pkg/autoencoder_playground.js', import.meta.url);
 const WASM_URL = new URL('../pkg/autoencoder_playground_bg.wasm', import.meta.url);
 // The lab build: fetched only when a lesson or Save/Load first needs what the engine above lacks.
 const LAB_ENGINE_URL = new URL('../pkg-lab/autoencoder_playground.js', import.meta.url);
 const LAB_WASM_URL = new URL('../pkg-lab/autoencoder_playground_bg.wasm', import.meta.url);
-const DATA_URL = new URL('../data/mnist.bin', import.meta.url);
+const DATA_URL = new URL('../data/mnist.bin.gz', import.meta.url);
 
 async function fetchDigits() {
   let res;
@@ -25,7 +26,7 @@ async function fetchDigits() {
         'If you are running from a checkout, make them with "npm run data".',
     );
   }
-  return res.arrayBuffer();
+  return gunzip(await res.arrayBuffer(), `The digits file (${DATA_URL.pathname})`);
 }
 
 startWorker({

@@ -32,6 +32,28 @@ export function transferable(value) {
   return { value: out, transfer };
 }
 
+/**
+ * Gzipped bytes unpacked with the browser's DecompressionStream. Bytes that are
+ * not gzip (no 1f 8b header: a server that sent the file with Content-Encoding
+ * gzip, which fetch already undid) are returned as they are.
+ * -> Promise<ArrayBuffer>
+ */
+export async function gunzip(buffer, where = 'The file') {
+  const bytes = new Uint8Array(buffer);
+  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes.slice().buffer;
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error(
+      'This browser cannot unpack the built-in data (it lacks DecompressionStream); use a current Chrome, Firefox, Safari or Edge.',
+    );
+  }
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return await new Response(stream).arrayBuffer();
+  } catch (err) {
+    throw new Error(`${where} is damaged: it could not be unpacked (${messageOf(err)}).`);
+  }
+}
+
 /** The digits file (u8 pixels then u8 labels) as { pixels, labels, count }, or a readable Error. */
 export function unpackDigits(buffer, where = 'The digits file') {
   const bytes = new Uint8Array(buffer);
