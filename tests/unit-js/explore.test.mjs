@@ -1,18 +1,13 @@
 // The pure parts behind the "what was learned" lessons: the scatter plot's
 // scales, ticks and hit testing (www/charts/scatter.js), the colour maps and filter
-// images (www/draw/colour-maps.js), the pixel blend (www/lessons/latent/cross-fade.js) and the log
+// images (www/draw/colour-maps.js) with each theme's palettes (www/css/page.css), the pixel blend (www/lessons/latent/cross-fade.js) and the log
 // range of the autoencoder-vs-PCA chart (www/charts/mse-chart.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extentOf, scaleOf, niceTicks, nearestPoint, labelCentres, alignSigns } from '../../www/charts/scatter.js';
-import {
-  DIGIT_COLOURS,
-  DIVERGING,
-  contrastRatio,
-  luminance,
-  diverging,
-  filterImage,
-} from '../../www/draw/colour-maps.js';
+import { readFileSync } from 'node:fs';
+import { contrastRatio, luminance, diverging, filterImage } from '../../www/draw/colour-maps.js';
+import { parseColour } from '../../www/draw/images.js';
 import { pixelBlend } from '../../www/lessons/latent/cross-fade.js';
 import { logRange } from '../../www/charts/mse-chart.js';
 
@@ -112,25 +107,68 @@ test('alignSigns turns a mirrored projection back the way the previous one faced
   assert.deepEqual(alignSigns(prev.slice(2), prev), [1, 1], 'different points');
 });
 
-test('the digit colours are ten distinct colours with 3:1 contrast on their cards', () => {
+/** The custom properties of each theme in www/css/page.css: { light, dark, projector } of { name: value }. */
+function themes() {
+  const css = readFileSync(new URL('../../www/css/page.css', import.meta.url), 'utf8');
+  const vars = (block) =>
+    Object.fromEntries([...block.matchAll(/(--[\w-]+):\s*([^;]+);/g)].map((m) => [m[1], m[2].trim()]));
+  const blockAfter = (marker) => {
+    const at = css.indexOf(marker);
+    assert.ok(at >= 0, `page.css has ${marker}`);
+    const open = css.indexOf('{', at + marker.length - 1);
+    return css.slice(open, css.indexOf('}', open));
+  };
+  const light = vars(blockAfter(':root {'));
+  const dark = { ...light, ...vars(blockAfter('@media (prefers-color-scheme: dark) {\n  :root {')) };
+  const projector = { ...light, ...vars(blockAfter(':root[data-present] {')) };
+  return { light, dark, projector };
+}
+
+test('every theme gives the digit classes ten distinct colours with 3:1 contrast on its cards', () => {
   assert.ok(close(contrastRatio('#000000', '#ffffff'), 21, 1e-9));
   assert.ok(close(luminance([255, 255, 255]), 1, 1e-12) && luminance([0, 0, 0]) === 0);
-  for (const [scheme, card] of [
-    ['light', '#ffffff'],
-    ['dark', '#181c22'],
-  ]) {
-    const colours = DIGIT_COLOURS[scheme];
-    assert.equal(new Set(colours.map((c) => c.toLowerCase())).size, 10, `${scheme}: ten distinct colours`);
+  for (const [name, theme] of Object.entries(themes())) {
+    const card = theme['--surface'];
+    const colours = Array.from({ length: 10 }, (_, d) => theme[`--class-${d}`]);
+    assert.equal(new Set(colours.map((c) => c?.toLowerCase())).size, 10, `${name}: ten distinct colours`);
     for (const c of colours)
       assert.ok(
         contrastRatio(c, card) >= 3,
-        `${scheme}: ${c} on ${card} has contrast ${contrastRatio(c, card).toFixed(2)}`,
+        `${name}: ${c} on ${card} has contrast ${contrastRatio(c, card).toFixed(2)}`,
       );
   }
 });
 
+test('every theme has its own digit, pad and diverging palette, with ink far from paper', () => {
+  const all = themes();
+  const keys = [
+    '--digit-paper',
+    '--digit-ink',
+    '--pad-bg',
+    '--pad-ink',
+    '--diverging-neg',
+    '--diverging-pos',
+    '--heat',
+  ];
+  for (const [name, theme] of Object.entries(all)) {
+    for (const k of keys) assert.match(theme[k] ?? '', /^#[0-9a-f]{6}$/i, `${name}: ${k}`);
+    assert.ok(contrastRatio(theme['--digit-ink'], theme['--digit-paper']) >= 7, `${name}: digit ink on paper`);
+    assert.ok(contrastRatio(theme['--pad-ink'], theme['--pad-bg']) >= 7, `${name}: pad ink on its paper`);
+    for (const end of ['--diverging-neg', '--diverging-pos'])
+      assert.ok(contrastRatio(theme[end], theme['--digit-paper']) >= 3, `${name}: ${end} stands out from the paper`);
+  }
+  // The projector's paper is the black of its page, whatever the system's light or dark setting.
+  assert.equal(all.projector['--digit-paper'], all.projector['--bg']);
+  assert.notEqual(all.projector['--digit-paper'], all.light['--digit-paper']);
+});
+
 test('the diverging map is the paper at 0 and a full hue at ±1, symmetric and clamped', () => {
-  const p = DIVERGING.light;
+  const { light } = themes();
+  const p = {
+    neg: parseColour(light['--diverging-neg']),
+    mid: parseColour(light['--digit-paper']),
+    pos: parseColour(light['--diverging-pos']),
+  };
   assert.deepEqual(diverging(0, p), p.mid);
   assert.deepEqual(diverging(1, p), p.pos);
   assert.deepEqual(diverging(-1, p), p.neg);

@@ -5,38 +5,8 @@
 // variables, so they follow whatever theme is on (light, dark, projector),
 // and only `paintFilterMosaic` touches a canvas.
 
-import { parseColour } from './images.js';
-
-/**
- * One colour per digit 0–9 (category10-like), darker on light paper and
- * lighter on dark paper, so each has at least 3:1 contrast with the card behind it.
- */
-export const DIGIT_COLOURS = Object.freeze({
-  light: Object.freeze([
-    '#1f77b4',
-    '#d95f02',
-    '#2ca02c',
-    '#d62728',
-    '#9467bd',
-    '#8c564b',
-    '#e7298a',
-    '#636363',
-    '#8c8c00',
-    '#0e8c9a',
-  ]),
-  dark: Object.freeze([
-    '#6fa8dc',
-    '#ff9d4d',
-    '#6ccf6c',
-    '#ff6b6b',
-    '#c6a3f0',
-    '#d7a18c',
-    '#ff7fc0',
-    '#b8b8b8',
-    '#dede5a',
-    '#5fd6e6',
-  ]),
-});
+import { parseColour, cssColour, fillColour } from './images.js';
+import { PIXELS, SIDE } from '../lib/mnist.js';
 
 /** Relative luminance (0 black to 1 white) of an [r, g, b] colour, as WCAG defines it. */
 export function luminance([r, g, b]) {
@@ -47,15 +17,10 @@ export function luminance([r, g, b]) {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
-/** 'dark' when the page's cards (CSS --surface) are dark, else 'light'. */
-export function pageScheme(el = document.documentElement) {
-  const surface = parseColour(getComputedStyle(el).getPropertyValue('--surface'), [255, 255, 255]);
-  return luminance(surface) < 0.2 ? 'dark' : 'light';
-}
-
-/** The digit colours for the page's current theme. */
-export function digitColours() {
-  return DIGIT_COLOURS[pageScheme()];
+/** The current theme's colour for each digit 0–9 (CSS --class-0 … --class-9), as CSS colour strings. */
+export function digitColours(el = document.documentElement) {
+  const css = getComputedStyle(el);
+  return Array.from({ length: 10 }, (_, d) => css.getPropertyValue(`--class-${d}`).trim() || '#888888');
 }
 
 /** WCAG contrast ratio of two CSS colours (1 to 21). */
@@ -64,17 +29,16 @@ export function contrastRatio(a, b) {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-/** The ends of the diverging map: negative, zero (the paper) and positive, as [r, g, b]. */
-export const DIVERGING = Object.freeze({
-  light: Object.freeze({ neg: [33, 102, 172], mid: [255, 255, 255], pos: [178, 24, 43] }),
-  dark: Object.freeze({ neg: [111, 168, 255], mid: [11, 13, 16], pos: [255, 122, 92] }),
-});
-
-/** The diverging palette for the page's current theme, with the digit paper (CSS --digit-paper) as its zero. */
+/**
+ * The current theme's diverging palette as [r, g, b]: CSS --diverging-neg and
+ * --diverging-pos at the ends, the digit paper (--digit-paper) at zero.
+ */
 export function divergingPalette(el = document.documentElement) {
-  const ends = DIVERGING[pageScheme(el)];
-  const paper = parseColour(getComputedStyle(el).getPropertyValue('--digit-paper'), ends.mid);
-  return { ...ends, mid: paper };
+  return {
+    neg: cssColour('--diverging-neg', [33, 102, 172], el),
+    mid: cssColour('--digit-paper', [255, 255, 255], el),
+    pos: cssColour('--diverging-pos', [178, 24, 43], el),
+  };
 }
 
 /**
@@ -95,7 +59,7 @@ export function diverging(t, { neg, mid, pos }) {
  * first layer); 'rows': units × outputs (row j: the decoder's last layer).
  * -> { image: Float32Array, max } (max: that largest |weight|; an all-zero filter stays 0)
  */
-export function filterImage(weights, units, j, layout, pixels = 784) {
+export function filterImage(weights, units, j, layout, pixels = PIXELS) {
   const image = new Float32Array(pixels);
   let max = 0;
   for (let p = 0; p < pixels; p++) {
@@ -114,7 +78,7 @@ export function filterImage(weights, units, j, layout, pixels = 784) {
 export function paintFilterMosaic(
   canvas,
   weights,
-  { units, count = units, layout, cols, gap = 1, palette, side = 28 },
+  { units, count = units, layout, cols, gap = 1, palette, side = SIDE },
 ) {
   const rows = Math.ceil(count / cols);
   const W = cols * side + (cols + 1) * gap;
@@ -124,10 +88,7 @@ export function paintFilterMosaic(
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(W, H);
   const d = img.data;
-  for (let i = 0; i < W * H; i++) {
-    d.set(palette.mid, i * 4);
-    d[i * 4 + 3] = 255;
-  }
+  fillColour(d, palette.mid);
   for (let j = 0; j < count; j++) {
     const { image } = filterImage(weights, units, j, layout, side * side);
     const ox = gap + (j % cols) * (side + gap);

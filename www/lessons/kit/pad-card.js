@@ -1,10 +1,15 @@
 // The draw-pad card: a pad to draw a digit on, the stages the network's answer
 // goes through (input, maybe a corrupted copy, its reconstruction), Clear and
-// Sample buttons, and a line of text for the error.
+// Sample buttons, and a line of text for the error. The card keeps the drawing
+// as 784 pixels (read once per change), a version that tells a late answer for
+// an older drawing from a current one, and paints its stages through the
+// lesson's pictures, so they and the ink follow the theme.
 
 import { h } from '../../lib/dom.js';
+import { PIXELS } from '../../lib/mnist.js';
 import { DrawPad } from '../../draw/draw-pad.js';
-import { PIXELS, figure } from './common.js';
+import { figure, digitCanvas } from './digit-canvases.js';
+import { Pictures } from './pictures.js';
 
 /** The usual stages: the drawing as the network sees it, then its reconstruction (arrow before the second). */
 export const RECON_STAGES = [
@@ -13,83 +18,8 @@ export const RECON_STAGES = [
 ];
 
 /**
- * @param {{
- *   stages: Array<{ id: string, caption: string, label: string }>,  the small canvases, in order
- *   arrowBefore: number,       index of the stage the encode/decode arrow points at
- *   emptyMessage: string,      shown while nothing is drawn
- *   onChange: () => void,      the drawing changed (at most once per frame while drawing)
- *   sampleDigit: () => Float32Array|null,  a digit for the Sample button
- * }} options
- * -> { el, pad, canvases: { id: canvas }, message: HTMLElement, destroy() }
- */
-export function padCard({ stages, arrowBefore, emptyMessage, onChange, sampleDigit }) {
-  const padCanvas = h('canvas', {
-    id: 'pad',
-    class: 'pad',
-    width: 280,
-    height: 280,
-    role: 'img',
-    'aria-label': 'Drawing pad: draw a digit here with a mouse, finger or pen',
-    dataset: { empty: 'true' },
-  });
-  const canvases = {};
-  const side = h('div', { class: 'pad-side' });
-  stages.forEach((s, i) => {
-    if (i === arrowBefore) {
-      side.append(
-        h(
-          'div',
-          { class: 'arrow', 'aria-hidden': 'true' },
-          h('span', { class: 'arrow-down' }, '↓ encode · decode ↓'),
-          h('span', { class: 'arrow-right' }, h('span', { class: 'arrow-words' }, 'encode · decode '), '→'),
-        ),
-      );
-    }
-    canvases[s.id] = h('canvas', {
-      id: s.id,
-      class: 'digit-canvas large',
-      width: 28,
-      height: 28,
-      role: 'img',
-      'aria-label': s.label,
-    });
-    side.append(figure(canvases[s.id], s.caption));
-  });
-  if (stages.length > 2) side.classList.add('many');
-  const message = h('p', { class: 'pad-error', id: 'pad-error', 'aria-live': 'polite' }, emptyMessage);
-  const clear = h('button', { type: 'button', class: 'button small', id: 'pad-clear' }, 'Clear');
-  const sample = h(
-    'button',
-    { type: 'button', class: 'button small', id: 'pad-sample', title: 'Put a validation digit on the pad' },
-    'Sample digit',
-  );
-
-  const el = h(
-    'section',
-    { class: 'card pad-card', 'aria-labelledby': 'pad-title' },
-    h('h3', { id: 'pad-title' }, 'Draw a digit'),
-    h('div', { class: 'pad-row' }, h('div', { class: 'pad-wrap' }, padCanvas), side),
-    h('div', { class: 'pad-actions' }, clear, sample, message),
-    h(
-      'p',
-      { class: 'hint pad-hint' },
-      'Draw with a mouse, finger or pen. Like the MNIST digits, your drawing is cropped, ' +
-        'scaled to fit 20×20 pixels and centred by its centre of mass in a 28×28 image.',
-    ),
-  );
-
-  const pad = new DrawPad(padCanvas, { ink: () => getComputedStyle(padCanvas).color, onChange });
-  clear.addEventListener('click', () => pad.clear());
-  sample.addEventListener('click', () => {
-    const x = sampleDigit();
-    if (x) pad.showDigit(x);
-  });
-  return { el, pad, canvases, message, destroy: () => pad.destroy() };
-}
-
-/**
- * A `sampleDigit` for padCard that hands out the first `count` digits of
- * `images()` in turn, so each click of Sample shows another one.
+ * A `sampleDigit` that hands out the first `count` digits of `images()` in
+ * turn, so each click of Sample shows another one.
  * @param {() => Float32Array|null} images  784 pixels a digit; null while not loaded
  */
 export function cyclingSampler(images, count) {
@@ -101,4 +31,111 @@ export function cyclingSampler(images, count) {
     next = (next + 1) % count;
     return all.subarray(i * PIXELS, (i + 1) * PIXELS);
   };
+}
+
+function arrow() {
+  return h(
+    'div',
+    { class: 'arrow', 'aria-hidden': 'true' },
+    h('span', { class: 'arrow-down' }, '↓ encode · decode ↓'),
+    h('span', { class: 'arrow-right' }, h('span', { class: 'arrow-words' }, 'encode · decode '), '→'),
+  );
+}
+
+/**
+ * @param {{
+ *   pictures: import('./pictures.js').Pictures,   paints the stages (and retints the ink) in the theme's colours
+ *   stages?: Array<{ id: string, caption: string, label: string }>,  the small canvases, in order; the first shows the drawing
+ *   arrowBefore?: number,      index of the stage the encode/decode arrow points at
+ *   emptyMessage: string,      shown while nothing is drawn
+ *   onChange: (drawing: Float32Array|null) => void,  the drawing changed (at most once per frame while drawing)
+ *   sampleDigit: () => Float32Array|null,  a digit for the Sample button
+ * }} options
+ * -> { el, pad, canvases: { id: canvas }, message, drawing, version, show(id, pixels, offset?), destroy() }
+ */
+export function padCard({
+  pictures = new Pictures(),
+  stages = RECON_STAGES,
+  arrowBefore = 1,
+  emptyMessage,
+  onChange,
+  sampleDigit,
+}) {
+  const padCanvas = h('canvas', {
+    id: 'pad',
+    class: 'pad',
+    width: 280,
+    height: 280,
+    role: 'img',
+    'aria-label': 'Drawing pad: draw a digit here with a mouse, finger or pen',
+    dataset: { empty: 'true' },
+  });
+  const canvases = {};
+  const side = h('div', { class: stages.length > 2 ? 'pad-side many' : 'pad-side' });
+  stages.forEach((s, i) => {
+    if (i === arrowBefore) side.append(arrow());
+    canvases[s.id] = digitCanvas({ id: s.id, class: 'digit-canvas large', 'aria-label': s.label });
+    side.append(figure(canvases[s.id], s.caption));
+  });
+  const message = h('p', { class: 'pad-error', id: 'pad-error', 'aria-live': 'polite' }, emptyMessage);
+  const clear = h('button', { type: 'button', class: 'button small', id: 'pad-clear' }, 'Clear');
+  const sample = h(
+    'button',
+    { type: 'button', class: 'button small', id: 'pad-sample', title: 'Put a validation digit on the pad' },
+    'Sample digit',
+  );
+
+  const card = {
+    el: h(
+      'section',
+      { class: 'card pad-card', 'aria-labelledby': 'pad-title' },
+      h('h3', { id: 'pad-title' }, 'Draw a digit'),
+      h('div', { class: 'pad-row' }, h('div', { class: 'pad-wrap' }, padCanvas), side),
+      h('div', { class: 'pad-actions' }, clear, sample, message),
+      h(
+        'p',
+        { class: 'hint pad-hint' },
+        'Draw with a mouse, finger or pen. Like the MNIST digits, your drawing is cropped, ' +
+          'scaled to fit 20×20 pixels and centred by its centre of mass in a 28×28 image.',
+      ),
+    ),
+    canvases,
+    message,
+    /** The drawing as 784 pixels, or null while the pad is empty. */
+    drawing: null,
+    /** Bumped on every change, so an answer for an older drawing is not shown. */
+    version: 0,
+    /** Paints a stage (and paints it again when the theme changes). */
+    show(id, pixels, offset = 0) {
+      pictures.digit(canvases[id], pixels, { offset });
+    },
+    destroy: () => pad.destroy(),
+  };
+
+  /** The first stage shows the drawing; while there is none, every stage is blank and the message says what to do. */
+  function showDrawing() {
+    card.show(stages[0].id, card.drawing);
+    if (card.drawing) return;
+    for (const s of stages.slice(1)) card.show(s.id, null);
+    message.textContent = emptyMessage;
+  }
+
+  const pad = new DrawPad(padCanvas, {
+    ink: () => getComputedStyle(padCanvas).color,
+    onChange: () => {
+      card.version += 1;
+      card.drawing = pad.toMnist();
+      showDrawing();
+      onChange(card.drawing);
+    },
+  });
+  card.pad = pad;
+  pictures.draw(padCanvas, () => pad.retint()); // the ink is the alpha channel: only its colour follows the theme
+  clear.addEventListener('click', () => pad.clear());
+  sample.addEventListener('click', () => {
+    const x = sampleDigit();
+    if (x) pad.showDigit(x);
+  });
+  showDrawing();
+  return card;
 }

@@ -1,0 +1,197 @@
+// The one lesson lifecycle. Every lesson is `defineLesson({...})`: the base
+// keeps what all of them share (mounting the header and explanation, the run
+// a view shows and when its answers have gone stale, the training card, the
+// validation digits, paced refreshes on stats, halts and pauses, the log
+// scale, repainting in the theme's colours on the one theme signal, and
+// tearing it all down), so a lesson file holds only what is its own.
+//
+// The app sees the contract of www/lessons/index.js: mount(root, { client,
+// store, commit }) -> view { reset, invalid, stats, halted, setScale,
+// unmount, update?, paused? }. docs/lessons.md describes the lesson's side.
+
+import { h } from '../../lib/dom.js';
+import { throttle } from '../../lib/throttle.js';
+import { onThemeChange } from '../../app/theme.js';
+import { cyclingSampler, padCard } from './pad-card.js';
+import { explainer } from './explainer.js';
+import { Pictures } from './pictures.js';
+import { TrainingCard } from './training-card.js';
+
+/** Thrown by `lesson.current` when an answer arrives for a run the view no longer shows. */
+class Stale extends Error {}
+
+/**
+ * @param {{
+ *   id: string, title: string,    the registry's; settingsTitle, settings, defaults, config, companions, note pass through
+ *   lead: string,                 the header's two or three sentences
+ *   explain?: object | ((lesson) => object),  the explanation card (kit/explainer.js)
+ *   digits?: number,              validation digits to load once (lesson.digits, lesson.labels)
+ *   view: (lesson) => hooks,      builds the lesson's parts (lesson.show(...)) and returns its own hooks
+ * }} definition
+ * hooks (all optional): reset(info, state) before the digits load; ready(info, state) once they are there
+ * (may be async; the refreshers run after it); stats(msg); halted(msg); paused(); invalid();
+ * update(state, patch); unmount().
+ */
+export function defineLesson({ lead, explain, digits: digitCount = 0, view, ...module }) {
+  function mount(root, { client, store, commit }) {
+    const refreshers = [];
+    const owned = [];
+    const own = (thing) => {
+      owned.push(thing);
+      return thing;
+    };
+    let training = null;
+    let frame = null;
+
+    const lesson = {
+      root,
+      client,
+      store,
+      commit,
+      /** The run this view shows (0: none, e.g. the settings were refused). */
+      run: 0,
+      /** The code size of the run's main network. */
+      latent: 0,
+      /** The last training step reported. */
+      step: 0,
+      /** The validation digits (digitCount × 784) and labels, once loaded. */
+      digits: null,
+      labels: null,
+      pictures: new Pictures(),
+
+      /** Puts the lesson on the page: header, `parts`, explanation. */
+      show(...parts) {
+        const text = typeof explain === 'function' ? explain(lesson) : explain;
+        frame = h(
+          'section',
+          { class: 'lesson', 'aria-labelledby': 'lesson-title' },
+          h(
+            'header',
+            { class: 'lesson-header' },
+            h('h2', { id: 'lesson-title' }, module.title),
+            h('p', { class: 'lead' }, lead),
+          ),
+          ...parts,
+          text ? explainer(text) : null,
+        );
+        root.append(frame);
+      },
+
+      /** Resolves to what `promise` resolves to, or throws (quietly, in a refresher) if the run changed meanwhile. */
+      async current(promise) {
+        const forRun = lesson.run;
+        const value = await promise;
+        if (!forRun || forRun !== lesson.run) throw new Stale();
+        return value;
+      },
+
+      /**
+       * A refresh paced to one round trip every `ms` (lib/throttle.js), asked for after each reset,
+       * stats message, halt and pause; `task` runs only while there is a run (and its digits, if any).
+       */
+      refresher(ms, task) {
+        const request = throttle(() => (lesson.run && (lesson.digits || !digitCount) ? task() : null), ms);
+        refreshers.push(request);
+        return request;
+      },
+
+      /** The training card (kit/training-card.js), reset, fed and torn down with the lesson. */
+      trainingCard(options) {
+        training = new TrainingCard({ store, commit, ...options });
+        return training;
+      },
+
+      /** The draw-pad card (kit/pad-card.js) with Sample cycling through the first `samples` validation digits. */
+      padCard({ samples = digitCount, ...options }) {
+        const sampleDigit = cyclingSampler(() => lesson.digits, samples);
+        return own(padCard({ pictures: lesson.pictures, sampleDigit, ...options }));
+      },
+
+      /** Destroys (or disconnects, or calls) `thing` when the lesson is unmounted; returns it. */
+      own,
+    };
+
+    const hooks = view(lesson);
+    const requestAll = () => {
+      for (const r of refreshers) r();
+    };
+    const stopTheme = onThemeChange(() => lesson.pictures.repaint());
+
+    return {
+      /** A new run (new settings, Reset, a loaded model, or a fresh worker after a crash): any number of times. */
+      async reset(info, state) {
+        lesson.run = info.run;
+        lesson.latent = info.latentSize;
+        lesson.step = 0;
+        training?.reset(state);
+        frame?.classList.remove('stale');
+        for (const r of refreshers) r.restart();
+        hooks.reset?.(info, state);
+        try {
+          if (digitCount && !lesson.digits) {
+            const { images, labels } = await lesson.current(client.validationImages(digitCount));
+            lesson.digits = images;
+            lesson.labels = labels;
+          }
+          if (info.run !== lesson.run) return;
+          await hooks.ready?.(info, state);
+          if (info.run === lesson.run) requestAll();
+        } catch {
+          // A newer run took over, or a round trip failed: the next reset tries again.
+        }
+      },
+
+      /** The settings were refused: what is on screen belongs to an older network. */
+      invalid() {
+        lesson.run = 0;
+        frame?.classList.add('stale');
+        hooks.invalid?.();
+      },
+
+      /** A training slice finished. */
+      stats(msg) {
+        lesson.step = msg.step;
+        training?.stats(msg);
+        hooks.stats?.(msg);
+        requestAll();
+      },
+
+      /** Training stopped by itself (diverged or early-stopped): show the final weights' output. */
+      halted(msg) {
+        hooks.halted?.(msg);
+        requestAll();
+      },
+
+      /** Paused, or one step taken by hand. */
+      paused() {
+        hooks.paused?.();
+        requestAll();
+      },
+
+      setScale(scale) {
+        training?.setScale(scale);
+      },
+
+      /** A setting that needs no new network changed. */
+      update(state, patch) {
+        hooks.update?.(state, patch);
+      },
+
+      unmount() {
+        lesson.run = 0;
+        for (const r of refreshers) r.stop();
+        stopTheme();
+        hooks.unmount?.();
+        training?.destroy();
+        for (const thing of owned) {
+          if (typeof thing === 'function') thing();
+          else if (thing.destroy) thing.destroy();
+          else thing.disconnect?.();
+        }
+        root.replaceChildren();
+      },
+    };
+  }
+
+  return { ...module, mount };
+}

@@ -1,0 +1,76 @@
+// The training card: the loss chart with its log-scale switch and the readout
+// (epoch, step, samples/s, smoothed training loss, validation loss), with the
+// ids the tests and the app rely on (#stat-step, #stat-loss, #log-scale, ...).
+
+import { h } from '../../lib/dom.js';
+import { LossChart } from '../../charts/loss-chart.js';
+import { fmtInt, fmtLoss, lossName } from './format.js';
+import { stat, showStat, clearStats } from './readout.js';
+
+export class TrainingCard {
+  /**
+   * @param {{ store, commit, title?: string, penalty?: string, extra?: Node[] }} options
+   *   penalty names a term added to the loss on the y axis ('MSE + sparsity'); extra goes under the chart
+   */
+  constructor({ store, commit, title = 'Training loss', penalty = '', extra = [] }) {
+    this.penalty = penalty;
+    this.epoch = stat('stat-epoch', 'Epoch');
+    this.step = stat('stat-step', 'Step');
+    this.rate = stat('stat-rate', 'Samples/s');
+    this.loss = stat('stat-loss', 'Train loss');
+    this.val = stat('stat-val', 'Val. loss');
+    const box = h('div', { class: 'chart', id: 'loss-chart' });
+    this.logBox = h('input', { type: 'checkbox', id: 'log-scale' });
+    this.logBox.checked = store.get().scale === 'log';
+    this.logBox.addEventListener('change', () => commit({ scale: this.logBox.checked ? 'log' : 'linear' }));
+    this.el = h(
+      'section',
+      { class: 'card chart-card', 'aria-labelledby': 'chart-title' },
+      h(
+        'div',
+        { class: 'card-head' },
+        h('h3', { id: 'chart-title' }, title),
+        h('label', { class: 'check', for: 'log-scale' }, this.logBox, ' Log scale'),
+      ),
+      h('dl', { class: 'stats' }, this.epoch.el, this.step.el, this.rate.el, this.loss.el, this.val.el),
+      box,
+      ...extra,
+    );
+    this.chart = new LossChart(box, { log: this.logBox.checked, lossName: lossName(store.get(), penalty) });
+    this.clear();
+  }
+
+  /** A new run: empty chart and readout. */
+  reset(state) {
+    this.chart.reset({ lossName: lossName(state, this.penalty) });
+    this.clear();
+  }
+
+  clear() {
+    clearStats(this.epoch, this.step, this.rate, this.loss, this.val);
+    showStat(this.step, 0, fmtInt);
+    delete this.loss.value.dataset.lastLoss;
+  }
+
+  /** A training slice's stats event (the main trainer's numbers). */
+  stats(msg) {
+    this.chart.push(msg.firstStep, msg.losses, msg.epochs);
+    showStat(this.step, msg.step, fmtInt);
+    showStat(this.epoch, msg.epoch, fmtInt);
+    if (Number.isFinite(msg.samplesPerSec)) showStat(this.rate, msg.samplesPerSec, fmtInt);
+    if (this.chart.lastSmoothed != null) {
+      this.loss.value.textContent = fmtLoss(this.chart.lastSmoothed);
+      this.loss.value.dataset.lastLoss = String(this.chart.lastSmoothed);
+    }
+    if (this.chart.lastVal != null) showStat(this.val, this.chart.lastVal);
+  }
+
+  setScale(scale) {
+    this.logBox.checked = scale === 'log';
+    this.chart.setLog(scale === 'log');
+  }
+
+  destroy() {
+    this.chart.destroy();
+  }
+}
