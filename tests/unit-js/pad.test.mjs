@@ -1,7 +1,8 @@
-// The draw pad's MNIST preprocessing (www/draw/draw-pad.js), on synthetic drawings.
+// The draw pad's MNIST preprocessing (www/draw/draw-pad.js), on synthetic drawings, and the pads' pointer strokes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mnistFromGray, centreOfMass, SIZE, BOX } from '../../www/draw/draw-pad.js';
+import { pointerStrokes } from '../../www/draw/pointer-strokes.js';
 
 /** A w×h image with a filled ellipse (centre cx, cy; radii rx, ry) of intensity 1. */
 function ellipse(w, h, cx, cy, rx, ry) {
@@ -106,4 +107,88 @@ test('faint noise below the threshold does not move the crop', () => {
   img[0] = 0;
   const b = mnistFromGray(img, 100, 100);
   assert.deepEqual(bbox(a), bbox(b));
+});
+
+// The pads' pointer handling (www/draw/pointer-strokes.js) on a stand-in canvas: an EventTarget
+// with a box 100×50 CSS pixels at (10, 20), and animation frames run by hand.
+function fakeCanvas() {
+  const canvas = new EventTarget();
+  canvas.captured = [];
+  canvas.setPointerCapture = (id) => canvas.captured.push(id);
+  canvas.getBoundingClientRect = () => ({ left: 10, top: 20, width: 100, height: 50 });
+  return canvas;
+}
+
+function pointer(type, { id = 1, kind = 'mouse', button = 0, x = 0, y = 0, coalesced = [] } = {}) {
+  const e = new Event(type, { cancelable: true });
+  Object.assign(e, { pointerId: id, pointerType: kind, button, clientX: x, clientY: y });
+  if (coalesced.length) e.getCoalescedEvents = () => coalesced.map(([cx, cy]) => ({ clientX: cx, clientY: cy }));
+  return e;
+}
+
+test('pointer strokes: positions in the pad’s units, coalesced moves kept, one change a frame and one at the end', () => {
+  const frames = [];
+  globalThis.requestAnimationFrame = (fn) => frames.push(fn);
+  globalThis.cancelAnimationFrame = () => frames.splice(0);
+  const canvas = fakeCanvas();
+  const segments = [];
+  const log = [];
+  const strokes = pointerStrokes(canvas, {
+    units: () => ({ width: 28, height: 14 }),
+    onStart: () => log.push('start'),
+    onSegment: (a, b) => segments.push([a, b]) > 0,
+    onChange: () => log.push('change'),
+  });
+  canvas.dispatchEvent(pointer('pointerdown', { x: 10, y: 20 }));
+  assert.deepEqual(canvas.captured, [1]);
+  assert.deepEqual(segments[0], [
+    { x: 0, y: 0 },
+    { x: 0, y: 0 },
+  ]);
+  canvas.dispatchEvent(
+    pointer('pointermove', {
+      x: 110,
+      y: 70,
+      coalesced: [
+        [60, 45],
+        [110, 70],
+      ],
+    }),
+  );
+  assert.deepEqual(segments.slice(1), [
+    [
+      { x: 0, y: 0 },
+      { x: 14, y: 7 },
+    ],
+    [
+      { x: 14, y: 7 },
+      { x: 28, y: 14 },
+    ],
+  ]);
+  assert.equal(frames.length, 1, 'one change scheduled for the frame');
+  frames.shift()();
+  canvas.dispatchEvent(pointer('pointermove', { id: 2, x: 50, y: 50 }));
+  assert.equal(segments.length, 3, 'a second pointer is ignored during a stroke');
+  canvas.dispatchEvent(pointer('pointerup'));
+  assert.deepEqual(log, ['start', 'change', 'change']);
+  canvas.dispatchEvent(pointer('pointermove', { x: 50, y: 50 }));
+  canvas.dispatchEvent(pointer('pointerdown', { button: 2 }));
+  assert.equal(segments.length, 3, 'no stroke after the end, none with the right mouse button');
+  strokes.destroy();
+  canvas.dispatchEvent(pointer('pointerdown', { kind: 'pen' }));
+  assert.equal(segments.length, 3, 'no listening after destroy');
+});
+
+test('pointer strokes: a segment that changes nothing asks for no redraw', () => {
+  const frames = [];
+  globalThis.requestAnimationFrame = (fn) => frames.push(fn);
+  globalThis.cancelAnimationFrame = () => frames.splice(0);
+  const canvas = fakeCanvas();
+  const changes = [];
+  pointerStrokes(canvas, { units: () => canvas, onSegment: () => false, onChange: () => changes.push(1) });
+  canvas.dispatchEvent(pointer('pointerdown', { kind: 'touch', x: 30, y: 30 }));
+  canvas.dispatchEvent(pointer('pointermove', { kind: 'touch', x: 40, y: 30 }));
+  assert.equal(frames.length, 0);
+  canvas.dispatchEvent(pointer('pointercancel'));
+  assert.equal(changes.length, 1, 'the stroke still ends with one change');
 });
