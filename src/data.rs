@@ -56,7 +56,7 @@ impl Dataset {
     /// (n × `pixels_per_image` bytes) followed by n label bytes.
     pub fn from_packed(bytes: &[u8], pixels_per_image: usize) -> Result<Self> {
         let record = pixels_per_image + 1;
-        if pixels_per_image == 0 || bytes.is_empty() || bytes.len() % record != 0 {
+        if pixels_per_image == 0 || bytes.is_empty() || !bytes.len().is_multiple_of(record) {
             return Err(Error::Data(format!(
                 "a packed file holds n×{pixels_per_image} pixel bytes then n label bytes; {} bytes is not a multiple of {record}",
                 bytes.len()

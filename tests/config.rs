@@ -18,9 +18,12 @@ fn error_of(edit: impl FnOnce(&mut Config)) -> String {
     }
 }
 
+/// A change that makes a valid config invalid.
+type Edit = Box<dyn FnOnce(&mut Config)>;
+
 #[test]
 fn each_bad_value_is_named_with_its_range() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Config)>, &str)> = vec![
+    let cases: Vec<(Edit, &str)> = vec![
         (Box::new(|c| c.model.latent = 0), "model.latent: must be between 1 and 256, got 0"),
         (Box::new(|c| c.model.latent = 300), "model.latent: must be between 1 and 256, got 300"),
         (

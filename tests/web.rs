@@ -1,8 +1,12 @@
 //! The exported wasm API in real browsers (headless Chrome and Firefox, via
 //! wasm-bindgen-test-runner): construction, training, shapes and errors as JS sees them.
+//! Tests of lab-only methods are compiled only with the "lab" feature (on by
+//! default), so `--no-default-features` tests the page's small build.
 #![cfg(target_arch = "wasm32")]
 
-use autoencoder_playground::api::{default_config, Recommender, Roofline, Trainer};
+#[cfg(feature = "lab")]
+use autoencoder_playground::api::Recommender;
+use autoencoder_playground::api::{default_config, Roofline, Trainer};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -171,8 +175,9 @@ fn f32_array(v: &JsValue) -> Vec<f32> {
     js_sys::Float32Array::from(v.clone()).to_vec()
 }
 
+#[cfg(feature = "lab")]
 #[wasm_bindgen_test]
-fn latent_pca_quality_and_filters() {
+fn latent_map_and_pca_baseline() {
     let (px, lb) = data();
     let mut t =
         Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
@@ -186,6 +191,14 @@ fn latent_pca_quality_and_filters() {
     let mse = get(&pca, "valMse").as_f64().unwrap();
     assert!(mse > 0.0 && mse < 0.2, "PCA validation MSE {mse}");
     assert_eq!(t.pca_reconstruct(&t.validation_images(2)).unwrap().len(), 2 * 784);
+}
+
+#[wasm_bindgen_test]
+fn interpolation_quality_and_filters() {
+    let (px, lb) = data();
+    let mut t =
+        Trainer::new(config(r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":16}}"#), &px, &lb).unwrap();
+    t.step(30).unwrap();
     let path = t.interpolate(&t.validation_images(1), &t.validation_images(2)[784..], 5).unwrap();
     assert_eq!(path.len(), 5 * 784);
     assert!(message(t.interpolate(&[0.0; 784], &[0.0; 784], 1).unwrap_err()).contains("between 2 and 64"));
@@ -201,6 +214,7 @@ fn latent_pca_quality_and_filters() {
     assert_eq!(f32_array(&get(&f, "decoder")).len(), 32 * 784);
 }
 
+#[cfg(feature = "lab")]
 #[wasm_bindgen_test]
 fn anomalies_features_imputation() {
     let (px, lb) = data();
@@ -245,8 +259,9 @@ fn anomalies_features_imputation() {
     assert!(e.contains("unknown field `mask.ratee`"), "{e}");
 }
 
+#[cfg(feature = "lab")]
 #[wasm_bindgen_test]
-fn recommender_and_roofline() {
+fn recommender() {
     let mut r = Recommender::new(config(r#"{"users":120,"items":80,"density":0.1}"#), JsValue::UNDEFINED).unwrap();
     let first = get(&r.evaluate().unwrap(), "rmse").as_f64().unwrap();
     r.step(60).unwrap();
@@ -265,7 +280,10 @@ fn recommender_and_roofline() {
     let info = r.info().unwrap();
     assert_eq!(count(1) + count(2), get(&info, "ratings").as_f64().unwrap(), "one cell per rating");
     assert_eq!(count(2), get(&info, "testRatings").as_f64().unwrap(), "held-out cells are marked 2");
+}
 
+#[wasm_bindgen_test]
+fn roofline() {
     let mut roof = Roofline::new(&[784, 64, 8], 16).unwrap();
     roof.run(2);
     assert_eq!(roof.flops_per_step(), 2.0 * 16.0 * (784.0 * 64.0 * 5.0 + 64.0 * 8.0 * 6.0));

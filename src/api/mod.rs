@@ -144,7 +144,7 @@ impl Trainer {
     /// Sets the weights from `parameters` (of a trainer with the same config)
     /// and the step and epoch counts. Throws if the length or a value is wrong.
     pub fn restore(&mut self, params: &[f32], step: f64, epoch: u32) -> Result<(), JsError> {
-        if !(step >= 0.0 && step <= 9_007_199_254_740_991.0 && step.fract() == 0.0) {
+        if !((0.0..=9_007_199_254_740_991.0).contains(&step) && step.fract() == 0.0) {
             return Err(JsError::new("restore: step must be a whole number, 0 or more"));
         }
         self.inner.restore(params, step as u64, epoch).map_err(err)
@@ -253,7 +253,7 @@ impl Trainer {
 
 /// Views a flat slice as rows of `width`, or says why it cannot.
 pub(crate) fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ArrayView2<'a, f32>, JsError> {
-    if values.is_empty() || values.len() % width != 0 {
+    if values.is_empty() || !values.len().is_multiple_of(width) {
         return Err(JsError::new(&format!(
             "expected a whole number of {what}s of {width} values each, got {} values",
             values.len()

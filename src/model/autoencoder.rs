@@ -14,6 +14,8 @@ use crate::nn::{ensure_shape, loss, Activation, ActivationLayer, Dropout, Layer,
 use crate::rng::{seeded, Rng, Stream};
 
 /// The layer that makes the code from the last hidden layer.
+// One per model, never in a collection: the unequal variant sizes cost nothing.
+#[allow(clippy::large_enum_variant)]
 enum Head {
     /// h = f(x·W + b)
     Code { linear: Linear, act: Activation, h: Array2<f32>, grad_a: Array2<f32> },

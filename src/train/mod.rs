@@ -254,7 +254,7 @@ impl Trainer {
                 self.status = Status::Diverged(err.clone());
                 return Err(err);
             }
-            if self.step % RESCUE_EVERY == 0 {
+            if self.step.is_multiple_of(RESCUE_EVERY) {
                 self.model.copy_params_into(&mut self.rescue.1);
                 self.rescue.0 = self.step;
             }
