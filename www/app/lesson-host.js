@@ -1,6 +1,8 @@
-// The lesson lifecycle: load a lesson's module, read the hash with its own
+// The lesson on the page: load a lesson's module, read the hash with its own
 // settings, mount its view, and swap lessons in place when the hash names
 // another one (a nav link, a number key, a tutorial's link, a loaded model).
+// It is the only writer of `mounted` ({ lesson, view, fields }), which the
+// other parts read.
 
 import { parseHash, lessonIdOf, trainerConfigs } from '../state/url-state.js';
 import { withoutFlags } from '../state/view-flags.js';
@@ -20,107 +22,120 @@ export async function loadLesson(id) {
   }
 }
 
-/** @param page the app's shared state and operations (app/app.js). */
-export function createLessonHost(page) {
-  const { ui, store, settings, nav, banner } = page;
+/** What lesson-host.js mounts, for the parts that read it: the lesson module, its view, its settings fields. */
+export const createMounted = () => ({ lesson: null, view: null, fields: { show() {} } });
+
+/**
+ * @param {{
+ *   ui: { root, lessonFields, configError: HTMLElement }, store, run, engine, status, banner, sync, controls,
+ *   nav: { setCurrent(id) }, mounted: ReturnType<typeof createMounted>,
+ *   problems: string[],  what the view flags could not use, shown with the first lesson's notice
+ * }} parts
+ */
+export function createLessonHost({ ui, store, run, engine, status, banner, sync, controls, nav, mounted, problems }) {
+  let noticeProblems = [...problems];
+  let target = null; // the hash of the lesson being switched to
 
   /** Reads the hash with the lesson's own settings, shows them, and mounts the lesson's view. */
-  function mountLesson(mod, hash) {
-    page.lesson = mod;
-    const { state, problems } = parseHash(withoutFlags(hash), { lessonIds: LESSON_IDS, lesson: mod });
+  function mount(mod, hash) {
+    mounted.lesson = mod;
+    const { state, problems: more } = parseHash(withoutFlags(hash), { lessonIds: LESSON_IDS, lesson: mod });
     store.replace(state);
-    page.writeHash(state); // the address bar always holds a complete, reproducible link
-    settings.show(state);
-    page.lessonFields = bindLessonSettings(ui.lessonFields, mod, { get: store.get, commit: page.commit });
-    page.showNotice([...page.noticeProblems, ...problems]);
-    page.noticeProblems = [];
+    sync.writeHash(state); // the address bar always holds a complete, reproducible link
+    sync.settings.show(state);
+    mounted.fields = bindLessonSettings(ui.lessonFields, mod, { get: store.get, commit: sync.commit });
+    status.showNotice([...noticeProblems, ...more]);
+    noticeProblems = [];
     nav.setCurrent(mod.id);
     ui.root.replaceChildren();
-    page.view = mod.mount(ui.root, { client: page.client, store, commit: page.commit });
+    mounted.view = mod.mount(ui.root, { client: engine.client, store, commit: sync.commit });
     document.body.dataset.lesson = mod.id;
     document.title = `${mod.title} · Autoencoder Playground`;
-    page.ready = true;
+  }
+
+  /** The first lesson, while the engine loads (the run state is booting). -> mounted and built, and still wanted? */
+  async function openFirst(hash) {
+    const { switch: token } = run.tokens;
+    let mod;
+    try {
+      [, mod] = await Promise.all([engine.load(), loadLesson(lessonIdOf(withoutFlags(hash), LESSON_IDS))]);
+    } catch (err) {
+      status.showFatal(err.message);
+      return false;
+    }
+    if (!run.current('switch', token)) return false; // the hash named another lesson meanwhile; it mounts that
+    mount(mod, location.hash);
+    await controls.build();
+    return run.current('switch', token);
   }
 
   /**
    * Another lesson: stop training, unmount the current one, mount the new one
-   * with fresh trainers (or, with `adopt`, with the model load() just read).
+   * with fresh trainers (or, with `adopt`, with the model load() just read,
+   * which trained `adopt.step` steps). -> true if the loaded model became its run.
    */
-  async function switchLesson(hash, { mod: given = null, adopt = false } = {}) {
-    const token = ++page.switchToken;
-    page.switching = true;
-    page.ready = false;
-    page.trainerOk = false;
-    page.resumeWanted = false;
-    page.rebuildToken += 1; // a rebuild in flight no longer applies
-    page.currentRun = 0; // stats still on their way belong to the old lesson
-    if (page.running) {
-      page.running = false;
-      page.client.pause().catch(() => {});
-    }
+  async function switchLesson(hash, { mod: given = null, adopt = null } = {}) {
+    const wasTraining = run.running;
+    if (!run.send('switch')) return false;
+    const { switch: token } = run.tokens;
+    target = hash;
+    controls.forgetRun();
+    if (wasTraining) engine.client.pause().catch(() => {});
     if (banner.kind === 'halted') banner.hide();
-    page.updateButtons();
-    document.body.dataset.state = 'loading';
-    page.setRunStatus('Loading the lesson…');
-    page.view?.unmount();
-    page.view = null;
+    status.setRunStatus('Loading the lesson…');
+    mounted.view?.unmount();
+    mounted.view = null;
     ui.configError.hidden = true;
-    const id = lessonIdOf(hash, LESSON_IDS);
-    nav.setCurrent(id);
+    nav.setCurrent(lessonIdOf(hash, LESSON_IDS));
     let mod = given;
     try {
-      [, mod] = await Promise.all([page.engine, mod ?? loadLesson(id)]);
+      [, mod] = await Promise.all([engine.ready, mod ?? loadLesson(lessonIdOf(hash, LESSON_IDS))]);
     } catch (err) {
-      if (token === page.switchToken) page.showFatal(err.message);
-      return;
+      if (run.current('switch', token)) status.showFatal(err.message);
+      return false;
     }
-    if (token !== page.switchToken) return;
-    page.switching = false;
-    mountLesson(mod, hash);
-    if (adopt) {
-      try {
-        const { main, ...companions } = trainerConfigs(store.get(), page.lesson);
-        const info = await page.client.adopt(companions);
-        page.newRun(info);
-        page.view.reset(info, store.get());
-      } catch (err) {
-        banner.show('load-error', 'The loaded model could not be used', err.message);
-        await page.rebuild({ resume: false });
-      }
-    } else {
-      await page.rebuild({ resume: false });
+    if (!run.current('switch', token)) return false;
+    mount(mod, hash);
+    if (adopt && (await adoptLoaded(token, adopt.step))) return true;
+    if (run.current('switch', token)) await controls.build();
+    return false;
+  }
+
+  /** The model load() read becomes the new lesson's run; on failure the lesson gets fresh trainers. */
+  async function adoptLoaded(token, step) {
+    try {
+      const { main, ...companions } = trainerConfigs(store.get(), mounted.lesson);
+      const info = await engine.client.adopt(companions);
+      if (!run.current('switch', token)) return false;
+      controls.newRun(info, { step });
+      mounted.view.reset(info, store.get());
+      return run.send('adopted');
+    } catch (err) {
+      banner.show('load-error', 'The loaded model could not be used', err.message);
+      return false;
     }
-    if (token === page.switchToken) document.body.dataset.state = 'ready';
-    page.updateButtons();
+  }
+
+  /** The worker died during a switch: start that switch over, now that a fresh worker is coming. */
+  function restartSwitch() {
+    return switchLesson(target ?? withoutFlags(location.hash));
   }
 
   /** The n-th lesson of the nav (1-based), as its link would. */
   function openLessonNumber(n) {
     const entry = LESSONS[n - 1];
-    if (!entry || !page.lesson || entry.id === page.lesson.id) return;
+    if (!entry || !mounted.lesson || entry.id === mounted.lesson.id) return;
     location.hash = `#lesson=${encodeURIComponent(entry.id)}`;
   }
 
   /** A link edited by hand, a lesson link in the nav, or a tutorial's link clicked on this page. */
   function onHashChange() {
-    if (!page.client || document.body.dataset.state === 'error') return;
+    if (!engine.client || run.phase === 'error') return;
     const hash = withoutFlags(location.hash);
-    if (page.switching || !page.lesson || lessonIdOf(hash, LESSON_IDS) !== page.lesson.id) {
-      switchLesson(hash);
-      return;
-    }
-    const { state, problems } = parseHash(hash, { lessonIds: LESSON_IDS, lesson: page.lesson });
-    const before = store.get();
-    store.replace(state);
-    page.writeHash(state);
-    settings.show(state);
-    page.lessonFields.show(state);
-    page.showNotice(problems);
-    const changed = Object.keys(state).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(state[k]));
-    if (changed.includes('scale')) page.view?.setScale(state.scale);
-    if (page.needsRebuild(changed)) page.rebuild({ resume: true });
-    else if (changed.length) page.view?.update?.(state, Object.fromEntries(changed.map((k) => [k, state[k]])));
+    // While a lesson loads or the run is being replaced, the hash's lesson and settings start over.
+    if (!run.canEdit || !mounted.lesson || lessonIdOf(hash, LESSON_IDS) !== mounted.lesson.id) switchLesson(hash);
+    else sync.applyHash(hash);
   }
 
-  return { mountLesson, switchLesson, openLessonNumber, onHashChange };
+  return { openFirst, switchLesson, restartSwitch, openLessonNumber, onHashChange };
 }

@@ -5,10 +5,13 @@ import { bindKeyboard } from './keyboard.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** @param page the app's shared state and operations (app/app.js). */
-export function bindChrome(page) {
-  const { ui, presentation } = page;
-
+/**
+ * @param {{
+ *   ui: { settingsToggle: HTMLElement }, presentation: { toggle(): void },
+ *   actions: { togglePlay, step, reset, lesson: (n: number) => void },  what the shortcuts do to the run
+ * }} parts
+ */
+export function bindChrome({ ui, presentation, actions }) {
   // The skip link moves focus to the lesson without touching the hash, which holds the settings.
   document.querySelector('.skip-link')?.addEventListener('click', (e) => {
     e.preventDefault();
@@ -25,11 +28,8 @@ export function bindChrome(page) {
   const help = $('help-dialog');
   $('help-toggle')?.addEventListener('click', () => help?.showModal?.());
   bindKeyboard({
-    togglePlay: () => page.trainerOk && page.togglePlay(),
-    step: page.stepOnce,
-    reset: page.resetRun,
+    ...actions,
     clearPad: () => $('pad-clear')?.click(),
-    lesson: page.openLessonNumber,
     present: () => presentation.toggle(),
     help: () => {
       if (!help) return;

@@ -1,6 +1,8 @@
 // What the page says about itself: the run status line, the Play / Step /
-// Reset buttons, the notice about settings a link could not use, and the
-// screen that replaces the lesson when the playground cannot start at all.
+// Reset buttons and the body's data-state / data-running (drawn from the run
+// state on every transition, so no caller has to remember to update them),
+// the notice about settings a link could not use, and the screen that
+// replaces the lesson when the playground cannot start at all.
 
 import { h } from '../lib/dom.js';
 
@@ -10,23 +12,30 @@ export const sentence = (m) =>
     .trim()
     .replace(/[.\s]+$/, '')}.`;
 
-/** @param page the app's shared state (app/app.js): reads ui, banner, tools and the run flags. */
-export function createStatus(page) {
-  const { ui } = page;
-
+/**
+ * @param {{
+ *   ui: { play, step, reset, runStatus, notice, fatal: HTMLElement },
+ *   run: ReturnType<import('./run-state.js').createRunState>,
+ *   banner: ReturnType<import('./banner.js').createBanner>,
+ *   tools: { update({ ready, running }): void },  the model tools (save needs trainers)
+ * }} parts
+ */
+export function createStatus({ ui, run, banner, tools }) {
   function setRunStatus(text) {
     ui.runStatus.textContent = text;
   }
 
-  function updateButtons() {
-    ui.play.disabled = !page.trainerOk;
-    ui.step.disabled = !page.trainerOk || page.running;
-    ui.reset.disabled = !page.ready;
-    ui.play.querySelector('.label').textContent = page.running ? 'Pause' : 'Play';
-    ui.play.setAttribute('aria-label', page.running ? 'Pause training' : 'Start training');
-    document.body.dataset.running = String(page.running);
-    page.tools.update({ ready: page.trainerOk, running: page.running });
+  function drawControls() {
+    ui.play.disabled = !(run.canPlay || run.canPause);
+    ui.step.disabled = !run.canStep;
+    ui.reset.disabled = !run.canReset;
+    ui.play.querySelector('.label').textContent = run.running ? 'Pause' : 'Play';
+    ui.play.setAttribute('aria-label', run.running ? 'Pause training' : 'Start training');
+    document.body.dataset.running = String(run.running);
+    document.body.dataset.state = run.pageState;
+    tools.update({ ready: run.hasTrainers, running: run.running });
   }
+  run.subscribe(drawControls);
 
   function showNotice(problems) {
     ui.notice.replaceChildren();
@@ -38,11 +47,8 @@ export function createStatus(page) {
 
   /** Stops everything and says why; the page stays in this state. */
   function showFatal(message) {
-    page.ready = false;
-    page.trainerOk = false;
-    page.running = false;
-    document.body.dataset.state = 'error';
-    page.banner.hide();
+    run.send('fatal');
+    banner.hide();
     ui.fatal.replaceChildren(
       h('h2', {}, 'The playground could not start'),
       h('p', {}, message),
@@ -55,8 +61,8 @@ export function createStatus(page) {
     ui.fatal.hidden = false;
     document.getElementById('boot')?.remove();
     setRunStatus('');
-    updateButtons();
+    drawControls();
   }
 
-  return { setRunStatus, updateButtons, showNotice, showFatal };
+  return { setRunStatus, showNotice, showFatal };
 }

@@ -1,0 +1,59 @@
+// The training worker as the app holds it: the client, the promise that its
+// engine (wasm + digits) is loaded, and a restart after a crash. Whatever must
+// wait for the engine (mounting a lesson, building trainers) awaits `ready`,
+// which a restart replaces, so work started during a recovery waits for the
+// new worker instead of asking the dead one.
+
+/**
+ * @param {{
+ *   createClient: () => import('../worker/trainer-client.js').TrainerClient,
+ *   resources?: () => Promise<{ wasm: ArrayBuffer, digits: ArrayBuffer }>,  handed to the worker instead of fetched
+ *   debug?: boolean,  lets the page make the worker crash (tests)
+ * }} options
+ */
+export function createEngine({ createClient, resources = null, debug = false }) {
+  let client = null;
+  let options = null;
+  let ready = null;
+  let loadedOnce = false;
+
+  const init = () =>
+    client.init(options).then((value) => {
+      loadedOnce = true;
+      return value;
+    });
+
+  return {
+    /** The TrainerClient (null until start()); the same object across restarts. */
+    get client() {
+      return client;
+    },
+    /** Starts the worker; throws when the browser cannot start one. */
+    start() {
+      client = createClient();
+      return client;
+    },
+    /** Loads the wasm module and the digits in the worker, the first time. */
+    load() {
+      ready = (async () => {
+        options = { ...(resources ? await resources() : {}), debug };
+        return init();
+      })();
+      return ready;
+    },
+    /** Ends the (dead) worker, starts a fresh one and loads the engine in it again. */
+    restart() {
+      client.restart();
+      ready = init();
+      return ready;
+    },
+    /** Resolves once the current worker's engine is loaded. */
+    get ready() {
+      return ready;
+    },
+    /** Did the engine load once? Before that, a crash is a failure to start, not something to recover from. */
+    get loadedOnce() {
+      return loadedOnce;
+    },
+  };
+}
