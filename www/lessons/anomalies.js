@@ -5,30 +5,18 @@
 // with its AUC, and the draw pad as an anomaly meter.
 
 import { h } from '../lib/dom.js';
-import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
 import { choice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { percentile, displayRange, paintHistogram } from '../charts/histogram.js';
 import { rocPointAt, paintRoc } from '../charts/roc.js';
-import {
-  lessonHeader,
-  TrainingCard,
-  explainer,
-  stat,
-  showStat,
-  fmtLoss,
-  fmtInt,
-  throttle,
-  onSchemeChange,
-  mse,
-} from './kit/common.js';
-import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
+import { defineLesson } from './kit/lesson.js';
+import { fmtLoss, fmtInt, fmtPercent } from './kit/format.js';
+import { mse } from './kit/pixels.js';
+import { stat, showStat, clearStats } from './kit/readout.js';
 
 const SAMPLES = 16; // validation digits for the pad's Sample button
 const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty
 const PAD_MS = 150;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
-const pct = (v) => `${(v * 100).toFixed(1)}%`;
 
 const settings = {
   exclude: choice(
@@ -55,8 +43,9 @@ const settings = {
   }),
 };
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'An autoencoder learns to rebuild the kind of data it was trained on. Show it something of another kind and it answers ' +
         'with the nearest thing it knows, so its reconstruction error goes up. That error is an anomaly score: no labels of ' +
@@ -88,30 +77,25 @@ function explanation() {
         'It depends on the cost: missing a fault (recall) versus chasing false alarms (precision). The threshold trades one for the other.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let run = 0;
-  let step = 0;
-  let report = null; // the last anomalyReport, with its step
+function view(lesson) {
+  const { client, store, commit } = lesson;
+  let report = null; // the last anomalyReport
   let threshold = null;
-  let samples = null;
-  let padVersion = 0;
   let padError = null; // the drawing's reconstruction error
-  const EMPTY = 'Draw a digit, a letter or a scribble to see its anomaly score.';
 
-  const card = padCard({
-    stages: RECON_STAGES,
-    arrowBefore: 1,
-    emptyMessage: EMPTY,
-    onChange: () => {
-      padVersion += 1;
-      showPadInput();
+  const card = lesson.padCard({
+    emptyMessage: 'Draw a digit, a letter or a scribble to see its anomaly score.',
+    onChange: (drawing) => {
+      if (!drawing) {
+        padError = null;
+        delete card.message.dataset.mse;
+        showMeter();
+      }
       refreshPad();
     },
-    sampleDigit: cyclingSampler(() => samples, SAMPLES),
   });
   card.el.querySelector('#pad-title').textContent = 'Anomaly meter: draw anything';
   const meterFill = h('div', { class: 'meter-fill' });
@@ -124,12 +108,7 @@ function mount(root, { client, store, commit }) {
   );
   card.el.querySelector('.pad-actions').after(meter);
 
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Reconstruction error',
-    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
-  });
+  const training = lesson.trainingCard({ title: 'Reconstruction error' });
 
   const hist = h('canvas', {
     class: 'hist-canvas',
@@ -155,64 +134,41 @@ function mount(root, { client, store, commit }) {
   const aucStat = stat('stat-auc', 'AUC');
   const rocNote = h('p', { class: 'hint', id: 'roc-note' });
 
-  root.append(
+  lesson.show(
+    h('div', { class: 'cards' }, card.el, training.el),
     h(
-      'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Anomalies',
-        'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that ' +
-          'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.',
-      ),
-      h('div', { class: 'cards' }, card.el, training.el),
+      'div',
+      { class: 'cards even' },
       h(
-        'div',
-        { class: 'cards even' },
+        'section',
+        { class: 'card', 'aria-labelledby': 'hist-title' },
         h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'hist-title' },
-          h(
-            'div',
-            { class: 'card-head wrap' },
-            h('h3', { id: 'hist-title' }, 'Error on the 1,000 test digits'),
-            scoreButton,
-          ),
-          legend,
-          hist,
-          h(
-            'p',
-            { class: 'hint' },
-            'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.',
-          ),
-          h('div', { class: 'slider-field' }, slider.el),
-          h('dl', { class: 'stats inline' }, thStat.el, precStat.el, recStat.el, flagStat.el),
-          scoredAt,
+          'div',
+          { class: 'card-head wrap' },
+          h('h3', { id: 'hist-title' }, 'Error on the 1,000 test digits'),
+          scoreButton,
         ),
+        legend,
+        hist,
         h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'roc-title' },
-          h('h3', { id: 'roc-title' }, 'ROC curve: every threshold at once'),
-          h('dl', { class: 'stats inline' }, aucStat.el),
-          roc,
-          rocNote,
+          'p',
+          { class: 'hint' },
+          'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.',
         ),
+        h('div', { class: 'slider-field' }, slider.el),
+        h('dl', { class: 'stats inline' }, thStat.el, precStat.el, recStat.el, flagStat.el),
+        scoredAt,
       ),
-      explanation(),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'roc-title' },
+        h('h3', { id: 'roc-title' }, 'ROC curve: every threshold at once'),
+        h('dl', { class: 'stats inline' }, aucStat.el),
+        roc,
+        rocNote,
+      ),
     ),
   );
-
-  function showPadInput() {
-    const x = card.pad.toMnist();
-    if (x) paintImage(card.canvases['pad-input'], x, { palette });
-    else paintBlank(card.canvases['pad-input'], { palette });
-    if (!x) {
-      padError = null;
-      paintBlank(card.canvases['pad-recon'], { palette });
-      card.message.textContent = EMPTY;
-      delete card.message.dataset.mse;
-      showMeter();
-    }
-  }
 
   /** The meter: the drawing's error on a scale from 0 to twice the threshold, the threshold at the middle. */
   function showMeter() {
@@ -229,20 +185,17 @@ function mount(root, { client, store, commit }) {
       `${fmtLoss(threshold)}, so ${flagged ? 'flagged as an anomaly' : 'it passes as a normal digit'}.`;
   }
 
-  async function padNow() {
-    const x = card.pad.toMnist();
-    if (!run || !x) return;
-    const forRun = run;
-    const forPad = padVersion;
-    const y = await client.reconstruct(Float32Array.from(x));
-    if (forRun !== run || forPad !== padVersion) return;
-    paintImage(card.canvases['pad-recon'], y, { palette });
-    padError = mse(y, x);
+  const refreshPad = lesson.refresher(PAD_MS, async () => {
+    const { drawing, version } = card;
+    if (!drawing) return;
+    const y = await lesson.current(client.reconstruct(Float32Array.from(drawing)));
+    if (version !== card.version) return;
+    card.show('pad-recon', y);
+    padError = mse(y, drawing);
     card.message.dataset.mse = String(padError);
     if (threshold == null) card.message.textContent = `Error (MSE) ${fmtLoss(padError)}.`;
     showMeter();
-  }
-  const refreshPad = throttle(padNow, PAD_MS);
+  });
 
   /** Threshold, precision/recall, histogram and ROC point from the last report and the slider. */
   async function showReport() {
@@ -279,50 +232,48 @@ function mount(root, { client, store, commit }) {
     showMeter();
     roc.hidden = excluded == null;
     if (excluded == null) {
-      for (const s of [precStat, recStat, aucStat]) showStat(s, null);
+      clearStats(precStat, recStat, aucStat);
       rocNote.textContent = 'Hold out a digit (in the settings) to get anomalies to catch, and a ROC curve.';
       return;
     }
     showStat(aucStat, report.auc, (v) => v.toFixed(3));
     paintRoc(roc, { fpr: report.fpr, tpr: report.tpr, point });
     rocNote.textContent =
-      `The dot is the threshold above: ${pct(point.fpr)} of normal test digits flagged, ${pct(point.tpr)} of the ${excluded}s caught. ` +
+      `The dot is the threshold above: ${fmtPercent(point.fpr, 1)} of normal test digits flagged, ${fmtPercent(point.tpr, 1)} of the ${excluded}s caught. ` +
       (report.auc < 0.5
         ? `An AUC under 0.5: the network rebuilds ${excluded}s better than typical digits, so high error does not mean ${excluded}.`
         : 'The dashed diagonal is guessing (AUC 0.5).');
-    const forRun = run;
     const forReport = report;
-    const pr = await client.call('precisionRecall', threshold);
-    if (forRun !== run || forReport !== report) return;
-    showStat(precStat, pr.precision, pct);
-    showStat(recStat, pr.recall, pct);
+    const pr = await lesson.current(client.call('precisionRecall', threshold));
+    if (forReport !== report) return;
+    showStat(precStat, pr.precision, (v) => fmtPercent(v, 1));
+    showStat(recStat, pr.recall, (v) => fmtPercent(v, 1));
     precStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falsePositives} flagged digits are ${excluded}s`;
     recStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falseNegatives} ${excluded}s flagged`;
   }
 
   async function scoreNow() {
-    if (!run) return;
-    const forRun = run;
-    const at = step;
+    if (!lesson.run) return;
+    const at = lesson.step;
+    const forRun = lesson.run;
     scoreButton.disabled = true;
     try {
-      const r = await client.call('anomalyReport');
-      if (forRun !== run) return;
-      report = r;
+      report = await lesson.current(client.call('anomalyReport'));
       scoredAt.textContent = `Scored at step ${fmtInt(at)}. Refreshed every few seconds while training.`;
       scoredAt.dataset.step = String(at);
       await showReport();
     } finally {
-      if (forRun === run) scoreButton.disabled = false;
+      if (forRun === lesson.run) scoreButton.disabled = false;
     }
   }
-  const score = throttle(scoreNow, SCORE_MS);
+  lesson.refresher(SCORE_MS, scoreNow);
   scoreButton.addEventListener('click', () => scoreNow().catch(() => {}));
 
   function clear() {
     report = null;
     threshold = null;
-    for (const s of [thStat, precStat, recStat, flagStat, aucStat]) showStat(s, null);
+    padError = null;
+    clearStats(thStat, precStat, recStat, flagStat, aucStat);
     for (const c of [hist, roc]) {
       c.getContext('2d').clearRect(0, 0, c.width, c.height);
       c.dataset.painted = 'false';
@@ -331,76 +282,20 @@ function mount(root, { client, store, commit }) {
     rocNote.textContent = '';
     scoredAt.textContent = 'Not scored yet.';
     delete scoredAt.dataset.step;
+    showMeter();
   }
-
-  const redraw = () => {
-    if (report) showReport().catch(() => {});
-  };
-  const resize = new ResizeObserver(redraw);
-  resize.observe(hist);
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    card.pad.retint();
-    showPadInput();
-    redraw();
-  });
   clear();
-  showPadInput();
 
   return {
-    async reset(info, state) {
-      run = info.run;
-      step = 0;
-      padError = null;
-      training.reset(state);
-      clear();
-      showPadInput();
-      root.querySelector('.lesson').classList.remove('stale');
-      try {
-        if (!samples) samples = (await client.validationImages(SAMPLES)).images;
-        if (info.run !== run) return;
-        await scoreNow();
-        refreshPad();
-      } catch {
-        // The next reset or refresh tries again.
-      }
-    },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
-    },
-    stats(msg) {
-      step = msg.step;
-      training.stats(msg);
-      score();
-      refreshPad();
-    },
-    halted() {
-      score();
-    },
-    paused() {
-      score();
-    },
+    reset: clear,
     update(state, patch) {
       if ('pct' in patch) slider.show(state);
-      redraw();
-    },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      score.stop();
-      refreshPad.stop();
-      resize.disconnect();
-      stopScheme();
-      card.destroy();
-      training.destroy();
-      root.replaceChildren();
+      showReport().catch(() => {});
     },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'anomalies',
   title: 'Anomalies',
   settingsTitle: 'Anomaly detection',
@@ -410,5 +305,10 @@ export default {
     cfg.train.excludeClass = state.exclude === 'none' ? null : Number(state.exclude);
     return cfg;
   },
-  mount,
-};
+  lead:
+    'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that ' +
+    'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.',
+  explain,
+  digits: SAMPLES,
+  view,
+});

@@ -5,28 +5,21 @@
 // change of code and reconstruction against the noise level for both.
 
 import { h } from '../lib/dom.js';
-import { paintImage, paintBlank, digitPalette, accentPalette } from '../draw/images.js';
+import { PIXELS } from '../lib/mnist.js';
+import { uniform } from '../draw/masks.js';
 import { LineChart, TermsChart } from '../charts/line-chart.js';
 import { numberChoice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
-import {
-  PIXELS,
-  lessonHeader,
-  TrainingCard,
-  digitRows,
-  explainer,
-  stat,
-  showStat,
-  throttle,
-  onSchemeChange,
-  gaussianNoise,
-} from './kit/common.js';
+import { defineLesson } from './kit/lesson.js';
+import { digitRows } from './kit/digit-canvases.js';
+import { stat, showStat, clearStats } from './kit/readout.js';
 
 const COUNT = 8;
 const LEVELS = Array.from({ length: 11 }, (_, i) => i * 0.05); // σ = 0 … 0.5 for the chart
 const REFRESH_MS = 400;
+/** Where the images at the slider's σ start in a batch (after those of every chart level). */
+const AT_SIGMA = LEVELS.length * COUNT * PIXELS;
 const CHANGE_GAIN = 2; // change maps are shown ×2 so small changes are visible
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 const EXACTLY =
   'The penalty is computed exactly, in closed form (Rifai et al. 2011), on the last encoder layer only: ' +
   'it is the Jacobian of the code with respect to that layer’s input, which is treated as given.';
@@ -49,8 +42,9 @@ const settings = {
   }),
 };
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'A contractive autoencoder adds λ times the squared Frobenius norm of the Jacobian ∂h/∂x of its code to the loss: ' +
         'the code is penalised for reacting to small changes of the input. Reconstruction pulls the other way, so the code ' +
@@ -80,35 +74,37 @@ function explanation() {
         'The exact Jacobian of a deep encoder is expensive; the penalty on one layer has a closed form that costs about as much as the layer itself.',
       ],
     ],
-  });
+  };
 }
 
-/** Root-mean-square difference between rows [a0, a0 + n) and [b0, b0 + n) of two arrays. */
+/** Root-mean-square difference between rows [a0, a0 + n) and [b0, b0 + n) of one array. */
 function rms(a, a0, b0, n) {
   let s = 0;
   for (let i = 0; i < n; i++) s += (a[a0 + i] - a[b0 + i]) ** 2;
   return Math.sqrt(s / n);
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let heat = accentPalette();
-  let run = 0;
-  let latent = 0;
-  let digits = null;
+/** n samples of N(0, 1), the same for the same seed (Box–Muller on draw/masks.js's seeded generator). */
+function gaussianNoise(n, seed) {
+  const u = uniform(seed);
+  return Float32Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()));
+}
+
+function view(lesson) {
+  const { client, store, commit, pictures } = lesson;
   let batch = null; // the digits at every chart level, then at the slider's σ
   let batchSigma = null;
-  let last = null;
-  const noise = gaussianNoise(COUNT * PIXELS, 7);
+  const noise = gaussianNoise(COUNT * PIXELS, 7); // fixed, so the pictures change only when the networks do
 
   const sigmaField = settingField('sigma', settings.sigma, { get: store.get, commit });
-  const rows = digitRows(COUNT, [
+  const { el: rowsEl, rows } = digitRows(COUNT, [
     { id: 'cae-input', label: 'Input + noise' },
     { id: 'cae-recon', label: 'Contractive', className: 'recon' },
     { id: 'cae-change', label: 'its change' },
     { id: 'plain-recon', label: 'Plain', className: 'recon' },
     { id: 'plain-change', label: 'its change' },
   ]);
+  for (const row of Object.values(rows)) pictures.row(row, null);
   const caeMoved = stat('stat-cae-change', 'Contractive: code moved');
   const plainMoved = stat('stat-plain-change', 'Plain: code moved');
   const changeBox = h('div', { class: 'chart small', id: 'change-chart' });
@@ -116,89 +112,79 @@ function mount(root, { client, store, commit }) {
   const plainLoss = stat('stat-plain-recon', 'Plain');
   const caeLoss = stat('stat-recon', 'Contractive');
   const penalty = stat('stat-penalty', 'Penalty λ‖J‖²');
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Training loss (contractive network)',
-    lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + penalty`,
-  });
+  const training = lesson.trainingCard({ title: 'Training loss (contractive network)', penalty: 'penalty' });
 
-  root.append(
+  lesson.show(
+    h('p', { class: 'lead-note', id: 'penalty-note' }, EXACTLY),
     h(
       'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Contractive',
-        'A contractive autoencoder is penalised for how strongly its code reacts to small changes of the input, ' +
-          'so nearby inputs get nearby codes. You would use it for features that should not flicker with noise or small distortions.',
+      { class: 'card', 'aria-labelledby': 'perturb-title' },
+      h(
+        'div',
+        { class: 'card-head wrap' },
+        h('h3', { id: 'perturb-title' }, 'Same digits, growing noise'),
+        h('dl', { class: 'stats inline' }, caeMoved.el, plainMoved.el),
       ),
-      h('p', { class: 'lead-note', id: 'penalty-note' }, EXACTLY),
+      h('div', { class: 'slider-field' }, sigmaField.el),
+      rowsEl,
+      h(
+        'p',
+        { class: 'hint' },
+        `“its change” is how far each reconstruction moved from the one without noise (brighter = more, shown ×${CHANGE_GAIN}).`,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'cards even' },
       h(
         'section',
-        { class: 'card', 'aria-labelledby': 'perturb-title' },
-        h(
-          'div',
-          { class: 'card-head wrap' },
-          h('h3', { id: 'perturb-title' }, 'Same digits, growing noise'),
-          h('dl', { class: 'stats inline' }, caeMoved.el, plainMoved.el),
-        ),
-        h('div', { class: 'slider-field' }, sigmaField.el),
-        rows.el,
+        { class: 'card', 'aria-labelledby': 'change-title' },
+        h('h3', { id: 'change-title' }, 'How far the output moves'),
         h(
           'p',
           { class: 'hint' },
-          `“its change” is how far each reconstruction moved from the one without noise (brighter = more, shown ×${CHANGE_GAIN}).`,
+          'Root-mean-square change of the code (solid) and of the reconstruction (dashed) as the noise grows, over the digits above.',
         ),
+        changeBox,
       ),
       h(
-        'div',
-        { class: 'cards even' },
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'change-title' },
-          h('h3', { id: 'change-title' }, 'How far the output moves'),
-          h(
-            'p',
-            { class: 'hint' },
-            'Root-mean-square change of the code (solid) and of the reconstruction (dashed) as the noise grows, over the digits above.',
-          ),
-          changeBox,
-        ),
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'terms-title' },
-          h('h3', { id: 'terms-title' }, 'Reconstruction error, side by side'),
-          h('dl', { class: 'stats' }, caeLoss.el, plainLoss.el, penalty.el),
-          termsBox,
-        ),
+        'section',
+        { class: 'card', 'aria-labelledby': 'terms-title' },
+        h('h3', { id: 'terms-title' }, 'Reconstruction error, side by side'),
+        h('dl', { class: 'stats' }, caeLoss.el, plainLoss.el, penalty.el),
+        termsBox,
       ),
-      training.el,
-      explanation(),
     ),
+    training.el,
   );
-  const change = new LineChart(changeBox, {
-    x: 'noise σ',
-    y: 'RMS change',
-    points: true,
-    series: [
-      { label: 'contractive: code', color: '--series-1' },
-      { label: 'plain: code', color: '--series-2' },
-      { label: 'contractive: reconstruction', color: '--series-1', dash: [6, 4] },
-      { label: 'plain: reconstruction', color: '--series-2', dash: [6, 4] },
-    ],
-  });
-  const terms = new TermsChart(termsBox, {
-    y: 'reconstruction',
-    y2: 'penalty',
-    series: [
-      { key: 'recon', label: 'contractive', color: '--series-1' },
-      { key: 'recon', trainer: 'plain', label: 'plain', color: '--series-2' },
-      { key: 'contractive', label: 'penalty', color: '--series-3', scale: 'y2', dash: [3, 3] },
-    ],
-  });
+  const change = lesson.own(
+    new LineChart(changeBox, {
+      x: 'noise σ',
+      y: 'RMS change',
+      points: true,
+      series: [
+        { label: 'contractive: code', color: '--series-1' },
+        { label: 'plain: code', color: '--series-2' },
+        { label: 'contractive: reconstruction', color: '--series-1', dash: [6, 4] },
+        { label: 'plain: reconstruction', color: '--series-2', dash: [6, 4] },
+      ],
+    }),
+  );
+  const terms = lesson.own(
+    new TermsChart(termsBox, {
+      y: 'reconstruction',
+      y2: 'penalty',
+      series: [
+        { key: 'recon', label: 'contractive', color: '--series-1' },
+        { key: 'recon', trainer: 'plain', label: 'plain', color: '--series-2' },
+        { key: 'contractive', label: 'penalty', color: '--series-3', scale: 'y2', dash: [3, 3] },
+      ],
+    }),
+  );
 
   /** The digits with noise at every chart level, then at σ; rebuilt when σ changes. */
   function makeBatch(sigma) {
+    const { digits } = lesson;
     const levels = [...LEVELS, sigma];
     const x = new Float32Array(levels.length * COUNT * PIXELS);
     levels.forEach((s, l) => {
@@ -206,113 +192,65 @@ function mount(root, { client, store, commit }) {
       for (let i = 0; i < COUNT * PIXELS; i++) x[o + i] = Math.min(1, Math.max(0, digits[i] + s * noise[i]));
     });
     batchSigma = sigma;
+    pictures.row(rows['cae-input'], x, { offset: AT_SIGMA });
     return x;
   }
 
-  function paintRows() {
-    const paintRow = (id, data, offset, pal = palette) =>
-      rows.rows[id].forEach((c, i) => {
-        data ? paintImage(c, data, { offset: offset + i * PIXELS, palette: pal }) : paintBlank(c, { palette: pal });
-      });
-    const at = LEVELS.length * COUNT * PIXELS; // the slider's images
-    paintRow('cae-input', batch, at);
-    paintRow('cae-recon', last?.cae.y, at);
-    paintRow('plain-recon', last?.plain.y, at);
-    for (const [name, id] of [
-      ['cae', 'cae-change'],
-      ['plain', 'plain-change'],
-    ]) {
-      const y = last?.[name].y;
-      const diff = y ? new Float32Array(COUNT * PIXELS) : null;
-      if (y) for (let i = 0; i < diff.length; i++) diff[i] = CHANGE_GAIN * Math.abs(y[at + i] - y[i]);
-      paintRow(id, diff, 0, heat);
-    }
+  /** How far each reconstruction at σ moved from the one without noise (× CHANGE_GAIN). */
+  function changes(y) {
+    const diff = new Float32Array(COUNT * PIXELS);
+    for (let i = 0; i < diff.length; i++) diff[i] = CHANGE_GAIN * Math.abs(y[AT_SIGMA + i] - y[i]);
+    return diff;
   }
 
-  async function refreshNow() {
-    if (!run || !digits) return;
-    const forRun = run;
+  const refresh = lesson.refresher(REFRESH_MS, async () => {
     const sigma = store.get().sigma;
     if (!batch || batchSigma !== sigma) batch = makeBatch(sigma);
-    const [cc, cy, pc, py] = await Promise.all([
-      client.call('encode', batch),
-      client.call('reconstruct', batch),
-      client.callOn('plain', 'encode', batch),
-      client.callOn('plain', 'reconstruct', batch),
-    ]);
-    if (forRun !== run) return;
-    last = { cae: { c: cc, y: cy }, plain: { c: pc, y: py } };
-    const nc = COUNT * latent;
+    const [cc, cy, pc, py] = await lesson.current(
+      Promise.all([
+        client.call('encode', batch),
+        client.call('reconstruct', batch),
+        client.callOn('plain', 'encode', batch),
+        client.callOn('plain', 'reconstruct', batch),
+      ]),
+    );
+    const nc = COUNT * lesson.latent;
     const ny = COUNT * PIXELS;
     const curve = (arr, n) => LEVELS.map((_, l) => rms(arr, l * n, 0, n));
     change.setData([LEVELS, curve(cc, nc), curve(pc, nc), curve(cy, ny), curve(py, ny)]);
     showStat(caeMoved, rms(cc, LEVELS.length * nc, 0, nc));
     showStat(plainMoved, rms(pc, LEVELS.length * nc, 0, nc));
-    paintRows();
-  }
-  const refresh = throttle(refreshNow, REFRESH_MS);
-
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    heat = accentPalette();
-    paintRows();
+    pictures.row(rows['cae-recon'], cy, { offset: AT_SIGMA });
+    pictures.row(rows['plain-recon'], py, { offset: AT_SIGMA });
+    pictures.row(rows['cae-change'], changes(cy), { palette: 'heat' });
+    pictures.row(rows['plain-change'], changes(py), { palette: 'heat' });
   });
 
   return {
-    async reset(info, state) {
-      run = info.run;
-      latent = info.latentSize;
-      last = null;
-      training.reset(state);
+    reset() {
       terms.reset();
       change.setData([[], [], [], [], []]);
-      for (const s of [caeMoved, plainMoved, caeLoss, plainLoss, penalty]) showStat(s, null);
-      root.querySelector('.lesson').classList.remove('stale');
-      try {
-        if (!digits) digits = (await client.validationImages(COUNT)).images;
-        if (info.run !== run) return;
-        batch = makeBatch(state.sigma);
-        paintRows();
-        refresh();
-      } catch {
-        // The next reset tries again.
-      }
+      clearStats(caeMoved, plainMoved, caeLoss, plainLoss, penalty);
+      for (const id of ['cae-recon', 'cae-change', 'plain-recon', 'plain-change']) pictures.row(rows[id], null);
     },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
+    ready(_info, state) {
+      batch = makeBatch(state.sigma);
     },
     stats(msg) {
-      training.stats(msg);
       terms.push(msg);
       showStat(caeLoss, terms.last(0));
       showStat(plainLoss, terms.last(1));
       showStat(penalty, terms.last(2));
-      refresh();
     },
     /** σ changed (the slider, or the URL): new noisy inputs, same networks. */
     update(state) {
       sigmaField.show(state);
       refresh();
     },
-    halted() {
-      refresh();
-    },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      refresh.stop();
-      stopScheme();
-      training.destroy();
-      change.destroy();
-      terms.destroy();
-      root.replaceChildren();
-    },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'contractive',
   title: 'Contractive',
   settingsTitle: 'Contractive penalty',
@@ -329,5 +267,10 @@ export default {
     return { plain: main };
   },
   note: () => 'Both networks use a sigmoid code layer and the same seed; a plain one (λ = 0) trains beside this one.',
-  mount,
-};
+  lead:
+    'A contractive autoencoder is penalised for how strongly its code reacts to small changes of the input, ' +
+    'so nearby inputs get nearby codes. You would use it for features that should not flicker with noise or small distortions.',
+  explain,
+  digits: COUNT,
+  view,
+});

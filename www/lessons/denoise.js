@@ -5,28 +5,17 @@
 // shown on noisy and on clean inputs.
 
 import { h } from '../lib/dom.js';
-import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { PIXELS } from '../lib/mnist.js';
 import { choice, range } from '../state/setting-types.js';
-import {
-  PIXELS,
-  lessonHeader,
-  TrainingCard,
-  digitRows,
-  explainer,
-  stat,
-  showStat,
-  fmtLoss,
-  throttle,
-  onSchemeChange,
-  mse,
-  withDrawing,
-} from './kit/common.js';
-import { padCard, cyclingSampler } from './kit/pad-card.js';
+import { defineLesson } from './kit/lesson.js';
+import { digitRows } from './kit/digit-canvases.js';
+import { fmtLoss } from './kit/format.js';
+import { mse, withDrawing } from './kit/pixels.js';
+import { stat, showStat, clearStats } from './kit/readout.js';
 
 const COUNT = 12;
 const REFRESH_MS = 150;
 const EVALUATE_MS = 1000;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 const NOISE = {
   gaussian: {
@@ -69,8 +58,9 @@ const settings = {
   }),
 };
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'Training pairs are (damaged digit, clean digit): a fresh corruption for every minibatch, so the network never sees the same damage twice. ' +
         'The loss compares its output with the clean digit.',
@@ -93,201 +83,94 @@ function explanation() {
         'To move a corrupted point back toward the set of real digits (Vincent et al. 2008); for small Gaussian noise the output minus the input points along the gradient of the data density.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let run = 0;
-  let clean = null; // COUNT validation digits
-  let noisy = null; // their fixed corruption
-  let padVersion = 0;
-  const EMPTY = 'Draw a digit to see the noise added and cleaned up.';
+function view(lesson) {
+  const { client, pictures } = lesson;
+  let noisy = null; // the rows' fixed corruption
 
-  const card = padCard({
+  const card = lesson.padCard({
     stages: [
       { id: 'pad-input', caption: 'Your drawing', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
       { id: 'pad-noisy', caption: 'With noise', label: 'Your drawing with the chosen noise added' },
       { id: 'pad-recon', caption: 'Cleaned up', label: 'The network’s clean-up of the noisy drawing' },
     ],
     arrowBefore: 2,
-    emptyMessage: EMPTY,
-    onChange: () => {
-      padVersion += 1;
-      showPad(null);
-      refresh();
-    },
-    sampleDigit: cyclingSampler(() => clean, COUNT),
+    emptyMessage: 'Draw a digit to see the noise added and cleaned up.',
+    onChange: () => refresh(),
   });
-  const { pad } = card;
 
   const noisyStat = stat('stat-noisy-mse', 'Noisy in → clean out');
   const cleanStat = stat('stat-clean-mse', 'Clean in → clean out');
-  const training = new TrainingCard({
-    store,
-    commit,
+  const training = lesson.trainingCard({
     title: 'Reconstruction error',
-    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
     extra: [
       h('h4', { class: 'subhead' }, 'Validation error (MSE against the clean digits)'),
       h('dl', { class: 'stats two' }, noisyStat.el, cleanStat.el),
     ],
   });
 
-  const rows = digitRows(COUNT, [
+  const { el: rowsEl, rows } = digitRows(COUNT, [
     { id: 'dn-clean', label: 'Clean' },
     { id: 'dn-noisy', label: 'Corrupted' },
     { id: 'dn-recon', label: 'Reconstructed', className: 'recon' },
   ]);
+  for (const row of Object.values(rows)) pictures.row(row, null);
 
-  root.append(
+  lesson.show(
+    h('div', { class: 'cards' }, card.el, training.el),
     h(
       'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Denoise',
-        'A denoising autoencoder is fed damaged digits and trained to give back the clean originals, ' +
-          'so it must learn what digits look like instead of copying pixels. You would use one to clean up noisy scans, ' +
-          'photos or sensor data, to fill in missing parts, or to learn sturdier features.',
-      ),
-      h('div', { class: 'cards' }, card.el, training.el),
+      { class: 'card', 'aria-labelledby': 'rows-title' },
+      h('h3', { id: 'rows-title' }, 'Validation digits: clean, corrupted, cleaned up'),
       h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'rows-title' },
-        h('h3', { id: 'rows-title' }, 'Validation digits: clean, corrupted, cleaned up'),
-        h(
-          'p',
-          { class: 'hint' },
-          'The network only ever sees the middle row. The corruption is the one it trains with, drawn once with a fixed seed so the pictures stay put.',
-        ),
-        rows.el,
+        'p',
+        { class: 'hint' },
+        'The network only ever sees the middle row. The corruption is the one it trains with, drawn once with a fixed seed so the pictures stay put.',
       ),
-      explanation(),
+      rowsEl,
     ),
   );
 
-  function paintRow(id, data) {
-    rows.rows[id].forEach((c, i) => {
-      data ? paintImage(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette });
-    });
-  }
-
-  let lastPad = null; // { noisy, recon } of the current drawing
-  function showPad(result) {
-    const x = pad.toMnist();
-    if (x) paintImage(card.canvases['pad-input'], x, { palette });
-    else paintBlank(card.canvases['pad-input'], { palette });
-    if (result) lastPad = result;
-    if (!x) lastPad = null;
-    if (lastPad) {
-      paintImage(card.canvases['pad-noisy'], lastPad.noisy, { palette });
-      paintImage(card.canvases['pad-recon'], lastPad.recon, { palette });
-    } else if (!x) {
-      paintBlank(card.canvases['pad-noisy'], { palette });
-      paintBlank(card.canvases['pad-recon'], { palette });
-      card.message.textContent = EMPTY;
-    }
-  }
-
   // One refresh: corrupt the drawing (if any), then reconstruct the noisy rows and drawing in one call.
-  async function refreshNow() {
-    if (!run || !noisy) return;
-    const forRun = run;
-    const forPad = padVersion;
-    const padX = pad.toMnist();
-    const padNoisy = padX ? await client.call('corrupt', padX) : null;
-    if (forRun !== run) return;
-    const x = withDrawing(noisy, COUNT, padNoisy);
-    const y = await client.call('reconstruct', x);
-    if (forRun !== run) return;
-    paintRow('dn-recon', y);
-    if (padX && forPad === padVersion) {
-      const recon = y.subarray(COUNT * PIXELS);
-      showPad({ noisy: padNoisy, recon });
-      const err = mse(recon, padX);
-      card.message.textContent = `Error against your clean drawing (MSE): ${fmtLoss(err)}; the noisy copy was ${fmtLoss(mse(padNoisy, padX))} off.`;
-      card.message.dataset.mse = String(err);
-    }
-  }
-  const refresh = throttle(refreshNow, REFRESH_MS);
+  const refresh = lesson.refresher(REFRESH_MS, async () => {
+    if (!noisy) return;
+    const { drawing, version } = card;
+    const padNoisy = drawing ? await lesson.current(client.call('corrupt', drawing)) : null;
+    const y = await lesson.current(client.call('reconstruct', withDrawing(noisy, COUNT, padNoisy)));
+    pictures.row(rows['dn-recon'], y);
+    if (!drawing || version !== card.version) return;
+    const recon = y.subarray(COUNT * PIXELS);
+    card.show('pad-noisy', padNoisy);
+    card.show('pad-recon', recon);
+    const err = mse(recon, drawing);
+    card.message.textContent = `Error against your clean drawing (MSE): ${fmtLoss(err)}; the noisy copy was ${fmtLoss(mse(padNoisy, drawing))} off.`;
+    card.message.dataset.mse = String(err);
+  });
 
-  async function evaluateNow() {
-    if (!run) return;
-    const forRun = run;
-    const e = await client.evaluate();
-    if (forRun !== run) return;
+  lesson.refresher(EVALUATE_MS, async () => {
+    const e = await lesson.current(client.evaluate());
     showStat(noisyStat, e.noisyMse);
     showStat(cleanStat, e.mse);
-  }
-  const evaluate = throttle(evaluateNow, EVALUATE_MS);
-
-  function paintAll() {
-    paintRow('dn-clean', clean);
-    paintRow('dn-noisy', noisy);
-    paintRow('dn-recon', null);
-    showPad(null);
-  }
-
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    pad.retint();
-    paintAll();
-    refresh();
   });
-  paintAll();
 
   return {
-    async reset(info, state) {
-      run = info.run;
+    reset() {
       noisy = null;
-      lastPad = null;
-      training.reset(state);
-      showStat(noisyStat, null);
-      showStat(cleanStat, null);
-      root.querySelector('.lesson').classList.remove('stale');
-      try {
-        if (!clean) clean = (await client.validationImages(COUNT)).images;
-        const corrupted = await client.call('corrupt', clean);
-        if (info.run !== run) return;
-        noisy = corrupted;
-        paintAll();
-        refresh();
-        evaluate();
-      } catch {
-        // The next reset tries again.
-      }
+      clearStats(noisyStat, cleanStat);
+      pictures.row(rows['dn-noisy'], null);
+      pictures.row(rows['dn-recon'], null);
     },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
-    },
-    stats(msg) {
-      training.stats(msg);
-      refresh();
-      evaluate();
-    },
-    halted() {
-      refresh();
-      evaluate();
-    },
-    paused() {
-      evaluate();
-    },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      refresh.stop();
-      evaluate.stop();
-      stopScheme();
-      card.destroy();
-      training.destroy();
-      root.replaceChildren();
+    async ready() {
+      pictures.row(rows['dn-clean'], lesson.digits);
+      noisy = await lesson.current(client.call('corrupt', lesson.digits));
+      pictures.row(rows['dn-noisy'], noisy);
     },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'denoise',
   title: 'Denoise',
   settingsTitle: 'Noise',
@@ -297,5 +180,11 @@ export default {
     cfg.train.noiseLevel = state.level;
     return cfg;
   },
-  mount,
-};
+  lead:
+    'A denoising autoencoder is fed damaged digits and trained to give back the clean originals, ' +
+    'so it must learn what digits look like instead of copying pixels. You would use one to clean up noisy scans, ' +
+    'photos or sensor data, to fill in missing parts, or to learn sturdier features.',
+  explain,
+  digits: COUNT,
+  view,
+});

@@ -6,18 +6,18 @@
 
 import { h } from '../lib/dom.js';
 import { paintGroupedBars } from '../charts/grouped-bars.js';
-import { lessonHeader, TrainingCard, explainer, fmtInt, onSchemeChange } from './kit/common.js';
+import { defineLesson } from './kit/lesson.js';
+import { fmtInt, fmtPercent } from './kit/format.js';
 
 /** Training steps before the comparison is offered: an untrained network's codes say little. */
 export const MIN_STEPS = 200;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 const NAMES = { pixels: 'Raw pixels', pca: 'PCA', codes: 'Autoencoder codes' };
 const SHORT = { pixels: 'Pixels', pca: 'PCA', codes: 'Codes' };
 const SERIES = [
   { key: 'allLabels', label: 'all 8,000 labels', head: 'All labels', color: '--series-1' },
   { key: 'fewLabels', label: '100 labels', head: '100 labels', color: '--series-2' },
 ];
-const pct = (v) => `${(v * 100).toFixed(1)}%`;
+const pct = (v) => fmtPercent(v, 1);
 
 /** "3.1 points ahead of", "2.0 points behind" or "level with (within a point of)" for accuracies a and b. */
 export function relation(a, b) {
@@ -38,8 +38,9 @@ export function describeComparison(rows) {
   );
 }
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'An autoencoder never sees a label, yet its code has to keep what distinguishes one digit from another to rebuild it. ' +
         'Feeding the codes to a simple classifier measures how much of that is there. This is the idea behind self-supervised ' +
@@ -70,22 +71,16 @@ function explanation() {
         'Not necessarily: the loss rewards pixel detail, not class information. Denoising or contrastive objectives often give better features.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root, { client, store, commit }) {
-  let run = 0;
-  let step = 0;
+function view(lesson) {
+  const { client } = lesson;
   let running = false;
   let result = null; // { rows, step }
   let timer = 0;
 
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Reconstruction error',
-    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
-  });
+  const training = lesson.trainingCard({ title: 'Reconstruction error' });
   const button = h(
     'button',
     { type: 'button', class: 'button primary', id: 'run-compare', disabled: true },
@@ -124,56 +119,46 @@ function mount(root, { client, store, commit }) {
     'aria-label': 'Test accuracy of the classifier on each kind of features',
   });
 
-  root.append(
+  lesson.show(
     h(
-      'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Features',
-        'The autoencoder learns its code without labels. Is that code a good input for a classifier? ' +
-          'Compare it with raw pixels and with PCA, using all the labels or only 100. You would use this when labels are scarce and unlabelled data is plentiful.',
-      ),
+      'div',
+      { class: 'cards even' },
+      training.el,
       h(
-        'div',
-        { class: 'cards even' },
-        training.el,
+        'section',
+        { class: 'card compare-card', 'aria-labelledby': 'compare-title' },
+        h('h3', { id: 'compare-title' }, 'Softmax classifier on three kinds of features'),
         h(
-          'section',
-          { class: 'card compare-card', 'aria-labelledby': 'compare-title' },
-          h('h3', { id: 'compare-title' }, 'Softmax classifier on three kinds of features'),
-          h(
-            'p',
-            { class: 'hint' },
-            'Trains the same classifier six times (three feature sets, two label budgets) and scores it on the 1,000 test digits. ' +
-              'It takes a few seconds, during which training waits.',
-          ),
-          h(
-            'p',
-            { class: 'hint' },
-            'What the engine found on a 784-128-16 network: with 100 labels the codes roughly match the pixels and beat PCA; ' +
-              'with all labels the pixels win. The codes are not promised to win: see what your network does.',
-          ),
-          h('div', { class: 'compare-actions' }, button, status),
-          verdict,
-          h('div', { class: 'table-wrap' }, table),
-          bars,
+          'p',
+          { class: 'hint' },
+          'Trains the same classifier six times (three feature sets, two label budgets) and scores it on the 1,000 test digits. ' +
+            'It takes a few seconds, during which training waits.',
         ),
+        h(
+          'p',
+          { class: 'hint' },
+          'What the engine found on a 784-128-16 network: with 100 labels the codes roughly match the pixels and beat PCA; ' +
+            'with all labels the pixels win. The codes are not promised to win: see what your network does.',
+        ),
+        h('div', { class: 'compare-actions' }, button, status),
+        verdict,
+        h('div', { class: 'table-wrap' }, table),
+        bars,
       ),
-      explanation(),
     ),
   );
 
   function showButton() {
-    const ready = run && step >= MIN_STEPS;
+    const ready = lesson.run && lesson.step >= MIN_STEPS;
     button.disabled = !ready || running;
     if (running) return;
-    if (!run) status.textContent = '';
+    if (!lesson.run) status.textContent = '';
     else if (!ready)
-      status.textContent = `Train at least ${MIN_STEPS} steps first (now ${fmtInt(step)}): an untrained network’s codes are noise.`;
+      status.textContent = `Train at least ${MIN_STEPS} steps first (now ${fmtInt(lesson.step)}): an untrained network’s codes are noise.`;
     else if (!result) status.textContent = 'Ready.';
   }
 
-  function paint() {
+  function show() {
     tbody.replaceChildren();
     verdict.replaceChildren();
     if (!result) {
@@ -209,9 +194,8 @@ function mount(root, { client, store, commit }) {
   }
 
   async function compare() {
-    if (!run || running) return;
-    const forRun = run;
-    const at = step;
+    if (!lesson.run || running) return;
+    const at = lesson.step;
     running = true;
     button.disabled = true;
     status.dataset.state = 'running';
@@ -221,17 +205,18 @@ function mount(root, { client, store, commit }) {
     };
     tick();
     timer = setInterval(tick, 100);
+    const forRun = lesson.run;
     try {
-      const rows = await client.call('compareFeatures', {});
-      if (forRun !== run) return;
+      const rows = await lesson.current(client.call('compareFeatures', {}));
       result = { rows, step: at };
       status.dataset.state = 'done';
       status.textContent = `Done in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
-      paint();
+      show();
     } catch (err) {
-      if (forRun !== run) return;
-      status.dataset.state = 'error';
-      status.textContent = `The comparison failed: ${err.message}`;
+      if (forRun === lesson.run) {
+        status.dataset.state = 'error';
+        status.textContent = `The comparison failed: ${err.message}`;
+      }
     } finally {
       clearInterval(timer);
       running = false;
@@ -239,52 +224,29 @@ function mount(root, { client, store, commit }) {
     }
   }
   button.addEventListener('click', compare);
-
-  const resize = new ResizeObserver(() => result && paint());
-  resize.observe(bars);
-  const stopScheme = onSchemeChange(() => result && paint());
+  lesson.own(() => clearInterval(timer));
 
   return {
-    reset(info, state) {
-      run = info.run;
-      step = 0;
+    reset() {
       result = null;
       running = false;
       clearInterval(timer);
       status.dataset.state = 'idle';
-      training.reset(state);
-      paint();
-      showButton();
-      root.querySelector('.lesson').classList.remove('stale');
-    },
-    invalid() {
-      run = 0;
-      showButton();
-      root.querySelector('.lesson').classList.add('stale');
-    },
-    stats(msg) {
-      step = msg.step;
-      training.stats(msg);
+      show();
       showButton();
     },
-    halted() {},
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      run = 0;
-      clearInterval(timer);
-      resize.disconnect();
-      stopScheme();
-      training.destroy();
-      root.replaceChildren();
-    },
+    invalid: showButton,
+    stats: showButton,
   };
 }
 
-export default {
+export default defineLesson({
   id: 'features',
   title: 'Features',
   defaults: { encoder: [128], latent: 16 },
-  mount,
-};
+  lead:
+    'The autoencoder learns its code without labels. Is that code a good input for a classifier? ' +
+    'Compare it with raw pixels and with PCA, using all the labels or only 100. You would use this when labels are scarce and unlabelled data is plentiful.',
+  explain,
+  view,
+});

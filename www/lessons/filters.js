@@ -4,16 +4,17 @@
 // around 0, refreshed as the network trains.
 
 import { h } from '../lib/dom.js';
+import { SIDE } from '../lib/mnist.js';
 import { paintBlank } from '../draw/images.js';
-import { divergingPalette, paintFilterMosaic } from '../draw/colour-maps.js';
+import { paintFilterMosaic } from '../draw/colour-maps.js';
 import { numberChoice } from '../state/setting-types.js';
-import { lessonHeader, TrainingCard, explainer, throttle, onSchemeChange, fmtInt } from './kit/common.js';
+import { defineLesson } from './kit/lesson.js';
+import { fmtInt } from './kit/format.js';
 
 /** At most this many filters are drawn (a 16 × 16 mosaic). */
 const MAX_SHOWN = 256;
 /** Two layers' weights (2 × 784 × units numbers) cross from the worker at most this often. */
 const REFRESH_MS = 1000;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 const settings = {
   decay: numberChoice('Weight decay λ', [0, 0.00001, 0.0001, 0.001, 0.01], 0.0001, {
@@ -24,10 +25,9 @@ const settings = {
   }),
 };
 
-const rgb = (c) => `rgb(${c.join(' ')})`;
-
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'A unit of the first encoder layer computes a weighted sum of all 784 pixels. Drawing its 784 weights as a 28×28 image shows ' +
         'the pattern that excites it most: ink where the weights are positive (red) raises its input, ink where they are negative ' +
@@ -59,13 +59,20 @@ function explanation() {
         'The transposes of the encoder’s filters: tied autoencoders use W and Wᵀ, halving the parameters.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = divergingPalette();
-  let run = 0;
-  let last = null; // the last filters() reply
+/** The −/0/+ scale under a mosaic, in the theme's diverging colours (www/css/explore.css). */
+const scale = () =>
+  h(
+    'div',
+    { class: 'diverging-scale', 'aria-hidden': 'true' },
+    h('span', { class: 'bar' }),
+    h('span', { class: 'ends' }, h('span', {}, '− largest'), h('span', {}, '0'), h('span', {}, '+ largest')),
+  );
+
+function view(lesson) {
+  const { client, pictures } = lesson;
 
   const encCanvas = h('canvas', {
     class: 'mosaic filters',
@@ -81,140 +88,69 @@ function mount(root, { client, store, commit }) {
   });
   const encNote = h('p', { class: 'hint', id: 'enc-note' }, 'Waiting for the network…');
   const decNote = h('p', { class: 'hint', id: 'dec-note' }, '');
-  const scale = () =>
+  const training = lesson.trainingCard({});
+
+  lesson.show(
     h(
       'div',
-      { class: 'diverging-scale', 'aria-hidden': 'true' },
-      h('span', { class: 'bar' }),
-      h('span', { class: 'ends' }, h('span', {}, '− largest'), h('span', {}, '0'), h('span', {}, '+ largest')),
-    );
-  const scales = [scale(), scale()];
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Training loss',
-    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
-  });
-
-  root.append(
-    h(
-      'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Filters',
-        'What does each unit of the network look at? The weights that connect the pixels to the first layer, ' +
-          'and the last layer to the output, drawn as images. Press Play and watch noise turn into strokes.',
+      { class: 'cards even' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'enc-title' },
+        h('h3', { id: 'enc-title' }, 'Encoder, first layer: what each unit looks for'),
+        encNote,
+        encCanvas,
+        scale(),
       ),
       h(
-        'div',
-        { class: 'cards even' },
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'enc-title' },
-          h('h3', { id: 'enc-title' }, 'Encoder, first layer: what each unit looks for'),
-          encNote,
-          encCanvas,
-          scales[0],
-        ),
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'dec-title' },
-          h('h3', { id: 'dec-title' }, 'Decoder, last layer: what each unit paints'),
-          decNote,
-          decCanvas,
-          scales[1],
-        ),
+        'section',
+        { class: 'card', 'aria-labelledby': 'dec-title' },
+        h('h3', { id: 'dec-title' }, 'Decoder, last layer: what each unit paints'),
+        decNote,
+        decCanvas,
+        scale(),
       ),
-      training.el,
-      explanation(),
     ),
+    training.el,
   );
 
-  function showScales() {
-    const bg = `linear-gradient(to right, ${rgb(palette.neg)}, ${rgb(palette.mid)}, ${rgb(palette.pos)})`;
-    for (const s of scales) s.querySelector('.bar').style.background = bg;
-  }
-
-  function paint() {
-    showScales();
-    if (!last) {
-      paintBlank(encCanvas, {
-        width: 16 * 29 + 1,
-        height: 16 * 29 + 1,
-        palette: { paper: palette.mid, ink: palette.mid },
-      });
-      paintBlank(decCanvas, {
-        width: 16 * 29 + 1,
-        height: 16 * 29 + 1,
-        palette: { paper: palette.mid, ink: palette.mid },
-      });
-      return;
-    }
-    const { units } = last;
-    const count = Math.min(units, MAX_SHOWN);
+  /** Both layers' filters from a filters() reply (null: a blank 16 × 16 mosaic). */
+  function show(f) {
+    const count = f ? Math.min(f.units, MAX_SHOWN) : 0;
     const cols = Math.ceil(Math.sqrt(count));
-    paintFilterMosaic(encCanvas, last.encoder, { units, count, layout: 'columns', cols, palette });
-    paintFilterMosaic(decCanvas, last.decoder, { units, count, layout: 'rows', cols, palette });
-    encCanvas.dataset.units = String(count);
-    decCanvas.dataset.units = String(count);
+    for (const [canvas, weights, layout] of [
+      [encCanvas, f?.encoder, 'columns'],
+      [decCanvas, f?.decoder, 'rows'],
+    ]) {
+      pictures.draw(canvas, ({ diverging }) =>
+        f
+          ? paintFilterMosaic(canvas, weights, { units: f.units, count, layout, cols, palette: diverging })
+          : paintBlank(canvas, {
+              width: 16 * (SIDE + 1) + 1,
+              height: 16 * (SIDE + 1) + 1,
+              palette: { paper: diverging.mid, ink: diverging.mid },
+            }),
+      );
+      if (f) canvas.dataset.units = String(count);
+    }
+    if (!f) return;
     const shown =
-      count < units ? `the first ${fmtInt(count)} of its ${fmtInt(units)} units` : `all ${fmtInt(units)} units`;
+      count < f.units ? `the first ${fmtInt(count)} of its ${fmtInt(f.units)} units` : `all ${fmtInt(f.units)} units`;
     encNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: ink there excites the unit; blue: ink there inhibits it.`;
     decNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: the unit adds ink there; blue: it erases ink.`;
   }
+  show(null);
 
-  async function refreshNow() {
-    if (!run) return;
-    const forRun = run;
-    const f = await client.call('filters');
-    if (forRun !== run) return;
-    last = f;
-    paint();
-  }
-  const refresh = throttle(refreshNow, REFRESH_MS);
-
-  const stopScheme = onSchemeChange(() => {
-    palette = divergingPalette();
-    paint();
-  });
-  paint();
+  lesson.refresher(REFRESH_MS, async () => show(await lesson.current(client.call('filters'))));
 
   return {
-    reset(info, state) {
-      run = info.run;
-      last = null;
-      training.reset(state);
-      root.querySelector('.lesson').classList.remove('stale');
-      paint();
-      refresh();
-    },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
-    },
-    stats(msg) {
-      training.stats(msg);
-      refresh();
-    },
-    halted() {
-      refresh();
-    },
-    paused() {
-      refresh();
-    },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      refresh.stop();
-      stopScheme();
-      training.destroy();
-      root.replaceChildren();
+    reset() {
+      show(null);
     },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'filters',
   title: 'Filters',
   settingsTitle: 'Filters',
@@ -224,5 +160,9 @@ export default {
     cfg.train.weightDecay = state.decay;
     return cfg;
   },
-  mount,
-};
+  lead:
+    'What does each unit of the network look at? The weights that connect the pixels to the first layer, ' +
+    'and the last layer to the output, drawn as images. Press Play and watch noise turn into strokes.',
+  explain,
+  view,
+});

@@ -4,10 +4,12 @@
 // are charted and shown separately.
 
 import { h } from '../lib/dom.js';
-import { paintMosaic, paintBlank, digitPalette } from '../draw/images.js';
+import { SIDE } from '../lib/mnist.js';
+import { paintMosaic, paintBlank } from '../draw/images.js';
 import { TermsChart } from '../charts/line-chart.js';
 import { numberChoice } from '../state/setting-types.js';
-import { lessonHeader, TrainingCard, explainer, stat, showStat, throttle, onSchemeChange } from './kit/common.js';
+import { defineLesson } from './kit/lesson.js';
+import { stat, showStat, clearStats } from './kit/readout.js';
 
 const SAMPLES = 48;
 const SAMPLE_COLS = 8;
@@ -15,7 +17,6 @@ const GRID = 15; // the map: GRID × GRID codes over [-RANGE, RANGE]²
 const RANGE = 3;
 const MAP_MS = 250;
 const SAMPLES_MS = 1500; // new samples every so often while training: often enough to follow, slow enough to look at
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 const settings = {
   beta: numberChoice('KL weight β', [0, 0.25, 0.5, 1, 2, 4, 8], 1, {
@@ -38,8 +39,9 @@ function gridCodes() {
   return z;
 }
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'The encoder does not output one code per digit but a small Gaussian cloud (a mean and a spread per code number); ' +
         'training decodes a random point of that cloud. The loss is the reconstruction error plus β times the KL divergence ' +
@@ -62,15 +64,11 @@ function explanation() {
         'A per-pixel likelihood rewards the average of plausible digits, and the KL term limits how much detail a code may carry.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let run = 0;
-  let latent = 0;
-  let lastSamples = null;
-  let lastMap = null;
+function view(lesson) {
+  const { client, commit, pictures } = lesson;
 
   const samples = h('canvas', {
     class: 'mosaic',
@@ -89,83 +87,82 @@ function mount(root, { client, store, commit }) {
   const reconStat = stat('stat-recon', 'Reconstruction');
   const klStat = stat('stat-kl', 'KL (nats per digit)');
   const termsBox = h('div', { class: 'chart small', id: 'terms-chart' });
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Training loss',
-    lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + β·KL`,
-  });
+  const training = lesson.trainingCard({ penalty: 'β·KL' });
 
-  root.append(
+  lesson.show(
     h(
-      'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Generate (VAE)',
-        'A variational autoencoder learns codes that follow a simple bell-shaped distribution, ' +
-          'so a random code from that distribution decodes to a new, plausible digit. You would use it to generate or ' +
-          'interpolate data, or to get a smooth, well-organised code space.',
+      'div',
+      { class: 'cards even' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'samples-title' },
+        h('div', { class: 'card-head' }, h('h3', { id: 'samples-title' }, 'Samples from the prior'), newSamples),
+        h(
+          'p',
+          { class: 'hint' },
+          'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
+        ),
+        samples,
       ),
       h(
-        'div',
-        { class: 'cards even' },
+        'section',
+        { class: 'card', 'aria-labelledby': 'map-title' },
+        h('h3', { id: 'map-title' }, 'The map of the code space'),
         h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'samples-title' },
-          h('div', { class: 'card-head' }, h('h3', { id: 'samples-title' }, 'Samples from the prior'), newSamples),
-          h(
-            'p',
-            { class: 'hint' },
-            'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
-          ),
-          samples,
+          'p',
+          { class: 'hint' },
+          `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`,
         ),
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'map-title' },
-          h('h3', { id: 'map-title' }, 'The map of the code space'),
-          h(
-            'p',
-            { class: 'hint' },
-            `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`,
-          ),
-          h('div', { class: 'map-wrap' }, map, mapNote),
-        ),
+        h('div', { class: 'map-wrap' }, map, mapNote),
       ),
+    ),
+    h(
+      'div',
+      { class: 'cards even' },
+      training.el,
       h(
-        'div',
-        { class: 'cards even' },
-        training.el,
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'terms-title' },
-          h('h3', { id: 'terms-title' }, 'Reconstruction and KL, separately'),
-          h('dl', { class: 'stats' }, reconStat.el, klStat.el),
-          termsBox,
-        ),
+        'section',
+        { class: 'card', 'aria-labelledby': 'terms-title' },
+        h('h3', { id: 'terms-title' }, 'Reconstruction and KL, separately'),
+        h('dl', { class: 'stats' }, reconStat.el, klStat.el),
+        termsBox,
       ),
-      explanation(),
     ),
   );
-  const terms = new TermsChart(termsBox, {
-    y: 'reconstruction (per pixel)',
-    y2: 'KL (nats per digit)',
-    series: [
-      { key: 'recon', label: 'reconstruction', color: '--series-1' },
-      { key: 'kl', label: 'KL', color: '--series-2', scale: 'y2' },
-    ],
-  });
+  const terms = lesson.own(
+    new TermsChart(termsBox, {
+      y: 'reconstruction (per pixel)',
+      y2: 'KL (nats per digit)',
+      series: [
+        { key: 'recon', label: 'reconstruction', color: '--series-1' },
+        { key: 'kl', label: 'KL', color: '--series-2', scale: 'y2' },
+      ],
+    }),
+  );
 
-  function paint() {
-    if (lastSamples) paintMosaic(samples, lastSamples, { count: SAMPLES, cols: SAMPLE_COLS, palette });
-    else paintBlank(samples, { width: SAMPLE_COLS * 29 + 1, height: (SAMPLES / SAMPLE_COLS) * 29 + 1, palette });
-    if (lastMap) paintMosaic(map, lastMap, { count: GRID * GRID, cols: GRID, gap: 0, palette });
-    else paintBlank(map, { width: GRID * 28, height: GRID * 28, palette });
+  /** The samples and the map as mosaics (null: blank paper of the mosaic's size). */
+  function showSamples(x) {
+    pictures.draw(samples, (p) =>
+      x
+        ? paintMosaic(samples, x, { count: SAMPLES, cols: SAMPLE_COLS, palette: p.digits })
+        : paintBlank(samples, {
+            width: SAMPLE_COLS * (SIDE + 1) + 1,
+            height: (SAMPLES / SAMPLE_COLS) * (SIDE + 1) + 1,
+            palette: p.digits,
+          }),
+    );
+  }
+  function showMap(y) {
+    pictures.draw(map, (p) =>
+      y
+        ? paintMosaic(map, y, { count: GRID * GRID, cols: GRID, gap: 0, palette: p.digits })
+        : paintBlank(map, { width: GRID * SIDE, height: GRID * SIDE, palette: p.digits }),
+    );
   }
 
   function showMapNote(state) {
     mapNote.replaceChildren();
-    mapNote.hidden = latent === 2 || !run;
+    mapNote.hidden = lesson.latent === 2 || !lesson.run;
     map.classList.toggle('faded', !mapNote.hidden);
     if (mapNote.hidden) return;
     mapNote.append(
@@ -178,84 +175,32 @@ function mount(root, { client, store, commit }) {
     );
   }
 
-  async function sampleNow() {
-    if (!run) return;
-    const forRun = run;
-    const x = await client.call('sample', SAMPLES);
-    if (forRun !== run) return;
-    lastSamples = x;
-    paintMosaic(samples, x, { count: SAMPLES, cols: SAMPLE_COLS, palette });
-  }
-  const sample = throttle(sampleNow, SAMPLES_MS);
-
-  async function mapNow() {
-    if (!run || latent !== 2) return;
-    const forRun = run;
-    const y = await client.call('decode', gridCodes());
-    if (forRun !== run) return;
-    lastMap = y;
-    paintMosaic(map, y, { count: GRID * GRID, cols: GRID, gap: 0, palette });
-  }
-  const refreshMap = throttle(mapNow, MAP_MS);
-
-  newSamples.addEventListener('click', () => sampleNow().catch(() => {}));
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    paint();
+  const sampleNow = async () => showSamples(await lesson.current(client.call('sample', SAMPLES)));
+  lesson.refresher(SAMPLES_MS, sampleNow);
+  lesson.refresher(MAP_MS, async () => {
+    if (lesson.latent === 2) showMap(await lesson.current(client.call('decode', gridCodes())));
   });
-  paint();
+  newSamples.addEventListener('click', () => sampleNow().catch(() => {}));
+  showSamples(null);
+  showMap(null);
 
   return {
-    reset(info, state) {
-      run = info.run;
-      latent = info.latentSize;
-      lastSamples = null;
-      lastMap = null;
-      training.reset(state);
+    reset(_info, state) {
       terms.reset();
-      showStat(reconStat, null);
-      showStat(klStat, null);
-      root.querySelector('.lesson').classList.remove('stale');
-      paint();
+      clearStats(reconStat, klStat);
+      showSamples(null);
+      showMap(null);
       showMapNote(state);
-      sample();
-      refreshMap();
-    },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
     },
     stats(msg) {
-      training.stats(msg);
       terms.push(msg);
       showStat(reconStat, terms.last('recon'));
       showStat(klStat, terms.last('kl'));
-      sample();
-      refreshMap();
-    },
-    halted() {
-      sample();
-      refreshMap();
-    },
-    paused() {
-      sample();
-      refreshMap();
-    },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      sample.stop();
-      refreshMap.stop();
-      stopScheme();
-      training.destroy();
-      terms.destroy();
-      root.replaceChildren();
     },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'generate',
   title: 'Generate (VAE)',
   settingsTitle: 'Variational autoencoder',
@@ -268,5 +213,10 @@ export default {
   },
   note: () =>
     'A VAE: the encoder gives a mean and a spread for each code number, and training decodes a random code from them.',
-  mount,
-};
+  lead:
+    'A variational autoencoder learns codes that follow a simple bell-shaped distribution, ' +
+    'so a random code from that distribution decodes to a new, plausible digit. You would use it to generate or ' +
+    'interpolate data, or to get a smooth, well-organised code space.',
+  explain,
+  view,
+});

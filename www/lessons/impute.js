@@ -5,31 +5,24 @@
 // against the mean-pixel baseline. A button retrains the lesson's model as a
 // denoising autoencoder (masking or block noise), which fills large holes better.
 
-import { h, cssVar } from '../lib/dom.js';
-import { paintImage, paintBlank, digitPalette, parseColour } from '../draw/images.js';
+import { h } from '../lib/dom.js';
+import { PIXELS, SIDE } from '../lib/mnist.js';
+import { paintBlank } from '../draw/images.js';
 import { choice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { MaskPad } from '../draw/mask-pad.js';
-import { masksFor, fillMissing, missingMse, paintMasked, countMissing, PIXELS } from '../draw/masks.js';
-import {
-  lessonHeader,
-  TrainingCard,
-  digitRows,
-  explainer,
-  figure,
-  stat,
-  showStat,
-  fmtLoss,
-  throttle,
-  onSchemeChange,
-} from './kit/common.js';
+import { masksFor, fillMissing, missingMse, paintMasked, countMissing } from '../draw/masks.js';
+import { defineLesson } from './kit/lesson.js';
+import { digitCanvas, digitRows, figure } from './kit/digit-canvases.js';
+import { fmtLoss } from './kit/format.js';
+import { stat, showStat, clearStats } from './kit/readout.js';
 
 const ROWS = 10; // digits in the picture rows
 const SCORED = 200; // validation digits the errors are averaged over (the rows are the first of them)
 const ITERATIONS = 5;
 const REFRESH_MS = 400;
 const NOISE_LEVEL = 0.5;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
+const FILLS = ['imp-mean', 'imp-one', 'imp-iter']; // the rows the three fills are painted in
 const MASKS = {
   random: 'Random pixels',
   top: 'Top half',
@@ -80,8 +73,9 @@ export function verdict(mean, ae, what) {
     : `${what}: worse than the mean image, ${Math.round(change * 100)}% more error.`;
 }
 
-function explanation(commitNoise) {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain(commitNoise) {
+  return {
     body: [
       'Mark some pixels as missing and start them at the average digit (the mean of each pixel over the training set). ' +
         'The autoencoder reconstructs the whole image; its output replaces the missing pixels only, the known ones stay. ' +
@@ -123,52 +117,58 @@ function explanation(commitNoise) {
         'Inpainting photos, filling gaps in sensor and survey data, and the masked-autoencoder pre-training behind many vision models.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let hole = parseColour(cssVar('--heat'), [200, 60, 20]);
-  let run = 0;
-  let digits = null; // SCORED validation digits
+/** The engine's name for a built-in kind of holes (imputeReport's mask). */
+function engineMask(state) {
+  if (state.mask === 'random') return { kind: 'random', rate: state.rate };
+  if (state.mask === 'top') return { kind: 'topHalf' };
+  return { kind: 'centreSquare', side: Math.round(state.side) };
+}
+
+/** A button that trains the lesson's model with other noise. */
+const trainButton = (id, noise, text, commit) =>
+  h('button', { type: 'button', class: 'button small', id, on: { click: () => commit({ noise }) } }, text);
+
+function view(lesson) {
+  const { client, store, commit, pictures } = lesson;
   let pixelMean = null;
   let masks = null; // SCORED × 784
   let ownMask = new Uint8Array(PIXELS).fill(1); // the erased mask, shared by every digit
   let padIndex = 0;
   let version = 0; // bumped when the holes change, so an older answer is not shown
-  const colours = () => ({ palette, hole });
 
   const padCanvas = h('canvas', {
     id: 'mask-pad',
     class: 'pad mask-pad',
-    width: 28,
-    height: 28,
+    width: SIDE,
+    height: SIDE,
     role: 'img',
     'aria-label': 'A digit with its missing pixels; drag across it to erase more',
   });
-  const pad = new MaskPad(padCanvas, {
-    colours,
-    onStart: (p) => {
-      if (store.get().mask !== 'erase') {
+  const pad = lesson.own(
+    new MaskPad(padCanvas, {
+      colours: () => ({ palette: pictures.palettes.digits, hole: pictures.palettes.hole }),
+      onStart: (p) => {
+        if (store.get().mask !== 'erase') {
+          ownMask = Uint8Array.from(p.mask);
+          commit({ mask: 'erase' });
+        }
+      },
+      onChange: (p) => {
         ownMask = Uint8Array.from(p.mask);
-        commit({ mask: 'erase' });
-      }
-    },
-    onChange: (p) => {
-      ownMask = Uint8Array.from(p.mask);
-      makeMasks();
-    },
-  });
+        makeMasks();
+      },
+    }),
+  );
   const stages = { mean: 'Mean fill', one: 'One pass', iter: `${ITERATIONS} passes` };
   const padOut = {};
   const side = h('div', { class: 'pad-side many' });
   for (const [k, caption] of Object.entries(stages)) {
-    padOut[k] = h('canvas', {
+    padOut[k] = digitCanvas({
       id: `pad-${k}`,
       class: 'digit-canvas large',
-      width: 28,
-      height: 28,
-      role: 'img',
       'aria-label': `This digit filled in: ${caption}`,
     });
     side.append(figure(padOut[k], caption));
@@ -180,13 +180,8 @@ function mount(root, { client, store, commit }) {
     ['mask', 'rate', 'side'].map((k) => [k, settingField(k, settings[k], { get: store.get, commit })]),
   );
 
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Reconstruction error',
-    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
-  });
-  const rows = digitRows(ROWS, [
+  const training = lesson.trainingCard({ title: 'Reconstruction error' });
+  const { el: rowsEl, rows } = digitRows(ROWS, [
     { id: 'imp-orig', label: 'Original' },
     { id: 'imp-holes', label: 'With holes' },
     { id: 'imp-mean', label: 'Mean fill' },
@@ -194,9 +189,9 @@ function mount(root, { client, store, commit }) {
     { id: 'imp-iter', label: `${ITERATIONS} passes`, className: 'recon' },
   ]);
   const rowMse = {};
-  for (const id of ['imp-mean', 'imp-one', 'imp-iter']) {
+  for (const id of FILLS) {
     rowMse[id] = h('span', { class: 'row-mse' });
-    rows.el.querySelector(`#${id}`).previousElementSibling.append(h('br'), rowMse[id]);
+    rowsEl.querySelector(`#${id}`).previousElementSibling.append(h('br'), rowMse[id]);
   }
   const meanStat = stat('stat-imp-mean', 'Mean image');
   const oneStat = stat('stat-imp-one', 'Autoencoder, one pass');
@@ -205,49 +200,39 @@ function mount(root, { client, store, commit }) {
   const testCheck = h('p', { class: 'hint', id: 'imp-test-check' });
   const modelNote = h('p', { class: 'lead-note', id: 'imp-model-note' });
 
-  root.append(
+  lesson.show(
+    modelNote,
     h(
-      'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Impute',
-        'Knock pixels out of a digit and let the autoencoder paint them back in, then check it against the ' +
-          'simplest guess, the average digit. You would use this to fill gaps in images, sensor logs or survey answers.',
-      ),
-      modelNote,
-      h(
-        'div',
-        { class: 'cards' },
-        h(
-          'section',
-          { class: 'card pad-card', 'aria-labelledby': 'holes-title' },
-          h('h3', { id: 'holes-title' }, 'Make holes'),
-          h('div', { class: 'pad-row' }, h('div', { class: 'pad-wrap' }, padCanvas), side),
-          h('div', { class: 'pad-actions' }, next, clearHoles, padMessage),
-          h(
-            'p',
-            { class: 'hint pad-hint' },
-            'Drag across the digit to erase pixels (shown in orange); your holes then apply to every digit.',
-          ),
-          h('div', { class: 'mask-fields' }, fields.mask.el, fields.rate.el, fields.side.el),
-        ),
-        training.el,
-      ),
+      'div',
+      { class: 'cards' },
       h(
         'section',
-        { class: 'card', 'aria-labelledby': 'imp-rows-title' },
-        h('h3', { id: 'imp-rows-title' }, 'Filled in, and how far off'),
+        { class: 'card pad-card', 'aria-labelledby': 'holes-title' },
+        h('h3', { id: 'holes-title' }, 'Make holes'),
+        h('div', { class: 'pad-row' }, h('div', { class: 'pad-wrap' }, padCanvas), side),
+        h('div', { class: 'pad-actions' }, next, clearHoles, padMessage),
         h(
           'p',
-          { class: 'hint' },
-          `Error (MSE) on the missing pixels only, averaged over ${SCORED} validation digits; the first ${ROWS} are shown.`,
+          { class: 'hint pad-hint' },
+          'Drag across the digit to erase pixels (shown in orange); your holes then apply to every digit.',
         ),
-        h('dl', { class: 'stats inline' }, meanStat.el, oneStat.el, iterStat.el),
-        verdictEl,
-        rows.el,
-        testCheck,
+        h('div', { class: 'mask-fields' }, fields.mask.el, fields.rate.el, fields.side.el),
       ),
-      explanation((noise) => commit({ noise })),
+      training.el,
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'imp-rows-title' },
+      h('h3', { id: 'imp-rows-title' }, 'Filled in, and how far off'),
+      h(
+        'p',
+        { class: 'hint' },
+        `Error (MSE) on the missing pixels only, averaged over ${SCORED} validation digits; the first ${ROWS} are shown.`,
+      ),
+      h('dl', { class: 'stats inline' }, meanStat.el, oneStat.el, iterStat.el),
+      verdictEl,
+      rowsEl,
+      testCheck,
     ),
   );
 
@@ -258,31 +243,14 @@ function mount(root, { client, store, commit }) {
     if (state.noise === 'none') {
       modelNote.append(
         'This is a plain autoencoder: it never practised filling holes. ',
-        h(
-          'button',
-          { type: 'button', class: 'button small', id: 'train-block', on: { click: () => commit({ noise: 'block' }) } },
-          'Train with block noise',
-        ),
+        trainButton('train-block', 'block', 'Train with block noise', commit),
         ' ',
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'button small',
-            id: 'train-masking',
-            on: { click: () => commit({ noise: 'masking' }) },
-          },
-          'Train with masking noise',
-        ),
+        trainButton('train-masking', 'masking', 'Train with masking noise', commit),
       );
     } else {
       modelNote.append(
         `This model is a denoising autoencoder, trained with ${state.noise} noise; its holes start at 0. It starts from fresh weights, so give it a few hundred steps. `,
-        h(
-          'button',
-          { type: 'button', class: 'button small', id: 'train-plain', on: { click: () => commit({ noise: 'none' }) } },
-          'Back to a plain autoencoder',
-        ),
+        trainButton('train-plain', 'none', 'Back to a plain autoencoder', commit),
       );
     }
   }
@@ -294,66 +262,65 @@ function mount(root, { client, store, commit }) {
     for (const f of Object.values(fields)) f.show(state);
   }
 
-  function makeMasks() {
+  /** The holes for the current settings (or the eraser), on the digits and the pad. */
+  function newMasks() {
     const s = store.get();
     masks = masksFor(SCORED, s.mask, { rate: s.rate, side: s.side, seed: s.seed }, s.mask === 'erase' ? ownMask : null);
     version += 1;
     paintInputs();
+  }
+  function makeMasks() {
+    newMasks();
     refresh();
   }
 
-  function paintRow(id, data, painter = paintImage) {
-    rows.rows[id].forEach((c, i) => {
-      data ? painter(c, data, { offset: i * PIXELS, palette }) : paintBlank(c, { palette });
-    });
-  }
+  const at = (a, i = padIndex) => a.subarray(i * PIXELS, (i + 1) * PIXELS);
 
   function paintInputs() {
-    paintRow('imp-orig', digits);
-    rows.rows['imp-holes'].forEach((c, i) => {
-      digits && masks
-        ? paintMasked(c, digits, masks, { offset: i * PIXELS, palette, hole })
-        : paintBlank(c, { palette });
-    });
-    if (digits && masks)
-      pad.show(
-        digits.subarray(padIndex * PIXELS, (padIndex + 1) * PIXELS),
-        masks.subarray(padIndex * PIXELS, (padIndex + 1) * PIXELS),
+    const { digits } = lesson;
+    pictures.row(rows['imp-orig'], digits);
+    rows['imp-holes'].forEach((c, i) => {
+      pictures.draw(c, ({ digits: palette, hole }) =>
+        digits && masks
+          ? paintMasked(c, digits, masks, { offset: i * PIXELS, palette, hole })
+          : paintBlank(c, { palette }),
       );
-    else paintBlank(padCanvas, { palette });
+    });
+    if (digits && masks) {
+      pad.show(at(digits), at(masks));
+      pictures.draw(padCanvas, () => pad.paint());
+    } else pictures.digit(padCanvas, null);
   }
 
   function clearOutputs() {
-    for (const id of ['imp-mean', 'imp-one', 'imp-iter']) {
-      paintRow(id, null);
+    for (const id of FILLS) {
+      pictures.row(rows[id], null);
       rowMse[id].textContent = '';
     }
-    for (const c of Object.values(padOut)) paintBlank(c, { palette });
-    for (const s of [meanStat, oneStat, iterStat]) showStat(s, null);
+    for (const c of Object.values(padOut)) pictures.digit(c, null);
+    clearStats(meanStat, oneStat, iterStat);
     verdictEl.textContent = '';
   }
 
-  async function refreshNow() {
-    if (!run || !digits || !pixelMean || !masks) return;
-    const forRun = run;
+  const refresh = lesson.refresher(REFRESH_MS, async () => {
+    const { digits } = lesson;
+    if (!pixelMean || !masks) return;
     const forVersion = version;
-    const state = store.get();
-    const missing = countMissing(masks);
-    if (!missing) {
+    if (!countMissing(masks)) {
       clearOutputs();
       padMessage.textContent = 'No pixels are missing yet: drag across the digit to erase some.';
       return;
     }
-    const fill = fillOf(state);
+    const fill = fillOf(store.get());
     const meanFill = fillMissing(digits, masks, pixelMean);
-    const one = await client.call('imputeImages', digits, masks, fill, 1);
-    const iter = await client.call('imputeImages', digits, masks, fill, ITERATIONS);
-    if (forRun !== run || forVersion !== version) return;
+    const one = await lesson.current(client.call('imputeImages', digits, masks, fill, 1));
+    const iter = await lesson.current(client.call('imputeImages', digits, masks, fill, ITERATIONS));
+    if (forVersion !== version) return;
     const results = { 'imp-mean': meanFill, 'imp-one': one, 'imp-iter': iter };
     const scores = {};
     for (const [id, y] of Object.entries(results)) {
       scores[id] = missingMse(y, digits, masks);
-      paintRow(id, y);
+      pictures.row(rows[id], y);
       rowMse[id].textContent = `MSE ${fmtLoss(scores[id])}`;
     }
     showStat(meanStat, scores['imp-mean']);
@@ -361,41 +328,31 @@ function mount(root, { client, store, commit }) {
     showStat(iterStat, scores['imp-iter']);
     verdictEl.textContent = `${verdict(scores['imp-mean'], scores['imp-one'], 'One pass')} ${verdict(scores['imp-mean'], scores['imp-iter'], `${ITERATIONS} passes`)}`;
 
-    const o = padIndex * PIXELS;
-    const slice = (a) => a.subarray(o, o + PIXELS);
     const own = Object.fromEntries(
-      Object.entries(results).map(([id, y]) => [id, missingMse(slice(y), slice(digits), slice(masks))]),
+      Object.entries(results).map(([id, y]) => [id, missingMse(at(y), at(digits), at(masks))]),
     );
-    paintImage(padOut.mean, slice(meanFill), { palette });
-    paintImage(padOut.one, slice(one), { palette });
-    paintImage(padOut.iter, slice(iter), { palette });
+    pictures.digit(padOut.mean, at(meanFill));
+    pictures.digit(padOut.one, at(one));
+    pictures.digit(padOut.iter, at(iter));
     padMessage.textContent = Number.isFinite(own['imp-mean'])
       ? `This digit: mean ${fmtLoss(own['imp-mean'])}, one pass ${fmtLoss(own['imp-one'])}, ${ITERATIONS} passes ${fmtLoss(own['imp-iter'])}.`
       : 'This digit has no missing pixels.';
     padMessage.dataset.mse = String(own['imp-iter']);
-  }
-  const refresh = throttle(refreshNow, REFRESH_MS);
+  });
 
   /** The engine's own report on test digits (always from the mean fill), for the built-in holes of a plain model. */
-  async function testCheckNow() {
+  const check = lesson.refresher(2000, async () => {
     const state = store.get();
     testCheck.textContent = '';
-    if (!run || state.noise !== 'none' || state.mask === 'erase') return;
-    const forRun = run;
-    const mask =
-      state.mask === 'random'
-        ? { kind: 'random', rate: state.rate }
-        : state.mask === 'top'
-          ? { kind: 'topHalf' }
-          : { kind: 'centreSquare', side: Math.round(state.side) };
-    const r = await client.call('imputeReport', { mask, iterations: ITERATIONS, n: SCORED });
-    if (forRun !== run) return;
+    if (state.noise !== 'none' || state.mask === 'erase') return;
+    const r = await lesson.current(
+      client.call('imputeReport', { mask: engineMask(state), iterations: ITERATIONS, n: SCORED }),
+    );
     testCheck.textContent =
       `The same holes on ${SCORED} test digits (the engine’s imputeReport): mean ${fmtLoss(r.mean)}, ` +
       `one pass ${fmtLoss(r.onePass)}, ${ITERATIONS} passes ${fmtLoss(r.iterative)}.`;
     testCheck.dataset.mean = String(r.mean);
-  }
-  const check = throttle(testCheckNow, 2000);
+  });
 
   next.addEventListener('click', () => {
     padIndex = (padIndex + 1) % SCORED;
@@ -407,70 +364,29 @@ function mount(root, { client, store, commit }) {
     makeMasks();
   });
 
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    hole = parseColour(cssVar('--heat'), [200, 60, 20]);
-    paintInputs();
-    refresh();
-  });
   showFields(store.get());
   showModelNote(store.get());
   paintInputs();
   clearOutputs();
 
   return {
-    async reset(info, state) {
-      run = info.run;
-      training.reset(state);
+    reset(_info, state) {
       showModelNote(state);
       clearOutputs();
-      root.querySelector('.lesson').classList.remove('stale');
-      try {
-        if (!digits) digits = (await client.validationImages(SCORED)).images;
-        const m = await client.call('pixelMean');
-        if (info.run !== run) return;
-        pixelMean = m;
-        makeMasks();
-        check();
-      } catch {
-        // The next reset tries again.
-      }
     },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
-    },
-    stats(msg) {
-      training.stats(msg);
-      refresh();
-      check();
-    },
-    halted() {
-      refresh();
-    },
-    paused() {
-      check();
+    async ready() {
+      pixelMean = await lesson.current(client.call('pixelMean'));
+      newMasks(); // the refreshes follow
     },
     update(state) {
       showFields(state);
       makeMasks();
       check();
     },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      refresh.stop();
-      check.stop();
-      stopScheme();
-      pad.destroy();
-      training.destroy();
-      root.replaceChildren();
-    },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'impute',
   title: 'Impute',
   settingsTitle: 'Imputation',
@@ -484,5 +400,10 @@ export default {
   },
   note: (state) =>
     state.noise === 'none' ? null : `Noise level ${NOISE_LEVEL}: ${NOISES[state.noise].toLowerCase()}.`,
-  mount,
-};
+  lead:
+    'Knock pixels out of a digit and let the autoencoder paint them back in, then check it against the ' +
+    'simplest guess, the average digit. You would use this to fill gaps in images, sensor logs or survey answers.',
+  explain: (lesson) => explain((noise) => lesson.commit({ noise })),
+  digits: SCORED,
+  view,
+});

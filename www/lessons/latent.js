@@ -6,25 +6,24 @@
 // path between two digits with a plain pixel cross-fade (interpolation.js).
 
 import { h } from '../lib/dom.js';
-import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { PIXELS } from '../lib/mnist.js';
 import { ScatterPlot, alignSigns } from '../charts/scatter.js';
 import { digitColours } from '../draw/colour-maps.js';
-import { PIXELS, lessonHeader, TrainingCard, digitCanvas, explainer, throttle, onSchemeChange } from './kit/common.js';
-import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
+import { defineLesson } from './kit/lesson.js';
+import { digitCanvas } from './kit/digit-canvases.js';
+import { fmtPercent } from './kit/format.js';
 import { interpolationCard, stepsSetting } from './latent/interpolation.js';
 
 const POINTS = 1000;
 /** The map is re-encoded at most this often while training: 1,000 digits through the encoder is a pause for the worker. */
 const MAP_MS = 1000;
 const PICK_MS = 40;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 const settings = { steps: stepsSetting };
 
-const pct = (v) => `${Math.round(v * 100)}%`;
-
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'The encoder turns each digit into a short list of numbers, its code; the decoder turns a code back into an image. ' +
         'The space of all possible codes is the latent space. The network is never told which digit is which, ' +
@@ -55,24 +54,17 @@ function explanation() {
         'PCA is a linear projection, so a clicked point can be mapped back to a code and decoded. t-SNE and UMAP show neighbourhoods better but have no inverse.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let run = 0;
-  let latent = 0;
-  let images = null; // POINTS validation digits
-  let labels = null;
-  let classFirst = []; // the first validation digit of each class
+function view(lesson) {
+  const { client, pictures } = lesson;
+  let classFirst = null; // the first validation digit of each class
   let map = null; // the last latentMap, its points turned by `signs`
   let signs = [1, 1]; // plot = plane × signs: keeps a projection from mirroring between refreshes
   let hovered = -1;
   let picked = null; // { x, y, index } clicked in the plane
-  let padImage = null; // the drawing as 784 pixels, or null (read once per change: it is not free)
   let padCode = null; // the drawing's code, when it has at most 2 numbers
-  let padVersion = 0;
-  const EMPTY = 'Draw a digit to see where its code lands (the ★ in the plot).';
 
   // The plot, its hover card and legend.
   const plotCanvas = h('canvas', {
@@ -87,7 +79,13 @@ function mount(root, { client, store, commit }) {
   const tipText = h('span', { class: 'tip-label' });
   const tip = h('div', { class: 'scatter-tip', id: 'latent-tip', hidden: true }, tipCanvas, tipText);
   const axes = h('p', { class: 'hint', id: 'latent-axes' }, 'Waiting for the network…');
-  const legend = h('ul', { class: 'digit-legend', id: 'latent-legend', 'aria-label': 'Colours of the digits' });
+  const legend = h(
+    'ul',
+    { class: 'digit-legend', id: 'latent-legend', 'aria-label': 'Colours of the digits' },
+    Array.from({ length: 10 }, (_, d) =>
+      h('li', {}, h('span', { class: 'legend-dot', dataset: { digit: String(d) } }), String(d)),
+    ),
+  );
   const decoded = digitCanvas({
     id: 'latent-decoded',
     class: 'digit-canvas large recon',
@@ -113,95 +111,67 @@ function mount(root, { client, store, commit }) {
     h('div', { class: 'near-actions' }, useFrom, useTo),
   );
 
-  const plot = new ScatterPlot(plotCanvas, {
-    colours: digitColours(),
-    onHover: showTip,
-    onPick: (p) => {
-      picked = p;
-      showNear();
-      plot.setMarks({ click: { x: p.x, y: p.y } });
-      decodePick();
-    },
-  });
+  const plot = lesson.own(
+    new ScatterPlot(plotCanvas, {
+      colours: digitColours, // asked at each paint, so the dots follow the theme
+      onHover: showTip,
+      onPick: (p) => {
+        picked = p;
+        showNear();
+        plot.setMarks({ click: { x: p.x, y: p.y } });
+        decodePick();
+      },
+    }),
+  );
 
-  const card = padCard({
-    stages: RECON_STAGES,
-    arrowBefore: 1,
-    emptyMessage: EMPTY,
-    onChange: () => {
-      padVersion += 1;
-      padImage = card.pad.toMnist();
-      showPadInput();
+  const card = lesson.padCard({
+    emptyMessage: 'Draw a digit to see where its code lands (the ★ in the plot).',
+    samples: 16,
+    onChange: (drawing) => {
+      if (!drawing) {
+        padCode = null;
+        plot.setMarks({ star: null });
+        markEnds();
+      }
       interp.padChanged();
       refreshPad();
       if (interp.ends.from?.kind === 'pad') interp.endsChanged();
     },
-    sampleDigit: cyclingSampler(() => images, 16),
   });
-  const { pad } = card;
-
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Training loss',
-    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
-  });
-
+  const training = lesson.trainingCard({});
   const interp = interpolationCard({
-    client,
-    store,
-    commit,
-    data: () => ({ run, images, labels, classFirst, padImage, palette }),
+    lesson,
+    classFirst: () => classFirst,
+    drawing: () => card.drawing,
     onEnds: markEnds,
   });
 
-  root.append(
+  lesson.show(
     h(
-      'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Latent space',
-        'Each dot is one validation digit placed at its code, coloured by the digit it shows. ' +
-          'The network never sees these labels, yet similar digits gather as it learns. Hover a dot to see it; click anywhere to decode that point.',
-      ),
+      'div',
+      { class: 'cards even' },
       h(
-        'div',
-        { class: 'cards even' },
+        'section',
+        { class: 'card scatter-card', 'aria-labelledby': 'plot-title' },
+        h('h3', { id: 'plot-title' }, `The codes of ${POINTS.toLocaleString('en-US')} validation digits`),
+        axes,
+        h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
+        legend,
         h(
-          'section',
-          { class: 'card scatter-card', 'aria-labelledby': 'plot-title' },
-          h('h3', { id: 'plot-title' }, `The codes of ${POINTS.toLocaleString('en-US')} validation digits`),
-          axes,
-          h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
-          legend,
-          h(
-            'div',
-            { class: 'decode-row' },
-            h('figure', { class: 'digit' }, decoded, h('figcaption', {}, 'Decoded at ✛')),
-            decodeNote,
-            near,
-          ),
+          'div',
+          { class: 'decode-row' },
+          h('figure', { class: 'digit' }, decoded, h('figcaption', {}, 'Decoded at ✛')),
+          decodeNote,
+          near,
         ),
-        h('div', { class: 'card-stack' }, training.el, card.el),
       ),
-      interp.el,
-      explanation(),
+      h('div', { class: 'card-stack' }, training.el, card.el),
     ),
+    interp.el,
   );
-
-  for (let d = 0; d < 10; d++)
-    legend.append(h('li', {}, h('span', { class: 'legend-dot', dataset: { digit: String(d) } }), String(d)));
   useFrom.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('from', picked.index));
   useTo.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('to', picked.index));
-
-  function colourLegend() {
-    const colours = digitColours();
-    plot.colours = colours;
-    legend.querySelectorAll('.legend-dot').forEach((s, d) => {
-      s.style.background = colours[d];
-    });
-    plot.draw();
-  }
+  pictures.digit(decoded, null);
 
   /** Where an end sits in the plane, when that is known. */
   function endPoint(end) {
@@ -222,13 +192,14 @@ function mount(root, { client, store, commit }) {
 
   function showTip(index) {
     hovered = index;
-    if (index < 0 || !images || !labels || !map) {
+    const { digits, labels } = lesson;
+    if (index < 0 || !digits || !labels || !map) {
       tip.hidden = true;
       return;
     }
     const pos = plot.toPixel(map.points[2 * index], map.points[2 * index + 1]);
     if (!pos) return;
-    paintImage(tipCanvas, images, { offset: index * PIXELS, palette });
+    pictures.digit(tipCanvas, digits, { offset: index * PIXELS });
     tipText.textContent = `a ${labels[index]}`;
     tip.dataset.index = String(index);
     tip.hidden = false;
@@ -239,19 +210,19 @@ function mount(root, { client, store, commit }) {
 
   function showNear() {
     const i = picked?.index ?? -1;
-    near.hidden = i < 0 || !images;
+    near.hidden = i < 0 || !lesson.digits;
     if (near.hidden) return;
-    paintImage(nearCanvas, images, { offset: i * PIXELS, palette });
-    nearCaption.textContent = `Dot there: a ${labels[i]}`;
+    pictures.digit(nearCanvas, lesson.digits, { offset: i * PIXELS });
+    nearCaption.textContent = `Dot there: a ${lesson.labels[i]}`;
   }
 
   function showAxes() {
-    if (!map) return;
+    const { latent } = lesson;
     axes.dataset.projected = String(map.projected);
     if (map.projected) {
       axes.textContent =
         `Each code has ${latent} numbers, so this is a projection: the codes’ first two principal components ` +
-        `(PC 1, PC 2), the two directions in which they vary most. They explain ${pct(map.explained)} of the codes’ variance; ` +
+        `(PC 1, PC 2), the two directions in which they vary most. They explain ${fmtPercent(map.explained)} of the codes’ variance; ` +
         `dots that overlap here may still be apart in the other ${latent - 2} directions.`;
       axes.dataset.explained = String(map.explained);
       plot.setAxisLabels('PC 1', 'PC 2');
@@ -270,25 +241,20 @@ function mount(root, { client, store, commit }) {
     }
   }
 
-  function showPadInput() {
-    const x = padImage;
-    if (x) paintImage(card.canvases['pad-input'], x, { palette });
-    else {
-      paintBlank(card.canvases['pad-input'], { palette });
-      paintBlank(card.canvases['pad-recon'], { palette });
-      card.message.textContent = EMPTY;
-      padCode = null;
-      plot.setMarks({ star: null });
-      markEnds();
-    }
+  async function decodeNow() {
+    if (!map || !picked) return;
+    const y = await lesson.current(
+      client.call('decodePoints', Float32Array.of(picked.x * signs[0], picked.y * signs[1])),
+    );
+    pictures.digit(decoded, y);
+    decoded.dataset.x = String(picked.x);
+    decoded.dataset.y = String(picked.y);
   }
+  const decodePick = lesson.refresher(PICK_MS, decodeNow, { auto: false });
 
   // The map and what hangs on it: the dots, then the clicked point's image (the plane may have moved).
-  async function mapNow() {
-    if (!run) return;
-    const forRun = run;
-    const m = await client.call('latentMap', POINTS);
-    if (forRun !== run) return;
+  lesson.refresher(MAP_MS, async () => {
+    const m = await lesson.current(client.call('latentMap', POINTS));
     signs = m.projected && map?.projected ? alignSigns(map.points, m.points) : [1, 1];
     for (let i = 0; i < m.points.length; i += 2) {
       m.points[i] *= signs[0];
@@ -300,30 +266,17 @@ function mount(root, { client, store, commit }) {
     markEnds();
     requestAnimationFrame(() => showTip(hovered)); // after the plot has its new scale
     if (picked) await decodeNow();
-  }
-  const refreshMap = throttle(mapNow, MAP_MS);
-
-  async function decodeNow() {
-    if (!run || !map || !picked) return;
-    const forRun = run;
-    const y = await client.call('decodePoints', Float32Array.of(picked.x * signs[0], picked.y * signs[1]));
-    if (forRun !== run) return;
-    paintImage(decoded, y, { palette });
-    decoded.dataset.x = String(picked.x);
-    decoded.dataset.y = String(picked.y);
-  }
-  const decodePick = throttle(decodeNow, PICK_MS);
+  });
 
   // The drawing: its reconstruction, and its code when that is a point of the plot.
-  async function padNow() {
-    const x = padImage;
-    if (!run || !x) return;
-    const forRun = run;
-    const forPad = padVersion;
-    const y = await client.reconstruct(x.slice());
-    const z = latent <= 2 ? await client.call('encode', x) : null;
-    if (forRun !== run || forPad !== padVersion) return;
-    paintImage(card.canvases['pad-recon'], y, { palette });
+  const refreshPad = lesson.refresher(100, async () => {
+    const { drawing, version } = card;
+    const { latent } = lesson;
+    if (!drawing) return;
+    const y = await lesson.current(client.reconstruct(drawing.slice()));
+    const z = latent <= 2 ? await lesson.current(client.call('encode', drawing)) : null;
+    if (version !== card.version) return;
+    card.show('pad-recon', y);
     if (z) {
       padCode = { x: z[0], y: latent === 2 ? z[1] : 0 };
       plot.setMarks({ star: padCode });
@@ -336,96 +289,34 @@ function mount(root, { client, store, commit }) {
       card.message.textContent = `Its code has ${latent} numbers; the plot’s projection is fitted to the validation digits only, so the drawing is not placed on it.`;
     }
     markEnds();
-  }
-  const refreshPad = throttle(padNow, 100);
-
-  function refreshAll() {
-    refreshMap();
-    interp.refresh();
-    refreshPad();
-  }
-
-  function paintAll() {
-    colourLegend();
-    interp.paint();
-    showPadInput();
-    showNear();
-    if (decoded.dataset.painted !== 'true') paintBlank(decoded, { palette });
-  }
-
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    pad.retint();
-    paintBlank(decoded, { palette });
-    paintAll();
-    refreshAll();
-    if (picked) decodePick();
   });
-  paintAll();
 
   return {
-    async reset(info, state) {
-      run = info.run;
-      latent = info.latentSize;
+    reset() {
       map = null;
       picked = null;
       padCode = null;
       tip.hidden = true;
       near.hidden = true;
-      paintBlank(decoded, { palette });
+      pictures.digit(decoded, null);
       plot.setMarks({ click: null, star: null, path: null, rings: [] });
       plot.setPoints(new Float32Array(0), new Uint8Array(0));
-      training.reset(state);
-      root.querySelector('.lesson').classList.remove('stale');
-      try {
-        if (!images) {
-          const v = await client.validationImages(POINTS);
-          if (info.run !== run) return;
-          images = v.images;
-          labels = v.labels;
-          classFirst = Array.from({ length: 10 }, (_, d) => labels.indexOf(d)).map((i) => Math.max(i, 0));
-          interp.resetEnds(classFirst);
-        }
-        interp.updatePickers();
-        interp.endsChanged();
-        refreshAll();
-      } catch {
-        // The next reset tries again.
+    },
+    ready() {
+      if (!classFirst) {
+        classFirst = Array.from({ length: 10 }, (_, d) => lesson.labels.indexOf(d)).map((i) => Math.max(i, 0));
+        interp.resetEnds(classFirst);
       }
-    },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
-    },
-    stats(msg) {
-      training.stats(msg);
-      refreshAll();
-    },
-    halted() {
-      refreshAll();
-    },
-    paused() {
-      refreshAll();
+      interp.updatePickers();
+      interp.endsChanged();
     },
     update(state, patch) {
       interp.update(state, patch);
     },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      for (const t of [refreshMap, decodePick, refreshPad]) t.stop();
-      interp.destroy();
-      stopScheme();
-      plot.destroy();
-      card.destroy();
-      training.destroy();
-      root.replaceChildren();
-    },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'latent',
   title: 'Latent space',
   settingsTitle: 'Latent space',
@@ -435,5 +326,10 @@ export default {
     state.latent === 2
       ? 'A code of 2 numbers: the plot shows the codes themselves.'
       : `A code of ${state.latent} numbers: the plot shows a 2-D projection of it. Set the latent size to 2 to see the codes themselves.`,
-  mount,
-};
+  lead:
+    'Each dot is one validation digit placed at its code, coloured by the digit it shows. ' +
+    'The network never sees these labels, yet similar digits gather as it learns. Hover a dot to see it; click anywhere to decode that point.',
+  explain,
+  digits: POINTS,
+  view,
+});

@@ -4,28 +4,18 @@
 // with a line on what each one measures and a chart of them over training.
 
 import { h } from '../lib/dom.js';
-import { paintImage, paintBlank, digitPalette } from '../draw/images.js';
+import { PIXELS } from '../lib/mnist.js';
 import { LineChart } from '../charts/line-chart.js';
-import {
-  PIXELS,
-  lessonHeader,
-  TrainingCard,
-  digitCanvas,
-  explainer,
-  stat,
-  showStat,
-  fmtLoss,
-  throttle,
-  onSchemeChange,
-  withDrawing,
-} from './kit/common.js';
-import { padCard, cyclingSampler, RECON_STAGES } from './kit/pad-card.js';
+import { defineLesson } from './kit/lesson.js';
+import { digitCanvas } from './kit/digit-canvases.js';
+import { fmtLoss } from './kit/format.js';
+import { withDrawing } from './kit/pixels.js';
+import { stat, showStat, clearStats } from './kit/readout.js';
 
 const COUNT = 6;
 const TILES_MS = 400;
 /** The validation summary runs SSIM over 1,000 digits: every few seconds is enough. */
 const SUMMARY_MS = 3000;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 /** The metrics in the order shown: key in quality()/qualitySummary(), name, format, one-line meaning. */
 const METRICS = [
@@ -71,8 +61,9 @@ const METRICS = [
 /** "mse" -> "data-mse" style keys for the test hooks (msSsim -> ms-ssim). */
 const hookName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       'The network is trained to make one number small (its loss, MSE or BCE), but “a good copy” is more than one number. ' +
         'Image metrics each look at a different aspect, and they can disagree.',
@@ -100,7 +91,7 @@ function explanation() {
         'Yes: 1 − SSIM is differentiable and is often mixed with an L1 or L2 loss in image restoration.',
       ],
     ],
-  });
+  };
 }
 
 /** One tile: the original, its reconstruction and the five numbers under them. */
@@ -132,160 +123,119 @@ function showTile(t, metrics, j) {
   }
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let run = 0;
-  let step = 0;
-  let originals = null;
-  let lastRecon = null;
-  let padVersion = 0;
+function view(lesson) {
+  const { client, pictures } = lesson;
   const EMPTY = 'Draw a digit to score its reconstruction.';
 
-  const card = padCard({
-    stages: RECON_STAGES,
-    arrowBefore: 1,
+  const card = lesson.padCard({
     emptyMessage: EMPTY,
-    onChange: () => {
-      padVersion += 1;
-      showPadInput();
+    onChange: (drawing) => {
+      showPadTile(drawing);
       refreshTiles();
     },
-    sampleDigit: cyclingSampler(() => originals, COUNT),
   });
-  const { pad } = card;
   const padTile = tile(null, 'Your drawing');
   padTile.el.classList.add('pad-metrics');
   padTile.el.querySelector('.q-pair').remove(); // the pad card shows the pictures
   card.el.querySelector('.pad-actions').after(padTile.el);
 
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Training loss',
-    lossName: (s) => LOSS_NAMES[s.loss] ?? s.loss,
-  });
+  const training = lesson.trainingCard({});
   const tiles = Array.from({ length: COUNT }, (_, i) => tile(i, `Validation digit ${i + 1}`));
+  const originals = tiles.map((t) => t.orig);
+  const recons = tiles.map((t) => t.recon);
+  pictures.row(originals, null);
+  pictures.row(recons, null);
   const summary = Object.fromEntries(METRICS.map((m) => [m.key, stat(`stat-q-${hookName(m.key)}`, m.name)]));
   const chartBox = h('div', { class: 'chart small', id: 'quality-chart' });
   const chartData = [[], [], [], []]; // step, SSIM, MS-SSIM, PSNR
 
-  root.append(
+  lesson.show(
+    h('div', { class: 'cards' }, card.el, training.el),
     h(
       'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Quality metrics',
-        'How close is a copy to the original? Five common answers, each measured live on the network’s ' +
-          'reconstructions: under every digit, and averaged over the 1,000 validation digits.',
+      { class: 'card', 'aria-labelledby': 'tiles-title' },
+      h('h3', { id: 'tiles-title' }, 'Digit by digit'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Each validation digit (left) beside its reconstruction (right, blue frame), with the five scores of that one copy.',
       ),
-      h('div', { class: 'cards' }, card.el, training.el),
+      h('div', { class: 'q-tiles', id: 'q-tiles' }, ...tiles.map((t) => t.el)),
+    ),
+    h(
+      'div',
+      { class: 'cards even' },
       h(
         'section',
-        { class: 'card', 'aria-labelledby': 'tiles-title' },
-        h('h3', { id: 'tiles-title' }, 'Digit by digit'),
+        { class: 'card', 'aria-labelledby': 'summary-title' },
+        h('h3', { id: 'summary-title' }, 'Over all 1,000 validation digits'),
         h(
-          'p',
-          { class: 'hint' },
-          'Each validation digit (left) beside its reconstruction (right, blue frame), with the five scores of that one copy.',
-        ),
-        h('div', { class: 'q-tiles', id: 'q-tiles' }, ...tiles.map((t) => t.el)),
-      ),
-      h(
-        'div',
-        { class: 'cards even' },
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'summary-title' },
-          h('h3', { id: 'summary-title' }, 'Over all 1,000 validation digits'),
-          h(
-            'dl',
-            { class: 'metric-list' },
-            ...METRICS.map((m) =>
-              h(
-                'div',
-                { class: 'metric' },
-                summary[m.key].el,
-                h('p', { class: 'metric-line' }, h('span', { class: 'better' }, `${m.better} is better. `), m.line),
-              ),
+          'dl',
+          { class: 'metric-list' },
+          ...METRICS.map((m) =>
+            h(
+              'div',
+              { class: 'metric' },
+              summary[m.key].el,
+              h('p', { class: 'metric-line' }, h('span', { class: 'better' }, `${m.better} is better. `), m.line),
             ),
           ),
         ),
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'qchart-title' },
-          h('h3', { id: 'qchart-title' }, 'As training goes'),
-          h(
-            'p',
-            { class: 'hint' },
-            'SSIM and MS-SSIM on the left axis (1 is perfect), PSNR on the right, measured every few seconds.',
-          ),
-          chartBox,
-        ),
       ),
-      explanation(),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'qchart-title' },
+        h('h3', { id: 'qchart-title' }, 'As training goes'),
+        h(
+          'p',
+          { class: 'hint' },
+          'SSIM and MS-SSIM on the left axis (1 is perfect), PSNR on the right, measured every few seconds.',
+        ),
+        chartBox,
+      ),
     ),
   );
-  const chart = new LineChart(chartBox, {
-    x: 'step',
-    y: 'SSIM, MS-SSIM',
-    y2: 'PSNR (dB)',
-    points: true,
-    series: [
-      { label: 'SSIM', color: '--series-1' },
-      { label: 'MS-SSIM', color: '--series-3', dash: [6, 4] },
-      { label: 'PSNR', color: '--series-2', scale: 'y2' },
-    ],
-  });
+  const chart = lesson.own(
+    new LineChart(chartBox, {
+      x: 'step',
+      y: 'SSIM, MS-SSIM',
+      y2: 'PSNR (dB)',
+      points: true,
+      series: [
+        { label: 'SSIM', color: '--series-1' },
+        { label: 'MS-SSIM', color: '--series-3', dash: [6, 4] },
+        { label: 'PSNR', color: '--series-2', scale: 'y2' },
+      ],
+    }),
+  );
 
-  function showPadInput() {
-    const x = pad.toMnist();
-    if (x) paintImage(card.canvases['pad-input'], x, { palette });
-    else {
-      paintBlank(card.canvases['pad-input'], { palette });
-      paintBlank(card.canvases['pad-recon'], { palette });
-      showTile(padTile, null, 0);
-    }
-    padTile.el.hidden = !x;
-    card.message.textContent = x ? '' : EMPTY;
+  /** The drawing's scores show only while there is a drawing. */
+  function showPadTile(drawing) {
+    if (!drawing) showTile(padTile, null, 0);
+    padTile.el.hidden = !drawing;
+    card.message.textContent = drawing ? '' : EMPTY;
   }
-
-  function paintTiles() {
-    tiles.forEach((t, i) => {
-      if (originals) paintImage(t.orig, originals, { offset: i * PIXELS, palette });
-      else paintBlank(t.orig, { palette });
-      if (lastRecon) paintImage(t.recon, lastRecon, { offset: i * PIXELS, palette });
-      else paintBlank(t.recon, { palette });
-    });
-  }
+  showPadTile(null);
 
   // The tiles and the drawing: their reconstructions, then the scores of the same copies.
-  async function tilesNow() {
-    if (!run || !originals) return;
-    const forRun = run;
-    const forPad = padVersion;
-    const padX = pad.toMnist();
-    const x = withDrawing(originals, COUNT, padX);
-    const q = await client.call('quality', x);
-    const y = await client.reconstruct(x);
-    if (forRun !== run) return;
-    lastRecon = y;
-    paintTiles();
+  const refreshTiles = lesson.refresher(TILES_MS, async () => {
+    const { drawing, version } = card;
+    const x = withDrawing(lesson.digits, COUNT, drawing);
+    const q = await lesson.current(client.call('quality', x));
+    const y = await lesson.current(client.reconstruct(x));
+    pictures.row(recons, y);
     tiles.forEach((t, i) => {
       showTile(t, q, i);
     });
-    if (padX && forPad === padVersion) {
-      paintImage(card.canvases['pad-recon'], y, { offset: COUNT * PIXELS, palette });
+    if (drawing && version === card.version) {
+      card.show('pad-recon', y, COUNT * PIXELS);
       showTile(padTile, q, COUNT);
     }
-  }
-  const refreshTiles = throttle(tilesNow, TILES_MS);
+  });
 
-  async function summaryNow() {
-    if (!run) return;
-    const forRun = run;
-    const at = step;
-    const s = await client.call('qualitySummary');
-    if (forRun !== run) return;
+  lesson.refresher(SUMMARY_MS, async () => {
+    const at = lesson.step;
+    const s = await lesson.current(client.call('qualitySummary'));
     for (const m of METRICS) {
       showStat(summary[m.key], s[m.key], m.format);
     }
@@ -301,72 +251,29 @@ function mount(root, { client, store, commit }) {
       psnr.push(Number.isFinite(s.psnr) ? s.psnr : null);
     }
     chart.setData(chartData.map((c) => c.slice()));
-  }
-  const refreshSummary = throttle(summaryNow, SUMMARY_MS);
-
-  function refreshAll() {
-    refreshTiles();
-    refreshSummary();
-  }
-
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    pad.retint();
-    paintTiles();
-    showPadInput();
-    refreshTiles();
   });
-  paintTiles();
-  showPadInput();
 
   return {
-    async reset(info, state) {
-      run = info.run;
-      step = 0;
-      lastRecon = null;
-      training.reset(state);
+    reset() {
       for (const c of chartData) c.length = 0;
       chart.setData(chartData.map((c) => c.slice()));
-      for (const m of METRICS) showStat(summary[m.key], null);
+      clearStats(...Object.values(summary));
       for (const t of tiles) showTile(t, null, 0);
-      root.querySelector('.lesson').classList.remove('stale');
-      try {
-        if (!originals) originals = (await client.validationImages(COUNT)).images;
-        if (info.run !== run) return;
-        paintTiles();
-        refreshAll();
-      } catch {
-        // The next reset tries again.
-      }
+      pictures.row(recons, null);
     },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
-    },
-    stats(msg) {
-      step = msg.step;
-      training.stats(msg);
-      refreshAll();
-    },
-    halted() {
-      refreshAll();
-    },
-    paused() {
-      refreshAll();
-    },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      refreshTiles.stop();
-      refreshSummary.stop();
-      stopScheme();
-      card.destroy();
-      training.destroy();
-      chart.destroy();
-      root.replaceChildren();
+    ready() {
+      pictures.row(originals, lesson.digits);
     },
   };
 }
 
-export default { id: 'quality', title: 'Quality metrics', mount };
+export default defineLesson({
+  id: 'quality',
+  title: 'Quality metrics',
+  lead:
+    'How close is a copy to the original? Five common answers, each measured live on the network’s ' +
+    'reconstructions: under every digit, and averaged over the 1,000 validation digits.',
+  explain,
+  digits: COUNT,
+  view,
+});

@@ -9,7 +9,10 @@ import { RmseChart } from '../charts/rmse-chart.js';
 import { numberChoice } from '../state/setting-types.js';
 import { RecommenderClient } from '../worker/recommender-client.js';
 import { paintRatings, orderByCount, ratingCounts } from './recommend/ratings-map.js';
-import { lessonHeader, explainer, stat, showStat, fmtInt, throttle, onSchemeChange } from './kit/common.js';
+import { throttle } from '../lib/throttle.js';
+import { defineLesson } from './kit/lesson.js';
+import { fmtInt } from './kit/format.js';
+import { stat, showStat } from './kit/readout.js';
 
 const USERS_SHOWN = 3;
 const TOP_K = 5;
@@ -45,8 +48,9 @@ function recommenderConfig(state) {
   };
 }
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       h(
         'p',
@@ -97,11 +101,13 @@ function explanation() {
         'A new user or item has no ratings, so there is nothing to reconstruct from; side information or popularity has to fill in.',
       ],
     ],
-  });
+  };
 }
 
-function mount(root) {
+function view(lesson) {
+  const { pictures } = lesson;
   const rec = new RecommenderClient();
+  lesson.own(() => rec.terminate());
   let gen = 0;
   let info = null;
   let cells = null; // users × items: 0 unrated, 1 training, 2 held out
@@ -142,83 +148,65 @@ function mount(root) {
   const recsBox = h('div', { class: 'rec-users', id: 'rec-users' });
   const otherUsers = h('button', { type: 'button', class: 'button small', id: 'other-users' }, 'Other users');
 
-  root.append(
+  lesson.show(
     h(
-      'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Recommend',
-        'An autoencoder fills in a ratings table that is 95% empty: what would each user think of the items they have not rated? ' +
-          'This is collaborative filtering, the idea behind film, shop and music recommendations.',
-      ),
+      'div',
+      { class: 'cards even' },
       h(
-        'div',
-        { class: 'cards even' },
+        'section',
+        { class: 'card', 'aria-labelledby': 'map-title' },
+        h('h3', { id: 'map-title' }, 'The ratings'),
+        h('dl', { class: 'stats inline' }, ...Object.values(infoStats).map((s) => s.el)),
         h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'map-title' },
-          h('h3', { id: 'map-title' }, 'The ratings'),
-          h('dl', { class: 'stats inline' }, ...Object.values(infoStats).map((s) => s.el)),
-          h(
-            'p',
-            { class: 'swatches' },
-            h('span', { class: 'swatch s1' }, 'a training rating'),
-            h('span', { class: 'swatch s2' }, 'a held-out test rating'),
-            h('span', { class: 'swatch paper' }, 'not rated'),
-          ),
-          map,
-          h(
-            'label',
-            { class: 'check', for: 'sort-map' },
-            sortBox,
-            ' Busiest users on the left, most-rated items on top',
-          ),
-          mapStatus,
+          'p',
+          { class: 'swatches' },
+          h('span', { class: 'swatch s1' }, 'a training rating'),
+          h('span', { class: 'swatch s2' }, 'a held-out test rating'),
+          h('span', { class: 'swatch paper' }, 'not rated'),
         ),
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'rmse-title' },
-          h(
-            'div',
-            { class: 'card-head wrap' },
-            h('h3', { id: 'rmse-title' }, 'Test error (RMSE, in stars)'),
-            h('div', { class: 'compare-actions' }, playButton, resetButton),
-          ),
-          runStatus,
-          h('dl', { class: 'stats inline' }, stepStat.el, rmseStat.el, itemStat.el, globalStat.el, trainStat.el),
-          verdict,
-          chartBox,
-        ),
+        map,
+        h('label', { class: 'check', for: 'sort-map' }, sortBox, ' Busiest users on the left, most-rated items on top'),
+        mapStatus,
       ),
       h(
         'section',
-        { class: 'card', 'aria-labelledby': 'recs-title' },
+        { class: 'card', 'aria-labelledby': 'rmse-title' },
         h(
           'div',
           { class: 'card-head wrap' },
-          h('h3', { id: 'recs-title' }, `Top ${TOP_K} recommendations`),
-          otherUsers,
+          h('h3', { id: 'rmse-title' }, 'Test error (RMSE, in stars)'),
+          h('div', { class: 'compare-actions' }, playButton, resetButton),
         ),
-        h(
-          'p',
-          { class: 'hint' },
-          'Items each user has not rated in training, best predicted first. Where the user did rate the item but that rating ' +
-            'was held back for testing, its true value is shown: the model never saw it.',
-        ),
-        recsBox,
+        runStatus,
+        h('dl', { class: 'stats inline' }, stepStat.el, rmseStat.el, itemStat.el, globalStat.el, trainStat.el),
+        verdict,
+        chartBox,
       ),
-      explanation(),
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'recs-title' },
+      h('div', { class: 'card-head wrap' }, h('h3', { id: 'recs-title' }, `Top ${TOP_K} recommendations`), otherUsers),
+      h(
+        'p',
+        { class: 'hint' },
+        'Items each user has not rated in training, best predicted first. Where the user did rate the item but that rating ' +
+          'was held back for testing, its true value is shown: the model never saw it.',
+      ),
+      recsBox,
     ),
   );
 
-  const chart = new RmseChart(chartBox, {
-    series: [
-      { label: 'AutoRec, test', color: '--series-1', width: 2.5 },
-      { label: 'item mean', color: '--series-2', dash: [6, 4] },
-      { label: 'global mean', color: '--text-muted', dash: [2, 4] },
-      { label: 'AutoRec, training', color: '--series-3', width: 1.5 },
-    ],
-  });
+  const chart = lesson.own(
+    new RmseChart(chartBox, {
+      series: [
+        { label: 'AutoRec, test', color: '--series-1', width: 2.5 },
+        { label: 'item mean', color: '--series-2', dash: [6, 4] },
+        { label: 'global mean', color: '--text-muted', dash: [2, 4] },
+        { label: 'AutoRec, training', color: '--series-3', width: 1.5 },
+      ],
+    }),
+  );
   let cols = [[], [], [], [], []];
 
   function showRunning() {
@@ -244,7 +232,9 @@ function mount(root) {
       userOrder = orderByCount(perUser);
       itemOrder = orderByCount(perItem);
     }
-    paintRatings(map, cells, { users: info.users, items: info.items, userOrder, itemOrder });
+    const shape = { users: info.users, items: info.items, userOrder, itemOrder };
+    const shown = cells;
+    pictures.draw(map, () => paintRatings(map, shown, shape)); // painted again in another theme
     mapStatus.textContent =
       scanned < info.users
         ? `Reading the matrix… ${fmtInt(scanned)} of ${fmtInt(info.users)} users`
@@ -313,7 +303,7 @@ function mount(root) {
     );
     recsBox.dataset.step = String(steps);
   }
-  const refreshRecs = throttle(showRecs, RECS_MS);
+  const refreshRecs = lesson.own(throttle(showRecs, RECS_MS));
 
   function onStats(msg) {
     if (msg.gen !== gen) return;
@@ -358,7 +348,8 @@ function mount(root) {
     stopped = msg.message;
     showRunning();
   }
-  const listeners = [rec.on('stats', onStats), rec.on('pattern', onPattern), rec.on('halted', onHalted)];
+  for (const off of [rec.on('stats', onStats), rec.on('pattern', onPattern), rec.on('halted', onHalted)])
+    lesson.own(off);
 
   async function build() {
     gen = 0;
@@ -406,8 +397,13 @@ function mount(root) {
     userPage = (userPage + 1) % Math.max(1, Math.floor(users.length / USERS_SHOWN));
     showRecs().catch(() => {});
   });
-  const stopScheme = onSchemeChange(paintMap);
   showRunning();
+
+  function paused() {
+    globalPlaying = false;
+    if (followingPlay) setRunning(false);
+    followingPlay = false;
+  }
 
   return {
     reset(_info, s) {
@@ -415,7 +411,6 @@ function mount(root) {
       globalPlaying = false;
       build();
     },
-    invalid() {},
     /** The page's Play is training: train the recommender too (it is what this lesson shows). */
     stats() {
       if (globalPlaying) return;
@@ -425,31 +420,16 @@ function mount(root) {
         setRunning(true);
       }
     },
-    paused() {
-      globalPlaying = false;
-      if (followingPlay) setRunning(false);
-      followingPlay = false;
-    },
-    halted() {
-      this.paused();
-    },
+    paused,
+    halted: paused,
     update(s) {
       state = s;
       build();
     },
-    setScale() {},
-    unmount() {
-      refreshRecs.stop();
-      for (const off of listeners) off();
-      stopScheme();
-      chart.destroy();
-      rec.terminate();
-      root.replaceChildren();
-    },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'recommend',
   title: 'Recommend',
   settingsTitle: 'Recommender',
@@ -457,5 +437,10 @@ export default {
   defaults: { encoder: [], latent: 2 },
   note: () =>
     'Play (or the lesson’s own Train button) trains the recommender in its own worker. The network settings below belong to the digit lessons.',
-  mount,
-};
+  lead:
+    'An autoencoder fills in a ratings table that is 95% empty: what would each user think of the items they have not rated? ' +
+    'This is collaborative filtering, the idea behind film, shop and music recommendations.',
+  explain,
+  usesTrainer: false,
+  view,
+});

@@ -4,11 +4,13 @@
 // few digits as a heat map, and the reconstruction and penalty terms over time.
 
 import { h } from '../lib/dom.js';
-import { paintMosaic, digitPalette, accentPalette } from '../draw/images.js';
+import { SIDE } from '../lib/mnist.js';
+import { paintMosaic } from '../draw/images.js';
 import { paintBars } from '../charts/bars.js';
 import { TermsChart } from '../charts/line-chart.js';
 import { choice, numberChoice } from '../state/setting-types.js';
-import { lessonHeader, TrainingCard, explainer, stat, showStat, throttle, onSchemeChange } from './kit/common.js';
+import { defineLesson } from './kit/lesson.js';
+import { stat, showStat, clearStats } from './kit/readout.js';
 
 const COUNT = 12; // digits in the heat map
 const REFRESH_MS = 300;
@@ -16,7 +18,6 @@ const REFRESH_MS = 300;
 const OFF_SHARE = 0.05;
 /** A code value above this share of the largest one in the heat map counts as active for that digit. */
 const ACTIVE_SHARE = 0.1;
-const LOSS_NAMES = { mse: 'MSE', bce: 'BCE' };
 
 const settings = {
   kind: choice(
@@ -42,8 +43,9 @@ const settings = {
 
 const codeActivation = (kind) => (kind === 'kl' ? 'sigmoid' : 'relu');
 
-function explanation() {
-  return explainer({
+/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
+function explain() {
+  return {
     body: [
       h(
         'p',
@@ -76,14 +78,14 @@ function explanation() {
         'L1 on weights makes the network’s connections sparse (weight decay’s sparse cousin); here it is on the activations, so the representation of each input is sparse.',
       ],
     ],
-  });
+  };
 }
 
 /** The codes of COUNT digits as a heat map: one row per digit (aligned with the digit mosaic), one column per unit. */
 function paintCodes(canvas, codes, latent, top, palette) {
   const cell = Math.max(2, Math.ceil(256 / latent));
   const W = latent * cell;
-  const H = COUNT * 29 + 1; // the mosaic's rows: 28 px digits with 1 px gaps
+  const H = COUNT * (SIDE + 1) + 1; // the mosaic's rows: 28 px digits with 1 px gaps
   if (canvas.width !== W) canvas.width = W;
   if (canvas.height !== H) canvas.height = H;
   const ctx = canvas.getContext('2d');
@@ -94,26 +96,15 @@ function paintCodes(canvas, codes, latent, top, palette) {
     for (let u = 0; u < latent; u++) {
       const v = Math.min(1, Math.max(0, codes[r * latent + u] / top));
       ctx.fillStyle = `rgb(${mix(v).join(',')})`;
-      ctx.fillRect(u * cell, 1 + r * 29, cell, 28);
+      ctx.fillRect(u * cell, 1 + r * (SIDE + 1), cell, SIDE);
     }
   }
   canvas.dataset.painted = 'true';
 }
 
-function mount(root, { client, store, commit }) {
-  let palette = digitPalette();
-  let heat = accentPalette();
-  let run = 0;
-  let digits = null;
-  let latent = 0;
-  let last = null; // { means, codes } for repainting
-
-  const training = new TrainingCard({
-    store,
-    commit,
-    title: 'Training loss',
-    lossName: (s) => `${LOSS_NAMES[s.loss] ?? s.loss} + sparsity`,
-  });
+function view(lesson) {
+  const { client, store, pictures } = lesson;
+  const training = lesson.trainingCard({ penalty: 'sparsity' });
   const termsBox = h('div', { class: 'chart small', id: 'terms-chart' });
   const reconStat = stat('stat-recon', 'Reconstruction');
   const penaltyStat = stat('stat-penalty', 'Sparsity penalty');
@@ -125,6 +116,7 @@ function mount(root, { client, store, commit }) {
     role: 'img',
     'aria-label': 'Mean activation of each code unit',
   });
+  const barsLegend = h('p', { class: 'hint', id: 'bars-legend' });
   const offStat = stat('stat-off-units', 'Units nearly off');
   const perDigitStat = stat('stat-per-digit', 'Active units per digit');
   const mosaic = h('canvas', {
@@ -140,151 +132,98 @@ function mount(root, { client, store, commit }) {
     'aria-label': `The codes of the ${COUNT} digits, one row each`,
   });
 
-  root.append(
+  lesson.show(
     h(
       'section',
-      { class: 'lesson', 'aria-labelledby': 'lesson-title' },
-      lessonHeader(
-        'Sparse codes',
-        'A sparse autoencoder adds a penalty that keeps most code units quiet for any one digit, ' +
-          'so each digit is described by a few active features. You would use it to learn interpretable parts, or features ' +
-          'for another model, when a narrow bottleneck would throw away too much.',
+      { class: 'card', 'aria-labelledby': 'bars-title' },
+      h(
+        'div',
+        { class: 'card-head' },
+        h('h3', { id: 'bars-title' }, 'Code units'),
+        h('dl', { class: 'stats inline' }, offStat.el, perDigitStat.el),
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        'Each bar is one unit’s mean activation over the 1,000 validation digits. ' +
+          `Faint bars are units that are nearly off (below ${OFF_SHARE * 100}% of the largest).`,
+      ),
+      bars,
+      barsLegend,
+    ),
+    h(
+      'div',
+      { class: 'cards even' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'codes-title' },
+        h('h3', { id: 'codes-title' }, 'Codes of single digits'),
+        h('p', { class: 'hint' }, 'Each row is one digit’s code, one column per unit; brighter is more active.'),
+        h('div', { class: 'code-map' }, mosaic, codes),
       ),
       h(
         'section',
-        { class: 'card', 'aria-labelledby': 'bars-title' },
-        h(
-          'div',
-          { class: 'card-head' },
-          h('h3', { id: 'bars-title' }, 'Code units'),
-          h('dl', { class: 'stats inline' }, offStat.el, perDigitStat.el),
-        ),
-        h(
-          'p',
-          { class: 'hint' },
-          'Each bar is one unit’s mean activation over the 1,000 validation digits. ' +
-            `Faint bars are units that are nearly off (below ${OFF_SHARE * 100}% of the largest).`,
-        ),
-        bars,
-        h('p', { class: 'hint', id: 'bars-legend' }),
+        { class: 'card', 'aria-labelledby': 'terms-title' },
+        h('h3', { id: 'terms-title' }, 'The two parts of the loss'),
+        h('dl', { class: 'stats' }, reconStat.el, penaltyStat.el, activeStat.el),
+        termsBox,
       ),
-      h(
-        'div',
-        { class: 'cards even' },
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'codes-title' },
-          h('h3', { id: 'codes-title' }, 'Codes of single digits'),
-          h('p', { class: 'hint' }, 'Each row is one digit’s code, one column per unit; brighter is more active.'),
-          h('div', { class: 'code-map' }, mosaic, codes),
-        ),
-        h(
-          'section',
-          { class: 'card', 'aria-labelledby': 'terms-title' },
-          h('h3', { id: 'terms-title' }, 'The two parts of the loss'),
-          h('dl', { class: 'stats' }, reconStat.el, penaltyStat.el, activeStat.el),
-          termsBox,
-        ),
-      ),
-      training.el,
-      explanation(),
     ),
+    training.el,
   );
-  const terms = new TermsChart(termsBox, {
-    y: 'reconstruction',
-    y2: 'penalty',
-    series: [
-      { key: 'recon', label: 'reconstruction', color: '--series-1' },
-      { key: 'sparsity', label: 'sparsity penalty', color: '--series-2', scale: 'y2' },
-    ],
-  });
+  const terms = lesson.own(
+    new TermsChart(termsBox, {
+      y: 'reconstruction',
+      y2: 'penalty',
+      series: [
+        { key: 'recon', label: 'reconstruction', color: '--series-1' },
+        { key: 'sparsity', label: 'sparsity penalty', color: '--series-2', scale: 'y2' },
+      ],
+    }),
+  );
 
-  const $ = (id) => root.querySelector(`#${id}`);
-
-  function paint() {
-    if (!last) return;
+  /** The bars, their readouts and the heat map from the units' mean activations and the digits' codes. */
+  function show(means, digitCodes) {
+    const { latent } = lesson;
     const state = store.get();
-    const max = Math.max(...last.means, 0);
-    const off = last.means.filter((v) => v < OFF_SHARE * max).length;
+    const max = Math.max(...means, 0);
+    const off = means.filter((v) => v < OFF_SHARE * max).length;
     const target = state.kind === 'kl' ? state.target : null;
-    paintBars(bars, last.means, { threshold: OFF_SHARE * max, target });
+    paintBars(bars, means, { threshold: OFF_SHARE * max, target });
     bars.setAttribute('aria-label', `Mean activation of each of the ${latent} code units; ${off} are nearly off`);
-    $('bars-legend').textContent = target != null ? `Dashed line: the target rate ρ = ${target}.` : '';
+    barsLegend.textContent = target != null ? `Dashed line: the target rate ρ = ${target}.` : '';
     offStat.value.textContent = `${off} of ${latent}`;
     offStat.value.dataset.value = String(off);
-    const top = Math.max(...last.codes, 1e-9);
+    const top = Math.max(...digitCodes, 1e-9);
     let active = 0;
-    for (const v of last.codes) if (v > ACTIVE_SHARE * top) active += 1;
+    for (const v of digitCodes) if (v > ACTIVE_SHARE * top) active += 1;
     showStat(perDigitStat, active / COUNT, (v) => `${v.toFixed(1)} of ${latent}`);
-    paintMosaic(mosaic, digits, { count: COUNT, cols: 1, palette });
-    paintCodes(codes, last.codes, latent, top, heat);
+    pictures.draw(mosaic, (p) => paintMosaic(mosaic, lesson.digits, { count: COUNT, cols: 1, palette: p.digits }));
+    pictures.draw(codes, (p) => paintCodes(codes, digitCodes, latent, top, p.heat));
   }
-  async function refreshNow() {
-    if (!run || !digits) return;
-    const forRun = run;
-    const means = await client.call('codeActivations');
-    const c = await client.call('encode', digits);
-    if (forRun !== run) return;
-    last = { means: Array.from(means), codes: c };
-    paint();
-  }
-  const refresh = throttle(refreshNow, REFRESH_MS);
 
-  const stopScheme = onSchemeChange(() => {
-    palette = digitPalette();
-    heat = accentPalette();
-    paint();
+  lesson.refresher(REFRESH_MS, async () => {
+    const means = await lesson.current(client.call('codeActivations'));
+    const c = await lesson.current(client.call('encode', lesson.digits));
+    show(Array.from(means), c);
   });
-  const resize = new ResizeObserver(() => paint());
-  resize.observe(bars);
 
   return {
-    async reset(info, state) {
-      run = info.run;
-      latent = info.latentSize;
-      last = null;
-      training.reset(state);
+    reset() {
       terms.reset();
-      for (const s of [reconStat, penaltyStat, activeStat, offStat, perDigitStat]) showStat(s, null);
-      root.querySelector('.lesson').classList.remove('stale');
-      try {
-        if (!digits) digits = (await client.validationImages(COUNT)).images;
-        if (info.run === run) refresh();
-      } catch {
-        // The next reset tries again.
-      }
-    },
-    invalid() {
-      run = 0;
-      root.querySelector('.lesson').classList.add('stale');
+      clearStats(reconStat, penaltyStat, activeStat, offStat, perDigitStat);
     },
     stats(msg) {
-      training.stats(msg);
       terms.push(msg);
       showStat(reconStat, terms.last('recon'));
       showStat(penaltyStat, terms.last('sparsity'));
       const a = msg.terms?.meanActivation;
       if (a?.length) showStat(activeStat, a[a.length - 1]);
-      refresh();
-    },
-    halted() {
-      refresh();
-    },
-    setScale(scale) {
-      training.setScale(scale);
-    },
-    unmount() {
-      refresh.stop();
-      stopScheme();
-      resize.disconnect();
-      training.destroy();
-      terms.destroy();
-      root.replaceChildren();
     },
   };
 }
 
-export default {
+export default defineLesson({
   id: 'sparse',
   title: 'Sparse codes',
   settingsTitle: 'Sparsity',
@@ -301,5 +240,11 @@ export default {
     state.kind === 'kl'
       ? 'The KL penalty needs activations between 0 and 1, so this lesson puts a sigmoid on the code layer.'
       : 'This lesson puts a ReLU on the code layer, so a unit can be exactly off.',
-  mount,
-};
+  lead:
+    'A sparse autoencoder adds a penalty that keeps most code units quiet for any one digit, ' +
+    'so each digit is described by a few active features. You would use it to learn interpretable parts, or features ' +
+    'for another model, when a narrow bottleneck would throw away too much.',
+  explain,
+  digits: COUNT,
+  view,
+});

@@ -26,15 +26,17 @@ class Stale extends Error {}
  *   lead: string,                 the header's two or three sentences
  *   explain?: object | ((lesson) => object),  the explanation card (kit/explainer.js)
  *   digits?: number,              validation digits to load once (lesson.digits, lesson.labels)
+ *   usesTrainer?: boolean,        false: it shows no digit network (Recommend), so refused settings leave it as it is
  *   view: (lesson) => hooks,      builds the lesson's parts (lesson.show(...)) and returns its own hooks
  * }} definition
  * hooks (all optional): reset(info, state) before the digits load; ready(info, state) once they are there
  * (may be async; the refreshers run after it); stats(msg); halted(msg); paused(); invalid();
  * update(state, patch); unmount().
  */
-export function defineLesson({ lead, explain, digits: digitCount = 0, view, ...module }) {
+export function defineLesson({ lead, explain, digits: digitCount = 0, usesTrainer = true, view, ...module }) {
   function mount(root, { client, store, commit }) {
     const refreshers = [];
+    const paced = []; // refreshers the lesson asks for itself
     const owned = [];
     const own = (thing) => {
       owned.push(thing);
@@ -87,11 +89,12 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, view, ...m
 
       /**
        * A refresh paced to one round trip every `ms` (lib/throttle.js), asked for after each reset,
-       * stats message, halt and pause; `task` runs only while there is a run (and its digits, if any).
+       * stats message, halt and pause (unless `auto` is false: then only when the lesson asks);
+       * `task` runs only while there is a run (and its digits, if any).
        */
-      refresher(ms, task) {
+      refresher(ms, task, { auto = true } = {}) {
         const request = throttle(() => (lesson.run && (lesson.digits || !digitCount) ? task() : null), ms);
-        refreshers.push(request);
+        (auto ? refreshers : paced).push(request);
         return request;
       },
 
@@ -107,7 +110,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, view, ...m
         return own(padCard({ pictures: lesson.pictures, sampleDigit, ...options }));
       },
 
-      /** Destroys (or disconnects, or calls) `thing` when the lesson is unmounted; returns it. */
+      /** Destroys, disconnects or stops `thing` (or calls it) when the lesson is unmounted; returns it. */
       own,
     };
 
@@ -125,7 +128,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, view, ...m
         lesson.step = 0;
         training?.reset(state);
         frame?.classList.remove('stale');
-        for (const r of refreshers) r.restart();
+        for (const r of [...refreshers, ...paced]) r.restart();
         hooks.reset?.(info, state);
         try {
           if (digitCount && !lesson.digits) {
@@ -144,7 +147,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, view, ...m
       /** The settings were refused: what is on screen belongs to an older network. */
       invalid() {
         lesson.run = 0;
-        frame?.classList.add('stale');
+        if (usesTrainer) frame?.classList.add('stale');
         hooks.invalid?.();
       },
 
@@ -179,14 +182,15 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, view, ...m
 
       unmount() {
         lesson.run = 0;
-        for (const r of refreshers) r.stop();
+        for (const r of [...refreshers, ...paced]) r.stop();
         stopTheme();
         hooks.unmount?.();
         training?.destroy();
         for (const thing of owned) {
-          if (typeof thing === 'function') thing();
-          else if (thing.destroy) thing.destroy();
-          else thing.disconnect?.();
+          if (thing.destroy) thing.destroy();
+          else if (thing.disconnect) thing.disconnect();
+          else if (thing.stop) thing.stop();
+          else thing();
         }
         root.replaceChildren();
       },

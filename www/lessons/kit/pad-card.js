@@ -3,13 +3,12 @@
 // Sample buttons, and a line of text for the error. The card keeps the drawing
 // as 784 pixels (read once per change), a version that tells a late answer for
 // an older drawing from a current one, and paints its stages through the
-// lesson's pictures, so they and the ink follow the theme.
+// lesson's pictures, so they follow the theme (the pad retints its own ink).
 
 import { h } from '../../lib/dom.js';
 import { PIXELS } from '../../lib/mnist.js';
 import { DrawPad } from '../../draw/draw-pad.js';
 import { figure, digitCanvas } from './digit-canvases.js';
-import { Pictures } from './pictures.js';
 
 /** The usual stages: the drawing as the network sees it, then its reconstruction (arrow before the second). */
 export const RECON_STAGES = [
@@ -44,7 +43,7 @@ function arrow() {
 
 /**
  * @param {{
- *   pictures: import('./pictures.js').Pictures,   paints the stages (and retints the ink) in the theme's colours
+ *   pictures: import('./pictures.js').Pictures,   paints the stages in the theme's colours
  *   stages?: Array<{ id: string, caption: string, label: string }>,  the small canvases, in order; the first shows the drawing
  *   arrowBefore?: number,      index of the stage the encode/decode arrow points at
  *   emptyMessage: string,      shown while nothing is drawn
@@ -130,7 +129,6 @@ export function padCard({
     },
   });
   card.pad = pad;
-  pictures.draw(padCanvas, () => pad.retint()); // the ink is the alpha channel: only its colour follows the theme
   clear.addEventListener('click', () => pad.clear());
   sample.addEventListener('click', () => {
     const x = sampleDigit();

@@ -4,11 +4,11 @@
 // latent.js mounts it and tells it when the digits, the drawing or the run change.
 
 import { h } from '../../lib/dom.js';
-import { paintImage, paintBlank } from '../../draw/images.js';
+import { PIXELS } from '../../lib/mnist.js';
 import { parseInteger } from '../../state/setting-types.js';
 import { settingField } from '../../state/lesson-settings-form.js';
 import { pixelBlend } from './cross-fade.js';
-import { PIXELS, digitRows, digitCanvas, throttle } from '../kit/common.js';
+import { digitRows, digitCanvas } from '../kit/digit-canvases.js';
 
 /** The path is decoded again at most this often while training. */
 const PATH_MS = 400;
@@ -30,15 +30,16 @@ export const stepsSetting = {
 
 /**
  * @param {{
- *   client, store, commit,         as the lesson's mount() got them
- *   data: () => { run, images, labels, classFirst, padImage, palette },  the lesson's current values
+ *   lesson,                        the latent lesson (kit/lesson.js): client, store, commit, digits, labels, pictures
+ *   classFirst: () => number[],    the index of the first validation digit of each class
+ *   drawing: () => Float32Array|null,  the drawing as 784 pixels
  *   onEnds: () => void,            the ends changed (the plot marks them)
  * }} options
- * -> { el, ends, setEnd, padChanged, endsChanged, updatePickers, paint, refresh, update, destroy }
+ * -> { el, ends, setEnd, padChanged, endsChanged, updatePickers, resetEnds, update }
  */
-export function interpolationCard({ client, store, commit, data, onEnds }) {
+export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
+  const { client, store, commit, pictures } = lesson;
   let steps = store.get().steps;
-  let blend = null;
   let rows = null;
   const card = { ends: { from: null, to: null } }; // { kind: 'pad' } | { kind: 'digit', index }
 
@@ -83,7 +84,7 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
         },
         c,
       );
-      b.addEventListener('click', () => setEnd(end, data().classFirst[d]));
+      b.addEventListener('click', () => setEnd(end, classFirst()[d]));
       pickers[end].push({ button: b, canvas: c, value: d });
       row.append(b);
     }
@@ -126,20 +127,16 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
       { describe: (row, i) => `${row.label}, step ${i + 1} of ${steps}` },
     );
     rowsBox.replaceChildren(rows.el);
+    for (const row of Object.values(rows.rows)) pictures.row(row, null);
   }
 
-  function paintRow(id, pixels) {
-    const { palette } = data();
-    rows.rows[id].forEach((c, i) => {
-      pixels ? paintImage(c, pixels, { offset: i * PIXELS, palette }) : paintBlank(c, { palette });
-    });
-  }
+  const paintRow = (id, pixels) => pictures.row(rows.rows[id], pixels);
 
   /** The pixels of an end of the path, or null (no digits yet, or an empty pad). */
   function endImage(end) {
-    const { images, padImage } = data();
+    const images = lesson.digits;
     if (!end || !images) return null;
-    return end.kind === 'pad' ? padImage : images.subarray(end.index * PIXELS, (end.index + 1) * PIXELS);
+    return end.kind === 'pad' ? drawing() : images.subarray(end.index * PIXELS, (end.index + 1) * PIXELS);
   }
 
   function setEnd(which, value) {
@@ -149,18 +146,19 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
   }
 
   function updatePickers() {
-    const { images, classFirst, padImage, palette } = data();
+    const images = lesson.digits;
+    const first = classFirst();
+    const padImage = drawing();
     for (const which of ['from', 'to']) {
       const end = card.ends[which];
       for (const p of pickers[which]) {
-        const on = p.value === 'pad' ? end?.kind === 'pad' : end?.kind === 'digit' && end.index === classFirst[p.value];
+        const on = p.value === 'pad' ? end?.kind === 'pad' : end?.kind === 'digit' && end.index === first[p.value];
         p.button.setAttribute('aria-pressed', String(on));
         if (p.value === 'pad') {
           p.button.disabled = !padImage;
-          if (padImage) paintImage(p.canvas, padImage, { palette });
-          else paintBlank(p.canvas, { palette });
-        } else if (images && classFirst[p.value] != null) {
-          paintImage(p.canvas, images, { offset: classFirst[p.value] * PIXELS, palette });
+          pictures.digit(p.canvas, padImage);
+        } else if (images && first[p.value] != null) {
+          pictures.digit(p.canvas, images, { offset: first[p.value] * PIXELS });
         }
       }
     }
@@ -168,11 +166,10 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
 
   function endsChanged() {
     const { ends } = card;
-    const { labels } = data();
+    const { labels } = lesson;
     const a = endImage(ends.from);
     const b = endImage(ends.to);
-    blend = a && b ? pixelBlend(a, b, steps) : null;
-    paintRow('interp-blend', blend);
+    paintRow('interp-blend', a && b ? pixelBlend(a, b, steps) : null);
     paintRow('interp-path', null);
     const name = (e) =>
       e?.kind === 'pad' ? 'your drawing' : e && labels ? `a ${labels[e.index]} (validation digit ${e.index + 1})` : '…';
@@ -181,17 +178,15 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
     refreshPath();
   }
 
-  async function pathNow() {
+  // Asked for with the lesson's other refreshes (stats, halts, pauses), and when the ends change.
+  const refreshPath = lesson.refresher(PATH_MS, async () => {
     const a = endImage(card.ends.from);
     const b = endImage(card.ends.to);
-    const { run } = data();
-    if (!run || !a || !b) return;
+    if (!a || !b) return;
     const forSteps = steps;
-    const y = await client.call('interpolate', a, b, steps);
-    if (run !== data().run || forSteps !== steps) return;
-    paintRow('interp-path', y);
-  }
-  const refreshPath = throttle(pathNow, PATH_MS);
+    const y = await lesson.current(client.call('interpolate', a, b, steps));
+    if (forSteps === steps) paintRow('interp-path', y);
+  });
 
   buildRows();
 
@@ -201,7 +196,7 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
     endsChanged,
     /** The drawing changed: a path that started at it falls back to the default start once it is cleared. */
     padChanged() {
-      if (card.ends.from?.kind === 'pad' && !data().padImage) setEnd('from', data().classFirst[DEFAULT_ENDS[0]] ?? 0);
+      if (card.ends.from?.kind === 'pad' && !drawing()) setEnd('from', classFirst()[DEFAULT_ENDS[0]] ?? 0);
       updatePickers();
     },
     /** The default ends, once the validation digits are known. */
@@ -211,13 +206,6 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
         to: { kind: 'digit', index: classFirst[DEFAULT_ENDS[1]] },
       };
     },
-    /** Repaints what needs no worker (a new colour scheme): the pickers, the blend, a blank path. */
-    paint() {
-      updatePickers();
-      paintRow('interp-blend', blend);
-      paintRow('interp-path', null);
-    },
-    refresh: refreshPath,
     update(state, patch) {
       stepsField.show(state);
       if ('steps' in patch && patch.steps !== steps) {
@@ -226,6 +214,5 @@ export function interpolationCard({ client, store, commit, data, onEnds }) {
         endsChanged();
       }
     },
-    destroy: () => refreshPath.stop(),
   });
 }

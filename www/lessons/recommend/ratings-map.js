@@ -4,8 +4,7 @@
 // users to the left and the most-rated items to the top shows how skewed real
 // (and these synthetic) ratings are. `orderByCount` is pure, for node tests.
 
-import { parseColour } from '../../draw/images.js';
-import { cssVar } from '../../lib/dom.js';
+import { cssColour } from '../../draw/images.js';
 
 /** Indices 0..counts.length-1 ordered by count, largest first (ties by index). */
 export function orderByCount(counts) {
@@ -32,7 +31,8 @@ export function ratingCounts(cells, users, items, rows = users) {
 
 /**
  * Paints the matrix: canvas pixel (x, y) is user userOrder[x], item itemOrder[y].
- * Cells: 0 unrated (paper), 1 training rating (--series-1), 2 held-out rating (--series-2).
+ * Cells: 0 unrated (paper), 1 training rating (--series-1), 2 held-out rating (--series-2), in the
+ * colours of the theme at the time of painting.
  */
 export function paintRatings(canvas, cells, { users, items, userOrder = null, itemOrder = null }) {
   if (canvas.width !== users) canvas.width = users;
@@ -40,9 +40,9 @@ export function paintRatings(canvas, cells, { users, items, userOrder = null, it
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(users, items);
   const colours = [
-    parseColour(cssVar('--digit-paper'), [255, 255, 255]),
-    parseColour(cssVar('--series-1'), [29, 78, 216]),
-    parseColour(cssVar('--series-2'), [194, 65, 12]),
+    cssColour('--digit-paper', [255, 255, 255]),
+    cssColour('--series-1', [29, 78, 216]),
+    cssColour('--series-2', [194, 65, 12]),
   ];
   for (let y = 0; y < items; y++) {
     const item = itemOrder ? itemOrder[y] : y;
