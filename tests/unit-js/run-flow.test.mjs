@@ -287,7 +287,12 @@ test('a crash before the engine ever loaded is fatal, not recovered', async () =
   const fresh = createEngine({ createClient: () => app.client });
   assert.equal(fresh.loadedOnce, false);
   const run = createRunState();
-  const status = { showFatal: (m) => run.send('fatal') && (status.fatal = m) };
+  const status = {
+    showFatal(message) {
+      run.send('fatal');
+      this.fatal = message;
+    },
+  };
   const recovery = createRecovery({ run, engine: fresh, status, mounted: { lesson: null } });
   await recovery.recover('no engine');
   assert.equal(run.phase, 'error');
