@@ -5,7 +5,7 @@
 // variables, so they follow whatever theme is on (light, dark, projector),
 // and only `paintFilterMosaic` touches a canvas.
 
-import { parseColour, cssColour, fillColour } from './images.js';
+import { parseColour, cssColour, paintTiles } from './images.js';
 import { PIXELS, SIDE } from '../lib/mnist.js';
 
 /** Relative luminance (0 black to 1 white) of an [r, g, b] colour, as WCAG defines it. */
@@ -80,23 +80,18 @@ export function paintFilterMosaic(
   weights,
   { units, count = units, layout, cols, gap = 1, palette, side = SIDE },
 ) {
-  const rows = Math.ceil(count / cols);
-  const W = cols * side + (cols + 1) * gap;
-  const H = rows * side + (rows + 1) * gap;
-  if (canvas.width !== W) canvas.width = W;
-  if (canvas.height !== H) canvas.height = H;
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(W, H);
-  const d = img.data;
-  fillColour(d, palette.mid);
-  for (let j = 0; j < count; j++) {
-    const { image } = filterImage(weights, units, j, layout, side * side);
-    const ox = gap + (j % cols) * (side + gap);
-    const oy = gap + Math.floor(j / cols) * (side + gap);
-    for (let y = 0; y < side; y++) {
-      for (let x = 0; x < side; x++) d.set(diverging(image[y * side + x], palette), ((oy + y) * W + ox + x) * 4);
-    }
-  }
-  ctx.putImageData(img, 0, 0);
-  canvas.dataset.painted = 'true';
+  paintTiles(canvas, {
+    count,
+    cols,
+    width: side,
+    height: side,
+    gap,
+    background: palette.mid,
+    tile: (j, put) => {
+      const { image } = filterImage(weights, units, j, layout, side * side);
+      for (let y = 0; y < side; y++) {
+        for (let x = 0; x < side; x++) put(x, y, diverging(image[y * side + x], palette));
+      }
+    },
+  });
 }

@@ -42,30 +42,14 @@ export function fillColour(data, colour) {
   }
 }
 
-/** Writes one w×h image (from `pixels` at `from`) at (ox, oy) of an ImageData `W` pixels wide. */
-function writeTile(d, W, pixels, from, { ox, oy, width, height, paper, ink }) {
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = Math.min(1, Math.max(0, pixels[from + y * width + x] || 0));
-      const o = ((oy + y) * W + ox + x) * 4;
-      d[o] = paper[0] + (ink[0] - paper[0]) * v;
-      d[o + 1] = paper[1] + (ink[1] - paper[1]) * v;
-      d[o + 2] = paper[2] + (ink[2] - paper[2]) * v;
-      d[o + 3] = 255;
-    }
-  }
-}
-
 /**
- * Paints `count` w×h images from `pixels` side by side in one canvas, `cols`
- * per row with a `gap`-pixel paper border between them (a sample grid or a
- * decoded manifold). One canvas, one putImageData: cheap for hundreds of digits.
+ * Paints `count` w×h tiles side by side in one canvas, `cols` per row with a
+ * `gap`-pixel border of the `background` colour: the canvas is sized to fit,
+ * then `tile(k, put)` is called for each tile k, with put(x, y, [r, g, b])
+ * setting a pixel of that tile. One canvas, one putImageData: cheap for
+ * hundreds of digits.
  */
-export function paintMosaic(
-  canvas,
-  pixels,
-  { count, cols, width = SIDE, height = SIDE, gap = 1, offset = 0, palette },
-) {
+export function paintTiles(canvas, { count, cols, width = SIDE, height = SIDE, gap = 1, background, tile }) {
   const rows = Math.ceil(count / cols);
   const W = cols * width + (cols + 1) * gap;
   const H = rows * height + (rows + 1) * gap;
@@ -73,14 +57,51 @@ export function paintMosaic(
   if (canvas.height !== H) canvas.height = H;
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(W, H);
-  fillColour(img.data, palette.paper);
+  const d = img.data;
+  fillColour(d, background);
   for (let k = 0; k < count; k++) {
     const ox = gap + (k % cols) * (width + gap);
     const oy = gap + Math.floor(k / cols) * (height + gap);
-    writeTile(img.data, W, pixels, offset + k * width * height, { ox, oy, width, height, ...palette });
+    tile(k, (x, y, c) => {
+      const o = ((oy + y) * W + ox + x) * 4;
+      d[o] = c[0];
+      d[o + 1] = c[1];
+      d[o + 2] = c[2];
+    });
   }
   ctx.putImageData(img, 0, 0);
   canvas.dataset.painted = 'true';
+}
+
+/**
+ * Paints `count` w×h images from `pixels` (from `offset`) as tiles (a sample
+ * grid or a decoded manifold), each pixel blended from paper (0) to ink (1).
+ */
+export function paintMosaic(
+  canvas,
+  pixels,
+  { count, cols, width = SIDE, height = SIDE, gap = 1, offset = 0, palette },
+) {
+  const { paper, ink } = palette;
+  const c = [0, 0, 0];
+  paintTiles(canvas, {
+    count,
+    cols,
+    width,
+    height,
+    gap,
+    background: paper,
+    tile: (k, put) => {
+      const from = offset + k * width * height;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const v = Math.min(1, Math.max(0, pixels[from + y * width + x] || 0));
+          for (let i = 0; i < 3; i++) c[i] = paper[i] + (ink[i] - paper[i]) * v;
+          put(x, y, c);
+        }
+      }
+    },
+  });
 }
 
 /**

@@ -10,9 +10,11 @@ import { settingField } from '../state/lesson-settings-form.js';
 import { percentile, displayRange, paintHistogram } from '../charts/histogram.js';
 import { rocPointAt, paintRoc } from '../charts/roc.js';
 import { defineLesson } from './kit/lesson.js';
+import { picture } from './kit/canvases.js';
+import { card, cards, evenCards } from './kit/cards.js';
 import { fmtLoss, fmtInt, fmtPercent } from './kit/format.js';
 import { mse } from './kit/pixels.js';
-import { stat, showStat, clearStats } from './kit/readout.js';
+import { stat, showStat, clearStats, statList } from './kit/readout.js';
 
 const SAMPLES = 16; // validation digits for the pad's Sample button
 const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty
@@ -86,18 +88,18 @@ function view(lesson) {
   let threshold = null;
   let padError = null; // the drawing's reconstruction error
 
-  const card = lesson.padCard({
+  const pad = lesson.padCard({
     emptyMessage: 'Draw a digit, a letter or a scribble to see its anomaly score.',
     onChange: (drawing) => {
       if (!drawing) {
         padError = null;
-        delete card.message.dataset.mse;
+        delete pad.message.dataset.mse;
         showMeter();
       }
       refreshPad();
     },
   });
-  card.el.querySelector('#pad-title').textContent = 'Anomaly meter: draw anything';
+  pad.el.querySelector('#pad-title').textContent = 'Anomaly meter: draw anything';
   const meterFill = h('div', { class: 'meter-fill' });
   const meterMark = h('div', { class: 'meter-mark', title: 'threshold' });
   const meter = h(
@@ -106,16 +108,15 @@ function view(lesson) {
     meterFill,
     meterMark,
   );
-  card.el.querySelector('.pad-actions').after(meter);
+  pad.el.querySelector('.pad-actions').after(meter);
 
   const training = lesson.trainingCard({ title: 'Reconstruction error' });
 
-  const hist = h('canvas', {
-    class: 'hist-canvas',
-    id: 'error-hist',
-    role: 'img',
-    'aria-label': 'Histograms of the reconstruction error of normal and held-out test digits',
-  });
+  const hist = picture(
+    'error-hist',
+    'hist-canvas',
+    'Histograms of the reconstruction error of normal and held-out test digits',
+  );
   const legend = h('p', { class: 'swatches', id: 'hist-legend' });
   const slider = settingField('pct', settings.pct, { get: store.get, commit });
   const thStat = stat('stat-threshold', 'Threshold (MSE)');
@@ -125,29 +126,15 @@ function view(lesson) {
   const scoreButton = h('button', { type: 'button', class: 'button small', id: 'score-now' }, 'Score now');
   const scoredAt = h('p', { class: 'hint', id: 'scored-at' }, 'Not scored yet.');
 
-  const roc = h('canvas', {
-    class: 'roc-canvas',
-    id: 'roc',
-    role: 'img',
-    'aria-label': 'ROC curve of the anomaly score',
-  });
+  const roc = picture('roc', 'roc-canvas', 'ROC curve of the anomaly score');
   const aucStat = stat('stat-auc', 'AUC');
   const rocNote = h('p', { class: 'hint', id: 'roc-note' });
 
   lesson.show(
-    h('div', { class: 'cards' }, card.el, training.el),
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'hist-title' },
-        h(
-          'div',
-          { class: 'card-head wrap' },
-          h('h3', { id: 'hist-title' }, 'Error on the 1,000 test digits'),
-          scoreButton,
-        ),
+    cards(pad.el, training.el),
+    evenCards(
+      card(
+        { id: 'hist-title', title: 'Error on the 1,000 test digits', head: [scoreButton], wrap: true },
         legend,
         hist,
         h(
@@ -156,14 +143,12 @@ function view(lesson) {
           'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.',
         ),
         h('div', { class: 'slider-field' }, slider.el),
-        h('dl', { class: 'stats inline' }, thStat.el, precStat.el, recStat.el, flagStat.el),
+        statList([thStat, precStat, recStat, flagStat], 'inline'),
         scoredAt,
       ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'roc-title' },
-        h('h3', { id: 'roc-title' }, 'ROC curve: every threshold at once'),
-        h('dl', { class: 'stats inline' }, aucStat.el),
+      card(
+        { id: 'roc-title', title: 'ROC curve: every threshold at once' },
+        statList([aucStat], 'inline'),
         roc,
         rocNote,
       ),
@@ -179,21 +164,21 @@ function view(lesson) {
     const flagged = padError >= threshold;
     meterFill.style.width = `${(share * 100).toFixed(1)}%`;
     meter.dataset.flagged = String(flagged);
-    card.message.dataset.flagged = String(flagged);
-    card.message.textContent =
+    pad.message.dataset.flagged = String(flagged);
+    pad.message.textContent =
       `Error (MSE) ${fmtLoss(padError)}: ${flagged ? 'at or above' : 'below'} the threshold ` +
       `${fmtLoss(threshold)}, so ${flagged ? 'flagged as an anomaly' : 'it passes as a normal digit'}.`;
   }
 
   const refreshPad = lesson.refresher(PAD_MS, async () => {
-    const { drawing, version } = card;
+    const { drawing, version } = pad;
     if (!drawing) return;
     const y = await lesson.current(client.reconstruct(Float32Array.from(drawing)));
-    if (version !== card.version) return;
-    card.show('pad-recon', y);
+    if (version !== pad.version) return;
+    pad.show('pad-recon', y);
     padError = mse(y, drawing);
-    card.message.dataset.mse = String(padError);
-    if (threshold == null) card.message.textContent = `Error (MSE) ${fmtLoss(padError)}.`;
+    pad.message.dataset.mse = String(padError);
+    if (threshold == null) pad.message.textContent = `Error (MSE) ${fmtLoss(padError)}.`;
     showMeter();
   });
 

@@ -8,10 +8,11 @@ import { h } from '../lib/dom.js';
 import { PIXELS } from '../lib/mnist.js';
 import { VersusChart } from '../charts/mse-chart.js';
 import { defineLesson } from './kit/lesson.js';
-import { digitRows } from './kit/digit-canvases.js';
+import { card, cards } from './kit/cards.js';
+import { digitRows } from './kit/canvases.js';
 import { fmtLoss, fmtInt, fmtPercent } from './kit/format.js';
 import { mse, withDrawing } from './kit/pixels.js';
-import { stat, showStat, clearStats } from './kit/readout.js';
+import { stat, showStat, clearStats, statList } from './kit/readout.js';
 
 const COUNT = 12;
 const RECON_MS = 200;
@@ -59,7 +60,7 @@ function view(lesson) {
   let pca = null; // { k, valMse, explained } once fitted for this run
   const curve = []; // [step, autoencoder MSE] as measured
 
-  const card = lesson.padCard({
+  const pad = lesson.padCard({
     stages: [
       { id: 'pad-input', caption: 'Input', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
       { id: 'pad-pca', caption: 'PCA', label: 'PCA’s reconstruction of your drawing' },
@@ -85,36 +86,33 @@ function view(lesson) {
     { id: 'cmp-pca', label: 'PCA', className: 'pca' },
     { id: 'cmp-ae', label: 'Autoencoder', className: 'recon' },
   ]);
-  for (const row of Object.values(rows)) pictures.row(row, null);
-  const rowsTitle = h('h3', { id: 'rows-title' }, 'Validation digits through both');
+  lesson.showDigits(rows['cmp-orig']);
+  lesson.answers(rows['cmp-pca']);
+  lesson.answers(rows['cmp-ae']);
+  const rowsCard = card(
+    {
+      id: 'rows-title',
+      title: 'Validation digits through both',
+      hint:
+        'Top: digits neither model was fitted to. Middle: PCA’s reconstructions (they never change; PCA is fitted once). ' +
+        'Bottom: the autoencoder’s, refreshed as it learns.',
+    },
+    rowsEl,
+  );
+  const rowsTitle = rowsCard.querySelector('h3');
 
   lesson.show(
-    h(
-      'div',
-      { class: 'cards' },
-      card.el,
-      h(
-        'section',
-        { class: 'card chart-card', 'aria-labelledby': 'versus-title' },
-        h('h3', { id: 'versus-title' }, 'Validation error (MSE), same code size'),
+    cards(
+      pad.el,
+      card(
+        { id: 'versus-title', title: 'Validation error (MSE), same code size', className: 'chart-card' },
         status,
-        h('dl', { class: 'stats three' }, aeStat.el, pcaStat.el, keptStat.el),
+        statList([aeStat, pcaStat, keptStat], 'three'),
         chartBox,
         verdict,
       ),
     ),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'rows-title' },
-      rowsTitle,
-      h(
-        'p',
-        { class: 'hint' },
-        'Top: digits neither model was fitted to. Middle: PCA’s reconstructions (they never change; PCA is fitted once). ' +
-          'Bottom: the autoencoder’s, refreshed as it learns.',
-      ),
-      rowsEl,
-    ),
+    rowsCard,
     training.el,
   );
   const chart = lesson.own(
@@ -157,19 +155,19 @@ function view(lesson) {
 
   // The autoencoder's rows and the drawing (through both models) in one or two round trips.
   const refresh = lesson.refresher(RECON_MS, async () => {
-    const { drawing, version } = card;
+    const { drawing, version } = pad;
     const y = await lesson.current(client.reconstruct(withDrawing(lesson.digits, COUNT, drawing)));
     const padPca = drawing && pca ? await lesson.current(client.call('pcaReconstruct', drawing)) : null;
     pictures.row(rows['cmp-ae'], y);
-    if (!drawing || version !== card.version) return;
+    if (!drawing || version !== pad.version) return;
     const ae = y.subarray(COUNT * PIXELS);
-    card.show('pad-ae', ae);
-    if (padPca) card.show('pad-pca', padPca);
+    pad.show('pad-ae', ae);
+    if (padPca) pad.show('pad-pca', padPca);
     const parts = [`Autoencoder MSE ${fmtLoss(mse(ae, drawing))}`];
     if (padPca) parts.unshift(`PCA MSE ${fmtLoss(mse(padPca, drawing))}`);
-    card.message.textContent = `On your drawing: ${parts.join(', ')}.`;
-    card.message.dataset.aeMse = String(mse(ae, drawing));
-    if (padPca) card.message.dataset.pcaMse = String(mse(padPca, drawing));
+    pad.message.textContent = `On your drawing: ${parts.join(', ')}.`;
+    pad.message.dataset.aeMse = String(mse(ae, drawing));
+    if (padPca) pad.message.dataset.pcaMse = String(mse(padPca, drawing));
   });
 
   lesson.refresher(EVALUATE_MS, async () => {
@@ -220,12 +218,9 @@ function view(lesson) {
       pcaStat.el.querySelector('dt').textContent = `PCA (k = ${k})`;
       rowsTitle.textContent = `Validation digits through both (${k} number${k === 1 ? '' : 's'} per digit)`;
       clearStats(aeStat, pcaStat, keptStat);
-      pictures.row(rows['cmp-pca'], null);
-      pictures.row(rows['cmp-ae'], null);
       judge();
     },
     ready(info) {
-      pictures.row(rows['cmp-orig'], lesson.digits);
       fitPca(info.latentSize); // not awaited: the rows and the curve need not wait a second or two for PCA
     },
     invalid() {

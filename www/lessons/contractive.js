@@ -7,12 +7,14 @@
 import { h } from '../lib/dom.js';
 import { PIXELS } from '../lib/mnist.js';
 import { uniform } from '../draw/masks.js';
-import { LineChart, TermsChart } from '../charts/line-chart.js';
+import { LineChart } from '../charts/line-chart.js';
 import { numberChoice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { defineLesson } from './kit/lesson.js';
-import { digitRows } from './kit/digit-canvases.js';
-import { stat, showStat, clearStats } from './kit/readout.js';
+import { leadIn } from './kit/explainer.js';
+import { card, evenCards } from './kit/cards.js';
+import { digitRows } from './kit/canvases.js';
+import { stat, showStat, clearStats, statList } from './kit/readout.js';
 
 const COUNT = 8;
 const LEVELS = Array.from({ length: 11 }, (_, i) => i * 0.05); // σ = 0 … 0.5 for the chart
@@ -49,10 +51,8 @@ function explain() {
       'A contractive autoencoder adds λ times the squared Frobenius norm of the Jacobian ∂h/∂x of its code to the loss: ' +
         'the code is penalised for reacting to small changes of the input. Reconstruction pulls the other way, so the code ' +
         'stays sensitive only along directions in which real digits vary.',
-      h(
-        'p',
-        {},
-        h('strong', {}, 'What this engine computes. '),
+      leadIn(
+        'What this engine computes. ',
         EXACTLY,
         ' With a sigmoid code h = σ(a·W + b), ' +
           'that is Σⱼ (hⱼ(1 − hⱼ))² Σᵢ Wᵢⱼ², where a is the last hidden layer’s output. Both networks here use a sigmoid code layer; ' +
@@ -104,27 +104,40 @@ function view(lesson) {
     { id: 'plain-recon', label: 'Plain', className: 'recon' },
     { id: 'plain-change', label: 'its change' },
   ]);
-  for (const row of Object.values(rows)) pictures.row(row, null);
+  pictures.row(rows['cae-input'], null);
+  for (const id of ['cae-recon', 'cae-change', 'plain-recon', 'plain-change']) lesson.answers(rows[id]);
   const caeMoved = stat('stat-cae-change', 'Contractive: code moved');
   const plainMoved = stat('stat-plain-change', 'Plain: code moved');
   const changeBox = h('div', { class: 'chart small', id: 'change-chart' });
-  const termsBox = h('div', { class: 'chart small', id: 'terms-chart' });
-  const plainLoss = stat('stat-plain-recon', 'Plain');
-  const caeLoss = stat('stat-recon', 'Contractive');
-  const penalty = stat('stat-penalty', 'Penalty λ‖J‖²');
+  const terms = lesson.termsCard({
+    id: 'terms-title',
+    title: 'Reconstruction error, side by side',
+    y: 'reconstruction',
+    y2: 'penalty',
+    series: [
+      { key: 'recon', label: 'contractive', color: '--series-1', stat: ['stat-recon', 'Contractive'] },
+      { key: 'recon', trainer: 'plain', label: 'plain', color: '--series-2', stat: ['stat-plain-recon', 'Plain'] },
+      {
+        key: 'contractive',
+        label: 'penalty',
+        color: '--series-3',
+        scale: 'y2',
+        dash: [3, 3],
+        stat: ['stat-penalty', 'Penalty λ‖J‖²'],
+      },
+    ],
+  });
   const training = lesson.trainingCard({ title: 'Training loss (contractive network)', penalty: 'penalty' });
 
   lesson.show(
     h('p', { class: 'lead-note', id: 'penalty-note' }, EXACTLY),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'perturb-title' },
-      h(
-        'div',
-        { class: 'card-head wrap' },
-        h('h3', { id: 'perturb-title' }, 'Same digits, growing noise'),
-        h('dl', { class: 'stats inline' }, caeMoved.el, plainMoved.el),
-      ),
+    card(
+      {
+        id: 'perturb-title',
+        title: 'Same digits, growing noise',
+        head: [statList([caeMoved, plainMoved], 'inline')],
+        wrap: true,
+      },
       h('div', { class: 'slider-field' }, sigmaField.el),
       rowsEl,
       h(
@@ -133,27 +146,16 @@ function view(lesson) {
         `“its change” is how far each reconstruction moved from the one without noise (brighter = more, shown ×${CHANGE_GAIN}).`,
       ),
     ),
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'change-title' },
-        h('h3', { id: 'change-title' }, 'How far the output moves'),
-        h(
-          'p',
-          { class: 'hint' },
-          'Root-mean-square change of the code (solid) and of the reconstruction (dashed) as the noise grows, over the digits above.',
-        ),
+    evenCards(
+      card(
+        {
+          id: 'change-title',
+          title: 'How far the output moves',
+          hint: 'Root-mean-square change of the code (solid) and of the reconstruction (dashed) as the noise grows, over the digits above.',
+        },
         changeBox,
       ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'terms-title' },
-        h('h3', { id: 'terms-title' }, 'Reconstruction error, side by side'),
-        h('dl', { class: 'stats' }, caeLoss.el, plainLoss.el, penalty.el),
-        termsBox,
-      ),
+      terms.el,
     ),
     training.el,
   );
@@ -167,17 +169,6 @@ function view(lesson) {
         { label: 'plain: code', color: '--series-2' },
         { label: 'contractive: reconstruction', color: '--series-1', dash: [6, 4] },
         { label: 'plain: reconstruction', color: '--series-2', dash: [6, 4] },
-      ],
-    }),
-  );
-  const terms = lesson.own(
-    new TermsChart(termsBox, {
-      y: 'reconstruction',
-      y2: 'penalty',
-      series: [
-        { key: 'recon', label: 'contractive', color: '--series-1' },
-        { key: 'recon', trainer: 'plain', label: 'plain', color: '--series-2' },
-        { key: 'contractive', label: 'penalty', color: '--series-3', scale: 'y2', dash: [3, 3] },
       ],
     }),
   );
@@ -228,19 +219,11 @@ function view(lesson) {
 
   return {
     reset() {
-      terms.reset();
       change.setData([[], [], [], [], []]);
-      clearStats(caeMoved, plainMoved, caeLoss, plainLoss, penalty);
-      for (const id of ['cae-recon', 'cae-change', 'plain-recon', 'plain-change']) pictures.row(rows[id], null);
+      clearStats(caeMoved, plainMoved);
     },
     ready(_info, state) {
       batch = makeBatch(state.sigma);
-    },
-    stats(msg) {
-      terms.push(msg);
-      showStat(caeLoss, terms.last(0));
-      showStat(plainLoss, terms.last(1));
-      showStat(penalty, terms.last(2));
     },
     /** σ changed (the slider, or the URL): new noisy inputs, same networks. */
     update(state) {

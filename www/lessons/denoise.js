@@ -8,7 +8,8 @@ import { h } from '../lib/dom.js';
 import { PIXELS } from '../lib/mnist.js';
 import { choice, range } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
-import { digitRows } from './kit/digit-canvases.js';
+import { card, cards } from './kit/cards.js';
+import { digitRows } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
 import { mse, withDrawing } from './kit/pixels.js';
 import { stat, showStat, clearStats } from './kit/readout.js';
@@ -90,7 +91,7 @@ function view(lesson) {
   const { client, pictures } = lesson;
   let noisy = null; // the rows' fixed corruption
 
-  const card = lesson.padCard({
+  const pad = lesson.padCard({
     stages: [
       { id: 'pad-input', caption: 'Your drawing', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
       { id: 'pad-noisy', caption: 'With noise', label: 'Your drawing with the chosen noise added' },
@@ -116,19 +117,18 @@ function view(lesson) {
     { id: 'dn-noisy', label: 'Corrupted' },
     { id: 'dn-recon', label: 'Reconstructed', className: 'recon' },
   ]);
-  for (const row of Object.values(rows)) pictures.row(row, null);
+  lesson.showDigits(rows['dn-clean']);
+  lesson.answers(rows['dn-noisy']);
+  lesson.answers(rows['dn-recon']);
 
   lesson.show(
-    h('div', { class: 'cards' }, card.el, training.el),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'rows-title' },
-      h('h3', { id: 'rows-title' }, 'Validation digits: clean, corrupted, cleaned up'),
-      h(
-        'p',
-        { class: 'hint' },
-        'The network only ever sees the middle row. The corruption is the one it trains with, drawn once with a fixed seed so the pictures stay put.',
-      ),
+    cards(pad.el, training.el),
+    card(
+      {
+        id: 'rows-title',
+        title: 'Validation digits: clean, corrupted, cleaned up',
+        hint: 'The network only ever sees the middle row. The corruption is the one it trains with, drawn once with a fixed seed so the pictures stay put.',
+      },
       rowsEl,
     ),
   );
@@ -136,17 +136,17 @@ function view(lesson) {
   // One refresh: corrupt the drawing (if any), then reconstruct the noisy rows and drawing in one call.
   const refresh = lesson.refresher(REFRESH_MS, async () => {
     if (!noisy) return;
-    const { drawing, version } = card;
+    const { drawing, version } = pad;
     const padNoisy = drawing ? await lesson.current(client.call('corrupt', drawing)) : null;
     const y = await lesson.current(client.call('reconstruct', withDrawing(noisy, COUNT, padNoisy)));
     pictures.row(rows['dn-recon'], y);
-    if (!drawing || version !== card.version) return;
+    if (!drawing || version !== pad.version) return;
     const recon = y.subarray(COUNT * PIXELS);
-    card.show('pad-noisy', padNoisy);
-    card.show('pad-recon', recon);
+    pad.show('pad-noisy', padNoisy);
+    pad.show('pad-recon', recon);
     const err = mse(recon, drawing);
-    card.message.textContent = `Error against your clean drawing (MSE): ${fmtLoss(err)}; the noisy copy was ${fmtLoss(mse(padNoisy, drawing))} off.`;
-    card.message.dataset.mse = String(err);
+    pad.message.textContent = `Error against your clean drawing (MSE): ${fmtLoss(err)}; the noisy copy was ${fmtLoss(mse(padNoisy, drawing))} off.`;
+    pad.message.dataset.mse = String(err);
   });
 
   lesson.refresher(EVALUATE_MS, async () => {
@@ -159,11 +159,8 @@ function view(lesson) {
     reset() {
       noisy = null;
       clearStats(noisyStat, cleanStat);
-      pictures.row(rows['dn-noisy'], null);
-      pictures.row(rows['dn-recon'], null);
     },
     async ready() {
-      pictures.row(rows['dn-clean'], lesson.digits);
       noisy = await lesson.current(client.call('corrupt', lesson.digits));
       pictures.row(rows['dn-noisy'], noisy);
     },

@@ -7,6 +7,8 @@
 import { h } from '../lib/dom.js';
 import { paintGroupedBars } from '../charts/grouped-bars.js';
 import { defineLesson } from './kit/lesson.js';
+import { picture } from './kit/canvases.js';
+import { card, evenCards } from './kit/cards.js';
 import { fmtInt, fmtPercent } from './kit/format.js';
 
 /** Training steps before the comparison is offered: an untrained network's codes say little. */
@@ -112,28 +114,20 @@ function view(lesson) {
     ),
     tbody,
   );
-  const bars = h('canvas', {
-    class: 'group-bars',
-    id: 'features-bars',
-    role: 'img',
-    'aria-label': 'Test accuracy of the classifier on each kind of features',
-  });
+  const bars = picture('features-bars', 'group-bars', 'Test accuracy of the classifier on each kind of features');
 
   lesson.show(
-    h(
-      'div',
-      { class: 'cards even' },
+    evenCards(
       training.el,
-      h(
-        'section',
-        { class: 'card compare-card', 'aria-labelledby': 'compare-title' },
-        h('h3', { id: 'compare-title' }, 'Softmax classifier on three kinds of features'),
-        h(
-          'p',
-          { class: 'hint' },
-          'Trains the same classifier six times (three feature sets, two label budgets) and scores it on the 1,000 test digits. ' +
+      card(
+        {
+          id: 'compare-title',
+          title: 'Softmax classifier on three kinds of features',
+          hint:
+            'Trains the same classifier six times (three feature sets, two label budgets) and scores it on the 1,000 test digits. ' +
             'It takes a few seconds, during which training waits.',
-        ),
+          className: 'compare-card',
+        },
         h(
           'p',
           { class: 'hint' },

@@ -9,6 +9,8 @@ import { paintBlank } from '../draw/images.js';
 import { paintFilterMosaic } from '../draw/colour-maps.js';
 import { numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
+import { picture } from './kit/canvases.js';
+import { card, evenCards } from './kit/cards.js';
 import { fmtInt } from './kit/format.js';
 
 /** At most this many filters are drawn (a 16 × 16 mosaic). */
@@ -74,42 +76,16 @@ const scale = () =>
 function view(lesson) {
   const { client, pictures } = lesson;
 
-  const encCanvas = h('canvas', {
-    class: 'mosaic filters',
-    id: 'enc-filters',
-    role: 'img',
-    'aria-label': 'The encoder’s first-layer filters as images',
-  });
-  const decCanvas = h('canvas', {
-    class: 'mosaic filters',
-    id: 'dec-filters',
-    role: 'img',
-    'aria-label': 'The decoder’s last-layer patterns as images',
-  });
+  const encCanvas = picture('enc-filters', 'mosaic filters', 'The encoder’s first-layer filters as images');
+  const decCanvas = picture('dec-filters', 'mosaic filters', 'The decoder’s last-layer patterns as images');
   const encNote = h('p', { class: 'hint', id: 'enc-note' }, 'Waiting for the network…');
   const decNote = h('p', { class: 'hint', id: 'dec-note' }, '');
   const training = lesson.trainingCard({});
 
   lesson.show(
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'enc-title' },
-        h('h3', { id: 'enc-title' }, 'Encoder, first layer: what each unit looks for'),
-        encNote,
-        encCanvas,
-        scale(),
-      ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'dec-title' },
-        h('h3', { id: 'dec-title' }, 'Decoder, last layer: what each unit paints'),
-        decNote,
-        decCanvas,
-        scale(),
-      ),
+    evenCards(
+      card({ id: 'enc-title', title: 'Encoder, first layer: what each unit looks for' }, encNote, encCanvas, scale()),
+      card({ id: 'dec-title', title: 'Decoder, last layer: what each unit paints' }, decNote, decCanvas, scale()),
     ),
     training.el,
   );

@@ -6,10 +6,10 @@
 import { h } from '../lib/dom.js';
 import { SIDE } from '../lib/mnist.js';
 import { paintMosaic, paintBlank } from '../draw/images.js';
-import { TermsChart } from '../charts/line-chart.js';
 import { numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
-import { stat, showStat, clearStats } from './kit/readout.js';
+import { picture } from './kit/canvases.js';
+import { card, evenCards } from './kit/cards.js';
 
 const SAMPLES = 48;
 const SAMPLE_COLS = 8;
@@ -70,74 +70,43 @@ function explain() {
 function view(lesson) {
   const { client, commit, pictures } = lesson;
 
-  const samples = h('canvas', {
-    class: 'mosaic',
-    id: 'vae-samples',
-    role: 'img',
-    'aria-label': `${SAMPLES} digits decoded from random codes`,
-  });
+  const samples = picture('vae-samples', 'mosaic', `${SAMPLES} digits decoded from random codes`);
   const newSamples = h('button', { type: 'button', class: 'button small', id: 'new-samples' }, 'New samples');
-  const map = h('canvas', {
-    class: 'mosaic map',
-    id: 'vae-map',
-    role: 'img',
-    'aria-label': 'Digits decoded from a grid of codes',
-  });
+  const map = picture('vae-map', 'mosaic map', 'Digits decoded from a grid of codes');
   const mapNote = h('div', { class: 'map-note', id: 'map-note', hidden: true });
-  const reconStat = stat('stat-recon', 'Reconstruction');
-  const klStat = stat('stat-kl', 'KL (nats per digit)');
-  const termsBox = h('div', { class: 'chart small', id: 'terms-chart' });
+  const terms = lesson.termsCard({
+    id: 'terms-title',
+    title: 'Reconstruction and KL, separately',
+    y: 'reconstruction (per pixel)',
+    y2: 'KL (nats per digit)',
+    series: [
+      { key: 'recon', label: 'reconstruction', color: '--series-1', stat: ['stat-recon', 'Reconstruction'] },
+      { key: 'kl', label: 'KL', color: '--series-2', scale: 'y2', stat: ['stat-kl', 'KL (nats per digit)'] },
+    ],
+  });
   const training = lesson.trainingCard({ penalty: 'β·KL' });
 
   lesson.show(
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'samples-title' },
-        h('div', { class: 'card-head' }, h('h3', { id: 'samples-title' }, 'Samples from the prior'), newSamples),
-        h(
-          'p',
-          { class: 'hint' },
-          'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
-        ),
+    evenCards(
+      card(
+        {
+          id: 'samples-title',
+          title: 'Samples from the prior',
+          head: [newSamples],
+          hint: 'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
+        },
         samples,
       ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'map-title' },
-        h('h3', { id: 'map-title' }, 'The map of the code space'),
-        h(
-          'p',
-          { class: 'hint' },
-          `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`,
-        ),
+      card(
+        {
+          id: 'map-title',
+          title: 'The map of the code space',
+          hint: `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`,
+        },
         h('div', { class: 'map-wrap' }, map, mapNote),
       ),
     ),
-    h(
-      'div',
-      { class: 'cards even' },
-      training.el,
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'terms-title' },
-        h('h3', { id: 'terms-title' }, 'Reconstruction and KL, separately'),
-        h('dl', { class: 'stats' }, reconStat.el, klStat.el),
-        termsBox,
-      ),
-    ),
-  );
-  const terms = lesson.own(
-    new TermsChart(termsBox, {
-      y: 'reconstruction (per pixel)',
-      y2: 'KL (nats per digit)',
-      series: [
-        { key: 'recon', label: 'reconstruction', color: '--series-1' },
-        { key: 'kl', label: 'KL', color: '--series-2', scale: 'y2' },
-      ],
-    }),
+    evenCards(training.el, terms.el),
   );
 
   /** The samples and the map as mosaics (null: blank paper of the mosaic's size). */
@@ -186,16 +155,9 @@ function view(lesson) {
 
   return {
     reset(_info, state) {
-      terms.reset();
-      clearStats(reconStat, klStat);
       showSamples(null);
       showMap(null);
       showMapNote(state);
-    },
-    stats(msg) {
-      terms.push(msg);
-      showStat(reconStat, terms.last('recon'));
-      showStat(klStat, terms.last('kl'));
     },
   };
 }

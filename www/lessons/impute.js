@@ -13,9 +13,10 @@ import { settingField } from '../state/lesson-settings-form.js';
 import { MaskPad } from '../draw/mask-pad.js';
 import { masksFor, fillMissing, missingMse, paintMasked, countMissing } from '../draw/masks.js';
 import { defineLesson } from './kit/lesson.js';
-import { digitCanvas, digitRows, figure } from './kit/digit-canvases.js';
+import { card, cards } from './kit/cards.js';
+import { digitCanvas, digitRows, figure, picture } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
-import { stat, showStat, clearStats } from './kit/readout.js';
+import { stat, showStat, clearStats, statList } from './kit/readout.js';
 
 const ROWS = 10; // digits in the picture rows
 const SCORED = 200; // validation digits the errors are averaged over (the rows are the first of them)
@@ -139,14 +140,15 @@ function view(lesson) {
   let padIndex = 0;
   let version = 0; // bumped when the holes change, so an older answer is not shown
 
-  const padCanvas = h('canvas', {
-    id: 'mask-pad',
-    class: 'pad mask-pad',
-    width: SIDE,
-    height: SIDE,
-    role: 'img',
-    'aria-label': 'A digit with its missing pixels; drag across it to erase more',
-  });
+  const padCanvas = picture(
+    'mask-pad',
+    'pad mask-pad',
+    'A digit with its missing pixels; drag across it to erase more',
+    {
+      width: SIDE,
+      height: SIDE,
+    },
+  );
   const pad = lesson.own(
     new MaskPad(padCanvas, {
       colours: () => ({ palette: pictures.palettes.digits, hole: pictures.palettes.hole }),
@@ -202,13 +204,9 @@ function view(lesson) {
 
   lesson.show(
     modelNote,
-    h(
-      'div',
-      { class: 'cards' },
-      h(
-        'section',
-        { class: 'card pad-card', 'aria-labelledby': 'holes-title' },
-        h('h3', { id: 'holes-title' }, 'Make holes'),
+    cards(
+      card(
+        { id: 'holes-title', title: 'Make holes', className: 'pad-card' },
         h('div', { class: 'pad-row' }, h('div', { class: 'pad-wrap' }, padCanvas), side),
         h('div', { class: 'pad-actions' }, next, clearHoles, padMessage),
         h(
@@ -220,16 +218,13 @@ function view(lesson) {
       ),
       training.el,
     ),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'imp-rows-title' },
-      h('h3', { id: 'imp-rows-title' }, 'Filled in, and how far off'),
-      h(
-        'p',
-        { class: 'hint' },
-        `Error (MSE) on the missing pixels only, averaged over ${SCORED} validation digits; the first ${ROWS} are shown.`,
-      ),
-      h('dl', { class: 'stats inline' }, meanStat.el, oneStat.el, iterStat.el),
+    card(
+      {
+        id: 'imp-rows-title',
+        title: 'Filled in, and how far off',
+        hint: `Error (MSE) on the missing pixels only, averaged over ${SCORED} validation digits; the first ${ROWS} are shown.`,
+      },
+      statList([meanStat, oneStat, iterStat], 'inline'),
       verdictEl,
       rowsEl,
       testCheck,
@@ -278,7 +273,6 @@ function view(lesson) {
 
   function paintInputs() {
     const { digits } = lesson;
-    pictures.row(rows['imp-orig'], digits);
     rows['imp-holes'].forEach((c, i) => {
       pictures.draw(c, ({ digits: palette, hole }) =>
         digits && masks
@@ -364,6 +358,7 @@ function view(lesson) {
     makeMasks();
   });
 
+  lesson.showDigits(rows['imp-orig']);
   showFields(store.get());
   showModelNote(store.get());
   paintInputs();

@@ -10,7 +10,8 @@ import { PIXELS } from '../lib/mnist.js';
 import { ScatterPlot, alignSigns } from '../charts/scatter.js';
 import { digitColours } from '../draw/colour-maps.js';
 import { defineLesson } from './kit/lesson.js';
-import { digitCanvas } from './kit/digit-canvases.js';
+import { card, evenCards } from './kit/cards.js';
+import { digitCanvas, picture } from './kit/canvases.js';
 import { fmtPercent } from './kit/format.js';
 import { interpolationCard, stepsSetting } from './latent/interpolation.js';
 
@@ -67,14 +68,12 @@ function view(lesson) {
   let padCode = null; // the drawing's code, when it has at most 2 numbers
 
   // The plot, its hover card and legend.
-  const plotCanvas = h('canvas', {
-    id: 'latent-plot',
-    class: 'scatter',
-    role: 'img',
-    tabindex: 0,
-    'aria-label':
-      'Scatter plot of the codes of the validation digits, coloured by digit. Arrow keys move a cross whose point is decoded below.',
-  });
+  const plotCanvas = picture(
+    'latent-plot',
+    'scatter',
+    'Scatter plot of the codes of the validation digits, coloured by digit. Arrow keys move a cross whose point is decoded below.',
+    { tabindex: 0 },
+  );
   const tipCanvas = digitCanvas({ 'aria-hidden': 'true' });
   const tipText = h('span', { class: 'tip-label' });
   const tip = h('div', { class: 'scatter-tip', id: 'latent-tip', hidden: true }, tipCanvas, tipText);
@@ -83,7 +82,12 @@ function view(lesson) {
     'ul',
     { class: 'digit-legend', id: 'latent-legend', 'aria-label': 'Colours of the digits' },
     Array.from({ length: 10 }, (_, d) =>
-      h('li', {}, h('span', { class: 'legend-dot', dataset: { digit: String(d) } }), String(d)),
+      h(
+        'li',
+        {},
+        h('span', { class: 'legend-dot', style: `background: var(--class-${d})`, dataset: { digit: String(d) } }),
+        String(d),
+      ),
     ),
   );
   const decoded = digitCanvas({
@@ -124,7 +128,7 @@ function view(lesson) {
     }),
   );
 
-  const card = lesson.padCard({
+  const pad = lesson.padCard({
     emptyMessage: 'Draw a digit to see where its code lands (the ★ in the plot).',
     samples: 16,
     onChange: (drawing) => {
@@ -142,18 +146,18 @@ function view(lesson) {
   const interp = interpolationCard({
     lesson,
     classFirst: () => classFirst,
-    drawing: () => card.drawing,
+    drawing: () => pad.drawing,
     onEnds: markEnds,
   });
 
   lesson.show(
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card scatter-card', 'aria-labelledby': 'plot-title' },
-        h('h3', { id: 'plot-title' }, `The codes of ${POINTS.toLocaleString('en-US')} validation digits`),
+    evenCards(
+      card(
+        {
+          id: 'plot-title',
+          title: `The codes of ${POINTS.toLocaleString('en-US')} validation digits`,
+          className: 'scatter-card',
+        },
         axes,
         h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
         legend,
@@ -165,7 +169,7 @@ function view(lesson) {
           near,
         ),
       ),
-      h('div', { class: 'card-stack' }, training.el, card.el),
+      h('div', { class: 'card-stack' }, training.el, pad.el),
     ),
     interp.el,
   );
@@ -270,23 +274,23 @@ function view(lesson) {
 
   // The drawing: its reconstruction, and its code when that is a point of the plot.
   const refreshPad = lesson.refresher(100, async () => {
-    const { drawing, version } = card;
+    const { drawing, version } = pad;
     const { latent } = lesson;
     if (!drawing) return;
     const y = await lesson.current(client.reconstruct(drawing.slice()));
     const z = latent <= 2 ? await lesson.current(client.call('encode', drawing)) : null;
-    if (version !== card.version) return;
-    card.show('pad-recon', y);
+    if (version !== pad.version) return;
+    pad.show('pad-recon', y);
     if (z) {
       padCode = { x: z[0], y: latent === 2 ? z[1] : 0 };
       plot.setMarks({ star: padCode });
-      card.message.textContent =
+      pad.message.textContent =
         latent === 2
           ? `Its code: z₁ = ${z[0].toFixed(2)}, z₂ = ${z[1].toFixed(2)}, the ★ in the plot.`
           : `Its code: z₁ = ${z[0].toFixed(2)}, the ★ in the plot.`;
     } else {
       padCode = null;
-      card.message.textContent = `Its code has ${latent} numbers; the plot’s projection is fitted to the validation digits only, so the drawing is not placed on it.`;
+      pad.message.textContent = `Its code has ${latent} numbers; the plot’s projection is fitted to the validation digits only, so the drawing is not placed on it.`;
     }
     markEnds();
   });

@@ -7,7 +7,8 @@ import { h } from '../lib/dom.js';
 import { PIXELS } from '../lib/mnist.js';
 import { LineChart } from '../charts/line-chart.js';
 import { defineLesson } from './kit/lesson.js';
-import { digitCanvas } from './kit/digit-canvases.js';
+import { card, cards, evenCards } from './kit/cards.js';
+import { digitCanvas } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
 import { withDrawing } from './kit/pixels.js';
 import { stat, showStat, clearStats } from './kit/readout.js';
@@ -127,7 +128,7 @@ function view(lesson) {
   const { client, pictures } = lesson;
   const EMPTY = 'Draw a digit to score its reconstruction.';
 
-  const card = lesson.padCard({
+  const pad = lesson.padCard({
     emptyMessage: EMPTY,
     onChange: (drawing) => {
       showPadTile(drawing);
@@ -137,38 +138,31 @@ function view(lesson) {
   const padTile = tile(null, 'Your drawing');
   padTile.el.classList.add('pad-metrics');
   padTile.el.querySelector('.q-pair').remove(); // the pad card shows the pictures
-  card.el.querySelector('.pad-actions').after(padTile.el);
+  pad.el.querySelector('.pad-actions').after(padTile.el);
 
   const training = lesson.trainingCard({});
   const tiles = Array.from({ length: COUNT }, (_, i) => tile(i, `Validation digit ${i + 1}`));
   const originals = tiles.map((t) => t.orig);
   const recons = tiles.map((t) => t.recon);
-  pictures.row(originals, null);
-  pictures.row(recons, null);
+  lesson.showDigits(originals);
+  lesson.answers(recons);
   const summary = Object.fromEntries(METRICS.map((m) => [m.key, stat(`stat-q-${hookName(m.key)}`, m.name)]));
   const chartBox = h('div', { class: 'chart small', id: 'quality-chart' });
   const chartData = [[], [], [], []]; // step, SSIM, MS-SSIM, PSNR
 
   lesson.show(
-    h('div', { class: 'cards' }, card.el, training.el),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'tiles-title' },
-      h('h3', { id: 'tiles-title' }, 'Digit by digit'),
-      h(
-        'p',
-        { class: 'hint' },
-        'Each validation digit (left) beside its reconstruction (right, blue frame), with the five scores of that one copy.',
-      ),
+    cards(pad.el, training.el),
+    card(
+      {
+        id: 'tiles-title',
+        title: 'Digit by digit',
+        hint: 'Each validation digit (left) beside its reconstruction (right, blue frame), with the five scores of that one copy.',
+      },
       h('div', { class: 'q-tiles', id: 'q-tiles' }, ...tiles.map((t) => t.el)),
     ),
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'summary-title' },
-        h('h3', { id: 'summary-title' }, 'Over all 1,000 validation digits'),
+    evenCards(
+      card(
+        { id: 'summary-title', title: 'Over all 1,000 validation digits' },
         h(
           'dl',
           { class: 'metric-list' },
@@ -182,15 +176,12 @@ function view(lesson) {
           ),
         ),
       ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'qchart-title' },
-        h('h3', { id: 'qchart-title' }, 'As training goes'),
-        h(
-          'p',
-          { class: 'hint' },
-          'SSIM and MS-SSIM on the left axis (1 is perfect), PSNR on the right, measured every few seconds.',
-        ),
+      card(
+        {
+          id: 'qchart-title',
+          title: 'As training goes',
+          hint: 'SSIM and MS-SSIM on the left axis (1 is perfect), PSNR on the right, measured every few seconds.',
+        },
         chartBox,
       ),
     ),
@@ -213,13 +204,13 @@ function view(lesson) {
   function showPadTile(drawing) {
     if (!drawing) showTile(padTile, null, 0);
     padTile.el.hidden = !drawing;
-    card.message.textContent = drawing ? '' : EMPTY;
+    pad.message.textContent = drawing ? '' : EMPTY;
   }
   showPadTile(null);
 
   // The tiles and the drawing: their reconstructions, then the scores of the same copies.
   const refreshTiles = lesson.refresher(TILES_MS, async () => {
-    const { drawing, version } = card;
+    const { drawing, version } = pad;
     const x = withDrawing(lesson.digits, COUNT, drawing);
     const q = await lesson.current(client.call('quality', x));
     const y = await lesson.current(client.reconstruct(x));
@@ -227,8 +218,8 @@ function view(lesson) {
     tiles.forEach((t, i) => {
       showTile(t, q, i);
     });
-    if (drawing && version === card.version) {
-      card.show('pad-recon', y, COUNT * PIXELS);
+    if (drawing && version === pad.version) {
+      pad.show('pad-recon', y, COUNT * PIXELS);
       showTile(padTile, q, COUNT);
     }
   });
@@ -259,10 +250,6 @@ function view(lesson) {
       chart.setData(chartData.map((c) => c.slice()));
       clearStats(...Object.values(summary));
       for (const t of tiles) showTile(t, null, 0);
-      pictures.row(recons, null);
-    },
-    ready() {
-      pictures.row(originals, lesson.digits);
     },
   };
 }

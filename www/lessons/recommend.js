@@ -11,8 +11,11 @@ import { RecommenderClient } from '../worker/recommender-client.js';
 import { paintRatings, orderByCount, ratingCounts } from './recommend/ratings-map.js';
 import { throttle } from '../lib/throttle.js';
 import { defineLesson } from './kit/lesson.js';
+import { leadIn } from './kit/explainer.js';
+import { card, evenCards } from './kit/cards.js';
+import { picture } from './kit/canvases.js';
 import { fmtInt } from './kit/format.js';
-import { stat, showStat } from './kit/readout.js';
+import { stat, showStat, statList } from './kit/readout.js';
 
 const USERS_SHOWN = 3;
 const TOP_K = 5;
@@ -52,10 +55,8 @@ function recommenderConfig(state) {
 function explain() {
   return {
     body: [
-      h(
-        'p',
-        {},
-        h('strong', {}, 'The data. '),
+      leadIn(
+        'The data. ',
         'The ratings are made up by a seeded generator, so nothing is downloaded and every hidden rating is known. ' +
           'Each user has a bias (some rate everything higher) and a taste vector of 5 numbers; each item has a bias (some are simply better) ' +
           'and a profile of 5 numbers. A rating is 3.6 + user bias + item bias + how well taste matches profile + noise, rounded to 1–5 stars.',
@@ -66,18 +67,14 @@ function explain() {
         'Only about 5% of the ratings are observed, and not at random, as on a real site: a few heavy raters rate much more, ' +
           'a few blockbusters get most of the ratings, and better items are seen more often. A tenth of the observed ratings are held back as the test set.',
       ),
-      h(
-        'p',
-        {},
-        h('strong', {}, 'The model. '),
+      leadIn(
+        'The model. ',
         'Item-based AutoRec (Sedhain et al. 2015): each item is the vector of its ratings by all 500 users, ' +
           '0 where a user has not rated it. An autoencoder squeezes that vector through 32 sigmoid units and rebuilds it. ' +
           'The loss counts only the ratings that exist, so the output for a user who never rated the item is free, and that output is the prediction.',
       ),
-      h(
-        'p',
-        {},
-        h('strong', {}, 'The baselines. '),
+      leadIn(
+        'The baselines. ',
         'Predicting each item’s mean rating is hard to beat on data like this; predicting one global mean for everything is the floor. ' +
           'RMSE is the root mean squared error in stars on the held-out ratings.',
       ),
@@ -121,12 +118,11 @@ function view(lesson) {
   let state = null;
   let stopped = '';
 
-  const map = h('canvas', {
-    class: 'ratings-map',
-    id: 'ratings-map',
-    role: 'img',
-    'aria-label': 'The ratings matrix: users across, items down, a coloured pixel for each rating',
-  });
+  const map = picture(
+    'ratings-map',
+    'ratings-map',
+    'The ratings matrix: users across, items down, a coloured pixel for each rating',
+  );
   const mapStatus = h('p', { class: 'hint', id: 'map-status' });
   const sortBox = h('input', { type: 'checkbox', id: 'sort-map', checked: true });
   const infoStats = {
@@ -149,14 +145,10 @@ function view(lesson) {
   const otherUsers = h('button', { type: 'button', class: 'button small', id: 'other-users' }, 'Other users');
 
   lesson.show(
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'map-title' },
-        h('h3', { id: 'map-title' }, 'The ratings'),
-        h('dl', { class: 'stats inline' }, ...Object.values(infoStats).map((s) => s.el)),
+    evenCards(
+      card(
+        { id: 'map-title', title: 'The ratings' },
+        statList(Object.values(infoStats), 'inline'),
         h(
           'p',
           { class: 'swatches' },
@@ -168,31 +160,29 @@ function view(lesson) {
         h('label', { class: 'check', for: 'sort-map' }, sortBox, ' Busiest users on the left, most-rated items on top'),
         mapStatus,
       ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'rmse-title' },
-        h(
-          'div',
-          { class: 'card-head wrap' },
-          h('h3', { id: 'rmse-title' }, 'Test error (RMSE, in stars)'),
-          h('div', { class: 'compare-actions' }, playButton, resetButton),
-        ),
+      card(
+        {
+          id: 'rmse-title',
+          title: 'Test error (RMSE, in stars)',
+          head: [h('div', { class: 'compare-actions' }, playButton, resetButton)],
+          wrap: true,
+        },
         runStatus,
-        h('dl', { class: 'stats inline' }, stepStat.el, rmseStat.el, itemStat.el, globalStat.el, trainStat.el),
+        statList([stepStat, rmseStat, itemStat, globalStat, trainStat], 'inline'),
         verdict,
         chartBox,
       ),
     ),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'recs-title' },
-      h('div', { class: 'card-head wrap' }, h('h3', { id: 'recs-title' }, `Top ${TOP_K} recommendations`), otherUsers),
-      h(
-        'p',
-        { class: 'hint' },
-        'Items each user has not rated in training, best predicted first. Where the user did rate the item but that rating ' +
+    card(
+      {
+        id: 'recs-title',
+        title: `Top ${TOP_K} recommendations`,
+        head: [otherUsers],
+        wrap: true,
+        hint:
+          'Items each user has not rated in training, best predicted first. Where the user did rate the item but that rating ' +
           'was held back for testing, its true value is shown: the model never saw it.',
-      ),
+      },
       recsBox,
     ),
   );

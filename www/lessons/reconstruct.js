@@ -5,7 +5,8 @@
 import { h } from '../lib/dom.js';
 import { PIXELS } from '../lib/mnist.js';
 import { defineLesson } from './kit/lesson.js';
-import { digitCanvas } from './kit/digit-canvases.js';
+import { card, cards } from './kit/cards.js';
+import { digitCanvas } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
 import { mse, withDrawing } from './kit/pixels.js';
 
@@ -90,7 +91,7 @@ const explain = () => ({
 
 function view(lesson) {
   const { client, pictures } = lesson;
-  const card = lesson.padCard({ emptyMessage: 'Draw a digit to see its reconstruction.', onChange: () => refresh() });
+  const pad = lesson.padCard({ emptyMessage: 'Draw a digit to see its reconstruction.', onChange: () => refresh() });
   const training = lesson.trainingCard({ title: 'Reconstruction error' });
 
   // The validation grid: originals over reconstructions.
@@ -104,45 +105,34 @@ function view(lesson) {
     recons.push(b);
     grid.append(h('div', { class: 'pair' }, a, b));
   }
-  pictures.row(originals, null);
-  pictures.row(recons, null);
+  lesson.showDigits(originals);
+  lesson.answers(recons);
 
   lesson.show(
-    h('div', { class: 'cards' }, card.el, training.el),
-    h(
-      'section',
-      { class: 'card grid-card', 'aria-labelledby': 'grid-title' },
-      h('h3', { id: 'grid-title' }, 'Validation digits'),
-      h(
-        'p',
-        { class: 'hint' },
-        'Top: digits the network never trains on. Bottom: its reconstructions, refreshed as it learns.',
-      ),
+    cards(pad.el, training.el),
+    card(
+      {
+        id: 'grid-title',
+        title: 'Validation digits',
+        hint: 'Top: digits the network never trains on. Bottom: its reconstructions, refreshed as it learns.',
+        className: 'grid-card',
+      },
       grid,
     ),
   );
 
   // One worker round trip reconstructs the grid and the drawing together.
   const refresh = lesson.refresher(REFRESH_MS, async () => {
-    const { drawing, version } = card;
+    const { drawing, version } = pad;
     const y = await lesson.current(client.reconstruct(withDrawing(lesson.digits, GRID, drawing)));
     pictures.row(recons, y);
-    if (!drawing || version !== card.version) return;
+    if (!drawing || version !== pad.version) return;
     const padY = y.subarray(GRID * PIXELS);
-    card.show('pad-recon', padY);
+    pad.show('pad-recon', padY);
     const err = mse(padY, drawing);
-    card.message.textContent = `Error on your drawing (MSE): ${fmtLoss(err)}`;
-    card.message.dataset.mse = String(err);
+    pad.message.textContent = `Error on your drawing (MSE): ${fmtLoss(err)}`;
+    pad.message.dataset.mse = String(err);
   });
-
-  return {
-    reset() {
-      pictures.row(recons, null);
-    },
-    ready() {
-      pictures.row(originals, lesson.digits);
-    },
-  };
 }
 
 export default defineLesson({

@@ -7,10 +7,12 @@ import { h } from '../lib/dom.js';
 import { SIDE } from '../lib/mnist.js';
 import { paintMosaic } from '../draw/images.js';
 import { paintBars } from '../charts/bars.js';
-import { TermsChart } from '../charts/line-chart.js';
 import { choice, numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
-import { stat, showStat, clearStats } from './kit/readout.js';
+import { leadIn } from './kit/explainer.js';
+import { picture } from './kit/canvases.js';
+import { card, evenCards } from './kit/cards.js';
+import { stat, showStat, clearStats, statList } from './kit/readout.js';
 
 const COUNT = 12; // digits in the heat map
 const REFRESH_MS = 300;
@@ -47,17 +49,13 @@ const codeActivation = (kind) => (kind === 'kl' ? 'sigmoid' : 'relu');
 function explain() {
   return {
     body: [
-      h(
-        'p',
-        {},
-        h('strong', {}, 'L1'),
+      leadIn(
+        'L1',
         ' adds λ·Σ|h| to the loss: every activation costs something, so units that do not ' +
           'pay for themselves in reconstruction are switched off, and whole units can die.',
       ),
-      h(
-        'p',
-        {},
-        h('strong', {}, 'KL'),
+      leadIn(
+        'KL',
         ' compares each unit’s average activation ρ̂ with a small target ρ and adds λ·Σ KL(ρ‖ρ̂). ' +
           'It does not switch units off: it makes every unit fire rarely, so the bars settle near the dashed ρ line ' +
           'while each digit lights up only a few units in the heat map.',
@@ -105,81 +103,57 @@ function paintCodes(canvas, codes, latent, top, palette) {
 function view(lesson) {
   const { client, store, pictures } = lesson;
   const training = lesson.trainingCard({ penalty: 'sparsity' });
-  const termsBox = h('div', { class: 'chart small', id: 'terms-chart' });
-  const reconStat = stat('stat-recon', 'Reconstruction');
-  const penaltyStat = stat('stat-penalty', 'Sparsity penalty');
   const activeStat = stat('stat-mean-act', 'Mean activation');
-
-  const bars = h('canvas', {
-    class: 'bars',
-    id: 'code-bars',
-    role: 'img',
-    'aria-label': 'Mean activation of each code unit',
+  const terms = lesson.termsCard({
+    id: 'terms-title',
+    title: 'The two parts of the loss',
+    y: 'reconstruction',
+    y2: 'penalty',
+    series: [
+      { key: 'recon', label: 'reconstruction', color: '--series-1', stat: ['stat-recon', 'Reconstruction'] },
+      {
+        key: 'sparsity',
+        label: 'sparsity penalty',
+        color: '--series-2',
+        scale: 'y2',
+        stat: ['stat-penalty', 'Sparsity penalty'],
+      },
+    ],
+    extra: [activeStat],
   });
+
+  const bars = picture('code-bars', 'bars', 'Mean activation of each code unit');
   const barsLegend = h('p', { class: 'hint', id: 'bars-legend' });
   const offStat = stat('stat-off-units', 'Units nearly off');
   const perDigitStat = stat('stat-per-digit', 'Active units per digit');
-  const mosaic = h('canvas', {
-    class: 'mosaic column',
-    id: 'sparse-digits',
-    role: 'img',
-    'aria-label': `${COUNT} validation digits`,
-  });
-  const codes = h('canvas', {
-    class: 'heatmap',
-    id: 'code-heatmap',
-    role: 'img',
-    'aria-label': `The codes of the ${COUNT} digits, one row each`,
-  });
+  const mosaic = picture('sparse-digits', 'mosaic column', `${COUNT} validation digits`);
+  const codes = picture('code-heatmap', 'heatmap', `The codes of the ${COUNT} digits, one row each`);
 
   lesson.show(
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'bars-title' },
-      h(
-        'div',
-        { class: 'card-head' },
-        h('h3', { id: 'bars-title' }, 'Code units'),
-        h('dl', { class: 'stats inline' }, offStat.el, perDigitStat.el),
-      ),
-      h(
-        'p',
-        { class: 'hint' },
-        'Each bar is one unit’s mean activation over the 1,000 validation digits. ' +
+    card(
+      {
+        id: 'bars-title',
+        title: 'Code units',
+        head: [statList([offStat, perDigitStat], 'inline')],
+        hint:
+          'Each bar is one unit’s mean activation over the 1,000 validation digits. ' +
           `Faint bars are units that are nearly off (below ${OFF_SHARE * 100}% of the largest).`,
-      ),
+      },
       bars,
       barsLegend,
     ),
-    h(
-      'div',
-      { class: 'cards even' },
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'codes-title' },
-        h('h3', { id: 'codes-title' }, 'Codes of single digits'),
-        h('p', { class: 'hint' }, 'Each row is one digit’s code, one column per unit; brighter is more active.'),
+    evenCards(
+      card(
+        {
+          id: 'codes-title',
+          title: 'Codes of single digits',
+          hint: 'Each row is one digit’s code, one column per unit; brighter is more active.',
+        },
         h('div', { class: 'code-map' }, mosaic, codes),
       ),
-      h(
-        'section',
-        { class: 'card', 'aria-labelledby': 'terms-title' },
-        h('h3', { id: 'terms-title' }, 'The two parts of the loss'),
-        h('dl', { class: 'stats' }, reconStat.el, penaltyStat.el, activeStat.el),
-        termsBox,
-      ),
+      terms.el,
     ),
     training.el,
-  );
-  const terms = lesson.own(
-    new TermsChart(termsBox, {
-      y: 'reconstruction',
-      y2: 'penalty',
-      series: [
-        { key: 'recon', label: 'reconstruction', color: '--series-1' },
-        { key: 'sparsity', label: 'sparsity penalty', color: '--series-2', scale: 'y2' },
-      ],
-    }),
   );
 
   /** The bars, their readouts and the heat map from the units' mean activations and the digits' codes. */
@@ -210,13 +184,9 @@ function view(lesson) {
 
   return {
     reset() {
-      terms.reset();
-      clearStats(reconStat, penaltyStat, activeStat, offStat, perDigitStat);
+      clearStats(offStat, perDigitStat);
     },
     stats(msg) {
-      terms.push(msg);
-      showStat(reconStat, terms.last('recon'));
-      showStat(penaltyStat, terms.last('sparsity'));
       const a = msg.terms?.meanActivation;
       if (a?.length) showStat(activeStat, a[a.length - 1]);
     },

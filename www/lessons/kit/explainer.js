@@ -2,16 +2,15 @@
 // on, things to try, and interview questions with their answers folded away.
 
 import { h } from '../../lib/dom.js';
+import { card } from './cards.js';
 
 /**
  * @param {{ body?: Array<string|Node>, tryThis?: Array<string|Node>, interview?: Array<[string, string]> }} text
  *   body: paragraphs (a string becomes a <p>); tryThis: list items; interview: [question, answer] pairs
  */
 export function explainer({ body = [], tryThis = [], interview = [] }) {
-  return h(
-    'section',
-    { class: 'card explainer', 'aria-labelledby': 'explain-title' },
-    h('h3', { id: 'explain-title' }, 'What is going on?'),
+  return card(
+    { id: 'explain-title', title: 'What is going on?', className: 'explainer' },
     h(
       'div',
       { class: 'explain-columns' },
@@ -32,4 +31,9 @@ export function explainer({ body = [], tryThis = [], interview = [] }) {
       ),
     ),
   );
+}
+
+/** A paragraph that opens with a few words in bold: leadIn('The data. ', 'The ratings are…'). */
+export function leadIn(lead, ...text) {
+  return h('p', {}, h('strong', {}, lead), ...text);
 }

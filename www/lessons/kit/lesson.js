@@ -16,6 +16,7 @@ import { cyclingSampler, padCard } from './pad-card.js';
 import { explainer } from './explainer.js';
 import { Pictures } from './pictures.js';
 import { TrainingCard } from './training-card.js';
+import { TermsCard } from './terms-card.js';
 
 /** Thrown by `lesson.current` when an answer arrives for a run the view no longer shows. */
 class Stale extends Error {}
@@ -36,13 +37,19 @@ class Stale extends Error {}
 export function defineLesson({ lead, explain, digits: digitCount = 0, usesTrainer = true, view, ...module }) {
   function mount(root, { client, store, commit }) {
     const refreshers = [];
+    const parts = []; // cards fed by the lifecycle: reset(state), stats(msg), setScale?(scale), destroy()
     const paced = []; // refreshers the lesson asks for itself
+    const digitRows = []; // canvases showing the validation digits
+    const answerRows = []; // canvases showing one run's answers
     const owned = [];
+    const feed = (part) => {
+      parts.push(part);
+      return part;
+    };
     const own = (thing) => {
       owned.push(thing);
       return thing;
     };
-    let training = null;
     let frame = null;
 
     const lesson = {
@@ -61,8 +68,8 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       labels: null,
       pictures: new Pictures(),
 
-      /** Puts the lesson on the page: header, `parts`, explanation. */
-      show(...parts) {
+      /** Puts the lesson on the page: header, `content`, explanation. */
+      show(...content) {
         const text = typeof explain === 'function' ? explain(lesson) : explain;
         frame = h(
           'section',
@@ -73,7 +80,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
             h('h2', { id: 'lesson-title' }, module.title),
             h('p', { class: 'lead' }, lead),
           ),
-          ...parts,
+          ...content,
           text ? explainer(text) : null,
         );
         root.append(frame);
@@ -98,10 +105,28 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
         return request;
       },
 
+      /** Canvases showing validation digit i on canvas i: blank until the digits are loaded. */
+      showDigits(canvases) {
+        digitRows.push(canvases);
+        lesson.pictures.row(canvases, lesson.digits);
+        return canvases;
+      },
+
+      /** Canvases showing one run's answers (reconstructions, say): blank at first and at every reset. */
+      answers(canvases) {
+        answerRows.push(canvases);
+        lesson.pictures.row(canvases, null);
+        return canvases;
+      },
+
       /** The training card (kit/training-card.js), reset, fed and torn down with the lesson. */
       trainingCard(options) {
-        training = new TrainingCard({ store, commit, ...options });
-        return training;
+        return own(feed(new TrainingCard({ store, commit, ...options })));
+      },
+
+      /** The loss-terms card (kit/terms-card.js), reset, fed and torn down with the lesson. */
+      termsCard(options) {
+        return own(feed(new TermsCard(options)));
       },
 
       /** The draw-pad card (kit/pad-card.js) with Sample cycling through the first `samples` validation digits. */
@@ -114,7 +139,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       own,
     };
 
-    const hooks = view(lesson);
+    const hooks = view(lesson) ?? {};
     const requestAll = () => {
       for (const r of refreshers) r();
     };
@@ -126,9 +151,10 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
         lesson.run = info.run;
         lesson.latent = info.latentSize;
         lesson.step = 0;
-        training?.reset(state);
+        for (const p of parts) p.reset(state);
         frame?.classList.remove('stale');
         for (const r of [...refreshers, ...paced]) r.restart();
+        for (const row of answerRows) lesson.pictures.row(row, null);
         hooks.reset?.(info, state);
         try {
           if (digitCount && !lesson.digits) {
@@ -137,6 +163,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
             lesson.labels = labels;
           }
           if (info.run !== lesson.run) return;
+          for (const row of digitRows) lesson.pictures.row(row, lesson.digits);
           await hooks.ready?.(info, state);
           if (info.run === lesson.run) requestAll();
         } catch {
@@ -154,7 +181,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       /** A training slice finished. */
       stats(msg) {
         lesson.step = msg.step;
-        training?.stats(msg);
+        for (const p of parts) p.stats(msg);
         hooks.stats?.(msg);
         requestAll();
       },
@@ -172,7 +199,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       },
 
       setScale(scale) {
-        training?.setScale(scale);
+        for (const p of parts) p.setScale?.(scale);
       },
 
       /** A setting that needs no new network changed. */
@@ -185,7 +212,6 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
         for (const r of [...refreshers, ...paced]) r.stop();
         stopTheme();
         hooks.unmount?.();
-        training?.destroy();
         for (const thing of owned) {
           if (thing.destroy) thing.destroy();
           else if (thing.disconnect) thing.disconnect();

@@ -8,7 +8,8 @@
 import { h } from '../../lib/dom.js';
 import { PIXELS } from '../../lib/mnist.js';
 import { DrawPad } from '../../draw/draw-pad.js';
-import { figure, digitCanvas } from './digit-canvases.js';
+import { figure, digitCanvas, picture } from './canvases.js';
+import { card } from './cards.js';
 
 /** The usual stages: the drawing as the network sees it, then its reconstruction (arrow before the second). */
 export const RECON_STAGES = [
@@ -52,21 +53,10 @@ function arrow() {
  * }} options
  * -> { el, pad, canvases: { id: canvas }, message, drawing, version, show(id, pixels, offset?), destroy() }
  */
-export function padCard({
-  pictures = new Pictures(),
-  stages = RECON_STAGES,
-  arrowBefore = 1,
-  emptyMessage,
-  onChange,
-  sampleDigit,
-}) {
-  const padCanvas = h('canvas', {
-    id: 'pad',
-    class: 'pad',
+export function padCard({ pictures, stages = RECON_STAGES, arrowBefore = 1, emptyMessage, onChange, sampleDigit }) {
+  const padCanvas = picture('pad', 'pad', 'Drawing pad: draw a digit here with a mouse, finger or pen', {
     width: 280,
     height: 280,
-    role: 'img',
-    'aria-label': 'Drawing pad: draw a digit here with a mouse, finger or pen',
     dataset: { empty: 'true' },
   });
   const canvases = {};
@@ -84,11 +74,9 @@ export function padCard({
     'Sample digit',
   );
 
-  const card = {
-    el: h(
-      'section',
-      { class: 'card pad-card', 'aria-labelledby': 'pad-title' },
-      h('h3', { id: 'pad-title' }, 'Draw a digit'),
+  const view = {
+    el: card(
+      { id: 'pad-title', title: 'Draw a digit', className: 'pad-card' },
       h('div', { class: 'pad-row' }, h('div', { class: 'pad-wrap' }, padCanvas), side),
       h('div', { class: 'pad-actions' }, clear, sample, message),
       h(
@@ -113,27 +101,27 @@ export function padCard({
 
   /** The first stage shows the drawing; while there is none, every stage is blank and the message says what to do. */
   function showDrawing() {
-    card.show(stages[0].id, card.drawing);
-    if (card.drawing) return;
-    for (const s of stages.slice(1)) card.show(s.id, null);
+    view.show(stages[0].id, view.drawing);
+    if (view.drawing) return;
+    for (const s of stages.slice(1)) view.show(s.id, null);
     message.textContent = emptyMessage;
   }
 
   const pad = new DrawPad(padCanvas, {
     ink: () => getComputedStyle(padCanvas).color,
     onChange: () => {
-      card.version += 1;
-      card.drawing = pad.toMnist();
+      view.version += 1;
+      view.drawing = pad.toMnist();
       showDrawing();
-      onChange(card.drawing);
+      onChange(view.drawing);
     },
   });
-  card.pad = pad;
+  view.pad = pad;
   clear.addEventListener('click', () => pad.clear());
   sample.addEventListener('click', () => {
     const x = sampleDigit();
     if (x) pad.showDigit(x);
   });
   showDrawing();
-  return card;
+  return view;
 }

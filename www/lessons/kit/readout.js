@@ -26,3 +26,8 @@ export function showStat(s, v, format = fmtLoss) {
 export function clearStats(...stats) {
   for (const s of stats) showStat(s, null);
 }
+
+/** Readouts in a row: <dl class="stats …">; variant 'inline', 'two' or 'three' picks the layout (www/css/lessons.css). */
+export function statList(stats, variant = '') {
+  return h('dl', { class: `stats ${variant}`.trim() }, ...stats.map((s) => s.el));
+}

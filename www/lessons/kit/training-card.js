@@ -5,7 +5,8 @@
 import { h } from '../../lib/dom.js';
 import { LossChart } from '../../charts/loss-chart.js';
 import { fmtInt, fmtLoss, lossName } from './format.js';
-import { stat, showStat, clearStats } from './readout.js';
+import { stat, showStat, clearStats, statList } from './readout.js';
+import { card } from './cards.js';
 
 export class TrainingCard {
   /**
@@ -23,16 +24,14 @@ export class TrainingCard {
     this.logBox = h('input', { type: 'checkbox', id: 'log-scale' });
     this.logBox.checked = store.get().scale === 'log';
     this.logBox.addEventListener('change', () => commit({ scale: this.logBox.checked ? 'log' : 'linear' }));
-    this.el = h(
-      'section',
-      { class: 'card chart-card', 'aria-labelledby': 'chart-title' },
-      h(
-        'div',
-        { class: 'card-head' },
-        h('h3', { id: 'chart-title' }, title),
-        h('label', { class: 'check', for: 'log-scale' }, this.logBox, ' Log scale'),
-      ),
-      h('dl', { class: 'stats' }, this.epoch.el, this.step.el, this.rate.el, this.loss.el, this.val.el),
+    this.el = card(
+      {
+        id: 'chart-title',
+        title,
+        head: [h('label', { class: 'check', for: 'log-scale' }, this.logBox, ' Log scale')],
+        className: 'chart-card',
+      },
+      statList([this.epoch, this.step, this.rate, this.loss, this.val]),
       box,
       ...extra,
     );

@@ -8,7 +8,8 @@ import { PIXELS } from '../../lib/mnist.js';
 import { parseInteger } from '../../state/setting-types.js';
 import { settingField } from '../../state/lesson-settings-form.js';
 import { pixelBlend } from './cross-fade.js';
-import { digitRows, digitCanvas } from '../kit/digit-canvases.js';
+import { digitRows, digitCanvas } from '../kit/canvases.js';
+import { card } from '../kit/cards.js';
 
 /** The path is decoded again at most this often while training. */
 const PATH_MS = 400;
@@ -41,7 +42,7 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
   const { client, store, commit, pictures } = lesson;
   let steps = store.get().steps;
   let rows = null;
-  const card = { ends: { from: null, to: null } }; // { kind: 'pad' } | { kind: 'digit', index }
+  const view = { ends: { from: null, to: null } }; // { kind: 'pad' } | { kind: 'digit', index }
 
   const pickers = { from: [], to: [] };
   const pickerRow = (end) => {
@@ -94,16 +95,15 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
   const rowsBox = h('div', { class: 'interp-rows' });
   const pathNote = h('p', { class: 'hint', id: 'interp-note' });
 
-  card.el = h(
-    'section',
-    { class: 'card interp-card', 'aria-labelledby': 'interp-title' },
-    h('h3', { id: 'interp-title' }, 'From one digit to another'),
-    h(
-      'p',
-      { class: 'hint' },
-      'Pick the two ends (or click a dot in the plot and use the buttons under it). ' +
+  view.el = card(
+    {
+      id: 'interp-title',
+      title: 'From one digit to another',
+      hint:
+        'Pick the two ends (or click a dot in the plot and use the buttons under it). ' +
         'The top row decodes evenly spaced codes on the straight line between the two digits’ codes; the bottom row cross-fades their pixels.',
-    ),
+      className: 'interp-card',
+    },
     h(
       'div',
       { class: 'picker-grid' },
@@ -140,7 +140,7 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
   }
 
   function setEnd(which, value) {
-    card.ends[which] = value === 'pad' ? { kind: 'pad' } : { kind: 'digit', index: value };
+    view.ends[which] = value === 'pad' ? { kind: 'pad' } : { kind: 'digit', index: value };
     updatePickers();
     endsChanged();
   }
@@ -150,7 +150,7 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
     const first = classFirst();
     const padImage = drawing();
     for (const which of ['from', 'to']) {
-      const end = card.ends[which];
+      const end = view.ends[which];
       for (const p of pickers[which]) {
         const on = p.value === 'pad' ? end?.kind === 'pad' : end?.kind === 'digit' && end.index === first[p.value];
         p.button.setAttribute('aria-pressed', String(on));
@@ -165,7 +165,7 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
   }
 
   function endsChanged() {
-    const { ends } = card;
+    const { ends } = view;
     const { labels } = lesson;
     const a = endImage(ends.from);
     const b = endImage(ends.to);
@@ -180,8 +180,8 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
 
   // Asked for with the lesson's other refreshes (stats, halts, pauses), and when the ends change.
   const refreshPath = lesson.refresher(PATH_MS, async () => {
-    const a = endImage(card.ends.from);
-    const b = endImage(card.ends.to);
+    const a = endImage(view.ends.from);
+    const b = endImage(view.ends.to);
     if (!a || !b) return;
     const forSteps = steps;
     const y = await lesson.current(client.call('interpolate', a, b, steps));
@@ -190,18 +190,18 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
 
   buildRows();
 
-  return Object.assign(card, {
+  return Object.assign(view, {
     setEnd,
     updatePickers,
     endsChanged,
     /** The drawing changed: a path that started at it falls back to the default start once it is cleared. */
     padChanged() {
-      if (card.ends.from?.kind === 'pad' && !drawing()) setEnd('from', classFirst()[DEFAULT_ENDS[0]] ?? 0);
+      if (view.ends.from?.kind === 'pad' && !drawing()) setEnd('from', classFirst()[DEFAULT_ENDS[0]] ?? 0);
       updatePickers();
     },
     /** The default ends, once the validation digits are known. */
     resetEnds(classFirst) {
-      card.ends = {
+      view.ends = {
         from: { kind: 'digit', index: classFirst[DEFAULT_ENDS[0]] },
         to: { kind: 'digit', index: classFirst[DEFAULT_ENDS[1]] },
       };

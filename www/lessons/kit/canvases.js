@@ -1,9 +1,16 @@
-// Canvases for digits: one 28×28 canvas upscaled crisply by CSS, a captioned
-// figure, and labelled rows of them, every row the same length (originals
-// over reconstructions, a path between two digits, ...).
+// Canvases a lesson paints on: a picture sized by CSS (a chart, a mosaic, a
+// map), one 28×28 digit upscaled crisply by CSS, a captioned figure, and
+// labelled rows of digits, every row the same length (originals over
+// reconstructions, a path between two digits, ...). Each is an image to
+// assistive technology, with a label saying what it shows.
 
 import { h } from '../../lib/dom.js';
 import { SIDE } from '../../lib/mnist.js';
+
+/** A canvas showing a picture: `label` says what it shows; `attrs` adds attributes (tabindex, size...). */
+export function picture(id, className, label, attrs = {}) {
+  return h('canvas', { id, class: className, role: 'img', 'aria-label': label, ...attrs });
+}
 
 /** A 28×28 canvas, upscaled crisply by CSS. */
 export function digitCanvas(attrs = {}) {
