@@ -1,11 +1,30 @@
 // Shared set-up for the end-to-end tests: one static server for the repository
-// root, one headless Chromium, and a page that records console errors.
+// root, one headless browser, and a page that records console errors.
+//
+// The browser is Chromium (playwright-core, /usr/bin/chromium or CHROMIUM_PATH)
+// unless E2E_BROWSER=firefox: then Firefox ESR (FIREFOX_PATH or
+// /usr/bin/firefox-esr) through puppeteer-core over WebDriver BiDi, behind the
+// Playwright-shaped adapter in ./firefox.mjs, so one set of tests runs in both.
+// What Firefox over BiDi cannot do is skipped there with a reason:
+// it('…', { skip: skipInFirefox('why') }, async () => …).
 
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../../scripts/serve.mjs';
+import { launchFirefox } from './firefox.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The browser these tests drive: "chromium" (the default) or "firefox" (E2E_BROWSER). */
+export const BROWSER = (process.env.E2E_BROWSER || 'chromium').toLowerCase();
+if (!['chromium', 'firefox'].includes(BROWSER))
+  throw new Error(`E2E_BROWSER=${process.env.E2E_BROWSER}: expected chromium or firefox`);
+export const IN_FIREFOX = BROWSER === 'firefox';
+
+/** node:test's `skip` for what Firefox over WebDriver BiDi cannot do: the reason there, false elsewhere. */
+export function skipInFirefox(reason) {
+  return IN_FIREFOX ? `not in Firefox: ${reason}` : false;
+}
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -17,16 +36,22 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Starts the server and the browser. -> { url, browser, close() } */
+/** Launches the browser named by E2E_BROWSER (Playwright's Browser API either way). */
+export function launchBrowser() {
+  if (IN_FIREFOX) return launchFirefox({ executablePath: process.env.FIREFOX_PATH || '/usr/bin/firefox-esr' });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Starts the server and the browser. -> { url, browser, browserName, close() } */
 export async function startApp() {
   const server = await startServer({ root: ROOT, port: 0 });
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchBrowser();
   } catch (err) {
     await server.close();
     throw err;
@@ -34,6 +59,7 @@ export async function startApp() {
   return {
     url: server.url,
     browser,
+    browserName: BROWSER,
     async close() {
       await browser.close();
       await server.close();
