@@ -1,7 +1,8 @@
 // One signal for "the colours or sizes changed": the system's light/dark
 // setting, or presentation mode switching the page to its projector theme.
-// Charts draw on canvases with colours read from CSS variables, so they
-// redraw when it fires.
+// Every canvas (charts, digit tiles, the pads, the scatter, colour maps)
+// paints with colours read from the theme's CSS variables (css/page.css), so
+// each repaints when it fires; nothing listens to prefers-color-scheme itself.
 
 const EVENT = 'playground-theme';
 

@@ -1,6 +1,7 @@
 // The lessons, in the order a reader meets them; the nav lists them in this order.
 // Each entry loads its module on demand. To add a lesson: write
-// www/lessons/<id>.js and add one line here. The module default-exports
+// www/lessons/<id>.js with defineLesson (kit/lesson.js; docs/lessons.md) and
+// add one line here. What the app sees, the module's default export, is
 //
 //   {
 //     id, title,                       // the same as here
