@@ -33,7 +33,7 @@ export function accentPalette(el = document.documentElement) {
 }
 
 /** Fills every pixel of `data` (RGBA bytes) with the opaque colour [r, g, b]. */
-export function fillColour(data, colour) {
+function fillColour(data, colour) {
   for (let i = 0; i < data.length; i += 4) {
     data[i] = colour[0];
     data[i + 1] = colour[1];

@@ -49,7 +49,7 @@ const settings = {
   }),
   side: range('Square side', {
     min: 2,
-    max: 28,
+    max: SIDE,
     step: 2,
     def: 14,
     rebuild: false,

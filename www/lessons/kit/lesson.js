@@ -63,7 +63,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       latent: 0,
       /** The last training step reported. */
       step: 0,
-      /** The validation digits (digitCount × 784) and labels, once loaded. */
+      /** The validation digits (digitCount images of PIXELS values) and their labels, once loaded. */
       digits: null,
       labels: null,
       pictures: new Pictures(),
