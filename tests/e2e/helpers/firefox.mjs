@@ -1417,6 +1417,9 @@ class FxBrowser {
         'layout.css.prefers-color-scheme.content-override': dark ? 0 : 1,
         'ui.systemUsesDarkTheme': dark ? 1 : 0,
         'ui.prefersReducedMotion': reducedMotion === 'reduce' ? 1 : 0,
+        // Overlay scrollbars, as headless Chromium has none: the layout width is the viewport's.
+        'ui.useOverlayScrollbars': 1,
+        'widget.gtk.overlay-scrollbars.enabled': true,
         // No updates, telemetry, first-run pages or remote settings in the tests.
         'app.update.enabled': false,
         'browser.shell.checkDefaultBrowser': false,
