@@ -2,13 +2,16 @@
 //   1. native     cargo test                      (unit, gradient and integration tests)
 //   2. chrome     cargo test --target wasm32-unknown-unknown --test web   in headless Chromium
 //   3. firefox    the same in headless Firefox
-//   4. js         node --test tests/unit-js/      (front-end modules, no browser)
-//   5. e2e        node --test tests/e2e/          (playwright-core driving /usr/bin/chromium)
-//   6. lint       Biome, rustfmt and clippy (-D warnings), scripts/lint.mjs
+//   4. js            node --test tests/unit-js/   (front-end modules, no browser)
+//   5. e2e-chromium  node --test tests/e2e/       (playwright-core driving /usr/bin/chromium)
+//   6. e2e-firefox   the same page tests in firefox-esr (E2E_BROWSER=firefox: puppeteer-core
+//                    over WebDriver BiDi, behind tests/e2e/helpers/firefox.mjs)
+//   7. lint          Biome, rustfmt and clippy (-D warnings), scripts/lint.mjs
 // and print a summary. Exits non-zero when setup or any stage fails.
 //
 // Options (after `npm test --`):
-//   --only native,chrome,firefox,js,e2e,lint  run just these stages
+//   --only native,chrome,firefox,js,e2e-chromium,e2e-firefox,lint  run just these stages
+//                                      (e2e names both browser stages)
 //   --bail                             stop at the first failing stage
 //
 // Node builtins only: this runs before node_modules exists.
@@ -22,7 +25,9 @@ import { packData } from './pack-data.mjs';
 import { setup } from './setup.mjs';
 import { vendor } from './vendor.mjs';
 
-const STAGES = ['native', 'chrome', 'firefox', 'js', 'e2e', 'lint'];
+const STAGES = ['native', 'chrome', 'firefox', 'js', 'e2e-chromium', 'e2e-firefox', 'lint'];
+/** Short names for groups of stages in --only. */
+const ALIASES = { e2e: ['e2e-chromium', 'e2e-firefox'] };
 const DRIVERS = ['GECKODRIVER', 'SAFARIDRIVER', 'CHROMEDRIVER', 'MSEDGEDRIVER'];
 
 function parseArgs(argv) {
@@ -35,10 +40,13 @@ function parseArgs(argv) {
       const list = (value || '')
         .split(',')
         .map((s) => s.trim())
-        .filter(Boolean);
+        .filter(Boolean)
+        .flatMap((s) => ALIASES[s] ?? [s]);
       const bad = list.filter((s) => !STAGES.includes(s));
       if (!list.length || bad.length) {
-        throw new UserError(`--only takes a comma-separated list of: ${STAGES.join(', ')}`);
+        throw new UserError(
+          `--only takes a comma-separated list of: ${STAGES.join(', ')} (or e2e for both browser stages)`,
+        );
       }
       opts.only = STAGES.filter((s) => list.includes(s));
     } else if (a === '--help' || a === '-h') {
@@ -133,6 +141,12 @@ main(async () => {
     }
   }
   const wasmTest = ['test', '--target', 'wasm32-unknown-unknown', '--test', 'web'];
+  /** The page tests, in the browser that `vars` name. */
+  const e2e = (vars) => {
+    const files = testFiles('e2e');
+    if (!files.length) throw new UserError('no tests/e2e/*.test.mjs files found');
+    return run(process.execPath, ['--test', ...files], { env: { ...process.env, ...vars } });
+  };
 
   const stages = {
     native: { title: 'cargo test (native)', fn: () => run('cargo', ['test']) },
@@ -152,14 +166,13 @@ main(async () => {
         return run(process.execPath, ['--test', ...files]);
       },
     },
-    e2e: {
-      title: 'end-to-end page tests (node --test tests/e2e/)',
-      fn: () => {
-        const files = testFiles('e2e');
-        if (!files.length) throw new UserError('no tests/e2e/*.test.mjs files found');
-        const env = { ...process.env, CHROMIUM_PATH: process.env.CHROMIUM_PATH || tools.browsers.chromium };
-        return run(process.execPath, ['--test', ...files], { env });
-      },
+    'e2e-chromium': {
+      title: 'page tests in Chromium (node --test tests/e2e/)',
+      fn: () => e2e({ E2E_BROWSER: 'chromium', CHROMIUM_PATH: process.env.CHROMIUM_PATH || tools.browsers.chromium }),
+    },
+    'e2e-firefox': {
+      title: 'page tests in Firefox (E2E_BROWSER=firefox)',
+      fn: () => e2e({ E2E_BROWSER: 'firefox', FIREFOX_PATH: process.env.FIREFOX_PATH || tools.browsers.firefox }),
     },
     lint: { title: 'format and lint (Biome, rustfmt, clippy -D warnings)', fn: lint },
   };
@@ -189,7 +202,7 @@ main(async () => {
   console.log(`\n${bold('━━━ Summary')}`);
   for (const r of results) {
     console.log(
-      `  ${colour[r.status](r.status)}  ${r.name.padEnd(8)} ${r.title.padEnd(52)} ${dim(formatDuration(r.ms))}`,
+      `  ${colour[r.status](r.status)}  ${r.name.padEnd(12)} ${r.title.padEnd(52)} ${dim(formatDuration(r.ms))}`,
     );
   }
   console.log(dim(`  total ${formatDuration(Date.now() - t0)}`));
