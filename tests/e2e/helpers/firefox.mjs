@@ -1113,14 +1113,12 @@ class FxPage extends EventEmitter {
       this._closed = true;
       this.emit('close', this);
     });
-    for (const [from, to] of [
-      ['request', 'request'],
-      ['requestfinished', 'requestfinished'],
-      ['requestfailed', 'requestfailed'],
-    ]) {
-      page.on(from, (r) => this.emit(to, context._request(r)));
+    // Playwright reports no network events for data: URLs; Firefox's BiDi does.
+    const network = (url) => !url.startsWith('data:');
+    for (const event of ['request', 'requestfinished', 'requestfailed']) {
+      page.on(event, (r) => network(r.url()) && this.emit(event, context._request(r)));
     }
-    page.on('response', (r) => this.emit('response', context._response(r)));
+    page.on('response', (r) => network(r.url()) && this.emit('response', context._response(r)));
   }
 
   _frame(pf) {
