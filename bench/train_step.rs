@@ -57,7 +57,7 @@ fn main() {
         let (median, p90) = time_steps(|n| {
             t.step(n).unwrap();
         });
-        let mut roof = Roofline::new(&[784, hidden, latent], batch);
+        let mut roof = Roofline::new(&[784, hidden, latent], batch).expect("valid sizes");
         let flops = roof.flops_per_step();
         let (roof_ms, _) = time_steps(|n| roof.run(n));
         println!(
@@ -88,7 +88,7 @@ fn profile(data: &Dataset) {
     let mut batch = ndarray::Array2::zeros((128, 784));
     let mut model = Autoencoder::new(&cfg.model, 1).unwrap();
     let mut opt = Optimizer::new(&cfg.train);
-    let mut roof = Roofline::new(&[784, 256, 64], 128);
+    let mut roof = Roofline::new(&[784, 256, 64], 128).expect("valid sizes");
     const REPS: u32 = 300;
     let time = |f: &mut dyn FnMut()| {
         f();

@@ -17,6 +17,8 @@ pub const MAX_LATENT: usize = 256;
 pub const MAX_PARAMS: usize = 20_000_000;
 /// Pixels of one MNIST digit.
 pub const MNIST_PIXELS: usize = 784;
+/// Side of one MNIST digit: 28 × 28 = `MNIST_PIXELS`.
+pub const MNIST_SIDE: usize = 28;
 
 /// How a `Linear` layer's weights are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

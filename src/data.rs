@@ -1,7 +1,7 @@
-//! Digits as u8 pixels + u8 labels, the fixed train/validation/test split, and
-//! shuffled minibatches.
+//! Digits as u8 pixels + u8 labels, the fixed train/validation/test split,
+//! shuffled minibatches, and flat f32 images checked into rows (`rows`).
 
-use ndarray::{Array2, ArrayViewMut2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rand::seq::SliceRandom;
 
 use crate::error::{Error, Result};
@@ -91,6 +91,11 @@ impl Dataset {
         &self.labels
     }
 
+    /// The labels of the first `n` images (or all, if fewer): those of `to_matrix(n)`.
+    pub fn first_labels(&self, n: usize) -> &[u8] {
+        &self.labels[..n.min(self.len())]
+    }
+
     /// The images at `indices`, as rows of f32 in [0, 1], written into `out`
     /// (which must be indices.len() × pixels_per_image).
     pub fn fill_batch(&self, indices: &[u32], mut out: ArrayViewMut2<f32>) {
@@ -142,4 +147,20 @@ impl Dataset {
         let (test, train) = rest.split_at(held);
         Ok(Split { train: self.subset(train), validation: self.subset(val), test: self.subset(test) })
     }
+}
+
+/// Views a flat slice (as the page sends images or codes) as rows of `width`
+/// values, or says why it cannot: the length must be a whole, non-zero number
+/// of rows and every value a finite number.
+pub fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ArrayView2<'a, f32>> {
+    if values.is_empty() || !values.len().is_multiple_of(width) {
+        return Err(Error::Shape(format!(
+            "expected a whole number of {what}s of {width} values each, got {} values",
+            values.len()
+        )));
+    }
+    if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
+        return Err(Error::Data(format!("value {bad} is {}, but every value must be a finite number", values[bad])));
+    }
+    ArrayView2::from_shape((values.len() / width, width), values).map_err(|e| Error::Shape(e.to_string()))
 }

@@ -11,6 +11,7 @@ pub mod checkpoint;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod explore;
 pub mod metrics;
 pub mod model;
 pub mod nn;

@@ -10,6 +10,7 @@
 //! from every border, which leaves exactly those windows). Sums run in f64.
 
 use ndarray::{ArrayView2, Axis};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::nn::loss;
@@ -126,6 +127,69 @@ pub fn ssim_batch(a: ArrayView2<f32>, b: ArrayView2<f32>, width: usize, height: 
 /// Mean MS-SSIM over the images (rows) of a batch.
 pub fn ms_ssim_batch(a: ArrayView2<f32>, b: ArrayView2<f32>, width: usize, height: usize) -> Result<f32> {
     mean_over_rows(a, b, |x, y| ms_ssim(x, y, width, height))
+}
+
+/// Every quality number of each image of a batch (one value per row in each list).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PerImage {
+    /// `mse` of each image.
+    pub mse: Vec<f32>,
+    /// `bce` of each image.
+    pub bce: Vec<f32>,
+    /// `psnr` of each image.
+    pub psnr: Vec<f32>,
+    /// `ssim` of each image.
+    pub ssim: Vec<f32>,
+    /// `ms_ssim` of each image.
+    pub ms_ssim: Vec<f32>,
+}
+
+/// Every quality number of a batch as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// `mse_batch`.
+    pub mse: f32,
+    /// `bce_batch`.
+    pub bce: f32,
+    /// PSNR of the batch's MSE (`psnr_from_mse`), as the evaluation reports it;
+    /// not the mean of per-image PSNRs (`psnr_batch`).
+    pub psnr: f32,
+    /// `ssim_batch`.
+    pub ssim: f32,
+    /// `ms_ssim_batch`.
+    pub ms_ssim: f32,
+}
+
+/// MSE, BCE, PSNR, SSIM and MS-SSIM of each reconstruction (row of `recon`,
+/// probabilities for BCE) against its image (row of `target`), images being
+/// `width × height`.
+pub fn per_image(recon: ArrayView2<f32>, target: ArrayView2<f32>, width: usize, height: usize) -> Result<PerImage> {
+    same_shape(recon, target)?;
+    let mut out = PerImage::default();
+    for (a, b) in recon.axis_iter(Axis(0)).zip(target.axis_iter(Axis(0))) {
+        let (a, b) = (a.to_vec(), b.to_vec());
+        out.mse.push(mse(&a, &b)?);
+        out.bce.push(bce(&a, &b)?);
+        out.psnr.push(psnr(&a, &b)?);
+        out.ssim.push(ssim(&a, &b, width, height)?);
+        out.ms_ssim.push(ms_ssim(&a, &b, width, height)?);
+    }
+    Ok(out)
+}
+
+/// MSE, BCE, PSNR (of the MSE), SSIM and MS-SSIM of a batch of reconstructions
+/// against their images.
+pub fn summary(recon: ArrayView2<f32>, target: ArrayView2<f32>, width: usize, height: usize) -> Result<Summary> {
+    let mse = mse_batch(recon, target)?;
+    Ok(Summary {
+        mse,
+        bce: bce_batch(recon, target)?,
+        psnr: psnr_from_mse(mse),
+        ssim: ssim_batch(recon, target, width, height)?,
+        ms_ssim: ms_ssim_batch(recon, target, width, height)?,
+    })
 }
 
 /// The luminance and contrast-structure maps of SSIM, one value per 7×7

@@ -7,6 +7,11 @@
 use ndarray::linalg::general_mat_mul;
 use ndarray::Array2;
 
+use crate::error::{Error, Result};
+
+/// Largest width or batch accepted: the buffers stay within a browser tab's memory.
+pub const MAX_SIZE: usize = 4096;
+
 /// Buffers for the products of one step of a mirrored autoencoder.
 pub struct Roofline {
     layers: Vec<LayerBufs>,
@@ -22,8 +27,15 @@ struct LayerBufs {
 }
 
 impl Roofline {
-    /// Products for widths `[input, hidden.., latent]` mirrored back to the input, at `batch` rows.
-    pub fn new(widths: &[usize], batch: usize) -> Self {
+    /// Products for widths `[input, hidden.., latent]` mirrored back to the input,
+    /// at `batch` rows: at least two widths, each and the batch from 1 to `MAX_SIZE`.
+    pub fn new(widths: &[usize], batch: usize) -> Result<Self> {
+        if widths.len() < 2 || widths.iter().any(|&w| w == 0 || w > MAX_SIZE) {
+            return Err(Error::config("widths", format!("need at least two sizes, each from 1 to {MAX_SIZE}")));
+        }
+        if batch == 0 || batch > MAX_SIZE {
+            return Err(Error::config("batch", format!("must be from 1 to {MAX_SIZE}, got {batch}")));
+        }
         let mut all = widths.to_vec();
         all.extend(widths.iter().rev().skip(1));
         let fill = |r: usize, c: usize| Array2::from_shape_fn((r, c), |(i, j)| ((i * 31 + j * 17) % 13) as f32 * 0.01);
@@ -40,7 +52,7 @@ impl Roofline {
                 dx: (i > 0).then(|| Array2::zeros((batch, p[0]))),
             })
             .collect();
-        Roofline { layers }
+        Ok(Roofline { layers })
     }
 
     /// Floating-point operations of one step's products (2·m·n·k each).

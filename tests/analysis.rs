@@ -12,11 +12,11 @@ use autoencoder_playground::analysis::anomaly::{self, RocPoint};
 use autoencoder_playground::analysis::classifier::{
     compare_features, labelled_subset, softmax_cross_entropy, Budget, Classifier, CompareConfig,
 };
-use autoencoder_playground::analysis::impute::{self, MaskKind};
+use autoencoder_playground::analysis::impute::{self, ImputeSpec, MaskKind};
 use autoencoder_playground::config::Config;
 use autoencoder_playground::noise::NoiseKind;
 use autoencoder_playground::rng::from_seed;
-use autoencoder_playground::Trainer;
+use autoencoder_playground::{Error, Trainer};
 use ndarray::{array, Array2};
 use rand::RngExt;
 
@@ -342,4 +342,76 @@ fn a_denoising_autoencoder_fills_a_missing_block() {
     let filled = impute::missing_mse(y.view(), x.view(), mask.view()).unwrap();
     println!("centre 14×14: mean {base:.4}, denoising autoencoder {filled:.4}");
     assert!(filled < 0.8 * base, "mean {base}, denoising autoencoder {filled}");
+}
+
+fn field(e: Error) -> String {
+    match e {
+        Error::InvalidConfig { field, .. } => field,
+        other => panic!("expected an InvalidConfig error, got {other:?}"),
+    }
+}
+
+#[test]
+fn flat_masks_and_fills_impute_as_their_arrays_do() {
+    let mut t = plain_model();
+    let x = t.data().test.to_matrix(3);
+    let mask = impute::make_mask(MaskKind::Random { rate: 0.4 }, 3, 784, 5).unwrap();
+    let fill = impute::dataset_mean(&t.data().train).unwrap();
+    let flat_mask = mask.as_slice().unwrap();
+    let flat_fill = fill.as_slice().unwrap();
+    let model = t.model_mut();
+    for iterations in [0, 2] {
+        let want = impute::impute(model, x.view(), mask.view(), fill.view(), iterations).unwrap();
+        assert_eq!(impute::impute_flat(model, x.view(), flat_mask, flat_fill, iterations).unwrap(), want);
+    }
+    let e = impute::impute_flat(model, x.view(), &flat_mask[..10], flat_fill, 1).unwrap_err();
+    assert!(matches!(&e, Error::Shape(m) if m.contains("one byte per pixel: 2352 values, got 10")), "{e:?}");
+    let e = impute::impute_flat(model, x.view(), flat_mask, &flat_fill[..10], 1).unwrap_err();
+    assert_eq!(e, Error::Shape("fill needs 784 values, got 10".into()));
+    assert_eq!(field(impute::impute_flat(model, x.view(), flat_mask, flat_fill, 51).unwrap_err()), "iterations");
+}
+
+#[test]
+fn the_imputation_report_scores_the_mean_one_pass_and_more() {
+    let mut t = plain_model();
+    let (model, data) = t.model_and_data();
+    let spec = ImputeSpec { mask: MaskKind::TopHalf, iterations: 3, n: 50 };
+    let r = impute::report(model, data, &spec).unwrap();
+    assert_eq!(r.missing, 0.5, "the top 14 of 28 rows are missing");
+    // The baseline by hand, in f64: each missing pixel's training mean against the truth.
+    let train = &data.train;
+    let mean: Vec<f64> = (0..784)
+        .map(|p| (0..train.len()).map(|i| train.image(i)[p] as f64 / 255.0).sum::<f64>() / train.len() as f64)
+        .collect();
+    let mut sum = 0.0;
+    for i in 0..50 {
+        let img = data.test.image(i);
+        sum += (0..392).map(|p| (mean[p] - (img[p] as f32 / 255.0) as f64).powi(2)).sum::<f64>();
+    }
+    let by_hand = sum / (50.0 * 392.0);
+    assert!((r.mean as f64 - by_hand).abs() < 1e-6 * by_hand.max(1.0), "{} vs {by_hand}", r.mean);
+    // One and three passes of `impute` from the mean, scored on the missing pixels.
+    let x = data.test.to_matrix(50);
+    let mask = impute::make_mask(MaskKind::TopHalf, 50, 784, 0).unwrap();
+    let fill = impute::dataset_mean(&data.train).unwrap();
+    let score = |y: Array2<f32>| impute::missing_mse(y.view(), x.view(), mask.view()).unwrap();
+    assert_eq!(r.one_pass, score(impute::impute(model, x.view(), mask.view(), fill.view(), 1).unwrap()));
+    assert_eq!(r.iterative, score(impute::impute(model, x.view(), mask.view(), fill.view(), 3).unwrap()));
+    let once = impute::report(model, data, &ImputeSpec { iterations: 1, ..spec }).unwrap();
+    assert_eq!(once.iterative, once.one_pass, "one iteration is one pass");
+    for (n, iterations, name) in [(0, 3, "n"), (1001, 3, "n"), (10, 0, "iterations"), (10, 51, "iterations")] {
+        let e = impute::report(model, data, &ImputeSpec { n, iterations, ..spec }).unwrap_err();
+        assert_eq!(field(e), name, "n {n}, iterations {iterations}");
+    }
+}
+
+#[test]
+fn imputation_settings_take_defaults_and_refuse_unknown_keys() {
+    let spec: ImputeSpec = serde_json::from_str(r#"{"mask":{"kind":"topHalf"}}"#).unwrap();
+    assert_eq!(spec, ImputeSpec::default());
+    assert_eq!((spec.iterations, spec.n), (5, 100));
+    let spec: ImputeSpec = serde_json::from_str(r#"{"mask":{"kind":"centreSquare","side":6},"n":3}"#).unwrap();
+    assert_eq!(spec, ImputeSpec { mask: MaskKind::CentreSquare { side: 6 }, iterations: 5, n: 3 });
+    assert!(serde_json::from_str::<ImputeSpec>(r#"{"mask":{"kind":"topHalf"},"iteration":2}"#).is_err());
+    assert!(serde_json::from_str::<ImputeSpec>("{}").is_err(), "the mask has no default");
 }

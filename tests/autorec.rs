@@ -3,7 +3,10 @@
 //! global-mean baselines, recommendations, and seeded repeatability.
 #![cfg(feature = "lab")] // save/load, applications and AutoRec are the "lab" feature (on by default)
 
-use autoencoder_playground::autorec::{AutoRec, AutoRecConfig, Rating, Ratings, RatingsConfig};
+use autoencoder_playground::autorec::{
+    AutoRec, AutoRecConfig, Cell, Rating, Ratings, RatingsConfig, Recommender, TEST_FRACTION,
+};
+use autoencoder_playground::Error;
 
 fn data(seed: u64) -> (Ratings, Ratings, Ratings) {
     let all = Ratings::synthetic(&RatingsConfig { seed, ..RatingsConfig::default() }).unwrap();
@@ -126,4 +129,43 @@ fn recommendations_are_unrated_items_best_first() {
     let top5 = model.recommend(user, 5, &test).unwrap();
     assert_eq!(top5[..], recs[..5]);
     assert!(model.recommend(500, 5, &test).unwrap_err().to_string().contains("below the 500 users"));
+}
+
+#[test]
+fn the_recommender_is_autorec_on_the_ratings_with_a_tenth_held_out() {
+    let rc = RatingsConfig { users: 120, items: 80, density: 0.1, seed: 4, ..RatingsConfig::default() };
+    let mc = AutoRecConfig::default();
+    let mut r = Recommender::new(&rc, &mc).unwrap();
+    // The same run built by hand from its parts.
+    let all = Ratings::synthetic(&rc).unwrap();
+    let (train, test) = all.split(TEST_FRACTION, rc.seed).unwrap();
+    let mut model = AutoRec::new(&train, &mc).unwrap();
+    assert_eq!(r.step(25).unwrap(), model.step(25).unwrap());
+    assert_eq!(r.steps_done(), 25);
+    assert_eq!(r.evaluate().unwrap(), model.evaluate(&test).unwrap());
+    assert_eq!(r.recommend(3, 5).unwrap(), model.recommend(3, 5, &test).unwrap());
+
+    let info = r.info();
+    assert_eq!((info.users, info.items), (120, 80));
+    assert_eq!(info.ratings, all.entries().len());
+    assert_eq!(info.test_ratings, test.entries().len());
+    assert_eq!(info.test_ratings, (0.1 * info.ratings as f64).round() as usize);
+    assert_eq!(info.density, info.ratings as f32 / (120.0 * 80.0));
+
+    let m = r.pattern();
+    assert_eq!(m.len(), 120 * 80);
+    let count = |cell: Cell| m.iter().filter(|&&v| v == cell as u8).count();
+    assert_eq!(count(Cell::Train), train.entries().len());
+    assert_eq!(count(Cell::Test), test.entries().len());
+    assert_eq!(count(Cell::Missing), 120 * 80 - info.ratings);
+    assert!(test.entries().iter().all(|e| m[e.user as usize * 80 + e.item as usize] == Cell::Test as u8));
+    assert!(train.entries().iter().all(|e| m[e.user as usize * 80 + e.item as usize] == Cell::Train as u8));
+}
+
+#[test]
+fn the_recommenders_settings_are_checked() {
+    let e = Recommender::new(&RatingsConfig { users: 0, ..RatingsConfig::default() }, &AutoRecConfig::default());
+    assert!(e.err().unwrap().to_string().contains("1 to 4,000,000 cells"));
+    let e = Recommender::new(&RatingsConfig::default(), &AutoRecConfig { hidden: 0, ..AutoRecConfig::default() });
+    assert!(matches!(e.err().unwrap(), Error::InvalidConfig { field, .. } if field == "autorec"));
 }

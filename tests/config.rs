@@ -4,8 +4,9 @@
 mod common;
 
 use autoencoder_playground::config::{Config, LossKind};
+use autoencoder_playground::data::rows;
 use autoencoder_playground::nn::Activation;
-use autoencoder_playground::{Autoencoder, Dataset, Trainer};
+use autoencoder_playground::{Autoencoder, Dataset, Error, Trainer};
 use ndarray::Array2;
 
 fn error_of(edit: impl FnOnce(&mut Config)) -> String {
@@ -74,6 +75,28 @@ fn bad_data_is_refused_with_the_counts() {
     assert!(e.contains("not a multiple of 785"), "{e}");
     let tiny = Dataset::new(vec![0; 784 * 2], vec![0, 1], 784).unwrap();
     assert!(tiny.split().unwrap_err().to_string().contains("at least 3 images"));
+}
+
+#[test]
+fn flat_values_become_rows_or_say_why() {
+    let v: Vec<f32> = (0..12).map(|i| i as f32).collect();
+    let m = rows(&v, 4, "image").unwrap();
+    assert_eq!(m, ndarray::aview1(&v).into_shape_with_order((3, 4)).unwrap(), "row-major, 3 rows of 4");
+    let e = rows(&v[..10], 4, "image").unwrap_err();
+    assert_eq!(e, Error::Shape("expected a whole number of images of 4 values each, got 10 values".into()));
+    assert!(matches!(rows(&[], 4, "code").unwrap_err(), Error::Shape(m) if m.contains("codes of 4 values")));
+    let mut bad = v.clone();
+    bad[5] = f32::INFINITY;
+    let e = rows(&bad, 4, "image").unwrap_err();
+    assert_eq!(e, Error::Data("value 5 is inf, but every value must be a finite number".into()));
+}
+
+#[test]
+fn first_labels_are_those_of_the_first_images() {
+    let d = Dataset::new(vec![0; 3 * 4], vec![7, 8, 9], 4).unwrap();
+    assert_eq!(d.first_labels(2), &[7, 8]);
+    assert_eq!(d.first_labels(10), &[7, 8, 9], "fewer if there are fewer");
+    assert_eq!(d.first_labels(10).len(), d.to_matrix(10).nrows());
 }
 
 #[test]

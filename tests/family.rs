@@ -7,7 +7,7 @@ use autoencoder_playground::config::{Config, ModelKind, SparsityKind};
 use autoencoder_playground::nn::Activation;
 use autoencoder_playground::noise::{changed_fraction, Noise, NoiseKind};
 use autoencoder_playground::rng::from_seed;
-use autoencoder_playground::{Autoencoder, Trainer};
+use autoencoder_playground::{Autoencoder, Error, Trainer};
 use ndarray::{Array2, Axis};
 
 fn small() -> Config {
@@ -166,6 +166,11 @@ fn vae_reports_kl_and_samples_digits_in_range() {
     assert_eq!(samples.dim(), (16, 784));
     assert!(samples.iter().all(|v| (0.0..=1.0).contains(v)));
     assert!(samples.std(0.0) > 0.1, "samples are not blank");
+    for n in [0, 10_001] {
+        let e = t.sample(n).unwrap_err();
+        assert!(matches!(&e, Error::InvalidConfig { field, .. } if field == "n"), "{e:?}");
+        assert!(e.to_string().contains("between 1 and 10000"), "{e}");
+    }
     // β = 0 has no KL pull, so its KL grows larger than β = 4's.
     let kl_for = |beta: f32| {
         let mut c = cfg.clone();

@@ -166,6 +166,37 @@ fn batch_metrics_average_the_images() {
 }
 
 #[test]
+fn per_image_and_summary_are_the_single_image_metrics_and_the_batch_metrics() {
+    let refs = references();
+    let n = refs.len();
+    // Transposed storage: the rows are not contiguous, which per_image must handle.
+    let a = Array2::from_shape_fn((W * W, n), |(j, i)| refs[i].a[j]);
+    let b = Array2::from_shape_fn((W * W, n), |(j, i)| refs[i].b[j].clamp(0.0, 1.0));
+    let (a, b) = (a.t(), b.t());
+    let q = per_image(b, a, W, W).unwrap();
+    for (i, r) in refs.iter().enumerate() {
+        let p: Vec<f32> = r.b.iter().map(|v| v.clamp(0.0, 1.0)).collect();
+        assert_eq!(q.mse[i], mse(&p, &r.a).unwrap(), "{}", r.name);
+        assert_eq!(q.bce[i], bce(&p, &r.a).unwrap(), "{}", r.name);
+        assert_eq!(q.psnr[i], psnr(&p, &r.a).unwrap(), "{}", r.name);
+        assert_eq!(q.ssim[i], ssim(&p, &r.a, W, W).unwrap(), "{}", r.name);
+        assert_eq!(q.ms_ssim[i], ms_ssim(&p, &r.a, W, W).unwrap(), "{}", r.name);
+    }
+    let s = summary(b, a, W, W).unwrap();
+    assert_eq!(s.mse, mse_batch(b, a).unwrap());
+    assert_eq!(s.bce, bce_batch(b, a).unwrap());
+    assert_eq!(s.psnr, psnr_from_mse(s.mse), "the PSNR of the batch's MSE, not the mean PSNR");
+    assert_eq!(s.ssim, ssim_batch(b, a, W, W).unwrap());
+    assert_eq!(s.ms_ssim, ms_ssim_batch(b, a, W, W).unwrap());
+    // An image against itself: MSE 0, PSNR infinite, SSIM and MS-SSIM 1.
+    let same = per_image(a, a, W, W).unwrap();
+    assert!(same.mse.iter().all(|&v| v == 0.0) && same.psnr.iter().all(|v| v.is_infinite()));
+    assert!(same.ssim.iter().chain(&same.ms_ssim).all(|&v| (v - 1.0).abs() < 1e-6));
+    let short = Array2::<f32>::zeros((n - 1, W * W));
+    assert!(matches!(per_image(short.view(), a, W, W).unwrap_err(), Error::Shape(m) if m.contains("same shape")));
+}
+
+#[test]
 fn bad_shapes_are_readable_errors() {
     let err = ssim(&constant(0.0)[..780], &constant(0.0)[..780], W, W).unwrap_err();
     assert_eq!(err, Error::Shape("expected 28×28 = 784 pixels per image, got 780".into()));

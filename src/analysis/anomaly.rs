@@ -9,8 +9,13 @@
 use ndarray::{ArrayView2, Axis, Zip};
 use serde::Serialize;
 
+use crate::data::Split;
 use crate::error::{Error, Result};
 use crate::model::Autoencoder;
+
+/// The default threshold is this percentile of the validation digits' scores:
+/// about 1% of normal digits are flagged.
+pub const THRESHOLD_PERCENTILE: f32 = 99.0;
 
 /// One point of a ROC curve: the rates obtained by flagging every score ≥ `threshold`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -184,4 +189,66 @@ pub fn precision_recall(scores: &[f32], is_anomaly: &[bool], threshold: f32) -> 
         false_positives: fp,
         false_negatives: fn_,
     })
+}
+
+/// What the anomalies lesson shows: every test digit's score, the normal
+/// validation digits' scores, a default threshold and, when a class was left
+/// out of training, the ROC curve of flagging that class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnomalyReport {
+    /// Score of each test digit.
+    pub test_scores: Vec<f32>,
+    /// Label of each test digit.
+    pub test_labels: Vec<u8>,
+    /// Score of each validation digit (normal ones only, when a class is excluded).
+    pub val_scores: Vec<f32>,
+    /// `THRESHOLD_PERCENTILE` of `val_scores`.
+    pub threshold: f32,
+    /// The class left out of training, the anomalies to find.
+    pub excluded: Option<u8>,
+    /// With a class excluded: the ROC curve of flagging it among the test digits.
+    pub roc: Option<Vec<RocPoint>>,
+}
+
+/// Scores the test digits of `data` and its validation digits (from which a
+/// class excluded from training has already been removed) with `model`, and,
+/// with an `excluded` class, draws the ROC curve of flagging it.
+pub fn report(model: &mut Autoencoder, data: &Split, excluded: Option<u8>) -> Result<AnomalyReport> {
+    let test = data.test.to_matrix(usize::MAX);
+    let val = data.validation.to_matrix(usize::MAX);
+    let test_labels = data.test.labels().to_vec();
+    let test_scores = scores(model, test.view())?;
+    let val_scores = scores(model, val.view())?;
+    let threshold = percentile(&val_scores, THRESHOLD_PERCENTILE)?;
+    let roc = match excluded {
+        Some(c) => Some(roc_curve(&test_scores, &is_class(&test_labels, c))?),
+        None => None,
+    };
+    Ok(AnomalyReport { test_scores, test_labels, val_scores, threshold, excluded, roc })
+}
+
+/// The error for asking precision and recall before there are anomalies to find.
+pub(crate) fn no_anomalies_yet() -> Error {
+    Error::Data(
+        "call anomalyReport() first, with a class excluded (train.excludeClass), so there are anomalies to find".into(),
+    )
+}
+
+impl AnomalyReport {
+    /// The area under `roc`, when there is one.
+    pub fn auc(&self) -> Option<f32> {
+        self.roc.as_deref().map(auc)
+    }
+
+    /// Precision and recall of flagging the test digits scoring at or above
+    /// `threshold` (a finite number) as the excluded class.
+    pub fn precision_recall(&self, threshold: f32) -> Result<PrecisionRecall> {
+        let Some(c) = self.excluded else {
+            return Err(no_anomalies_yet());
+        };
+        if !threshold.is_finite() {
+            return Err(Error::config("threshold", format!("must be a finite number, got {threshold}")));
+        }
+        precision_recall(&self.test_scores, &is_class(&self.test_labels, c), threshold)
+    }
 }

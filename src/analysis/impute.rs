@@ -15,9 +15,15 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
+use crate::data::{Dataset, Split};
 use crate::error::{Error, Result};
 use crate::model::Autoencoder;
 use crate::rng::{seeded, Stream};
+
+/// Most passes `impute_flat` and `report` run: each is a forward pass over the images.
+pub const MAX_ITERATIONS: usize = 50;
+/// Most test digits `report` imputes.
+pub const MAX_REPORT_DIGITS: usize = 1000;
 
 /// Which pixels go missing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -105,6 +111,11 @@ pub fn pixel_mean(train: ArrayView2<f32>) -> Result<Array1<f32>> {
     train.mean_axis(ndarray::Axis(0)).ok_or_else(|| Error::Data("the mean image needs at least one image".into()))
 }
 
+/// `pixel_mean` of every image of `data`.
+pub fn dataset_mean(data: &Dataset) -> Result<Array1<f32>> {
+    pixel_mean(data.to_matrix(usize::MAX).view())
+}
+
 /// `x` with every missing pixel replaced by that pixel's value in `mean`; with
 /// `pixel_mean` of the training digits this is the mean-pixel baseline.
 pub fn mean_impute(x: ArrayView2<f32>, mask: ArrayView2<u8>, mean: ArrayView1<f32>) -> Result<Array2<f32>> {
@@ -173,4 +184,93 @@ pub fn missing_mse(pred: ArrayView2<f32>, truth: ArrayView2<f32>, mask: ArrayVie
         }
     });
     Ok((sum / missing as f64) as f32)
+}
+
+/// `impute` with the mask (one byte per pixel of `x`) and the fill (one value
+/// per pixel) given flat, as the page sends them, and at most `MAX_ITERATIONS` passes.
+pub fn impute_flat(
+    model: &mut Autoencoder,
+    x: ArrayView2<f32>,
+    mask: &[u8],
+    fill: &[f32],
+    iterations: usize,
+) -> Result<Array2<f32>> {
+    let m = ArrayView2::from_shape(x.dim(), mask).map_err(|_| {
+        Error::Shape(format!("the mask needs one byte per pixel: {} values, got {}", x.len(), mask.len()))
+    })?;
+    if fill.len() != x.ncols() {
+        return Err(Error::Shape(format!("fill needs {} values, got {}", x.ncols(), fill.len())));
+    }
+    if iterations > MAX_ITERATIONS {
+        return Err(Error::config("iterations", format!("must be at most {MAX_ITERATIONS}, got {iterations}")));
+    }
+    impute(model, x, m, ArrayView1::from(fill), iterations)
+}
+
+/// What `report` measures: which mask, how many passes, on how many test digits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ImputeSpec {
+    /// Which pixels go missing.
+    pub mask: MaskKind,
+    /// Passes of the iterative imputation, 1 to `MAX_ITERATIONS`.
+    #[serde(default = "ImputeSpec::default_iterations")]
+    pub iterations: usize,
+    /// The first `n` test digits are imputed, 1 to `MAX_REPORT_DIGITS`.
+    #[serde(default = "ImputeSpec::default_n")]
+    pub n: usize,
+}
+
+impl ImputeSpec {
+    fn default_iterations() -> usize {
+        5
+    }
+    fn default_n() -> usize {
+        100
+    }
+}
+
+impl Default for ImputeSpec {
+    fn default() -> Self {
+        ImputeSpec { mask: MaskKind::TopHalf, iterations: Self::default_iterations(), n: Self::default_n() }
+    }
+}
+
+/// The MSE over the missing pixels of three ways to fill them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImputeReport {
+    /// The mean-pixel baseline (`mean_impute`).
+    pub mean: f32,
+    /// One pass of the model from the mean.
+    pub one_pass: f32,
+    /// `iterations` passes of the model from the mean.
+    pub iterative: f32,
+    /// Fraction of the pixels that were missing.
+    pub missing: f64,
+}
+
+/// Imputes the first `spec.n` test digits of `data` with `spec.mask`'s pixels
+/// missing, starting from the training digits' mean, and scores the mean
+/// baseline, one pass of `model` and `spec.iterations` passes.
+pub fn report(model: &mut Autoencoder, data: &Split, spec: &ImputeSpec) -> Result<ImputeReport> {
+    if !(1..=MAX_REPORT_DIGITS).contains(&spec.n) {
+        return Err(Error::config("n", format!("must be 1 to {MAX_REPORT_DIGITS} digits, got {}", spec.n)));
+    }
+    if !(1..=MAX_ITERATIONS).contains(&spec.iterations) {
+        return Err(Error::config("iterations", format!("must be 1 to {MAX_ITERATIONS}, got {}", spec.iterations)));
+    }
+    let mean = dataset_mean(&data.train)?;
+    let x = data.test.to_matrix(spec.n);
+    let mask = make_mask(spec.mask, x.nrows(), x.ncols(), 1)?;
+    let base = mean_impute(x.view(), mask.view(), mean.view())?;
+    let one = impute(model, x.view(), mask.view(), mean.view(), 1)?;
+    let many = impute(model, x.view(), mask.view(), mean.view(), spec.iterations)?;
+    let mse = |p: &Array2<f32>| missing_mse(p.view(), x.view(), mask.view());
+    Ok(ImputeReport {
+        mean: mse(&base)?,
+        one_pass: mse(&one)?,
+        iterative: mse(&many)?,
+        missing: mask.iter().filter(|&&m| m == 0).count() as f64 / mask.len() as f64,
+    })
 }

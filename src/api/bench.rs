@@ -13,14 +13,12 @@ pub struct Roofline {
 
 #[wasm_bindgen]
 impl Roofline {
-    /// Buffers for encoder widths `[784, hidden.., latent]` at `batch` rows.
+    /// Buffers for encoder widths `[784, hidden.., latent]` at `batch` rows
+    /// (each from 1 to 4096).
     #[wasm_bindgen(constructor)]
     pub fn new(widths: &[u32], batch: u32) -> Result<Roofline, JsError> {
-        if widths.len() < 2 || widths.iter().any(|&w| w == 0 || w > 4096) || batch == 0 || batch > 4096 {
-            return Err(JsError::new("Roofline: widths need at least two sizes from 1 to 4096, and batch 1 to 4096"));
-        }
         let w: Vec<usize> = widths.iter().map(|&w| w as usize).collect();
-        Ok(Roofline { inner: roofline::Roofline::new(&w, batch as usize) })
+        Ok(Roofline { inner: roofline::Roofline::new(&w, batch as usize).map_err(super::err)? })
     }
 
     /// Runs the products of `steps` steps.

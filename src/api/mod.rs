@@ -6,7 +6,9 @@
 //! learned (interpolation, metrics, filters); `pca_views.rs` those that need PCA
 //! (latent map, PCA baseline); `apply.rs` the applications
 //! (anomalies, features, imputation) and the AutoRec recommender; `bench.rs`
-//! the roofline kernel for the benchmark page.
+//! the roofline kernel for the benchmark page. Each method converts its
+//! arguments, calls one thing of the core (`crate::explore`, `crate::analysis`,
+//! ...) and converts the result or the error; the logic, and its tests, are there.
 
 #[cfg(feature = "lab")]
 mod apply;
@@ -19,11 +21,10 @@ mod pca_views;
 pub use apply::Recommender;
 pub use bench::Roofline;
 
-use ndarray::ArrayView2;
 use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
-use crate::data::Dataset;
+use crate::data::{self, Dataset};
 use crate::train;
 
 /// Installs the panic hook once, so a bug prints a readable stack in the console.
@@ -38,6 +39,7 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> 
     value.serialize(&ser).map_err(|e| JsError::new(&format!("could not convert a result for JavaScript: {e}")))
 }
 
+/// The engine's error as a JS Error with its sentence.
 pub(crate) fn err(e: crate::Error) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -80,14 +82,8 @@ fn check_keys(given: &JsValue, shape: &JsValue, what: &str, path: &str) -> Resul
         let name = key.as_string().unwrap_or_default();
         let at = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
         if !js_sys::Reflect::has(shape, &key).unwrap_or(false) {
-            let known: Vec<String> = js_sys::Object::keys(shape.unchecked_ref::<js_sys::Object>())
-                .iter()
-                .filter_map(|k| k.as_string())
-                .collect();
-            return Err(JsError::new(&format!(
-                "invalid {what}: unknown field `{at}`; expected one of {}",
-                known.join(", ")
-            )));
+            let known = String::from(js_sys::Object::keys(shape.unchecked_ref::<js_sys::Object>()).join(", "));
+            return Err(JsError::new(&format!("invalid {what}: unknown field `{at}`; expected one of {known}")));
         }
         let (g, s) = (js_sys::Reflect::get(given, &key), js_sys::Reflect::get(shape, &key));
         if let (Ok(g), Ok(s)) = (g, s) {
@@ -101,10 +97,20 @@ fn check_keys(given: &JsValue, shape: &JsValue, what: &str, path: &str) -> Resul
 #[wasm_bindgen]
 pub struct Trainer {
     inner: train::Trainer,
-    /// Views computed on demand and kept until the model changes shape (explore.rs).
-    /// Only the lab build's views keep anything.
-    #[cfg_attr(not(feature = "lab"), allow(dead_code))]
-    cache: explore::Cache,
+    /// The fits the lab build's views keep between calls (PCA, the latent map's
+    /// projection, the last anomaly report).
+    #[cfg(feature = "lab")]
+    views: crate::explore::Views,
+}
+
+impl Trainer {
+    fn wrap(inner: train::Trainer) -> Trainer {
+        Trainer {
+            inner,
+            #[cfg(feature = "lab")]
+            views: Default::default(),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -115,7 +121,7 @@ impl Trainer {
     pub fn new(config: JsValue, pixels: &[u8], labels: &[u8]) -> Result<Trainer, JsError> {
         let config = parse_config(config)?;
         let data = Dataset::new(pixels.to_vec(), labels.to_vec(), config.model.input).map_err(err)?;
-        Ok(Trainer { inner: train::Trainer::new(config, &data).map_err(err)?, cache: explore::Cache::default() })
+        Ok(Trainer::wrap(train::Trainer::new(config, &data).map_err(err)?))
     }
 
     /// The trained model as a safetensors file (Uint8Array) with its config and
@@ -132,7 +138,7 @@ impl Trainer {
     #[cfg(feature = "lab")]
     pub fn load(bytes: &[u8], pixels: &[u8], labels: &[u8]) -> Result<Trainer, JsError> {
         let data = Dataset::new(pixels.to_vec(), labels.to_vec(), crate::config::MNIST_PIXELS).map_err(err)?;
-        Ok(Trainer { inner: train::Trainer::load(bytes, &data).map_err(err)?, cache: explore::Cache::default() })
+        Ok(Trainer::wrap(train::Trainer::load(bytes, &data).map_err(err)?))
     }
 
     /// Every weight and bias, flat (Float32Array), for `restore` on a trainer
@@ -200,9 +206,6 @@ impl Trainer {
 
     /// `n` images decoded from codes drawn from the prior N(0, I) — the VAE's samples.
     pub fn sample(&mut self, n: usize) -> Result<Vec<f32>, JsError> {
-        if n == 0 || n > 10_000 {
-            return Err(JsError::new(&format!("sample: n must be between 1 and 10000, got {n}")));
-        }
         Ok(flat(self.inner.sample(n).map_err(err)?))
     }
 
@@ -223,8 +226,7 @@ impl Trainer {
     /// Labels of the first `n` validation digits.
     #[wasm_bindgen(js_name = validationLabels)]
     pub fn validation_labels(&self, n: usize) -> Vec<u8> {
-        let labels = self.inner.data().validation.labels();
-        labels[..n.min(labels.len())].to_vec()
+        self.inner.data().validation.first_labels(n).to_vec()
     }
 
     /// `{ steps, losses, epochs: [{ epoch, step, trainLoss, valLoss, valMse }] }`.
@@ -251,18 +253,11 @@ impl Trainer {
     }
 }
 
-/// Views a flat slice as rows of `width`, or says why it cannot.
-pub(crate) fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ArrayView2<'a, f32>, JsError> {
-    if values.is_empty() || !values.len().is_multiple_of(width) {
-        return Err(JsError::new(&format!(
-            "expected a whole number of {what}s of {width} values each, got {} values",
-            values.len()
-        )));
-    }
-    if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
-        return Err(JsError::new(&format!("value {bad} is {}, but every value must be a finite number", values[bad])));
-    }
-    ArrayView2::from_shape((values.len() / width, width), values).map_err(|e| JsError::new(&e.to_string()))
+/// Views a flat slice from JS as rows of `width` (`data::rows` checks it).
+/// Not inlined: a dozen methods call it, and the download is smaller with one copy.
+#[inline(never)]
+pub(crate) fn rows<'a>(values: &'a [f32], width: usize, what: &str) -> Result<ndarray::ArrayView2<'a, f32>, JsError> {
+    data::rows(values, width, what).map_err(err)
 }
 
 /// The row-major values of a standard-layout matrix, without a copy.

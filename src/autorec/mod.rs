@@ -17,11 +17,13 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Init, TrainConfig};
 
 mod ratings;
+mod recommender;
 
 use crate::error::{Error, Result};
 use crate::nn::{ensure_shape, Activation, ActivationLayer, Linear, Optimizer, Sequential};
 use crate::rng::{seeded, Rng, Stream};
 pub use ratings::{Rating, Ratings, RatingsConfig, ITEM_BIAS_SD, MEAN_RATING, TASTE_SD, USER_BIAS_SD};
+pub use recommender::{Cell, RatingsInfo, Recommender, TEST_FRACTION};
 
 /// Settings of the AutoRec network and its training.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

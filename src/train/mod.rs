@@ -58,6 +58,9 @@ pub struct Trainer {
     rescue: (u64, Vec<f32>),
 }
 
+/// Most images `sample` draws in one call.
+pub const MAX_SAMPLES: usize = 10_000;
+
 /// How often (in steps) the weights are copied for resuming after a divergence.
 /// The weights at the diverging step are finite but their gradient is not, so
 /// resuming needs weights from a little earlier. One copy per 100 steps costs
@@ -182,6 +185,11 @@ impl Trainer {
     /// The model, for inspection and inference.
     pub fn model_mut(&mut self) -> &mut Autoencoder {
         &mut self.model
+    }
+
+    /// The model and the data split at once, for views that run the model on the digits.
+    pub fn model_and_data(&mut self) -> (&mut Autoencoder, &Split) {
+        (&mut self.model, &self.data)
     }
 
     /// Loss and epoch curves so far.
@@ -373,9 +381,13 @@ impl Trainer {
         out
     }
 
-    /// `n` images decoded from codes drawn from the prior N(0, I) (meaningful for the VAE).
+    /// `n` images (1 to `MAX_SAMPLES`) decoded from codes drawn from the prior
+    /// N(0, I) (meaningful for the VAE).
     pub fn sample(&mut self, n: usize) -> Result<Array2<f32>> {
         use rand::RngExt;
+        if n == 0 || n > MAX_SAMPLES {
+            return Err(Error::config("n", format!("sample needs between 1 and {MAX_SAMPLES} images, got {n}")));
+        }
         let rng = &mut self.sample_rng;
         let z = Array2::from_shape_simple_fn((n, self.config.model.latent), || {
             rng.sample::<f32, _>(rand_distr::StandardNormal)
