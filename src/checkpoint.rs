@@ -2,7 +2,9 @@
 //! per weight matrix and bias vector, named like `encoder.0.weight`), with the
 //! config and a training summary as JSON strings in the file's metadata, so
 //! Python's `safetensors` package reads it as it is. Loading checks every name,
-//! shape and value and rejects anything else with a sentence saying what.
+//! shape and value and rejects anything else with a sentence saying what
+//! the file is and what was expected (`sniff` tells other kinds of file and
+//! damaged ones apart before the safetensors reader sees them).
 //!
 //! Weights are stored as this engine uses them, in_features × out_features
 //! (y = x·W + b); PyTorch's `nn.Linear.weight` is the transpose.
@@ -11,8 +13,10 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ModelConfig, ModelKind};
-use crate::error::{Error, Result};
+use crate::error::{Error, FileProblem, Result};
 use crate::model::Autoencoder;
+
+mod sniff;
 
 /// The format tag written to and required in the metadata.
 pub const FORMAT: &str = "autoencoder-playground/1";
@@ -107,55 +111,45 @@ fn st_err(e: safetensors::SafeTensorError) -> Error {
 
 /// Reads a file written by `save`: checks the format tag, the config, and that
 /// the tensors are exactly the model's (names, f32, shapes, finite values).
+/// Anything else is an `Error::ModelFile` saying what the file is instead.
 pub fn load(bytes: &[u8]) -> Result<Loaded> {
-    if bytes.len() > MAX_BYTES {
-        return Err(Error::Data(format!(
-            "the file is {} bytes; a model file is at most {MAX_BYTES} bytes",
-            bytes.len()
-        )));
-    }
-    let (_, meta) = SafeTensors::read_metadata(bytes).map_err(st_err)?;
-    let info = meta
-        .metadata()
-        .as_ref()
-        .ok_or_else(|| Error::Data("the file has no metadata; it was not saved by Autoencoder Playground".into()))?;
-    let get = |key: &str| {
-        info.get(key).ok_or_else(|| {
-            Error::Data(format!("the file's metadata lacks \"{key}\"; it was not saved by Autoencoder Playground"))
-        })
-    };
-    let format = get("format")?;
+    sniff::check(bytes)?;
+    let (_, meta) = SafeTensors::read_metadata(bytes).map_err(|e| sniff::explain(e, bytes))?;
+    let info = meta.metadata().as_ref();
+    let format = info
+        .and_then(|m| m.get("format"))
+        .ok_or_else(|| bad(FileProblem::Foreign { first_tensor: meta.offset_keys().into_iter().next() }))?;
     if format != FORMAT {
-        return Err(Error::Data(format!("the file's format is \"{format}\"; this version reads \"{FORMAT}\"")));
+        return Err(bad(FileProblem::OtherFormat { found: format.clone(), expected: FORMAT }));
     }
-    let config: Config = serde_json::from_str(get("config")?)
-        .map_err(|e| Error::Data(format!("the file's config is not valid: {e}")))?;
-    config.model.validate()?;
-    let summary: Summary = serde_json::from_str(get("summary")?)
-        .map_err(|e| Error::Data(format!("the file's training summary is not valid: {e}")))?;
-    let file = SafeTensors::deserialize(bytes).map_err(st_err)?;
+    let entry =
+        |key: &'static str| info.and_then(|m| m.get(key)).ok_or(bad(FileProblem::BadMetadata { key, detail: None }));
+    let unreadable = |key, e: serde_json::Error| bad(FileProblem::BadMetadata { key, detail: Some(json_detail(&e)) });
+    let config: Config = serde_json::from_str(entry("config")?).map_err(|e| unreadable("config", e))?;
+    // Every check but the batch size against the digits at hand (Trainer::new does that one).
+    config.validate(usize::MAX).map_err(|e| bad(FileProblem::Refused(Box::new(e))))?;
+    let summary: Summary = serde_json::from_str(entry("summary")?).map_err(|e| unreadable("summary", e))?;
+    let file = SafeTensors::deserialize(bytes).map_err(|e| sniff::explain(e, bytes))?;
     let expected = layout(&config.model);
     let mut names: Vec<&str> = file.names();
     names.sort_unstable();
     if let Some(extra) = names.iter().find(|n| !expected.iter().any(|(e, _)| e == *n)) {
-        return Err(Error::Data(format!("the file has a tensor \"{extra}\" that this model does not have")));
+        return Err(bad(FileProblem::ExtraTensor { name: extra.to_string() }));
     }
     let mut params = Vec::new();
     for (name, shape) in &expected {
-        let t = file.tensor(name).map_err(|_| Error::Data(format!("the file lacks the tensor \"{name}\"")))?;
+        let t = file.tensor(name).map_err(|_| bad(FileProblem::MissingTensor { name: name.clone() }))?;
         if t.dtype() != Dtype::F32 {
-            return Err(Error::Data(format!("tensor \"{name}\" is {:?}; weights must be F32", t.dtype())));
+            return Err(bad(FileProblem::TensorType { name: name.clone(), dtype: format!("{:?}", t.dtype()) }));
         }
         if t.shape() != shape.as_slice() {
-            return Err(Error::Shape(format!(
-                "tensor \"{name}\" has shape {:?}; the config needs {shape:?}",
-                t.shape()
-            )));
+            let (found, expected) = (t.shape().to_vec(), shape.clone());
+            return Err(bad(FileProblem::TensorShape { name: name.clone(), found, expected }));
         }
         for chunk in t.data().chunks_exact(4) {
             let v = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
             if !v.is_finite() {
-                return Err(Error::Data(format!("tensor \"{name}\" holds {v}; every weight must be a finite number")));
+                return Err(bad(FileProblem::NotFinite { name: name.clone(), value: v }));
             }
             params.push(v);
         }
@@ -163,4 +157,22 @@ pub fn load(bytes: &[u8]) -> Result<Loaded> {
     let mut model = Autoencoder::new(&config.model, config.train.seed.unwrap_or(0))?;
     model.import_params(&params)?;
     Ok(Loaded { config, summary, model })
+}
+
+fn bad(problem: FileProblem) -> Error {
+    Error::ModelFile(problem)
+}
+
+/// What is wrong with a metadata entry's JSON, in words: serde's own only where
+/// it names a field or value (`unknown field `latnet``), without its position.
+fn json_detail(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => "its JSON stops in the middle".into(),
+        Category::Syntax | Category::Io => "it is not valid JSON".into(),
+        Category::Data => {
+            let text = e.to_string();
+            text.rsplit_once(" at line ").map_or(text.clone(), |(what, _)| what.to_string())
+        }
+    }
 }
