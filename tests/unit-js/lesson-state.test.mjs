@@ -268,6 +268,11 @@ test('the setting factories read numbers and choices strictly', async () => {
   const n = numberChoice('Weight', [0.1, 1], 1, { min: 0, max: 10, rebuild: false });
   assert.deepEqual(n.parse('7.5'), { value: 7.5 }, 'a link may carry a value between the presets');
   assert.equal(n.rebuild, false);
+  assert.match(
+    numberChoice('KL weight β', [1], 1, { min: 0, max: 8 }).parse('x').error,
+    /^the KL weight β must be/,
+    'an acronym keeps its capitals',
+  );
   const r = range('Level', { min: 0, max: 1, step: 0.05, def: 0.4 });
   assert.deepEqual([r.default, r.control.type, r.control.step], [0.4, 'range', 0.05]);
 });

@@ -36,7 +36,8 @@ export function parseNumber(text, lo, hi, what) {
   return n >= lo && n <= hi ? ok(n === 0 ? 0 : n) : bad(`${what} must be from ${lo} to ${hi}, got ${n}`);
 }
 
-const lower = (label) => `the ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+/** 'Noise type' -> 'the noise type'; an acronym keeps its capitals ('KL weight β' -> 'the KL weight β'). */
+const lower = (label) => `the ${/^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1)}`;
 
 /**
  * A choice among named options, shown as a select.
