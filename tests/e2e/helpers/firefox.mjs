@@ -8,8 +8,8 @@
 //   const page = await context.newPage();   // page.click, waitForFunction(fn, arg, { timeout }), …
 //
 // What it covers, with Playwright's meaning:
-//   browser   newContext({ viewport, colorScheme, reducedMotion, deviceScaleFactor, baseURL, userAgent,
-//             locale, acceptDownloads }), newPage, contexts, version, close
+//   browser   newContext({ viewport, colorScheme, reducedMotion, hasTouch, deviceScaleFactor,
+//             baseURL, userAgent, locale, acceptDownloads }), newPage, contexts, version, close
 //   context   newPage, pages, route/unroute (glob, RegExp or predicate; route.fulfill/abort/continue/
 //             request), on/off/once('page'|'request'|'response'|'requestfinished'|'requestfailed'|
 //             'console'|'close'), waitForEvent, addInitScript, close
@@ -22,13 +22,15 @@
 //   frame     url, name, parentFrame, childFrames, page, isDetached, evaluate, evaluateHandle,
 //             waitForFunction, waitForSelector (attached|detached|visible|hidden), waitForTimeout,
 //             $, $$, $eval, $$eval, locator, click, dblclick, hover, focus, fill, press, type, check,
-//             uncheck, setChecked, selectOption, setInputFiles, dispatchEvent, getAttribute,
+//             uncheck, setChecked, selectOption, setInputFiles, tap, dispatchEvent, getAttribute,
 //             textContent, innerText, innerHTML, inputValue, isVisible, isHidden, isEnabled,
 //             isDisabled, isEditable, isChecked, content, title
 //   locator   the same element methods, strict as in Playwright unless first/last/nth; count,
 //             evaluate, evaluateAll, boundingBox, scrollIntoViewIfNeeded, waitFor, all, locator
 //   keyboard  press ('Shift+ArrowRight' too), down, up, type, insertText
 //   mouse     move ({ steps }), down, up, click, dblclick, wheel
+//   touch     hasTouch: touch events and a coarse pointer; page.touchscreen.tap, tap(selector),
+//             locator.tap
 //   network   request.url/method/headers/frame/response/failure/sizes/isNavigationRequest,
 //             response.url/status/statusText/ok/headers/request/frame/body/text/json
 //   download  suggestedFilename, url, path, saveAs, failure
@@ -36,9 +38,9 @@
 // What Firefox over BiDi cannot do throws UnsupportedInFirefox with the reason
 // (a test that needs it is skipped in Firefox with that reason, never passed
 // silently): changing colorScheme/reducedMotion of an open page (a context gets
-// them when it is made: each combination is one Firefox, launched on first
-// use with the matching preferences), print media, and touch or mobile
-// emulation (Firefox has no emulation.setTouchOverride).
+// them when it is made: each combination, with hasTouch, is one Firefox,
+// launched on first use with the matching preferences), print media,
+// forcedColors and isMobile (hasTouch works: touch events, a coarse pointer).
 
 import { EventEmitter } from 'node:events';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -391,6 +393,20 @@ class FxMouse {
   }
 }
 
+/** Touch, in a context made with hasTouch (Playwright refuses it otherwise, and so does this). */
+class FxTouchscreen {
+  #page;
+  #touch;
+  constructor(page, touch) {
+    this.#page = page;
+    this.#touch = touch;
+  }
+  async tap(x, y) {
+    this.#page._needTouch();
+    await this.#touch.tap(x, y);
+  }
+}
+
 /** A locator: a chain of (selector, which match) resolved in the page each time it is used. */
 class FxLocator {
   constructor(frame, chain) {
@@ -481,6 +497,9 @@ class FxLocator {
   }
   dblclick(o) {
     return this._frame._click(this.#target(), { ...o, clickCount: 2 });
+  }
+  tap(o) {
+    return this._frame._tap(this.#target(), o);
   }
   hover(o) {
     return this._frame._hover(this.#target(), o);
@@ -667,6 +686,19 @@ class FxFrame {
     }
   }
 
+  async _tap(target, { timeout, position } = {}) {
+    this._page._needTouch();
+    const handle = await this._handle(target, 'actionable', timeout, 'tap');
+    try {
+      await handle.scrollIntoView();
+      const box = await handle.boundingBox();
+      const { x, y } = position ?? { x: box.width / 2, y: box.height / 2 };
+      await this._page.touchscreen.tap(box.x + x, box.y + y);
+    } finally {
+      await handle.dispose();
+    }
+  }
+
   async _hover(target, { timeout } = {}) {
     const handle = await this._handle(target, 'visible', timeout, 'hover');
     try {
@@ -789,6 +821,9 @@ class FxFrame {
   }
   dblclick(selector, o = {}) {
     return this._click(targetOf(selector, o.strict), { ...o, clickCount: 2 });
+  }
+  tap(selector, o = {}) {
+    return this._tap(targetOf(selector, o.strict), o);
   }
   hover(selector, o = {}) {
     return this._hover(targetOf(selector, o.strict), o);
@@ -1093,6 +1128,7 @@ class FxPage extends EventEmitter {
     this._closed = false;
     this.keyboard = new FxKeyboard(page.keyboard);
     this.mouse = new FxMouse(page.mouse);
+    this.touchscreen = new FxTouchscreen(this, page.touchscreen);
     this._main = this._frame(page.mainFrame());
     const workers = new WeakMap();
     const worker = (w) => {
@@ -1119,6 +1155,11 @@ class FxPage extends EventEmitter {
       page.on(event, (r) => network(r.url()) && this.emit(event, context._request(r)));
     }
     page.on('response', (r) => network(r.url()) && this.emit('response', context._response(r)));
+  }
+
+  _needTouch() {
+    if (!this._options.hasTouch)
+      throw new Error('The page does not support tap. Use hasTouch context option to enable touch support.');
   }
 
   _frame(pf) {
@@ -1389,18 +1430,18 @@ class FxBrowser {
     this._completed = new Map(); // BiDi request id -> response data at network.responseCompleted
   }
 
-  static #mediaKey({ colorScheme, reducedMotion }) {
-    return `${colorScheme ?? 'light'}|${reducedMotion ?? 'no-preference'}`;
+  static #mediaKey({ colorScheme, reducedMotion, hasTouch }) {
+    return [colorScheme ?? 'light', reducedMotion ?? 'no-preference', Boolean(hasTouch)].join('|');
   }
 
-  /** The Firefox for these media preferences, launched on first use. */
+  /** The Firefox for these media preferences (and touch or not), launched on first use. */
   _instance(options) {
     const key = FxBrowser.#mediaKey(options);
     if (!this._instances.has(key)) this._instances.set(key, this.#launch(options));
     return this._instances.get(key);
   }
 
-  async #launch({ colorScheme = 'light', reducedMotion = 'no-preference' }) {
+  async #launch({ colorScheme = 'light', reducedMotion = 'no-preference', hasTouch = false }) {
     if (!['light', 'dark', 'no-preference', null].includes(colorScheme))
       throw new UnsupportedInFirefox(`colorScheme '${colorScheme}'`);
     const dark = colorScheme === 'dark';
@@ -1415,6 +1456,16 @@ class FxBrowser {
         'layout.css.prefers-color-scheme.content-override': dark ? 0 : 1,
         'ui.systemUsesDarkTheme': dark ? 1 : 0,
         'ui.prefersReducedMotion': reducedMotion === 'reduce' ? 1 : 0,
+        // A touch screen: touch events and a coarse pointer without hover (Playwright's hasTouch).
+        ...(hasTouch
+          ? {
+              'dom.w3c_touch_events.enabled': 1,
+              'dom.w3c_touch_events.legacy_apis.enabled': true,
+              'dom.maxtouchpoints.testing.value': 1,
+              'ui.primaryPointerCapabilities': 1,
+              'ui.allPointerCapabilities': 1,
+            }
+          : {}),
         // Overlay scrollbars, as headless Chromium has none: the layout width is the viewport's.
         'ui.useOverlayScrollbars': 1,
         'widget.gtk.overlay-scrollbars.enabled': true,
@@ -1447,8 +1498,8 @@ class FxBrowser {
   }
 
   async newContext(options = {}) {
-    if (options.hasTouch || options.isMobile)
-      throw new UnsupportedInFirefox('touch and mobile emulation (no emulation.setTouchOverride in Firefox)');
+    // (dom.meta-viewport.enabled would honour the meta viewport, but BiDi's setViewport then hangs.)
+    if (options.isMobile) throw new UnsupportedInFirefox('isMobile (meta viewport and mobile emulation)');
     const instance = await this._instance(options);
     const pctx = await instance.browser.createBrowserContext();
     // BiDi commands of this context go to the Firefox that holds it.
