@@ -602,7 +602,10 @@ class FxFrame {
       const end = performance.now() + ${ms || 1e9};
       for (;;) {
         const v = await predicate(arg, lib);
-        if (v) return { value: v === true || typeof v !== 'object' ? v : JSON.parse(JSON.stringify(v) ?? 'true') };
+        if (v) {
+          if (typeof v !== 'object') return { value: v };
+          try { return { value: JSON.parse(JSON.stringify(v)) }; } catch { return { value: true }; }
+        }
         if (performance.now() >= end) return { timedOut: true };
         await new Promise((r) => { requestAnimationFrame(() => r()); setTimeout(r, 100); });
       }
@@ -730,11 +733,8 @@ class FxFrame {
   }
 
   async _selectOption(target, values, { timeout } = {}) {
-    const wanted = (Array.isArray(values) ? values : [values]).map((v) =>
-      v && typeof v === 'object' && 'value' in v === false && 'label' in v === false && 'index' in v === false
-        ? String(v)
-        : v,
-    );
+    // Each wanted option: a value or label (string), or { value, label, index }.
+    const wanted = Array.isArray(values) ? values : [values];
     const predicate = `(t, lib) => { const el = lib.resolve(t); if (!el) return null;
       const r = (${OPS.selectOption})(el, ${literal(wanted)}, lib); return r.missing ? null : r; }`;
     const result = await this._poll(predicate, target, timeout, `selectOption: waiting for ${describeTarget(target)}`);
