@@ -147,7 +147,9 @@ test('the summary of a saved model is read from its header; anything else gives 
       summary: JSON.stringify({ step: 1200, epoch: 9, valLoss: 0.03 }),
     },
   });
-  assert.deepEqual(readModelSummary(good), { step: 1200, epoch: 9 });
+  assert.deepEqual(readModelSummary(good), { step: 1200, epoch: 9, valLoss: 0.03 });
+  const without = safetensors({ __metadata__: { summary: JSON.stringify({ step: 4, valLoss: 'low' }) } });
+  assert.deepEqual(readModelSummary(without), { step: 4, epoch: 0, valLoss: null });
   for (const bad of [
     null,
     new Uint8Array(0),

@@ -69,6 +69,9 @@ class FakeClient {
   load() {
     return this.#call('load', { config: {} });
   }
+  evaluate() {
+    return this.#call('evaluate', { valLoss: 0.05 });
+  }
   snapshot() {
     return this.#call('snapshot', { main: 'weights' });
   }
@@ -119,8 +122,9 @@ async function makeApp() {
   const view = {
     resets: 0,
     invalids: 0,
-    reset() {
+    reset(info) {
       this.resets += 1;
+      this.info = info;
     },
     invalid() {
       this.invalids += 1;
@@ -324,6 +328,8 @@ test('a model loaded into the same lesson becomes the run, paused, with its step
   assert.equal(app.run.phase, 'paused');
   assert.equal(app.client.count('adopt'), 1);
   assert.equal(app.view.resets, resets + 1);
+  assert.equal(app.client.count('evaluate'), 1, 'a file without a summary: its validation loss is asked for');
+  assert.equal(app.view.info.valLoss, 0.05, 'the view starts from the validation loss');
   assert.equal(app.banner.kind, 'info');
   assert.equal(app.status.text, 'Loaded. Press Play to train on, or Step for one minibatch.');
 });

@@ -4,7 +4,7 @@
 // It is the only writer of `mounted` ({ lesson, view, fields }), which the
 // other parts read.
 
-import { parseHash, lessonIdOf, trainerConfigs } from '../state/url-state.js';
+import { parseHash, lessonIdOf } from '../state/url-state.js';
 import { withoutFlags } from '../state/view-flags.js';
 import { bindLessonSettings } from '../state/lesson-settings-form.js';
 import { LESSONS, LESSON_IDS, findLesson } from '../lessons/index.js';
@@ -71,8 +71,8 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
 
   /**
    * Another lesson: stop training, unmount the current one, mount the new one
-   * with fresh trainers (or, with `adopt`, with the model load() just read,
-   * which trained `adopt.step` steps). -> true if the loaded model became its run.
+   * with fresh trainers (or with the model load() just read, made its run by
+   * `adopt(state, stillWanted)`: model-load.js). -> true if the loaded model became its run.
    */
   async function switchLesson(hash, { mod: given = null, adopt = null } = {}) {
     const wasTraining = run.running;
@@ -96,19 +96,15 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
     }
     if (!run.current('switch', token)) return false;
     mount(mod, hash);
-    if (adopt && (await adoptLoaded(token, adopt.step))) return true;
+    if (adopt && (await adoptLoaded(token, adopt))) return true;
     if (run.current('switch', token)) await controls.build();
     return false;
   }
 
   /** The model load() read becomes the new lesson's run; on failure the lesson gets fresh trainers. */
-  async function adoptLoaded(token, step) {
+  async function adoptLoaded(token, adopt) {
     try {
-      const { main, ...companions } = trainerConfigs(store.get(), mounted.lesson);
-      const info = await engine.client.adopt(companions);
-      if (!run.current('switch', token)) return false;
-      controls.newRun(info, { step });
-      mounted.view.reset(info, store.get());
+      if (!(await adopt(store.get(), () => run.current('switch', token)))) return false;
       return run.send('adopted');
     } catch (err) {
       banner.show('load-error', 'The loaded model could not be used', err.message);

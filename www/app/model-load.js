@@ -8,13 +8,18 @@ import { formatHash, trainerConfigs } from '../state/url-state.js';
 import { LESSON_IDS } from '../lessons/index.js';
 import { lessonForModel, readModelSummary } from '../state/model-file.js';
 import { loadLesson } from './lesson-host.js';
+import { sentence } from './status.js';
+
+/** A refused file's message: the engine's sentence (what the file is, what was expected), then that nothing changed. */
+export const refusal = (why) => `${sentence(why)} The model you had is unchanged.`;
 
 /**
  * @param {{
  *   run, engine, banner, status, snapshots,
  *   mounted: { lesson, view },
  *   controls: { current, newRun, play, stopWorker },
- *   showState: (state) => void, switchLesson: (hash, { mod, adopt }) => Promise<boolean>,
+ *   showState: (state) => void,
+ *   switchLesson: (hash, { mod, adopt: (state, stillWanted) => Promise<boolean> }) => Promise<boolean>,
  * }} parts
  */
 export function createModelLoad({
@@ -35,18 +40,36 @@ export function createModelLoad({
     if (run.send('failed') && run.resumeWanted) controls.play();
   }
 
+  /**
+   * The model `load` read becomes the run under the mounted lesson, shown where
+   * it left off: its step and epoch (the worker's), and its validation loss
+   * (the file's, or evaluated now if the file has none) as the loss chart's
+   * first point. -> false if `stillWanted()` turned false meanwhile; throws the worker's refusal.
+   */
+  async function adoptRun(state, summary, stillWanted) {
+    const { main, ...companions } = trainerConfigs(state, mounted.lesson);
+    const info = await engine.client.adopt(companions);
+    if (!stillWanted()) return false;
+    const evaluated = () =>
+      engine.client.evaluate().then(
+        ({ valLoss }) => valLoss,
+        () => null,
+      );
+    const valLoss = summary?.valLoss ?? (await evaluated());
+    if (!stillWanted()) return false;
+    controls.newRun(info);
+    mounted.view.reset({ ...info, valLoss }, state);
+    return true;
+  }
+
   /** Same lesson: the model read becomes the run under it. -> did it? */
-  async function adoptHere(state, step, name) {
+  async function adoptHere(state, summary, name) {
     showState(state);
     try {
-      const { main, ...companions } = trainerConfigs(state, mounted.lesson);
-      const info = await engine.client.adopt(companions);
-      if (run.phase !== 'loading') return false;
-      controls.newRun(info, { step });
-      mounted.view.reset(info, state);
+      if (!(await adoptRun(state, summary, () => run.phase === 'loading'))) return false;
       return run.send('loaded');
     } catch (err) {
-      failed(`${name} could not be used`, err.message);
+      failed(`${name} could not be used`, sentence(err.message));
       return false;
     }
   }
@@ -76,18 +99,20 @@ export function createModelLoad({
     try {
       ({ config } = await engine.client.load({ main: bytes }));
     } catch (err) {
-      failed(`${name} could not be loaded`, `${err.message} The model you had is unchanged.`);
+      failed(`${name} could not be loaded`, refusal(err.message));
       return;
     }
     const summary = readModelSummary(bytes);
-    const step = summary?.step ?? 0;
     const found = await lessonForModel(config, mounted.lesson, (id) => loadLesson(id).catch(() => null), LESSON_IDS);
     if (run.phase !== 'loading') return;
     const { mod, state, problems, differ } = found;
     const adopted =
       mod === mounted.lesson
-        ? await adoptHere(state, step, name)
-        : await switchLesson(formatHash(state, mod), { mod, adopt: { step } });
+        ? await adoptHere(state, summary, name)
+        : await switchLesson(formatHash(state, mod), {
+            mod,
+            adopt: (shown, stillWanted) => adoptRun(shown, summary, stillWanted),
+          });
     if (!adopted) return;
     await keepAsSnapshot();
     const steps = summary ? ` It had trained for ${summary.step.toLocaleString('en-US')} steps.` : '';

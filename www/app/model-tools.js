@@ -5,6 +5,7 @@
 
 import { h, cssVar } from '../lib/dom.js';
 import { modelFileName, historyFileName, pictureFileName, historyCsv } from '../state/model-file.js';
+import { refusal } from './model-load.js';
 
 /** Largest file Load reads: the engine's own limit (src/checkpoint.rs MAX_BYTES). */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -105,10 +106,11 @@ export function bindModelTools({ root, lessonId, step, client, loadModel, report
     if (!f) return;
     guarded('Loading the model', async () => {
       if (f.size > MAX_FILE_BYTES) {
+        const mb = Math.ceil(f.size / 2 ** 20);
         report(
           'load-error',
           `${f.name} could not be loaded`,
-          `It is ${Math.round(f.size / 1e6)} MB; a model of this playground is at most 100 MB. The model you had is unchanged.`,
+          refusal(`The file is ${mb} MB; a model file of the playground is at most 100 MB`),
         );
         return;
       }

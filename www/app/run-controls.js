@@ -23,7 +23,7 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
   const current = { run: 0, trainers: ['main'], step: 0 };
 
   /** The run changed (new trainers, or loaded ones): forget what belonged to the old one. */
-  function newRun(info, { step = 0 } = {}) {
+  function newRun(info, { step = info.step ?? 0 } = {}) {
     current.run = info.run;
     current.trainers = Object.keys(info.trainers ?? { main: null });
     current.step = step;

@@ -168,9 +168,10 @@ export async function lessonForModel(config, current, loadLesson, lessonIds) {
 }
 
 /**
- * The training summary a saved model carries ({ step, epoch, valLoss, valMse }),
- * read from the safetensors header's metadata, or null when it is not there.
- * Only for messages and file names: the engine checks the file itself (Trainer.load).
+ * The training summary a saved model carries, read from the safetensors
+ * header's metadata: { step, epoch, valLoss } (valLoss null when the file has
+ * none), or null when it is not there. Only for what the page shows: the
+ * engine checks the file itself (Trainer.load).
  */
 export function readModelSummary(bytes) {
   try {
@@ -182,7 +183,12 @@ export function readModelSummary(bytes) {
     const step = Number(summary?.step);
     if (!Number.isSafeInteger(step) || step < 0) return null;
     const epoch = Number(summary?.epoch);
-    return { step, epoch: Number.isSafeInteger(epoch) && epoch >= 0 ? epoch : 0 };
+    const valLoss = summary?.valLoss;
+    return {
+      step,
+      epoch: Number.isSafeInteger(epoch) && epoch >= 0 ? epoch : 0,
+      valLoss: typeof valLoss === 'number' && Number.isFinite(valLoss) && valLoss >= 0 ? valLoss : null,
+    };
   } catch {
     return null;
   }

@@ -119,7 +119,10 @@ export function startWorker({
     return into;
   }
 
-  /** Makes `next` the run: frees the old trainers, bumps the run and describes it. */
+  /**
+   * Makes `next` the run: frees the old trainers, bumps the run and describes it,
+   * with the step and epoch its main trainer starts at (not 0 for a loaded or restored model).
+   */
   function replaceRun(next) {
     running = false;
     freeAll(trainers);
@@ -127,7 +130,8 @@ export function startWorker({
     run += 1;
     const info = {};
     for (const [name, t] of trainers) info[name] = { config: t.config(), latentSize: t.latentSize };
-    return { run, config: info[MAIN].config, latentSize: info[MAIN].latentSize, trainers: info };
+    const { step, epoch } = trainers.get(MAIN).progress();
+    return { run, config: info[MAIN].config, latentSize: info[MAIN].latentSize, step, epoch, trainers: info };
   }
 
   const handlers = {
@@ -154,7 +158,7 @@ export function startWorker({
      * Builds the run's Trainers from configs (docs/wasm-api.md): `config` is the
      * main one, `companions` ({ name: config }) the ones trained beside it. All
      * are built before any is replaced, so a refused config keeps the old run.
-     * -> { run, config, latentSize, trainers: { name: { config, latentSize } } }
+     * -> { run, config, latentSize, step, epoch, trainers: { name: { config, latentSize } } }
      */
     create({ config, companions = {} }) {
       requireEngine();

@@ -37,7 +37,7 @@ class Stale extends Error {}
 export function defineLesson({ lead, explain, digits: digitCount = 0, usesTrainer = true, view, ...module }) {
   function mount(root, { client, store, commit }) {
     const refreshers = [];
-    const parts = []; // cards fed by the lifecycle: reset(state), stats(msg), setScale?(scale), destroy()
+    const parts = []; // cards fed by the lifecycle: reset(state, info), stats(msg), setScale?(scale), destroy()
     const paced = []; // refreshers the lesson asks for itself
     const digitRows = []; // canvases showing the validation digits
     const answerRows = []; // canvases showing one run's answers
@@ -150,8 +150,8 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       async reset(info, state) {
         lesson.run = info.run;
         lesson.latent = info.latentSize;
-        lesson.step = 0;
-        for (const p of parts) p.reset(state);
+        lesson.step = info.step ?? 0;
+        for (const p of parts) p.reset(state, info);
         frame?.classList.remove('stale');
         for (const r of [...refreshers, ...paced]) r.restart();
         for (const row of answerRows) lesson.pictures.row(row, null);

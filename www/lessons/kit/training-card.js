@@ -39,10 +39,21 @@ export class TrainingCard {
     this.clear();
   }
 
-  /** A new run: empty chart and readout. */
-  reset(state) {
+  /**
+   * A new run: empty chart and readout, or, for a model that has trained
+   * (`info` of a loaded or restored run: { step, epoch, valLoss? }), its step
+   * and epoch, and its validation loss as the chart's first point.
+   */
+  reset(state, info = {}) {
     this.chart.reset({ lossName: lossName(state, this.penalty) });
     this.clear();
+    const { step = 0, epoch = 0, valLoss = null } = info;
+    if (!(step > 0)) return;
+    // One step with no batch loss: the chart starts there, training's points follow from step + 1.
+    this.chart.push(step, [null], Number.isFinite(valLoss) ? [{ step, valLoss }] : []);
+    showStat(this.step, step, fmtInt);
+    showStat(this.epoch, epoch, fmtInt);
+    if (this.chart.lastVal != null) showStat(this.val, this.chart.lastVal);
   }
 
   clear() {
