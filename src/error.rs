@@ -14,6 +14,8 @@ pub enum Error {
     /// The loss became NaN or infinite; training stopped and the weights were kept.
     Diverged { step: u64, loss: f32 },
     /// A file given to Load is not a model this playground saved, or not one it can use.
+    /// (Save and load are the lab build's: the small one is spared these sentences.)
+    #[cfg(feature = "lab")]
     ModelFile(FileProblem),
 }
 
@@ -232,6 +234,7 @@ impl fmt::Display for Error {
                 "training diverged at step {step}: the loss became {loss}; the weights were kept \
                  at the last good step. Lower the learning rate and continue."
             ),
+            #[cfg(feature = "lab")]
             Error::ModelFile(problem) => problem.fmt(f),
         }
     }
