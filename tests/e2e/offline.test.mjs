@@ -118,7 +118,10 @@ describe('the offline build', () => {
         assert.deepEqual(errors, []);
         const source = await readFile(join(ROOT, 'www', 'worker', 'trainer-protocol.js'), 'utf8');
         const shipped = await readFile(join(dir, 'sub', 'playground', 'www', 'worker', 'trainer-protocol.js'), 'utf8');
-        assert.ok(shipped.length < source.length * 0.7, `trainer-protocol.js minified: ${source.length} -> ${shipped.length} bytes`);
+        assert.ok(
+          shipped.length < source.length * 0.7,
+          `trainer-protocol.js minified: ${source.length} -> ${shipped.length} bytes`,
+        );
         assert.ok(!/^\s*\/\//m.test(shipped), 'no comment lines left in the shipped JS');
       } finally {
         await context.close();
