@@ -21,7 +21,7 @@ export const CHECKS = [
   ['clippy, native, with lab', 'cargo', ['clippy', '--all-targets', ...DENY]],
   ['clippy, native, without lab', 'cargo', ['clippy', '--all-targets', '--no-default-features', ...DENY]],
   ['clippy, wasm32, with lab', 'cargo', ['clippy', '--lib', '--tests', ...WASM, ...DENY]],
-  ['clippy, wasm32, without lab', 'cargo', ['clippy', '--lib', '--no-default-features', ...WASM, ...DENY]],
+  ['clippy, wasm32, without lab', 'cargo', ['clippy', '--lib', '--tests', '--no-default-features', ...WASM, ...DENY]],
 ];
 
 /** rustfmt and clippy are rustup components; a minimal toolchain may lack them. */
