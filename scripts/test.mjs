@@ -1,7 +1,7 @@
 // `npm test`: set up (including the test-only tools), build the site once, then
-//   1. native     cargo test                      (unit, gradient and integration tests)
-//   2. chrome     cargo test --target wasm32-unknown-unknown --test web   in headless Chromium
-//   3. firefox    the same in headless Firefox
+//   1. native        cargo test                   (unit, gradient and integration tests)
+//   2. chrome        cargo test --target wasm32-unknown-unknown --test web   in headless Chromium
+//   3. firefox       the same in headless Firefox
 //   4. js            node --test tests/unit-js/   (front-end modules, no browser)
 //   5. e2e-chromium  node --test tests/e2e/       (playwright-core driving /usr/bin/chromium)
 //   6. e2e-firefox   the same page tests in firefox-esr (E2E_BROWSER=firefox: puppeteer-core
@@ -10,9 +10,9 @@
 // and print a summary. Exits non-zero when setup or any stage fails.
 //
 // Options (after `npm test --`):
-//   --only native,chrome,firefox,js,e2e-chromium,e2e-firefox,lint  run just these stages
-//                                      (e2e names both browser stages)
-//   --bail                             stop at the first failing stage
+//   --only native,chrome,firefox,js,e2e-chromium,e2e-firefox,lint
+//                 run just these stages (e2e names both browser stages)
+//   --bail        stop at the first failing stage
 //
 // Node builtins only: this runs before node_modules exists.
 
