@@ -153,6 +153,7 @@ export class ScatterPlot {
     this.pointLabels = new Uint8Array(0);
     this.ext = extentOf(this.points);
     this.marks = {};
+    this.trails = null;
     this.scale = null;
     this.dpr = window.devicePixelRatio || 1;
     this.dragging = false;
@@ -182,6 +183,18 @@ export class ScatterPlot {
     this.pointLabels = labels;
     this.ext = extentOf(points);
     this.canvas.dataset.points = String(labels.length);
+    this.draw();
+  }
+
+  /**
+   * Fading trails behind the points: `frames` are earlier positions of the same points (each flat x, y
+   * pairs like setPoints', oldest first, the last usually where they are now), or null for none. Each
+   * trail is drawn in its point's colour, the segment from frame i to i + 1 with opacity
+   * `alpha(i, frames.length)` (default: fading from 0.55 at the newest to nearly nothing).
+   * The canvas's data-trails says how many positions per point are drawn (0: none).
+   */
+  setTrails(frames, alpha = (i, count) => (0.55 * (i + 1)) / (count - 1)) {
+    this.trails = frames?.length ? { frames, alpha } : null;
     this.draw();
   }
 
@@ -261,6 +274,32 @@ export class ScatterPlot {
     });
   }
 
+  // The trails under the points, one stroke per segment age and colour; -> positions drawn per point.
+  #paintTrails(ctx, s, dpr, labelColours, n) {
+    const { frames, alpha } = this.trails ?? { frames: [] };
+    const count = frames.length;
+    if (count < 2 || !n || frames.some((f) => f.length !== 2 * n)) return 0;
+    ctx.lineWidth = 1.3 * dpr;
+    ctx.lineCap = 'round';
+    for (let i = 0; i + 1 < count; i++) {
+      const a = frames[i],
+        b = frames[i + 1];
+      ctx.globalAlpha = alpha(i, count);
+      for (let l = 0; l < labelColours.length; l++) {
+        ctx.strokeStyle = labelColours[l];
+        ctx.beginPath();
+        for (let k = 0; k < n; k++) {
+          if (this.pointLabels[k] !== l) continue;
+          ctx.moveTo(s.px(a[2 * k]), s.py(a[2 * k + 1]));
+          ctx.lineTo(s.px(b[2 * k]), s.py(b[2 * k + 1]));
+        }
+        ctx.stroke();
+      }
+    }
+    ctx.globalAlpha = 1;
+    return count;
+  }
+
   #paint({ ctx, w, h: hgt, dpr, colours }) {
     const c = this.canvas;
     this.dpr = dpr;
@@ -316,9 +355,10 @@ export class ScatterPlot {
     ctx.beginPath();
     ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
     ctx.clip();
+    const n = this.pointLabels.length;
+    c.dataset.trails = String(this.#paintTrails(ctx, s, dpr, labelColours, n));
     const r = 2.6 * dpr;
     ctx.globalAlpha = 0.8;
-    const n = this.pointLabels.length;
     for (let k = 0; k < n; k++) {
       ctx.fillStyle = labelColours[this.pointLabels[k]] ?? muted;
       ctx.beginPath();

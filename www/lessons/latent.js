@@ -14,6 +14,7 @@ import { card, evenCards } from './kit/cards.js';
 import { digitCanvas, picture } from './kit/canvases.js';
 import { fmtPercent } from './kit/format.js';
 import { interpolationCard, stepsSetting } from './latent/interpolation.js';
+import { trailsControl } from './latent/trails.js';
 
 const POINTS = 1000;
 /** The map is re-encoded at most this often while training: 1,000 digits through the encoder is a pause for the worker. */
@@ -37,6 +38,7 @@ function explain() {
     ],
     tryThis: [
       'Watch the clusters separate as training starts. Which digits stay mixed longest? (4, 7 and 9 often do.)',
+      'With Trails on, press Reset and then Play: each dot drags a fading tail of its last few places, so you can see whole classes being pulled apart, fast at first, then settling.',
       'Raise the latent size to 16: the plot becomes a projection, and clusters may overlap here while being apart in the other directions.',
       'Draw a digit badly on purpose and see where its star lands.',
       'Interpolate from a 1 to a 0 at latent size 2: the path may pass through other digits on its way.',
@@ -128,6 +130,8 @@ function view(lesson) {
     }),
   );
 
+  const trails = trailsControl(plot);
+
   const pad = lesson.padCard({
     emptyMessage: 'Draw a digit to see where its code lands (the ★ in the plot).',
     samples: 16,
@@ -157,10 +161,12 @@ function view(lesson) {
           id: 'plot-title',
           title: `The codes of ${POINTS.toLocaleString('en-US')} validation digits`,
           className: 'scatter-card',
+          head: [trails.toggle],
         },
         axes,
         h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
         legend,
+        trails.note,
         h(
           'div',
           { class: 'decode-row' },
@@ -266,6 +272,7 @@ function view(lesson) {
     }
     map = m;
     plot.setPoints(m.points, m.labels);
+    trails.show(m);
     showAxes();
     markEnds();
     requestAnimationFrame(() => showTip(hovered)); // after the plot has its new scale
@@ -305,6 +312,7 @@ function view(lesson) {
       pictures.digit(decoded, null);
       plot.setMarks({ click: null, star: null, path: null, rings: [] });
       plot.setPoints(new Float32Array(0), new Uint8Array(0));
+      trails.clear();
     },
     ready() {
       if (!classFirst) {
