@@ -17,7 +17,7 @@
 // www/main.js starts it for the site; the single-file build starts it with a
 // worker made from a Blob and the wasm and digits handed over inline.
 
-import { parseHash, createStore } from '../state/url-state.js';
+import { parseHash, createStore, trainerConfigs } from '../state/url-state.js';
 import { parseFlags, withoutFlags } from '../state/view-flags.js';
 import { applyFlags, moveFlagsToQuery, setQueryFlag } from '../state/view-flags-page.js';
 import { TrainerClient } from '../worker/trainer-client.js';
@@ -109,6 +109,8 @@ function createParts({ ui, flags, problems, createClient, resources }) {
     client: () => engine.client,
     loadModel: (bytes, name) => modelLoad.loadModel(bytes, name),
     report: (kind, title, text) => banner.show(kind, title, text),
+    settings: () =>
+      mounted.lesson && { config: trainerConfigs(store.get(), mounted.lesson).main, lesson: mounted.lesson },
   });
   const status = createStatus({ ui, run, banner, tools });
   const controls = createRunControls({

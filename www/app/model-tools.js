@@ -1,11 +1,13 @@
 // The model tools in the side panel: Save the trained model (a .safetensors
 // file named with the lesson and step), Load one (the worker reads it with
 // Trainer.load; a bad file leaves the current model alone), the loss history
-// as CSV, and any card's pictures (digit grids, charts) as a PNG.
+// as CSV, any card's pictures (digit grids, charts) as a PNG, and Show code
+// (the settings as a PyTorch script, app/code-dialog.js).
 
 import { h, cssVar } from '../lib/dom.js';
 import { modelFileName, historyFileName, pictureFileName, historyCsv } from '../state/model-file.js';
 import { refusal } from './model-load.js';
+import { createCodeDialog } from './code-dialog.js';
 
 /** Largest file Load reads: the engine's own limit (src/checkpoint.rs MAX_BYTES). */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -65,10 +67,11 @@ export function cardPicture(card, title) {
  *   root: Document, lessonId: () => string, step: () => number, client: () => object,
  *   loadModel: (bytes: Uint8Array, name: string) => Promise<void>,
  *   report: (kind: string, title: string, text: string) => void,
+ *   settings?: () => ({ config: object, lesson: { id, title } } | null),  the main trainer's config, once a lesson is mounted
  * }} app
  * @returns {{ update: ({ ready, running }) => void }}
  */
-export function bindModelTools({ root, lessonId, step, client, loadModel, report }) {
+export function bindModelTools({ root, lessonId, step, client, loadModel, report, settings = () => null }) {
   const $ = (id) => root.getElementById(id);
   const save = $('save-model');
   const load = $('load-model');
@@ -76,6 +79,7 @@ export function bindModelTools({ root, lessonId, step, client, loadModel, report
   const csv = $('export-csv');
   const pictureSelect = $('picture-select');
   const png = $('export-png');
+  const showCode = $('show-code');
   if (!save) return { update() {} };
   let busy = false;
 
@@ -144,8 +148,18 @@ export function bindModelTools({ root, lessonId, step, client, loadModel, report
     }),
   );
 
+  const codeDialog = createCodeDialog({ download });
+  showCode?.addEventListener('click', () => {
+    const current = settings();
+    if (!current) return;
+    const link = new URL(location.href);
+    link.search = ''; // view flags (debug, present) are not settings
+    codeDialog.open({ ...current, link: link.href });
+  });
+
   return {
     update({ ready, running }) {
+      if (showCode) showCode.disabled = !settings();
       save.disabled = !ready;
       csv.disabled = !ready;
       load.disabled = false;
