@@ -3,15 +3,27 @@
 // value so that a difference of a few points can be read off.
 
 import { gridRows, paintChart } from './canvas-chart.js';
+import { describe } from './describe.js';
 
 /**
  * Paints the bars at the canvas's CSS size, and again on resize and theme changes.
  * @param {HTMLCanvasElement} canvas
  * @param {{ groups: Array<{ label: string, values: number[] }>,
- *   series: Array<{ color: string }>, format?: (v: number) => string }} spec
- *   values are shares in [0, 1]; color is a CSS custom property name
+ *   series: Array<{ color: string, label?: string }>, format?: (v: number) => string }} spec
+ *   values are shares in [0, 1]; color is a CSS custom property name; label names a series in the text
+ *   alternative, which gives every bar's value
  */
 export function paintGroupedBars(canvas, { groups, series, format = (v) => `${(v * 100).toFixed(1)}%` }) {
+  describe(canvas, () =>
+    groups
+      .map((g) => {
+        const bars = g.values.map((v, j) =>
+          Number.isFinite(v) ? `${series[j].label ?? `bar ${j + 1}`} ${format(v)}` : '',
+        );
+        return `${g.label}: ${bars.filter(Boolean).join(', ')}`;
+      })
+      .join('; '),
+  );
   paintChart(canvas, { minWidth: 160, minHeight: 100 }, (frame) => {
     const { ctx, w, h, dpr, colours } = frame;
     const box = { left: 44 * dpr, right: w - 8 * dpr, top: 20 * dpr, bottom: h - 26 * dpr };

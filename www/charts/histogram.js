@@ -5,6 +5,7 @@
 // are pure, so node can test them; `paintHistogram` is the canvas part.
 
 import { dashedLine, gridRows, paintChart } from './canvas-chart.js';
+import { describe, say } from './describe.js';
 
 /**
  * The q-th percentile (0..100) of `values`, interpolating linearly between
@@ -71,6 +72,22 @@ export function displayRange(values, threshold = 0, q = 99.5) {
   return { min: 0, max: top > 0 && Number.isFinite(top) ? top : 1 };
 }
 
+/** Each group in words: how many, its median, and the share at or above the threshold. */
+function histogramWords(groups, threshold) {
+  const cut = threshold != null && Number.isFinite(threshold);
+  const parts = groups.map((g) => {
+    const values = Array.from(g.values).filter(Number.isFinite);
+    if (!values.length) return '';
+    const above = cut ? values.filter((v) => v >= threshold).length / values.length : null;
+    return (
+      `${g.name ?? 'values'} (${values.length.toLocaleString('en-US')}): median ${say(percentile(values, 50))}` +
+      (cut ? `, ${(above * 100).toFixed(above < 0.1 ? 1 : 0)}% at or above the threshold` : '')
+    );
+  });
+  if (cut) parts.push(`threshold ${say(threshold)}`);
+  return parts.filter(Boolean).join('; ');
+}
+
 const tickText = (v) => (v === 0 ? '0' : Math.abs(v) < 0.01 ? v.toExponential(0) : String(+v.toPrecision(3)));
 
 /**
@@ -78,9 +95,11 @@ const tickText = (v) => (v === 0 ? '0' : Math.abs(v) < 0.01 ? v.toExponential(0)
  * @param {HTMLCanvasElement} canvas
  * @param {{ groups: Array<{ values: ArrayLike<number>, color: string }>, min: number, max: number,
  *   bins?: number, threshold?: number|null, xLabel?: string }} spec
- *   color: a CSS custom property name ('--series-1'); each group's bars are its share of its own values
+ *   color: a CSS custom property name ('--series-1'); each group's bars are its share of its own values;
+ *   name: the group in the text alternative ('normal digits')
  */
 export function paintHistogram(canvas, { groups, min, max, bins = 40, threshold = null, xLabel = '' }) {
+  describe(canvas, () => histogramWords(groups, threshold));
   const hists = groups.map((g) => histogram(g.values, { min, max, bins }));
   const shares = hists.map((hg) => hg.counts.map((c) => (hg.total ? c / hg.total : 0)));
   const top = Math.max(1e-9, ...shares.flat());

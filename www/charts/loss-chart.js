@@ -109,9 +109,17 @@ export class LossChart {
       axes: [{ label: 'step' }, { label: `loss (${this.lossName})`, size: 60, values: tickValues(3) }],
       series: [
         stepSeries(),
-        { label: 'batch loss', stroke: colour('--chart-raw', '#9ab'), width: 1, value: fmt, points: { show: false } },
+        {
+          label: 'batch loss',
+          describe: false,
+          stroke: colour('--chart-raw', '#9ab'),
+          width: 1,
+          value: fmt,
+          points: { show: false },
+        },
         {
           label: 'training (smoothed)',
+          spoken: 'training loss (smoothed)',
           stroke: colour('--chart-train', '#06c'),
           width: 2.5,
           value: fmt,
@@ -119,6 +127,7 @@ export class LossChart {
         },
         {
           label: 'validation',
+          spoken: 'validation loss',
           stroke: val,
           width: 2,
           dash: [6, 4],

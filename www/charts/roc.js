@@ -5,6 +5,7 @@
 // pure helpers, so node can test them.
 
 import { dashedLine, paintChart } from './canvas-chart.js';
+import { describe } from './describe.js';
 
 /**
  * The detector at one threshold: every score ≥ threshold is flagged.
@@ -61,6 +62,15 @@ export function curvePath(fpr, tpr, box) {
  * @param {{ fpr: ArrayLike<number>, tpr: ArrayLike<number>, point?: { fpr: number, tpr: number }|null }} spec
  */
 export function paintRoc(canvas, { fpr, tpr, point = null }) {
+  const pct = (v) => `${Math.round(v * 100)}%`;
+  describe(
+    canvas,
+    () =>
+      `area under the curve ${areaUnder(fpr, tpr).toFixed(3)}` +
+      (point && Number.isFinite(point.tpr)
+        ? `; at the threshold ${pct(point.tpr)} of the anomalies caught and ${pct(point.fpr)} of the normal digits flagged`
+        : ''),
+  );
   paintChart(canvas, { minWidth: 120, minHeight: 120 }, ({ ctx, w, h, dpr, colours }) => {
     const line = colours.colour('--series-2', '#c50');
     const size = Math.min(w - 62 * dpr, h - 44 * dpr);

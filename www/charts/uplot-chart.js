@@ -9,6 +9,7 @@
 import uPlot from '../vendor/uPlot.esm.js';
 import { onThemeChange } from '../app/theme.js';
 import { cssVar } from '../lib/dom.js';
+import { describe, describeSeries } from './describe.js';
 
 /** The type size uPlot's axis sizes below are written for; larger type widens the axes in proportion. */
 const BASE_FONT = 13;
@@ -34,7 +35,8 @@ export function lineTheme() {
 }
 
 // Series widths, dashes and point sizes are written at the normal scale; presentation mode thickens them.
-function scaled(series, k) {
+// `spoken` and `describe` are the text alternative's, not uPlot's.
+function scaled({ spoken, describe: _, ...series }, k) {
   const out = { ...series };
   if (series.stroke) out.width = (series.width ?? 1) * k;
   if (series.dash) out.dash = series.dash.map((d) => d * k);
@@ -47,12 +49,16 @@ export class UPlotChart {
    * @param {HTMLElement} container  the chart takes its width
    * @param {{ height: number | (() => number),
    *   options: (theme: ReturnType<typeof lineTheme>) => { scales?: object, axes: object[], series: object[] },
-   *   data: () => Array<Array<number|null>>, onDraw?: () => void }} spec
+   *   data: () => Array<Array<number|null>>, onDraw?: () => void, title?: string }} spec
    *   options: the chart's own uPlot options, built again on every theme change; axes get the theme's
-   *   colours and font, series their widths scaled; data: the columns to draw; onDraw: after each draw
+   *   colours and font, series their widths scaled; data: the columns to draw; onDraw: after each draw.
+   *   The container becomes an image whose label says each series' latest value and trend (describe.js):
+   *   `title` names the chart (default "Chart of <y axes> by <x axis>"); a series' `spoken` names it there
+   *   (default its label), and `describe: false` leaves it out.
    */
-  constructor(container, { height, options, data, onDraw = () => {} }) {
+  constructor(container, { height, options, data, onDraw = () => {}, title = null }) {
     this.container = container;
+    this.title = title;
     this.height = typeof height === 'function' ? height : () => height;
     this.options = options;
     this.data = data;
@@ -81,6 +87,16 @@ export class UPlotChart {
       ticks: { stroke: grid, width: 1 },
     };
     const { scales, axes, series } = this.options(theme);
+    this.words = {
+      x: axes[0]?.label ?? 'x',
+      title:
+        this.title ??
+        `Chart of ${axes
+          .slice(1)
+          .map((a) => a.label)
+          .join(' and ')} by ${axes[0]?.label ?? 'x'}`,
+      series: series.slice(1).map((s) => (s.describe === false ? null : (s.spoken ?? s.label))),
+    };
     const opts = {
       width: Math.max(200, Math.floor(this.container.clientWidth) || 400),
       height: this.height(),
@@ -97,6 +113,7 @@ export class UPlotChart {
     };
     this.plot = new uPlot(opts, this.data(), this.container);
     this.onDraw();
+    this.#describe(true);
   }
 
   /** Draws the current data on the next frame (several calls in one frame draw once). */
@@ -106,7 +123,19 @@ export class UPlotChart {
       this.frame = 0;
       this.plot?.setData(this.data());
       this.onDraw();
+      this.#describe();
     });
+  }
+
+  /** The text alternative: every described series' latest value, at the calm pace of describe.js. */
+  #describe(now = false) {
+    const { x, title, series } = this.words;
+    const words = () => {
+      const [xs, ...columns] = this.data();
+      const parts = columns.map((ys, i) => (series[i] ? describeSeries(series[i], xs, ys, x) : ''));
+      return parts.filter(Boolean).join('; ') || 'no values yet';
+    };
+    describe(this.container, words, { title, now });
   }
 
   /** Stops observing the page and removes the plot. */

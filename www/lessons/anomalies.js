@@ -9,6 +9,7 @@ import { choice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { percentile, displayRange, paintHistogram } from '../charts/histogram.js';
 import { rocPointAt, paintRoc } from '../charts/roc.js';
+import { describe, say } from '../charts/describe.js';
 import { defineLesson } from './kit/lesson.js';
 import { picture } from './kit/canvases.js';
 import { card, cards, evenCards } from './kit/cards.js';
@@ -163,6 +164,7 @@ function view(lesson) {
     const share = Math.min(1, padError / (2 * threshold));
     const flagged = padError >= threshold;
     meterFill.style.width = `${(share * 100).toFixed(1)}%`;
+    describe(meter, `${say(padError)} against the threshold ${say(threshold)}, ${flagged ? 'flagged' : 'passes'}`);
     meter.dataset.flagged = String(flagged);
     pad.message.dataset.flagged = String(flagged);
     pad.message.textContent =
@@ -203,8 +205,10 @@ function view(lesson) {
         h('span', { class: 'swatch line' }, 'threshold'),
       ].filter(Boolean),
     );
-    const groups = [{ values: normal, color: '--series-1' }];
-    if (held.length) groups.push({ values: held, color: '--series-2' });
+    const groups = [
+      { values: normal, color: '--series-1', name: excluded == null ? 'all test digits' : 'normal digits' },
+    ];
+    if (held.length) groups.push({ values: held, color: '--series-2', name: `held-out ${excluded}s` });
     paintHistogram(hist, {
       groups,
       ...displayRange(testScores, threshold),

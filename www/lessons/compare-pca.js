@@ -13,6 +13,8 @@ import { digitRows } from './kit/canvases.js';
 import { fmtLoss, fmtInt, fmtPercent } from './kit/format.js';
 import { mse, withDrawing } from './kit/pixels.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
+import { calmLive } from './kit/calm-live.js';
+import { digitRowsWords } from './kit/alt-text.js';
 
 const COUNT = 12;
 const RECON_MS = 200;
@@ -79,7 +81,8 @@ function view(lesson) {
   const pcaStat = stat('stat-pca-mse', 'PCA');
   const keptStat = stat('stat-pca-explained', 'Variance kept');
   const chartBox = h('div', { class: 'chart small', id: 'pca-chart' });
-  const verdict = h('p', { class: 'pca-verdict', id: 'pca-verdict', 'aria-live': 'polite' });
+  const verdict = h('p', { class: 'pca-verdict', id: 'pca-verdict' });
+  lesson.own(calmLive(verdict));
   const training = lesson.trainingCard({ title: 'Autoencoder training loss' });
   const { el: rowsEl, rows } = digitRows(COUNT, [
     { id: 'cmp-orig', label: 'Original' },
@@ -89,6 +92,17 @@ function view(lesson) {
   lesson.showDigits(rows['cmp-orig']);
   lesson.answers(rows['cmp-pca']);
   lesson.answers(rows['cmp-ae']);
+  lesson.describe(rowsEl, 'Validation digits through both', () =>
+    digitRowsWords({
+      pictures,
+      labels: lesson.labels,
+      rows: [
+        { name: 'originals', canvases: rows['cmp-orig'] },
+        { name: 'PCA', canvases: rows['cmp-pca'], against: rows['cmp-orig'], fixed: true },
+        { name: 'autoencoder', canvases: rows['cmp-ae'], against: rows['cmp-orig'] },
+      ],
+    }),
+  );
   const rowsCard = card(
     {
       id: 'rows-title',

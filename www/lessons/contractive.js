@@ -8,6 +8,7 @@ import { h } from '../lib/dom.js';
 import { PIXELS } from '../lib/mnist.js';
 import { uniform } from '../draw/masks.js';
 import { LineChart } from '../charts/line-chart.js';
+import { say } from '../charts/describe.js';
 import { numberChoice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { defineLesson } from './kit/lesson.js';
@@ -15,6 +16,7 @@ import { leadIn } from './kit/explainer.js';
 import { card, evenCards } from './kit/cards.js';
 import { digitRows } from './kit/canvases.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
+import { digitRowsWords } from './kit/alt-text.js';
 
 const COUNT = 8;
 const LEVELS = Array.from({ length: 11 }, (_, i) => i * 0.05); // σ = 0 … 0.5 for the chart
@@ -108,6 +110,25 @@ function view(lesson) {
   for (const id of ['cae-recon', 'cae-change', 'plain-recon', 'plain-change']) lesson.answers(rows[id]);
   const caeMoved = stat('stat-cae-change', 'Contractive: code moved');
   const plainMoved = stat('stat-plain-change', 'Plain: code moved');
+  lesson.describe(rowsEl, 'Digits with noise and both networks’ reconstructions', () => {
+    const moved = [caeMoved, plainMoved].map((s) => Number(s.value.dataset.value));
+    return (
+      digitRowsWords({
+        pictures,
+        labels: lesson.labels,
+        rows: [
+          { name: `input with noise σ = ${store.get().sigma}`, canvases: rows['cae-input'] },
+          { name: 'contractive', canvases: rows['cae-recon'], against: rows['cae-input'] },
+          { name: 'its change', canvases: rows['cae-change'] },
+          { name: 'plain', canvases: rows['plain-recon'], against: rows['cae-input'] },
+          { name: 'its change', canvases: rows['plain-change'] },
+        ],
+      }) +
+      (moved.every(Number.isFinite)
+        ? `. Codes moved by the noise (RMS): contractive ${say(moved[0])}, plain ${say(moved[1])}`
+        : '')
+    );
+  });
   const changeBox = h('div', { class: 'chart small', id: 'change-chart' });
   const terms = lesson.termsCard({
     id: 'terms-title',

@@ -12,6 +12,7 @@ import { card, cards } from './kit/cards.js';
 import { digitRows } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
 import { mse, withDrawing } from './kit/pixels.js';
+import { digitRowsWords } from './kit/alt-text.js';
 import { stat, showStat, clearStats } from './kit/readout.js';
 
 const COUNT = 12;
@@ -120,6 +121,17 @@ function view(lesson) {
   lesson.showDigits(rows['dn-clean']);
   lesson.answers(rows['dn-noisy']);
   lesson.answers(rows['dn-recon']);
+  lesson.describe(rowsEl, 'Validation digits: clean, corrupted, cleaned up', () =>
+    digitRowsWords({
+      pictures,
+      labels: lesson.labels,
+      rows: [
+        { name: 'clean', canvases: rows['dn-clean'] },
+        { name: 'corrupted', canvases: rows['dn-noisy'], against: rows['dn-clean'], fixed: true },
+        { name: 'cleaned up', canvases: rows['dn-recon'], against: rows['dn-clean'] },
+      ],
+    }),
+  );
 
   lesson.show(
     cards(pad.el, training.el),

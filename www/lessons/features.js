@@ -194,8 +194,11 @@ function view(lesson) {
     button.disabled = true;
     status.dataset.state = 'running';
     const t0 = performance.now();
+    // The status is live: it says "Training six classifiers…" once; the running seconds are for the eye only.
+    const seconds = h('span', { 'aria-hidden': 'true' });
+    status.replaceChildren('Training six classifiers… ', seconds);
     const tick = () => {
-      status.textContent = `Training six classifiers… ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+      seconds.textContent = `${((performance.now() - t0) / 1000).toFixed(1)} s`;
     };
     tick();
     timer = setInterval(tick, 100);

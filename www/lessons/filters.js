@@ -7,11 +7,13 @@ import { h } from '../lib/dom.js';
 import { SIDE } from '../lib/mnist.js';
 import { paintBlank } from '../draw/images.js';
 import { paintFilterMosaic } from '../draw/colour-maps.js';
+import { describe, say } from '../charts/describe.js';
 import { numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
 import { picture } from './kit/canvases.js';
 import { card, evenCards } from './kit/cards.js';
 import { fmtInt } from './kit/format.js';
+import { atStep } from './kit/alt-text.js';
 
 /** At most this many filters are drawn (a 16 × 16 mosaic). */
 const MAX_SHOWN = 256;
@@ -109,9 +111,21 @@ function view(lesson) {
       );
       if (f) canvas.dataset.units = String(count);
     }
-    if (!f) return;
+    if (!f) {
+      for (const c of [encCanvas, decCanvas]) describe(c, 'none yet');
+      return;
+    }
     const shown =
       count < f.units ? `the first ${fmtInt(count)} of its ${fmtInt(f.units)} units` : `all ${fmtInt(f.units)} units`;
+    for (const [c, w] of [
+      [encCanvas, f.encoder],
+      [decCanvas, f.decoder],
+    ]) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of w) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      describe(c, `${shown} ${atStep(lesson.step)}, weights from ${say(lo)} to ${say(hi)}`);
+    }
     encNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: ink there excites the unit; blue: ink there inhibits it.`;
     decNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: the unit adds ink there; blue: it erases ink.`;
   }

@@ -6,10 +6,12 @@
 import { h } from '../lib/dom.js';
 import { SIDE } from '../lib/mnist.js';
 import { paintMosaic, paintBlank } from '../draw/images.js';
+import { describe } from '../charts/describe.js';
 import { numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
 import { picture } from './kit/canvases.js';
 import { card, evenCards } from './kit/cards.js';
+import { atStep } from './kit/alt-text.js';
 
 const SAMPLES = 48;
 const SAMPLE_COLS = 8;
@@ -111,6 +113,7 @@ function view(lesson) {
 
   /** The samples and the map as mosaics (null: blank paper of the mosaic's size). */
   function showSamples(x) {
+    describe(samples, x ? `decoded ${atStep(lesson.step)}` : 'none yet');
     pictures.draw(samples, (p) =>
       x
         ? paintMosaic(samples, x, { count: SAMPLES, cols: SAMPLE_COLS, palette: p.digits })
@@ -122,6 +125,10 @@ function view(lesson) {
     );
   }
   function showMap(y) {
+    describe(
+      map,
+      y ? `${GRID} by ${GRID} digits, z from −${RANGE} to ${RANGE}, decoded ${atStep(lesson.step)}` : 'none yet',
+    );
     pictures.draw(map, (p) =>
       y
         ? paintMosaic(map, y, { count: GRID * GRID, cols: GRID, gap: 0, palette: p.digits })

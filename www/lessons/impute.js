@@ -17,6 +17,8 @@ import { card, cards } from './kit/cards.js';
 import { digitCanvas, digitRows, figure, picture } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
+import { atStep, listLabels } from './kit/alt-text.js';
+import { calmLive } from './kit/calm-live.js';
 
 const ROWS = 10; // digits in the picture rows
 const SCORED = 200; // validation digits the errors are averaged over (the rows are the first of them)
@@ -175,7 +177,8 @@ function view(lesson) {
     });
     side.append(figure(padOut[k], caption));
   }
-  const padMessage = h('p', { class: 'pad-error', id: 'pad-error', 'aria-live': 'polite' });
+  const padMessage = h('p', { class: 'pad-error', id: 'pad-error' });
+  lesson.own(calmLive(padMessage));
   const next = h('button', { type: 'button', class: 'button small', id: 'next-digit' }, 'Next digit');
   const clearHoles = h('button', { type: 'button', class: 'button small', id: 'clear-holes' }, 'Clear holes');
   const fields = Object.fromEntries(
@@ -198,6 +201,18 @@ function view(lesson) {
   const meanStat = stat('stat-imp-mean', 'Mean image');
   const oneStat = stat('stat-imp-one', 'Autoencoder, one pass');
   const iterStat = stat('stat-imp-iter', `Autoencoder, ${ITERATIONS} passes`);
+  lesson.describe(rowsEl, 'Digits with holes, filled in three ways', () => {
+    const which = lesson.labels ? `${ROWS} digits: ${listLabels(Array.from(lesson.labels).slice(0, ROWS))}` : '';
+    const filled = pictures.shownOn(rows['imp-one'][0]);
+    const errors = [meanStat, oneStat, iterStat].map((s) => s.value.textContent);
+    return (
+      `${which}. Rows: original; with holes; mean fill; one pass; ${ITERATIONS} passes. ` +
+      (filled?.pixels
+        ? `Error on the missing pixels over ${SCORED} digits ${atStep(filled.step)}: mean fill ${errors[0]}, ` +
+          `one pass ${errors[1]}, ${ITERATIONS} passes ${errors[2]}`
+        : 'Not filled in yet')
+    );
+  });
   const verdictEl = h('p', { class: 'verdict', id: 'imp-verdict' });
   const testCheck = h('p', { class: 'hint', id: 'imp-test-check' });
   const modelNote = h('p', { class: 'lead-note', id: 'imp-model-note' });

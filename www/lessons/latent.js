@@ -7,12 +7,14 @@
 
 import { h } from '../lib/dom.js';
 import { PIXELS } from '../lib/mnist.js';
-import { ScatterPlot, alignSigns } from '../charts/scatter.js';
+import { ScatterPlot, alignSigns, labelCentres } from '../charts/scatter.js';
+import { describe, say } from '../charts/describe.js';
 import { digitColours } from '../draw/colour-maps.js';
 import { defineLesson } from './kit/lesson.js';
 import { card, evenCards } from './kit/cards.js';
 import { digitCanvas, picture } from './kit/canvases.js';
 import { fmtPercent } from './kit/format.js';
+import { atStep } from './kit/alt-text.js';
 import { interpolationCard, stepsSetting } from './latent/interpolation.js';
 import { trailsControl } from './latent/trails.js';
 
@@ -58,6 +60,17 @@ function explain() {
       ],
     ],
   };
+}
+
+/** The plot in words: how many dots, which plane, and where the middle of each digit's dots is. */
+function mapWords(m, step) {
+  const plane = m.projected
+    ? `the plane of the codes’ first two principal components (${fmtPercent(m.explained)} of their variance)`
+    : 'the codes themselves (z₁ across, z₂ up)';
+  const centres = labelCentres(m.points, m.labels)
+    .map((c, d) => (c.count ? `${d} at (${say(c.x)}, ${say(c.y)})` : ''))
+    .filter(Boolean);
+  return `${m.labels.length.toLocaleString('en-US')} digits ${atStep(step)} in ${plane}. Middle of each digit’s dots: ${centres.join('; ')}`;
 }
 
 function view(lesson) {
@@ -257,6 +270,7 @@ function view(lesson) {
       client.call('decodePoints', Float32Array.of(picked.x * signs[0], picked.y * signs[1])),
     );
     pictures.digit(decoded, y);
+    describe(decoded, `the point (${say(picked.x)}, ${say(picked.y)}) ${atStep(lesson.step)}`);
     decoded.dataset.x = String(picked.x);
     decoded.dataset.y = String(picked.y);
   }
@@ -274,6 +288,7 @@ function view(lesson) {
     plot.setPoints(m.points, m.labels);
     trails.show(m);
     showAxes();
+    describe(plotCanvas, () => mapWords(m, lesson.step));
     markEnds();
     requestAnimationFrame(() => showTip(hovered)); // after the plot has its new scale
     if (picked) await decodeNow();

@@ -11,7 +11,9 @@ import { card, cards, evenCards } from './kit/cards.js';
 import { digitCanvas } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
 import { withDrawing } from './kit/pixels.js';
-import { stat, showStat, clearStats } from './kit/readout.js';
+import { describe } from '../charts/describe.js';
+import { atStep } from './kit/alt-text.js';
+import { showStat, clearStats } from './kit/readout.js';
 
 const COUNT = 6;
 const TILES_MS = 400;
@@ -146,7 +148,10 @@ function view(lesson) {
   const recons = tiles.map((t) => t.recon);
   lesson.showDigits(originals);
   lesson.answers(recons);
-  const summary = Object.fromEntries(METRICS.map((m) => [m.key, stat(`stat-q-${hookName(m.key)}`, m.name)]));
+  // Readouts (kit/readout.js shape: { value: <dd> }) laid out as a name, its value and what it measures.
+  const summary = Object.fromEntries(
+    METRICS.map((m) => [m.key, { value: h('dd', { id: `stat-q-${hookName(m.key)}`, class: 'metric-value' }, '–') }]),
+  );
   const chartBox = h('div', { class: 'chart small', id: 'quality-chart' });
   const chartData = [[], [], [], []]; // step, SSIM, MS-SSIM, PSNR
 
@@ -170,8 +175,9 @@ function view(lesson) {
             h(
               'div',
               { class: 'metric' },
-              summary[m.key].el,
-              h('p', { class: 'metric-line' }, h('span', { class: 'better' }, `${m.better} is better. `), m.line),
+              h('dt', { class: 'metric-name' }, m.name),
+              summary[m.key].value,
+              h('dd', { class: 'metric-line' }, h('span', { class: 'better' }, `${m.better} is better. `), m.line),
             ),
           ),
         ),
@@ -217,6 +223,7 @@ function view(lesson) {
     pictures.row(recons, y);
     tiles.forEach((t, i) => {
       showTile(t, q, i);
+      describe(t.recon, atStep(lesson.step)); // its scores are the tile's text, beside it
     });
     if (drawing && version === pad.version) {
       pad.show('pad-recon', y, COUNT * PIXELS);
@@ -249,7 +256,10 @@ function view(lesson) {
       for (const c of chartData) c.length = 0;
       chart.setData(chartData.map((c) => c.slice()));
       clearStats(...Object.values(summary));
-      for (const t of tiles) showTile(t, null, 0);
+      for (const t of tiles) {
+        showTile(t, null, 0);
+        describe(t.recon, 'none yet');
+      }
     },
   };
 }

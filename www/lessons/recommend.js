@@ -6,6 +6,7 @@
 
 import { h } from '../lib/dom.js';
 import { RmseChart } from '../charts/rmse-chart.js';
+import { describe } from '../charts/describe.js';
 import { numberChoice } from '../state/setting-types.js';
 import { RecommenderClient } from '../worker/recommender-client.js';
 import { paintRatings, orderByCount, ratingCounts } from './recommend/ratings-map.js';
@@ -225,6 +226,13 @@ function view(lesson) {
     const shape = { users: info.users, items: info.items, userOrder, itemOrder };
     const shown = cells;
     pictures.draw(map, () => paintRatings(map, shown, shape)); // painted again in another theme
+    describe(
+      map,
+      () =>
+        `${fmtInt(info.users)} users, ${fmtInt(info.items)} items: ${infoStats.ratings.value.textContent} ratings, ` +
+        `${infoStats.test.value.textContent} of them held out for testing, ${infoStats.missing.value.textContent} cells not rated` +
+        (sortBox.checked ? '; busiest users on the left, most-rated items on top' : ''),
+    );
     mapStatus.textContent =
       scanned < info.users
         ? `Reading the matrix… ${fmtInt(scanned)} of ${fmtInt(info.users)} users`

@@ -9,6 +9,7 @@ import { card, cards } from './kit/cards.js';
 import { digitCanvas } from './kit/canvases.js';
 import { fmtLoss } from './kit/format.js';
 import { mse, withDrawing } from './kit/pixels.js';
+import { digitRowsWords } from './kit/alt-text.js';
 
 const GRID = 16;
 /** Reconstructions refresh at most this often while training (one worker round trip each). */
@@ -107,6 +108,16 @@ function view(lesson) {
   }
   lesson.showDigits(originals);
   lesson.answers(recons);
+  lesson.describe(grid, 'Validation digits over their reconstructions', () =>
+    digitRowsWords({
+      pictures,
+      labels: lesson.labels,
+      rows: [
+        { name: 'originals', canvases: originals },
+        { name: 'reconstructions', canvases: recons, against: originals },
+      ],
+    }),
+  );
 
   lesson.show(
     cards(pad.el, training.el),

@@ -7,12 +7,14 @@ import { h } from '../lib/dom.js';
 import { SIDE } from '../lib/mnist.js';
 import { paintMosaic } from '../draw/images.js';
 import { paintBars } from '../charts/bars.js';
+import { describe, say } from '../charts/describe.js';
 import { choice, numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
 import { leadIn } from './kit/explainer.js';
 import { picture } from './kit/canvases.js';
 import { card, evenCards } from './kit/cards.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
+import { atStep, listLabels } from './kit/alt-text.js';
 
 const COUNT = 12; // digits in the heat map
 const REFRESH_MS = 300;
@@ -164,7 +166,11 @@ function view(lesson) {
     const off = means.filter((v) => v < OFF_SHARE * max).length;
     const target = state.kind === 'kl' ? state.target : null;
     paintBars(bars, means, { threshold: OFF_SHARE * max, target });
-    bars.setAttribute('aria-label', `Mean activation of each of the ${latent} code units; ${off} are nearly off`);
+    describe(
+      bars,
+      `${latent} units ${atStep(lesson.step)}, ${off} of them nearly off; the most active ${say(max)}` +
+        (target != null ? `; target rate ${target}` : ''),
+    );
     barsLegend.textContent = target != null ? `Dashed line: the target rate ρ = ${target}.` : '';
     offStat.value.textContent = `${off} of ${latent}`;
     offStat.value.dataset.value = String(off);
@@ -174,6 +180,12 @@ function view(lesson) {
     showStat(perDigitStat, active / COUNT, (v) => `${v.toFixed(1)} of ${latent}`);
     pictures.draw(mosaic, (p) => paintMosaic(mosaic, lesson.digits, { count: COUNT, cols: 1, palette: p.digits }));
     pictures.draw(codes, (p) => paintCodes(codes, digitCodes, latent, top, p.heat));
+    describe(mosaic, listLabels(Array.from(lesson.labels ?? []).slice(0, COUNT)));
+    describe(
+      codes,
+      `${atStep(lesson.step)}, on average ${say(active / COUNT)} of the ${latent} units active per digit ` +
+        `(above ${ACTIVE_SHARE * 100}% of the largest value)`,
+    );
   }
 
   lesson.refresher(REFRESH_MS, async () => {

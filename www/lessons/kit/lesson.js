@@ -12,6 +12,7 @@
 import { h } from '../../lib/dom.js';
 import { throttle } from '../../lib/throttle.js';
 import { onThemeChange } from '../../app/theme.js';
+import { describe } from '../../charts/describe.js';
 import { cyclingSampler, padCard } from './pad-card.js';
 import { explainer } from './explainer.js';
 import { Pictures } from './pictures.js';
@@ -42,6 +43,12 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
     const digitRows = []; // canvases showing the validation digits
     const answerRows = []; // canvases showing one run's answers
     const owned = [];
+    const described = []; // [element, title, words()]: text alternatives, written again after each paint
+    let describing = false;
+    const describeAll = () => {
+      describing = false;
+      for (const [el, title, words] of described) describe(el, words, { title });
+    };
     const feed = (part) => {
       parts.push(part);
       return part;
@@ -66,7 +73,14 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       /** The validation digits (digitCount images of PIXELS values) and their labels, once loaded. */
       digits: null,
       labels: null,
-      pictures: new Pictures(),
+      // A row is painted canvas by canvas in one go: its words are written once, after the last.
+      pictures: new Pictures({
+        step: () => lesson.step,
+        onPaint: () => {
+          if (!describing) queueMicrotask(describeAll);
+          describing = true;
+        },
+      }),
 
       /** Puts the lesson on the page: header, `content`, explanation. */
       show(...content) {
@@ -133,6 +147,18 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       padCard({ samples = digitCount, ...options }) {
         const sampleDigit = cyclingSampler(() => lesson.digits, samples);
         return own(padCard({ pictures: lesson.pictures, sampleDigit, ...options }));
+      },
+
+      /**
+       * A text alternative for a picture (a grid of digits, a mosaic): `el` becomes an image labelled
+       * "title: words()", written again at a calm pace after the lesson's pictures are painted
+       * (charts/describe.js; kit/alt-text.js has words for rows of digits). Not for an element with
+       * controls in it: an image's content is hidden from screen readers.
+       */
+      describe(el, title, words) {
+        described.push([el, title, words]);
+        describe(el, words, { title, now: true });
+        return el;
       },
 
       /** Destroys, disconnects or stops `thing` (or calls it) when the lesson is unmounted; returns it. */

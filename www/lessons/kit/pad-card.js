@@ -8,8 +8,12 @@
 import { h } from '../../lib/dom.js';
 import { PIXELS } from '../../lib/mnist.js';
 import { DrawPad } from '../../draw/draw-pad.js';
+import { describe, say } from '../../charts/describe.js';
 import { figure, digitCanvas, picture } from './canvases.js';
 import { card } from './cards.js';
+import { atStep } from './alt-text.js';
+import { calmLive } from './calm-live.js';
+import { mse } from './pixels.js';
 
 /** The usual stages: the drawing as the network sees it, then its reconstruction (arrow before the second). */
 export const RECON_STAGES = [
@@ -66,7 +70,8 @@ export function padCard({ pictures, stages = RECON_STAGES, arrowBefore = 1, empt
     canvases[s.id] = digitCanvas({ id: s.id, class: 'digit-canvas large', 'aria-label': s.label });
     side.append(figure(canvases[s.id], s.caption));
   });
-  const message = h('p', { class: 'pad-error', id: 'pad-error', 'aria-live': 'polite' }, emptyMessage);
+  const message = h('p', { class: 'pad-error', id: 'pad-error' }, emptyMessage);
+  const calm = calmLive(message); // the error changes with every refresh: said once it holds still
   const clear = h('button', { type: 'button', class: 'button small', id: 'pad-clear' }, 'Clear');
   const sample = h(
     'button',
@@ -95,12 +100,26 @@ export function padCard({ pictures, stages = RECON_STAGES, arrowBefore = 1, empt
     /** Paints a stage (and paints it again when the theme changes). */
     show(id, pixels, offset = 0) {
       pictures.digit(canvases[id], pixels, { offset });
+      describe(canvases[id], () => stageWords(id));
     },
-    destroy: () => pad.destroy(),
+    destroy: () => {
+      pad.destroy();
+      calm.disconnect();
+    },
   };
+
+  /** A stage in words: empty, or from which step and how far from the drawing (the first stage). */
+  function stageWords(id) {
+    const shown = pictures.shownOn(canvases[id]);
+    if (!shown?.pixels) return 'empty';
+    const drawing = pictures.shownOn(canvases[stages[0].id])?.pixels;
+    if (id === stages[0].id || !drawing) return 'shown';
+    return `${atStep(shown.step)}, mean squared difference from your drawing ${say(mse(shown.pixels, drawing))}`;
+  }
 
   /** The first stage shows the drawing; while there is none, every stage is blank and the message says what to do. */
   function showDrawing() {
+    describe(padCanvas, view.drawing ? 'holds a drawing' : 'empty');
     view.show(stages[0].id, view.drawing);
     if (view.drawing) return;
     for (const s of stages.slice(1)) view.show(s.id, null);

@@ -2,7 +2,9 @@
 // theme. A lesson paints every canvas of its own through `draw` (or the digit
 // shortcuts); when the theme signal fires, the palettes are read again from
 // the CSS variables (www/css/page.css) and every picture is repainted from the
-// data it was last painted with, with no round trip to the worker.
+// data it was last painted with, with no round trip to the worker. It also
+// remembers what each digit canvas shows and from which training step, for the
+// pictures' text alternatives (kit/alt-text.js), and says when it painted.
 
 import { PIXELS } from '../../lib/mnist.js';
 import { paintImage, paintBlank, digitPalette, accentPalette } from '../../draw/images.js';
@@ -15,15 +17,29 @@ export function themePalettes() {
 }
 
 export class Pictures {
-  constructor() {
+  /**
+   * @param {{ step?: () => number, onPaint?: (canvas) => void }} [options]
+   *   step: the training step a picture painted now shows; onPaint: after each paint (not theme repaints)
+   */
+  constructor({ step = () => 0, onPaint = () => {} } = {}) {
     this.painters = new Map(); // canvas -> its last paint(palettes)
+    this.shown = new WeakMap(); // canvas -> { pixels: 784 values | null, step }
     this.palettes = themePalettes();
+    this.step = step;
+    this.onPaint = onPaint;
   }
 
   /** Paints `canvas` with `paint(palettes)` now, and again with the new palettes whenever the theme changes. */
-  draw(canvas, paint) {
+  draw(canvas, paint, { pixels = null } = {}) {
     this.painters.set(canvas, paint);
+    this.shown.set(canvas, { pixels, step: this.step() });
     paint(this.palettes);
+    this.onPaint(canvas);
+  }
+
+  /** What `canvas` was last painted with: { pixels (a digit's 784, or null), step }, or null if never. */
+  shownOn(canvas) {
+    return this.shown.get(canvas) ?? null;
   }
 
   /**
@@ -31,8 +47,13 @@ export class Pictures {
    * palette or, with palette: 'heat', from paper to the heat colour.
    */
   digit(canvas, pixels, { offset = 0, palette = 'digits' } = {}) {
-    this.draw(canvas, (p) =>
-      pixels ? paintImage(canvas, pixels, { offset, palette: p[palette] }) : paintBlank(canvas, { palette: p.digits }),
+    this.draw(
+      canvas,
+      (p) =>
+        pixels
+          ? paintImage(canvas, pixels, { offset, palette: p[palette] })
+          : paintBlank(canvas, { palette: p.digits }),
+      { pixels: pixels ? pixels.slice(offset, offset + PIXELS) : null },
     );
   }
 

@@ -7,6 +7,7 @@ import { LossChart } from '../../charts/loss-chart.js';
 import { fmtInt, fmtLoss, lossName } from './format.js';
 import { stat, showStat, clearStats, statList } from './readout.js';
 import { card } from './cards.js';
+import { reportProgress } from '../../app/progress.js';
 
 export class TrainingCard {
   /**
@@ -60,6 +61,7 @@ export class TrainingCard {
     clearStats(this.epoch, this.step, this.rate, this.loss, this.val);
     showStat(this.step, 0, fmtInt);
     delete this.loss.value.dataset.lastLoss;
+    this.#report(0);
   }
 
   /** A training slice's stats event (the main trainer's numbers). */
@@ -73,6 +75,13 @@ export class TrainingCard {
       this.loss.value.dataset.lastLoss = String(this.chart.lastSmoothed);
     }
     if (this.chart.lastVal != null) showStat(this.val, this.chart.lastVal);
+    this.#report(msg.step);
+  }
+
+  /** The page's compact readout beside Play (app/progress.js) shows what this card shows. */
+  #report(step) {
+    const loss = this.chart.lastSmoothed;
+    reportProgress({ step, loss, stepText: fmtInt(step), lossText: fmtLoss(loss) });
   }
 
   setScale(scale) {
@@ -82,5 +91,6 @@ export class TrainingCard {
 
   destroy() {
     this.chart.destroy();
+    reportProgress({ step: 0, loss: null, stepText: '0', lossText: '–' });
   }
 }

@@ -10,6 +10,7 @@ import { settingField } from '../../state/lesson-settings-form.js';
 import { pixelBlend } from './cross-fade.js';
 import { digitRows, digitCanvas } from '../kit/canvases.js';
 import { card } from '../kit/cards.js';
+import { atStep } from '../kit/alt-text.js';
 
 /** The path is decoded again at most this often while training. */
 const PATH_MS = 400;
@@ -94,6 +95,12 @@ export function interpolationCard({ lesson, classFirst, drawing, onEnds }) {
   const stepsField = settingField('steps', stepsSetting, { get: store.get, commit });
   const rowsBox = h('div', { class: 'interp-rows' });
   const pathNote = h('p', { class: 'hint', id: 'interp-note' });
+  lesson.describe(rowsBox, 'The path between the two ends', () => {
+    if (!rows) return '';
+    const path = pictures.shownOn(rows.rows['interp-path'][0]);
+    const decoded = path?.pixels ? `decoded ${atStep(path.step)}` : 'not decoded yet';
+    return `${pathNote.textContent.split('.')[0]}, in ${steps} images. Top row: the decoded path, ${decoded}. Bottom row: a pixel blend`;
+  });
 
   view.el = card(
     {
