@@ -141,6 +141,7 @@ const NOISE_NAMES = {
   block: 'block occlusion',
 };
 const reluLike = (kind) => kind === 'relu' || kind === 'leaky_relu';
+const capital = (text) => text[0].toUpperCase() + text.slice(1);
 
 /**
  * The script for trainer config `cfg` (`trainerConfigs(state, lesson).main`).
@@ -277,6 +278,10 @@ function moduleClass({ model: m }) {
   const act = (v) => activate(m.activation, v);
   const drop = (v) => (m.dropout > 0 ? `self.dropout(${v})` : v);
   const outAct = m.output === 'sigmoid' ? 'a sigmoid output' : 'a linear output';
+  const hiddenAct =
+    m.activation === 'identity'
+      ? 'No activation on the hidden layers'
+      : `${capital(ACT_NAMES[m.activation])} after each hidden layer`;
   const codeAct = vae ? 'a Gaussian code (μ, log σ²)' : `${ACT_NAMES[m.latentActivation]} on the code`;
 
   // Initialisation (src/model/autoencoder.rs init_for): He before ReLU-like units, Xavier elsewhere.
@@ -316,8 +321,9 @@ function moduleClass({ model: m }) {
   const output = m.output === 'sigmoid' ? 'torch.sigmoid(self.decode_logits(z))' : 'self.decode_logits(z)';
   return [
     'class Autoencoder(nn.Module):',
-    `    """${widths.join(' → ')} → ${back.slice(1).join(' → ')}: ${ACT_NAMES[m.activation]} after each`,
-    `    hidden layer, ${codeAct}, ${outAct}."""`,
+    `    """${widths.join(' → ')} → ${back.slice(1).join(' → ')}.`,
+    '',
+    `    ${hiddenAct}, ${codeAct}, ${outAct}."""`,
     '',
     '    def __init__(self):',
     '        super().__init__()',
@@ -439,7 +445,8 @@ function corrupt(c) {
   }[c.train.noise];
   return [
     'def corrupt(x):',
-    `    """The denoising autoencoder's input: ${what}. A fresh corruption every batch."""`,
+    `    """The denoising autoencoder's input: ${what}.`,
+    '    A fresh corruption every batch; the target stays the clean digit."""',
     ...(body ?? ['    return x']),
   ].join('\n');
 }
