@@ -1,7 +1,11 @@
 // The lesson navigation: one link per registered lesson (www/lessons/index.js),
 // each to its own URL hash. The current lesson is marked with aria-current.
 // Links are reached with Tab and followed with Enter; the arrow keys, Home and
-// End move between them, as in a toolbar.
+// End move between them, as in a toolbar. index.html carries the same links,
+// so the menu takes its place at first paint instead of pushing the page down
+// when the script runs; they are kept if they match the registry, and written
+// again from it if not. On a narrow screen the menu is one sideways-scrolling
+// row, scrolled so the current lesson shows.
 
 import { h } from '../lib/dom.js';
 
@@ -10,10 +14,15 @@ import { h } from '../lib/dom.js';
  * @returns {{ setCurrent: (id: string) => void }}
  */
 export function buildLessonNav(nav, lessons) {
-  const links = lessons.map((l) =>
-    h('a', { href: `#lesson=${encodeURIComponent(l.id)}`, class: 'lesson-link', dataset: { lesson: l.id } }, l.title),
-  );
-  nav.replaceChildren(h('ul', { class: 'lesson-list' }, ...links.map((a) => h('li', {}, a))));
+  const href = (l) => `#lesson=${encodeURIComponent(l.id)}`;
+  let links = [...nav.querySelectorAll('a.lesson-link')];
+  const same =
+    links.length === lessons.length &&
+    lessons.every((l, i) => links[i].dataset.lesson === l.id && links[i].textContent === l.title);
+  if (!same) {
+    links = lessons.map((l) => h('a', { href: href(l), class: 'lesson-link', dataset: { lesson: l.id } }, l.title));
+    nav.replaceChildren(h('ul', { class: 'lesson-list' }, ...links.map((a) => h('li', {}, a))));
+  }
 
   // The current lesson's own link would reset its settings to the defaults: it does nothing instead.
   nav.addEventListener('click', (e) => {
@@ -37,12 +46,22 @@ export function buildLessonNav(nav, lessons) {
     links[(next + links.length) % links.length].focus();
   });
 
+  /** Scrolls the row sideways (never the page) so the current lesson's link is in view. */
+  function showCurrent() {
+    const a = links.find((l) => l.hasAttribute('aria-current'));
+    if (!a || nav.scrollWidth <= nav.clientWidth) return;
+    const left = a.offsetLeft - nav.offsetLeft;
+    if (left >= nav.scrollLeft && left + a.offsetWidth <= nav.scrollLeft + nav.clientWidth) return;
+    nav.scrollLeft = left - (nav.clientWidth - a.offsetWidth) / 2;
+  }
+
   return {
     setCurrent(id) {
       for (const a of links) {
         if (a.dataset.lesson === id) a.setAttribute('aria-current', 'page');
         else a.removeAttribute('aria-current');
       }
+      showCurrent();
     },
   };
 }

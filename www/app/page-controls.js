@@ -1,5 +1,6 @@
-// The page around the lesson: the skip link, the settings drawer toggle (narrow
-// screens), presentation mode, the keyboard-help dialog and the shortcuts.
+// The page around the lesson: the skip link, the settings drawer (narrow
+// screens and the compact layout: its button opens and closes it, Escape closes
+// it), presentation mode, the keyboard-help dialog and the shortcuts.
 
 import { bindKeyboard } from './keyboard.js';
 
@@ -18,10 +19,19 @@ export function bindChrome({ ui, presentation, actions }) {
     $('lesson').focus();
   });
 
-  ui.settingsToggle?.addEventListener('click', () => {
-    const open = ui.settingsToggle.getAttribute('aria-expanded') !== 'true';
-    ui.settingsToggle.setAttribute('aria-expanded', String(open));
+  // The settings drawer (narrow screens and the compact layout; css/page.css hides what it holds until opened).
+  const toggle = ui.settingsToggle;
+  const setOpen = (open) => {
+    toggle.setAttribute('aria-expanded', String(open));
     document.body.classList.toggle('settings-open', open);
+  };
+  toggle?.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
+  // Escape in an open drawer closes it and puts focus back on its button.
+  toggle?.closest('.panel')?.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || toggle.getAttribute('aria-expanded') !== 'true' || e.target.matches?.('select')) return;
+    if (getComputedStyle(toggle).display === 'none') return; // a wide screen: no drawer
+    setOpen(false);
+    toggle.focus();
   });
   $('present-toggle')?.addEventListener('click', () => presentation.toggle());
 

@@ -1,10 +1,12 @@
 // What the page says about itself: the run status line, the Play / Step /
 // Reset buttons and the body's data-state / data-running (drawn from the run
 // state on every transition, so no caller has to remember to update them),
-// the notice about settings a link could not use, and the screen that
+// the notice about settings a link could not use, the compact step-and-loss
+// line beside Play on narrow screens (app/progress.js), and the screen that
 // replaces the lesson when the playground cannot start at all.
 
 import { h } from '../lib/dom.js';
+import { onProgress } from './progress.js';
 
 /** A message as a sentence that ends in one full stop. */
 export const sentence = (m) =>
@@ -29,13 +31,24 @@ export function createStatus({ ui, run, banner, tools }) {
     ui.play.disabled = !(run.canPlay || run.canPause);
     ui.step.disabled = !run.canStep;
     ui.reset.disabled = !run.canReset;
+    // The button's name is its visible word, so "click Play" by voice finds it; the title says more.
     ui.play.querySelector('.label').textContent = run.running ? 'Pause' : 'Play';
-    ui.play.setAttribute('aria-label', run.running ? 'Pause training' : 'Start training');
+    ui.play.title = run.running ? 'Pause training (Space)' : 'Start training (Space)';
     document.body.dataset.running = String(run.running);
     document.body.dataset.state = run.pageState;
     tools.update({ ready: run.hasTrainers, running: run.running });
   }
   run.subscribe(drawControls);
+
+  // The compact readout beside Play (shown by css/page.css on narrow screens): the training card's step and loss.
+  const progress = document.getElementById('run-progress');
+  if (progress) {
+    onProgress(({ step, loss, stepText, lossText }) => {
+      progress.hidden = !(step > 0);
+      progress.textContent = loss == null ? `Step ${stepText}` : `Step ${stepText} · loss ${lossText}`;
+      progress.dataset.step = String(step);
+    });
+  }
 
   function showNotice(problems) {
     ui.notice.replaceChildren();
