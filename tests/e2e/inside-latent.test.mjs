@@ -1,11 +1,13 @@
 // Inside the latent space (issue 15, items 3 and 4): trails behind the dots of
 // the 2-D latent map while the network trains, and the VAE's Gaussian for the
 // drawing on the Generate lesson's map. Honest hooks: the scatter's
-// data-trails (positions drawn per dot) and its pixels with and without them.
+// data-trails (positions drawn per dot) and its pixels with and without them;
+// the Gaussian overlay's data-mu and data-sigma against the engine's own
+// encodeDistribution of the pad's image, and the decoded samples' ink.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openPage, waitForStep } from './helpers/app.mjs';
+import { startApp, openPage, waitForStep, waitForPicture, inkedPixels, drawSeven } from './helpers/app.mjs';
 
 const PLOT = '#latent-plot';
 
@@ -133,6 +135,66 @@ describe('inside the latent space', () => {
       assert.equal(await page.getAttribute(PLOT, 'data-trails'), '0');
       assert.equal(await page.getAttribute('#latent-trails-note', 'data-state'), 'projected');
       assert.match(await page.textContent('#latent-trails-note'), /only for a code of 1 or 2 numbers/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+  it('the VAE’s Gaussian: the drawing’s μ and σ on the map are the encoder’s, and its samples are decoded', async () => {
+    const { page, context, errors } = await openPage(app, '?debug=1#lesson=generate&encoder=64&latent=2');
+    try {
+      await page.click('#play');
+      await waitForStep(page, 150);
+      await page.click('#play');
+      await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
+      await waitForPicture(page, '#vae-map', { min: 500 });
+      // Nothing drawn: only the prior's map.
+      assert.equal(await page.getAttribute('#vae-gaussian', 'data-mu'), null);
+      assert.equal(await inkedPixels(page, '#vae-gaussian'), 0);
+      assert.match(await page.textContent('#vae-gauss-note'), /Draw a digit/);
+
+      await drawSeven(page);
+      await page.waitForSelector('#vae-gaussian[data-mu][data-painted="true"]');
+      await page.waitForTimeout(600); // the answer for the finished stroke
+      const shown = {
+        mu: (await page.getAttribute('#vae-gaussian', 'data-mu')).split(',').map(Number),
+        sigma: (await page.getAttribute('#vae-gaussian', 'data-sigma')).split(',').map(Number),
+      };
+      // The engine's own answer for the pad's image, computed here the way the pad computes it.
+      const engine = await page.evaluate(async () => {
+        const { mnistFromGray, grayFromImageData } = await import('/www/draw/draw-pad.js');
+        const pad = document.querySelector('#pad');
+        const gray = grayFromImageData(pad.getContext('2d').getImageData(0, 0, pad.width, pad.height));
+        const x = mnistFromGray(gray, pad.width, pad.height);
+        const d = await window.__playground.client.call('encodeDistribution', x);
+        return { mu: Array.from(d.mu), logVar: Array.from(d.logVar) };
+      });
+      assert.equal(engine.mu.length, 2);
+      for (let i = 0; i < 2; i++) {
+        assert.ok(
+          Math.abs(shown.mu[i] - engine.mu[i]) <= 1e-5,
+          `μ${i + 1}: shown ${shown.mu[i]}, engine ${engine.mu[i]}`,
+        );
+        const sigma = Math.exp(engine.logVar[i] / 2);
+        assert.ok(shown.sigma[i] > 0, `σ${i + 1} = ${shown.sigma[i]}`);
+        assert.ok(
+          Math.abs(shown.sigma[i] - sigma) <= 1e-5 * Math.max(1, sigma),
+          `σ${i + 1}: shown ${shown.sigma[i]}, engine ${sigma}`,
+        );
+      }
+      assert.ok((await inkedPixels(page, '#vae-gaussian')) > 100, 'the ellipses are drawn over the map');
+      for (let i = 1; i <= 6; i++) await waitForPicture(page, `#vae-gauss-samples figure:nth-child(${i}) canvas`);
+      await waitForPicture(page, '#pad-recon');
+      assert.match(
+        await page.textContent('#vae-gauss-note'),
+        /μ = \(−?\d+\.\d\d, −?\d+\.\d\d\), σ = \(\d+\.\d\d, \d+\.\d\d\)/,
+      );
+
+      // Cleared: back to the prior's map alone.
+      await page.click('#pad-clear');
+      await page.waitForSelector('#vae-gaussian[data-painted="false"]');
+      await page.waitForFunction(() => !document.querySelector('#vae-gaussian').dataset.mu);
+      await page.waitForFunction(() => document.querySelector('#vae-gauss-samples canvas').dataset.painted === 'false');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -1,16 +1,19 @@
 // Generate: a variational autoencoder. Shows digits decoded from codes drawn
 // from the prior N(0, I), and, with a 2-number code, the decoded map of the
 // whole code space over [-3, 3]²; the reconstruction and KL terms of the loss
-// are charted and shown separately.
+// are charted and shown separately. For a drawing, the encoder's Gaussian
+// (μ and σ) is drawn on that map, with codes sampled from it decoded beside it
+// (generate/gaussian.js).
 
 import { h } from '../lib/dom.js';
-import { SIDE } from '../lib/mnist.js';
+import { PIXELS, SIDE } from '../lib/mnist.js';
 import { paintMosaic, paintBlank } from '../draw/images.js';
 import { describe } from '../charts/describe.js';
 import { numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
-import { picture } from './kit/canvases.js';
+import { digitCanvas, picture } from './kit/canvases.js';
 import { card, evenCards } from './kit/cards.js';
+import { SAMPLE_COUNT, gaussianOverlay, gaussianSamples, sigmaOf } from './generate/gaussian.js';
 import { atStep } from './kit/alt-text.js';
 
 const SAMPLES = 48;
@@ -19,6 +22,7 @@ const GRID = 15; // the map: GRID × GRID codes over [-RANGE, RANGE]²
 const RANGE = 3;
 const MAP_MS = 250;
 const SAMPLES_MS = 1500; // new samples every so often while training: often enough to follow, slow enough to look at
+const GAUSS_MS = 120; // the drawing's Gaussian: follows the pen, and the training
 
 const settings = {
   beta: numberChoice('KL weight β', [0, 0.25, 0.5, 1, 2, 4, 8], 1, {
@@ -50,16 +54,36 @@ function explain() {
         'between each cloud and N(0, I), which keeps the clouds overlapping and centred.',
       'Because the codes fill N(0, I) without gaps, any point drawn from it decodes to something digit-like: that is what makes ' +
         'the VAE generative, and why the map changes smoothly from one digit into another.',
+      'Draw a digit on the pad to see its cloud. The dot on the map is the mean μ the encoder gives your drawing; the solid ellipse ' +
+        'is one standard deviation σ around it and the dashed one two (about 39% and 86% of the cloud). The ellipses are never tilted: ' +
+        'the encoder gives one spread per code number, with no correlation between them.',
+      'Training needs a random code from that cloud, but a gradient cannot flow through a random draw. The reparameterisation trick ' +
+        'draws the randomness on its own, ε from N(0, I), and builds the code from it: z = μ + σ·ε. Now z is an ordinary sum and ' +
+        'product of μ and σ, so the loss can be differentiated with respect to both, and through them the encoder learns. ' +
+        'The numbered points are six such codes, with six fixed ε, decoded below the map: the digits your drawing’s cloud stands for.',
     ],
     tryThis: [
       'Set β to 0: the reconstructions sharpen, but the samples turn into scribbles (the codes no longer fill the prior).',
       'Set β to 4 or 8: the map gets smoother and the samples blurrier, while KL falls.',
       'Try a latent size of 16 (the map needs 2): the samples get sharper and more varied.',
+      'Draw a clear digit, then a scribble: where does the scribble’s cloud land, and how big is it?',
+      'Watch a drawing’s ellipse while training from a Reset: it starts as a wide cloud at the centre and shrinks as the encoder grows sure.',
+      'Set β to 0 and draw: the clouds shrink to tiny dots (nothing pulls σ toward 1 any more) and the numbered samples all look the same.',
     ],
     interview: [
       [
         'What is the reparameterisation trick?',
         'z = μ + σ·ε with ε ~ N(0, I): the randomness moves into ε, so gradients flow through μ and σ to the encoder.',
+      ],
+      [
+        'Why does the encoder output log σ² rather than σ?',
+        'log σ² can be any real number, so a plain linear layer can give it; σ = exp(log σ² / 2) is then always positive, ' +
+          'and the KL term, which has log σ² in it, stays numerically tame.',
+      ],
+      [
+        'What does the KL term do to each digit’s Gaussian?',
+        'It pulls μ toward 0 and σ toward 1, so the clouds of different digits overlap and cover N(0, I) with no holes; ' +
+          'the reconstruction term pulls the other way, toward small, separate clouds. β sets the balance.',
       ],
       [
         'Why are VAE samples blurry?',
@@ -76,6 +100,27 @@ function view(lesson) {
   const newSamples = h('button', { type: 'button', class: 'button small', id: 'new-samples' }, 'New samples');
   const map = picture('vae-map', 'mosaic map', 'Digits decoded from a grid of codes');
   const mapNote = h('div', { class: 'map-note', id: 'map-note', hidden: true });
+  const gaussCanvas = h('canvas', { class: 'map-overlay', id: 'vae-gaussian', 'aria-hidden': 'true' });
+  const gauss = lesson.own(gaussianOverlay(gaussCanvas, { grid: GRID, range: RANGE }));
+  const gaussSamples = Array.from({ length: SAMPLE_COUNT }, (_, i) =>
+    digitCanvas({ 'aria-label': `Code ${i + 1} from your drawing’s Gaussian, decoded` }),
+  );
+  const gaussNote = h(
+    'p',
+    { class: 'hint', id: 'vae-gauss-note' },
+    'Draw a digit on the pad: its Gaussian appears on the map.',
+  );
+  const pad = lesson.padCard({
+    stages: [
+      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
+      { id: 'pad-recon', caption: 'Decoded at μ', label: 'The digit decoded from the mean of your drawing’s code' },
+    ],
+    emptyMessage: 'Draw a digit to see the Gaussian the encoder gives it, on the map.',
+    onChange: (drawing) => {
+      if (!drawing) showGaussian(null); // while drawing, the last Gaussian stays until the new one is there
+      refreshGaussian();
+    },
+  });
   const terms = lesson.termsCard({
     id: 'terms-title',
     title: 'Reconstruction and KL, separately',
@@ -88,28 +133,36 @@ function view(lesson) {
   });
   const training = lesson.trainingCard({ penalty: 'β·KL' });
 
-  lesson.show(
-    evenCards(
-      card(
-        {
-          id: 'samples-title',
-          title: 'Samples from the prior',
-          head: [newSamples],
-          hint: 'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
-        },
-        samples,
-      ),
-      card(
-        {
-          id: 'map-title',
-          title: 'The map of the code space',
-          hint: `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`,
-        },
-        h('div', { class: 'map-wrap' }, map, mapNote),
+  const samplesCard = card(
+    {
+      id: 'samples-title',
+      title: 'Samples from the prior',
+      head: [newSamples],
+      hint: 'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
+    },
+    samples,
+  );
+  const mapCard = card(
+    {
+      id: 'map-title',
+      title: 'The map of the code space',
+      hint: `The decoder’s output for a ${GRID}×${GRID} grid of codes from −${RANGE} to ${RANGE} in each direction (z₁ left to right, z₂ bottom to top).`,
+    },
+    h('div', { class: 'map-wrap' }, map, gaussCanvas, mapNote),
+    h(
+      'div',
+      { class: 'gauss-samples' },
+      h('span', { class: 'row-label' }, 'z = μ + σ·ε'),
+      h(
+        'div',
+        { class: 'digit-strip', id: 'vae-gauss-samples', style: `--cols: ${SAMPLE_COUNT}` },
+        gaussSamples.map((c, i) => h('figure', { class: 'digit' }, c, h('figcaption', {}, String(i + 1)))),
       ),
     ),
-    evenCards(training.el, terms.el),
+    gaussNote,
   );
+  // The map beside the pad, so the drawing's Gaussian moves in sight of the pen.
+  lesson.show(evenCards(mapCard, pad.el), evenCards(samplesCard, training.el), terms.el);
 
   /** The samples and the map as mosaics (null: blank paper of the mosaic's size). */
   function showSamples(x) {
@@ -160,11 +213,55 @@ function view(lesson) {
   showSamples(null);
   showMap(null);
 
+  /** The drawing's Gaussian on the map and its decoded samples; null: none (no drawing, or no 2-number code). */
+  function showGaussian(g) {
+    gauss.show(g);
+    pictures.row(gaussSamples, g?.decoded ?? null, { offset: PIXELS });
+    if (!g) {
+      gaussNote.textContent = pad.drawing
+        ? lesson.latent === 2 || !lesson.run
+          ? 'Encoding your drawing…'
+          : `The Gaussian is drawn on the map for a code of 2 numbers; this network’s has ${lesson.latent}.`
+        : 'Draw a digit on the pad: its Gaussian appears on the map.';
+      if (pad.drawing && lesson.run && lesson.latent !== 2)
+        pad.message.textContent = `Decoded at μ. With a code of ${lesson.latent} numbers the map cannot show its Gaussian.`;
+      return;
+    }
+    const [s1, s2] = sigmaOf(g.logVar);
+    const f = (v) => v.toFixed(2).replace('-', '−');
+    pad.message.textContent = `μ = (${f(g.mu[0])}, ${f(g.mu[1])}), σ = (${f(s1)}, ${f(s2)}): the dot and ellipses on the map.`;
+    gaussNote.textContent =
+      `Your drawing: μ = (${f(g.mu[0])}, ${f(g.mu[1])}), σ = (${f(s1)}, ${f(s2)}), the dot on the map; ` +
+      'the solid ellipse is 1σ around it, the dashed one 2σ. Above: the numbered codes z = μ + σ·ε, decoded.';
+  }
+
+  // The drawing: μ and log σ² from the encoder, then μ and the samples from its Gaussian decoded in one go.
+  const refreshGaussian = lesson.refresher(GAUSS_MS, async () => {
+    const { drawing, version } = pad;
+    if (!drawing) return;
+    const { mu, logVar } = await lesson.current(client.call('encodeDistribution', drawing));
+    if (version !== pad.version) return;
+    if (lesson.latent !== 2) {
+      const y = await lesson.current(client.call('decode', mu));
+      if (version === pad.version) pad.show('pad-recon', y);
+      return showGaussian(null);
+    }
+    const samples = gaussianSamples(mu, logVar);
+    const codes = new Float32Array(2 + samples.length);
+    codes.set(mu.subarray(0, 2));
+    codes.set(samples, 2);
+    const decoded = await lesson.current(client.call('decode', codes));
+    if (version !== pad.version) return;
+    pad.show('pad-recon', decoded);
+    showGaussian({ mu: [mu[0], mu[1]], logVar: [logVar[0], logVar[1]], samples, decoded });
+  });
+
   return {
     reset(_info, state) {
       showSamples(null);
       showMap(null);
       showMapNote(state);
+      showGaussian(null);
     },
   };
 }
@@ -187,5 +284,6 @@ export default defineLesson({
     'so a random code from that distribution decodes to a new, plausible digit. You would use it to generate or ' +
     'interpolate data, or to get a smooth, well-organised code space.',
   explain,
+  digits: 16, // for the pad's Sample button
   view,
 });
