@@ -5,7 +5,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openPage, waitForStep, skipInFirefox } from './helpers/app.mjs';
+import { startApp, openPage, waitForStep } from './helpers/app.mjs';
 import { LESSONS } from '../../www/lessons/index.js';
 
 const ready = (id) => `body[data-lesson="${id}"][data-state="ready"]`;
@@ -19,11 +19,7 @@ describe('lesson navigation and lesson settings', () => {
     await app?.close();
   });
 
-  it('the nav lists the lessons and works by keyboard; Back returns to the previous lesson', {
-    skip: skipInFirefox(
-      'app bug: the lesson nav scrolls sideways (overflow-x: auto), and Firefox makes a scroll container a tab stop of its own, so Tab from the skip link lands on <nav id="lesson-nav"> before the first lesson link (tabindex="-1" on the nav fixes it)',
-    ),
-  }, async () => {
+  it('the nav lists the lessons and works by keyboard; Back returns to the previous lesson', async () => {
     const { page, context, errors } = await openPage(app, '#lesson=reconstruct&encoder=64&latent=8');
     try {
       const titles = await page.$$eval('#lesson-nav a', (as) => as.map((a) => a.textContent));
