@@ -16,7 +16,7 @@ use crate::rng::{seeded, Rng, Stream};
 /// The layer that makes the code from the last hidden layer.
 // One per model, never in a collection: the unequal variant sizes cost nothing.
 #[allow(clippy::large_enum_variant)]
-enum Head {
+pub(super) enum Head {
     /// h = f(x·W + b)
     Code { linear: Linear, act: Activation, h: Array2<f32>, grad_a: Array2<f32> },
     /// z = μ + σ ⊙ ε
@@ -25,11 +25,11 @@ enum Head {
 
 /// An autoencoder and the buffers of its training step.
 pub struct Autoencoder {
-    config: ModelConfig,
-    body: Sequential,
-    head: Head,
-    decoder: Sequential,
-    out: Array2<f32>,
+    pub(super) config: ModelConfig,
+    pub(super) body: Sequential,
+    pub(super) head: Head,
+    pub(super) decoder: Sequential,
+    pub(super) out: Array2<f32>,
     grad_out: Array2<f32>,
     grad_code: Array2<f32>,
     rho_hat: Array1<f32>,
@@ -81,7 +81,7 @@ fn apply_output(out: &mut Array2<f32>, logits: ArrayView2<f32>, act: Activation)
 }
 
 impl Head {
-    fn forward(&mut self, x: ArrayView2<f32>, train: bool) -> ArrayView2<'_, f32> {
+    pub(super) fn forward(&mut self, x: ArrayView2<f32>, train: bool) -> ArrayView2<'_, f32> {
         match self {
             Head::Code { linear, act, h, .. } => {
                 let a = linear.forward(x, train);

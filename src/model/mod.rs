@@ -2,10 +2,12 @@
 //! contractive) and the VAE, which share one encoder/decoder skeleton.
 
 mod autoencoder;
+mod inside;
 pub mod penalty;
 mod vae;
 
 pub use autoencoder::Autoencoder;
+pub use inside::{layer_names, DeadUnits, LayerKind, LayerOutput};
 pub use vae::GaussianHead;
 
 use serde::Serialize;

@@ -111,6 +111,11 @@ impl GaussianHead {
         self.mean.view()
     }
 
+    /// The latest log σ².
+    pub fn log_var(&self) -> ArrayView2<'_, f32> {
+        self.log_var.view()
+    }
+
     /// Visits μ's then log σ²'s parameters.
     pub fn params_and_grads(&mut self, f: &mut dyn FnMut(Param<'_>)) {
         self.mu.params_and_grads(f);

@@ -120,6 +120,10 @@ impl Layer for ActivationLayer {
         self.out.view()
     }
 
+    fn output(&self) -> ArrayView2<'_, f32> {
+        self.out.view()
+    }
+
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         ensure_shape(&mut self.grad_in, grad_out.nrows(), grad_out.ncols());
         let kind = self.kind;

@@ -74,6 +74,10 @@ impl Layer for Linear {
         self.out.view()
     }
 
+    fn output(&self) -> ArrayView2<'_, f32> {
+        self.out.view()
+    }
+
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         general_mat_mul(1.0, &self.input.t(), &grad_out, 1.0, &mut self.grad_weight);
         for row in grad_out.axis_iter(Axis(0)) {

@@ -11,7 +11,7 @@ mod optim;
 pub use activation::{Activation, ActivationLayer};
 pub use dropout::Dropout;
 pub use linear::Linear;
-pub use optim::{Optimizer, WeightPenalty};
+pub use optim::{AdamState, Optimizer, TensorStats, WeightPenalty};
 
 use ndarray::{Array2, ArrayView2};
 
@@ -33,6 +33,8 @@ pub trait Layer {
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32>;
     /// Calls `f` on every parameter with its gradient, in a fixed order.
     fn params_and_grads(&mut self, _f: &mut dyn FnMut(Param<'_>)) {}
+    /// The output of the latest `forward`, kept in the layer's buffer.
+    fn output(&self) -> ArrayView2<'_, f32>;
 }
 
 /// Resizes a reusable buffer only when the batch shape changes, so steady-state
@@ -87,6 +89,11 @@ impl Sequential {
             g = layer.backward(g);
         }
         g
+    }
+
+    /// The output of layer `i` in the latest `forward`.
+    pub fn output(&self, i: usize) -> ArrayView2<'_, f32> {
+        self.layers[i].output()
     }
 
     /// Visits every parameter of every layer, in order.

@@ -55,6 +55,52 @@ pub struct Optimizer {
     // First and second moment (Adam) or velocity (momentum) per parameter tensor.
     m: Vec<Vec<f32>>,
     v: Vec<Vec<f32>>,
+    stats: Vec<TensorStats>,
+}
+
+/// What the last step did to one parameter tensor, summed inside the update
+/// loop (no extra pass over the parameters, no allocation after the first step).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TensorStats {
+    /// ‖g‖²: the loss gradient as the model computed it (before the L1/L2 penalties).
+    pub grad_sq: f64,
+    /// ‖w‖² before the update.
+    pub weight_sq: f64,
+    /// ‖w_after − w_before‖², from the stored values.
+    pub update_sq: f64,
+}
+
+impl TensorStats {
+    /// ‖g‖.
+    pub fn grad_norm(&self) -> f32 {
+        self.grad_sq.sqrt() as f32
+    }
+
+    /// ‖w‖ before the update.
+    pub fn weight_norm(&self) -> f32 {
+        self.weight_sq.sqrt() as f32
+    }
+
+    /// ‖Δw‖ / ‖w‖ (0 for an all-zero tensor that did not move; infinite if it did).
+    pub fn update_ratio(&self) -> f32 {
+        if self.update_sq == 0.0 {
+            return 0.0;
+        }
+        (self.update_sq.sqrt() / self.weight_sq.sqrt()) as f32
+    }
+}
+
+/// Adam's state and settings at one parameter after a step (for the slow-motion view).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AdamState {
+    /// First moment m.
+    pub m: f32,
+    /// Second moment v.
+    pub v: f32,
+    /// Bias-corrected m̂ = m / (1 − β₁ᵗ).
+    pub m_hat: f32,
+    /// Bias-corrected v̂ = v / (1 − β₂ᵗ).
+    pub v_hat: f32,
 }
 
 impl Optimizer {
@@ -71,7 +117,44 @@ impl Optimizer {
             t: 0,
             m: Vec::new(),
             v: Vec::new(),
+            stats: Vec::new(),
         }
+    }
+
+    /// Which optimiser this is.
+    pub fn kind(&self) -> OptimizerKind {
+        self.kind
+    }
+
+    /// (β₁, β₂, ε) of Adam.
+    pub fn adam_settings(&self) -> (f32, f32, f32) {
+        (self.beta1, self.beta2, self.eps)
+    }
+
+    /// Momentum coefficient (SGD with momentum).
+    pub fn momentum(&self) -> f32 {
+        self.momentum
+    }
+
+    /// Steps taken since the start or the last reset (Adam's t).
+    pub fn steps(&self) -> i32 {
+        self.t
+    }
+
+    /// Per parameter tensor, in visiting order: what the last step did (empty before the first).
+    pub fn tensor_stats(&self) -> &[TensorStats] {
+        &self.stats
+    }
+
+    /// Adam's moments at element `index` of parameter tensor `tensor` after the
+    /// last step, with their bias corrections; `None` for other optimisers or
+    /// before the first step. (Momentum's velocity is `m`.)
+    pub fn moments(&self, tensor: usize, index: usize) -> Option<AdamState> {
+        let m = *self.m.get(tensor)?.get(index)?;
+        let v = self.v.get(tensor).and_then(|v| v.get(index)).copied().unwrap_or(0.0);
+        let bc1 = 1.0 - self.beta1.powi(self.t);
+        let bc2 = 1.0 - self.beta2.powi(self.t);
+        Some(AdamState { m, v, m_hat: m / bc1, v_hat: v / bc2 })
     }
 
     /// Forgets momentum and moment estimates (after a divergence, say).
@@ -79,10 +162,12 @@ impl Optimizer {
         self.t = 0;
         self.m.clear();
         self.v.clear();
+        self.stats.clear();
     }
 
     /// Applies one update to every parameter `visit` yields, then zeroes its gradient.
-    /// State buffers are allocated on the first step only.
+    /// State buffers are allocated on the first step only. Each tensor's
+    /// `TensorStats` are summed in the same loop.
     pub fn step(&mut self, visit: impl FnOnce(&mut dyn FnMut(Param<'_>))) {
         self.t = self.t.saturating_add(1);
         let (lr, mu, b1, b2, eps, pen) = (self.lr, self.momentum, self.beta1, self.beta2, self.eps, self.penalty);
@@ -92,28 +177,39 @@ impl Optimizer {
         let adam_lr = lr * bc2.sqrt() / bc1;
         let adam_eps = eps * bc2.sqrt();
         let kind = self.kind;
-        let (ms, vs) = (&mut self.m, &mut self.v);
+        let (ms, vs, stats) = (&mut self.m, &mut self.v, &mut self.stats);
         let mut i = 0;
         visit(&mut |p: Param<'_>| {
             if ms.len() <= i {
                 ms.push(vec![0.0; p.value.len()]);
                 vs.push(if kind == OptimizerKind::Adam { vec![0.0; p.value.len()] } else { Vec::new() });
+                stats.push(TensorStats::default());
             }
             let (m, v) = (&mut ms[i], &mut vs[i]);
+            // Sums of squares, in f64 so a 200,000-element tensor keeps its digits.
+            let (mut gs, mut ws, mut us) = (0.0f64, 0.0f64, 0.0f64);
+            let mut record = |g: f32, before: f32, after: f32| {
+                let d = after - before;
+                gs += (g as f64) * (g as f64);
+                ws += (before as f64) * (before as f64);
+                us += (d as f64) * (d as f64);
+            };
             let decay = p.is_weight && (pen.l2 != 0.0 || pen.l1 != 0.0);
             match kind {
                 OptimizerKind::Sgd => {
                     for (w, g) in p.value.iter_mut().zip(p.grad.iter_mut()) {
-                        let d = *g + if decay { pen.grad(*w) } else { 0.0 };
+                        let (before, d) = (*w, *g + if decay { pen.grad(*w) } else { 0.0 });
                         *w -= lr * d;
+                        record(*g, before, *w);
                         *g = 0.0;
                     }
                 }
                 OptimizerKind::Momentum => {
                     for ((w, g), m) in p.value.iter_mut().zip(p.grad.iter_mut()).zip(m.iter_mut()) {
-                        let d = *g + if decay { pen.grad(*w) } else { 0.0 };
+                        let (before, d) = (*w, *g + if decay { pen.grad(*w) } else { 0.0 });
                         *m = mu * *m + d;
                         *w -= lr * *m;
+                        record(*g, before, *w);
                         *g = 0.0;
                     }
                 }
@@ -121,14 +217,16 @@ impl Optimizer {
                     for (((w, g), m), v) in
                         p.value.iter_mut().zip(p.grad.iter_mut()).zip(m.iter_mut()).zip(v.iter_mut())
                     {
-                        let d = *g + if decay { pen.grad(*w) } else { 0.0 };
+                        let (before, d) = (*w, *g + if decay { pen.grad(*w) } else { 0.0 });
                         *m = b1 * *m + (1.0 - b1) * d;
                         *v = b2 * *v + (1.0 - b2) * d * d;
                         *w -= adam_lr * *m / (v.sqrt() + adam_eps);
+                        record(*g, before, *w);
                         *g = 0.0;
                     }
                 }
             }
+            stats[i] = TensorStats { grad_sq: gs, weight_sq: ws, update_sq: us };
             i += 1;
         });
     }

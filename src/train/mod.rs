@@ -14,12 +14,14 @@ use crate::data::{Dataset, Split};
 use crate::error::{Error, Result};
 use crate::metrics::psnr_from_mse;
 use crate::model::{Autoencoder, LossTerms};
-use crate::nn::{loss, Optimizer};
+use crate::nn::{ensure_shape, loss, Optimizer};
 use crate::noise::{Noise, NoiseKind};
 use crate::rng::{fresh_seed, seeded, Rng, Stream};
 
+mod inside;
 mod stats;
 
+pub use inside::{LayerStats, OptimizerTrace, TraceStep, WeightTrace};
 pub use stats::{EpochRecord, EvalStats, History, StepStats};
 
 /// Seed of the fixed corruption used for evaluation and display, apart from the
@@ -245,41 +247,12 @@ impl Trainer {
             if self.status != Status::Running {
                 break;
             }
-            let idx = &self.order[self.cursor..self.cursor + batch_size];
-            self.data.train.fill_batch(idx, self.batch.view_mut());
-            let noise = self.config.noise();
-            let input = if noise.kind == NoiseKind::None {
-                self.batch.view()
-            } else {
-                noise.apply(self.batch.view(), self.noisy.view_mut(), &mut self.noise_rng);
-                self.noisy.view()
-            };
-            let step_terms = self.model.forward_backward(input, self.batch.view(), &self.config.train);
-            let loss = step_terms.total;
-            if !loss.is_finite() || !self.model.grads_finite() {
-                self.model.zero_grad();
-                let err = Error::Diverged { step: self.step + 1, loss };
-                self.status = Status::Diverged(err.clone());
-                return Err(err);
-            }
-            if self.step.is_multiple_of(RESCUE_EVERY) {
-                self.model.copy_params_into(&mut self.rescue.1);
-                self.rescue.0 = self.step;
-            }
-            let model = &mut self.model;
-            self.optimizer.step(|f| model.params_and_grads(f));
-            self.step += 1;
+            let step_terms = self.forward_batch(batch_size)?;
+            let end = self.finish_step(step_terms.total, batch_size)?;
             trained += 1;
-            batch_loss = loss;
+            batch_loss = step_terms.total;
             terms = step_terms;
-            self.history.steps.push(self.step);
-            self.history.losses.push(loss);
-            self.epoch_loss += loss as f64;
-            self.epoch_batches += 1;
-            self.cursor += batch_size;
-            if self.cursor + batch_size > self.order.len() {
-                val_loss = Some(self.end_epoch()?);
-            }
+            val_loss = end.or(val_loss);
         }
         let secs = start.elapsed().as_secs_f64();
         let samples_per_sec = if secs > 0.0 { (trained as f64 * batch_size as f64 / secs) as f32 } else { 0.0 };
@@ -295,6 +268,64 @@ impl Trainer {
                 _ => None,
             },
         })
+    }
+
+    /// The batch the model sees: the clean digits, or their corrupted copies.
+    fn input(&self) -> ArrayView2<'_, f32> {
+        if self.config.train.noise == NoiseKind::None {
+            self.batch.view()
+        } else {
+            self.noisy.view()
+        }
+    }
+
+    /// Fills the batch with the next `b` digits of the order (corrupting them if
+    /// the run asks), runs forward and backward, and checks that the loss and
+    /// every gradient are finite; on divergence, stops the run with the error.
+    fn forward_batch(&mut self, b: usize) -> Result<LossTerms> {
+        let input_width = self.config.model.input;
+        ensure_shape(&mut self.batch, b, input_width);
+        let idx = &self.order[self.cursor..self.cursor + b];
+        self.data.train.fill_batch(idx, self.batch.view_mut());
+        let noise = self.config.noise();
+        let input = if noise.kind == NoiseKind::None {
+            self.batch.view()
+        } else {
+            ensure_shape(&mut self.noisy, b, input_width);
+            noise.apply(self.batch.view(), self.noisy.view_mut(), &mut self.noise_rng);
+            self.noisy.view()
+        };
+        let terms = self.model.forward_backward(input, self.batch.view(), &self.config.train);
+        let loss = terms.total;
+        if !loss.is_finite() || !self.model.grads_finite() {
+            self.model.zero_grad();
+            let err = Error::Diverged { step: self.step + 1, loss };
+            self.status = Status::Diverged(err.clone());
+            return Err(err);
+        }
+        Ok(terms)
+    }
+
+    /// Applies the optimiser to the gradients of a batch of `b` digits whose
+    /// loss was `loss`, counts the step and, at an epoch's end, evaluates:
+    /// returns the validation loss then.
+    fn finish_step(&mut self, loss: f32, b: usize) -> Result<Option<f32>> {
+        if self.step.is_multiple_of(RESCUE_EVERY) {
+            self.model.copy_params_into(&mut self.rescue.1);
+            self.rescue.0 = self.step;
+        }
+        let model = &mut self.model;
+        self.optimizer.step(|f| model.params_and_grads(f));
+        self.step += 1;
+        self.history.steps.push(self.step);
+        self.history.losses.push(loss);
+        self.epoch_loss += loss as f64;
+        self.epoch_batches += 1;
+        self.cursor += b;
+        if self.cursor + self.config.train.batch_size > self.order.len() {
+            return Ok(Some(self.end_epoch()?));
+        }
+        Ok(None)
     }
 
     fn end_epoch(&mut self) -> Result<f32> {
