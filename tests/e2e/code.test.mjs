@@ -8,7 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, skipInFirefox, startApp, openPage } from './helpers/app.mjs';
+import { ROOT, startApp, openPage } from './helpers/app.mjs';
 
 /** Opens Show code and returns the script it shows. */
 async function openCode(page) {
@@ -146,9 +146,7 @@ describe('Show code', () => {
     }
   });
 
-  it('Copy puts the script on the clipboard', {
-    skip: skipInFirefox('reading the clipboard back needs a permission the Firefox adapter cannot grant'),
-  }, async () => {
+  it('Copy puts the script on the clipboard', async () => {
     const { page, context, errors } = await openPage(app, '#lesson=denoise&noise=gaussian&level=0.3');
     try {
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -12,7 +12,7 @@
 //             baseURL, userAgent, locale, acceptDownloads }), newPage, contexts, version, close
 //   context   newPage, pages, route/unroute (glob, RegExp or predicate; route.fulfill/abort/continue/
 //             request), on/off/once('page'|'request'|'response'|'requestfinished'|'requestfailed'|
-//             'console'|'close'), waitForEvent, addInitScript, close
+//             'console'|'close'), waitForEvent, addInitScript, grantPermissions, clearPermissions, close
 //   page      the frame methods below on its main frame, plus goto, reload, goBack, goForward,
 //             frames, mainFrame, frame, workers, context, on/off/once('console'|'pageerror'|'dialog'|
 //             'download'|'request'|'response'|'requestfinished'|'requestfailed'|'worker'|'close'|
@@ -1336,6 +1336,7 @@ class FxContext extends EventEmitter {
     this._options = options;
     this._routes = [];
     this._initScripts = [];
+    this._granted = []; // [permission, origin] set with permissions.setPermission
     this._pages = [];
     this._requests = new WeakMap();
     this._responses = new WeakMap();
@@ -1409,6 +1410,39 @@ class FxContext extends EventEmitter {
   }
   setDefaultTimeout(ms) {
     for (const page of this._pages) page.setDefaultTimeout(ms);
+  }
+  /**
+   * Playwright's grantPermissions. Firefox has no clipboard-read/-write permissions (a page may
+   * write after a user gesture and read back what it wrote without a prompt): nothing to grant.
+   * Others go to BiDi's permissions.setPermission for `origin` (or each open page's origin).
+   */
+  async grantPermissions(permissions, { origin } = {}) {
+    const origins = origin
+      ? [new URL(origin).origin]
+      : [...new Set(this._pages.map((p) => new URL(p.url()).origin).filter((o) => o !== 'null'))];
+    for (const name of permissions) {
+      if (name === 'clipboard-read' || name === 'clipboard-write') continue;
+      if (!origins.length) throw new UnsupportedInFirefox(`grantPermissions(['${name}']) without an origin or a page`);
+      for (const o of origins) {
+        await this._send('permissions.setPermission', {
+          descriptor: { name },
+          state: 'granted',
+          origin: o,
+          userContext: this._ctx.id,
+        });
+        this._granted.push([name, o]);
+      }
+    }
+  }
+  async clearPermissions() {
+    for (const [name, o] of this._granted.splice(0)) {
+      await this._send('permissions.setPermission', {
+        descriptor: { name },
+        state: 'prompt',
+        origin: o,
+        userContext: this._ctx.id,
+      });
+    }
   }
   async close() {
     this._browser._contexts.delete(this);
