@@ -82,7 +82,9 @@ describe('the autoencoder-family lessons', () => {
     const { page, context, errors } = await openLesson(app, 'sparse', `kind=l1&weight=0.003&${SMALL}`);
     try {
       assert.match(await page.textContent('#lesson-note'), /ReLU/);
-      assertLearned(await trainAndMeasure(page));
+      // The sparsity term falls slower than the reconstruction: measured over more steps, so a late first reading
+      // on a busy machine still leaves room to see it fall.
+      assertLearned(await trainAndMeasure(page, { from: 10, to: 400 }));
       await waitForPicture(page, '#code-bars', { min: 50 });
       await waitForPicture(page, '#code-heatmap');
       await waitForPicture(page, '#sparse-digits');
