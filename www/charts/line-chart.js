@@ -17,9 +17,10 @@ export class LineChart {
    * @param {{ x: string, y: string, y2?: string, height?: number, points?: boolean,
    *   series: Array<{ label: string, color: string, scale?: 'y' | 'y2', dash?: number[], width?: number }>,
    *   range?: (min: number, max: number) => [number, number], tick?: (v: number) => string|number,
-   *   format?: (v: number) => string }} options
+   *   format?: (v: number) => string, log?: boolean }} options
    *   color is a CSS custom property name, e.g. '--series-1'; scale 'y2' uses the right-hand axis;
-   *   range: the y axes' range from the data's (default from 0); tick, format: y tick labels and legend values
+   *   range: the y axes' range from the data's (default from 0); tick, format: y tick labels and legend values;
+   *   log: a base-10 logarithmic y axis (values ≤ 0 are gaps)
    */
   constructor(container, options) {
     this.options = { height: 220, points: false, range: fromZero, ...options };
@@ -45,14 +46,14 @@ export class LineChart {
   }
 
   #options({ colour }) {
-    const { x, y, y2, series, points, range, tick, format } = this.options;
+    const { x, y, y2, series, points, range, tick, format, log } = this.options;
     const values = tick ? (_u, splits) => splits.map(tick) : tickValues(3);
     const value = format ? (_u, v) => (v == null || !Number.isFinite(v) ? '–' : format(v)) : formatValue(3);
     const yRange = (_u, min, max) => range(min, max);
     const axes = [{ label: x }, { label: y, size: 56, values }];
     if (y2) axes.push({ label: y2, scale: 'y2', side: 1, size: 56, values, grid: { show: false } });
     return {
-      scales: { y: { range: yRange }, y2: { range: yRange } },
+      scales: log ? { y: { distr: 3, log: 10 } } : { y: { range: yRange }, y2: { range: yRange } },
       axes,
       series: [
         // Whole numbers (steps) as they are; others (a noise level) to 4 significant digits.

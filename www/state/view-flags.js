@@ -27,6 +27,7 @@ export const HIDEABLE = Object.freeze([
   'pad',
   'chart',
   'title',
+  'inside',
 ]);
 export const CONTROLS = Object.freeze(['full', 'minimal', 'none']);
 export const FLAG_KEYS = Object.freeze(['hide', 'controls', 'present', 'compact', 'embed', 'autoplay', 'debug']);
