@@ -315,3 +315,85 @@ fn roofline() {
     assert_eq!(roof.flops_per_step(), 2.0 * 16.0 * (784.0 * 64.0 * 5.0 + 64.0 * 8.0 * 6.0));
     assert!(message(Roofline::new(&[784], 16).err().unwrap()).starts_with("widths: need at least two sizes"));
 }
+
+fn strings(v: &JsValue) -> Vec<String> {
+    js_sys::Array::from(v).iter().map(|s| s.as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+fn layer_stats_and_the_vaes_gaussian() {
+    let (px, lb) = data();
+    let cfg = r#"{"model":{"kind":"vae","encoder":[32],"latent":2},"train":{"batchSize":16}}"#;
+    let mut t = Trainer::new(config(cfg), &px, &lb).unwrap();
+    let s = t.layer_stats().unwrap();
+    assert_eq!(strings(&get(&s, "names")), ["encoder.0", "code.mu", "code.logvar", "decoder.0", "decoder.1"]);
+    assert_eq!(f32_array(&get(&s, "gradNorm")), [0.0; 5], "zeros before the first step");
+    t.step(3).unwrap();
+    let s = t.layer_stats().unwrap();
+    assert!(get(&s, "gradNorm").is_instance_of::<js_sys::Float32Array>());
+    for key in ["gradNorm", "weightNorm", "updateRatio"] {
+        let v = f32_array(&get(&s, key));
+        assert_eq!(v.len(), 5);
+        assert!(v.iter().all(|x| x.is_finite() && *x > 0.0), "{key}: {v:?}");
+    }
+    let imgs = t.validation_images(3);
+    let g = t.encode_distribution(&imgs).unwrap();
+    let mu = f32_array(&get(&g, "mu"));
+    assert_eq!(mu, t.encode(&imgs).unwrap());
+    assert_eq!(f32_array(&get(&g, "logVar")).len(), 3 * 2);
+    let mut plain = Trainer::new(config(r#"{"model":{"encoder":[16],"latent":2}}"#), &px, &lb).unwrap();
+    assert!(message(plain.encode_distribution(&imgs).unwrap_err()).contains("only a VAE"));
+}
+
+#[cfg(feature = "lab")]
+#[wasm_bindgen_test]
+fn trace_step_activations_and_dead_units() {
+    let (px, lb) = data();
+    let cfg = r#"{"model":{"encoder":[32],"latent":4},"train":{"batchSize":8,"seed":3}}"#;
+    let (mut a, mut b) = (Trainer::new(config(cfg), &px, &lb).unwrap(), Trainer::new(config(cfg), &px, &lb).unwrap());
+    a.step(2).unwrap();
+    b.step(2).unwrap();
+    let weight = config(r#"{"layer":"encoder.0","index":100}"#);
+    let before = a.parameters()[100];
+    let tr = a.trace_step(8, weight.clone()).unwrap();
+    b.step(1).unwrap();
+    assert_eq!(a.parameters(), b.parameters(), "a traced step is step(1)");
+    assert_eq!(get(&tr, "step").as_f64(), Some(3.0));
+    assert_eq!(f32_array(&get(&tr, "batch")).len(), 8 * 784);
+    assert_eq!(f32_array(&get(&tr, "input")).len(), 8 * 784);
+    let layers = js_sys::Array::from(&get(&tr, "layers"));
+    assert_eq!(layers.length(), 4, "encoder.0, code, decoder.0, decoder.1");
+    assert_eq!(f32_array(&get(&layers.get(0), "output")).len(), 8 * 32);
+    let grads = js_sys::Array::from(&get(&tr, "grads"));
+    assert_eq!(get(&grads.get(0), "name").as_string().as_deref(), Some("encoder.0"));
+    assert_eq!(f32_array(&get(&grads.get(0), "grad")).len(), 784 * 32);
+    let o = get(&tr, "optimizer");
+    assert_eq!(get(&o, "kind").as_string().as_deref(), Some("adam"));
+    assert_eq!(get(&o, "t").as_f64(), Some(3.0));
+    let w = get(&o, "weight");
+    let n = |k: &str| get(&w, k).as_f64().unwrap();
+    assert_eq!(n("before"), before as f64);
+    assert_eq!(n("after"), a.parameters()[100] as f64, "after is the trainer's weight");
+    let lr = get(&o, "lr").as_f64().unwrap();
+    let adam = lr * n("mHat") / (n("vHat").sqrt() + get(&o, "eps").as_f64().unwrap());
+    assert!((adam - n("update")).abs() <= 1e-5 * adam.abs() + 1e-7 * n("before").abs(), "{adam} vs {}", n("update"));
+    assert_eq!(f32_array(&get(&get(&tr, "newWeights"), "encoder.0"))[100] as f64, n("after"));
+    assert!(get(&tr, "lossAfter").as_f64().unwrap().is_finite());
+    assert!(get(&get(&tr, "lossTerms"), "recon").as_f64().is_some());
+    assert!(message(a.trace_step(0, weight).unwrap_err()).contains("1 to 16"));
+    assert!(message(a.trace_step(4, config(r#"{"layer":"encoder.0"}"#)).unwrap_err()).contains("weight must be"));
+
+    let img = a.validation_images(1);
+    let acts = js_sys::Array::from(&get(&a.activations(&img).unwrap(), "layers"));
+    assert_eq!(acts.length(), 5);
+    let last = acts.get(4);
+    assert_eq!(get(&last, "kind").as_string().as_deref(), Some("output"));
+    assert_eq!(get(&last, "activation").as_string().as_deref(), Some("sigmoid"));
+    assert_eq!(f32_array(&get(&last, "values")), a.reconstruct(&img).unwrap());
+    assert!(message(a.activations(&a.validation_images(2)).unwrap_err()).contains("one image"));
+    let dead = js_sys::Array::from(&get(&a.dead_units().unwrap(), "layers"));
+    assert_eq!(dead.length(), 4);
+    let d0 = dead.get(0);
+    assert!(get(&d0, "dead").is_instance_of::<js_sys::Uint8Array>());
+    assert_eq!(js_sys::Uint8Array::from(get(&d0, "dead")).length(), 32);
+}

@@ -3,7 +3,9 @@
 //! every error becomes a JS `Error` with the engine's sentence.
 //!
 //! `mod.rs` holds the training handle; `explore.rs` the views of what was
-//! learned (interpolation, metrics, filters); `pca_views.rs` those that need PCA
+//! learned (interpolation, metrics, filters); `inside.rs` what happens inside
+//! the network (per-layer step sizes, activations, the VAE's Gaussian, one
+//! step in slow motion); `pca_views.rs` those that need PCA
 //! (latent map, PCA baseline); `apply.rs` the applications
 //! (anomalies, features, imputation) and the AutoRec recommender; `bench.rs`
 //! the roofline kernel for the benchmark page. Each method converts its
@@ -14,6 +16,7 @@
 mod apply;
 mod bench;
 mod explore;
+mod inside;
 #[cfg(feature = "lab")]
 mod pca_views;
 

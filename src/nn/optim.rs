@@ -181,53 +181,73 @@ impl Optimizer {
         let mut i = 0;
         visit(&mut |p: Param<'_>| {
             if ms.len() <= i {
+                // Plain SGD uses neither buffer and momentum only m; one shape for all keeps one update loop.
                 ms.push(vec![0.0; p.value.len()]);
-                vs.push(if kind == OptimizerKind::Adam { vec![0.0; p.value.len()] } else { Vec::new() });
+                vs.push(vec![0.0; p.value.len()]);
                 stats.push(TensorStats::default());
             }
-            let (m, v) = (&mut ms[i], &mut vs[i]);
-            // Sums of squares, in f64 so a 200,000-element tensor keeps its digits.
-            let (mut gs, mut ws, mut us) = (0.0f64, 0.0f64, 0.0f64);
-            let mut record = |g: f32, before: f32, after: f32| {
-                let d = after - before;
-                gs += (g as f64) * (g as f64);
-                ws += (before as f64) * (before as f64);
-                us += (d as f64) * (d as f64);
-            };
+            let (m, v) = (&mut ms[i][..], &mut vs[i][..]);
             let decay = p.is_weight && (pen.l2 != 0.0 || pen.l1 != 0.0);
-            match kind {
-                OptimizerKind::Sgd => {
-                    for (w, g) in p.value.iter_mut().zip(p.grad.iter_mut()) {
-                        let (before, d) = (*w, *g + if decay { pen.grad(*w) } else { 0.0 });
-                        *w -= lr * d;
-                        record(*g, before, *w);
-                        *g = 0.0;
-                    }
-                }
-                OptimizerKind::Momentum => {
-                    for ((w, g), m) in p.value.iter_mut().zip(p.grad.iter_mut()).zip(m.iter_mut()) {
-                        let (before, d) = (*w, *g + if decay { pen.grad(*w) } else { 0.0 });
-                        *m = mu * *m + d;
-                        *w -= lr * *m;
-                        record(*g, before, *w);
-                        *g = 0.0;
-                    }
-                }
-                OptimizerKind::Adam => {
-                    for (((w, g), m), v) in
-                        p.value.iter_mut().zip(p.grad.iter_mut()).zip(m.iter_mut()).zip(v.iter_mut())
-                    {
-                        let (before, d) = (*w, *g + if decay { pen.grad(*w) } else { 0.0 });
-                        *m = b1 * *m + (1.0 - b1) * d;
-                        *v = b2 * *v + (1.0 - b2) * d * d;
-                        *w -= adam_lr * *m / (v.sqrt() + adam_eps);
-                        record(*g, before, *w);
-                        *g = 0.0;
-                    }
-                }
-            }
-            stats[i] = TensorStats { grad_sq: gs, weight_sq: ws, update_sq: us };
+            let d = |w: f32, g: f32| g + if decay { pen.grad(w) } else { 0.0 };
+            let sums = match kind {
+                OptimizerKind::Sgd => update(p.value, p.grad, m, v, |w, g, _, _| w - lr * d(w, g)),
+                OptimizerKind::Momentum => update(p.value, p.grad, m, v, |w, g, m, _| {
+                    *m = mu * *m + d(w, g);
+                    w - lr * *m
+                }),
+                OptimizerKind::Adam => update(p.value, p.grad, m, v, |w, g, m, v| {
+                    let d = d(w, g);
+                    *m = b1 * *m + (1.0 - b1) * d;
+                    *v = b2 * *v + (1.0 - b2) * d * d;
+                    w - adam_lr * *m / (v.sqrt() + adam_eps)
+                }),
+            };
+            stats[i] = sums;
             i += 1;
         });
     }
+}
+
+/// Independent partial sums, so the update loop stays a vector loop (a single
+/// running sum would fix the order of additions and keep it scalar).
+const LANES: usize = 8;
+/// Elements summed in f32 lanes before the lanes join the f64 totals: short
+/// enough that f32 keeps the sums' digits.
+const BLOCK: usize = 256;
+
+/// Sets every w to `f(w, g, m, v)` (which updates its state m, v), zeroes every
+/// g, and returns ‖g‖², ‖w‖² before and ‖w_after − w_before‖².
+#[inline(always)]
+fn update(
+    w: &mut [f32],
+    g: &mut [f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    f: impl Fn(f32, f32, &mut f32, &mut f32) -> f32,
+) -> TensorStats {
+    let mut total = TensorStats::default();
+    let blocks = w.chunks_mut(BLOCK).zip(g.chunks_mut(BLOCK)).zip(m.chunks_mut(BLOCK)).zip(v.chunks_mut(BLOCK));
+    for (((w, g), m), v) in blocks {
+        let (mut gs, mut ws, mut us) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
+        let lanes = w.chunks_mut(LANES).zip(g.chunks_mut(LANES)).zip(m.chunks_mut(LANES)).zip(v.chunks_mut(LANES));
+        for (((w, g), m), v) in lanes {
+            let n = w.len().min(g.len()).min(m.len()).min(v.len()).min(LANES);
+            for k in 0..n {
+                let (before, grad) = (w[k], g[k]);
+                let after = f(before, grad, &mut m[k], &mut v[k]);
+                let d = after - before;
+                w[k] = after;
+                g[k] = 0.0;
+                gs[k] += grad * grad;
+                ws[k] += before * before;
+                us[k] += d * d;
+            }
+        }
+        for k in 0..LANES {
+            total.grad_sq += gs[k] as f64;
+            total.weight_sq += ws[k] as f64;
+            total.update_sq += us[k] as f64;
+        }
+    }
+    total
 }
