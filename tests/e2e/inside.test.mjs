@@ -145,4 +145,48 @@ describe('inside the network', () => {
       await context.close();
     }
   });
+
+  it('the "Look inside" panel opens on Reconstruct, follows its training, and hide=inside hides it', async () => {
+    const { page, context, errors } = await openPage(app, `#lesson=reconstruct&${SMALL}`);
+    try {
+      assert.equal(await page.isHidden('#inside-panel'), true);
+      assert.equal(await page.getAttribute('#inside-toggle', 'aria-expanded'), 'false');
+      await page.click('#inside-toggle');
+      assert.equal(await page.getAttribute('#inside-toggle', 'aria-expanded'), 'true');
+      await page.waitForSelector('#inside-panel .nd-layer[data-name="decoder.2"] canvas[data-painted]', {
+        timeout: 30_000,
+      });
+      const widths = await page.$$eval('#inside-panel .nd-layer', (els) => els.map((e) => Number(e.dataset.width)));
+      assert.deepEqual(widths, WIDTHS);
+      await page.click('#play');
+      await waitForStep(page, 60);
+      await page.waitForFunction(() => Number(document.querySelector('#ratio-chart').dataset.filled) === 6, null, {
+        timeout: 20_000,
+      });
+      await pause(page);
+      await page.click('#inside-toggle');
+      assert.equal(await page.isHidden('#inside-panel'), true);
+      assert.equal(await page.$('#network-diagram'), null, 'closed: nothing left to refresh');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    const hidden = await openPage(app, `?hide=inside#lesson=reconstruct&${SMALL}`);
+    try {
+      assert.equal(await hidden.page.isHidden('#inside-toggle'), true, 'hide=inside hides the button');
+      assert.equal(await hidden.page.isVisible('#pad'), true, 'and nothing else');
+      assert.deepEqual(hidden.errors, []);
+    } finally {
+      await hidden.context.close();
+    }
+  });
+
+  it('the Inside lesson has no "Look inside" button of its own', async () => {
+    const { page, context } = await openPage(app, `#lesson=inside&${SMALL}`);
+    try {
+      assert.equal(await page.$('#inside-toggle'), null);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -18,6 +18,7 @@ import { explainer } from './explainer.js';
 import { Pictures } from './pictures.js';
 import { TrainingCard } from './training-card.js';
 import { TermsCard } from './terms-card.js';
+import { insidePanel } from './inside-panel.js';
 
 /** Thrown by `lesson.current` when an answer arrives for a run the view no longer shows. */
 class Stale extends Error {}
@@ -58,6 +59,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       return thing;
     };
     let frame = null;
+    let panel = null; // the "Look inside" panel (kit/inside-panel.js), every lesson with a digit network but Inside
 
     const lesson = {
       root,
@@ -93,7 +95,9 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
             { class: 'lesson-header' },
             h('h2', { id: 'lesson-title' }, module.title),
             h('p', { class: 'lead' }, lead),
+            panel?.toggle,
           ),
+          panel?.el,
           ...content,
           text ? explainer(text) : null,
         );
@@ -165,6 +169,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       own,
     };
 
+    if (usesTrainer && module.id !== 'inside') panel = insidePanel(lesson);
     const hooks = view(lesson) ?? {};
     const requestAll = () => {
       for (const r of refreshers) r();
@@ -181,6 +186,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
         frame?.classList.remove('stale');
         for (const r of [...refreshers, ...paced]) r.restart();
         for (const row of answerRows) lesson.pictures.row(row, null);
+        panel?.reset();
         hooks.reset?.(info, state);
         try {
           if (digitCount && !lesson.digits) {
@@ -237,6 +243,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
         lesson.run = 0;
         for (const r of [...refreshers, ...paced]) r.stop();
         stopTheme();
+        panel?.destroy();
         hooks.unmount?.();
         for (const thing of owned) {
           if (thing.destroy) thing.destroy();
