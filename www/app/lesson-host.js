@@ -56,15 +56,21 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
   /** The first lesson, while the engine loads (the run state is booting). -> mounted and built, and still wanted? */
   async function openFirst(hash) {
     const { switch: token } = run.tokens;
-    let mod;
+    const engineLoaded = engine.load();
+    engineLoaded.catch(() => {}); // reported below
     try {
-      [, mod] = await Promise.all([engine.load(), loadLesson(lessonIdOf(withoutFlags(hash), LESSON_IDS))]);
+      // The lesson is on the page as soon as its module is: its text and pictures need no engine, so the
+      // reader starts on them while the engine and the digits (the bulk of a first visit) still download.
+      // Play waits for the trainers.
+      const mod = await loadLesson(lessonIdOf(withoutFlags(hash), LESSON_IDS));
+      if (!run.current('switch', token)) return false; // the hash named another lesson meanwhile; it mounts that
+      mount(mod, location.hash);
+      await engineLoaded;
     } catch (err) {
       status.showFatal(err.message);
       return false;
     }
-    if (!run.current('switch', token)) return false; // the hash named another lesson meanwhile; it mounts that
-    mount(mod, location.hash);
+    if (!run.current('switch', token)) return false;
     await controls.build();
     return run.current('switch', token);
   }
