@@ -46,8 +46,16 @@ export function buildLessonNav(nav, lessons) {
     links[(next + links.length) % links.length].focus();
   });
 
-  /** Scrolls the row sideways (never the page) so the current lesson's link is in view. */
-  function showCurrent() {
+  /**
+   * Scrolls the row sideways (never the page) so the current lesson's link is in view: at the next frame,
+   * when the page is laid out anyway, rather than forcing a layout of its own now.
+   */
+  let frame = 0;
+  const showCurrent = () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(scrollToCurrent);
+  };
+  function scrollToCurrent() {
     const a = links.find((l) => l.hasAttribute('aria-current'));
     if (!a || nav.scrollWidth <= nav.clientWidth) return;
     const left = a.offsetLeft - nav.offsetLeft;

@@ -43,9 +43,9 @@ export function createStatus({ ui, run, banner, tools }) {
   // The compact readout beside Play (shown by css/page.css on narrow screens): the training card's step and loss.
   const progress = document.getElementById('run-progress');
   if (progress) {
-    onProgress(({ step, loss, stepText, lossText }) => {
+    onProgress(({ step, loss, stepText, lossText, name = 'loss' }) => {
       progress.hidden = !(step > 0);
-      progress.textContent = loss == null ? `Step ${stepText}` : `Step ${stepText} · loss ${lossText}`;
+      progress.textContent = loss == null ? `Step ${stepText}` : `Step ${stepText} · ${name} ${lossText}`;
       progress.dataset.step = String(step);
     });
   }

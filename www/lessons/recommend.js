@@ -17,6 +17,7 @@ import { card, evenCards } from './kit/cards.js';
 import { picture } from './kit/canvases.js';
 import { fmtInt } from './kit/format.js';
 import { stat, showStat, statList } from './kit/readout.js';
+import { reportProgress } from '../app/progress.js';
 
 const USERS_SHOWN = 3;
 const TOP_K = 5;
@@ -106,6 +107,7 @@ function view(lesson) {
   const { pictures } = lesson;
   const rec = new RecommenderClient();
   lesson.own(() => rec.terminate());
+  lesson.own(() => reportProgress({ step: 0, loss: null, stepText: '0', lossText: '–' }));
   let gen = 0;
   let info = null;
   let cells = null; // users × items: 0 unrated, 1 training, 2 held out
@@ -309,6 +311,7 @@ function view(lesson) {
     const e = msg.eval;
     showStat(stepStat, steps, fmtInt);
     showStat(rmseStat, e.rmse, rmse);
+    reportProgress({ step: steps, loss: e.rmse, stepText: fmtInt(steps), lossText: rmse(e.rmse), name: 'test RMSE' });
     showStat(itemStat, e.itemMeanRmse, rmse);
     showStat(globalStat, e.globalMeanRmse, rmse);
     showStat(trainStat, e.trainRmse, rmse);
