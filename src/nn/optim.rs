@@ -189,19 +189,41 @@ impl Optimizer {
             let (m, v) = (&mut ms[i][..], &mut vs[i][..]);
             let decay = p.is_weight && (pen.l2 != 0.0 || pen.l1 != 0.0);
             let d = |w: f32, g: f32| g + if decay { pen.grad(w) } else { 0.0 };
-            let sums = match kind {
-                OptimizerKind::Sgd => update(p.value, p.grad, m, v, |w, g, _, _| w - lr * d(w, g)),
-                OptimizerKind::Momentum => update(p.value, p.grad, m, v, |w, g, m, _| {
-                    *m = mu * *m + d(w, g);
-                    w - lr * *m
-                }),
-                OptimizerKind::Adam => update(p.value, p.grad, m, v, |w, g, m, v| {
-                    let d = d(w, g);
-                    *m = b1 * *m + (1.0 - b1) * d;
-                    *v = b2 * *v + (1.0 - b2) * d * d;
-                    w - adam_lr * *m / (v.sqrt() + adam_eps)
-                }),
-            };
+            let mut sums = TensorStats::default();
+            let mut before = [0f32; BLOCK];
+            let blocks = p
+                .value
+                .chunks_mut(BLOCK)
+                .zip(p.grad.chunks_mut(BLOCK))
+                .zip(m.chunks_mut(BLOCK))
+                .zip(v.chunks_mut(BLOCK));
+            // Block by block, while each is in the cache: keep the weights, update, then sum.
+            for (((w, g), m), v) in blocks {
+                let before = &mut before[..w.len()];
+                before.copy_from_slice(w);
+                match kind {
+                    OptimizerKind::Sgd => {
+                        for (w, g) in w.iter_mut().zip(g.iter()) {
+                            *w -= lr * d(*w, *g);
+                        }
+                    }
+                    OptimizerKind::Momentum => {
+                        for ((w, g), m) in w.iter_mut().zip(g.iter()).zip(m.iter_mut()) {
+                            *m = mu * *m + d(*w, *g);
+                            *w -= lr * *m;
+                        }
+                    }
+                    OptimizerKind::Adam => {
+                        for (((w, g), m), v) in w.iter_mut().zip(g.iter()).zip(m.iter_mut()).zip(v.iter_mut()) {
+                            let d = d(*w, *g);
+                            *m = b1 * *m + (1.0 - b1) * d;
+                            *v = b2 * *v + (1.0 - b2) * d * d;
+                            *w -= adam_lr * *m / (v.sqrt() + adam_eps);
+                        }
+                    }
+                }
+                add_block_sums(before, w, g, &mut sums);
+            }
             stats[i] = sums;
             i += 1;
         });
@@ -215,39 +237,25 @@ const LANES: usize = 8;
 /// enough that f32 keeps the sums' digits.
 const BLOCK: usize = 256;
 
-/// Sets every w to `f(w, g, m, v)` (which updates its state m, v), zeroes every
-/// g, and returns ‖g‖², ‖w‖² before and ‖w_after − w_before‖².
-#[inline(always)]
-fn update(
-    w: &mut [f32],
-    g: &mut [f32],
-    m: &mut [f32],
-    v: &mut [f32],
-    f: impl Fn(f32, f32, &mut f32, &mut f32) -> f32,
-) -> TensorStats {
-    let mut total = TensorStats::default();
-    let blocks = w.chunks_mut(BLOCK).zip(g.chunks_mut(BLOCK)).zip(m.chunks_mut(BLOCK)).zip(v.chunks_mut(BLOCK));
-    for (((w, g), m), v) in blocks {
-        let (mut gs, mut ws, mut us) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
-        let lanes = w.chunks_mut(LANES).zip(g.chunks_mut(LANES)).zip(m.chunks_mut(LANES)).zip(v.chunks_mut(LANES));
-        for (((w, g), m), v) in lanes {
-            let n = w.len().min(g.len()).min(m.len()).min(v.len()).min(LANES);
-            for k in 0..n {
-                let (before, grad) = (w[k], g[k]);
-                let after = f(before, grad, &mut m[k], &mut v[k]);
-                let d = after - before;
-                w[k] = after;
-                g[k] = 0.0;
-                gs[k] += grad * grad;
-                ws[k] += before * before;
-                us[k] += d * d;
-            }
-        }
-        for k in 0..LANES {
-            total.grad_sq += gs[k] as f64;
-            total.weight_sq += ws[k] as f64;
-            total.update_sq += us[k] as f64;
+/// Adds a block's ‖g‖², ‖w‖² (before) and ‖w_after − w_before‖² to `total`
+/// and zeroes its gradient. One copy for every optimiser keeps the download small.
+#[inline(never)]
+fn add_block_sums(before: &[f32], after: &[f32], g: &mut [f32], total: &mut TensorStats) {
+    let (mut gs, mut ws, mut us) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
+    let lanes = before.chunks(LANES).zip(after.chunks(LANES)).zip(g.chunks_mut(LANES));
+    for ((b, a), g) in lanes {
+        let sums = gs.iter_mut().zip(ws.iter_mut()).zip(us.iter_mut());
+        for (((b, a), g), ((gs, ws), us)) in b.iter().zip(a).zip(g.iter_mut()).zip(sums) {
+            let d = a - b;
+            *gs += *g * *g;
+            *ws += b * b;
+            *us += d * d;
+            *g = 0.0;
         }
     }
-    total
+    for k in 0..LANES {
+        total.grad_sq += gs[k] as f64;
+        total.weight_sq += ws[k] as f64;
+        total.update_sq += us[k] as f64;
+    }
 }
