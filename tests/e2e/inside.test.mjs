@@ -88,6 +88,16 @@ describe('inside the network', () => {
       await page.waitForFunction(() => document.querySelector('#nd-tip').dataset.unit === '0');
       assert.match(await page.textContent('#nd-tip'), /^encoder\.0, unit 0: /);
       await page.waitForSelector('#inside-weights[data-unit="0"][data-painted]', { timeout: 10_000 });
+
+      // The projector theme (P) repaints the cells and the digits in its palette, with no round trip.
+      const cells = '.nd-layer[data-name="encoder.0"] canvas';
+      const light = await page.$eval(cells, (c) => c.toDataURL());
+      const lightOut = await page.$eval(sel, (c) => c.toDataURL());
+      await page.locator('#lesson').focus();
+      await page.keyboard.press('p');
+      assert.equal(await page.getAttribute('html', 'data-present'), 'true');
+      await page.waitForFunction(([s, before]) => document.querySelector(s).toDataURL() !== before, [cells, light]);
+      assert.notEqual(await page.$eval(sel, (c) => c.toDataURL()), lightOut, 'the output layer repainted too');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
