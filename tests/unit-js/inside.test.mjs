@@ -18,6 +18,7 @@ import {
 } from '../../www/lessons/inside/architecture.js';
 import { HIDEABLE, parseFlags } from '../../www/state/view-flags.js';
 import { LESSON_IDS } from '../../www/lessons/index.js';
+import { parseEmbedAttributes } from '../../www/state/embed-attributes.js';
 
 describe('inside: architecture', () => {
   it('names the layers as the engine does, narrowing to the code and widening again', () => {
@@ -116,5 +117,13 @@ describe('inside: registry and flags', () => {
     assert.ok(LESSON_IDS.includes('inside'));
     assert.ok(HIDEABLE.includes('inside'));
     assert.deepEqual(parseFlags('?hide=inside').flags.hide, ['inside']);
+  });
+
+  it('the web component takes lesson="inside" and hide="inside"', () => {
+    const e = parseEmbedAttributes({ lesson: 'inside', hide: 'inside' }, LESSON_IDS);
+    assert.equal(e.lesson, 'inside');
+    assert.equal(e.hash, '#lesson=inside');
+    assert.ok(e.hide.includes('inside'));
+    assert.deepEqual(e.problems, []);
   });
 });
