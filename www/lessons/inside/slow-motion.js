@@ -19,7 +19,13 @@ import { colourScale, slowStages } from './architecture.js';
 const BATCH = 4;
 
 const short = (v) =>
-  v == null || !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e-3 || v === 0 ? v.toPrecision(4) : v.toExponential(3);
+  Number.isInteger(v) && Math.abs(v) < 1e6
+    ? String(v)
+    : v == null || !Number.isFinite(v)
+      ? '–'
+      : Math.abs(v) >= 1e-3 || v === 0
+        ? v.toPrecision(4)
+        : v.toExponential(3);
 
 /** A number as the engine gave it: shown short, its full value in `value` and data-key for what it is. */
 const num = (key, v) => h('data', { value: String(v), dataset: { key } }, short(v));
