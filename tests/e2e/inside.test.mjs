@@ -191,6 +191,30 @@ describe('inside the network', () => {
     }
   });
 
+  it('"Things to try": the deep sigmoid link sets that network, and the diagram follows it', async () => {
+    const { page, context, errors } = await openPage(app, `#lesson=inside&${SMALL}`);
+    try {
+      await page.waitForSelector('.nd-layer[data-name="decoder.2"]', { timeout: 30_000 });
+      await page.click('.explainer a[href*="act=sigmoid"]');
+      await page.waitForSelector('.nd-layer[data-name="decoder.4"]', { timeout: 30_000 });
+      assert.match(page.url(), /act=sigmoid/);
+      const blocks = await page.$$eval('#network-diagram .nd-layer', (els) =>
+        els.map((e) => [Number(e.dataset.width), e.dataset.activation]),
+      );
+      assert.deepEqual(
+        blocks.map(([w]) => w),
+        [784, 256, 128, 64, 32, 16, 32, 64, 128, 256, 784],
+      );
+      assert.deepEqual(
+        blocks.slice(1, 5).map(([, a]) => a),
+        ['sigmoid', 'sigmoid', 'sigmoid', 'sigmoid'],
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the Inside lesson has no "Look inside" button of its own', async () => {
     const { page, context } = await openPage(app, `#lesson=inside&${SMALL}`);
     try {
