@@ -79,13 +79,19 @@ export function slowMotion(lesson) {
       'aria-label': 'The stage of the step shown',
       tabindex: '-1',
     },
-    h('p', {}, 'Pauses the training, takes exactly one step on four training digits and shows it stage by stage.'),
+    h(
+      'p',
+      {},
+      'Pauses the training; a copy of the network at its current weights takes exactly one step on the next four ' +
+        'training digits, and you walk through it stage by stage. The copy starts with a fresh optimiser ' +
+        '(Adam’s t = 1, m and v at zero); your run itself goes on from where it paused.',
+    ),
   );
   const el = card(
     {
       id: 'slow-title',
       title: 'One step in slow motion',
-      hint: 'Every number here is the engine’s own, from that one step.',
+      hint: 'Every number here is the engine’s own, from the copy’s one step.',
       className: 'slow-card',
     },
     h('div', { class: 'slow-controls', role: 'group', 'aria-label': 'Slow motion' }, start, back, next, count),
@@ -239,7 +245,7 @@ export function slowMotion(lesson) {
     const w = t.optimizer.weight;
     return [
       h('h4', {}, 'After the step'),
-      h('p', {}, `The step counter went from ${before} to ${t.step}.`),
+      h('p', {}, `The copy’s step counter went from ${before} to ${t.step}; the run you train is unchanged.`),
       h('p', {}, `The highlighted weight of ${w.layer} is now `, num('after-weight', w.after), '.'),
       h(
         'p',
