@@ -7,7 +7,9 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, waitForStep, IN_FIREFOX, skipInFirefox } from './helpers/app.mjs';
+import { readFileSync } from 'node:fs';
+import { startApp, waitForStep, IN_FIREFOX, skipInFirefox, ROOT } from './helpers/app.mjs';
+import { LESSONS } from '../../www/lessons/index.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -101,6 +103,18 @@ describe('on a phone', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('index.html carries the lesson menu, the same as the registry, so it is there at first paint', () => {
+    const html = readFileSync(`${ROOT}index.html`, 'utf8');
+    const links = [
+      ...html.matchAll(/<a href="#lesson=([\w-]+)" class="lesson-link" data-lesson="([\w-]+)">([^<]+)<\/a>/g),
+    ];
+    assert.deepEqual(
+      links.map(([, href, id, title]) => ({ href, id, title })),
+      LESSONS.map((l) => ({ href: l.id, id: l.id, title: l.title })),
+      'index.html’s <nav id="lesson-nav"> lists www/lessons/index.js, in order (add a new lesson to both)',
+    );
   });
 
   it('nothing shifts while the page loads and fills in (CLS < 0.1)', {

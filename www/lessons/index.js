@@ -1,7 +1,9 @@
 // The lessons, in the order a reader meets them; the nav lists them in this order.
 // Each entry loads its module on demand. To add a lesson: write
-// www/lessons/<id>.js with defineLesson (kit/lesson.js; docs/lessons.md) and
-// add one line here. What the app sees, the module's default export, is
+// www/lessons/<id>.js with defineLesson (kit/lesson.js; docs/lessons.md),
+// add one line here, and its link to the menu in index.html (written there so
+// the menu is on the page at first paint; e2e phone.test checks the two
+// agree). What the app sees, the module's default export, is
 //
 //   {
 //     id, title,                       // the same as here
