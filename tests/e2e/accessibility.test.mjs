@@ -257,9 +257,9 @@ describe('accessibility', () => {
         labels.length >= 1 && labels.length <= 4,
         `the loss chart's words changed ${labels.length} times in ~5 s`,
       );
-      assert.match(labels.at(-1), /training loss \(smoothed\) [\d.e-]+ at step \d+, (falling|rising|steady)/);
+      assert.match(labels.at(-1), /training loss \(smoothed\) [\d.e-]+ at step [\d,]+, (falling|rising|steady)/);
       const grid = await page.getAttribute('#val-grid', 'aria-label');
-      assert.match(grid, /Reconstructions at step \d+: mean squared error [\d.]+/);
+      assert.match(grid, /Reconstructions at step [\d,]+: mean squared error [\d.]+/);
 
       await page.click('#play');
       await page.waitForFunction(() => window.__spoken.includes('Paused.'));
