@@ -25,6 +25,7 @@ import { BUILDS, CRATE, buildWasm } from '../scripts/build-wasm.mjs';
 import {
   ROOT,
   UserError,
+  CHROMIUM_ARGS,
   bold,
   capture,
   dim,
@@ -43,15 +44,6 @@ import { vendor } from '../scripts/vendor.mjs';
 
 const PARTS = ['native', 'throughput', 'quality', 'app'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
 const APP_TRAIN_MS = 10_000;
 
 // The targets of issue 4. A miss is reported, never fatal.

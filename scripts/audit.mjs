@@ -12,23 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDist } from './build-dist.mjs';
 import { buildWasm } from './build-wasm.mjs';
-import { UserError, bold, isMain, log, main } from './lib.mjs';
+import { CHROMIUM_ARGS, UserError, bold, isMain, log, main } from './lib.mjs';
 import { packData } from './pack-data.mjs';
 import { startServer } from './serve.mjs';
 import { BROWSERS, setup } from './setup.mjs';
 import { vendor } from './vendor.mjs';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
-const CHROME_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+const CHROME_FLAGS = ['--headless=new', ...CHROMIUM_ARGS];
 
 function parseArgs(argv) {
   const opts = { lesson: 'reconstruct', json: null };

@@ -33,6 +33,20 @@ export const red = paint('31');
 export const yellow = paint('33');
 export const dim = paint('2');
 
+/**
+ * Flags for headless Chromium as root on these machines: no sandbox (root), and no
+ * background networking or updates (the only network is the package registries).
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
 /** A progress line, visibly distinct from the output of the tools we run. */
 export function log(msg) {
   console.log(`${bold('==>')} ${msg}`);

@@ -20,7 +20,7 @@
 
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
-import { ROOT, bold, green, main, red } from './lib.mjs';
+import { CHROMIUM_ARGS, ROOT, bold, green, main, red } from './lib.mjs';
 
 const SECONDS = Number(process.env.SOAK_SECONDS) || 720;
 const STEPS_PER_ROUND = Number(process.env.SOAK_STEPS) || 120;
@@ -121,16 +121,7 @@ main(async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-dev-shm-usage',
-      '--enable-precise-memory-info',
-    ],
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
   });
   const failures = [];
   try {
