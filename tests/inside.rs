@@ -65,6 +65,7 @@ fn the_optimiser_sums_each_tensors_gradient_weight_and_update_in_its_loop() {
         cfg.train.l1 = 1e-4;
         let mut model = Autoencoder::new(&cfg.model, 3).unwrap();
         let mut optimizer = Optimizer::new(&cfg.train);
+        optimizer.track_stats(true);
         for step in 0..3 {
             model.forward_backward(x.view(), x.view(), &cfg.train);
             let (mut grads, mut before) = (Vec::new(), Vec::new());
@@ -97,6 +98,46 @@ fn the_optimiser_sums_each_tensors_gradient_weight_and_update_in_its_loop() {
 }
 
 #[test]
+fn tracking_the_stats_does_not_change_training_and_off_still_zeroes_the_gradients() {
+    let data = common::synthetic(400, 784);
+    for opt in [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd] {
+        for kind in [ModelKind::Autoencoder, ModelKind::Vae] {
+            let mut cfg = config(kind, opt);
+            cfg.train.weight_decay = 1e-3;
+            let (mut on, mut off) = (Trainer::new(cfg.clone(), &data).unwrap(), Trainer::new(cfg.clone(), &data).unwrap());
+            on.track_layer_stats(true);
+            // Off for a while, then on, then off again: each switch keeps the run on the same path.
+            off.step(5).unwrap();
+            off.track_layer_stats(true);
+            off.step(5).unwrap();
+            assert!(off.layer_stats().grad_norm.iter().all(|&g| g > 0.0), "{opt:?} {kind:?}: sums once on");
+            off.track_layer_stats(false);
+            assert!(off.layer_stats().grad_norm.iter().all(|&g| g == 0.0), "{opt:?} {kind:?}: forgotten once off");
+            off.step(10).unwrap();
+            on.step(20).unwrap();
+            assert_eq!(on.parameters(), off.parameters(), "{opt:?} {kind:?}: bit for bit the same weights");
+            // Gradients accumulate across backward passes: an update that left one unzeroed would show here.
+            let mut model_off = Autoencoder::new(&cfg.model, 9).unwrap();
+            let mut model_on = Autoencoder::new(&cfg.model, 9).unwrap();
+            let (mut o_off, mut o_on) = (Optimizer::new(&cfg.train), Optimizer::new(&cfg.train));
+            o_on.track_stats(true);
+            let x = data.split().unwrap().train.to_matrix(8);
+            for _ in 0..2 {
+                model_off.forward_backward(x.view(), x.view(), &cfg.train);
+                model_on.forward_backward(x.view(), x.view(), &cfg.train);
+                o_off.step(|f| model_off.params_and_grads(f));
+                o_on.step(|f| model_on.params_and_grads(f));
+                model_off.params_and_grads(&mut |p| assert!(p.grad.iter().all(|&g| g == 0.0), "zeroed with stats off"));
+            }
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            model_off.params_and_grads(&mut |p| a.extend_from_slice(p.value));
+            model_on.params_and_grads(&mut |p| b.extend_from_slice(p.value));
+            assert_eq!(a, b);
+        }
+    }
+}
+
+#[test]
 fn layer_stats_name_every_linear_layer_and_match_a_step_measured_from_outside() {
     let data = common::synthetic(400, 784);
     for kind in [ModelKind::Autoencoder, ModelKind::Vae] {
@@ -106,6 +147,8 @@ fn layer_stats_name_every_linear_layer_and_match_a_step_measured_from_outside() 
         assert_eq!(zero.names, layer_names(&cfg.model));
         assert!(zero.grad_norm.iter().all(|&g| g == 0.0), "zeros before the first step");
         t.step(2).unwrap();
+        assert!(t.layer_stats().grad_norm.iter().all(|&g| g == 0.0), "zeros while tracking is off");
+        t.track_layer_stats(true);
         let before = weights(&cfg, &t.parameters());
         // A traced step is a real step; its gradients are the model's own.
         let trace = t.trace_step(16, "encoder.0", 0).unwrap();
@@ -287,6 +330,8 @@ fn a_traced_step_is_the_same_step_as_step_1() {
             cfg.train.noise = autoencoder_playground::noise::NoiseKind::Gaussian;
         }
         let (mut a, mut b) = (Trainer::new(cfg.clone(), &data).unwrap(), Trainer::new(cfg.clone(), &data).unwrap());
+        a.track_layer_stats(true);
+        b.track_layer_stats(true);
         a.step(3).unwrap();
         b.step(3).unwrap();
         let tr = a.trace_step(16, "decoder.0", 2).unwrap();

@@ -328,6 +328,10 @@ fn layer_stats_and_the_vaes_gaussian() {
     let s = t.layer_stats().unwrap();
     assert_eq!(strings(&get(&s, "names")), ["encoder.0", "code.mu", "code.logvar", "decoder.0", "decoder.1"]);
     assert_eq!(f32_array(&get(&s, "gradNorm")), [0.0; 5], "zeros before the first step");
+    t.step(1).unwrap();
+    let s = t.layer_stats().unwrap();
+    assert_eq!(f32_array(&get(&s, "gradNorm")), [0.0; 5], "zeros while tracking is off");
+    t.track_layer_stats(true);
     t.step(3).unwrap();
     let s = t.layer_stats().unwrap();
     assert!(get(&s, "gradNorm").is_instance_of::<js_sys::Float32Array>());

@@ -118,9 +118,17 @@ export function networkView(lesson, { drawing = () => null } = {}) {
   }
 
   const inView = () => el.isConnected;
+  // The engine sums the layer statistics only while someone looks (they cost
+  // about a tenth of a small model's step): on while this view lives, per run.
+  let tracking = false;
 
   const layerStats = lesson.refresher(STATS_MS, async () => {
-    if (!inView() || !lesson.step) return;
+    if (!inView()) return;
+    if (!tracking) {
+      tracking = true;
+      await lesson.current(client.call('trackLayerStats', true));
+    }
+    if (!lesson.step) return;
     const step = lesson.step;
     const s = await lesson.current(client.call('layerStats'));
     if (history.push(step, s)) drawCharts();
@@ -185,6 +193,7 @@ export function networkView(lesson, { drawing = () => null } = {}) {
     el,
     /** A new run: the architecture may have changed; the curves start again. */
     reset() {
+      tracking = false; // a new run's trainer starts with the sums off
       layers = null;
       filters = null;
       history.reset();
@@ -201,6 +210,7 @@ export function networkView(lesson, { drawing = () => null } = {}) {
     },
     destroy() {
       for (const r of [layerStats, activations, dead]) r.stop();
+      if (tracking) client.call('trackLayerStats', false).catch(() => {}); // the run may be gone already
       for (const c of charts ?? []) c.destroy();
     },
   };
