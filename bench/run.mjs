@@ -45,6 +45,15 @@ import { vendor } from '../scripts/vendor.mjs';
 const PARTS = ['native', 'throughput', 'quality', 'app'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
 const APP_TRAIN_MS = 10_000;
+/** The middle value (the mean of the middle two for an even count). */
+function median(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** Runs of the app with the Inside panel open (and as many closed, alternated). */
+const INSIDE_ROUNDS = 2;
 
 // The targets of issue 4. A miss is reported, never fatal.
 const TARGETS = {
@@ -261,8 +270,11 @@ function appProbe() {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-last-loss'] });
 }
 
-async function measureApp(browser, url) {
-  log(`The app: ${url} at its default settings; Play, first loss, then ${APP_TRAIN_MS / 1000} s of training`);
+/** With `inside`, the "Look inside" panel is opened before Play (it fetches the lab build for the activations). */
+async function measureApp(browser, url, { inside = false } = {}) {
+  log(
+    `The app: ${url} at its default settings${inside ? ', the Inside panel open' : ''}; Play, first loss, then ${APP_TRAIN_MS / 1000} s of training`,
+  );
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   try {
     await context.addInitScript(appProbe);
@@ -278,6 +290,10 @@ async function measureApp(browser, url) {
     await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 60_000 });
     if ((await page.getAttribute('body', 'data-state')) !== 'ready')
       throw new UserError(`the app did not start: ${errors.join('; ')}`);
+    if (inside) {
+      await page.click('#inside-toggle');
+      await page.waitForSelector('#grad-chart', { timeout: 30_000 });
+    }
     await page.click('#play');
     await page.waitForFunction(() => window.__benchProbe.firstLoss != null, null, { timeout: 30_000 });
     const startStep = await page.$eval('#stat-step', (el) => Number(el.dataset.value));
@@ -562,6 +578,15 @@ main(async () => {
 
     if (!opts.skip.has('app')) {
       results.app = await measureApp(browser, server.url);
+      // The Inside panel's cost: closed and open, alternated (the machine's noise hits both alike).
+      const rates = { closed: [results.app.appMsPerStep], open: [] };
+      for (let round = 0; round < INSIDE_ROUNDS; round++) {
+        const open = await measureApp(browser, server.url, { inside: true });
+        rates.open.push(open.appMsPerStep);
+        results.appInside = open;
+        if (round + 1 < INSIDE_ROUNDS) rates.closed.push((await measureApp(browser, server.url)).appMsPerStep);
+      }
+      results.insidePanel = { closedMsPerStep: rates.closed, openMsPerStep: rates.open };
       other.mark('app');
     }
   } finally {
@@ -718,6 +743,21 @@ main(async () => {
       'zero long tasks while training',
       `${a.longTasks} (longest ${f(a.longestTaskMs, 0)} ms)`,
       a.longTaskSupported && a.longTasks === TARGETS.longTasks,
+    ]);
+  }
+  if (results.insidePanel) {
+    const { closedMsPerStep: closed, openMsPerStep: open } = results.insidePanel;
+    const o = results.appInside;
+    const ratio = median(open) / median(closed);
+    console.log(`\n${bold('the app with the Inside panel open (Look inside, before Play)')}`);
+    console.log(
+      `  ms/step closed ${closed.map((v) => f(v, 3)).join(', ')}; open ${open.map((v) => f(v, 3)).join(', ')}: medians ${f(median(closed), 3)} vs ${f(median(open), 3)} (open/closed ${f(ratio, 3)})`,
+    );
+    checks.push(['Inside panel open: step time within 10% of closed', `${f(ratio, 3)}× closed`, ratio <= 1.1]);
+    checks.push([
+      'Inside panel open: zero long tasks while training',
+      `${o.longTasks} (longest ${f(o.longestTaskMs, 0)} ms)`,
+      o.longTaskSupported && o.longTasks === TARGETS.longTasks,
     ]);
   }
   if (checks.length) {
