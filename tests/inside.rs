@@ -104,7 +104,8 @@ fn tracking_the_stats_does_not_change_training_and_off_still_zeroes_the_gradient
         for kind in [ModelKind::Autoencoder, ModelKind::Vae] {
             let mut cfg = config(kind, opt);
             cfg.train.weight_decay = 1e-3;
-            let (mut on, mut off) = (Trainer::new(cfg.clone(), &data).unwrap(), Trainer::new(cfg.clone(), &data).unwrap());
+            let (mut on, mut off) =
+                (Trainer::new(cfg.clone(), &data).unwrap(), Trainer::new(cfg.clone(), &data).unwrap());
             on.track_layer_stats(true);
             // Off for a while, then on, then off again: each switch keeps the run on the same path.
             off.step(5).unwrap();
