@@ -115,6 +115,11 @@ describe('inside the network', () => {
       const before = Number(await page.getAttribute('#slow-motion', 'data-step-before'));
       const afterStep = Number(await page.getAttribute('#slow-motion', 'data-step-after'));
       assert.equal(afterStep, before + 1, 'exactly one step');
+      // The run's own step: the page's step counter moved with it.
+      assert.equal(await page.getAttribute('#slow-motion', 'data-own'), 'true');
+      await page.waitForFunction((s) => Number(document.querySelector('#stat-step').dataset.value) === s, afterStep, {
+        timeout: 5_000,
+      });
       const total = Number(await page.getAttribute('#slow-motion', 'data-stages'));
       const seen = [await page.getAttribute('#slow-motion', 'data-stage')];
       for (let i = 1; i < total; i++) {
@@ -150,6 +155,16 @@ describe('inside the network', () => {
         `update ${update} = lr·m̂/(√v̂+ε) = ${adam} (ulp of the weight ${ulp})`,
       );
       assert.ok(update !== 0, 'the highlighted weight moved');
+      // The optimiser's own state: Adam's t is the run's step count (a fresh copy's would be 1).
+      assert.equal(await read('t'), afterStep);
+      // Another step goes on from there.
+      await page.click('#slow-start');
+      await page.waitForFunction(
+        (s) => Number(document.querySelector('#slow-motion').dataset.stepBefore) === s,
+        afterStep,
+        { timeout: 30_000 },
+      );
+      assert.equal(Number(await page.getAttribute('#slow-motion', 'data-step-after')), afterStep + 1);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

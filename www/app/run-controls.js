@@ -46,7 +46,7 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
     const { build } = run.tokens;
     try {
       const { main, ...companions } = trainerConfigs(store.get(), mounted.lesson);
-      const info = await engine.client.create(main, { companions });
+      const info = await engine.client.create(main, { companions, engine: mounted.lesson.engine ?? 'core' });
       if (!run.current('build', build)) return false;
       newRun(info);
       mounted.view.reset(info, store.get());

@@ -140,5 +140,7 @@ export default defineLesson({
     'and one training step taken apart stage by stage.',
   explain,
   digits: 8,
+  // The step in slow motion (traceStep) is in the lab build only: the run lives there, so that step is the run's own.
+  engine: 'lab',
   view,
 });

@@ -111,11 +111,12 @@ export class TrainerClient {
 
   /**
    * Builds a new run: the main Trainer from `config`, and `companions`
-   * ({ name: config }) trained beside it. The old run survives a failure.
+   * ({ name: config }) trained beside it; `engine: 'lab'` builds them in the lab
+   * build, whose every method is then the run's own. The old run survives a failure.
    * -> { run, config, latentSize, trainers: { name: { config, latentSize } } }
    */
-  create(config, { companions = {} } = {}) {
-    return this.#call('create', { config, companions });
+  create(config, { companions = {}, engine = 'core' } = {}) {
+    return this.#call('create', { config, companions, engine });
   }
 
   /**

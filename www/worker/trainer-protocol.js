@@ -98,12 +98,12 @@ export function startWorker({
   }
 
   /** Builds trainers for [name, config] pairs, all or none (a refused config frees the ones built). */
-  function build(configs, into = new Map()) {
+  function build(configs, into = new Map(), engine = wasm) {
     const built = [];
     try {
       for (const [name, cfg] of configs) {
         try {
-          into.set(name, new wasm.Trainer(cfg, digits.pixels, digits.labels)); // throws a readable Error on a bad config
+          into.set(name, new engine.Trainer(cfg, digits.pixels, digits.labels)); // throws a readable Error on a bad config
           built.push(name);
         } catch (err) {
           throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
@@ -158,14 +158,18 @@ export function startWorker({
      * Builds the run's Trainers from configs (docs/wasm-api.md): `config` is the
      * main one, `companions` ({ name: config }) the ones trained beside it. All
      * are built before any is replaced, so a refused config keeps the old run.
+     * `engine: 'lab'` builds them in the lab build, where every method is the
+     * run's own (the Inside lesson's step in slow motion is then a step of the
+     * run itself, not of a copy); where there is no lab build, the page's engine.
      * -> { run, config, latentSize, step, epoch, trainers: { name: { config, latentSize } } }
      */
-    create({ config, companions = {} }) {
+    async create({ config, companions = {}, engine = 'core' }) {
       requireEngine();
+      const Engine = engine === 'lab' && lab.available ? await lab.module() : wasm;
       running = false;
       freeAll(pending);
       const configs = [[MAIN, config], ...Object.entries(companions ?? {}).filter(([name]) => name !== MAIN)];
-      return replaceRun(build(configs));
+      return replaceRun(build(configs, new Map(), Engine));
     },
 
     /**
@@ -219,10 +223,12 @@ export function startWorker({
     /** Every trainer of the run saved (safetensors bytes): { name: Uint8Array }, main included. */
     async saveAll() {
       requireTrainer();
-      const labMod = wasm.Trainer.prototype.save ? null : await lab.module();
+      const own = [...trainers.values()].every((t) => typeof t.save === 'function');
+      const labMod = own ? null : await lab.module();
       requireTrainer(); // the run may have been replaced while the lab engine loaded
       const out = {};
-      for (const [name, t] of trainers) out[name] = labMod ? lab.copyOf(t, labMod, digits).save() : t.save();
+      for (const [name, t] of trainers)
+        out[name] = typeof t.save === 'function' ? t.save() : lab.copyOf(t, labMod, digits).save();
       return transferable(out);
     },
 
@@ -291,6 +297,13 @@ export function startWorker({
       }
       if (!desc) throw new Error(`The trainer has no method "${String(method).slice(0, 40)}" that a lesson may call.`);
       const value = desc.get ? desc.get.call(t) : desc.value.apply(t, Array.isArray(args) ? args : [args]);
+      if (method === 'traceStep' && trainer === MAIN && t === trainers.get(MAIN)) {
+        // A step of the run itself: the page hears of it as of any other step.
+        const logs = newLogs();
+        const { epoch } = t.progress();
+        record(logs.get(MAIN), { step: value.step, epoch, batchLoss: value.loss, terms: value.lossTerms });
+        postStats(logs, performance.now());
+      }
       return transferable(value);
     },
 

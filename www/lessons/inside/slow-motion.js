@@ -53,6 +53,7 @@ export function slowMotion(lesson) {
   let stages = [];
   let at = 0;
   let before = 0;
+  let own = false; // whether the traced step was the run's own (see take)
 
   const start = h(
     'button',
@@ -82,16 +83,16 @@ export function slowMotion(lesson) {
     h(
       'p',
       {},
-      'Pauses the training; a copy of the network at its current weights takes exactly one step on the next four ' +
-        'training digits, and you walk through it stage by stage. The copy starts with a fresh optimiser ' +
-        '(Adam’s t = 1, m and v at zero); your run itself goes on from where it paused.',
+      'Pauses the training; your network takes exactly one real step of its run on the next four training ' +
+        'digits, with the optimiser’s own state (Adam’s t, m and v), and you walk through it stage by stage. ' +
+        'Press Play and the run goes on from the step you watched.',
     ),
   );
   const el = card(
     {
       id: 'slow-title',
       title: 'One step in slow motion',
-      hint: 'Every number here is the engine’s own, from the copy’s one step.',
+      hint: 'Every number here is the engine’s own, from that one step.',
       className: 'slow-card',
     },
     h('div', { class: 'slow-controls', role: 'group', 'aria-label': 'Slow motion' }, start, back, next, count),
@@ -116,6 +117,9 @@ export function slowMotion(lesson) {
       const index = (14 * 28 + 14) * units; // a weight from the centre pixel, where the digits have ink
       before = (await lesson.current(client.call('progress'))).step;
       trace = await lesson.current(client.call('traceStep', BATCH, { layer: 'encoder.0', index }));
+      // The run's own step, unless the run lives in the page's engine (after a crash, say): then a copy took it.
+      own = (await lesson.current(client.call('progress'))).step === trace.step;
+      el.dataset.own = String(own);
       stages = slowStages(trace);
       el.dataset.stepBefore = String(before);
       el.dataset.stepAfter = String(trace.step);
@@ -245,7 +249,13 @@ export function slowMotion(lesson) {
     const w = t.optimizer.weight;
     return [
       h('h4', {}, 'After the step'),
-      h('p', {}, `The copy’s step counter went from ${before} to ${t.step}; the run you train is unchanged.`),
+      h(
+        'p',
+        {},
+        own
+          ? `The run’s step counter went from ${before} to ${t.step}: Play goes on from here.`
+          : `A copy of the network took this step (its optimiser started afresh, Adam’s t = 1); its step counter went from ${before} to ${t.step}, and the run you train is unchanged.`,
+      ),
       h('p', {}, `The highlighted weight of ${w.layer} is now `, num('after-weight', w.after), '.'),
       h(
         'p',

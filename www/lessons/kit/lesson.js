@@ -30,6 +30,7 @@ class Stale extends Error {}
  *   explain?: object | ((lesson) => object),  the explanation card (kit/explainer.js)
  *   digits?: number,              validation digits to load once (lesson.digits, lesson.labels)
  *   usesTrainer?: boolean,        false: it shows no digit network (Recommend), so refused settings leave it as it is
+ *   engine?: 'core' | 'lab',      'lab': the run is built in the lab build (its lab-only methods act on the run itself)
  *   view: (lesson) => hooks,      builds the lesson's parts (lesson.show(...)) and returns its own hooks
  * }} definition
  * hooks (all optional): reset(info, state) before the digits load; ready(info, state) once they are there
