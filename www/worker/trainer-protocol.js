@@ -163,13 +163,18 @@ export function startWorker({
      * run itself, not of a copy); where there is no lab build, the page's engine.
      * -> { run, config, latentSize, step, epoch, trainers: { name: { config, latentSize } } }
      */
-    async create({ config, companions = {}, engine = 'core' }) {
+    create({ config, companions = {}, engine = 'core' }) {
       requireEngine();
-      const Engine = engine === 'lab' && lab.available ? await lab.module() : wasm;
-      running = false;
-      freeAll(pending);
       const configs = [[MAIN, config], ...Object.entries(companions ?? {}).filter(([name]) => name !== MAIN)];
-      return replaceRun(build(configs, new Map(), Engine));
+      const createWith = (Engine) => {
+        running = false;
+        freeAll(pending);
+        return replaceRun(build(configs, new Map(), Engine));
+      };
+      // The page's engine answers at once, as it always has: an async reply here (a few microtasks later)
+      // made Firefox miss the Denoise pad's first noisy picture (tests/e2e/lessons.test.mjs).
+      if (engine !== 'lab' || !lab.available) return createWith(wasm);
+      return lab.module().then(createWith);
     },
 
     /**
