@@ -80,47 +80,6 @@ async function minifyTree(dir) {
   return { files: found.length, before, after };
 }
 
-/**
- * The modules a first visit runs before the lesson shows: www/main.js and the
- * default lesson (www/lessons/reconstruct.js, imported dynamically), with every
- * module they import statically, in a stable order. Paths relative to ROOT
- * ('www/…'). Read from esbuild's metafile; nothing is written.
- */
-export async function firstVisitModules(entries = ['www/main.js', 'www/lessons/reconstruct.js']) {
-  const esbuild = await loadEsbuild();
-  const { metafile } = await esbuild.build({
-    entryPoints: entries.map((e) => join(ROOT, e)),
-    absWorkingDir: ROOT,
-    bundle: true,
-    format: 'esm',
-    splitting: true,
-    outdir: join(ROOT, 'dist-unused'),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const seen = new Set();
-  const visit = (path) => {
-    if (seen.has(path) || !metafile.inputs[path]) return;
-    seen.add(path);
-    for (const i of metafile.inputs[path].imports) if (i.kind === 'import-statement') visit(i.path);
-  };
-  for (const e of entries) visit(e);
-  return [...seen].sort();
-}
-
-/**
- * Adds a <link rel="modulepreload"> for each of `modules` to the site's
- * index.html, before its module script: the browser then fetches the whole
- * first-visit module graph at once instead of one import depth per round trip.
- */
-function preloadModules(html, modules) {
-  const scriptTag = '<script type="module" src="www/main.js"></script>';
-  if (!html.includes(scriptTag)) throw new UserError('index.html no longer loads www/main.js as expected');
-  const links = modules.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n  ');
-  return html.replace(scriptTag, () => `${links}\n  ${scriptTag}`);
-}
-
 async function bundle(entry) {
   const esbuild = await loadEsbuild();
   const result = await esbuild.build({
@@ -197,10 +156,6 @@ export async function buildDist({ out = join(ROOT, 'dist'), site = true } = {}) 
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     copySite(out);
-    const modules = await firstVisitModules();
-    const index = join(out, 'index.html');
-    writeFileSync(index, preloadModules(readFileSync(index, 'utf8'), modules));
-    log(`index.html preloads the ${modules.length} modules of a first visit`);
     const m = await minifyTree(join(out, 'www'));
     log(
       `Minified ${m.files} JS and CSS files in ${relative(ROOT, out).startsWith('..') ? out : relative(ROOT, out)}/www: ${m.before.toLocaleString('en')} -> ${m.after.toLocaleString('en')} bytes`,
