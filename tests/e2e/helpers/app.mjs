@@ -10,6 +10,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../../scripts/lib.mjs';
 import { startServer } from '../../../scripts/serve.mjs';
 import { launchFirefox } from './firefox.mjs';
 
@@ -25,16 +26,6 @@ export const IN_FIREFOX = BROWSER === 'firefox';
 export function skipInFirefox(reason) {
   return IN_FIREFOX ? `not in Firefox: ${reason}` : false;
 }
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
 
 /** Launches the browser named by E2E_BROWSER (Playwright's Browser API either way). */
 export function launchBrowser() {
