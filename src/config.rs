@@ -15,6 +15,17 @@ pub const MAX_ENCODER_LAYERS: usize = 8;
 pub const MAX_LATENT: usize = 256;
 /// Parameter budget: 20 M floats is 80 MB of weights plus as much again for Adam.
 pub const MAX_PARAMS: usize = 20_000_000;
+/// Most channels a conv block may have.
+pub const MAX_CHANNELS: usize = 256;
+/// Largest conv kernel side.
+pub const MAX_KERNEL: usize = 9;
+/// Largest conv stride.
+pub const MAX_STRIDE: usize = 4;
+/// Values one image unfolds to in a conv block (C_in·k·k per output pixel): the
+/// im2col buffer is this times the batch, so it bounds a step's memory.
+pub const MAX_UNFOLDED: usize = 200_000;
+/// Values of one image after a conv block (C·H·W).
+pub const MAX_FEATURE_VALUES: usize = 65_536;
 /// Pixels of one MNIST digit.
 pub const MNIST_PIXELS: usize = 784;
 /// Side of one MNIST digit: 28 × 28 = `MNIST_PIXELS`.
@@ -78,7 +89,46 @@ pub enum SparsityKind {
     Kl,
 }
 
-/// The shape of the autoencoder. The decoder mirrors `encoder`.
+/// One image's shape: a row holds C×H×W values, channel-major
+/// (value (c, y, x) at `(c·H + y)·W + x`, PyTorch's NCHW with the batch as rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageShape {
+    /// Planes (1 for gray).
+    pub channels: usize,
+    /// Rows.
+    pub height: usize,
+    /// Columns.
+    pub width: usize,
+}
+
+impl ImageShape {
+    /// Values per image.
+    pub fn len(&self) -> usize {
+        self.channels * self.height * self.width
+    }
+
+    /// True for an image of no values.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One convolutional block of the encoder: a k×k convolution to `channels`
+/// planes with this stride and zero padding ⌊k/2⌋, then the activation. The
+/// decoder mirrors it with a transposed convolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConvBlock {
+    /// Output channels.
+    pub channels: usize,
+    /// Kernel side.
+    pub kernel: usize,
+    /// Stride (2 halves the image).
+    pub stride: usize,
+}
+
+/// The shape of the autoencoder. The decoder mirrors `encoder` (or `conv`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct ModelConfig {
@@ -88,6 +138,14 @@ pub struct ModelConfig {
     pub input: usize,
     /// Hidden widths from the input towards the bottleneck, e.g. `[256]`.
     pub encoder: Vec<usize>,
+    /// Convolutional blocks from the input towards the bottleneck; when given,
+    /// they are the hidden layers (`encoder` stays empty) and a dense layer
+    /// makes the code from the last block's feature maps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conv: Vec<ConvBlock>,
+    /// The input's image shape, for conv models; by default a square gray image of `input` pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageShape>,
     /// Bottleneck (code) size.
     pub latent: usize,
     /// Activation after every hidden layer.
@@ -108,6 +166,8 @@ impl Default for ModelConfig {
             kind: ModelKind::Autoencoder,
             input: MNIST_PIXELS,
             encoder: vec![256, 64],
+            conv: Vec::new(),
+            image: None,
             latent: 32,
             activation: Activation::Relu,
             latent_activation: Activation::Identity,
@@ -213,21 +273,181 @@ fn check_range(field: &str, v: f32, lo: f32, hi: f32, hi_inclusive: bool) -> Res
 }
 
 impl ModelConfig {
-    /// Layer widths from input to bottleneck: `[input, encoder.., latent]`.
+    /// True for a convolutional model.
+    pub fn is_conv(&self) -> bool {
+        !self.conv.is_empty()
+    }
+
+    /// The input as an image: `image`, or a square gray image of `input` pixels
+    /// (`None` when `input` is not a square and no `image` is given).
+    pub fn image_shape(&self) -> Option<ImageShape> {
+        if let Some(image) = self.image {
+            return Some(image);
+        }
+        let side = (self.input as f64).sqrt().round() as usize;
+        (side * side == self.input).then_some(ImageShape { channels: 1, height: side, width: side })
+    }
+
+    /// The window of conv block `b`: its kernel and stride, padding ⌊k/2⌋.
+    pub fn window(b: &ConvBlock) -> crate::nn::Window {
+        crate::nn::Window { kernel: b.kernel, stride: b.stride, padding: b.kernel / 2 }
+    }
+
+    /// The image after each conv block, the input first; stops early at a block
+    /// whose kernel does not fit (the config's `validate` says which).
+    pub fn conv_shapes(&self) -> Vec<ImageShape> {
+        let Some(mut shape) = self.image_shape() else { return Vec::new() };
+        let mut shapes = vec![shape];
+        for b in &self.conv {
+            let w = Self::window(b);
+            match (w.out_side(shape.height), w.out_side(shape.width)) {
+                (Some(height), Some(width)) => shape = ImageShape { channels: b.channels, height, width },
+                _ => break,
+            }
+            shapes.push(shape);
+        }
+        shapes
+    }
+
+    /// Layer widths from input to bottleneck: `[input, encoder.., latent]`; for a
+    /// conv model the hidden widths are the blocks' C·H·W.
     pub fn encoder_widths(&self) -> Vec<usize> {
-        let mut w = Vec::with_capacity(self.encoder.len() + 2);
-        w.push(self.input);
-        w.extend_from_slice(&self.encoder);
+        let mut w = Vec::with_capacity(self.encoder.len() + self.conv.len() + 2);
+        if self.is_conv() {
+            w.extend(self.conv_shapes().iter().map(ImageShape::len));
+        } else {
+            w.push(self.input);
+            w.extend_from_slice(&self.encoder);
+        }
         w.push(self.latent);
         w
     }
 
     /// Number of weights and biases in encoder plus mirrored decoder.
     pub fn param_count(&self) -> u64 {
-        // Each encoder pair (a, b) has an a×b weight and b biases; its decoder mirror a b×a weight and a biases.
         // u64: on wasm32 a usize would overflow for absurd (rejected) sizes before we can say so.
         let w: Vec<u64> = self.encoder_widths().iter().map(|&x| x as u64).collect();
-        w.windows(2).map(|p| 2 * p[0] * p[1] + p[0] + p[1]).sum()
+        // A dense pair (a, b) has an a×b weight and b biases; its decoder mirror a b×a weight and a biases.
+        let dense = |p: &[u64]| 2 * p[0] * p[1] + p[0] + p[1];
+        if !self.is_conv() {
+            return w.windows(2).map(dense).sum();
+        }
+        // A conv block from c to c' channels has c'·c·k² weights and c' biases; its
+        // transposed mirror as many weights and c biases. Then the dense code layer.
+        let shapes = self.conv_shapes();
+        let blocks: u64 = shapes
+            .windows(2)
+            .zip(&self.conv)
+            .map(|(s, b)| {
+                let (c, c2, k) = (s[0].channels as u64, s[1].channels as u64, b.kernel as u64);
+                2 * c * c2 * k * k + c + c2
+            })
+            .sum();
+        blocks + dense(&w[w.len() - 2..])
+    }
+
+    fn validate_conv(&self) -> Result<()> {
+        if !self.encoder.is_empty() {
+            return Err(Error::config(
+                "model.encoder",
+                "a convolutional model's hidden layers are its conv blocks; leave encoder empty ([])",
+            ));
+        }
+        if self.conv.len() > MAX_ENCODER_LAYERS {
+            return Err(Error::config(
+                "model.conv",
+                format!("at most {MAX_ENCODER_LAYERS} conv blocks are allowed, got {}", self.conv.len()),
+            ));
+        }
+        let Some(image) = self.image_shape() else {
+            return Err(Error::config(
+                "model.image",
+                format!(
+                    "a convolutional model needs the image's shape: {} pixels is not a square, so give image {{channels, height, width}}",
+                    self.input
+                ),
+            ));
+        };
+        if image.channels == 0 || image.height == 0 || image.width == 0 || image.channels > MAX_CHANNELS {
+            return Err(Error::config(
+                "model.image",
+                format!(
+                    "needs at least 1 channel (at most {MAX_CHANNELS}), 1 row and 1 column, got {}×{}×{}",
+                    image.channels, image.height, image.width
+                ),
+            ));
+        }
+        if image.len() != self.input {
+            return Err(Error::config(
+                "model.image",
+                format!(
+                    "{}×{}×{} is {} values, but model.input is {}",
+                    image.channels,
+                    image.height,
+                    image.width,
+                    image.len(),
+                    self.input
+                ),
+            ));
+        }
+        let mut shape = image;
+        for (i, b) in self.conv.iter().enumerate() {
+            let n = i + 1;
+            if b.channels == 0 || b.channels > MAX_CHANNELS {
+                return Err(Error::config(
+                    "model.conv",
+                    format!("block {n} has {} channels; each block needs 1 to {MAX_CHANNELS}", b.channels),
+                ));
+            }
+            if b.kernel == 0 || b.kernel > MAX_KERNEL {
+                return Err(Error::config(
+                    "model.conv",
+                    format!("block {n} has kernel {}; a kernel is 1 to {MAX_KERNEL} pixels wide", b.kernel),
+                ));
+            }
+            if b.stride == 0 || b.stride > MAX_STRIDE {
+                return Err(Error::config(
+                    "model.conv",
+                    format!("block {n} has stride {}; the stride is 1 to {MAX_STRIDE}", b.stride),
+                ));
+            }
+            let w = Self::window(b);
+            let fits = b.kernel <= shape.height.min(shape.width);
+            let (true, Some(height), Some(width)) = (fits, w.out_side(shape.height), w.out_side(shape.width)) else {
+                return Err(Error::config(
+                    "model.conv",
+                    format!(
+                        "block {n}'s {k}×{k} kernel is larger than its {}×{} input; use a smaller kernel or fewer blocks",
+                        shape.height,
+                        shape.width,
+                        k = b.kernel
+                    ),
+                ));
+            };
+            let unfolded = shape.channels * b.kernel * b.kernel * height * width;
+            if unfolded > MAX_UNFOLDED {
+                return Err(Error::config(
+                    "model.conv",
+                    format!(
+                        "block {n} unfolds {unfolded} values per image ({} channels in × {k}×{k} kernel × {height}×{width} outputs); the limit is {MAX_UNFOLDED}: use fewer channels, a smaller kernel or a larger stride",
+                        shape.channels,
+                        k = b.kernel
+                    ),
+                ));
+            }
+            shape = ImageShape { channels: b.channels, height, width };
+            if shape.len() > MAX_FEATURE_VALUES {
+                return Err(Error::config(
+                    "model.conv",
+                    format!(
+                        "block {n} makes {height}×{width}×{} = {} values per image; the limit is {MAX_FEATURE_VALUES}: use fewer channels or a larger stride",
+                        b.channels,
+                        shape.len()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Checks every field; the error names the field and the allowed range.
@@ -236,6 +456,14 @@ impl ModelConfig {
             return Err(Error::config(
                 "model.input",
                 format!("must be between 1 and 65536 pixels, got {}", self.input),
+            ));
+        }
+        if self.is_conv() {
+            self.validate_conv()?;
+        } else if self.image.is_some() {
+            return Err(Error::config(
+                "model.image",
+                "the image shape is for convolutional models; give conv blocks or leave image out",
             ));
         }
         if self.encoder.len() > MAX_ENCODER_LAYERS {

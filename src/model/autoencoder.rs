@@ -10,7 +10,9 @@ use super::vae::GaussianHead;
 use super::LossTerms;
 use crate::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
 use crate::error::{Error, Result};
-use crate::nn::{ensure_shape, loss, Activation, ActivationLayer, Dropout, Layer, Linear, Param, Sequential};
+use crate::nn::{
+    ensure_shape, loss, Activation, ActivationLayer, Conv2d, ConvTranspose2d, Dropout, Layer, Linear, Param, Sequential,
+};
 use crate::rng::{seeded, Rng, Stream};
 
 /// The layer that makes the code from the last hidden layer.
@@ -74,6 +76,49 @@ fn build_stack(
     seq
 }
 
+/// The conv model's encoder body: each block's convolution, activation and dropout.
+fn build_conv_encoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential {
+    let mut seq = Sequential::new();
+    let shapes = cfg.conv_shapes();
+    let init = init_for(cfg, cfg.activation);
+    for (i, block) in cfg.conv.iter().enumerate() {
+        let mut conv = Conv2d::new(shapes[i], block.channels, ModelConfig::window(block), init, rng);
+        // The first block sees pixels, which are not trained.
+        conv.input_grad = i > 0;
+        seq.push(conv);
+        push_activation(&mut seq, cfg, cfg.activation, seed, i as u64);
+    }
+    seq
+}
+
+/// The conv model's decoder: a dense layer from the code to the last block's
+/// feature maps, then the blocks mirrored by transposed convolutions; the last
+/// one produces logits.
+fn build_conv_decoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential {
+    let mut seq = Sequential::new();
+    let shapes = cfg.conv_shapes();
+    let flat = shapes[shapes.len() - 1].len();
+    seq.push(Linear::new(cfg.latent, flat, init_for(cfg, cfg.activation), rng));
+    push_activation(&mut seq, cfg, cfg.activation, seed, 100);
+    for (i, block) in cfg.conv.iter().enumerate().rev() {
+        let output_layer = i == 0;
+        let act = if output_layer { Activation::Identity } else { cfg.activation };
+        let window = ModelConfig::window(block);
+        seq.push(ConvTranspose2d::new(shapes[i + 1].channels, shapes[i], window, init_for(cfg, act), rng));
+        if !output_layer {
+            push_activation(&mut seq, cfg, act, seed, 100 + (cfg.conv.len() - i) as u64);
+        }
+    }
+    seq
+}
+
+fn push_activation(seq: &mut Sequential, cfg: &ModelConfig, act: Activation, seed: u64, dropout_index: u64) {
+    seq.push(ActivationLayer::new(act));
+    if cfg.dropout > 0.0 {
+        seq.push(Dropout::new(cfg.dropout, seeded(seed, Stream::Dropout, dropout_index)));
+    }
+}
+
 /// out = act(logits), reusing `out`'s buffer.
 fn apply_output(out: &mut Array2<f32>, logits: ArrayView2<f32>, act: Activation) {
     ensure_shape(out, logits.nrows(), logits.ncols());
@@ -109,7 +154,11 @@ impl Autoencoder {
         let mut rng = seeded(seed, Stream::Init, 0);
         let widths = config.encoder_widths();
         let hidden = &widths[..widths.len() - 1];
-        let body = build_stack(hidden, config, &mut rng, seed, 0, false);
+        let body = if config.is_conv() {
+            build_conv_encoder(config, &mut rng, seed)
+        } else {
+            build_stack(hidden, config, &mut rng, seed, 0, false)
+        };
         let last_hidden = hidden[hidden.len() - 1];
         let on_pixels = hidden.len() == 1;
         let mut head_layer = |act: Activation| {
@@ -133,7 +182,11 @@ impl Autoencoder {
             }
         };
         let rev: Vec<usize> = widths.iter().rev().copied().collect();
-        let decoder = build_stack(&rev, config, &mut rng, seed, 100, true);
+        let decoder = if config.is_conv() {
+            build_conv_decoder(config, &mut rng, seed)
+        } else {
+            build_stack(&rev, config, &mut rng, seed, 100, true)
+        };
         let empty = || Array2::zeros((0, 0));
         Ok(Autoencoder {
             config: config.clone(),
@@ -299,10 +352,11 @@ impl Autoencoder {
 
     /// The filters a learner looks at: the first encoder layer's weights
     /// (input × its width, one column per unit) and the last decoder layer's
-    /// (its width × input, one row per unit), each as a row-major array.
+    /// (its width × input, one row per unit), each as a row-major array. For a
+    /// conv model they are the first block's kernels ((C_in·k·k) × C_out, one
+    /// column per output channel) and the last transposed convolution's
+    /// (C_1 × (C_in·k·k), one row per channel).
     pub fn filters(&mut self) -> (Array2<f32>, Array2<f32>) {
-        let widths = self.config.encoder_widths();
-        let (input, first) = (widths[0], widths[1]);
         let (mut enc, mut dec) = (Vec::new(), Vec::new());
         let mut seen = 0;
         self.params_and_grads(&mut |p| {
@@ -316,8 +370,24 @@ impl Autoencoder {
                 seen += 1;
             }
         });
-        let enc = Array2::from_shape_vec((input, first), enc).expect("first layer is input × width");
-        let dec = Array2::from_shape_vec((first, input), dec).expect("last layer is width × input");
+        let (rows, first) = match self.config.conv_shapes().as_slice() {
+            [input, first, ..] if self.config.is_conv() => {
+                let k = self.config.conv[0].kernel;
+                (input.channels * k * k, first.channels)
+            }
+            _ => {
+                let widths = self.config.encoder_widths();
+                (widths[0], widths[1])
+            }
+        };
+        let enc = if self.config.is_conv() {
+            // Stored C_out × patch (PyTorch's layout); a column per channel here.
+            Array2::from_shape_vec((first, rows), enc).expect("first block is C_out × patch").reversed_axes()
+        } else {
+            Array2::from_shape_vec((rows, first), enc).expect("first layer is input × width")
+        };
+        let enc = enc.as_standard_layout().into_owned();
+        let dec = Array2::from_shape_vec((first, rows), dec).expect("last layer is width × input");
         (enc, dec)
     }
 

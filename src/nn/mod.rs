@@ -3,12 +3,14 @@
 //! `params_and_grads` visits every parameter with its gradient.
 
 mod activation;
+mod conv;
 mod dropout;
 mod linear;
 pub mod loss;
 mod optim;
 
 pub use activation::{Activation, ActivationLayer};
+pub use conv::{Conv2d, ConvTranspose2d, Window};
 pub use dropout::Dropout;
 pub use linear::Linear;
 pub use optim::{AdamState, Optimizer, TensorStats, WeightPenalty};
