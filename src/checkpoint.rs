@@ -6,8 +6,9 @@
 //! the file is and what was expected (`sniff` tells other kinds of file and
 //! damaged ones apart before the safetensors reader sees them).
 //!
-//! Weights are stored as this engine uses them, in_features × out_features
-//! (y = x·W + b); PyTorch's `nn.Linear.weight` is the transpose.
+//! Dense weights are stored as this engine uses them, in_features × out_features
+//! (y = x·W + b); PyTorch's `nn.Linear.weight` is the transpose. Convolution
+//! kernels are stored as PyTorch stores them (see `layout`).
 
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
@@ -48,27 +49,45 @@ pub struct Loaded {
 }
 
 /// Names and shapes of every parameter tensor, in `Autoencoder::params_and_grads` order.
+/// A conv model's blocks are `encoder.i` ([out, in, kH, kW], PyTorch's Conv2d)
+/// and their mirrors `decoder.j` for j ≥ 1 ([in, out, kH, kW], PyTorch's
+/// ConvTranspose2d); the dense `code` and `decoder.0` layers are as above.
 pub fn layout(cfg: &ModelConfig) -> Vec<(String, Vec<usize>)> {
     let w = cfg.encoder_widths();
     let mut out = Vec::new();
-    let mut linear = |name: String, a: usize, b: usize| {
-        out.push((format!("{name}.weight"), vec![a, b]));
-        out.push((format!("{name}.bias"), vec![b]));
+    let mut tensor = |name: String, weight: Vec<usize>, bias: usize| {
+        out.push((format!("{name}.weight"), weight));
+        out.push((format!("{name}.bias"), vec![bias]));
     };
     let hidden = w.len() - 2;
+    let shapes = cfg.conv_shapes();
+    let kernel = |i: usize| cfg.conv[i].kernel;
     for i in 0..hidden {
-        linear(format!("encoder.{i}"), w[i], w[i + 1]);
+        if cfg.is_conv() {
+            let (c_in, c_out) = (shapes[i].channels, shapes[i + 1].channels);
+            tensor(format!("encoder.{i}"), vec![c_out, c_in, kernel(i), kernel(i)], c_out);
+        } else {
+            tensor(format!("encoder.{i}"), vec![w[i], w[i + 1]], w[i + 1]);
+        }
     }
+    let code = vec![w[hidden], cfg.latent];
     match cfg.kind {
-        ModelKind::Autoencoder => linear("code".into(), w[hidden], cfg.latent),
+        ModelKind::Autoencoder => tensor("code".into(), code, cfg.latent),
         ModelKind::Vae => {
-            linear("code.mu".into(), w[hidden], cfg.latent);
-            linear("code.logvar".into(), w[hidden], cfg.latent);
+            tensor("code.mu".into(), code.clone(), cfg.latent);
+            tensor("code.logvar".into(), code, cfg.latent);
         }
     }
     let rev: Vec<usize> = w.iter().rev().copied().collect();
-    for i in 0..rev.len() - 1 {
-        linear(format!("decoder.{i}"), rev[i], rev[i + 1]);
+    for j in 0..rev.len() - 1 {
+        if cfg.is_conv() && j > 0 {
+            // decoder.j mirrors block i = hidden − j: from its output channels back to its input's.
+            let i = hidden - j;
+            let (c_in, c_out) = (shapes[i + 1].channels, shapes[i].channels);
+            tensor(format!("decoder.{j}"), vec![c_in, c_out, kernel(i), kernel(i)], c_out);
+        } else {
+            tensor(format!("decoder.{j}"), vec![rev[j], rev[j + 1]], rev[j + 1]);
+        }
     }
     out
 }

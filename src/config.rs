@@ -278,6 +278,15 @@ impl ModelConfig {
         !self.conv.is_empty()
     }
 
+    /// Hidden layers of the encoder (dense widths or conv blocks); the decoder mirrors them.
+    pub fn hidden_layers(&self) -> usize {
+        if self.is_conv() {
+            self.conv.len()
+        } else {
+            self.encoder.len()
+        }
+    }
+
     /// The input as an image: `image`, or a square gray image of `input` pixels
     /// (`None` when `input` is not a square and no `image` is given).
     pub fn image_shape(&self) -> Option<ImageShape> {

@@ -5,7 +5,7 @@
 mod common;
 
 use autoencoder_playground::checkpoint::{self, layout, FORMAT};
-use autoencoder_playground::config::{Config, ModelKind};
+use autoencoder_playground::config::{Config, ConvBlock, ImageShape, ModelKind};
 use autoencoder_playground::error::{FileKind, FileProblem};
 use autoencoder_playground::{Autoencoder, Error, Trainer};
 use safetensors::tensor::{Dtype, TensorView};
@@ -315,4 +315,80 @@ fn python_safetensors_reads_the_file() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+fn conv_trained(kind: ModelKind, image: Option<ImageShape>) -> (Trainer, autoencoder_playground::Dataset) {
+    let mut cfg = Config::default();
+    cfg.model.kind = kind;
+    cfg.model.encoder = vec![];
+    cfg.model.conv = vec![
+        ConvBlock { channels: 6, kernel: 3, stride: 2 },
+        ConvBlock { channels: 4, kernel: 5, stride: 2 },
+        ConvBlock { channels: 3, kernel: 3, stride: 1 },
+    ];
+    cfg.model.latent = 5;
+    cfg.model.image = image;
+    cfg.model.input = image.map_or(784, |i| i.len());
+    cfg.train.batch_size = 20;
+    let d = common::synthetic(300, cfg.model.input);
+    let mut t = Trainer::new(cfg, &d).unwrap();
+    t.step(15).unwrap();
+    (t, d)
+}
+
+#[test]
+fn conv_models_save_in_pytorchs_shapes_and_load_back() {
+    for kind in [ModelKind::Autoencoder, ModelKind::Vae] {
+        let (mut t, d) = conv_trained(kind, None);
+        let l = layout(&t.config().model);
+        let shape = |name: &str| l.iter().find(|(n, _)| n == name).unwrap().1.clone();
+        assert_eq!(shape("encoder.0.weight"), [6, 1, 3, 3], "Conv2d: [out, in, kH, kW]");
+        assert_eq!(shape("encoder.1.weight"), [4, 6, 5, 5]);
+        assert_eq!(shape("decoder.1.weight"), [3, 4, 3, 3], "ConvTranspose2d: [in, out, kH, kW]");
+        assert_eq!(shape("decoder.3.weight"), [6, 1, 3, 3]);
+        assert_eq!(shape("decoder.3.bias"), [1]);
+        let mut sizes = Vec::new();
+        t.model_mut().params_and_grads(&mut |p| sizes.push(p.value.len()));
+        assert_eq!(sizes, l.iter().map(|(_, s)| s.iter().product::<usize>()).collect::<Vec<_>>());
+        let bytes = t.save().unwrap();
+        let mut back = Trainer::load(&bytes, &d).unwrap();
+        assert_eq!(back.config(), t.config());
+        let x = d.split().unwrap().validation.to_matrix(5);
+        assert_eq!(back.model_mut().reconstruct(x.view()).unwrap(), t.model_mut().reconstruct(x.view()).unwrap());
+    }
+}
+
+/// numpy's forward pass of a saved conv model (tests/python/conv_forward.py,
+/// written from PyTorch's definitions) gives the engine's reconstructions to 1e-5.
+#[test]
+fn numpy_forward_of_a_saved_conv_model_matches_the_engine() {
+    let cases = [
+        (ModelKind::Autoencoder, None),
+        (ModelKind::Vae, None),
+        (ModelKind::Autoencoder, Some(ImageShape { channels: 3, height: 13, width: 10 })),
+    ];
+    for (i, (kind, image)) in cases.into_iter().enumerate() {
+        let (mut t, d) = conv_trained(kind, image);
+        let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        let file = |name: &str| dir.join(format!("conv-{i}-{name}"));
+        std::fs::write(file("model.safetensors"), t.save().unwrap()).unwrap();
+        let x = d.split().unwrap().validation.to_matrix(6);
+        let y = t.model_mut().reconstruct(x.view()).unwrap();
+        let f32s = |a: &ndarray::Array2<f32>| a.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+        std::fs::write(file("x.f32"), f32s(&x)).unwrap();
+        std::fs::write(file("y.f32"), f32s(&y)).unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/conv_forward.py");
+        let paths = [file("model.safetensors"), file("x.f32"), file("y.f32")];
+        let out = std::process::Command::new("python3")
+            .arg(script)
+            .args(paths.iter().map(|p| p.to_str().unwrap()))
+            .output()
+            .expect("python3 is needed for this test (npm test checks for it)");
+        assert!(
+            out.status.success(),
+            "{kind:?} {image:?}: numpy's forward pass differs or failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -15,7 +15,7 @@ use crate::nn::Activation;
 /// checkpoint's tensors (`encoder.0`, …, `code` or `code.mu` and `code.logvar`,
 /// `decoder.0`, …).
 pub fn layer_names(cfg: &ModelConfig) -> Vec<String> {
-    let hidden = cfg.encoder.len();
+    let hidden = cfg.hidden_layers();
     let mut names: Vec<String> = (0..hidden).map(|i| format!("encoder.{i}")).collect();
     match cfg.kind {
         ModelKind::Autoencoder => names.push("code".into()),
@@ -86,7 +86,7 @@ impl Autoencoder {
         let cfg = &self.config;
         // Linear, activation and, with dropout, a Dropout per hidden layer.
         let stride = 2 + usize::from(cfg.dropout > 0.0);
-        let hidden = cfg.encoder.len();
+        let hidden = cfg.hidden_layers();
         for i in 0..hidden {
             f(format!("encoder.{i}"), LayerKind::Hidden, cfg.activation, self.body.output(i * stride + 1));
         }
