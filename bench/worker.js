@@ -22,6 +22,9 @@ const TFJS_WASM = new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-ba
 const TFJS_WASM_DIR = new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', BASE).href;
 const OUR_MODULE = new URL('www/pkg/autoencoder_playground.js', BASE).href;
 const OUR_WASM = new URL('www/pkg/autoencoder_playground_bg.wasm', BASE).href;
+// The lab build (www/pkg-lab): the roofline kernel and the convolutional models live there.
+const LAB_MODULE = new URL('www/pkg-lab/autoencoder_playground.js', BASE).href;
+const LAB_WASM = new URL('www/pkg-lab/autoencoder_playground_bg.wasm', BASE).href;
 const DATA = new URL('www/data/mnist.bin', BASE).href;
 
 const progress = (text) => self.postMessage({ progress: text });
@@ -35,6 +38,15 @@ async function loadOurs() {
     await ours.default({ module_or_path: OUR_WASM });
   }
   return ours;
+}
+
+let lab = null;
+async function loadLab() {
+  if (!lab) {
+    lab = await import(LAB_MODULE);
+    await lab.default({ module_or_path: LAB_WASM });
+  }
+  return lab;
 }
 
 let digits = null;
@@ -251,7 +263,7 @@ const jobs = {
       return r;
     }
     if (contender === 'roofline') {
-      const m = await loadOurs();
+      const m = await loadLab();
       const roof = new m.Roofline(Uint32Array.of(PIXELS, hidden, latent), batch);
       const flopsPerStep = roof.flopsPerStep;
       const r = timeSteps(() => roof.run(1), timing, label);

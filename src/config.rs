@@ -114,6 +114,32 @@ impl ImageShape {
     }
 }
 
+/// A square sliding window: kernel side, stride and zero padding on every edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Kernel side k (k × k).
+    pub kernel: usize,
+    /// Step between windows.
+    pub stride: usize,
+    /// Zeros added on each side.
+    pub padding: usize,
+}
+
+impl Window {
+    /// Output side of a convolution over `side` pixels, or `None` when the
+    /// kernel does not fit the padded image.
+    pub fn out_side(&self, side: usize) -> Option<usize> {
+        let padded = side + 2 * self.padding;
+        (padded >= self.kernel && self.stride > 0).then(|| (padded - self.kernel) / self.stride + 1)
+    }
+
+    /// The transposed convolution's output_padding that makes it grow `from`
+    /// pixels back to `to`, the side its mirror convolution started from.
+    pub fn output_padding(&self, from: usize, to: usize) -> usize {
+        to + 2 * self.padding - (from - 1) * self.stride - self.kernel
+    }
+}
+
 /// One convolutional block of the encoder: a k×k convolution to `channels`
 /// planes with this stride and zero padding ⌊k/2⌋, then the activation. The
 /// decoder mirrors it with a transposed convolution.
@@ -298,8 +324,8 @@ impl ModelConfig {
     }
 
     /// The window of conv block `b`: its kernel and stride, padding ⌊k/2⌋.
-    pub fn window(b: &ConvBlock) -> crate::nn::Window {
-        crate::nn::Window { kernel: b.kernel, stride: b.stride, padding: b.kernel / 2 }
+    pub fn window(b: &ConvBlock) -> Window {
+        Window { kernel: b.kernel, stride: b.stride, padding: b.kernel / 2 }
     }
 
     /// The image after each conv block, the input first; stops early at a block
@@ -355,6 +381,16 @@ impl ModelConfig {
         blocks + dense(&w[w.len() - 2..])
     }
 
+    /// The small wasm build (no "lab" feature) has no convolution layers.
+    #[cfg(not(feature = "lab"))]
+    fn validate_conv(&self) -> Result<()> {
+        Err(Error::config(
+            "model.conv",
+            "convolutional models train in the lab build of the engine (www/pkg-lab); this is the small build, which has dense layers only",
+        ))
+    }
+
+    #[cfg(feature = "lab")]
     fn validate_conv(&self) -> Result<()> {
         if !self.encoder.is_empty() {
             return Err(Error::config(

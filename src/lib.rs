@@ -19,6 +19,7 @@ pub mod noise;
 #[cfg(feature = "lab")]
 pub mod pca;
 pub mod rng;
+#[cfg(feature = "lab")]
 pub mod roofline;
 pub mod train;
 

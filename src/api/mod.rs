@@ -14,6 +14,7 @@
 
 #[cfg(feature = "lab")]
 mod apply;
+#[cfg(feature = "lab")]
 mod bench;
 mod explore;
 mod inside;
@@ -22,6 +23,7 @@ mod pca_views;
 
 #[cfg(feature = "lab")]
 pub use apply::Recommender;
+#[cfg(feature = "lab")]
 pub use bench::Roofline;
 
 use wasm_bindgen::prelude::*;

@@ -10,9 +10,9 @@ use super::vae::GaussianHead;
 use super::LossTerms;
 use crate::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
 use crate::error::{Error, Result};
-use crate::nn::{
-    ensure_shape, loss, Activation, ActivationLayer, Conv2d, ConvTranspose2d, Dropout, Layer, Linear, Param, Sequential,
-};
+use crate::nn::{ensure_shape, loss, Activation, ActivationLayer, Dropout, Layer, Linear, Param, Sequential};
+#[cfg(feature = "lab")]
+use crate::nn::{Conv2d, ConvTranspose2d};
 use crate::rng::{seeded, Rng, Stream};
 
 /// The layer that makes the code from the last hidden layer.
@@ -77,6 +77,7 @@ fn build_stack(
 }
 
 /// The conv model's encoder body: each block's convolution, activation and dropout.
+#[cfg(feature = "lab")]
 fn build_conv_encoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential {
     let mut seq = Sequential::new();
     let shapes = cfg.conv_shapes();
@@ -94,6 +95,7 @@ fn build_conv_encoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential
 /// The conv model's decoder: a dense layer from the code to the last block's
 /// feature maps, then the blocks mirrored by transposed convolutions; the last
 /// one produces logits.
+#[cfg(feature = "lab")]
 fn build_conv_decoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential {
     let mut seq = Sequential::new();
     let shapes = cfg.conv_shapes();
@@ -112,12 +114,21 @@ fn build_conv_decoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential
     seq
 }
 
+#[cfg(feature = "lab")]
 fn push_activation(seq: &mut Sequential, cfg: &ModelConfig, act: Activation, seed: u64, dropout_index: u64) {
     seq.push(ActivationLayer::new(act));
     if cfg.dropout > 0.0 {
         seq.push(Dropout::new(cfg.dropout, seeded(seed, Stream::Dropout, dropout_index)));
     }
 }
+
+/// Without the lab feature `validate` refuses conv models before the build.
+#[cfg(not(feature = "lab"))]
+fn build_conv_encoder(_: &ModelConfig, _: &mut Rng, _: u64) -> Sequential {
+    unreachable!("validate refuses conv models without the lab feature")
+}
+#[cfg(not(feature = "lab"))]
+use build_conv_encoder as build_conv_decoder;
 
 /// out = act(logits), reusing `out`'s buffer.
 fn apply_output(out: &mut Array2<f32>, logits: ArrayView2<f32>, act: Activation) {
@@ -154,7 +165,8 @@ impl Autoencoder {
         let mut rng = seeded(seed, Stream::Init, 0);
         let widths = config.encoder_widths();
         let hidden = &widths[..widths.len() - 1];
-        let body = if config.is_conv() {
+        let conv = config.is_conv();
+        let body = if conv {
             build_conv_encoder(config, &mut rng, seed)
         } else {
             build_stack(hidden, config, &mut rng, seed, 0, false)
@@ -182,7 +194,7 @@ impl Autoencoder {
             }
         };
         let rev: Vec<usize> = widths.iter().rev().copied().collect();
-        let decoder = if config.is_conv() {
+        let decoder = if conv {
             build_conv_decoder(config, &mut rng, seed)
         } else {
             build_stack(&rev, config, &mut rng, seed, 100, true)

@@ -25,34 +25,8 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::RngExt;
 
 use super::{ensure_shape, Layer, Param};
-use crate::config::{ImageShape, Init};
+use crate::config::{ImageShape, Init, Window};
 use crate::rng::Rng;
-
-/// A square sliding window: kernel side, stride and zero padding on every edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// Kernel side k (k × k).
-    pub kernel: usize,
-    /// Step between windows.
-    pub stride: usize,
-    /// Zeros added on each side.
-    pub padding: usize,
-}
-
-impl Window {
-    /// Output side of a convolution over `side` pixels, or `None` when the
-    /// kernel does not fit the padded image.
-    pub fn out_side(&self, side: usize) -> Option<usize> {
-        let padded = side + 2 * self.padding;
-        (padded >= self.kernel && self.stride > 0).then(|| (padded - self.kernel) / self.stride + 1)
-    }
-
-    /// The transposed convolution's output_padding that makes it grow `from`
-    /// pixels back to `to`, the side its mirror convolution started from.
-    pub fn output_padding(&self, from: usize, to: usize) -> usize {
-        to + 2 * self.padding - (from - 1) * self.stride - self.kernel
-    }
-}
 
 /// The spatial geometry of one convolution: image in, window, output size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,7 +224,7 @@ impl Layer for Conv2d {
         let batch = x.nrows();
         self.geo.unfold(x, &mut self.cols);
         ensure_shape(&mut self.out_cm, self.weight.nrows(), self.cols.ncols());
-        general_mat_mul(1.0, &self.weight, &self.cols, 0.0, &mut self.out_cm);
+        general_mat_mul(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.out_cm);
         from_channel_major(&self.out_cm, Some(&self.bias), batch, &mut self.out);
         self.out.view()
     }
@@ -261,7 +235,7 @@ impl Layer for Conv2d {
 
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         to_channel_major(grad_out, self.weight.nrows(), &mut self.grad_cm);
-        general_mat_mul(1.0, &self.grad_cm, &self.cols.t(), 1.0, &mut self.grad_weight);
+        general_mat_mul(1.0, &self.grad_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
         for (b, row) in self.grad_bias.iter_mut().zip(self.grad_cm.rows()) {
             *b += row.sum();
         }
@@ -363,7 +337,7 @@ impl Layer for ConvTranspose2d {
         let batch = grad_out.nrows();
         // The gradient of a scatter is the gather: unfold dLoss/dOutput.
         self.geo.unfold(grad_out, &mut self.cols);
-        general_mat_mul(1.0, &self.x_cm, &self.cols.t(), 1.0, &mut self.grad_weight);
+        general_mat_mul(1.0, &self.x_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
         let plane = self.geo.image.height * self.geo.image.width;
         for row in grad_out.rows() {
             for (c, b) in self.grad_bias.iter_mut().enumerate() {
@@ -371,7 +345,7 @@ impl Layer for ConvTranspose2d {
             }
         }
         ensure_shape(&mut self.grad_x_cm, self.in_channels, self.cols.ncols());
-        general_mat_mul(1.0, &self.weight, &self.cols, 0.0, &mut self.grad_x_cm);
+        general_mat_mul(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.grad_x_cm);
         from_channel_major(&self.grad_x_cm, None, batch, &mut self.grad_in);
         self.grad_in.view()
     }

@@ -3,14 +3,18 @@
 //! `params_and_grads` visits every parameter with its gradient.
 
 mod activation;
+// The convolutions are in the lab build only: the small build stays under its 300 KB budget (docs/wasm-api.md).
+#[cfg(feature = "lab")]
 mod conv;
 mod dropout;
 mod linear;
 pub mod loss;
 mod optim;
 
+pub use crate::config::Window;
 pub use activation::{Activation, ActivationLayer};
-pub use conv::{Conv2d, ConvTranspose2d, Window};
+#[cfg(feature = "lab")]
+pub use conv::{Conv2d, ConvTranspose2d};
 pub use dropout::Dropout;
 pub use linear::Linear;
 pub use optim::{AdamState, Optimizer, TensorStats, WeightPenalty};
