@@ -11,10 +11,50 @@ export const MODELS = [
 export const CONTENDERS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'roofline'];
 const LR = 1e-3;
 
+/** The conv blocks of issue 16: the blog-shaped model, and the small preset. */
+const BLOG_CONV = [
+  { channels: 16, kernel: 3, stride: 2 },
+  { channels: 8, kernel: 3, stride: 2 },
+  { channels: 8, kernel: 3, stride: 2 },
+];
+const SMALL_CONV = [
+  { channels: 8, kernel: 3, stride: 2 },
+  { channels: 8, kernel: 3, stride: 2 },
+];
+
+/** Conv autoencoders timed (issue 16): ours (lab build), tfjs-wasm, and the matrix-product floor. */
+export const CONV_MODELS = [
+  { name: 'blog', conv: BLOG_CONV, latent: 32, batch: 64 },
+  { name: 'small', conv: SMALL_CONV, latent: 16, batch: 32 },
+  { name: 'small', conv: SMALL_CONV, latent: 16, batch: 128 },
+];
+export const CONV_CONTENDERS = ['ours', 'tfjs-wasm'];
+const CONV_LR = 0.005;
+
 /** Timing and quality settings; `quick` is for trying the page by hand. */
 export const SETTINGS = {
-  full: { windows: 5, windowMs: 2000, warmupMs: 1000, evalEveryMs: 500, seconds: 10, latent2Seconds: 30 },
-  quick: { windows: 2, windowMs: 1000, warmupMs: 300, evalEveryMs: 500, seconds: 3, latent2Seconds: 5 },
+  full: {
+    windows: 5,
+    windowMs: 2000,
+    warmupMs: 1000,
+    evalEveryMs: 500,
+    seconds: 10,
+    latent2Seconds: 30,
+    floorWindowMs: 500,
+    convSeconds: 60,
+    convEvalEveryMs: 2000,
+  },
+  quick: {
+    windows: 2,
+    windowMs: 1000,
+    warmupMs: 300,
+    evalEveryMs: 500,
+    seconds: 3,
+    latent2Seconds: 5,
+    floorWindowMs: 200,
+    convSeconds: 8,
+    convEvalEveryMs: 1000,
+  },
 };
 
 /** The thresholds of the time-to-quality runs: PCA at k=32 on these digits, and the latent-2 target. */
@@ -104,6 +144,72 @@ export async function quality(settings, { contenders = ['ours', 'tfjs-wasm'] } =
   return runs;
 }
 
+/** A conv model's name in the tables: its blocks' channels, k, stride and latent. */
+export function describeConv({ conv, latent }) {
+  return `conv ${conv.map((b) => `${b.channels}k${b.kernel}s${b.stride}`).join('-')} latent ${latent}`;
+}
+
+/**
+ * Step timing of the conv models: ours and tfjs-wasm (each in a fresh worker),
+ * then the floor of the step's matrix products on our kernel, one after another.
+ * -> [{ model, batch, params, contenders: [{ contender, medianMs, p90Ms, windowsMs, steps, backend? }], floor }]
+ */
+export async function convThroughput(settings, { models = CONV_MODELS, contenders = CONV_CONTENDERS } = {}) {
+  const out = [];
+  for (const m of models) {
+    const model = describeConv(m);
+    const timing = { windows: settings.windows, windowMs: settings.windowMs, warmupMs: settings.warmupMs };
+    const rows = [];
+    for (const contender of contenders) {
+      say(`conv throughput: ${contender} on ${model} at batch ${m.batch}`);
+      const r = await job('convThroughput', { contender, ...m, lr: CONV_LR, loss: 'bce', ...timing });
+      rows.push({ contender, medianMs: median(r.windowsMs), p90Ms: p90(r.windowsMs), ...r });
+    }
+    say(`conv floor: the step's matrix products of ${model} at batch ${m.batch}`);
+    const floor = await job('convFloor', {
+      ...m,
+      windows: settings.windows,
+      windowMs: settings.floorWindowMs,
+      warmupMs: settings.floorWindowMs / 2,
+    });
+    out.push({ model, name: m.name, conv: m.conv, latent: m.latent, batch: m.batch, rows, floor });
+  }
+  return out;
+}
+
+/** Issue 16's time to quality: the conv preset, the app's default dense model, and the smallest dense model with the same code. */
+export function convQualityConfigs() {
+  const dense = appConfig();
+  dense.train.loss = 'bce';
+  const base = { ...dense.train, loss: 'bce', lr: CONV_LR, batchSize: 64, optimizer: 'adam', seed: 1 };
+  return [
+    {
+      name: 'conv (blog)',
+      config: { model: { encoder: [], conv: BLOG_CONV, latent: 32, activation: 'relu' }, train: base },
+    },
+    { name: 'dense (app default)', config: dense },
+    {
+      name: 'dense 784-32-784',
+      config: { model: { encoder: [], latent: 32, activation: 'relu' }, train: { ...dense.train } },
+    },
+  ];
+}
+
+/** Validation BCE and SSIM against training seconds (our lab build) for convQualityConfigs(). */
+export async function convQuality(settings) {
+  const runs = [];
+  for (const { name, config } of convQualityConfigs()) {
+    say(`conv quality: ${name} (${JSON.stringify(config.model)}), ${settings.convSeconds} s`);
+    const r = await job('convQuality', {
+      config,
+      seconds: settings.convSeconds,
+      evalEveryMs: settings.convEvalEveryMs,
+    });
+    runs.push({ name, config, seconds: settings.convSeconds, ...r });
+  }
+  return runs;
+}
+
 export async function info() {
   return job('info');
 }
@@ -178,6 +284,20 @@ button.addEventListener('click', async () => {
   }
 });
 
-window.bench = { MODELS, CONTENDERS, SETTINGS, THRESHOLDS, job, info, throughput, quality, appConfig, render };
+window.bench = {
+  MODELS,
+  CONTENDERS,
+  CONV_MODELS,
+  SETTINGS,
+  THRESHOLDS,
+  job,
+  info,
+  throughput,
+  quality,
+  convThroughput,
+  convQuality,
+  appConfig,
+  render,
+};
 button.disabled = false;
 document.body.dataset.state = 'ready';

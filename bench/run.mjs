@@ -6,6 +6,9 @@
 //      (playwright-core): step timing of this project's trainer, TensorFlow.js
 //      (wasm and cpu backends) and the roofline on two models, then validation
 //      MSE against training seconds (ours and tfjs-wasm)
+//      then the conv autoencoders of issue 16 (lab build): step timing of ours and
+//      tfjs-wasm, the floor of the step's matrix products on our kernel, and
+//      validation BCE/SSIM against training seconds, conv against dense
 //   4. opens the real app (index.html, default settings): time from navigation
 //      start to the first loss value, main-thread long tasks while it trains,
 //      and which .wasm files it fetched; then the size of each build's .wasm
@@ -14,7 +17,7 @@
 //
 // Options (after `npm run bench --`):
 //   --quick              short windows and runs (to check the machinery, not for figures)
-//   --skip native,throughput,quality,app   leave parts out
+//   --skip native,throughput,quality,conv,conv-quality,app   leave parts out
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -42,7 +45,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { BROWSERS, setup } from '../scripts/setup.mjs';
 import { vendor } from '../scripts/vendor.mjs';
 
-const PARTS = ['native', 'throughput', 'quality', 'app'];
+const PARTS = ['native', 'throughput', 'quality', 'conv', 'conv-quality', 'app'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
 const APP_TRAIN_MS = 10_000;
 /** The middle value (the mean of the middle two for an even count). */
@@ -66,6 +69,9 @@ const TARGETS = {
   longTasks: 0,
   wasmBytes: 300_000, // the .wasm every page loads (www/pkg), at most
   wasmGzipBytes: 120_000, // ... and gzipped (level 9)
+  // issue 16: the blog-shaped conv autoencoder (16-8-8 blocks, k3 s2, latent 32) at batch 64
+  convVsTfjsWasm: 5, // ours at least this many times faster than tfjs-wasm
+  convOfFloor: 60, // ours at least this % of the floor of its matrix products
 };
 
 function parseArgs(argv) {
@@ -474,6 +480,128 @@ function printQuality(runs) {
   }
 }
 
+/** The conv step table and the floor's shapes; -> target lines for the blog model. */
+function printConv(conv) {
+  console.log(`\n${bold('conv autoencoders: one training step (BCE, Adam), lab build')}`);
+  const rows = [];
+  for (const m of conv) {
+    const ours = m.rows.find((r) => r.contender === 'ours');
+    const flops = m.floor.flopsPerStep;
+    for (const r of m.rows)
+      rows.push([
+        m.model,
+        m.batch,
+        r.contender,
+        f(r.medianMs, 3),
+        f(r.p90Ms, 3),
+        f(m.batch / (r.medianMs / 1000), 0),
+        f(flops / (r.medianMs / 1000) / 1e9, 2),
+        `${f((100 * m.floor.floorMs) / r.medianMs, 0)}%`,
+        r.contender === 'ours' ? '1.00×' : `${f(r.medianMs / ours.medianMs, 2)}×`,
+      ]);
+    rows.push([
+      m.model,
+      m.batch,
+      'floor (products)',
+      f(m.floor.floorMs, 3),
+      '',
+      '',
+      f(flops / m.floor.floorMs / 1e6, 2),
+      '100%',
+      '',
+    ]);
+  }
+  table(
+    ['model', 'batch', 'contender', 'median ms', 'p90 ms', 'samples/s', 'GFLOP/s', 'of floor', 'ours ×faster'],
+    rows,
+    3,
+  );
+  console.log(
+    dim(
+      "  floor: the step's matrix products alone on our kernel (the lab build's Roofline at the same sizes); GFLOP/s counts only those products",
+    ),
+  );
+  for (const m of conv) {
+    const params = m.rows.map((r) => `${r.contender} ${r.params}`).join(', ');
+    const leak = m.rows.find((r) => r.backend)?.backend?.tensorsLeaked;
+    console.log(dim(`  ${m.model} b${m.batch}: parameters ${params}${leak ? `; tfjs tensors leaked ${leak}` : ''}`));
+  }
+  console.log(`\n${bold('the floor by shape: c × a × b products (Roofline([a, b], c)), the kernel alone')}`);
+  table(
+    ['model', 'batch', 'layers', 'c × a × b', 'products', 'kernel GFLOP/s', 'ms in step'],
+    conv.flatMap((m) =>
+      m.floor.shapes.map((g) => [
+        m.model,
+        m.batch,
+        g.layer,
+        `${g.dims.join(' × ')}${g.splits > 1 ? ` (×${g.splits})` : ''}`,
+        g.products,
+        f(g.gflops, 2),
+        f(g.floorMs, 3),
+      ]),
+    ),
+    3,
+  );
+  console.log(
+    dim(
+      '  products: how many products of these sizes one step has (forward, dW, dInput of each layer); (×j): b split in j equal parts',
+    ),
+  );
+  const blog = conv.find((m) => m.name === 'blog');
+  if (!blog) return [];
+  const ours = blog.rows.find((r) => r.contender === 'ours');
+  const tfw = blog.rows.find((r) => r.contender === 'tfjs-wasm');
+  const vs = tfw ? tfw.medianMs / ours.medianMs : null;
+  const ofFloor = (100 * blog.floor.floorMs) / ours.medianMs;
+  return [
+    [
+      `conv blog b${blog.batch} ≥ ${TARGETS.convVsTfjsWasm}× faster than tfjs-wasm`,
+      `${f(vs, 2)}× (${f(ours.medianMs, 2)} vs ${f(tfw?.medianMs, 2)} ms)`,
+      vs >= TARGETS.convVsTfjsWasm,
+    ],
+    [
+      `conv blog b${blog.batch} ≥ ${TARGETS.convOfFloor}% of its products' floor`,
+      `${f(ofFloor, 0)}% (floor ${f(blog.floor.floorMs, 2)} ms)`,
+      ofFloor >= TARGETS.convOfFloor,
+    ],
+  ];
+}
+
+/** Validation BCE/SSIM against training seconds, conv and dense side by side. */
+function printConvQuality(runs) {
+  console.log(`\n${bold('conv against dense: validation BCE (SSIM) against training seconds, lab build')}`);
+  for (const r of runs)
+    console.log(dim(`  ${r.name}: ${r.params} parameters, ${JSON.stringify(r.config.model)}, lr ${r.config.train.lr}`));
+  const marks = [...new Set(runs.flatMap((r) => r.points.map((p) => p.mark)))].sort((a, b) => a - b);
+  const every = marks.length > 16 ? Math.ceil(marks.length / 16) : 1;
+  const rows = marks
+    .filter((_, i) => i % every === 0 || i === marks.length - 1)
+    .map((mark) => [
+      f(mark, 0),
+      ...runs.map((r) => {
+        const p = r.points.find((q) => q.mark === mark);
+        return p ? `${f(p.bce, 4)} (${f(p.ssim, 3)})  step ${p.step}` : '';
+      }),
+    ]);
+  table(['s', ...runs.map((r) => r.name)], rows);
+  const conv = runs[0];
+  for (const dense of runs.slice(1)) {
+    // The first evaluation from which the conv model's BCE stays below the dense model's.
+    const pairs = conv.points.map((p) => [p, dense.points.find((q) => q.mark === p.mark)]).filter(([, q]) => q);
+    let from = null;
+    for (let i = pairs.length - 1; i >= 0 && pairs[i][0].bce < pairs[i][1].bce; i--) from = pairs[i][0].mark;
+    console.log(
+      `  ${conv.name} against ${dense.name}: ${from == null ? `not ahead at ${conv.seconds} s` : `below it from ${f(from, 0)} s on`}` +
+        ` (at ${conv.seconds} s: ${f(conv.points.at(-1).bce, 4)} vs ${f(dense.points.at(-1).bce, 4)})`,
+    );
+  }
+  console.log(
+    dim(
+      "  the blog's conv autoencoder reaches 0.094 BCE on full MNIST (60,000 digits) after 50 epochs; these train on 8,000",
+    ),
+  );
+}
+
 function describeModel(config) {
   const enc = [784, ...config.model.encoder, config.model.latent];
   return `${[...enc, ...enc.slice(0, -1).reverse()].join('-')}, batch ${config.train.batchSize}, lr ${config.train.lr}`;
@@ -573,6 +701,19 @@ main(async () => {
       log('Time to quality: validation MSE against training seconds (evaluation not on the clock)');
       results.quality = await page.evaluate((s) => window.bench.quality(window.bench.SETTINGS[s]), settingsName);
       other.mark('quality');
+    }
+    if (!opts.skip.has('conv')) {
+      log('Conv autoencoders: step timing (ours in the lab build, tfjs-wasm), then the floor of their matrix products');
+      results.conv = await page.evaluate((s) => window.bench.convThroughput(window.bench.SETTINGS[s]), settingsName);
+      other.mark('conv');
+    }
+    if (!opts.skip.has('conv-quality')) {
+      log('Conv against dense: validation BCE and SSIM against training seconds (evaluation not on the clock)');
+      results.convQuality = await page.evaluate(
+        (s) => window.bench.convQuality(window.bench.SETTINGS[s]),
+        settingsName,
+      );
+      other.mark('conv-quality');
     }
     await context.close();
 
@@ -720,6 +861,8 @@ main(async () => {
         l2.thresholdSeconds != null && l2.thresholdSeconds <= TARGETS.latent2Seconds,
       ]);
   }
+  if (results.conv) checks.push(...printConv(results.conv));
+  if (results.convQuality) printConvQuality(results.convQuality);
   if (results.app) {
     const a = results.app;
     console.log(`\n${bold('the app (index.html, default settings)')}`);

@@ -14,6 +14,13 @@
 //   validation  { n, config }                        -> Float32Array n*784 (our Trainer's validation digits)
 //   quality     { contender: 'ours' | 'tfjs-wasm', config, seconds, evalEveryMs, threshold, val? }
 //               -> { points: [{ t, step, mse }], thresholdSeconds: number|null, steps, wallSeconds }
+//   convThroughput { contender: 'ours' | 'tfjs-wasm', conv, latent, batch, lr, loss, windows, windowMs, warmupMs }
+//               the conv autoencoder (ours: the lab build) -> { windowsMs, steps, params, backend? }
+//   convFloor   { conv, latent, batch, windows, windowMs, warmupMs }
+//               the matrix products of one conv step, timed on the lab build's Roofline kernel
+//               -> { shapes: [{ layer, dims, products, flops, splits, runMs }], floorMs, flopsPerStep }
+//   convQuality { config, seconds, evalEveryMs }  (our lab build, conv or dense)
+//               -> { points: [{ mark, t, step, bce, mse, ssim }], steps, params, wallSeconds }
 
 const PIXELS = 784;
 const BASE = new URL('../', self.location.href); // the repository root as served
@@ -164,6 +171,30 @@ async function tfTrainSet(exclude) {
 }
 
 /**
+ * The minibatches of `train` for tfjs, reshuffled (seeded) every epoch as ours
+ * are. -> nextBatch() -> Float32Array batch*784 (one buffer, refilled each call)
+ */
+function batchFeeder(train, batch) {
+  const buf = new Float32Array(batch * PIXELS);
+  const perEpoch = Math.floor(train.n / batch);
+  const order = Array.from({ length: train.n }, (_, i) => i);
+  const shuf = rng(3);
+  let cursor = perEpoch; // reshuffle before the first batch
+  return () => {
+    if (cursor >= perEpoch) {
+      shuffle(order, shuf);
+      cursor = 0;
+    }
+    for (let r = 0; r < batch; r++) {
+      const src = order[cursor * batch + r];
+      buf.set(train.x.subarray(src * PIXELS, (src + 1) * PIXELS), r * PIXELS);
+    }
+    cursor++;
+    return buf;
+  };
+}
+
+/**
  * The autoencoder 784-enc..-latent-..enc-784 in TensorFlow.js core ops: fused
  * matMul+bias(+ReLU) per layer, a linear bottleneck, sigmoid output, MSE,
  * Adam (eps 1e-8 as ours). Weights: He-uniform before a ReLU, Xavier-uniform
@@ -191,23 +222,11 @@ function tfModel(tf, { encoder, latent, lr, batch }, train) {
     return tf.sigmoid(h);
   };
   const opt = tf.train.adam(lr, 0.9, 0.999, 1e-8);
-  const buf = new Float32Array(batch * PIXELS);
-  const perEpoch = Math.floor(train.n / batch);
-  const order = Array.from({ length: train.n }, (_, i) => i);
-  const shuf = rng(3);
-  let cursor = perEpoch; // reshuffle before the first batch
+  const nextBatch = batchFeeder(train, batch);
   let steps = 0;
   /** One training step on the next minibatch; returns the batch loss (read back like ours). */
   const step = () => {
-    if (cursor >= perEpoch) {
-      shuffle(order, shuf);
-      cursor = 0;
-    }
-    for (let r = 0; r < batch; r++) {
-      const src = order[cursor * batch + r];
-      buf.set(train.x.subarray(src * PIXELS, (src + 1) * PIXELS), r * PIXELS);
-    }
-    cursor++;
+    const buf = nextBatch();
     steps++;
     const cost = tf.tidy(() => {
       const x = tf.tensor2d(buf, [batch, PIXELS]);
@@ -230,6 +249,192 @@ function tfModel(tf, { encoder, latent, lr, batch }, train) {
       return steps;
     },
   };
+}
+
+// ------------------------------------------------------------------ the conv autoencoder
+
+/**
+ * The images of a conv model, the 1×28×28 input first: [{ channels, side }]
+ * (zero padding ⌊k/2⌋, as src/config.rs conv_shapes).
+ */
+function convSides(conv) {
+  const shapes = [{ channels: 1, side: 28 }];
+  for (const b of conv) {
+    const p = Math.floor(b.kernel / 2);
+    shapes.push({ channels: b.channels, side: Math.floor((shapes.at(-1).side + 2 * p - b.kernel) / b.stride) + 1 });
+  }
+  return shapes;
+}
+
+/**
+ * dLoss/dFilter of a stride-s k×k convolution with zero padding p, from its
+ * input x (N×H×W×Ci) and output gradient dy (N×Ho×Wo×Co), as a [k, k, Ci, Co] filter.
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel (tf.conv2d's own
+ * gradient throws "Kernel 'Conv2DBackpropFilter' not registered for backend
+ * 'wasm'"), so this is the same sum on its Conv3DBackpropFilterV2 kernel at
+ * depth 1, over the explicitly padded input ('valid'). Checked on the cpu
+ * backend against tf.conv2d's own gradient (equal to the last bit).
+ */
+function filterGrad(tf, x, dy, k, s, p) {
+  const [n, , , ci] = x.shape;
+  const [, ho, wo, co] = dy.shape;
+  const xp = p
+    ? tf.pad(x, [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ])
+    : x;
+  const x5 = xp.reshape([n, 1, xp.shape[1], xp.shape[2], ci]);
+  const dy5 = dy.reshape([n, 1, ho, wo, co]);
+  const attrs = { strides: [1, s, s], pad: 'valid', filterShape: [1, k, k, ci, co] };
+  return tf.engine().runKernel('Conv3DBackpropFilterV2', { x: x5, dy: dy5 }, attrs).reshape([k, k, ci, co]);
+}
+
+/**
+ * The conv autoencoder of model.conv in TensorFlow.js core ops (NHWC), the
+ * engine's architecture: Conv2d(k, stride s, zero padding ⌊k/2⌋ each side,
+ * bias) + ReLU per block; dense flat → latent (the code, identity), dense
+ * latent → flat + ReLU; the blocks mirrored by transposed convolutions, ReLU
+ * after each but the last (logits); BCE on the logits (or MSE after a sigmoid);
+ * Adam (eps 1e-8). Weights as the engine's: He-uniform before a ReLU (a
+ * transposed conv's fan-in C_in·⌈k/s⌉²), Xavier-uniform elsewhere, zero biases.
+ *
+ * Padding and sizes: PyTorch pads 1 on each side where tfjs's 'same' would pad
+ * 0 before and 1 after for a stride-2 3×3 window, so every conv gets explicit
+ * padding [[0,0],[p,p],[p,p],[0,0]] (28 → 14 → 7 → 4). A transposed conv is
+ * tf.conv2dTranspose with the same explicit padding and the output shape given
+ * (the adjoint of that conv), which is PyTorch's ConvTranspose2d(padding p,
+ * output_padding 0 for 4 → 7, 1 for 7 → 14 and 14 → 28): the model checks that
+ * it ends at 28×28.
+ */
+function tfConvModel(tf, { conv, latent, lr, batch, loss }, train) {
+  const shapes = convSides(conv);
+  const last = shapes.at(-1);
+  const flat = last.channels * last.side * last.side;
+  const next = rng(1);
+  const uniform = (shape, lim) => {
+    const w = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < w.length; i++) w[i] = (2 * next() - 1) * lim;
+    return tf.variable(tf.tensor(w, shape));
+  };
+  const padding = (p) => [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ];
+  // tf.customGrad so that both gradients run on kernels the wasm backend has.
+  const convOp = (k, s, p) =>
+    tf.customGrad((x, w, save) => {
+      save([x, w]);
+      return {
+        value: tf.conv2d(x, w, s, padding(p)),
+        gradFunc: (dy, [x, w]) => [tf.conv2dTranspose(dy, w, x.shape, s, padding(p)), filterGrad(tf, x, dy, k, s, p)],
+      };
+    });
+  const convTOp = (k, s, p, outShape) =>
+    tf.customGrad((x, w, save) => {
+      save([x, w]);
+      return {
+        value: tf.conv2dTranspose(x, w, outShape, s, padding(p)),
+        gradFunc: (dy, [x, w]) => [tf.conv2d(dy, w, s, padding(p)), filterGrad(tf, dy, x, k, s, p)],
+      };
+    });
+  const enc = conv.map((b, i) => {
+    const [ci, co] = [shapes[i].channels, b.channels];
+    return {
+      op: convOp(b.kernel, b.stride, Math.floor(b.kernel / 2)),
+      w: uniform([b.kernel, b.kernel, ci, co], Math.sqrt(6 / (ci * b.kernel ** 2))),
+      b: tf.variable(tf.zeros([co])),
+    };
+  });
+  const code = { w: uniform([flat, latent], Math.sqrt(6 / (flat + latent))), b: tf.variable(tf.zeros([latent])) };
+  const up = { w: uniform([latent, flat], Math.sqrt(6 / latent)), b: tf.variable(tf.zeros([flat])) };
+  const dec = conv
+    .map((b, i) => {
+      const [ci, co] = [shapes[i + 1].channels, shapes[i].channels]; // grows block i's output back to its input
+      const reach = Math.ceil(b.kernel / b.stride) ** 2;
+      const lim = i === 0 ? Math.sqrt(6 / ((ci + co) * reach)) : Math.sqrt(6 / (ci * reach));
+      const out = [batch, shapes[i].side, shapes[i].side, co];
+      return {
+        op: convTOp(b.kernel, b.stride, Math.floor(b.kernel / 2), out),
+        w: uniform([b.kernel, b.kernel, co, ci], lim),
+        b: tf.variable(tf.zeros([co])),
+        relu: i > 0,
+      };
+    })
+    .reverse();
+  const vars = [...enc, code, up, ...dec].flatMap((l) => [l.w, l.b]);
+  const forward = (x) => {
+    let h = x.reshape([batch, 28, 28, 1]);
+    for (const l of enc) h = tf.relu(tf.add(l.op(h, l.w), l.b));
+    h = tf.fused.matMul({ a: h.reshape([batch, flat]), b: code.w, bias: code.b });
+    h = tf.fused.matMul({ a: h, b: up.w, bias: up.b, activation: 'relu' });
+    h = h.reshape([batch, last.side, last.side, last.channels]);
+    for (const l of dec) {
+      h = tf.add(l.op(h, l.w), l.b);
+      if (l.relu) h = tf.relu(h);
+    }
+    if (h.shape[1] !== 28 || h.shape[2] !== 28) throw new Error(`tfjs conv model ends at ${h.shape}, not 28×28`);
+    return h.reshape([batch, PIXELS]);
+  };
+  const lossOf = (x, logits) =>
+    loss === 'bce' ? tf.losses.sigmoidCrossEntropy(x, logits) : tf.losses.meanSquaredError(x, tf.sigmoid(logits));
+  const opt = tf.train.adam(lr, 0.9, 0.999, 1e-8);
+  const nextBatch = batchFeeder(train, batch);
+  /** One training step on the next minibatch; returns the batch loss (read back like ours). */
+  const step = () => {
+    const buf = nextBatch();
+    const cost = tf.tidy(() => {
+      const x = tf.tensor2d(buf, [batch, PIXELS]);
+      return opt.minimize(() => lossOf(x, forward(x)), true, vars);
+    });
+    const value = cost.dataSync()[0];
+    cost.dispose();
+    return value;
+  };
+  return { step, params: vars.reduce((n, v) => n + v.size, 0) };
+}
+
+/**
+ * The matrix products of one training step of a conv model, grouped by the
+ * three sizes they multiply, each group as a Roofline (www/pkg-lab) that runs
+ * products of those sizes: Roofline([a, b], c) runs five products of c·a·b
+ * multiply-adds each, c×a·a×b (the forward), a×c·c×b, c×b·b×a, b×c·c×a and
+ * c×a·a×b, four of which are exactly the conv layer's own three shapes when c
+ * is its small channel count, a its C·k² and b its N·P columns. A group's floor
+ * is the Roofline's time / 5 × the step's products of those sizes. b above 4096
+ * (the Roofline's limit) is split into equal parts, run one after another.
+ * -> [{ layer, dims: [c, a, b], products, splits }]
+ */
+function convGemmShapes({ conv, latent, batch }) {
+  const shapes = convSides(conv);
+  const out = [];
+  const split = (cols) => {
+    let j = Math.ceil(cols / 4096);
+    while (cols % j) j++;
+    return j;
+  };
+  conv.forEach((b, i) => {
+    const cols = batch * shapes[i + 1].side ** 2;
+    const k2 = b.kernel * b.kernel;
+    const j = split(cols);
+    // Encoder block i: W (C_out × C_in·k²) · cols (C_in·k² × N·P), dW and dCols (the first block,
+    // which sees pixels, has no dCols); its decoder mirror: Wᵀ (C_in·k² × C_out) · x (C_out × N·P)
+    // and its two gradients — the same three sizes.
+    out.push({
+      layer: `conv.${i} + convT.${i}`,
+      dims: [b.channels, shapes[i].channels * k2, cols / j],
+      products: (i ? 3 : 2) + 3,
+      splits: j,
+    });
+  });
+  const last = shapes.at(-1);
+  // Dense code (flat → latent) and back (latent → flat): their six products are the Roofline's five and one more.
+  out.push({ layer: 'dense', dims: [batch, last.channels * last.side ** 2, latent], products: 6, splits: 1 });
+  return out;
 }
 
 // ------------------------------------------------------------------ jobs
@@ -280,6 +485,93 @@ const jobs = {
       return { ...r, backend: { ...facts, tensorsLeaked: tf.memory().numTensors - before } };
     }
     throw new Error(`unknown contender ${contender}`);
+  },
+
+  async convThroughput(args) {
+    const { contender, conv, latent, batch, lr, loss } = args;
+    const label = `${contender} conv ${conv.map((b) => b.channels).join('-')} latent ${latent} b${batch}`;
+    const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
+    if (contender === 'ours') {
+      const m = await loadLab(); // conv models exist only in the lab build
+      const { pixels, labels } = await loadDigits();
+      const config = {
+        model: { encoder: [], conv, latent, activation: 'relu' },
+        train: { batchSize: batch, lr, optimizer: 'adam', loss, seed: 1 },
+      };
+      const t = new m.Trainer(config, pixels, labels);
+      const params = t.parameters().length;
+      const r = timeSteps(() => t.step(1), timing, label);
+      t.free();
+      return { ...r, params };
+    }
+    if (contender === 'tfjs-wasm') {
+      const { tf, facts } = await loadTf('wasm');
+      const train = await tfTrainSet(null);
+      const model = tfConvModel(tf, { conv, latent, lr, batch, loss }, train);
+      model.step(); // the first step creates Adam's moment variables
+      const before = tf.memory().numTensors;
+      const r = timeSteps(() => model.step(), timing, label);
+      return { ...r, params: model.params, backend: { ...facts, tensorsLeaked: tf.memory().numTensors - before } };
+    }
+    throw new Error(`unknown contender ${contender}`);
+  },
+
+  async convFloor(args) {
+    const m = await loadLab();
+    const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
+    const shapes = [];
+    for (const g of convGemmShapes(args)) {
+      const [c, a, b] = g.dims;
+      const roof = new m.Roofline(Uint32Array.of(a, b), c);
+      const perRun = roof.flopsPerStep; // five products of 2·c·a·b
+      const r = timeSteps(() => roof.run(1), timing, `floor ${g.layer} ${c}×${a}×${b}`);
+      roof.free();
+      const runMs = [...r.windowsMs].sort((x, y) => x - y)[r.windowsMs.length >> 1];
+      shapes.push({
+        ...g,
+        runMs,
+        gflops: perRun / (runMs / 1000) / 1e9,
+        flops: (perRun / 5) * g.products * g.splits,
+        floorMs: (runMs / 5) * g.products * g.splits,
+      });
+    }
+    const floorMs = shapes.reduce((t, g) => t + g.floorMs, 0);
+    const flopsPerStep = shapes.reduce((t, g) => t + g.flops, 0);
+    return { shapes, floorMs, flopsPerStep };
+  },
+
+  /**
+   * Our lab build trains `config` for `seconds` of training time; every
+   * evalEveryMs of it, qualitySummary() on the validation digits (off the clock).
+   */
+  async convQuality({ config, seconds, evalEveryMs }) {
+    const m = await loadLab();
+    const { pixels, labels } = await loadDigits();
+    const t = new m.Trainer(config, pixels, labels);
+    const params = t.parameters().length;
+    let steps = 0;
+    const evaluate = (mark, trained) => {
+      const q = t.qualitySummary();
+      return { mark, t: trained / 1000, step: steps, bce: q.bce, mse: q.mse, ssim: q.ssim };
+    };
+    const wall0 = performance.now();
+    const points = [evaluate(0, 0)];
+    let trained = 0;
+    for (let mark = evalEveryMs; mark <= seconds * 1000 + 1e-6; mark += evalEveryMs) {
+      const start = performance.now();
+      while (trained + (performance.now() - start) < mark) {
+        t.step(1);
+        steps++;
+      }
+      trained += performance.now() - start;
+      points.push(evaluate(mark / 1000, trained));
+      if (points.length % 5 === 1)
+        progress(
+          `${config.model.conv ? 'conv' : 'dense'}: ${(trained / 1000).toFixed(0)} s, val BCE ${points.at(-1).bce.toFixed(4)}`,
+        );
+    }
+    t.free();
+    return { points, steps, params, wallSeconds: (performance.now() - wall0) / 1000 };
   },
 
   async validation({ n, config }) {
