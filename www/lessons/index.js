@@ -29,6 +29,7 @@ export const LESSONS = [
   { id: 'compare-pca', title: 'Autoencoder vs PCA', load: () => import('./compare-pca.js') },
   { id: 'quality', title: 'Quality metrics', load: () => import('./quality.js') },
   { id: 'filters', title: 'Filters', load: () => import('./filters.js') },
+  { id: 'conv', title: 'Convolutional', load: () => import('./conv.js') },
   { id: 'inside', title: 'Inside the network', load: () => import('./inside.js') },
   { id: 'anomalies', title: 'Anomalies', load: () => import('./anomalies.js') },
   { id: 'features', title: 'Features', load: () => import('./features.js') },
