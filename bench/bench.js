@@ -150,29 +150,71 @@ export function describeConv({ conv, latent }) {
 }
 
 /**
- * Step timing of the conv models: ours and tfjs-wasm (each in a fresh worker),
- * then the floor of the step's matrix products on our kernel, one after another.
- * -> [{ model, batch, params, contenders: [{ contender, medianMs, p90Ms, windowsMs, steps, backend? }], floor }]
+ * Step timing of the conv models: ours and tfjs-wasm, then the floor of the
+ * step's matrix products on our kernel. On a shared machine the load drifts, so
+ * the contenders alternate: `settings.windows` rounds, each running every
+ * contender for one window in a fresh worker (the order reversed every other
+ * round), and a ratio is the median of the rounds' ratios.
+ * -> [{ model, batch, rows: [{ contender, medianMs, p90Ms, windowsMs, params, backend? }], ratios, floor }]
  */
 export async function convThroughput(settings, { models = CONV_MODELS, contenders = CONV_CONTENDERS } = {}) {
   const out = [];
   for (const m of models) {
     const model = describeConv(m);
-    const timing = { windows: settings.windows, windowMs: settings.windowMs, warmupMs: settings.warmupMs };
-    const rows = [];
-    for (const contender of contenders) {
-      say(`conv throughput: ${contender} on ${model} at batch ${m.batch}`);
-      const r = await job('convThroughput', { contender, ...m, lr: CONV_LR, loss: 'bce', ...timing });
-      rows.push({ contender, medianMs: median(r.windowsMs), p90Ms: p90(r.windowsMs), ...r });
+    const one = { windows: 1, windowMs: settings.windowMs, warmupMs: settings.warmupMs };
+    const runs = Object.fromEntries(contenders.map((c) => [c, []]));
+    const floorRuns = [];
+    for (let round = 0; round < settings.windows; round++) {
+      const order = round % 2 ? [...contenders].reverse() : contenders;
+      say(`conv throughput ${model} b${m.batch}, round ${round + 1}/${settings.windows}: ${order.join(', ')}, floor`);
+      for (const contender of order)
+        runs[contender].push(await job('convThroughput', { contender, ...m, lr: CONV_LR, loss: 'bce', ...one }));
+      floorRuns.push(
+        await job('convFloor', {
+          ...m,
+          windows: 1,
+          windowMs: settings.floorWindowMs,
+          warmupMs: settings.floorWindowMs / 2,
+        }),
+      );
     }
-    say(`conv floor: the step's matrix products of ${model} at batch ${m.batch}`);
-    const floor = await job('convFloor', {
-      ...m,
-      windows: settings.windows,
-      windowMs: settings.floorWindowMs,
-      warmupMs: settings.floorWindowMs / 2,
+    const rows = contenders.map((contender) => {
+      const windowsMs = runs[contender].map((r) => r.windowsMs[0]);
+      const { params, backend } = runs[contender].at(-1);
+      return { contender, medianMs: median(windowsMs), p90Ms: p90(windowsMs), windowsMs, params, backend };
     });
-    out.push({ model, name: m.name, conv: m.conv, latent: m.latent, batch: m.batch, rows, floor });
+    // Each shape's time: the median over the rounds; the floor: their sum.
+    const shapes = floorRuns[0].shapes.map((g, i) => {
+      const windowsMs = floorRuns.map((f) => f.shapes[i].windowsMs[0]);
+      const runMs = median(windowsMs);
+      return {
+        layer: g.layer,
+        dims: g.dims,
+        products: g.products,
+        splits: g.splits,
+        windowsMs,
+        runMs,
+        gflops: g.flopsPerRun / (runMs / 1000) / 1e9,
+        flops: (g.flopsPerRun / 5) * g.products * g.splits,
+        floorMs: (runMs / 5) * g.products * g.splits,
+      };
+    });
+    const floorByRound = floorRuns.map((f) =>
+      f.shapes.reduce((t, g) => t + (g.windowsMs[0] / 5) * g.products * g.splits, 0),
+    );
+    const floor = {
+      shapes,
+      floorMs: shapes.reduce((t, g) => t + g.floorMs, 0),
+      flopsPerStep: shapes.reduce((t, g) => t + g.flops, 0),
+      floorMsByRound: floorByRound,
+    };
+    const ours = rows.find((r) => r.contender === 'ours');
+    // Side by side: each round's ratios, then their median.
+    const ratios = {};
+    for (const r of rows)
+      if (r !== ours) ratios[r.contender] = median(r.windowsMs.map((ms, i) => ms / ours.windowsMs[i]));
+    ratios.ofFloor = median(floorByRound.map((ms, i) => ms / ours.windowsMs[i]));
+    out.push({ model, name: m.name, conv: m.conv, latent: m.latent, batch: m.batch, rows, ratios, floor });
   }
   return out;
 }
@@ -218,7 +260,7 @@ export async function info() {
 
 const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '–' : x.toFixed(d));
 
-function render(tp, q) {
+function render(tp, q, conv = null, cq = null) {
   const out = document.getElementById('results');
   out.textContent = '';
   const table = (head, rows) => {
@@ -265,6 +307,28 @@ function render(tp, q) {
       ]),
     );
   }
+  if (conv) {
+    table(
+      ['conv model', 'batch', 'contender', 'median ms', 'ours ×faster', 'of floor'],
+      conv.flatMap((m) => [
+        ...m.rows.map((r) => [
+          m.model,
+          m.batch,
+          r.contender,
+          fmt(r.medianMs, 3),
+          r.contender === 'ours' ? '1.00' : fmt(m.ratios[r.contender]),
+          `${fmt((100 * m.floor.floorMs) / r.medianMs, 0)}%`,
+        ]),
+        [m.model, m.batch, 'floor (products)', fmt(m.floor.floorMs, 3), '', '100%'],
+      ]),
+    );
+  }
+  if (cq) {
+    table(
+      ['run', 'parameters', 'steps', 'final val BCE', 'final SSIM'],
+      cq.map((r) => [r.name, r.params, r.steps, fmt(r.points.at(-1).bce, 4), fmt(r.points.at(-1).ssim, 3)]),
+    );
+  }
 }
 
 const button = document.getElementById('run');
@@ -277,6 +341,10 @@ button.addEventListener('click', async () => {
     render(tp, null);
     const q = await quality(settings);
     render(tp, q);
+    const conv = await convThroughput(settings);
+    render(tp, q, conv);
+    const cq = await convQuality(settings);
+    render(tp, q, conv, cq);
   } catch (err) {
     say(`error: ${err.message}`);
   } finally {
