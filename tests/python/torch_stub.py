@@ -2,11 +2,15 @@
 script (www/state/pytorch-script.js) uses, on numpy, so the script's own
 nn.Module, save/load functions, forward pass and objective run without torch.
 
-It records what the script asks for (every nn.Linear(in, out), the optimiser
-and its arguments) and computes what PyTorch would: nn.Linear holds its weight
-as [out, in] and computes x @ W.T + b; the init functions use PyTorch's bounds;
-state_dict names nested modules "parent.child.weight". Not a general torch: a
-call the script makes and this module lacks fails loudly (AttributeError).
+It records what the script asks for (every nn.Linear(in, out), every
+convolution's arguments, the optimiser and its arguments) and computes what
+PyTorch would: nn.Linear holds its weight as [out, in] and computes x @ W.T + b;
+nn.Conv2d ([out, in, k, k]) and nn.ConvTranspose2d ([in, out, k, k]) follow
+PyTorch's definitions, the transposed one's output size included
+((n − 1)·s − 2p + k + output_padding, output_padding < stride); the init
+functions use PyTorch's bounds and fans (C·k² for a kernel); state_dict names
+nested modules "parent.child.weight". Not a general torch: a call the script
+makes and this module lacks fails loudly (AttributeError).
 
 install() puts torch, torch.nn, torch.nn.functional, torch.optim, torchvision
 and safetensors.torch into sys.modules, and lets safetensors.safe_open read
@@ -23,6 +27,7 @@ import safetensors
 import safetensors.numpy
 
 LINEARS = []  # (in_features, out_features) of every nn.Linear made
+CONVS = []  # (class name, in, out, kernel, stride, padding, output_padding) of every convolution made, pairs as (h, w)
 OPTIMIZERS = []  # (class name, param groups, keyword arguments) of every optimiser made
 FIXED_RANDN = {"value": None}  # torch.randn_like returns this (reshaped) when set
 _rng = np.random.default_rng(0)
@@ -51,6 +56,13 @@ class Tensor(np.ndarray):
 
     def float(self):
         return self.astype(np.float32)
+
+    def dim(self):
+        return self.ndim
+
+    def flatten(self, start_dim=0):
+        """torch's flatten(start_dim), not numpy's flatten(order)."""
+        return self.reshape(*self.shape[:start_dim], -1)
 
     def numpy(self):
         return np.asarray(self)
@@ -135,17 +147,86 @@ class Module:
         return self
 
 
+def _default_init(layer):
+    """PyTorch's own default for Linear and convolutions, which the script replaces:
+    U(±1/√fan_in) for the weight and the bias alike."""
+    bound = 1 / math.sqrt(_fans(layer.weight)[0])
+    layer.weight[...] = _rng.uniform(-bound, bound, layer.weight.shape)
+    layer.bias[...] = _rng.uniform(-bound, bound, layer.bias.shape)
+
+
 class Linear(Module):
     def __init__(self, in_features, out_features):
         super().__init__()
         LINEARS.append((in_features, out_features))
         self.weight = _parameter((out_features, in_features))
         self.bias = _parameter((out_features,))
-        bound = 1 / math.sqrt(in_features)  # PyTorch's own default, which the script replaces
-        self.weight[...] = _rng.uniform(-bound, bound, self.weight.shape)
+        _default_init(self)
 
     def forward(self, x):
         return (x @ self.weight.T + self.bias).view(Tensor)
+
+
+def _pair(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+
+def _f32(a):
+    return np.asarray(a, dtype=np.float32).view(Tensor)
+
+
+class Conv2d(Module):
+    """PyTorch's Conv2d (zero padding, no dilation or groups): weight [out, in, kH, kW]."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = _pair(kernel_size), _pair(stride), _pair(padding)
+        CONVS.append(("Conv2d", in_channels, out_channels, self.kernel_size, self.stride, self.padding, (0, 0)))
+        self.weight = _parameter((out_channels, in_channels, *self.kernel_size))
+        self.bias = _parameter((out_channels,))
+        _default_init(self)
+
+    def forward(self, x):
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+        n, _, h, w = x.shape
+        ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
+        xp = np.pad(np.asarray(x, np.float64), ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+        out = np.zeros((n, self.weight.shape[0], ho, wo)) + np.asarray(self.bias)[None, :, None, None]
+        for u in range(kh):
+            for v in range(kw):
+                patch = xp[:, :, u : u + sh * (ho - 1) + 1 : sh, v : v + sw * (wo - 1) + 1 : sw]
+                out += np.einsum("nchw,oc->nohw", patch, np.asarray(self.weight, np.float64)[:, :, u, v])
+        return _f32(out)
+
+
+class ConvTranspose2d(Module):
+    """PyTorch's ConvTranspose2d (zero padding, no dilation or groups): weight [in, out, kH, kW];
+    input pixel i reaches output pixels i·s − p + u; the output has (n − 1)·s − 2p + k + output_padding."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = _pair(kernel_size), _pair(stride), _pair(padding)
+        self.output_padding = _pair(output_padding)
+        window = (self.kernel_size, self.stride, self.padding, self.output_padding)
+        CONVS.append(("ConvTranspose2d", in_channels, out_channels, *window))
+        self.weight = _parameter((in_channels, out_channels, *self.kernel_size))
+        self.bias = _parameter((out_channels,))
+        _default_init(self)
+
+    def forward(self, x):
+        (kh, kw), (sh, sw), (ph, pw), (oh, ow) = self.kernel_size, self.stride, self.padding, self.output_padding
+        if oh >= sh or ow >= sw or min(oh, ow) < 0:
+            raise RuntimeError(f"output padding must be smaller than either stride or dilation: {self.output_padding}")
+        n, _, h, w = x.shape
+        ho, wo = (h - 1) * sh - 2 * ph + kh + oh, (w - 1) * sw - 2 * pw + kw + ow
+        full = np.zeros((n, self.weight.shape[1], (h - 1) * sh + kh + oh, (w - 1) * sw + kw + ow))
+        for u in range(kh):
+            for v in range(kw):
+                full[:, :, u : u + sh * (h - 1) + 1 : sh, v : v + sw * (w - 1) + 1 : sw] += np.einsum(
+                    "nchw,co->nohw", np.asarray(x, np.float64), np.asarray(self.weight, np.float64)[:, :, u, v]
+                )
+        out = full[:, :, ph : ph + ho, pw : pw + wo] + np.asarray(self.bias)[None, :, None, None]
+        return _f32(out)
 
 
 class ModuleList(Module):
@@ -191,7 +272,10 @@ class Dropout(Module):
 
 
 def _fans(w):
-    return w.shape[1], w.shape[0]
+    """PyTorch's _calculate_fan_in_and_fan_out: size(1)·k·k and size(0)·k·k (for a
+    ConvTranspose2d weight [in, out, k, k] that makes out·k² its "fan-in")."""
+    field = math.prod(w.shape[2:])
+    return w.shape[1] * field, w.shape[0] * field
 
 
 def kaiming_uniform_(w, a=0, mode="fan_in", nonlinearity="leaky_relu"):
@@ -208,6 +292,11 @@ def xavier_uniform_(w, gain=1.0):
     fan_in, fan_out = _fans(w)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     w[...] = _rng.uniform(-bound, bound, w.shape)
+    return w
+
+
+def uniform_(w, a=0.0, b=1.0):
+    w[...] = _rng.uniform(a, b, w.shape)
     return w
 
 
@@ -281,11 +370,19 @@ def install():
             -(t * np.maximum(np.log(p), -100.0) + (1 - t) * np.maximum(np.log1p(-p), -100.0))
         ),
     )
-    init = _module("torch.nn.init", kaiming_uniform_=kaiming_uniform_, xavier_uniform_=xavier_uniform_, zeros_=zeros_)
+    init = _module(
+        "torch.nn.init",
+        kaiming_uniform_=kaiming_uniform_,
+        xavier_uniform_=xavier_uniform_,
+        uniform_=uniform_,
+        zeros_=zeros_,
+    )
     nn = _module(
         "torch.nn",
         Module=Module,
         Linear=Linear,
+        Conv2d=Conv2d,
+        ConvTranspose2d=ConvTranspose2d,
         ModuleList=ModuleList,
         ModuleDict=ModuleDict,
         Dropout=Dropout,
