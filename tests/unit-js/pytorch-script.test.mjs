@@ -1,7 +1,7 @@
 // "Show code": every lesson's default settings, and each variant the engine has
 // (noise kinds, sparse L1/KL, contractive, VAE with β, activations, optimisers,
-// losses, dropout, init, weight penalties, early stopping, a held-out digit),
-// give a script that Python compiles (python3 -m py_compile; torch is not
+// losses, dropout, init, weight penalties, early stopping, a held-out digit,
+// convolutional models), give a script that Python compiles (python3 -m py_compile; torch is not
 // needed), that names the settings, and whose noise does what src/noise.rs does
 // (tests/python/check_noise.py runs it on a numpy stand-in for torch). Names,
 // shapes and numbers against the engine: tests/pytorch_script.rs.
@@ -52,6 +52,12 @@ function lessonConfig(id, patch = {}) {
   return trainerConfigs({ ...defaultState(lesson), ...patch }, lesson).main;
 }
 
+/** A lesson's config (settings `patch`) made convolutional: `blocks` in model.conv, no dense hidden layers. */
+function convConfig(id, blocks, patch = {}) {
+  const cfg = lessonConfig(id, patch);
+  return { ...cfg, model: { ...cfg.model, encoder: [], conv: blocks } };
+}
+
 /** The reconstruct lesson's config with raw engine keys changed (some have no field in the form). */
 function withKeys(model = {}, train = {}) {
   const cfg = lessonConfig('reconstruct');
@@ -72,10 +78,12 @@ test('every lesson’s default settings give a script that compiles', () => {
     assert.match(script, new RegExp(`nn\\.Linear\\(\\d+, ${state.latent}\\)`), `${lesson.id}: the code layer`);
     assert.ok(script.includes(`autoencoder_${lesson.id.replace(/-/g, '_')}.safetensors`), lesson.id);
     assert.ok(script.includes(`"${lesson.title}" model`), lesson.id);
-    // The file's tensors: as many numbers as the settings form says the network has.
+    // The file's tensors: as many numbers as the settings form counts for the network the config
+    // describes (a lesson may set its own, e.g. conv blocks from its own settings).
     const numbers = stateDictLayout(cfg).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-    const vaeExtra = cfg.model.kind === 'vae' ? (state.encoder.at(-1) ?? 784) * state.latent + state.latent : 0;
-    assert.equal(numbers, parameterCount(state) + vaeExtra, lesson.id);
+    const net = { ...state, encoder: cfg.model.encoder, conv: cfg.model.conv ?? [], latent: cfg.model.latent };
+    const vaeExtra = cfg.model.kind === 'vae' ? (net.encoder.at(-1) ?? 784) * net.latent + net.latent : 0;
+    assert.equal(numbers, parameterCount(net) + vaeExtra, lesson.id);
   }
   compiles(scripts);
 });
@@ -218,6 +226,96 @@ test('the tensor list is the playground file’s, weights [in, out] there and [o
   );
 });
 
+test('a convolutional model: Conv2d blocks, a dense code, ConvTranspose2d mirrors with output_padding', () => {
+  const blocks = [
+    { channels: 16, kernel: 3, stride: 2 },
+    { channels: 32, kernel: 3, stride: 2 },
+  ];
+  const cfg = convConfig('reconstruct', blocks);
+  const script = pytorchScript(cfg);
+  assert.match(
+    script,
+    /"conv": \[\{"channels": 16, "kernel": 3, "stride": 2\}, \{"channels": 32, "kernel": 3, "stride": 2\}\],/,
+  );
+  assert.match(script, /IMAGE = \(1, 28, 28\)/);
+  assert.match(script, /FEATURES = \(32, 7, 7\)/);
+  assert.match(
+    script,
+    /nn\.Conv2d\(1, 16, 3, stride=2, padding=1\),\n {12}nn\.Conv2d\(16, 32, 3, stride=2, padding=1\),/,
+  );
+  assert.match(script, /self\.code = nn\.Linear\(1568, 32\)/);
+  assert.match(
+    script,
+    /nn\.Linear\(32, 1568\),\n {12}nn\.ConvTranspose2d\(32, 16, 3, stride=2, padding=1, output_padding=1\),\n {12}nn\.ConvTranspose2d\(16, 1, 3, stride=2, padding=1, output_padding=1\),/,
+  );
+  assert.match(script, /init_transposed\(self\.decoder\[-1\], he=False\)/, 'the output layer: Xavier');
+  assert.match(script, /t\.t\(\) if t\.dim\(\) == 2 else t/, 'only dense weights are transposed');
+  assert.match(script, /1×28×28 → 16×14×14 → 32×7×7 → 32 → 32×7×7 → 16×14×14 → 1×28×28/);
+  // The file's tensors: as many numbers as src/config.rs param_count: per block 2·c·c'·k² + c + c'
+  // (305 and 9264), then the dense code and its mirror 2·1568·32 + 1568 + 32 (101952).
+  const layout = stateDictLayout(cfg);
+  assert.equal(
+    layout.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),
+    305 + 9264 + 101952,
+  );
+  assert.deepEqual(
+    layout.map((t) => `${t.name} ${t.fileShape}`),
+    [
+      'encoder.0.weight 16,1,3,3',
+      'encoder.0.bias 16',
+      'encoder.1.weight 32,16,3,3',
+      'encoder.1.bias 32',
+      'code.weight 1568,32',
+      'code.bias 32',
+      'decoder.0.weight 32,1568',
+      'decoder.0.bias 1568',
+      'decoder.1.weight 32,16,3,3',
+      'decoder.1.bias 16',
+      'decoder.2.weight 16,1,3,3',
+      'decoder.2.bias 1',
+    ],
+  );
+  assert.deepEqual(layout[0].shape, layout[0].fileShape, 'kernels are PyTorch’s shape in the file');
+  assert.deepEqual(layout[4].shape, [32, 1568], 'nn.Linear keeps [out, in]');
+
+  // Stride 1 keeps the size: no output_padding. A 4×7×28 image needs different padding for rows and columns.
+  const same = pytorchScript(convConfig('reconstruct', [{ channels: 8, kernel: 5, stride: 1 }]));
+  assert.match(same, /nn\.ConvTranspose2d\(8, 1, 5, stride=1, padding=2\)/);
+  const wide = withKeys(
+    {
+      encoder: [],
+      conv: [
+        { channels: 8, kernel: 3, stride: 2 },
+        { channels: 16, kernel: 2, stride: 3 },
+      ],
+      image: { channels: 4, height: 7, width: 28 },
+    },
+    {},
+  );
+  const wideScript = pytorchScript(wide);
+  assert.match(wideScript, /IMAGE = \(4, 7, 28\)/);
+  assert.match(wideScript, /FEATURES = \(16, 2, 5\)/);
+  assert.match(wideScript, /nn\.ConvTranspose2d\(16, 8, 2, stride=3, padding=1, output_padding=\(1, 2\)\)/);
+  assert.match(wideScript, /nn\.ConvTranspose2d\(8, 4, 3, stride=2, padding=1, output_padding=\(0, 1\)\)/);
+  assert.match(wideScript, /"image": \{"channels": 4, "height": 7, "width": 28\},/);
+
+  const variants = {
+    'conv AE': cfg,
+    'conv, 4×7×28 image': wide,
+    'conv VAE': convConfig('generate', blocks, { beta: 4 }),
+    'conv VAE, one block': convConfig('generate', [blocks[0]]),
+    'conv, one block, dropout': withKeys({ encoder: [], conv: [blocks[0]], dropout: 0.2, init: 'he' }),
+    'conv, denoising, sparse, contractive, L1 and L2': withKeys(
+      { encoder: [], conv: blocks, latentActivation: 'sigmoid' },
+      { noise: 'block', sparsity: 'kl', contractive: 0.1, l1: 0.001, weightDecay: 0.001, patience: 3 },
+    ),
+  };
+  compiles(Object.fromEntries(Object.entries(variants).map(([what, c]) => [what, pytorchScript(c)])));
+  const dropout = pytorchScript(variants['conv, one block, dropout']);
+  assert.match(dropout, /z = self\.dropout\(F\.relu\(self\.decoder\[0\]\(z\)\)\)\.reshape\(-1, \*self\.FEATURES\)/);
+  assert.doesNotMatch(dropout, /self\.decoder\[1:-1\]:\n {12}init_transposed/, 'one block: the output layer only');
+});
+
 test('the config is filled in with the engine’s defaults, as a saved file holds it', () => {
   const full = fullConfig({ model: { latent: 8, unknown: 1 }, train: { lr: 0.01, excludeClass: 3 } });
   assert.equal(full.model.latent, 8);
@@ -227,6 +325,17 @@ test('the config is filled in with the engine’s defaults, as a saved file hold
   assert.ok(!('unknown' in full.model), 'keys the engine does not have are left out');
   assert.deepEqual(Object.keys(full.model), Object.keys(ENGINE_DEFAULTS.model));
   assert.deepEqual(Object.keys(full.train), Object.keys(ENGINE_DEFAULTS.train));
+  assert.ok(!('conv' in full.model) && !('image' in full.model), 'a dense model’s file has no conv or image');
+  const conv = fullConfig({
+    model: {
+      encoder: [],
+      conv: [{ channels: 8, kernel: 3, stride: 2, extra: 1 }],
+      image: { channels: 1, height: 28, width: 28 },
+    },
+  }).model;
+  assert.deepEqual(conv.conv, [{ channels: 8, kernel: 3, stride: 2 }]);
+  assert.deepEqual(conv.image, { channels: 1, height: 28, width: 28 });
+  assert.deepEqual(Object.keys(conv).slice(0, 5), ['kind', 'input', 'encoder', 'conv', 'image']);
   full.model.encoder.push(1);
   assert.deepEqual(ENGINE_DEFAULTS.model.encoder, [256, 64], 'the defaults are not shared');
 });

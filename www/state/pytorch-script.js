@@ -4,8 +4,11 @@
 // objective (loss, input noise, sparsity and contractive penalties, the VAE's
 // KL and β), the same optimiser and hyper-parameters; it trains on MNIST from
 // torchvision and saves a safetensors file in the playground's own format
-// (src/checkpoint.rs: the same tensor names, weights as [in, out], the config
-// and a summary as JSON in the metadata), so Load model… opens it.
+// (src/checkpoint.rs: the same tensor names, dense weights as [in, out],
+// convolution kernels as PyTorch holds them, the config and a summary as JSON
+// in the metadata), so Load model… opens it. A convolutional model (model.conv,
+// issue 16) is an nn.Module of nn.Conv2d blocks, a dense code and the blocks
+// mirrored by nn.ConvTranspose2d, as src/model/autoencoder.rs builds it.
 //
 // No DOM: node compiles every lesson's script (tests/unit-js/pytorch-script.test.mjs),
 // and tests/pytorch_script.rs checks its tensors and numbers against the engine.
@@ -50,34 +53,91 @@ export const ENGINE_DEFAULTS = Object.freeze({
 /** The playground's file format tag (src/checkpoint.rs FORMAT). */
 export const FILE_FORMAT = 'autoencoder-playground/1';
 
-/** A trainer config (as the worker gets it) with every key the engine has: what its saved file's metadata holds. */
+/**
+ * A trainer config (as the worker gets it) with every key the engine has: what its saved file's metadata holds.
+ * A conv model's `conv` and `image` are there only when given, as the engine writes them (src/config.rs).
+ */
 export function fullConfig(cfg = {}) {
   const fill = (defaults, given = {}) =>
     Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, given[k] === undefined ? v : given[k]]));
-  const model = fill(ENGINE_DEFAULTS.model, cfg.model);
-  return { model: { ...model, encoder: [...model.encoder] }, train: fill(ENGINE_DEFAULTS.train, cfg.train) };
+  const { kind, input, encoder, ...rest } = fill(ENGINE_DEFAULTS.model, cfg.model);
+  const { conv = [], image = null } = cfg.model ?? {};
+  const model = { kind, input, encoder: [...encoder] };
+  if (conv.length) model.conv = conv.map(({ channels, kernel, stride }) => ({ channels, kernel, stride }));
+  if (image) model.image = { channels: image.channels, height: image.height, width: image.width };
+  return { model: { ...model, ...rest }, train: fill(ENGINE_DEFAULTS.train, cfg.train) };
 }
+
+/** The input as an image (src/config.rs image_shape): model.image, or a square gray image of model.input pixels. */
+function imageOf(model) {
+  const side = Math.round(Math.sqrt(model.input));
+  return model.image ?? { channels: 1, height: side, width: side };
+}
+
+/**
+ * A conv model's blocks (src/config.rs conv_shapes): each one's input and output
+ * image, kernel k, stride s, zero padding ⌊k/2⌋, Conv2d weight shape, and the
+ * output_padding [rows, columns] that makes its transposed mirror grow back to
+ * the block's input size: target + 2p − (n − 1)·s − k, in [0, s).
+ */
+function convBlocks(model) {
+  let from = imageOf(model);
+  return (model.conv ?? []).map(({ channels, kernel: k, stride: s }) => {
+    const p = Math.floor(k / 2);
+    const side = (n) => Math.floor((n + 2 * p - k) / s) + 1;
+    const to = { channels, height: side(from.height), width: side(from.width) };
+    const back = (n, target) => target + 2 * p - (n - 1) * s - k;
+    const block = {
+      input: from,
+      output: to,
+      kernel: k,
+      stride: s,
+      padding: p,
+      weight: [channels, from.channels, k, k],
+      outputPadding: [back(to.height, from.height), back(to.width, from.width)],
+    };
+    from = to;
+    return block;
+  });
+}
+
+const sizeOf = (image) => image.channels * image.height * image.width;
+const shapeText = (image) => `${image.channels}×${image.height}×${image.width}`;
 
 /**
  * The tensors of the model `cfg` declares, in the engine's parameter order:
  * [{ name, shape, fileShape }] with `shape` as PyTorch holds it (nn.Linear
- * weights are [out, in]) and `fileShape` as the playground's file holds it ([in, out]).
+ * weights are [out, in]) and `fileShape` as the playground's file holds it
+ * ([in, out]). Convolution kernels are PyTorch's shape in both: [out, in, k, k]
+ * for Conv2d, [in, out, k, k] for ConvTranspose2d.
  */
 export function stateDictLayout(cfg) {
   const { model } = fullConfig(cfg);
-  const widths = [model.input, ...model.encoder, model.latent];
   const out = [];
-  const linear = (name, a, b) =>
-    out.push(
-      { name: `${name}.weight`, shape: [b, a], fileShape: [a, b] },
-      { name: `${name}.bias`, shape: [b], fileShape: [b] },
-    );
+  const tensor = (name, shape, fileShape, bias) =>
+    out.push({ name: `${name}.weight`, shape, fileShape }, { name: `${name}.bias`, shape: [bias], fileShape: [bias] });
+  const linear = (name, a, b) => tensor(name, [b, a], [a, b], b);
+  const code = (last) => {
+    if (model.kind === 'vae') {
+      linear('code.mu', last, model.latent);
+      linear('code.logvar', last, model.latent);
+    } else linear('code', last, model.latent);
+  };
+  const blocks = convBlocks(model);
+  if (blocks.length) {
+    const flat = sizeOf(blocks.at(-1).output);
+    for (const [i, b] of blocks.entries()) tensor(`encoder.${i}`, b.weight, b.weight, b.output.channels);
+    code(flat);
+    linear('decoder.0', model.latent, flat);
+    // decoder.j mirrors block L − j: a ConvTranspose2d [in, out, k, k] from its output channels back to its input's.
+    for (const [j, b] of blocks.toReversed().entries())
+      tensor(`decoder.${j + 1}`, b.weight, b.weight, b.input.channels);
+    return out;
+  }
+  const widths = [model.input, ...model.encoder, model.latent];
   const last = widths.length - 2;
   for (let i = 0; i < last; i++) linear(`encoder.${i}`, widths[i], widths[i + 1]);
-  if (model.kind === 'vae') {
-    linear('code.mu', widths[last], model.latent);
-    linear('code.logvar', widths[last], model.latent);
-  } else linear('code', widths[last], model.latent);
+  code(widths[last]);
   const back = [...widths].reverse();
   for (let i = 0; i + 1 < back.length; i++) linear(`decoder.${i}`, back[i], back[i + 1]);
   return out;
@@ -97,6 +157,10 @@ function py(value) {
   if (value === false) return 'False';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'float("nan")';
   if (Array.isArray(value)) return `[${value.map(py).join(', ')}]`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${py(k)}: ${py(v)}`)
+      .join(', ')}}`;
   return JSON.stringify(String(value));
 }
 
@@ -270,11 +334,11 @@ function configDict(c) {
 
 function moduleClass({ model: m }) {
   const vae = m.kind === 'vae';
+  const blocks = convBlocks(m);
+  const conv = blocks.length > 0;
   const widths = [m.input, ...m.encoder, m.latent];
-  const back = [...widths].reverse();
-  const pairs = (w) => w.slice(1).map((b, i) => `nn.Linear(${w[i]}, ${b})`);
-  const hidden = m.encoder.length > 0;
-  const last = widths.at(-2);
+  const hidden = conv || m.encoder.length > 0;
+  const last = conv ? sizeOf(blocks.at(-1).output) : widths.at(-2);
   const act = (v) => activate(m.activation, v);
   const drop = (v) => (m.dropout > 0 ? `self.dropout(${v})` : v);
   const outAct = m.output === 'sigmoid' ? 'a sigmoid output' : 'a linear output';
@@ -283,16 +347,22 @@ function moduleClass({ model: m }) {
       ? 'No activation on the hidden layers'
       : `${capital(ACT_NAMES[m.activation])} after each hidden layer`;
   const codeAct = vae ? 'a Gaussian code (μ, log σ²)' : `${ACT_NAMES[m.latentActivation]} on the code`;
+  const images = [imageOf(m), ...blocks.map((b) => b.output)].map(shapeText);
+  const shapes = conv ? [...images, m.latent, ...images.toReversed()] : [...widths, ...widths.toReversed().slice(1)];
 
   // Initialisation (src/model/autoencoder.rs init_for): He before ReLU-like units, Xavier elsewhere.
+  // PyTorch's fans for nn.Linear and nn.Conv2d are the engine's; transposed convolutions get init_transposed.
   const he = (a) => m.init === 'he' || (m.init === 'auto' && reluLike(a));
   const groups = { he: [], xavier: [] };
   const put = (a, expr) => groups[he(a) ? 'he' : 'xavier'].push(expr);
   if (hidden) put(m.activation, '*self.encoder');
   if (vae) put('identity', '*self.code.values()');
   else put(m.latentActivation, 'self.code');
-  if (hidden) put(m.activation, '*self.decoder[:-1]');
-  put('identity', 'self.decoder[-1]');
+  if (conv) put(m.activation, 'self.decoder[0]');
+  else {
+    if (hidden) put(m.activation, '*self.decoder[:-1]');
+    put('identity', 'self.decoder[-1]');
+  }
   const init = [];
   if (groups.he.length) {
     init.push(
@@ -306,9 +376,18 @@ function moduleClass({ model: m }) {
       '            nn.init.xavier_uniform_(layer.weight)  # Xavier: U(±√(6/(fan_in + fan_out)))',
     );
   }
+  if (conv) {
+    if (blocks.length > 1) {
+      init.push(
+        '        for layer in self.decoder[1:-1]:',
+        `            init_transposed(layer, he=${py(he(m.activation))})`,
+      );
+    }
+    init.push(`        init_transposed(self.decoder[-1], he=${py(he('identity'))})  # the output layer`);
+  }
   init.push(
     '        for layer in self.modules():',
-    '            if isinstance(layer, nn.Linear):',
+    `            if isinstance(layer, ${conv ? '(nn.Linear, nn.Conv2d, nn.ConvTranspose2d)' : 'nn.Linear'}):`,
     '                nn.init.zeros_(layer.bias)',
   );
 
@@ -319,31 +398,82 @@ function moduleClass({ model: m }) {
     ? ['        return self.code["mu"](x), self.code["logvar"](x)']
     : [`        return ${activate(m.latentActivation, 'self.code(x)')}`];
   const output = m.output === 'sigmoid' ? 'torch.sigmoid(self.decode_logits(z))' : 'self.decode_logits(z)';
+  const list = (name, layers) => [
+    `        self.${name} = nn.ModuleList([`,
+    ...layers.map((l) => `            ${l},`),
+    '        ])',
+  ];
+  const linears = (w) => w.slice(1).map((b, i) => `nn.Linear(${w[i]}, ${b})`);
+  const pair = ([a, b]) => (a === b ? String(a) : `(${a}, ${b})`);
+  const window = (b) => `${b.kernel}, stride=${b.stride}, padding=${b.padding}`;
+  const transposed = (b) =>
+    `nn.ConvTranspose2d(${b.output.channels}, ${b.input.channels}, ${window(b)}` +
+    `${b.outputPadding.some((n) => n !== 0) ? `, output_padding=${pair(b.outputPadding)}` : ''})`;
+  const layers = conv
+    ? [
+        '        # Each block: a k×k convolution with zero padding k // 2, then the activation.',
+        ...list(
+          'encoder',
+          blocks.map((b) => `nn.Conv2d(${b.input.channels}, ${b.output.channels}, ${window(b)})`),
+        ),
+        `        self.code = ${code}  # from the flattened feature maps`,
+        '        # A dense layer back to the feature maps, then the blocks mirrored by transposed',
+        '        # convolutions; output_padding gives each the size its block started from.',
+        ...list('decoder', [`nn.Linear(${m.latent}, ${last})`, ...blocks.toReversed().map(transposed)]),
+      ]
+    : [
+        `        self.encoder = nn.ModuleList([${linears(widths.slice(0, -1)).join(', ')}])`,
+        `        self.code = ${code}`,
+        `        self.decoder = nn.ModuleList([${linears(widths.toReversed()).join(', ')}])`,
+      ];
+  const encode = conv
+    ? [
+        '        x = x.reshape(-1, *self.IMAGE)  # rows of C·H·W values to images',
+        '        for layer in self.encoder:',
+        `            x = ${drop(act('layer(x)'))}`,
+        "        x = x.flatten(1)  # channel-major, as the playground's code layer reads the feature maps",
+      ]
+    : ['        for layer in self.encoder:', `            x = ${drop(act('layer(x)'))}`];
+  const decode = conv
+    ? [
+        `        z = ${drop(act('self.decoder[0](z)'))}.reshape(-1, *self.FEATURES)`,
+        '        for layer in self.decoder[1:-1]:',
+        `            z = ${drop(act('layer(z)'))}`,
+        '        return self.decoder[-1](z).flatten(1)  # images back to rows',
+      ]
+    : [
+        '        for layer in self.decoder[:-1]:',
+        `            z = ${drop(act('layer(z)'))}`,
+        '        return self.decoder[-1](z)',
+      ];
+  const windows = blocks.map((b) => `${b.kernel}×${b.kernel} stride ${b.stride}`).join(', ');
+  const tuple = (image) => `(${image.channels}, ${image.height}, ${image.width})`;
   return [
+    conv ? initTransposed() : null,
     'class Autoencoder(nn.Module):',
-    `    """${widths.join(' → ')} → ${back.slice(1).join(' → ')}.`,
+    `    """${shapes.join(' → ')}.`,
     '',
+    conv ? `    Convolutions ${windows} (zero padding k // 2), a dense code from the` : null,
+    conv ? '    flattened feature maps, and the blocks mirrored by transposed convolutions.' : null,
     `    ${hiddenAct}, ${codeAct}, ${outAct}."""`,
     '',
+    conv ? `    IMAGE = ${tuple(imageOf(m))}  # an input's channels, rows, columns` : null,
+    conv ? `    FEATURES = ${tuple(blocks.at(-1).output)}  # the last block's feature maps` : null,
+    conv ? '' : null,
     '    def __init__(self):',
     '        super().__init__()',
     "        # Named as in the playground's file: encoder.0.weight, code.bias, decoder.0.weight, ...",
-    `        self.encoder = nn.ModuleList([${pairs(widths.slice(0, -1)).join(', ')}])`,
-    `        self.code = ${code}`,
-    `        self.decoder = nn.ModuleList([${pairs(back).join(', ')}])`,
+    ...layers,
     m.dropout > 0 ? `        self.dropout = nn.Dropout(${py(m.dropout)})  # after each hidden activation` : null,
     ...init,
     '',
     '    def encode(self, x):',
     vae ? '        """The Gaussian code of each digit: its mean μ and log-variance log σ²."""' : null,
-    '        for layer in self.encoder:',
-    `            x = ${drop(act('layer(x)'))}`,
+    ...encode,
     ...encodeEnd,
     '',
     '    def decode_logits(self, z):',
-    '        for layer in self.decoder[:-1]:',
-    `            z = ${drop(act('layer(z)'))}`,
-    '        return self.decoder[-1](z)',
+    ...decode,
     '',
     '    def decode(self, z):',
     `        return ${output}`,
@@ -358,6 +488,24 @@ function moduleClass({ model: m }) {
   ]
     .filter((l) => l !== null)
     .join('\n');
+}
+
+/** A transposed convolution's initialisation with the engine's fans (src/nn/conv.rs ConvTranspose2d::new). */
+function initTransposed() {
+  return [
+    'def init_transposed(layer, he):',
+    '    """He (he=True) or Xavier weights for a transposed convolution, with the fans the',
+    '    playground counts: each output pixel is reached by ⌈k/s⌉² positions of each input',
+    "    channel, so fan_in = C_in·⌈k/s⌉² and fan_out = C_out·⌈k/s⌉². (PyTorch's own init",
+    '    functions would take C_out·k² as the fan-in of a ConvTranspose2d weight [C_in, C_out, k, k].)"""',
+    '    c_in, c_out, k, _ = layer.weight.shape',
+    '    reach = -(-k // layer.stride[0])  # ⌈k/s⌉',
+    '    fan_in, fan_out = c_in * reach**2, c_out * reach**2',
+    '    bound = (6 / fan_in) ** 0.5 if he else (6 / (fan_in + fan_out)) ** 0.5',
+    '    nn.init.uniform_(layer.weight, -bound, bound)',
+    '',
+    '',
+  ].join('\n');
 }
 
 function reconstructionLoss(c, logits) {
@@ -522,21 +670,26 @@ function evaluate(c) {
     .join('\n');
 }
 
-function files() {
+function files(c) {
+  const conv = c.model.conv !== undefined;
   return [
     'def to_playground(model):',
     '    """The tensors as the playground keeps them. nn.Linear holds its weight as',
     '    [out, in] and computes x @ W.T + b; the playground holds W as [in, out] and',
-    '    computes x @ W + b, so every weight is transposed (biases stay as they are)."""',
+    conv
+      ? '    computes x @ W + b, so every dense weight (the 2-D tensors) is transposed.\n' +
+        '    Convolution kernels are kept as PyTorch keeps them ([out, in, k, k] for Conv2d,\n' +
+        '    [in, out, k, k] for ConvTranspose2d), and biases as they are."""'
+      : '    computes x @ W + b, so every weight (the 2-D tensors) is transposed; biases stay as they are."""',
     '    return {',
-    '        name: (t.t() if name.endswith(".weight") else t).detach().cpu().contiguous()',
+    '        name: (t.t() if t.dim() == 2 else t).detach().cpu().contiguous()',
     '        for name, t in model.state_dict().items()',
     '    }',
     '',
     '',
     'def from_playground(tensors):',
     '    """The inverse of to_playground: a state dict for load_state_dict."""',
-    '    return {name: (t.t() if name.endswith(".weight") else t).contiguous() for name, t in tensors.items()}',
+    '    return {name: (t.t() if t.dim() == 2 else t).contiguous() for name, t in tensors.items()}',
     '',
     '',
     'def save_model(model, path, step=0, epoch=0, val_loss=None, val_mse=None):',
