@@ -4,7 +4,10 @@
 //! same config, with the same config in its metadata; and a model file written
 //! in that layout by numpy, or by the script's own load_model/save_model, loads
 //! here and reconstructs as numpy's forward pass does, to 1e-5, with the same
-//! objective as the engine's. The Python side is tests/python/check_pytorch_script.py:
+//! objective as the engine's. Convolutional configs (model.conv) too: there the
+//! script's nn.Conv2d/nn.ConvTranspose2d calls (kernel, stride, padding,
+//! output_padding) are checked against the config, and its forward pass runs
+//! PyTorch's definitions of both. The Python side is tests/python/check_pytorch_script.py:
 //! numpy and safetensors only, the script running on a stand-in for torch.
 #![cfg(feature = "lab")] // save/load are the "lab" feature (on by default)
 
@@ -185,4 +188,37 @@ fn variant_scripts_match_the_engine() {
         { "lesson": "generate", "state": { "encoder": [], "latent": 3 }, "model": { "dropout": 0.2 } },
     ]);
     run(cases, "variants");
+}
+
+#[test]
+fn conv_scripts_match_the_engine() {
+    let cases = json!([
+        // The default blocks (3×3, stride 2): 1×28×28 → 16×14×14 → 32×7×7, output_padding 1 back up;
+        // He init, with the engine's fans for the 32→16 transposed kernel (4608 weights, spread checked).
+        { "lesson": "reconstruct", "model": { "encoder": [], "conv": [
+            { "channels": 16, "kernel": 3, "stride": 2 }, { "channels": 32, "kernel": 3, "stride": 2 }] } },
+        // A VAE with 5×5 kernels (⌈5/2⌉² = 9 against PyTorch's 25 in the transposed fan-in) and β.
+        { "lesson": "generate", "state": { "beta": 4 }, "model": { "encoder": [], "conv": [
+            { "channels": 8, "kernel": 5, "stride": 2 }, { "channels": 16, "kernel": 5, "stride": 2 }] } },
+        { "lesson": "sparse", "state": { "kind": "kl", "weight": 0.1, "target": 0.1 },
+          "model": { "encoder": [], "conv": [{ "channels": 8, "kernel": 3, "stride": 2 }] } },
+        // Xavier (tanh) on a 32→16 5×5 transposed kernel; the contractive penalty on the dense code.
+        { "lesson": "contractive", "state": { "lambda": 0.1, "act": "tanh" }, "model": { "encoder": [], "conv": [
+            { "channels": 16, "kernel": 3, "stride": 2 }, { "channels": 32, "kernel": 5, "stride": 2 }] } },
+        // Stride 1 keeps the size (output_padding 0); block noise, L1 sparsity on a ReLU code.
+        { "lesson": "denoise", "state": { "noise": "block", "level": 0.5 }, "model": { "encoder": [], "conv": [
+            { "channels": 8, "kernel": 3, "stride": 1 }, { "channels": 8, "kernel": 3, "stride": 2 }],
+            "latentActivation": "relu" }, "train": { "sparsity": "l1", "sparsityWeight": 0.05 } },
+        // A 4-channel 7×28 image: rows and columns need different output_padding, (0, 1) and then
+        // (1, 2) for an even kernel at stride 3; BCE, momentum, Xavier, L1 and L2 on the weights.
+        { "lesson": "reconstruct", "state": { "act": "sigmoid", "loss": "bce", "opt": "momentum" },
+          "model": { "encoder": [], "conv": [
+            { "channels": 8, "kernel": 3, "stride": 2 }, { "channels": 16, "kernel": 2, "stride": 3 }],
+            "image": { "channels": 4, "height": 7, "width": 28 }, "init": "xavier" },
+          "train": { "l1": 0.001, "weightDecay": 0.001 } },
+        // One block, dropout, He everywhere, a linear output.
+        { "lesson": "reconstruct", "state": { "act": "leaky_relu" }, "model": { "encoder": [],
+            "conv": [{ "channels": 4, "kernel": 3, "stride": 2 }], "dropout": 0.2, "init": "he", "output": "identity" } },
+    ]);
+    run(cases, "conv");
 }
