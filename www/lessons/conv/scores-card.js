@@ -12,7 +12,7 @@ import { calmLive } from '../kit/calm-live.js';
 
 const WHO = [
   ['dense', 'Dense'],
-  ['conv', 'Convolutional'],
+  ['conv', 'Convolu\u00adtional'], // a soft hyphen: it may break on a phone
 ];
 const KEYS = ['params', 'mse', 'bce', 'ssim'];
 const fmtSsim = (v) => v.toFixed(3);
