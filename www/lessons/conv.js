@@ -341,7 +341,7 @@ export default defineLesson({
     const code = dense.latent === state.latent ? '' : ` (a ${dense.latent}-number code: a larger one would not fit)`;
     return (
       `Convolutional: ${fmtInt(params)} weights and biases. Beside it, a dense network of about as many: ` +
-      `${denseShapeText(dense.encoder, dense.latent)}, ${fmtInt(dense.params)}${code}. The encoder widths above are not used here.`
+      `${denseShapeText(dense.encoder, dense.latent)}, ${fmtInt(dense.params)}${code}. The Encoder widths setting is not used here.`
     );
   },
   lead:
