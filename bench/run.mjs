@@ -136,12 +136,53 @@ export function parseNativeTable(text) {
   return rows;
 }
 
+/** train_step's conv tables: per model (median ms, p90, samples/s, GFLOP/s, products ms, % of them) and per product. */
+export function parseNativeConv(text) {
+  const rows = [];
+  const products = [];
+  const row = /^conv (\S+) latent (\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)%\s*$/;
+  const product =
+    /^conv (\S+) latent (\d+)\s+b(\d+)\s+(\S+)\s+(\d+) × +(\d+) × +(\d+)\s+(Aᵀ?) (Bᵀ?)\s+([\d.]+) ms\s+([\d.]+) GFLOP\/s$/;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    let m = t.match(row);
+    if (m) {
+      const [, blocks, latent, batch, medianMs, p90Ms, samplesPerSec, gflops, productsMs, percentOfProducts] = m;
+      rows.push({
+        model: `conv ${blocks} latent ${latent}`,
+        batch: Number(batch),
+        medianMs: Number(medianMs),
+        p90Ms: Number(p90Ms),
+        samplesPerSec: Number(samplesPerSec),
+        gflops: Number(gflops),
+        productsMs: Number(productsMs),
+        percentOfProducts: Number(percentOfProducts),
+      });
+      continue;
+    }
+    m = t.match(product);
+    if (m) {
+      const [, blocks, latent, batch, layer, mm, k, n, a, b, ms, gflops] = m;
+      products.push({
+        model: `conv ${blocks} latent ${latent}`,
+        batch: Number(batch),
+        layer,
+        dims: [Number(mm), Number(k), Number(n)],
+        views: `${a}·${b}`,
+        ms: Number(ms),
+        gflops: Number(gflops),
+      });
+    }
+  }
+  return { rows, products };
+}
+
 async function native() {
   log('Native benchmark: cargo bench --bench train_step');
   const out = await runEcho('cargo', ['bench', '--bench', 'train_step']);
   const rows = parseNativeTable(out);
   if (!rows.length) throw new UserError('could not find the table in the output of cargo bench --bench train_step');
-  return { rows, output: out };
+  return { rows, conv: parseNativeConv(out), output: out };
 }
 
 // ------------------------------------------------------------------ other work on the machine
@@ -567,6 +608,31 @@ function printConv(conv) {
   ];
 }
 
+/** The native conv step beside its matrix products, each timed with the layers' own views (cargo bench). */
+function printNativeConv({ rows, products }) {
+  console.log(`\n${bold('conv autoencoders, native (cargo bench): the step and its exact products')}`);
+  table(
+    ['model', 'batch', 'median ms', 'p90 ms', 'samples/s', 'GFLOP/s', 'products ms', 'of them'],
+    rows.map((r) => [
+      r.model,
+      r.batch,
+      f(r.medianMs, 3),
+      f(r.p90Ms, 3),
+      f(r.samplesPerSec, 0),
+      f(r.gflops, 2),
+      f(r.productsMs, 3),
+      `${f(r.percentOfProducts, 0)}%`,
+    ]),
+    1,
+  );
+  const worst = [...products].sort((a, b) => a.gflops - b.gflops).slice(0, 4);
+  console.log(
+    dim(
+      `  slowest products (GFLOP/s): ${worst.map((p) => `${p.model} b${p.batch} ${p.layer} ${p.dims.join('×')} ${p.views} ${f(p.gflops, 1)}`).join('; ')}`,
+    ),
+  );
+}
+
 /** Validation BCE/SSIM against training seconds, conv and dense side by side. */
 function printConvQuality(runs) {
   console.log(`\n${bold('conv against dense: validation BCE (SSIM) against training seconds, lab build')}`);
@@ -862,6 +928,7 @@ main(async () => {
       ]);
   }
   if (results.conv) checks.push(...printConv(results.conv));
+  if (results.native?.conv?.rows.length) printNativeConv(results.native.conv);
   if (results.convQuality) printConvQuality(results.convQuality);
   if (results.app) {
     const a = results.app;
