@@ -299,9 +299,10 @@ fn check_range(field: &str, v: f32, lo: f32, hi: f32, hi_inclusive: bool) -> Res
 }
 
 impl ModelConfig {
-    /// True for a convolutional model.
+    /// True for a convolutional model. Always false in the small build, which
+    /// refuses them (so the compiler drops every conv branch from it).
     pub fn is_conv(&self) -> bool {
-        !self.conv.is_empty()
+        cfg!(feature = "lab") && !self.conv.is_empty()
     }
 
     /// Hidden layers of the encoder (dense widths or conv blocks); the decoder mirrors them.
@@ -503,7 +504,7 @@ impl ModelConfig {
                 format!("must be between 1 and 65536 pixels, got {}", self.input),
             ));
         }
-        if self.is_conv() {
+        if !self.conv.is_empty() {
             self.validate_conv()?;
         } else if self.image.is_some() {
             return Err(Error::config(

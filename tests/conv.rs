@@ -181,6 +181,10 @@ fn a_conv_autoencoder_matches_an_f64_forward_pass() {
         ..ModelConfig::default()
     };
     let mut ae = Autoencoder::new(&model, 9).unwrap();
+    // 1→16: 2·16·9 + 1 + 16; 16→8: 2·128·9 + 24; 8→8: 2·64·9 + 16; dense 128↔16: 2·2048 + 144
+    // (tests/unit-js/state.test.mjs counts the same model with latent 32: 12,153).
+    assert_eq!(ae.export_params().len(), 305 + 2328 + 1168 + 4240);
+    assert_eq!(model.param_count(), 8041);
     let params: Vec<f64> = ae.export_params().iter().map(|&v| v as f64).collect();
     let x = random(3, 784, 10).mapv(|v| 0.5 + 0.5 * v);
     let got = ae.reconstruct(x.view()).unwrap();

@@ -3,7 +3,7 @@
 //! head. The decoder's last layer produces logits; the output activation is
 //! applied here, so binary cross-entropy can work on the logits directly.
 
-use ndarray::{Array1, Array2, ArrayView2, Zip};
+use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 
 use super::penalty;
 use super::vae::GaussianHead;
@@ -14,6 +14,10 @@ use crate::nn::{ensure_shape, loss, Activation, ActivationLayer, Dropout, Layer,
 #[cfg(feature = "lab")]
 use crate::nn::{Conv2d, ConvTranspose2d};
 use crate::rng::{seeded, Rng, Stream};
+
+/// Rows per evaluation pass of a conv model (its training batch by default, so
+/// the layers' buffers keep their shape between training and evaluation).
+const EVAL_ROWS: usize = 64;
 
 /// The layer that makes the code from the last hidden layer.
 // One per model, never in a collection: the unequal variant sizes cost nothing.
@@ -218,7 +222,7 @@ impl Autoencoder {
         &self.config
     }
 
-    fn check_cols(&self, x: &ArrayView2<f32>, want: usize, what: &str) -> Result<()> {
+    pub(super) fn check_cols(&self, x: &ArrayView2<f32>, want: usize, what: &str) -> Result<()> {
         if x.ncols() != want {
             return Err(Error::Shape(format!("expected {want} values per {what}, got {}", x.ncols())));
         }
@@ -297,14 +301,41 @@ impl Autoencoder {
         terms
     }
 
-    /// Reconstructions of a batch (evaluation mode: no dropout, and the VAE uses z = μ).
-    pub fn reconstruct(&mut self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
-        self.check_cols(&x, self.config.input, "image")?;
+    /// One evaluation pass over all of `x` at once (no dropout, the VAE's z = μ):
+    /// the reconstruction in `self.out`, every layer's buffer holding this batch.
+    pub(super) fn forward_eval(&mut self, x: ArrayView2<f32>) {
         let hidden = self.body.forward(x, false);
         let code = self.head.forward(hidden, false);
         let logits = self.decoder.forward(code, false);
         apply_output(&mut self.out, logits, self.config.output);
-        Ok(self.out.clone())
+    }
+
+    /// `x` in slices of `EVAL_ROWS` rows for a conv model (a conv layer's
+    /// unfolded batch grows with the rows: 1,000 digits would take hundreds of
+    /// MB), in one piece for a dense one; `each` sees every slice's first row
+    /// after its pass.
+    #[cfg(feature = "lab")]
+    fn evaluate_in_slices(&mut self, x: ArrayView2<f32>, mut each: impl FnMut(&mut Self, usize, usize)) {
+        let rows = if self.config.is_conv() { EVAL_ROWS } else { x.nrows().max(1) };
+        for (i, part) in x.axis_chunks_iter(Axis(0), rows).enumerate() {
+            self.forward_eval(part);
+            each(self, i * rows, part.nrows());
+        }
+    }
+
+    /// The small build has no conv models: one piece (and 2 KB less code).
+    #[cfg(not(feature = "lab"))]
+    fn evaluate_in_slices(&mut self, x: ArrayView2<f32>, mut each: impl FnMut(&mut Self, usize, usize)) {
+        self.forward_eval(x);
+        each(self, 0, x.nrows());
+    }
+
+    /// Reconstructions of a batch (evaluation mode: no dropout, and the VAE uses z = μ).
+    pub fn reconstruct(&mut self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
+        self.check_cols(&x, self.config.input, "image")?;
+        let mut y = Array2::zeros((x.nrows(), self.config.input));
+        self.evaluate_in_slices(x, |ae, at, n| y.slice_mut(s![at..at + n, ..]).assign(&ae.out));
+        Ok(y)
     }
 
     /// The objective's terms on a batch in evaluation mode (no dropout, z = μ),
@@ -316,24 +347,48 @@ impl Autoencoder {
         target: ArrayView2<f32>,
         train: &TrainConfig,
     ) -> Result<(LossTerms, Array2<f32>)> {
-        let y = self.reconstruct(x)?;
+        self.check_cols(&x, self.config.input, "image")?;
+        let mut y = Array2::zeros((x.nrows(), self.config.input));
+        let (mut kl, mut activation) = (0.0f64, 0.0f64);
+        self.evaluate_in_slices(x, |ae, at, n| {
+            y.slice_mut(s![at..at + n, ..]).assign(&ae.out);
+            // Both are means over the slice's rows: weighted by its rows, they add up to the batch's.
+            let (k, a) = match &ae.head {
+                Head::Code { h, .. } => (0.0, mean_abs(h.view())),
+                Head::Gaussian(g) => (g.kl(), mean_abs(g.mean())),
+            };
+            kl += k as f64 * n as f64;
+            activation += a as f64 * n as f64;
+        });
+        let rows = x.nrows().max(1) as f64;
+        let (kl, mean_activation) = ((kl / rows) as f32, (activation / rows) as f32);
         let recon = match train.loss {
             LossKind::Mse => loss::mse(y.view(), target),
             LossKind::Bce => loss::bce(y.view(), target),
-        };
-        let (kl, mean_activation) = match &self.head {
-            Head::Code { h, .. } => (0.0, mean_abs(h.view())),
-            Head::Gaussian(g) => (g.kl(), mean_abs(g.mean())),
         };
         let total = recon + train.beta * kl / self.config.input as f32;
         Ok((LossTerms { total, recon, kl, mean_activation, ..LossTerms::default() }, y))
     }
 
+    /// One pass from images to codes over all of `x` at once (the VAE's means).
+    pub(super) fn code_pass(&mut self, x: ArrayView2<f32>) -> ArrayView2<'_, f32> {
+        let hidden = self.body.forward(x, false);
+        self.head.forward(hidden, false)
+    }
+
     /// Codes of a batch (the VAE's means).
     pub fn encode(&mut self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
         self.check_cols(&x, self.config.input, "image")?;
-        let hidden = self.body.forward(x, false);
-        Ok(self.head.forward(hidden, false).to_owned())
+        if !cfg!(feature = "lab") || !self.config.is_conv() {
+            return Ok(self.code_pass(x).to_owned());
+        }
+        let rows = EVAL_ROWS;
+        let mut z = Array2::zeros((x.nrows(), self.config.latent));
+        for (i, part) in x.axis_chunks_iter(Axis(0), rows).enumerate() {
+            let code = self.code_pass(part);
+            z.slice_mut(s![i * rows..i * rows + part.nrows(), ..]).assign(&code);
+        }
+        Ok(z)
     }
 
     /// Images decoded from a batch of codes.

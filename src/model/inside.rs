@@ -103,7 +103,8 @@ impl Autoencoder {
     /// Every layer's output for a batch `x`, in evaluation mode (no dropout,
     /// the VAE's code is μ), the input first: the last entry equals `reconstruct(x)`.
     pub fn activations(&mut self, x: ArrayView2<f32>) -> Result<Vec<LayerOutput>> {
-        self.reconstruct(x)?;
+        self.check_cols(&x, self.config.input, "image")?;
+        self.forward_eval(x);
         let mut out = vec![LayerOutput {
             name: "input".into(),
             kind: LayerKind::Input,
@@ -121,7 +122,8 @@ impl Autoencoder {
     /// report none (an empty `dead`): leaky ReLU, sigmoid and tanh never stop
     /// passing a gradient.
     pub fn dead_units(&mut self, x: ArrayView2<f32>) -> Result<Vec<DeadUnits>> {
-        self.reconstruct(x)?;
+        self.check_cols(&x, self.config.input, "image")?;
+        self.forward_eval(x);
         let mut out = Vec::new();
         self.visit_outputs(&mut |name, _, activation, v| {
             let dead: Vec<u8> = if activation == Activation::Relu {
@@ -144,7 +146,8 @@ impl Autoencoder {
                 "only a VAE encodes a Gaussian (μ and log σ²); this model is a plain autoencoder, whose code is one point",
             ));
         }
-        self.encode(x)?;
+        self.check_cols(&x, self.config.input, "image")?;
+        self.code_pass(x);
         match &self.head {
             Head::Gaussian(g) => Ok((g.mean().to_owned(), g.log_var().to_owned())),
             Head::Code { .. } => unreachable!("checked above"),
