@@ -10,6 +10,10 @@ import {
   parseEncoder,
   parseLearningRate,
   parameterCount,
+  parseConv,
+  formatConv,
+  convShapes,
+  layerLabels,
 } from '../../www/state/url-state.js';
 
 test('an empty hash gives the defaults and no problems', () => {
@@ -135,4 +139,64 @@ test('parameter count matches the Rust formula (2ab + a + b per encoder pair)', 
   const s = { ...defaultState(), encoder: [256], latent: 32 };
   const pair = (a, b) => 2 * a * b + a + b;
   assert.equal(parameterCount(s), pair(784, 256) + pair(256, 32));
+});
+
+test('conv blocks: the short and the full way to write them, and what is refused', () => {
+  const b = (channels, kernel = 3, stride = 2) => ({ channels, kernel, stride });
+  assert.deepEqual(parseConv('16,8,8').value, [b(16), b(8), b(8)]);
+  assert.deepEqual(parseConv(' 16k5s1 8 ').value, [b(16, 5, 1), b(8)]);
+  assert.deepEqual(parseConv('none').value, []);
+  assert.deepEqual(parseConv('').value, []);
+  for (const [text, says] of [
+    ['0', 'each block needs 1 to 256 channels, got 0'],
+    ['300', 'each block needs 1 to 256 channels, got 300'],
+    ['8k0', 'a kernel is 1 to 9 pixels wide, got 0'],
+    ['8k11', 'a kernel is 1 to 9 pixels wide, got 11'],
+    ['8s5', 'the stride is 1 to 4, got 5'],
+    ['8x3', 'is not a block'],
+    ['1,1,1,1,1,1,1,1,1', 'at most 8 conv blocks'],
+  ]) {
+    assert.ok(parseConv(text).error?.includes(says), `${text}: ${parseConv(text).error}`);
+  }
+  for (const text of ['16,8,8', '16k5s1,8', 'none']) assert.equal(formatConv(parseConv(text).value), text);
+});
+
+test('a conv link round-trips, and a dense link does not mention conv', () => {
+  const s = { ...defaultState(), conv: parseConv('16,8k5s1').value };
+  const hash = formatHash(s);
+  assert.ok(hash.includes('conv=16,8k5s1'), hash);
+  assert.deepEqual(parseHash(hash).state, s);
+  assert.ok(!formatHash(defaultState()).includes('conv='));
+  const cfg = toTrainerConfig(s);
+  assert.deepEqual(cfg.model.encoder, [], 'conv blocks replace the widths');
+  assert.deepEqual(cfg.model.conv, s.conv);
+  assert.deepEqual(parseHash('#conv=0').problems, [
+    'Conv blocks "0" was not used: each block needs 1 to 256 channels, got 0. Using the default, none.',
+  ]);
+});
+
+test('conv shapes and parameter count match src/config.rs (blog-shaped model: 12,153, as tests/conv.rs counts)', () => {
+  const state = { ...defaultState(), conv: parseConv('16,8,8').value, latent: 32 };
+  assert.deepEqual(
+    convShapes(state.conv).map((s) => [s.channels, s.height, s.width]),
+    [
+      [1, 28, 28],
+      [16, 14, 14],
+      [8, 7, 7],
+      [8, 4, 4],
+    ],
+  );
+  // 1→16: 2·16·9 + 1 + 16 = 305; 16→8: 2·128·9 + 24 = 2328; 8→8: 2·64·9 + 16 = 1168; dense 128↔32: 2·4096 + 160 = 8352.
+  assert.equal(parameterCount(state), 12153);
+  assert.deepEqual(layerLabels(state), [
+    '1×28×28',
+    '16×14×14',
+    '8×7×7',
+    '8×4×4',
+    '32',
+    '8×4×4',
+    '8×7×7',
+    '16×14×14',
+    '1×28×28',
+  ]);
 });

@@ -8,7 +8,7 @@
 // the page then reads that hash with the same defensive parser as a link, so a
 // value from a file is checked exactly like a value from a URL.
 
-import { parseHash, trainerConfigs } from './url-state.js';
+import { formatConv, parseHash, trainerConfigs } from './url-state.js';
 
 /** A file name: lowercase letters, digits and dashes only. */
 const slug = (s) =>
@@ -71,6 +71,7 @@ export function settingsFromConfig(cfg) {
     if (v !== undefined && v !== null) pairs.push([key, Array.isArray(v) ? v.join(',') : String(v)]);
   };
   put('encoder', Array.isArray(model.encoder) ? (model.encoder.length ? model.encoder : 'none') : undefined);
+  if (Array.isArray(model.conv) && model.conv.length) put('conv', formatConv(model.conv));
   put('latent', model.latent);
   put('act', model.activation);
   put('loss', train.loss);
@@ -110,6 +111,7 @@ export function modelShape(cfg) {
   return {
     kind: m.kind ?? 'autoencoder',
     encoder: m.encoder,
+    conv: m.conv ?? [],
     latent: m.latent,
     activation: m.activation,
     latentActivation: m.latentActivation ?? 'identity',

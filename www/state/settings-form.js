@@ -3,9 +3,9 @@
 // (state/url-state.js); a value that does not parse is left as typed, marked invalid and
 // explained next to the field, and the state does not change.
 
-import { SETTINGS, MAX_SEED, layerWidths, parameterCount } from './url-state.js';
+import { SETTINGS, MAX_SEED, layerLabels, parameterCount } from './url-state.js';
 
-const FIELDS = ['encoder', 'latent', 'act', 'loss', 'opt', 'lr', 'batch', 'seed'];
+const FIELDS = ['encoder', 'conv', 'latent', 'act', 'loss', 'opt', 'lr', 'batch', 'seed'];
 
 /** Adds an <option> for a value the preset list lacks (e.g. lr=0.005 from a link). */
 function ensureOption(select, value) {
@@ -44,9 +44,11 @@ export function bindSettings(form, { get, commit }) {
       el.value = text;
       setFieldError(key, null);
     }
-    const widths = layerWidths(state);
+    const widths = layerLabels(state);
     const mid = (widths.length - 1) / 2; // the bottleneck
     shape.replaceChildren();
+    // The widths do not shape a conv model: greyed out, and said so.
+    input('encoder').disabled = (state.conv ?? []).length > 0;
     widths.forEach((w, i) => {
       if (i) shape.append(' → ');
       const span = document.createElement(i === mid ? 'strong' : 'span');

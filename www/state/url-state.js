@@ -26,6 +26,10 @@ export const SCALES = ['linear', 'log'];
 export const MAX_WIDTH = 4096;
 export const MAX_ENCODER_LAYERS = 8;
 export const MAX_LATENT = 256;
+export const MAX_CONV_BLOCKS = 8;
+export const MAX_CHANNELS = 256;
+export const MAX_KERNEL = 9;
+export const MAX_STRIDE = 4;
 export const MAX_BATCH = 8000; // the training split's size
 export const MAX_SEED = 2 ** 32 - 1;
 export const INPUT_PIXELS = 784;
@@ -34,6 +38,7 @@ export const INPUT_PIXELS = 784;
 export const DEFAULTS = Object.freeze({
   lesson: 'reconstruct',
   encoder: Object.freeze([256, 64]),
+  conv: Object.freeze([]),
   latent: 32,
   act: 'relu',
   loss: 'mse',
@@ -45,7 +50,7 @@ export const DEFAULTS = Object.freeze({
 });
 
 /** Settings that shape the trainer; changing one rebuilds it. */
-export const TRAINER_KEYS = ['encoder', 'latent', 'act', 'loss', 'opt', 'lr', 'batch', 'seed'];
+export const TRAINER_KEYS = ['encoder', 'conv', 'latent', 'act', 'loss', 'opt', 'lr', 'batch', 'seed'];
 
 const ok = (value) => ({ value });
 const bad = (error) => ({ error });
@@ -67,6 +72,43 @@ export function parseEncoder(text) {
   return ok(widths);
 }
 
+/**
+ * Conv blocks: "16,8,8" (channels; kernel 3, stride 2) or "16k5s1,8" (kernel
+ * and stride given); "" or "none" -> [] (a dense model).
+ * -> { value: [{ channels, kernel, stride }] } or { error }
+ */
+export function parseConv(text) {
+  const s = String(text).trim().toLowerCase();
+  if (s === '' || s === 'none') return ok([]);
+  const parts = s.split(/[\s,]+/).filter(Boolean);
+  if (parts.length > MAX_CONV_BLOCKS) {
+    return bad(`at most ${MAX_CONV_BLOCKS} conv blocks are allowed, got ${parts.length}`);
+  }
+  const blocks = [];
+  for (const p of parts) {
+    const m = /^(\d{1,4})(?:k(\d{1,2}))?(?:s(\d{1,2}))?$/.exec(p);
+    if (!m)
+      return bad(
+        `"${p.slice(0, 12)}" is not a block: write channels, optionally with kernel and stride, like 16 or 16k3s2`,
+      );
+    const [channels, kernel, stride] = [Number(m[1]), Number(m[2] ?? 3), Number(m[3] ?? 2)];
+    if (channels < 1 || channels > MAX_CHANNELS)
+      return bad(`each block needs 1 to ${MAX_CHANNELS} channels, got ${channels}`);
+    if (kernel < 1 || kernel > MAX_KERNEL) return bad(`a kernel is 1 to ${MAX_KERNEL} pixels wide, got ${kernel}`);
+    if (stride < 1 || stride > MAX_STRIDE) return bad(`the stride is 1 to ${MAX_STRIDE}, got ${stride}`);
+    blocks.push({ channels, kernel, stride });
+  }
+  return ok(blocks);
+}
+
+/** [{ channels, kernel, stride }] -> "16,8k5s1" (kernel 3 and stride 2 left out); [] -> "none". */
+export function formatConv(blocks) {
+  if (!blocks.length) return 'none';
+  return blocks
+    .map((b) => (b.kernel === 3 && b.stride === 2 ? `${b.channels}` : `${b.channels}k${b.kernel}s${b.stride}`))
+    .join(',');
+}
+
 /** A learning rate: a plain or scientific-notation number in (0, 10]. */
 export function parseLearningRate(text) {
   const s = String(text).trim();
@@ -81,6 +123,8 @@ export function parseLearningRate(text) {
  */
 export const SETTINGS = {
   encoder: { label: 'Encoder widths', parse: parseEncoder, format: (v) => v.join(',') },
+  // Optional: in a link only when set, so every dense link reads as before.
+  conv: { label: 'Conv blocks', parse: parseConv, format: formatConv, optional: true },
   latent: { label: 'Latent size', parse: (t) => parseInteger(t, 1, MAX_LATENT, 'the latent size'), format: String },
   act: { label: 'Activation', parse: (t) => parseChoice(t, ACTIVATIONS, 'the activation'), format: String },
   loss: { label: 'Loss', parse: (t) => parseChoice(t, LOSSES, 'the loss'), format: String },
@@ -121,7 +165,7 @@ export function rebuildKeys(lesson) {
 
 /** A fresh copy of the defaults: the common ones, changed by the lesson's `defaults`, plus its own settings' defaults. */
 export function defaultState(lesson = null) {
-  const state = { ...DEFAULTS, encoder: [...DEFAULTS.encoder] };
+  const state = { ...DEFAULTS, encoder: [...DEFAULTS.encoder], conv: [] };
   if (!lesson) return state;
   state.lesson = lesson.id;
   for (const [key, value] of Object.entries(lesson.defaults ?? {})) {
@@ -235,6 +279,7 @@ export function formatHash(state, lesson = null) {
   const parts = [`lesson=${encodeURIComponent(state.lesson)}`];
   for (const key of [...own, ...COMMON_KEYS]) {
     const value = settings[key].format(state[key]);
+    if (settings[key].optional && value === settings[key].format(DEFAULTS[key])) continue;
     // Values are digits, letters, "_", "." and ","; commas read better unescaped.
     parts.push(`${key}=${encodeURIComponent(value).replace(/%2C/gi, ',')}`);
   }
@@ -243,8 +288,12 @@ export function formatHash(state, lesson = null) {
 
 /** The config object for `new Trainer(config, ...)` from the common settings (see docs/wasm-api.md). */
 export function toTrainerConfig(state) {
+  const conv = state.conv ?? [];
+  const model = conv.length
+    ? { encoder: [], conv: conv.map((b) => ({ ...b })), latent: state.latent, activation: state.act }
+    : { encoder: [...state.encoder], latent: state.latent, activation: state.act };
   return {
-    model: { encoder: [...state.encoder], latent: state.latent, activation: state.act },
+    model,
     train: { loss: state.loss, optimizer: state.opt, lr: state.lr, batchSize: state.batch, seed: state.seed },
   };
 }
@@ -261,14 +310,54 @@ export function trainerConfigs(state, lesson = null) {
   return { ...companions, main };
 }
 
-/** Layer widths of the whole autoencoder, e.g. [784, 256, 32, 256, 784]. */
+/**
+ * The images after each conv block, the 1×28×28 input first: [{ channels, height,
+ * width }], as src/config.rs conv_shapes (padding ⌊k/2⌋). Stops at a block whose
+ * kernel is larger than its input (the engine says why).
+ */
+export function convShapes(blocks, side = Math.sqrt(INPUT_PIXELS)) {
+  let shape = { channels: 1, height: side, width: side };
+  const shapes = [shape];
+  for (const b of blocks) {
+    if (b.kernel > Math.min(shape.height, shape.width)) break;
+    const out = (n) => Math.floor((n + 2 * Math.floor(b.kernel / 2) - b.kernel) / b.stride) + 1;
+    shape = { channels: b.channels, height: out(shape.height), width: out(shape.width) };
+    shapes.push(shape);
+  }
+  return shapes;
+}
+
+const sizeOf = (s) => s.channels * s.height * s.width;
+
+/** Layer widths of the whole autoencoder, e.g. [784, 256, 32, 256, 784]; a conv block counts its C·H·W values. */
 export function layerWidths(state) {
-  const enc = [INPUT_PIXELS, ...state.encoder, state.latent];
+  const conv = state.conv ?? [];
+  const hidden = conv.length ? convShapes(conv).slice(1).map(sizeOf) : state.encoder;
+  const enc = [INPUT_PIXELS, ...hidden, state.latent];
+  return [...enc, ...enc.slice(0, -1).reverse()];
+}
+
+/** Layer labels for the shape line: widths, and C×H×W for conv blocks (1×28×28 → 16×14×14 → … → 32 → …). */
+export function layerLabels(state) {
+  const conv = state.conv ?? [];
+  if (!conv.length) return layerWidths(state).map(String);
+  const enc = [...convShapes(conv).map((s) => `${s.channels}×${s.height}×${s.width}`), String(state.latent)];
   return [...enc, ...enc.slice(0, -1).reverse()];
 }
 
 /** Weights and biases of encoder + mirrored decoder (the same count as src/config.rs). */
 export function parameterCount(state) {
+  const conv = state.conv ?? [];
+  if (conv.length) {
+    const shapes = convShapes(conv);
+    let n = 0;
+    for (let i = 1; i < shapes.length; i++) {
+      const [a, b, k] = [shapes[i - 1].channels, shapes[i].channels, conv[i - 1].kernel];
+      n += 2 * a * b * k * k + a + b;
+    }
+    const flat = sizeOf(shapes[shapes.length - 1]);
+    return n + 2 * flat * state.latent + flat + state.latent;
+  }
   const w = layerWidths(state);
   let n = 0;
   for (let i = 1; i < w.length; i++) n += w[i - 1] * w[i] + w[i];

@@ -37,6 +37,11 @@ export async function loadWasm(importer, source, what = 'The training engine') {
   return { mod, exports };
 }
 
+/** Whether a trainer config needs the lab build: convolutional models are only there. */
+export function needsLab(config) {
+  return Array.isArray(config?.model?.conv) && config.model.conv.length > 0;
+}
+
 /**
  * The lab build and the copies of trainers in it.
  * @param {{ importLab?: () => Promise<object>, labWasmSource?: () => URL, onFail?: (message: string) => void }} sources
@@ -45,6 +50,7 @@ export async function loadWasm(importer, source, what = 'The training engine') {
 export function createLab({ importLab = null, labWasmSource = null, onFail = () => {} } = {}) {
   let loading = null; // Promise of the module, once something needed it
   let exports = null;
+  let loadedMod = null;
   const copies = new Map(); // Trainer -> its copy in the lab build
 
   return {
@@ -59,6 +65,7 @@ export function createLab({ importLab = null, labWasmSource = null, onFail = () 
       loading ??= loadWasm(importLab, labWasmSource?.(), 'The lab engine (PCA, applications, save and load)').then(
         (r) => {
           exports = r.exports;
+          loadedMod = r.mod;
           return r.mod;
         },
         (err) => {
@@ -68,6 +75,11 @@ export function createLab({ importLab = null, labWasmSource = null, onFail = () 
         },
       );
       return loading;
+    },
+
+    /** The lab build's module if it has been loaded, else null. */
+    loaded() {
+      return exports === null ? null : loadedMod;
     },
 
     /**
@@ -88,11 +100,14 @@ export function createLab({ importLab = null, labWasmSource = null, onFail = () 
 
     /**
      * A trainer of `engine` (the small build's module) holding the model saved in
-     * `bytes`, read by the lab build, whose trainer stays as its copy. Throws the
+     * `bytes`, read by the lab build, whose trainer stays as its copy (a
+     * convolutional model: the lab build's trainer itself). Throws the
      * lab build's sentence if the file is not a model of this playground.
      */
     load(labMod, engine, bytes, digits) {
       const copy = labMod.Trainer.load(bytes, digits.pixels, digits.labels);
+      // A convolutional model has no small-build twin: the lab trainer is the run.
+      if (needsLab(copy.config())) return copy;
       let t = null;
       try {
         t = new engine.Trainer(copy.config(), digits.pixels, digits.labels);

@@ -22,7 +22,7 @@
 // method itself (the single-file build's, which is the lab build) answers it.
 
 import { messageOf, transferable, unpackDigits } from './transfer.js';
-import { createLab, loadWasm } from './engines.js';
+import { createLab, loadWasm, needsLab } from './engines.js';
 import { rebuild, snapshotOf } from './run-snapshot.js';
 import { newSliceLogs, record, sliceStats } from './slice-stats.js';
 
@@ -173,7 +173,9 @@ export function startWorker({
       };
       // The page's engine answers at once, as it always has: an async reply here (a few microtasks later)
       // made Firefox miss the Denoise pad's first noisy picture (tests/e2e/lessons.test.mjs).
-      if (engine !== 'lab' || !lab.available) return createWith(wasm);
+      // Convolutional models exist only in the lab build (docs/wasm-api.md).
+      const wantLab = engine === 'lab' || configs.some(([, c]) => needsLab(c));
+      if (!wantLab || !lab.available) return createWith(wasm);
       return lab.module().then(createWith);
     },
 
@@ -220,7 +222,8 @@ export function startWorker({
       const missing = Object.entries(companions ?? {}).filter(([name]) => name !== MAIN && !pending.has(name));
       const next = new Map([[MAIN, pending.get(MAIN)]]);
       for (const [name, t] of pending) if (name !== MAIN) next.set(name, t);
-      build(missing, next);
+      // `load` read the files with the lab build, so it is loaded when a companion needs it.
+      build(missing, next, missing.some(([, c]) => needsLab(c)) ? (lab.loaded() ?? wasm) : wasm);
       pending = new Map();
       return replaceRun(next);
     },
@@ -246,10 +249,14 @@ export function startWorker({
     /** Makes a `snapshot` (from this worker or a crashed one) the run, all or none. -> as `create` */
     restore({ snapshot }) {
       requireEngine();
-      const next = rebuild(wasm, snapshot, digits, MAIN);
-      running = false;
-      freeAll(pending);
-      return replaceRun(next);
+      const restoreWith = (engine) => {
+        const next = rebuild(engine, snapshot, digits, MAIN);
+        running = false;
+        freeAll(pending);
+        return replaceRun(next);
+      };
+      const conv = Object.values(snapshot ?? {}).some((s) => needsLab(s?.config));
+      return conv && lab.available ? lab.module().then(restoreWith) : restoreWith(wasm);
     },
 
     /** Starts training in slices; stats events follow. */
