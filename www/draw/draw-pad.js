@@ -29,7 +29,8 @@ function resampleArea(gray, width, sx, sy, sw, sh, ow, oh) {
       const a = start + o * scale;
       const b = a + scale;
       const list = [];
-      for (let i = Math.floor(a); i < Math.ceil(b); i++) {
+      // Rounding can put the last tap's end a hair past start + len: never read past the box.
+      for (let i = Math.floor(a); i < Math.min(Math.ceil(b), start + len); i++) {
         const w = Math.min(b, i + 1) - Math.max(a, i);
         if (w > 0) list.push([i, w / scale]);
       }
