@@ -21,7 +21,15 @@ import { featureMaps } from './conv/feature-maps.js';
 import { explain } from './conv/explain.js';
 import { scoresCard } from './conv/scores-card.js';
 import { ShiftChart } from './conv/shift-chart.js';
-import { convParameterCount, convShapeText, denseShapeText, matchDense, shiftImages } from './conv/shapes.js';
+import {
+  BLOG,
+  SMALL,
+  convParameterCount,
+  convShapeText,
+  denseShapeText,
+  matchDense,
+  shiftImages,
+} from './conv/shapes.js';
 
 const COUNT = 10; // digits in the rows
 const CURVE_DIGITS = 64; // digits the error-against-shift curve is measured on
@@ -33,10 +41,10 @@ const SCORES_MS = 2500;
 /** 9 shifts × 64 digits through each network. */
 const SHIFT_MS = 3000;
 
-const block = (channels) => ({ channels, kernel: 3, stride: 2 });
-export const NETS = {
-  small: { label: 'Small: 8 and 16 channels', conv: [block(8), block(16)] },
-  blog: { label: 'Like the Keras blog: 16, 8, 8 channels', conv: [block(16), block(8), block(8)] },
+/** The lesson's presets (Conv blocks typed in the Network settings win over them). */
+const NETS = {
+  small: { label: 'Small: 8 and 16 channels', conv: SMALL },
+  blog: { label: 'Like the Keras blog: 16, 8, 8 channels', conv: BLOG },
 };
 
 const shiftWords = (v, axis) => {
@@ -53,7 +61,9 @@ const settings = {
     'small',
     {
       hint: (s) =>
-        `3×3 kernels, stride 2: ${convShapeText(NETS[s.net]?.conv ?? [], s.latent)}, then mirrored back up with transposed convolutions.`,
+        s.conv?.length
+          ? 'The Conv blocks of the Network settings are used instead of the preset.'
+          : `3×3 kernels at stride 2, ${convShapeText(NETS[s.net]?.conv ?? SMALL, s.latent)}, mirrored back up with transposed convolutions.`,
     },
   ),
   shift: range('Shift', {
@@ -77,9 +87,9 @@ const settings = {
   ),
 };
 
-/** The conv blocks of a state, and the dense network with about as many parameters. */
+/** The conv blocks of a state (typed ones, else the preset's), and the dense network with about as many parameters. */
 function networks(state) {
-  const conv = NETS[state.net]?.conv ?? NETS.small.conv;
+  const conv = state.conv?.length ? state.conv : (NETS[state.net]?.conv ?? SMALL);
   const params = convParameterCount(conv, state.latent);
   return { conv, params, dense: matchDense(params, state.latent) };
 }
@@ -324,8 +334,11 @@ export default defineLesson({
   settings,
   defaults: { latent: 16, lr: 0.005 },
   config(state, cfg) {
-    cfg.model.encoder = [];
-    cfg.model.conv = networks(state).conv.map((b) => ({ ...b }));
+    // Conv blocks typed in the Network settings win over the preset's (as in Denoise).
+    if (!cfg.model.conv?.length) {
+      cfg.model.encoder = [];
+      cfg.model.conv = networks(state).conv.map((b) => ({ ...b }));
+    }
     return cfg;
   },
   /** The dense network to compare with: the same code size where the budget allows, the same seed and training. */
@@ -339,9 +352,10 @@ export default defineLesson({
   note: (state) => {
     const { params, dense } = networks(state);
     const code = dense.latent === state.latent ? '' : ` (a ${dense.latent}-number code: a larger one would not fit)`;
+    const typed = state.conv?.length ? ' Its conv blocks are the Network settings’, not the preset’s.' : '';
     return (
-      `Convolutional: ${fmtInt(params)} weights and biases. Beside it, a dense network of about as many: ` +
-      `${denseShapeText(dense.encoder, dense.latent)}, ${fmtInt(dense.params)}${code}. The Encoder widths setting is not used here.`
+      `Beside the convolutional network (${fmtInt(params)} weights and biases), a dense one of about as many: ` +
+      `${denseShapeText(dense.encoder, dense.latent)}, ${fmtInt(dense.params)}${code}.${typed} The Encoder widths setting is not used here.`
     );
   },
   lead:

@@ -66,6 +66,7 @@ export function explain() {
         ': with so little room in the middle, does the architecture around it still matter?',
       ),
       'Compare the kernels with the Filters lesson’s 28×28 filters: here a few 3×3 patterns do the work everywhere.',
+      'Type your own blocks in the Network settings’ Conv blocks, e.g. 16k5s1,16 (a 5×5 kernel at stride 1, then a 3×3 one at stride 2): they replace the preset, and the dense network is resized to match.',
     ],
     interview: [
       [

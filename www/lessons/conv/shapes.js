@@ -5,6 +5,12 @@
 
 import { PIXELS, SIDE } from '../../lib/mnist.js';
 
+const block = (channels) => ({ channels, kernel: 3, stride: 2 });
+/** The lesson's default conv blocks: 8 and 16 channels, 28×28 → 14×14 → 7×7. */
+export const SMALL = Object.freeze([block(8), block(16)]);
+/** Shaped like the Keras blog's conv autoencoder: 16, 8, 8 channels down to 8×4×4. */
+export const BLOG = Object.freeze([block(16), block(8), block(8)]);
+
 /**
  * The images after each conv block, the 1×28×28 input first: [{ channels, height, width }].
  * Zero padding ⌊k/2⌋, as the engine pads (src/config.rs conv_shapes).
