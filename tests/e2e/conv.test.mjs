@@ -11,8 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { startApp, openPage, readNumber, waitForStep, drawSeven, waitForPicture } from './helpers/app.mjs';
-import { convParameterCount } from '../../www/lessons/conv/shapes.js';
-import { NETS } from '../../www/lessons/conv.js';
+import { BLOG, SMALL, convParameterCount } from '../../www/lessons/conv/shapes.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -83,7 +82,7 @@ describe('the Convolutional lesson', () => {
       // The parameters, as the engine counts them: the conv model's match the lesson's arithmetic, the dense one is within 15%.
       const conv = await shownValue(page, '#stat-conv-params');
       const dense = await shownValue(page, '#stat-dense-params');
-      assert.equal(conv, convParameterCount(NETS.small.conv, 16));
+      assert.equal(conv, convParameterCount(SMALL, 16));
       assert.ok(Math.abs(dense / conv - 1) < 0.15, `dense ${dense} vs conv ${conv}`);
       assert.match(await page.textContent('#lesson-note'), /28,369.*784 → 17 → 16 → 17 → 784, 28,034/);
 
@@ -206,7 +205,7 @@ describe('the Convolutional lesson', () => {
     const { page, context, errors } = await openPage(app, '#lesson=conv&net=blog&latent=32');
     try {
       assert.equal(await page.isHidden('#notice'), true);
-      assert.equal(await shownValue(page, '#stat-conv-params'), convParameterCount(NETS.blog.conv, 32));
+      assert.equal(await shownValue(page, '#stat-conv-params'), convParameterCount(BLOG, 32));
       assert.match(await page.textContent('#lesson-note'), /a 7-number code/);
       assert.match(await page.textContent('#net-shapes'), /784 → 7 → 784.*1×28×28 → 16×14×14 → 8×7×7 → 8×4×4 → 32/);
       await page.click('#step');
@@ -226,6 +225,34 @@ describe('the Convolutional lesson', () => {
         );
       }
       assert.equal((await canvasesIn(page, '#conv-kernels')).length, 16);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('conv blocks typed in the Network settings win over the preset: 4 channels of 5×5 kernels at stride 1', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=conv&net=blog&conv=4k5s1&latent=8');
+    try {
+      assert.equal(await page.isHidden('#notice'), true);
+      assert.equal(
+        await shownValue(page, '#stat-conv-params'),
+        convParameterCount([{ channels: 4, kernel: 5, stride: 1 }], 8),
+      );
+      assert.match(await page.textContent('#lesson-note'), /the Network settings’, not the preset’s/);
+      await page.click('#step');
+      await waitForStep(page, 1);
+      await page.waitForFunction(() => document.querySelector('#conv-kernels').dataset.step !== undefined);
+      const maps = await canvasesIn(page, '#fmap-encoder-0');
+      assert.deepEqual(
+        maps.map((m) => [m.width, m.height]),
+        Array(4).fill([28, 28]),
+      );
+      const kernels = await canvasesIn(page, '#conv-kernels');
+      assert.deepEqual(
+        kernels.map((k) => [k.width, k.height, k.painted]),
+        Array(4).fill([5, 5, true]),
+      );
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
