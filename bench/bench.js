@@ -2,6 +2,7 @@
 // one after another, and shows the results. `npm run bench` (bench/run.mjs)
 // drives it through window.bench; the Run button does the same by hand.
 
+import { matchDense } from '../www/lessons/conv/shapes.js';
 import { defaultState, toTrainerConfig } from '../www/state/url-state.js';
 
 export const MODELS = [
@@ -219,7 +220,14 @@ export async function convThroughput(settings, { models = CONV_MODELS, contender
   return out;
 }
 
-/** Issue 16's time to quality: the conv preset, the app's default dense model, and the smallest dense model with the same code. */
+/** Trainable parameters of the blog-shaped conv model (the engine's count; checked by the conv-quality runs). */
+const BLOG_PARAMS = 12_153;
+
+/**
+ * Issue 16's time to quality: the conv preset; the dense model with about as many
+ * parameters, by the Convolutional lesson's rule (matchDense: 784-7-784); the app's
+ * default dense model; the smallest dense model with the same 32-number code.
+ */
 export function convQualityConfigs() {
   const dense = appConfig();
   dense.train.loss = 'bce';
@@ -229,12 +237,21 @@ export function convQualityConfigs() {
       name: 'conv (blog)',
       config: { model: { encoder: [], conv: BLOG_CONV, latent: 32, activation: 'relu' }, train: base },
     },
+    {
+      name: 'dense, as many parameters',
+      config: { model: { ...matchDenseModel(), activation: 'relu' }, train: { ...dense.train } },
+    },
     { name: 'dense (app default)', config: dense },
     {
       name: 'dense 784-32-784',
       config: { model: { encoder: [], latent: 32, activation: 'relu' }, train: { ...dense.train } },
     },
   ];
+}
+
+function matchDenseModel() {
+  const { encoder, latent } = matchDense(BLOG_PARAMS, 32);
+  return { encoder, latent };
 }
 
 /** Validation BCE and SSIM against training seconds (our lab build) for convQualityConfigs(). */

@@ -11,13 +11,14 @@
 //      validation BCE/SSIM against training seconds, conv against dense
 //   4. opens the real app (index.html, default settings): time from navigation
 //      start to the first loss value, main-thread long tasks while it trains,
-//      and which .wasm files it fetched; then the size of each build's .wasm
+//      and which .wasm files it fetched; the same while the Convolutional lesson
+//      (#lesson=conv) trains its conv model; then the size of each build's .wasm
 //   5. prints the tables with PASS/MISS against the targets (a miss never fails
 //      the run) and writes everything to bench/results.json
 //
 // Options (after `npm run bench --`):
 //   --quick              short windows and runs (to check the machinery, not for figures)
-//   --skip native,throughput,quality,conv,conv-quality,app   leave parts out
+//   --skip native,throughput,quality,conv,conv-quality,app,conv-app   leave parts out
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { BROWSERS, setup } from '../scripts/setup.mjs';
 import { vendor } from '../scripts/vendor.mjs';
 
-const PARTS = ['native', 'throughput', 'quality', 'conv', 'conv-quality', 'app'];
+const PARTS = ['native', 'throughput', 'quality', 'conv', 'conv-quality', 'app', 'conv-app'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
 const APP_TRAIN_MS = 10_000;
 /** The middle value (the mean of the middle two for an even count). */
@@ -317,10 +318,13 @@ function appProbe() {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-last-loss'] });
 }
 
-/** With `inside`, the "Look inside" panel is opened before Play (it fetches the lab build for the activations). */
-async function measureApp(browser, url, { inside = false } = {}) {
+/**
+ * With `inside`, the "Look inside" panel is opened before Play (it fetches the lab build for the activations);
+ * `what` names the page in the log.
+ */
+async function measureApp(browser, url, { inside = false, what = 'at its default settings' } = {}) {
   log(
-    `The app: ${url} at its default settings${inside ? ', the Inside panel open' : ''}; Play, first loss, then ${APP_TRAIN_MS / 1000} s of training`,
+    `The app: ${url} ${what}${inside ? ', the Inside panel open' : ''}; Play, first loss, then ${APP_TRAIN_MS / 1000} s of training`,
   );
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   try {
@@ -653,7 +657,10 @@ function printConvQuality(runs) {
   const conv = runs[0];
   for (const dense of runs.slice(1)) {
     // The first evaluation from which the conv model's BCE stays below the dense model's.
-    const pairs = conv.points.map((p) => [p, dense.points.find((q) => q.mark === p.mark)]).filter(([, q]) => q);
+    const pairs = conv.points
+      .filter((p) => p.mark > 0) // the untrained start does not count
+      .map((p) => [p, dense.points.find((q) => q.mark === p.mark)])
+      .filter(([, q]) => q);
     let from = null;
     for (let i = pairs.length - 1; i >= 0 && pairs[i][0].bce < pairs[i][1].bce; i--) from = pairs[i][0].mark;
     console.log(
@@ -795,6 +802,13 @@ main(async () => {
       }
       results.insidePanel = { closedMsPerStep: rates.closed, openMsPerStep: rates.open };
       other.mark('app');
+    }
+    if (!opts.skip.has('conv-app')) {
+      // The Convolutional lesson trains a conv model (lab build) and a dense companion side by side.
+      results.appConv = await measureApp(browser, `${server.url}#lesson=conv`, {
+        what: 'in the Convolutional lesson (its conv model and dense companion)',
+      });
+      other.mark('conv-app');
     }
   } finally {
     await browser.close();
@@ -968,6 +982,23 @@ main(async () => {
       'Inside panel open: zero long tasks while training',
       `${o.longTasks} (longest ${f(o.longestTaskMs, 0)} ms)`,
       o.longTaskSupported && o.longTasks === TARGETS.longTasks,
+    ]);
+  }
+  if (results.appConv) {
+    const a = results.appConv;
+    console.log(`\n${bold('the app, Convolutional lesson (#lesson=conv), default settings')}`);
+    console.log(
+      `  ready ${f(a.readyMs, 0)} ms after navigation start; first loss value ${f(a.firstLossAfterPlayMs, 0)} ms after Play (step ${a.firstLossStep})`,
+    );
+    console.log(
+      `  while training ${f(a.trainMs / 1000, 1)} s: ${a.longTasks} long tasks (> 50 ms) on the main thread, longest ${f(a.longestTaskMs, 0)} ms; ${a.appSteps} steps of the main run, ${f(a.appMsPerStep, 3)} ms/step as the app trains`,
+    );
+    console.log(`  .wasm fetched: ${a.wasmFetched.join(', ') || 'none'}`);
+    if (a.errors.length) console.log(yellow(`  page errors: ${a.errors.slice(0, 3).join('; ')}`));
+    checks.push([
+      'zero long tasks while a conv model trains (lesson conv)',
+      `${a.longTasks} (longest ${f(a.longestTaskMs, 0)} ms)`,
+      a.longTaskSupported && a.longTasks === TARGETS.longTasks,
     ]);
   }
   if (checks.length) {
