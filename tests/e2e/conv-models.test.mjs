@@ -141,3 +141,48 @@ describe('convolutional models from the settings', () => {
     });
   }
 });
+
+describe('lessons built around dense layers say so for a conv model', () => {
+  let app;
+  before(async () => {
+    app = await startApp();
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('Filters explains that a conv layer has kernels, not 28×28 pictures, and where to see them', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=filters&conv=8,16');
+    try {
+      await page.waitForFunction(() => /convolutional/.test(document.querySelector('#enc-note')?.textContent ?? ''));
+      assert.match(await page.textContent('#enc-note'), /The Convolutional lesson draws its kernels/);
+      await page.click('#play');
+      await waitForStep(page, 30, 60_000);
+      assert.match(
+        await page.textContent('#enc-note'),
+        /not one 28×28 weight picture per unit/,
+        'training keeps the note',
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Inside: the step in slow motion follows a weight of the first kernel', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=inside&conv=8,16&lr=0.005');
+    try {
+      await page.click('#play');
+      await waitForStep(page, 20, 60_000);
+      await page.click('#play');
+      await page.click('#slow-start');
+      await page.waitForFunction(() => document.querySelector('#slow-motion')?.dataset.stepAfter, null, {
+        timeout: 30_000,
+      });
+      assert.equal(await page.getAttribute('#slow-motion', 'data-own'), 'true', 'the run itself took the step');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

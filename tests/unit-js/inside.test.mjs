@@ -37,6 +37,16 @@ describe('inside: architecture', () => {
     assert.equal(architecture({ kind: 'vae', encoder: [], latent: 2 })[1].name, 'code.mu');
   });
 
+  it("a conv model's hidden layers are its blocks' feature maps (C·H·W units), named as the engine names them", () => {
+    const block = (channels) => ({ channels, kernel: 3, stride: 2 });
+    const conv = { encoder: [], conv: [block(8), block(16)], latent: 16 };
+    assert.deepEqual(widths(conv), [784, 8 * 14 * 14, 16 * 7 * 7, 16, 16 * 7 * 7, 8 * 14 * 14, 784]);
+    assert.deepEqual(
+      architecture(conv).map((l) => l.name),
+      ['input', 'encoder.0', 'encoder.1', 'code', 'decoder.0', 'decoder.1', 'decoder.2'],
+    );
+  });
+
   it('draws 784 units as 28×28 and others in a near-square grid; finds the unit under a point', () => {
     assert.deepEqual(gridShape(784), { cols: 28, rows: 28 });
     assert.deepEqual(gridShape(64), { cols: 8, rows: 8 });

@@ -131,11 +131,27 @@ function view(lesson) {
   }
   show(null);
 
-  lesson.refresher(REFRESH_MS, async () => show(await lesson.current(client.call('filters'))));
+  // A conv model's first layer is a few small kernels slid over the image, not one 28×28 picture per unit.
+  let conv = false;
+  function sayConv() {
+    encNote.textContent =
+      'This network is convolutional: its first layer is a few small kernels (3×3 by default) slid over the whole image, ' +
+      'not one 28×28 weight picture per unit, so there is nothing of that kind to draw here. ' +
+      'The Convolutional lesson draws its kernels and feature maps; set Conv blocks to none to see dense filters here.';
+    decNote.textContent = 'The same holds for the decoder’s last layer, a transposed convolution.';
+    for (const c of [encCanvas, decCanvas]) describe(c, 'not drawn for a convolutional network');
+  }
+
+  lesson.refresher(REFRESH_MS, async () => {
+    if (conv) return;
+    show(await lesson.current(client.call('filters')));
+  });
 
   return {
-    reset() {
+    reset(info) {
+      conv = (info?.config?.model?.conv?.length ?? 0) > 0;
       show(null);
+      if (conv) sayConv();
     },
   };
 }

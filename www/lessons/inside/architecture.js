@@ -3,6 +3,8 @@
 // how a value becomes a cell's colour, Adam's update for one weight, and the
 // stages of one step in slow motion.
 
+import { convShapes } from '../../state/url-state.js';
+
 /**
  * The layers of a model config, input to output, with the engine's names
  * (src/model/inside.rs layer_names): input, encoder.0…, code (code.mu for a
@@ -10,7 +12,13 @@
  */
 export function architecture(model) {
   const input = model.input ?? 784;
-  const encoder = model.encoder ?? [];
+  // A conv block's units are its feature maps' C·H·W values.
+  const conv = model.conv ?? [];
+  const encoder = conv.length
+    ? convShapes(conv, Math.sqrt(input))
+        .slice(1)
+        .map((s) => s.channels * s.height * s.width)
+    : (model.encoder ?? []);
   const act = model.activation ?? 'relu';
   const layers = [{ name: 'input', kind: 'input', width: input, activation: 'pixels' }];
   encoder.forEach((w, i) => {

@@ -114,7 +114,9 @@ export function slowMotion(lesson) {
       await pauseTraining();
       const cfg = await lesson.current(client.call('config'));
       const units = cfg.model.encoder[0] ?? cfg.model.latent;
-      const index = (14 * 28 + 14) * units; // a weight from the centre pixel, where the digits have ink
+      const kernel = cfg.model.conv?.[0]?.kernel;
+      // A weight from the centre pixel, where the digits have ink; in a conv model, the centre of the first kernel.
+      const index = kernel ? Math.floor((kernel * kernel) / 2) : (14 * 28 + 14) * units;
       before = (await lesson.current(client.call('progress'))).step;
       trace = await lesson.current(client.call('traceStep', BATCH, { layer: 'encoder.0', index }));
       // The run's own step, unless the run lives in the page's engine (after a crash, say): then a copy took it.
