@@ -12,7 +12,8 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use autoencoder_playground::config::{Config, OptimizerKind};
+use autoencoder_playground::config::{Config, ConvBlock, OptimizerKind};
+use autoencoder_playground::noise::NoiseKind;
 use autoencoder_playground::Trainer;
 
 struct Counting;
@@ -67,4 +68,27 @@ fn training_steps_inside_an_epoch_do_not_allocate() {
         let packing = PACKING.load(Ordering::Relaxed) - packing_before;
         assert_eq!(packing, 9 * 17, "{opt:?}: matrix products per step");
     }
+
+    // A conv model (one test: the counters are global, and tests run in parallel).
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![];
+    cfg.model.conv =
+        vec![ConvBlock { channels: 4, kernel: 3, stride: 2 }, ConvBlock { channels: 8, kernel: 5, stride: 1 }];
+    cfg.model.latent = 6;
+    cfg.model.dropout = 0.1;
+    cfg.train.batch_size = 50;
+    cfg.train.noise = NoiseKind::Gaussian;
+    let mut t = Trainer::new(cfg, &d).unwrap();
+    t.step(1).unwrap();
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let packing_before = PACKING.load(Ordering::Relaxed);
+    for _ in 0..9 {
+        t.step(1).unwrap();
+    }
+    let n = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    assert_eq!(n, 0, "conv: {n} allocations in 9 steady-state steps");
+    // Conv blocks: the first 2 products (no dLoss/dPixels), the second 3; the dense code
+    // and decoder layers 3 each; both transposed convolutions 3 each.
+    let packing = PACKING.load(Ordering::Relaxed) - packing_before;
+    assert_eq!(packing, 9 * 17, "conv: matrix products per step");
 }

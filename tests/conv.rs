@@ -8,6 +8,7 @@ mod common;
 
 use autoencoder_playground::config::{Config, ConvBlock, ImageShape, Init, ModelConfig, ModelKind};
 use autoencoder_playground::nn::{Activation, Conv2d, ConvTranspose2d, Layer, Window};
+use autoencoder_playground::noise::NoiseKind;
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::{Autoencoder, Trainer};
 use ndarray::{Array2, Array4};
@@ -265,6 +266,15 @@ fn conv_training_is_deterministic_and_learns_the_digits() {
     t.step(300).unwrap();
     let mse = t.evaluate().unwrap().mse;
     assert!(mse < 0.04, "validation MSE {mse} after 300 steps");
+    // Every corruption of the denoising lesson trains a conv model too.
+    for noise in [NoiseKind::Gaussian, NoiseKind::Masking, NoiseKind::SaltPepper, NoiseKind::Block] {
+        let mut c = cfg.clone();
+        c.train.noise = noise;
+        let mut t = Trainer::new(c, &d).unwrap();
+        t.step(20).unwrap();
+        let e = t.evaluate().unwrap();
+        assert!(e.mse.is_finite() && e.mse < 0.2, "{noise:?}: {e:?}");
+    }
     cfg.model.kind = ModelKind::Vae;
     cfg.model.dropout = 0.0;
     let mut vae = Trainer::new(cfg, &d).unwrap();
