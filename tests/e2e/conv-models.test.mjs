@@ -73,10 +73,15 @@ describe('convolutional models from the settings', () => {
     }
   });
 
-  it("the Denoise lesson's convolutional preset cleans up a drawing", async () => {
-    const { page, context, errors } = await openPage(app, '?debug=1#lesson=denoise&net=conv&noise=gaussian&level=0.3');
+  it("the Denoise lesson's convolutional preset sets the Network settings and cleans up a drawing", async () => {
+    const { page, context, errors } = await openPage(app, '?debug=1#lesson=denoise&noise=gaussian&level=0.3');
     try {
-      assert.match(await page.textContent('#lesson-settings'), /learning rate 0\.005/);
+      assert.equal(await page.getAttribute('#denoise-dense', 'aria-pressed'), 'true');
+      await page.click('#denoise-conv');
+      await page.waitForFunction(() => /conv=16,16&.*lr=0\.005/.test(location.hash));
+      assert.equal(await page.getAttribute('#denoise-conv', 'aria-pressed'), 'true');
+      assert.equal(await page.inputValue('#conv'), '16,16', 'the panel shows the network that trains');
+      assert.match(await page.textContent('#shape'), /1×28×28 → 16×14×14 → 16×7×7 → 32/);
       await page.click('#play');
       await waitForStep(page, 100, 90_000);
       await drawSeven(page);
@@ -87,6 +92,9 @@ describe('convolutional models from the settings', () => {
         cfg.conv.map((b) => b.channels),
         [16, 16],
       );
+      // And back: the dense preset drops the blocks.
+      await page.click('#denoise-dense');
+      await page.waitForFunction(() => !location.hash.includes('conv=') && location.hash.includes('lr=0.002'));
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -147,7 +147,7 @@ test("one lesson's key in another lesson's link is reported as unknown", () => {
 
 test('every lesson state round-trips through its hash, lesson keys right after the lesson', () => {
   const cases = {
-    denoise: { net: 'conv', noise: 'salt_pepper', level: 0.15 },
+    denoise: { noise: 'salt_pepper', level: 0.15 },
     sparse: { kind: 'kl', weight: 0.03, target: 0.1 },
     contractive: { lambda: 0.003, sigma: 0.35 },
     generate: { beta: 4 },
@@ -240,7 +240,7 @@ test('display-only settings do not rebuild the trainer', () => {
   assert.ok(!rebuildKeys(modules.contractive).includes('sigma'));
   assert.ok(rebuildKeys(modules.contractive).includes('lambda'));
   assert.deepEqual(rebuildKeys(modules.reconstruct), TRAINER_KEYS);
-  assert.deepEqual(rebuildKeys(modules.denoise), [...TRAINER_KEYS, 'net', 'noise', 'level']);
+  assert.deepEqual(rebuildKeys(modules.denoise), [...TRAINER_KEYS, 'noise', 'level']);
 });
 
 test('the setting factories read numbers and choices strictly', async () => {

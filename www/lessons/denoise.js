@@ -49,23 +49,10 @@ const CONV_DENOISER = [
   { channels: 16, kernel: 3, stride: 2 },
 ];
 const CONV_LR = 0.005; // conv models learn visibly faster at this rate than at the common default
-const DEFAULT_LR = 0.002;
+const DENSE_LR = 0.002;
+const isConv = (state) => (state.conv?.length ?? 0) > 0;
 
 const settings = {
-  net: choice(
-    'Network',
-    [
-      ['dense', 'Dense layers'],
-      ['conv', 'Convolutional'],
-    ],
-    'dense',
-    {
-      hint: (s) =>
-        s.net === 'conv'
-          ? 'Two 3×3 convolution blocks of 16 channels (stride 2) down to 7×7×16, then the code; transposed convolutions back up.'
-          : 'The encoder widths and the latent size from the Network settings.',
-    },
-  ),
   noise: choice(
     'Noise type',
     Object.entries(NOISE).map(([k, n]) => [k, n.label]),
@@ -126,6 +113,27 @@ function view(lesson) {
     onChange: () => refresh(),
   });
 
+  // Two presets, dense and convolutional: each sets the common Network settings, so the panel,
+  // the link and the run agree (conv=16,16 and lr 0.005, or no conv blocks and lr 0.002).
+  const presetButton = (id, text, patch) =>
+    h('button', { type: 'button', class: 'button small', id, on: { click: () => lesson.commit(patch) } }, text);
+  const denseButton = presetButton('denoise-dense', 'Dense denoiser', { conv: [], lr: DENSE_LR });
+  const convButton = presetButton('denoise-conv', 'Convolutional denoiser', {
+    conv: CONV_DENOISER.map((b) => ({ ...b })),
+    lr: CONV_LR,
+  });
+  const presetNote = h('p', { class: 'hint', id: 'denoise-net' });
+  const showPreset = (state) => {
+    const conv = isConv(state);
+    denseButton.setAttribute('aria-pressed', String(!conv));
+    convButton.setAttribute('aria-pressed', String(conv));
+    presetNote.textContent = conv
+      ? `Convolutional: ${state.conv.map((b) => `${b.channels} channels`).join(', then ')} (${state.conv[0].kernel}×${state.conv[0].kernel} kernels), then the code; transposed convolutions back up. The Keras blog's denoiser is shaped like this, with 32 channels.`
+      : `Dense layers of ${state.encoder.join(', ') || 'no hidden'} units around the code.`;
+  };
+  showPreset(lesson.store.get());
+  lesson.own(lesson.store.subscribe((state) => showPreset(state)));
+
   const noisyStat = stat('stat-noisy-mse', 'Noisy in → clean out');
   const cleanStat = stat('stat-clean-mse', 'Clean in → clean out');
   const training = lesson.trainingCard({
@@ -157,6 +165,11 @@ function view(lesson) {
   );
 
   lesson.show(
+    card(
+      { id: 'denoise-net-title', title: 'Network' },
+      presetNote,
+      h('p', { role: 'group', 'aria-label': 'Denoiser presets' }, denseButton, ' ', convButton),
+    ),
     cards(pad.el, training.el),
     card(
       {
@@ -195,6 +208,7 @@ function view(lesson) {
       noisy = null;
       clearStats(noisyStat, cleanStat);
     },
+
     async ready() {
       noisy = await lesson.current(client.call('corrupt', lesson.digits));
       pictures.row(rows['dn-noisy'], noisy);
@@ -210,18 +224,8 @@ export default defineLesson({
   config(state, cfg) {
     cfg.train.noise = state.noise;
     cfg.train.noiseLevel = state.level;
-    // Conv blocks typed in the Network settings win over the preset's.
-    if (state.net === 'conv' && !cfg.model.conv?.length) {
-      cfg.model.encoder = [];
-      cfg.model.conv = CONV_DENOISER.map((b) => ({ ...b }));
-      if (cfg.train.lr === DEFAULT_LR) cfg.train.lr = CONV_LR;
-    }
     return cfg;
   },
-  note: (state) =>
-    state.net === 'conv' && !state.conv?.length && state.lr === DEFAULT_LR
-      ? `The convolutional denoiser trains at learning rate ${CONV_LR} (choose another in the Network settings to change it).`
-      : '',
   lead:
     'A denoising autoencoder is fed damaged digits and trained to give back the clean originals, ' +
     'so it must learn what digits look like instead of copying pixels. You would use one to clean up noisy scans, ' +
