@@ -18,7 +18,7 @@
 //               the conv autoencoder (ours: the lab build) -> { windowsMs, steps, params, backend? }
 //   convFloor   { conv, latent, batch, windows, windowMs, warmupMs }
 //               the matrix products of one conv step, timed on the lab build's Roofline kernel
-//               -> { shapes: [{ layer, dims, products, flops, splits, runMs }], floorMs, flopsPerStep }
+//               -> { shapes: [{ layer, dims, products, splits, windowsMs (ms per Roofline run), flopsPerRun }] }
 //   convQuality { config, seconds, evalEveryMs }  (our lab build, conv or dense)
 //               -> { points: [{ mark, t, step, bce, mse, ssim }], steps, params, wallSeconds }
 
@@ -529,18 +529,9 @@ const jobs = {
       const perRun = roof.flopsPerStep; // five products of 2·c·a·b
       const r = timeSteps(() => roof.run(1), timing, `floor ${g.layer} ${c}×${a}×${b}`);
       roof.free();
-      const runMs = [...r.windowsMs].sort((x, y) => x - y)[r.windowsMs.length >> 1];
-      shapes.push({
-        ...g,
-        runMs,
-        gflops: perRun / (runMs / 1000) / 1e9,
-        flops: (perRun / 5) * g.products * g.splits,
-        floorMs: (runMs / 5) * g.products * g.splits,
-      });
+      shapes.push({ ...g, windowsMs: r.windowsMs, flopsPerRun: perRun });
     }
-    const floorMs = shapes.reduce((t, g) => t + g.floorMs, 0);
-    const flopsPerStep = shapes.reduce((t, g) => t + g.flops, 0);
-    return { shapes, floorMs, flopsPerStep };
+    return { shapes };
   },
 
   /**
