@@ -54,34 +54,40 @@ impl Geometry {
         self.image.channels * self.window.kernel * self.window.kernel
     }
 
-    /// For kernel offset `k` and output index `o`, the input index, when it is
-    /// inside the image (else it reads a padding zero).
+    /// The outputs `o` whose input `o·s + k − p` lies inside a side of `side`
+    /// pixels, as a range: the rest read the padding's zeros.
     #[inline]
-    fn source(&self, o: usize, k: usize, side: usize) -> Option<usize> {
-        (o * self.window.stride + k).checked_sub(self.window.padding).filter(|&i| i < side)
+    fn inside(&self, k: usize, side: usize, outs: usize) -> std::ops::Range<usize> {
+        let (s, p) = (self.window.stride, self.window.padding);
+        // o·s + k ≥ p  ⇔  o ≥ ⌈(p − k)/s⌉;   o·s + k − p ≤ side − 1  ⇔  o ≤ ⌊(side − 1 + p − k)/s⌋
+        let lo = p.saturating_sub(k).div_ceil(s);
+        let hi = if side + p > k { ((side - 1 + p - k) / s + 1).min(outs) } else { 0 };
+        lo..hi.max(lo)
     }
 
-    /// Walks every (row of cols, column of cols, input index) triple that reads
-    /// a real pixel, sample by sample; the zeros of the padding are skipped.
+    /// Walks every run of taps that read real pixels, sample by sample: `f(row
+    /// of cols, first column of cols, first input index, count)`; input
+    /// indices step by the stride, columns by one. The padding's zeros are skipped.
     #[inline]
-    fn for_each_tap(&self, batch: usize, mut f: impl FnMut(usize, usize, usize)) {
+    fn for_each_run(&self, batch: usize, mut f: impl FnMut(usize, usize, usize, usize)) {
         let ImageShape { channels, height, width } = self.image;
-        let k = self.window.kernel;
-        let p = self.pixels();
+        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
+        let pixels = self.pixels();
         for n in 0..batch {
             for c in 0..channels {
+                let plane = n * channels * height * width + c * height * width;
                 for ky in 0..k {
+                    let ys = self.inside(ky, height, self.out_h);
                     for kx in 0..k {
                         let row = (c * k + ky) * k + kx;
-                        for oy in 0..self.out_h {
-                            let Some(iy) = self.source(oy, ky, height) else { continue };
-                            let in_row = n * channels * height * width + (c * height + iy) * width;
-                            let col_row = n * p + oy * self.out_w;
-                            for ox in 0..self.out_w {
-                                if let Some(ix) = self.source(ox, kx, width) {
-                                    f(row, col_row + ox, in_row + ix);
-                                }
-                            }
+                        let xs = self.inside(kx, width, self.out_w);
+                        if xs.is_empty() {
+                            continue;
+                        }
+                        for oy in ys.clone() {
+                            let iy = oy * s + ky - p;
+                            let ix = xs.start * s + kx - p;
+                            f(row, n * pixels + oy * self.out_w + xs.start, plane + iy * width + ix, xs.len());
                         }
                     }
                 }
@@ -98,7 +104,17 @@ impl Geometry {
         let src = x.as_slice().expect("standard layout");
         let width = cols.ncols();
         let dst = cols.as_slice_mut().expect("cols is contiguous");
-        self.for_each_tap(batch, |row, col, i| dst[row * width + col] = src[i]);
+        let s = self.window.stride;
+        self.for_each_run(batch, |row, col, i, n| {
+            let to = &mut dst[row * width + col..][..n];
+            if s == 1 {
+                to.copy_from_slice(&src[i..i + n]);
+            } else {
+                for (t, &v) in to.iter_mut().zip(src[i..].iter().step_by(s)) {
+                    *t = v;
+                }
+            }
+        });
     }
 
     /// col2im: adds every column of `cols` back into the image it came from (`x` += fold(cols)).
@@ -107,7 +123,12 @@ impl Geometry {
         let width = cols.ncols();
         let src = cols.as_slice().expect("cols is contiguous");
         let dst = x.as_slice_mut().expect("images are contiguous");
-        self.for_each_tap(batch, |row, col, i| dst[i] += src[row * width + col]);
+        let s = self.window.stride;
+        self.for_each_run(batch, |row, col, i, n| {
+            for (t, &v) in dst[i..].iter_mut().step_by(s).zip(&src[row * width + col..][..n]) {
+                *t += v;
+            }
+        });
     }
 }
 
