@@ -77,7 +77,10 @@ describe('the Convolutional lesson', () => {
       assert.equal(await page.getAttribute('#lesson-nav a[data-lesson="conv"]', 'aria-current'), 'page');
       assert.equal(await page.isHidden('#notice'), true);
       assert.equal(await page.isEnabled('#play'), true, 'the lab build accepted the conv model');
-      assert.match(page.url(), /net=small.*latent=16.*lr=0\.005/);
+      assert.match(page.url(), /latent=16.*lr=0\.005/);
+      assert.ok(!page.url().includes('conv='), 'the small preset is the lesson default, left out of the link');
+      assert.equal(await page.inputValue('#conv'), '8,16', 'the panel shows the network that trains');
+      assert.equal(await page.getAttribute('#conv-small', 'aria-pressed'), 'true');
 
       // The parameters, as the engine counts them: the conv model's match the lesson's arithmetic, the dense one is within 15%.
       const conv = await shownValue(page, '#stat-conv-params');
@@ -202,8 +205,12 @@ describe('the Convolutional lesson', () => {
   });
 
   it('the blog-shaped preset: three conv layers down to 8×4×4, and a dense network with a smaller code', async () => {
-    const { page, context, errors } = await openPage(app, '#lesson=conv&net=blog&latent=32');
+    const { page, context, errors } = await openPage(app, '#lesson=conv&latent=32');
     try {
+      await page.click('#conv-blog');
+      await page.waitForFunction(() => location.hash.includes('conv=16,8,8'));
+      assert.equal(await page.getAttribute('#conv-blog', 'aria-pressed'), 'true');
+      await page.waitForFunction(() => !document.querySelector('#play').disabled);
       assert.equal(await page.isHidden('#notice'), true);
       assert.equal(await shownValue(page, '#stat-conv-params'), convParameterCount(BLOG, 32));
       assert.match(await page.textContent('#lesson-note'), /a 7-number code/);
@@ -231,15 +238,16 @@ describe('the Convolutional lesson', () => {
     }
   });
 
-  it('conv blocks typed in the Network settings win over the preset: 4 channels of 5×5 kernels at stride 1', async () => {
-    const { page, context, errors } = await openPage(app, '#lesson=conv&net=blog&conv=4k5s1&latent=8');
+  it('conv blocks from the Network settings: 4 channels of 5×5 kernels at stride 1', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=conv&conv=4k5s1&latent=8');
     try {
       assert.equal(await page.isHidden('#notice'), true);
       assert.equal(
         await shownValue(page, '#stat-conv-params'),
         convParameterCount([{ channels: 4, kernel: 5, stride: 1 }], 8),
       );
-      assert.match(await page.textContent('#lesson-note'), /the Network settings’, not the preset’s/);
+      assert.equal(await page.getAttribute('#conv-small', 'aria-pressed'), 'false');
+      assert.equal(await page.getAttribute('#conv-blog', 'aria-pressed'), 'false');
       await page.click('#step');
       await waitForStep(page, 1);
       await page.waitForFunction(() => document.querySelector('#conv-kernels').dataset.step !== undefined);

@@ -41,11 +41,12 @@ const SCORES_MS = 2500;
 /** 9 shifts × 64 digits through each network. */
 const SHIFT_MS = 3000;
 
-/** The lesson's presets (Conv blocks typed in the Network settings win over them). */
+/** The lesson's presets: each sets the common Conv blocks setting, so the panel, the link and the run agree. */
 const NETS = {
   small: { label: 'Small: 8 and 16 channels', conv: SMALL },
   blog: { label: 'Like the Keras blog: 16, 8, 8 channels', conv: BLOG },
 };
+const sameBlocks = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 const shiftWords = (v, axis) => {
   const n = Math.round(v);
@@ -55,17 +56,6 @@ const shiftWords = (v, axis) => {
 };
 
 const settings = {
-  net: choice(
-    'Convolutional network',
-    Object.entries(NETS).map(([k, n]) => [k, n.label]),
-    'small',
-    {
-      hint: (s) =>
-        s.conv?.length
-          ? 'The Conv blocks of the Network settings are used instead of the preset.'
-          : `3×3 kernels at stride 2, ${convShapeText(NETS[s.net]?.conv ?? SMALL, s.latent)}, mirrored back up with transposed convolutions.`,
-    },
-  ),
   shift: range('Shift', {
     min: -4,
     max: 4,
@@ -87,9 +77,9 @@ const settings = {
   ),
 };
 
-/** The conv blocks of a state (typed ones, else the preset's), and the dense network with about as many parameters. */
+/** The conv blocks of a state (the small preset's when none are set), and the dense network with about as many parameters. */
 function networks(state) {
-  const conv = state.conv?.length ? state.conv : (NETS[state.net]?.conv ?? SMALL);
+  const conv = state.conv?.length ? state.conv : SMALL;
   const params = convParameterCount(conv, state.latent);
   return { conv, params, dense: matchDense(params, state.latent) };
 }
@@ -160,7 +150,36 @@ function view(lesson) {
   });
   const training = lesson.trainingCard({ title: 'Training loss (convolutional network)' });
 
+  // The presets set the common Conv blocks setting (the panel shows it; a link carries it).
+  const presetButtons = Object.entries(NETS).map(([id, net]) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small',
+        id: `conv-${id}`,
+        on: { click: () => commit({ conv: net.conv.map((b) => ({ ...b })) }) },
+      },
+      net.label,
+    ),
+  );
+  const presetNote = h('p', { class: 'hint', id: 'conv-net' });
+  const showPreset = (state) => {
+    const { conv } = networks(state);
+    for (const [i, net] of Object.values(NETS).entries()) {
+      presetButtons[i].setAttribute('aria-pressed', String(sameBlocks(net.conv, conv)));
+    }
+    presetNote.textContent = `${conv.length} conv blocks: ${convShapeText(conv, state.latent)}, mirrored back up with transposed convolutions. Type other blocks in the Network settings’ Conv blocks field.`;
+  };
+  showPreset(store.get());
+  lesson.own(store.subscribe((state) => showPreset(state)));
+
   lesson.show(
+    card(
+      { id: 'conv-net-title', title: 'Convolutional network' },
+      presetNote,
+      h('p', { role: 'group', 'aria-label': 'Convolutional presets' }, presetButtons[0], ' ', presetButtons[1]),
+    ),
     cards(pad.el, scores.el),
     card(
       {
@@ -332,9 +351,9 @@ export default defineLesson({
   title: 'Convolutional',
   settingsTitle: 'Convolutional network',
   settings,
-  defaults: { latent: 16, lr: 0.005 },
+  defaults: { conv: SMALL, latent: 16, lr: 0.005 },
   config(state, cfg) {
-    // Conv blocks typed in the Network settings win over the preset's (as in Denoise).
+    // This lesson needs a conv model: with Conv blocks set to none it trains the small preset (the note says so).
     if (!cfg.model.conv?.length) {
       cfg.model.encoder = [];
       cfg.model.conv = networks(state).conv.map((b) => ({ ...b }));
@@ -352,7 +371,9 @@ export default defineLesson({
   note: (state) => {
     const { params, dense } = networks(state);
     const code = dense.latent === state.latent ? '' : ` (a ${dense.latent}-number code: a larger one would not fit)`;
-    const typed = state.conv?.length ? ' Its conv blocks are the Network settings’, not the preset’s.' : '';
+    const typed = state.conv?.length
+      ? ''
+      : ' Conv blocks is set to none, so the small preset (8 and 16 channels) is used.';
     return (
       `Beside the convolutional network (${fmtInt(params)} weights and biases), a dense one of about as many: ` +
       `${denseShapeText(dense.encoder, dense.latent)}, ${fmtInt(dense.params)}${code}.${typed} The Encoder widths setting is not used here.`

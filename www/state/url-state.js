@@ -277,9 +277,11 @@ export function formatHash(state, lesson = null) {
   const own = lesson && lesson.id === state.lesson ? Object.keys(ownSettings(lesson)) : [];
   const settings = settingsFor(lesson);
   const parts = [`lesson=${encodeURIComponent(state.lesson)}`];
+  // An optional setting is left out where it has the lesson's default, which a link without it reads back.
+  const defaults = defaultState(lesson && lesson.id === state.lesson ? lesson : null);
   for (const key of [...own, ...COMMON_KEYS]) {
     const value = settings[key].format(state[key]);
-    if (settings[key].optional && value === settings[key].format(DEFAULTS[key])) continue;
+    if (settings[key].optional && value === settings[key].format(defaults[key])) continue;
     // Values are digits, letters, "_", "." and ","; commas read better unescaped.
     parts.push(`${key}=${encodeURIComponent(value).replace(/%2C/gi, ',')}`);
   }

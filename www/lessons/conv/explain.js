@@ -55,7 +55,7 @@ export function explain() {
       h(
         'span',
         {},
-        link('#lesson=conv&net=blog&latent=32', 'The Keras blog’s shape with a 32-number code'),
+        link('#lesson=conv&conv=16,8,8&latent=32', 'The Keras blog’s shape with a 32-number code'),
         ': about 12,000 parameters, and the dense network of that size can only afford a 7-number code.',
       ),
       'Press Reset and watch the convolutional row during the first hundred steps: is there a grid in the grey?',

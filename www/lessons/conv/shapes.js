@@ -4,6 +4,7 @@
 // that matches a conv one's count, and digits moved within their 28×28 frame.
 
 import { PIXELS, SIDE } from '../../lib/mnist.js';
+import { convShapes, parameterCount } from '../../state/url-state.js';
 
 const block = (channels) => ({ channels, kernel: 3, stride: 2 });
 /** The lesson's default conv blocks: 8 and 16 channels, 28×28 → 14×14 → 7×7. */
@@ -11,39 +12,14 @@ export const SMALL = Object.freeze([block(8), block(16)]);
 /** Shaped like the Keras blog's conv autoencoder: 16, 8, 8 channels down to 8×4×4. */
 export const BLOG = Object.freeze([block(16), block(8), block(8)]);
 
-/**
- * The images after each conv block, the 1×28×28 input first: [{ channels, height, width }].
- * Zero padding ⌊k/2⌋, as the engine pads (src/config.rs conv_shapes).
- */
-export function convShapes(blocks) {
-  let shape = { channels: 1, height: SIDE, width: SIDE };
-  const shapes = [shape];
-  for (const { channels, kernel, stride } of blocks) {
-    const out = (n) => Math.floor((n + 2 * Math.floor(kernel / 2) - kernel) / stride) + 1;
-    shape = { channels, height: out(shape.height), width: out(shape.width) };
-    shapes.push(shape);
-  }
-  return shapes;
-}
+// The images after each conv block (the 1×28×28 input first), as the engine pads them.
+export { convShapes };
 
 /** Values in one image of this shape (C·H·W). */
 export const sizeOf = ({ channels, height, width }) => channels * height * width;
 
-/**
- * Weights and biases of a conv autoencoder: each block's convolution and its mirrored
- * transposed convolution (c·c'·k² weights each, c' and c biases), the dense code
- * layer (flat → latent) and the dense layer back (latent → flat).
- */
-export function convParameterCount(blocks, latent) {
-  const shapes = convShapes(blocks);
-  let n = 0;
-  blocks.forEach(({ kernel }, i) => {
-    const [a, b] = [shapes[i].channels, shapes[i + 1].channels];
-    n += 2 * a * b * kernel * kernel + a + b;
-  });
-  const flat = sizeOf(shapes.at(-1));
-  return n + 2 * flat * latent + flat + latent;
-}
+/** Weights and biases of a conv autoencoder (the count of src/config.rs, via the settings' own). */
+export const convParameterCount = (blocks, latent) => parameterCount({ conv: blocks, latent });
 
 /** Weights and biases of a dense autoencoder (784 → encoder → latent → mirrored → 784). */
 export function denseParameterCount(encoder, latent) {
