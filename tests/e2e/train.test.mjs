@@ -106,6 +106,16 @@ describe('training on the page', () => {
       assert.ok((await readNumber(page, '#stat-val', 'data-value')) > 0);
       assert.ok((await readNumber(page, '#stat-epoch', 'data-value')) >= 1);
       assert.ok((await readNumber(page, '#stat-rate', 'data-value')) > 0);
+      // The loss chart (built just after the lesson's first paint) is drawn, and the height it kept free is let go.
+      await page.waitForSelector('#loss-chart .uplot canvas');
+      assert.equal(await page.$eval('#loss-chart', (el) => el.style.minHeight), '');
+      await page.waitForFunction(
+        () => /step \d+/.test(document.querySelector('#loss-chart').getAttribute('aria-label') ?? ''),
+        null,
+        {
+          timeout: 5_000,
+        },
+      );
 
       // Pause stops the counter (once the worker has acknowledged it).
       await page.click('#play');
