@@ -66,8 +66,6 @@ export class UPlotChart {
     this.plot = null;
     this.frame = 0;
     this.pending = null;
-    // Until the first plot is drawn its height is kept free, so nothing below moves when it comes.
-    container.style.minHeight = `${this.height()}px`;
     this.build();
     this.resizer = new ResizeObserver(() => this.#resize());
     this.resizer.observe(container);
@@ -77,7 +75,8 @@ export class UPlotChart {
   /**
    * (Re)creates the plot from the current theme, options and data, just after
    * the next frame is painted: building a plot takes tens of milliseconds (the
-   * first canvas text loads the font), so the lesson around it shows first.
+   * first canvas text loads the font), so the lesson around it shows first
+   * (the stylesheets keep the plot's height free meanwhile: .chart's min-height).
    * Several calls before then build once.
    */
   build() {
@@ -129,7 +128,6 @@ export class UPlotChart {
       cursor: { drag: { x: false, y: false } },
     };
     this.plot = new uPlot(opts, this.data(), this.container);
-    this.container.style.minHeight = '';
     this.onDraw();
     this.#describe(true);
   }
