@@ -1,5 +1,5 @@
 // `npm run audit`: Lighthouse (npm lighthouse 12.2.3; newer versions need Node 22)
-// on the built static site (dist/, minified, as a host serves it), served on
+// on the built static site (dist/, minified, as a host serves it: text gzipped), served on
 // 127.0.0.1 and opened in headless Chromium, once as a phone (Lighthouse's mobile
 // emulation, throttled) and once as a desktop. Prints the four category scores of
 // each, the first visit's bytes and the layout shift. Not part of `npm test`:
@@ -65,7 +65,7 @@ export async function runAudit({ lesson = 'reconstruct', json = null } = {}) {
   let chrome;
   try {
     await buildDist({ out: join(dir, 'site') });
-    server = await startServer({ root: join(dir, 'site') });
+    server = await startServer({ root: join(dir, 'site'), compress: true });
     const url = `${server.url}#lesson=${encodeURIComponent(lesson)}`;
     chrome = await chromeLauncher.launch({
       chromePath: process.env.CHROMIUM_PATH || BROWSERS.chromium.paths[0],

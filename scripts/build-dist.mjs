@@ -6,6 +6,11 @@
 //                                       engine (.wasm, the lab build: everything) and the 10,000 digits inlined. Opened from
 //                                       disk (file://) it works with no server and no network.
 //
+// In the site, www/main.js and www/embed.js are esbuild bundles (ES modules,
+// split into a few shared chunks and one chunk per lesson): a first visit asks
+// for a handful of scripts instead of about sixty modules, one import depth
+// after another. The workers keep their (minified) modules.
+//
 // The single file bundles the app, the training worker and the recommender's
 // worker with esbuild (IIFEs, no modules, so it runs from file://); the workers
 // run from Blob URLs and get the .wasm (and the digits) from gzip+base64
@@ -14,7 +19,7 @@
 //   node scripts/build-dist.mjs [--out DIR] [--single-only]
 
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, UserError, isMain, log, main } from './lib.mjs';
 
@@ -78,6 +83,69 @@ async function minifyTree(dir) {
     after += Buffer.byteLength(code);
   }
   return { files: found.length, before, after };
+}
+
+/** `new URL('./x', import.meta.url)` with a relative path: how a www/ module names a file beside it. */
+const ASSET_URL = /new URL\((['"])(\.{1,2}\/[^'"]+)\1,\s*import\.meta\.url\)/g;
+
+/**
+ * esbuild plugin: the bundles and their chunks all sit in www/, so a module's
+ * `new URL('./trainer-worker.js', import.meta.url)`, relative to its own folder
+ * (www/worker/), is rewritten to name the same file from www/
+ * ('./worker/trainer-worker.js'). Any other use of import.meta would resolve
+ * against the wrong folder, so it stops the build.
+ */
+export const rebaseAssetUrls = (wwwDir) => ({
+  name: 'rebase-asset-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const code = source.replace(ASSET_URL, (_, q, rel) => {
+        const target = relative(wwwDir, join(dirname(args.path), rel))
+          .split(sep)
+          .join('/');
+        return `new URL(${q}${target.startsWith('.') ? target : `./${target}`}${q}, import.meta.url)`;
+      });
+      const uncommented = code.replace(ASSET_URL, '').replace(/^\s*(\/\/|\*).*$/gm, '');
+      if (/import\.meta/.test(uncommented)) {
+        const text = `${relative(ROOT, args.path)} uses import.meta other than new URL('./file', import.meta.url)`;
+        return { errors: [{ text }] };
+      }
+      return { contents: code, loader: 'js' };
+    });
+  },
+});
+
+/**
+ * The page's and the embed element's scripts as a few ES modules instead of
+ * about sixty, one round trip each: www/main.js and www/embed.js become bundles,
+ * their shared code (chunk-*.js) and each lesson (<id>-*.js) go beside them (a lesson's
+ * chunk loads when it opens). The workers keep their modules: they load in
+ * the background. The original modules stay in www/, unused by the page.
+ * -> { files, bytes, metafile } (esbuild's account of what was written and what imports what)
+ */
+export async function bundleEntries(out, { entries = ['main.js', 'embed.js'] } = {}) {
+  const esbuild = await loadEsbuild();
+  const wwwDir = join(ROOT, 'www');
+  const result = await esbuild.build({
+    entryPoints: entries.map((e) => join(wwwDir, e)),
+    outdir: join(out, 'www'),
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    metafile: true,
+    allowOverwrite: true,
+    plugins: [rebaseAssetUrls(wwwDir)],
+  });
+  const outputs = Object.values(result.metafile.outputs);
+  return { files: outputs.length, bytes: outputs.reduce((s, o) => s + o.bytes, 0), metafile: result.metafile };
 }
 
 async function bundle(entry) {
@@ -159,6 +227,10 @@ export async function buildDist({ out = join(ROOT, 'dist'), site = true } = {}) 
     const m = await minifyTree(join(out, 'www'));
     log(
       `Minified ${m.files} JS and CSS files in ${relative(ROOT, out).startsWith('..') ? out : relative(ROOT, out)}/www: ${m.before.toLocaleString('en')} -> ${m.after.toLocaleString('en')} bytes`,
+    );
+    const b = await bundleEntries(out);
+    log(
+      `Bundled www/main.js and www/embed.js with their imports: ${b.files} files, ${b.bytes.toLocaleString('en')} bytes`,
     );
   }
   const singleFile = join(out, SINGLE_FILE);

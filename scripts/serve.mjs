@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { createGzip } from 'node:zlib';
 import { ROOT, isMain, main } from './lib.mjs';
 
 export const MIME_TYPES = {
@@ -84,29 +85,37 @@ async function handle(root, req, res) {
     return send(res, 404, 'Not Found\n');
   }
 
+  const type = MIME_TYPES[extname(file).toLowerCase()] || 'application/octet-stream';
+  const gzip = res.compress && COMPRESSIBLE.test(type) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
   res.writeHead(200, {
     ...res.extraHeaders,
-    'Content-Type': MIME_TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
-    'Content-Length': st.size,
+    'Content-Type': type,
+    ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : { 'Content-Length': st.size }),
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
   });
   if (req.method === 'HEAD') return res.end();
   const stream = createReadStream(file);
   stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  if (gzip) stream.pipe(createGzip()).pipe(res);
+  else stream.pipe(res);
 }
+
+/** What `compress` gzips: text, as static hosts (GitHub Pages, Netlify, nginx's gzip) do. */
+const COMPRESSIBLE = /^(text\/|application\/(json|manifest\+json)|image\/svg\+xml)/;
 
 /**
  * Start serving `root` (default: the repository root).
  * Resolves to { url, port, close } once listening; `url` ends with '/'.
  * port 0 picks a free port. Rejects (e.g. EADDRINUSE) when it cannot listen.
  * `headers` are added to every response (e.g. a Content-Security-Policy to test the page under).
+ * `compress`: text goes out gzipped to a client that accepts it, as a web host sends it (npm run audit).
  */
-export async function startServer({ root = ROOT, port = 0, host = '127.0.0.1', headers = {} } = {}) {
+export async function startServer({ root = ROOT, port = 0, host = '127.0.0.1', headers = {}, compress = false } = {}) {
   const realRoot = await realpath(resolve(root));
   const server = createServer((req, res) => {
     res.extraHeaders = headers;
+    res.compress = compress;
     handle(realRoot, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'Internal Server Error\n');
       else res.destroy();

@@ -2,8 +2,9 @@
 // its reconstruction are on the first screen without scrolling; the lesson
 // menu is one row that scrolls sideways; the settings wait behind their
 // button; while training, the step and the loss stay in sight beside Play
-// wherever the page is scrolled; and nothing on the page shifts as the
-// script fills it in (cumulative layout shift under 0.1).
+// wherever the page is scrolled; nothing on the page shifts as the script
+// fills it in (cumulative layout shift under 0.1); and the engine's download
+// waits until the lesson is on the page.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,9 +43,22 @@ describe('on a phone', () => {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // When the page asks the worker to load the engine and the digits, is the lesson already on it?
+    await page.addInitScript(() => {
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (msg, ...rest) {
+        if (msg?.cmd === 'init') window.__lessonAtInit = Boolean(document.querySelector('#lesson-root #pad'));
+        return post.call(this, msg, ...rest);
+      };
+    });
     try {
       await page.goto(`${app.url}#lesson=reconstruct&encoder=64&latent=8`);
       await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+      assert.equal(
+        await page.evaluate(() => window.__lessonAtInit),
+        true,
+        'the engine starts loading once the lesson is on the page, so the two do not compete',
+      );
       assert.equal(await page.evaluate(() => window.scrollY), 0);
       for (const sel of ['#play', '#pad', '#pad-recon']) {
         const b = await box(page, sel);

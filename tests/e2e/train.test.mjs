@@ -106,6 +106,20 @@ describe('training on the page', () => {
       assert.ok((await readNumber(page, '#stat-val', 'data-value')) > 0);
       assert.ok((await readNumber(page, '#stat-epoch', 'data-value')) >= 1);
       assert.ok((await readNumber(page, '#stat-rate', 'data-value')) > 0);
+      // The loss chart (built just after the lesson's first paint) is drawn, in the height its box kept free.
+      await page.waitForSelector('#loss-chart .uplot canvas');
+      const chart = await page.$eval('#loss-chart', (el) => ({
+        kept: Number.parseFloat(getComputedStyle(el).minHeight),
+        plot: el.querySelector('.uplot').getBoundingClientRect().height,
+      }));
+      assert.ok(chart.plot <= chart.kept, `the plot (${chart.plot} px) fits the height kept for it (${chart.kept} px)`);
+      await page.waitForFunction(
+        () => /step \d+/.test(document.querySelector('#loss-chart').getAttribute('aria-label') ?? ''),
+        null,
+        {
+          timeout: 5_000,
+        },
+      );
 
       // Pause stops the counter (once the worker has acknowledged it).
       await page.click('#play');

@@ -33,9 +33,10 @@ export function createEngine({ createClient, resources = null, debug = false }) 
       client = createClient();
       return client;
     },
-    /** Loads the wasm module and the digits in the worker, the first time. */
-    load() {
+    /** Loads the wasm module and the digits in the worker, the first time: once `after` settles, if given. */
+    load({ after = null } = {}) {
       ready = (async () => {
+        await after?.catch(() => {});
         options = { ...(resources ? await resources() : {}), debug };
         return init();
       })();

@@ -6,6 +6,7 @@
 
 import { parseHash, lessonIdOf } from '../state/url-state.js';
 import { withoutFlags } from '../state/view-flags.js';
+import { afterPaint } from '../lib/dom.js';
 import { bindLessonSettings } from '../state/lesson-settings-form.js';
 import { LESSONS, LESSON_IDS, findLesson } from '../lessons/index.js';
 
@@ -56,13 +57,15 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
   /** The first lesson, while the engine loads (the run state is booting). -> mounted and built, and still wanted? */
   async function openFirst(hash) {
     const { switch: token } = run.tokens;
-    const engineLoaded = engine.load();
+    const lessonLoaded = loadLesson(lessonIdOf(withoutFlags(hash), LESSON_IDS));
+    // The engine and the digits (the bulk of a first visit) start loading once the lesson is painted: their
+    // unpacking and compiling would otherwise compete with it for the processor.
+    const engineLoaded = engine.load({ after: lessonLoaded.then(() => afterPaint()) });
     engineLoaded.catch(() => {}); // reported below
     try {
       // The lesson is on the page as soon as its module is: its text and pictures need no engine, so the
-      // reader starts on them while the engine and the digits (the bulk of a first visit) still download.
-      // Play waits for the trainers.
-      const mod = await loadLesson(lessonIdOf(withoutFlags(hash), LESSON_IDS));
+      // reader starts on them while the engine and the digits still download. Play waits for the trainers.
+      const mod = await lessonLoaded;
       if (!run.current('switch', token)) return false; // the hash named another lesson meanwhile; it mounts that
       mount(mod, location.hash);
       await engineLoaded;

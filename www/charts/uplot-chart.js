@@ -8,7 +8,7 @@
 
 import uPlot from '../vendor/uPlot.esm.js';
 import { onThemeChange } from '../app/theme.js';
-import { cssVar } from '../lib/dom.js';
+import { afterPaint, cssVar } from '../lib/dom.js';
 import { describe, describeSeries } from './describe.js';
 
 /** The type size uPlot's axis sizes below are written for; larger type widens the axes in proportion. */
@@ -65,14 +65,30 @@ export class UPlotChart {
     this.onDraw = onDraw;
     this.plot = null;
     this.frame = 0;
+    this.pending = null;
     this.build();
     this.resizer = new ResizeObserver(() => this.#resize());
     this.resizer.observe(container);
     this.stopTheme = onThemeChange(() => this.build());
   }
 
-  /** (Re)creates the plot now, from the current theme, options and data. */
+  /**
+   * (Re)creates the plot from the current theme, options and data, just after
+   * the next frame is painted: building a plot takes tens of milliseconds (the
+   * first canvas text loads the font), so the lesson around it shows first
+   * (the stylesheets keep the plot's height free meanwhile: .chart's min-height).
+   * Several calls before then build once.
+   */
   build() {
+    if (this.pending) return;
+    const pending = afterPaint().then(() => {
+      if (this.pending === pending) this.#build();
+    });
+    this.pending = pending;
+  }
+
+  #build() {
+    this.pending = null;
     this.plot?.destroy();
     const theme = lineTheme();
     const fontSize = Number(cssVar('--chart-font-size')) || BASE_FONT;
@@ -118,7 +134,7 @@ export class UPlotChart {
 
   /** Draws the current data on the next frame (several calls in one frame draw once). */
   schedule() {
-    if (this.frame) return;
+    if (this.frame || this.pending) return; // a build on its way draws the latest data
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.plot?.setData(this.data());
@@ -143,6 +159,7 @@ export class UPlotChart {
     this.resizer.disconnect();
     this.stopTheme();
     cancelAnimationFrame(this.frame);
+    this.pending = null; // a build on its way does nothing
     this.plot?.destroy();
   }
 

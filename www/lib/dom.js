@@ -25,3 +25,20 @@ export function h(tag, attrs = {}, ...children) {
 export function cssVar(name, el = document.documentElement) {
   return getComputedStyle(el).getPropertyValue(name).trim();
 }
+
+/**
+ * Resolves just after the browser paints its next frame, so work that can wait
+ * (the training engine's download, a chart's first drawing) does not hold back
+ * what the reader sees first. A hidden tab paints no frames: then after `maxWait` ms.
+ */
+export function afterPaint(maxWait = 100) {
+  return new Promise((resolve) => {
+    const done = setTimeout(resolve, maxWait);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(done);
+        resolve();
+      }, 0),
+    );
+  });
+}
