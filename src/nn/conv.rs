@@ -65,29 +65,38 @@ impl Geometry {
         lo..hi.max(lo)
     }
 
-    /// Walks every run of taps that read real pixels, sample by sample: `f(row
-    /// of cols, first column of cols, first input index, count)`; input
-    /// indices step by the stride, columns by one. The padding's zeros are skipped.
-    #[inline]
-    fn for_each_run(&self, batch: usize, mut f: impl FnMut(usize, usize, usize, usize)) {
-        let ImageShape { channels, height, width } = self.image;
-        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
+    /// im2col: `cols` ((C·k·k) × (N·P)) gets every window of the batch `x`,
+    /// written row by row (each row of `cols` in one sequential pass).
+    fn unfold(&self, x: ArrayView2<f32>, cols: &mut Array2<f32>) {
+        let batch = x.nrows();
         let pixels = self.pixels();
-        for n in 0..batch {
-            for c in 0..channels {
-                let plane = n * channels * height * width + c * height * width;
-                for ky in 0..k {
-                    let ys = self.inside(ky, height, self.out_h);
-                    for kx in 0..k {
-                        let row = (c * k + ky) * k + kx;
-                        let xs = self.inside(kx, width, self.out_w);
-                        if xs.is_empty() {
-                            continue;
+        ensure_shape(cols, self.patch(), batch * pixels);
+        let x = x.as_standard_layout();
+        let src = x.as_slice().expect("standard layout");
+        let width = cols.ncols();
+        let dst = cols.as_slice_mut().expect("cols is contiguous");
+        let ImageShape { channels, height, width: w } = self.image;
+        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
+        let (oh, ow) = (self.out_h, self.out_w);
+        for c in 0..channels {
+            for ky in 0..k {
+                let ys = self.inside(ky, height, oh);
+                for kx in 0..k {
+                    let xs = self.inside(kx, w, ow);
+                    let full = ys.len() == oh && xs.len() == ow;
+                    let row = (c * k + ky) * k + kx;
+                    let dst_row = &mut dst[row * width..(row + 1) * width];
+                    for (n, block) in dst_row.chunks_exact_mut(pixels).enumerate() {
+                        if !full {
+                            block.fill(0.0);
                         }
+                        let plane = &src[(n * channels + c) * height * w..][..height * w];
                         for oy in ys.clone() {
-                            let iy = oy * s + ky - p;
-                            let ix = xs.start * s + kx - p;
-                            f(row, n * pixels + oy * self.out_w + xs.start, plane + iy * width + ix, xs.len());
+                            let line = &plane[(oy * s + ky - p) * w..][..w];
+                            let out = &mut block[oy * ow..(oy + 1) * ow];
+                            for ox in xs.clone() {
+                                out[ox] = line[ox * s + kx - p];
+                            }
                         }
                     }
                 }
@@ -95,40 +104,36 @@ impl Geometry {
         }
     }
 
-    /// im2col: `cols` ((C·k·k) × (N·P)) gets every window of the batch `x`.
-    fn unfold(&self, x: ArrayView2<f32>, cols: &mut Array2<f32>) {
-        let batch = x.nrows();
-        ensure_shape(cols, self.patch(), batch * self.pixels());
-        cols.fill(0.0);
-        let x = x.as_standard_layout();
-        let src = x.as_slice().expect("standard layout");
-        let width = cols.ncols();
-        let dst = cols.as_slice_mut().expect("cols is contiguous");
-        let s = self.window.stride;
-        self.for_each_run(batch, |row, col, i, n| {
-            let to = &mut dst[row * width + col..][..n];
-            if s == 1 {
-                to.copy_from_slice(&src[i..i + n]);
-            } else {
-                for (t, &v) in to.iter_mut().zip(src[i..].iter().step_by(s)) {
-                    *t = v;
-                }
-            }
-        });
-    }
-
-    /// col2im: adds every column of `cols` back into the image it came from (`x` += fold(cols)).
+    /// col2im: adds every column of `cols` back into the image it came from
+    /// (`x` += fold(cols)), reading `cols` row by row.
     fn fold_add(&self, cols: &Array2<f32>, x: &mut Array2<f32>) {
-        let batch = x.nrows();
+        let pixels = self.pixels();
         let width = cols.ncols();
         let src = cols.as_slice().expect("cols is contiguous");
         let dst = x.as_slice_mut().expect("images are contiguous");
-        let s = self.window.stride;
-        self.for_each_run(batch, |row, col, i, n| {
-            for (t, &v) in dst[i..].iter_mut().step_by(s).zip(&src[row * width + col..][..n]) {
-                *t += v;
+        let ImageShape { channels, height, width: w } = self.image;
+        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
+        let (oh, ow) = (self.out_h, self.out_w);
+        for c in 0..channels {
+            for ky in 0..k {
+                let ys = self.inside(ky, height, oh);
+                for kx in 0..k {
+                    let xs = self.inside(kx, w, ow);
+                    let row = (c * k + ky) * k + kx;
+                    let src_row = &src[row * width..(row + 1) * width];
+                    for (n, block) in src_row.chunks_exact(pixels).enumerate() {
+                        let plane = &mut dst[(n * channels + c) * height * w..][..height * w];
+                        for oy in ys.clone() {
+                            let line = &mut plane[(oy * s + ky - p) * w..][..w];
+                            let from = &block[oy * ow..(oy + 1) * ow];
+                            for ox in xs.clone() {
+                                line[ox * s + kx - p] += from[ox];
+                            }
+                        }
+                    }
+                }
             }
-        });
+        }
     }
 }
 
