@@ -42,6 +42,18 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// Sizes every buffer with one step, then takes 9 more inside the first epoch
+/// (800 training digits / 50 = 16 batches). -> (our allocations, packing buffers) of those 9
+fn steady_state(cfg: Config, d: &autoencoder_playground::Dataset) -> (usize, usize) {
+    let mut t = Trainer::new(cfg, d).unwrap();
+    t.step(1).unwrap();
+    let before = (ALLOCATIONS.load(Ordering::Relaxed), PACKING.load(Ordering::Relaxed));
+    for _ in 0..9 {
+        t.step(1).unwrap();
+    }
+    (ALLOCATIONS.load(Ordering::Relaxed) - before.0, PACKING.load(Ordering::Relaxed) - before.1)
+}
+
 #[test]
 fn training_steps_inside_an_epoch_do_not_allocate() {
     let d = common::synthetic(1000, 784);
@@ -53,19 +65,10 @@ fn training_steps_inside_an_epoch_do_not_allocate() {
         cfg.train.lr = 1e-3;
         cfg.train.weight_decay = 1e-4;
         cfg.train.batch_size = 50;
-        let mut t = Trainer::new(cfg, &d).unwrap();
-        t.step(1).unwrap();
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
-        let packing_before = PACKING.load(Ordering::Relaxed);
-        // 800 training digits / 50 = 16 batches per epoch; steps 2..=10 stay inside epoch 1.
-        for _ in 0..9 {
-            t.step(1).unwrap();
-        }
-        let n = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        let (n, packing) = steady_state(cfg, &d);
         assert_eq!(n, 0, "{opt:?}: {n} allocations in 9 steady-state steps");
         // 6 Linear layers: 6 forward products, 6 weight-gradient products and 5
         // input-gradient products (the first layer skips dLoss/dPixels).
-        let packing = PACKING.load(Ordering::Relaxed) - packing_before;
         assert_eq!(packing, 9 * 17, "{opt:?}: matrix products per step");
     }
 
@@ -78,17 +81,9 @@ fn training_steps_inside_an_epoch_do_not_allocate() {
     cfg.model.dropout = 0.1;
     cfg.train.batch_size = 50;
     cfg.train.noise = NoiseKind::Gaussian;
-    let mut t = Trainer::new(cfg, &d).unwrap();
-    t.step(1).unwrap();
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    let packing_before = PACKING.load(Ordering::Relaxed);
-    for _ in 0..9 {
-        t.step(1).unwrap();
-    }
-    let n = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    let (n, packing) = steady_state(cfg, &d);
     assert_eq!(n, 0, "conv: {n} allocations in 9 steady-state steps");
     // Conv blocks: the first 2 products (no dLoss/dPixels), the second 3; the dense code
     // and decoder layers 3 each; both transposed convolutions 3 each.
-    let packing = PACKING.load(Ordering::Relaxed) - packing_before;
     assert_eq!(packing, 9 * 17, "conv: matrix products per step");
 }
