@@ -3,6 +3,7 @@
 //! scatter), a whole small conv net against an f64 forward pass written out
 //! layer by layer, the adjoint identity, determinism, learning on the digits,
 //! and the config's readable refusals.
+#![cfg(feature = "lab")] // conv models are in the lab build only (docs/wasm-api.md)
 
 mod common;
 

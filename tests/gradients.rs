@@ -8,12 +8,8 @@
 //! ‖a − n‖ / (‖a‖ + ‖n‖) (cs231n's measure) and require < 1e-3; a wrong factor
 //! or sign gives errors near 0.3–1.
 
-use autoencoder_playground::config::{
-    ConvBlock, ImageShape, Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig,
-};
-use autoencoder_playground::nn::{
-    loss, Activation, ActivationLayer, Conv2d, ConvTranspose2d, Dropout, Layer, Linear, Param, WeightPenalty,
-};
+use autoencoder_playground::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
+use autoencoder_playground::nn::{loss, Activation, ActivationLayer, Dropout, Layer, Linear, WeightPenalty};
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::Autoencoder;
 use ndarray::{Array2, ArrayView2};
@@ -324,121 +320,134 @@ fn vae_gradients_with_the_kl_term_match_finite_differences() {
     }
 }
 
-/// Checks every parameter's gradient of `layer` by finite differences, L = Σ r ⊙ layer(x).
-fn check_param_grads(layer: &mut dyn Layer, x: &Array2<f32>, name: &str) {
-    let r = random(x.nrows(), layer.forward(x.view(), true).ncols(), 98, 0.0);
-    layer.params_and_grads(&mut |p: Param<'_>| p.grad.fill(0.0));
-    layer.forward(x.view(), true);
-    layer.backward(r.view());
-    let mut analytic = Vec::new();
-    layer.params_and_grads(&mut |p| analytic.extend(p.grad.iter().map(|&g| g as f64)));
-    let mut numeric = Vec::new();
-    let mut count = 0;
-    layer.params_and_grads(&mut |p| count += p.value.len());
-    for i in 0..count {
-        let nudge = |layer: &mut dyn Layer, by: f32| {
-            let mut at = 0;
-            layer.params_and_grads(&mut |p| {
-                if (at..at + p.value.len()).contains(&i) {
-                    p.value[i - at] += by;
-                }
-                at += p.value.len();
-            });
+/// Convolutions: in the lab build only (docs/wasm-api.md).
+#[cfg(feature = "lab")]
+mod conv {
+    use super::*;
+    use autoencoder_playground::config::{ConvBlock, ImageShape};
+    use autoencoder_playground::nn::{Conv2d, ConvTranspose2d, Param};
+
+    /// Checks every parameter's gradient of `layer` by finite differences, L = Σ r ⊙ layer(x).
+    fn check_param_grads(layer: &mut dyn Layer, x: &Array2<f32>, name: &str) {
+        let r = random(x.nrows(), layer.forward(x.view(), true).ncols(), 98, 0.0);
+        layer.params_and_grads(&mut |p: Param<'_>| p.grad.fill(0.0));
+        layer.forward(x.view(), true);
+        layer.backward(r.view());
+        let mut analytic = Vec::new();
+        layer.params_and_grads(&mut |p| analytic.extend(p.grad.iter().map(|&g| g as f64)));
+        let mut numeric = Vec::new();
+        let mut count = 0;
+        layer.params_and_grads(&mut |p| count += p.value.len());
+        for i in 0..count {
+            let nudge = |layer: &mut dyn Layer, by: f32| {
+                let mut at = 0;
+                layer.params_and_grads(&mut |p| {
+                    if (at..at + p.value.len()).contains(&i) {
+                        p.value[i - at] += by;
+                    }
+                    at += p.value.len();
+                });
+            };
+            nudge(layer, H);
+            let lp = weighted_sum(layer.forward(x.view(), true), &r);
+            nudge(layer, -2.0 * H);
+            let lm = weighted_sum(layer.forward(x.view(), true), &r);
+            nudge(layer, H);
+            numeric.push((lp - lm) / (2.0 * H as f64));
+        }
+        let e = rel_error(&analytic, &numeric);
+        assert!(e < TOL, "{name}: parameter gradient relative error {e:.2e} ≥ {TOL:.0e}");
+    }
+
+    /// Every (kernel, stride) pair the presets use, and odd shapes around them:
+    /// padding ⌊k/2⌋, images that are not square and sides the stride does not divide.
+    const WINDOWS: [(usize, usize); 6] = [(3, 2), (3, 1), (1, 1), (5, 2), (2, 2), (4, 3)];
+
+    #[test]
+    fn conv2d_input_and_parameter_gradients_match_finite_differences() {
+        let mut rng = from_seed(5);
+        for (k, s) in WINDOWS {
+            for (c_in, h, w) in [(1, 7, 6), (2, 5, 5)] {
+                let image = ImageShape { channels: c_in, height: h, width: w };
+                let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
+                let mut conv = Conv2d::new(image, 3, window, Init::He, &mut rng);
+                conv.bias = ndarray::Array1::from_vec(vec![0.1, -0.2, 0.3]);
+                let x = random(2, image.len(), 6, 0.0);
+                let what = format!("conv2d k{k} s{s} {c_in}×{h}×{w}");
+                check_input_grad(&mut conv, &x, &what);
+                check_param_grads(&mut conv, &x, &what);
+            }
+        }
+    }
+
+    #[test]
+    fn conv_transpose2d_input_and_parameter_gradients_match_finite_differences() {
+        let mut rng = from_seed(7);
+        for (k, s) in WINDOWS {
+            // Grows back to the image its mirror convolution started from, odd sides included.
+            for (c_out, h, w) in [(1, 7, 6), (2, 5, 5)] {
+                let output = ImageShape { channels: c_out, height: h, width: w };
+                let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
+                let mut convt = ConvTranspose2d::new(3, output, window, Init::Xavier, &mut rng);
+                convt.bias = ndarray::Array1::from_iter((0..c_out).map(|c| 0.1 * c as f32 - 0.05));
+                let x = random(2, convt.input_shape().len(), 8, 0.0);
+                let what = format!("conv_transpose2d k{k} s{s} → {c_out}×{h}×{w}");
+                check_input_grad(&mut convt, &x, &what);
+                check_param_grads(&mut convt, &x, &what);
+            }
+        }
+    }
+
+    /// A conv model on 1×7×6 images (or 2×6×6 with `channels`), two blocks.
+    fn small_conv(act: Activation, channels: usize) -> ModelConfig {
+        let image = if channels == 1 {
+            ImageShape { channels: 1, height: 7, width: 6 }
+        } else {
+            ImageShape { channels, height: 6, width: 6 }
         };
-        nudge(layer, H);
-        let lp = weighted_sum(layer.forward(x.view(), true), &r);
-        nudge(layer, -2.0 * H);
-        let lm = weighted_sum(layer.forward(x.view(), true), &r);
-        nudge(layer, H);
-        numeric.push((lp - lm) / (2.0 * H as f64));
-    }
-    let e = rel_error(&analytic, &numeric);
-    assert!(e < TOL, "{name}: parameter gradient relative error {e:.2e} ≥ {TOL:.0e}");
-}
-
-/// Every (kernel, stride) pair the presets use, and odd shapes around them:
-/// padding ⌊k/2⌋, images that are not square and sides the stride does not divide.
-const WINDOWS: [(usize, usize); 6] = [(3, 2), (3, 1), (1, 1), (5, 2), (2, 2), (4, 3)];
-
-#[test]
-fn conv2d_input_and_parameter_gradients_match_finite_differences() {
-    let mut rng = from_seed(5);
-    for (k, s) in WINDOWS {
-        for (c_in, h, w) in [(1, 7, 6), (2, 5, 5)] {
-            let image = ImageShape { channels: c_in, height: h, width: w };
-            let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
-            let mut conv = Conv2d::new(image, 3, window, Init::He, &mut rng);
-            conv.bias = ndarray::Array1::from_vec(vec![0.1, -0.2, 0.3]);
-            let x = random(2, image.len(), 6, 0.0);
-            let what = format!("conv2d k{k} s{s} {c_in}×{h}×{w}");
-            check_input_grad(&mut conv, &x, &what);
-            check_param_grads(&mut conv, &x, &what);
+        ModelConfig {
+            input: image.len(),
+            image: Some(image),
+            encoder: vec![],
+            conv: vec![
+                ConvBlock { channels: 3, kernel: 3, stride: 2 },
+                ConvBlock { channels: 2, kernel: 3, stride: 1 },
+            ],
+            latent: 3,
+            activation: act,
+            ..ModelConfig::default()
         }
     }
-}
 
-#[test]
-fn conv_transpose2d_input_and_parameter_gradients_match_finite_differences() {
-    let mut rng = from_seed(7);
-    for (k, s) in WINDOWS {
-        // Grows back to the image its mirror convolution started from, odd sides included.
-        for (c_out, h, w) in [(1, 7, 6), (2, 5, 5)] {
-            let output = ImageShape { channels: c_out, height: h, width: w };
-            let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
-            let mut convt = ConvTranspose2d::new(3, output, window, Init::Xavier, &mut rng);
-            convt.bias = ndarray::Array1::from_iter((0..c_out).map(|c| 0.1 * c as f32 - 0.05));
-            let x = random(2, convt.input_shape().len(), 8, 0.0);
-            let what = format!("conv_transpose2d k{k} s{s} → {c_out}×{h}×{w}");
-            check_input_grad(&mut convt, &x, &what);
-            check_param_grads(&mut convt, &x, &what);
+    #[test]
+    fn whole_conv_autoencoder_gradients_match_finite_differences() {
+        for act in [Activation::Tanh, Activation::LeakyRelu] {
+            for loss in [LossKind::Mse, LossKind::Bce] {
+                let train = TrainConfig { loss, ..TrainConfig::default() };
+                check_autoencoder(small_conv(act, 1), train, &format!("conv {act:?} {loss:?}"));
+            }
         }
+        check_autoencoder(small_conv(Activation::Tanh, 2), TrainConfig::default(), "conv, two input channels");
+        let one_block = ModelConfig {
+            conv: vec![ConvBlock { channels: 2, kernel: 5, stride: 2 }],
+            ..small_conv(Activation::Tanh, 1)
+        };
+        check_autoencoder(one_block, TrainConfig::default(), "conv, one block");
     }
-}
 
-/// A conv model on 1×7×6 images (or 2×6×6 with `channels`), two blocks.
-fn small_conv(act: Activation, channels: usize) -> ModelConfig {
-    let image = if channels == 1 {
-        ImageShape { channels: 1, height: 7, width: 6 }
-    } else {
-        ImageShape { channels, height: 6, width: 6 }
-    };
-    ModelConfig {
-        input: image.len(),
-        image: Some(image),
-        encoder: vec![],
-        conv: vec![ConvBlock { channels: 3, kernel: 3, stride: 2 }, ConvBlock { channels: 2, kernel: 3, stride: 1 }],
-        latent: 3,
-        activation: act,
-        ..ModelConfig::default()
+    #[test]
+    fn conv_vae_and_penalties_gradients_match_finite_differences() {
+        let vae = ModelConfig { kind: ModelKind::Vae, ..small_conv(Activation::Tanh, 1) };
+        check_autoencoder(vae, TrainConfig { beta: 2.0, loss: LossKind::Bce, ..TrainConfig::default() }, "conv VAE");
+        let sigmoid_code = ModelConfig { latent_activation: Activation::Sigmoid, ..small_conv(Activation::Tanh, 1) };
+        let kl = TrainConfig {
+            sparsity: SparsityKind::Kl,
+            sparsity_weight: 0.05,
+            sparsity_target: 0.1,
+            ..TrainConfig::default()
+        };
+        check_autoencoder(sigmoid_code.clone(), kl, "conv KL sparsity");
+        let contractive = TrainConfig { contractive: 0.1, ..TrainConfig::default() };
+        check_autoencoder(sigmoid_code, contractive, "conv contractive");
     }
-}
-
-#[test]
-fn whole_conv_autoencoder_gradients_match_finite_differences() {
-    for act in [Activation::Tanh, Activation::LeakyRelu] {
-        for loss in [LossKind::Mse, LossKind::Bce] {
-            let train = TrainConfig { loss, ..TrainConfig::default() };
-            check_autoencoder(small_conv(act, 1), train, &format!("conv {act:?} {loss:?}"));
-        }
-    }
-    check_autoencoder(small_conv(Activation::Tanh, 2), TrainConfig::default(), "conv, two input channels");
-    let one_block =
-        ModelConfig { conv: vec![ConvBlock { channels: 2, kernel: 5, stride: 2 }], ..small_conv(Activation::Tanh, 1) };
-    check_autoencoder(one_block, TrainConfig::default(), "conv, one block");
-}
-
-#[test]
-fn conv_vae_and_penalties_gradients_match_finite_differences() {
-    let vae = ModelConfig { kind: ModelKind::Vae, ..small_conv(Activation::Tanh, 1) };
-    check_autoencoder(vae, TrainConfig { beta: 2.0, loss: LossKind::Bce, ..TrainConfig::default() }, "conv VAE");
-    let sigmoid_code = ModelConfig { latent_activation: Activation::Sigmoid, ..small_conv(Activation::Tanh, 1) };
-    let kl = TrainConfig {
-        sparsity: SparsityKind::Kl,
-        sparsity_weight: 0.05,
-        sparsity_target: 0.1,
-        ..TrainConfig::default()
-    };
-    check_autoencoder(sigmoid_code.clone(), kl, "conv KL sparsity");
-    let contractive = TrainConfig { contractive: 0.1, ..TrainConfig::default() };
-    check_autoencoder(sigmoid_code, contractive, "conv contractive");
 }

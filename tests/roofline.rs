@@ -1,5 +1,6 @@
 //! The roofline kernel: its operation count by the textbook formula (2·m·n·k
 //! per product) and its size checks.
+#![cfg(feature = "lab")] // the benchmark's kernel is in the lab build only
 
 use autoencoder_playground::roofline::{Roofline, MAX_SIZE};
 use autoencoder_playground::Error;

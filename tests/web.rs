@@ -6,7 +6,9 @@
 
 #[cfg(feature = "lab")]
 use autoencoder_playground::api::Recommender;
-use autoencoder_playground::api::{default_config, Roofline, Trainer};
+#[cfg(feature = "lab")]
+use autoencoder_playground::api::Roofline;
+use autoencoder_playground::api::{default_config, Trainer};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -308,6 +310,7 @@ fn recommender() {
     assert_eq!(count(2), get(&info, "testRatings").as_f64().unwrap(), "held-out cells are marked 2");
 }
 
+#[cfg(feature = "lab")]
 #[wasm_bindgen_test]
 fn roofline() {
     let mut roof = Roofline::new(&[784, 64, 8], 16).unwrap();
