@@ -132,6 +132,8 @@ describe('convolutional models from the settings', () => {
   for (const [lesson, ready] of [
     ['latent', '#latent-decoded'],
     ['anomalies', null],
+    ['features', null],
+    ['impute', null],
   ]) {
     it(`the ${lesson} lesson trains a conv model`, async () => {
       const { page, context, errors } = await openPage(app, `#lesson=${lesson}&conv=8,16&lr=0.005`);
