@@ -38,6 +38,19 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// The threaded builds' pool (feature "threads"): the worker calls
+/// `await initThreadPool(n)` once, right after the module starts and before
+/// anything trains; the products then split across its `n` threads.
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// How many threads the products use: the pool's size in a threaded build
+/// (after `initThreadPool`), 1 in the others.
+#[wasm_bindgen(js_name = threadCount)]
+pub fn thread_count() -> usize {
+    crate::nn::gemm::threads()
+}
+
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     // Maps (not JS Map objects) so the front end reads plain properties.
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);

@@ -116,7 +116,7 @@ impl Layer for ActivationLayer {
     fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
         ensure_shape(&mut self.out, x.nrows(), x.ncols());
         let kind = self.kind;
-        Zip::from(&mut self.out).and(&x).for_each(|y, &v| *y = kind.apply(v));
+        crate::zip_for_each!(Zip::from(&mut self.out).and(&x), x.len(), |y: &mut f32, &v: &f32| *y = kind.apply(v));
         self.out.view()
     }
 
@@ -127,10 +127,11 @@ impl Layer for ActivationLayer {
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         ensure_shape(&mut self.grad_in, grad_out.nrows(), grad_out.ncols());
         let kind = self.kind;
-        Zip::from(&mut self.grad_in)
-            .and(&grad_out)
-            .and(&self.out)
-            .for_each(|gi, &g, &y| *gi = g * kind.derivative_from_output(y));
+        crate::zip_for_each!(
+            Zip::from(&mut self.grad_in).and(&grad_out).and(&self.out),
+            grad_out.len(),
+            |gi: &mut f32, &g: &f32, &y: &f32| *gi = g * kind.derivative_from_output(y)
+        );
         self.grad_in.view()
     }
 }

@@ -20,7 +20,7 @@
 //! `ConvTranspose2d` [in, out, kH, kW], flattened to 2-D matrices. Every buffer
 //! is kept and resized only when the batch changes: no allocation per step.
 
-use ndarray::linalg::general_mat_mul;
+use super::gemm::gemm;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::RngExt;
 
@@ -250,7 +250,7 @@ impl Layer for Conv2d {
         let batch = x.nrows();
         self.geo.unfold(x, &mut self.cols);
         ensure_shape(&mut self.out_cm, self.weight.nrows(), self.cols.ncols());
-        general_mat_mul(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.out_cm);
+        gemm(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.out_cm);
         from_channel_major(&self.out_cm, Some(&self.bias), batch, &mut self.out);
         self.out.view()
     }
@@ -261,7 +261,7 @@ impl Layer for Conv2d {
 
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         to_channel_major(grad_out, self.weight.nrows(), &mut self.grad_cm);
-        general_mat_mul(1.0, &self.grad_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
+        gemm(1.0, &self.grad_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
         for (b, row) in self.grad_bias.iter_mut().zip(self.grad_cm.rows()) {
             *b += row.sum();
         }
@@ -270,7 +270,7 @@ impl Layer for Conv2d {
             return self.grad_in.view();
         }
         ensure_shape(&mut self.grad_cols, self.weight.ncols(), self.grad_cm.ncols());
-        general_mat_mul(1.0, &self.weight.t(), &self.grad_cm, 0.0, &mut self.grad_cols);
+        gemm(1.0, &self.weight.t(), &self.grad_cm, 0.0, &mut self.grad_cols);
         ensure_shape(&mut self.grad_in, grad_out.nrows(), self.geo.image.len());
         self.grad_in.fill(0.0);
         self.geo.fold_add(&self.grad_cols, &mut self.grad_in);
@@ -342,7 +342,7 @@ impl Layer for ConvTranspose2d {
         let batch = x.nrows();
         to_channel_major(x, self.in_channels, &mut self.x_cm);
         ensure_shape(&mut self.cols, self.weight.ncols(), self.x_cm.ncols());
-        general_mat_mul(1.0, &self.weight.t(), &self.x_cm, 0.0, &mut self.cols);
+        gemm(1.0, &self.weight.t(), &self.x_cm, 0.0, &mut self.cols);
         let image = self.geo.image;
         ensure_shape(&mut self.out, batch, image.len());
         let plane = image.height * image.width;
@@ -363,7 +363,7 @@ impl Layer for ConvTranspose2d {
         let batch = grad_out.nrows();
         // The gradient of a scatter is the gather: unfold dLoss/dOutput.
         self.geo.unfold(grad_out, &mut self.cols);
-        general_mat_mul(1.0, &self.x_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
+        gemm(1.0, &self.x_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
         let plane = self.geo.image.height * self.geo.image.width;
         for row in grad_out.rows() {
             for (c, b) in self.grad_bias.iter_mut().enumerate() {
@@ -371,7 +371,7 @@ impl Layer for ConvTranspose2d {
             }
         }
         ensure_shape(&mut self.grad_x_cm, self.in_channels, self.cols.ncols());
-        general_mat_mul(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.grad_x_cm);
+        gemm(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.grad_x_cm);
         from_channel_major(&self.grad_x_cm, None, batch, &mut self.grad_in);
         self.grad_in.view()
     }

@@ -1,7 +1,7 @@
 //! Fully connected layer y = x·W + b, with W stored (in_features × out_features)
 //! so a batch (rows = samples) multiplies on the left.
 
-use ndarray::linalg::general_mat_mul;
+use super::gemm::gemm;
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 use rand::RngExt;
 
@@ -70,7 +70,7 @@ impl Layer for Linear {
         for mut row in self.out.rows_mut() {
             row.assign(&self.bias);
         }
-        general_mat_mul(1.0, &x, &self.weight, 1.0, &mut self.out);
+        gemm(1.0, &x, &self.weight, 1.0, &mut self.out);
         self.out.view()
     }
 
@@ -79,7 +79,7 @@ impl Layer for Linear {
     }
 
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
-        general_mat_mul(1.0, &self.input.t(), &grad_out, 1.0, &mut self.grad_weight);
+        gemm(1.0, &self.input.t(), &grad_out, 1.0, &mut self.grad_weight);
         for row in grad_out.axis_iter(Axis(0)) {
             Zip::from(&mut self.grad_bias).and(&row).for_each(|b, &g| *b += g);
         }
@@ -89,7 +89,7 @@ impl Layer for Linear {
         }
         let cols = self.in_features();
         ensure_shape(&mut self.grad_in, grad_out.nrows(), cols);
-        general_mat_mul(1.0, &grad_out, &self.weight.t(), 0.0, &mut self.grad_in);
+        gemm(1.0, &grad_out, &self.weight.t(), 0.0, &mut self.grad_in);
         self.grad_in.view()
     }
 

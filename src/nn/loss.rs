@@ -20,7 +20,8 @@ pub fn mse(pred: ArrayView2<f32>, target: ArrayView2<f32>) -> f32 {
 pub fn mse_grad(pred: ArrayView2<f32>, target: ArrayView2<f32>, grad: &mut Array2<f32>) {
     ensure_shape(grad, pred.nrows(), pred.ncols());
     let scale = 2.0 / pred.len().max(1) as f32;
-    Zip::from(grad).and(&pred).and(&target).for_each(|g, &p, &t| *g = scale * (p - t));
+    crate::zip_for_each!(Zip::from(grad).and(&pred).and(&target), pred.len(), |g: &mut f32, &p: &f32, &t: &f32| *g =
+        scale * (p - t));
 }
 
 /// Binary cross-entropy of sigmoid(`logits`) against `target`, computed from the
@@ -39,7 +40,9 @@ pub fn bce_with_logits(logits: ArrayView2<f32>, target: ArrayView2<f32>) -> f32 
 pub fn bce_with_logits_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, grad: &mut Array2<f32>) {
     ensure_shape(grad, logits.nrows(), logits.ncols());
     let scale = 1.0 / logits.len().max(1) as f32;
-    Zip::from(grad).and(&logits).and(&target).for_each(|g, &z, &t| *g = scale * (sigmoid(z) - t));
+    crate::zip_for_each!(Zip::from(grad).and(&logits).and(&target), logits.len(), |g: &mut f32, &z: &f32, &t: &f32| {
+        *g = scale * (sigmoid(z) - t)
+    });
 }
 
 /// Binary cross-entropy of probabilities `prob` (clamped to [1e-7, 1−1e-7], as

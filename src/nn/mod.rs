@@ -7,6 +7,7 @@ mod activation;
 #[cfg(feature = "lab")]
 mod conv;
 mod dropout;
+pub mod gemm;
 mod linear;
 pub mod loss;
 mod optim;

@@ -1,0 +1,164 @@
+//! The one matrix product every layer uses: `C ← α·A·B + β·C`.
+//!
+//! Single-threaded it is ndarray's `general_mat_mul` (matrixmultiply's packed
+//! kernel). With the `threads` feature and more than one thread in rayon's
+//! pool, a product big enough to pay for waking the threads is cut into blocks
+//! of C's rows or of C's columns — along the outputs, never along the sum — and
+//! each block is the same packed product on its own thread. Every element of C
+//! is then computed by the same instructions in the same order as in the
+//! unsplit product (the cuts fall on multiples of [`ALIGN`], which is a multiple
+//! of the kernel's tile and of its row block), so training is bit-identical
+//! whatever the thread count (`tests/threads.rs`).
+//!
+//! The split is a recursive `rayon::join` on array views: nothing is allocated.
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{ArrayBase, Data, DataMut, Ix2};
+
+/// Cuts fall on multiples of this many rows or columns: a multiple of every
+/// matrixmultiply micro-kernel's MR and NR (at most 16) and of its f32 row
+/// block `mc` (64), so no tile of C straddles a cut.
+pub const ALIGN: usize = 64;
+
+/// Products with fewer multiply-adds than this stay on one thread: waking the
+/// pool costs more than they take (measured with `npm run bench`).
+pub const PAR_MIN_MACS: usize = 1 << 17;
+
+/// `C ← α·A·B + β·C`, split across rayon's threads when that pays (see the module docs).
+pub fn gemm<S1, S2, S3>(
+    alpha: f32,
+    a: &ArrayBase<S1, Ix2>,
+    b: &ArrayBase<S2, Ix2>,
+    beta: f32,
+    c: &mut ArrayBase<S3, Ix2>,
+) where
+    S1: Data<Elem = f32>,
+    S2: Data<Elem = f32>,
+    S3: DataMut<Elem = f32>,
+{
+    #[cfg(feature = "threads")]
+    {
+        let threads = rayon::current_num_threads();
+        let (m, k) = a.dim();
+        let n = b.ncols();
+        if threads > 1 && m.saturating_mul(n).saturating_mul(k) >= PAR_MIN_MACS && a.ncols() == b.nrows() {
+            let split_rows = m >= n;
+            let long = if split_rows { m } else { n };
+            let parts = threads.min(long / ALIGN);
+            if parts > 1 {
+                let (a, b, c) = (a.view(), b.view(), c.view_mut());
+                if split_rows {
+                    parallel::by_rows(alpha, a, b, beta, c, parts);
+                } else {
+                    parallel::by_cols(alpha, a, b, beta, c, parts);
+                }
+                return;
+            }
+        }
+    }
+    general_mat_mul(alpha, a, b, beta, c);
+}
+
+/// Element-wise passes over fewer values than this stay on one thread.
+pub const PAR_MIN_VALUES: usize = 1 << 15;
+
+/// Whether an element-wise pass over `len` values is split across threads
+/// (`Zip::par_for_each`; element by element, so the result is the same).
+#[inline]
+pub fn split_elementwise(len: usize) -> bool {
+    cfg!(feature = "threads") && len >= PAR_MIN_VALUES && threads() > 1
+}
+
+/// `zip.for_each(f)`, or `zip.par_for_each(f)` when `split_elementwise(len)`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! zip_for_each {
+    ($zip:expr, $len:expr, $f:expr) => {{
+        #[cfg(feature = "threads")]
+        {
+            if $crate::nn::gemm::split_elementwise($len) {
+                $zip.par_for_each($f)
+            } else {
+                $zip.for_each($f)
+            }
+        }
+        #[cfg(not(feature = "threads"))]
+        {
+            $zip.for_each($f)
+        }
+    }};
+}
+
+/// How many threads train: rayon's pool size with the `threads` feature, else 1.
+pub fn threads() -> usize {
+    #[cfg(feature = "threads")]
+    {
+        rayon::current_num_threads()
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        1
+    }
+}
+
+#[cfg(feature = "threads")]
+mod parallel {
+    use super::ALIGN;
+    use ndarray::linalg::general_mat_mul;
+    use ndarray::{ArrayView2, ArrayViewMut2, Axis};
+
+    /// Where to cut `len` so that the first of `parts` pieces gets `left` of them: on a multiple of ALIGN.
+    fn cut(len: usize, left: usize, parts: usize) -> usize {
+        (len * left / parts).div_ceil(ALIGN).saturating_mul(ALIGN).min(len)
+    }
+
+    /// C's rows in `parts` blocks: each block is its rows of A times all of B.
+    pub fn by_rows(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayViewMut2<f32>, parts: usize) {
+        if parts <= 1 {
+            let mut c = c;
+            general_mat_mul(alpha, &a, &b, beta, &mut c);
+            return;
+        }
+        let left = parts / 2;
+        let mid = cut(a.nrows(), left, parts);
+        let (a1, a2) = a.split_at(Axis(0), mid);
+        let (c1, c2) = c.split_at(Axis(0), mid);
+        rayon::join(|| by_rows(alpha, a1, b, beta, c1, left), || by_rows(alpha, a2, b, beta, c2, parts - left));
+    }
+
+    /// C's columns in `parts` blocks: each block is all of A times its columns of B.
+    pub fn by_cols(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayViewMut2<f32>, parts: usize) {
+        if parts <= 1 {
+            let mut c = c;
+            general_mat_mul(alpha, &a, &b, beta, &mut c);
+            return;
+        }
+        let left = parts / 2;
+        let mid = cut(b.ncols(), left, parts);
+        let (b1, b2) = b.split_at(Axis(1), mid);
+        let (c1, c2) = c.split_at(Axis(1), mid);
+        rayon::join(|| by_cols(alpha, a, b1, beta, c1, left), || by_cols(alpha, a, b2, beta, c2, parts - left));
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn cuts_fall_on_aligned_rows_inside_the_matrix() {
+            assert_eq!(cut(784, 1, 2), 448);
+            assert_eq!(cut(128, 1, 2), 64);
+            assert_eq!(cut(100, 1, 2), 64);
+            assert_eq!(cut(64, 1, 2), 64);
+            for len in [64, 65, 130, 200, 784, 1000] {
+                for parts in 2..6 {
+                    for left in 1..parts {
+                        let c = cut(len, left, parts);
+                        assert!(c % ALIGN == 0 || c == len, "{len} {left}/{parts} -> {c}");
+                        assert!(c <= len);
+                    }
+                }
+            }
+        }
+    }
+}

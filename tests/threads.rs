@@ -1,0 +1,105 @@
+//! Threads change the speed, never the numbers: the same seed trained with 1,
+//! 2, 3 and 4 threads in rayon's pool gives the same parameters bit for bit
+//! (src/nn/gemm.rs splits products along their outputs only). The products
+//! are checked one by one too, at shapes whose cuts are uneven.
+#![cfg(feature = "threads")]
+
+mod common;
+
+use autoencoder_playground::config::{Config, ConvBlock, ModelKind};
+use autoencoder_playground::nn::gemm::{gemm, PAR_MIN_MACS};
+use autoencoder_playground::rng::from_seed;
+use autoencoder_playground::Trainer;
+use ndarray::linalg::general_mat_mul;
+use ndarray::Array2;
+use rand::RngExt;
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool")
+}
+
+fn random(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
+    let mut rng = from_seed(seed);
+    Array2::from_shape_fn((rows, cols), |_| rng.random::<f32>() * 2.0 - 1.0)
+}
+
+fn bits(a: &Array2<f32>) -> Vec<u32> {
+    a.iter().map(|v| v.to_bits()).collect()
+}
+
+#[test]
+fn a_split_product_equals_the_unsplit_one_bit_for_bit() {
+    // (m, k, n): split by rows (m ≥ n) and by columns, cuts inside the matrix and
+    // at its end, transposed operands as the layers pass them.
+    for (m, k, n) in [(128, 784, 256), (784, 128, 256), (200, 300, 1000), (64, 2048, 777), (333, 129, 65)] {
+        assert!(m * k * n >= PAR_MIN_MACS, "({m},{k},{n}) would not be split");
+        let a = random(m, k, 1);
+        let b = random(k, n, 2);
+        let c0 = random(m, n, 3);
+        let bt = b.t().to_owned();
+        for beta in [0.0, 1.0] {
+            let mut want = c0.clone();
+            general_mat_mul(1.0, &a, &b, beta, &mut want);
+            let mut want_t = c0.clone();
+            general_mat_mul(1.0, &a, &bt.t(), beta, &mut want_t);
+            for threads in [2, 3, 4] {
+                let (got, got_t) = pool(threads).install(|| {
+                    let mut got = c0.clone();
+                    gemm(1.0, &a, &b, beta, &mut got);
+                    let mut got_t = c0.clone();
+                    gemm(1.0, &a, &bt.t(), beta, &mut got_t);
+                    (got, got_t)
+                });
+                assert!(bits(&got) == bits(&want), "({m},{k},{n}) β={beta}, {threads} threads");
+                assert!(bits(&got_t) == bits(&want_t), "({m},{k},{n}) β={beta} Bᵀ, {threads} threads");
+            }
+        }
+    }
+}
+
+fn train(cfg: &Config, threads: usize, steps: u32) -> (Vec<u32>, Vec<u32>) {
+    let d = common::digits();
+    pool(threads).install(|| {
+        let mut t = Trainer::new(cfg.clone(), &d).unwrap();
+        t.step(steps).unwrap();
+        let params = t.parameters().iter().map(|v| v.to_bits()).collect();
+        let losses = t.history().losses.iter().map(|l| l.to_bits()).collect();
+        (params, losses)
+    })
+}
+
+fn same_run_on_every_thread_count(cfg: &Config, steps: u32) {
+    let one = train(cfg, 1, steps);
+    for threads in [2, 3, 4] {
+        let many = train(cfg, threads, steps);
+        assert!(one.1 == many.1, "the loss curve differs with {threads} threads");
+        assert!(one.0 == many.0, "the parameters differ with {threads} threads");
+    }
+}
+
+#[test]
+fn a_wide_dense_model_trains_bit_identically_on_1_to_4_threads() {
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![256, 64];
+    cfg.model.latent = 32;
+    cfg.model.dropout = 0.1;
+    cfg.train.batch_size = 128;
+    same_run_on_every_thread_count(&cfg, 300);
+}
+
+#[cfg(feature = "lab")] // conv models are in the lab build only
+#[test]
+fn a_conv_vae_trains_bit_identically_on_1_to_4_threads() {
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![];
+    cfg.model.kind = ModelKind::Vae;
+    cfg.model.conv = vec![
+        ConvBlock { channels: 16, kernel: 3, stride: 1 },
+        ConvBlock { channels: 8, kernel: 3, stride: 2 },
+        ConvBlock { channels: 8, kernel: 3, stride: 2 },
+    ];
+    cfg.model.latent = 16;
+    cfg.train.batch_size = 64;
+    cfg.train.lr = 5e-3;
+    same_run_on_every_thread_count(&cfg, 60);
+}
