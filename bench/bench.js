@@ -9,7 +9,7 @@ export const MODELS = [
   { hidden: 256, latent: 64, batch: 128 },
   { hidden: 128, latent: 32, batch: 64 },
 ];
-export const CONTENDERS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'roofline'];
+export const CONTENDERS = ['ours', 'ours-mt', 'tfjs-wasm', 'tfjs-cpu', 'roofline'];
 const LR = 1e-3;
 
 /** The conv blocks of issue 16: the blog-shaped model, and the small preset. */
@@ -29,7 +29,7 @@ export const CONV_MODELS = [
   { name: 'small', conv: SMALL_CONV, latent: 16, batch: 32 },
   { name: 'small', conv: SMALL_CONV, latent: 16, batch: 128 },
 ];
-export const CONV_CONTENDERS = ['ours', 'tfjs-wasm'];
+export const CONV_CONTENDERS = ['ours', 'ours-mt', 'tfjs-wasm'];
 const CONV_LR = 0.005;
 
 /** Timing and quality settings; `quick` is for trying the page by hand. */

@@ -73,6 +73,9 @@ const TARGETS = {
   // issue 16: the blog-shaped conv autoencoder (16-8-8 blocks, k3 s2, latent 32) at batch 64
   convVsTfjsWasm: 5, // ours at least this many times faster than tfjs-wasm
   convOfFloor: 60, // ours at least this % of the floor of its matrix products
+  // issue 18: the threaded build (one thread per core) against the single-thread one, and tfjs-wasm on its threads
+  threadsSpeedup: 1.6, // 784-256-64-256-784 b128 and the blog conv b64: ours-mt at least this many times faster than ours
+  mtVsTfjsWasm: 5, // 784-256-64-256-784 b128: ours-mt at least this many times faster than tfjs-wasm (threaded too)
 };
 
 function parseArgs(argv) {
@@ -596,6 +599,7 @@ function printConv(conv) {
   if (!blog) return [];
   const ours = blog.rows.find((r) => r.contender === 'ours');
   const tfw = blog.rows.find((r) => r.contender === 'tfjs-wasm');
+  const mt = blog.rows.find((r) => r.contender === 'ours-mt');
   const vs = tfw ? blog.ratios['tfjs-wasm'] : null;
   const ofFloor = 100 * blog.ratios.ofFloor;
   return [
@@ -609,6 +613,15 @@ function printConv(conv) {
       `${f(ofFloor, 0)}% (rounds' median; floor ${f(blog.floor.floorMs, 2)} ms)`,
       ofFloor >= TARGETS.convOfFloor,
     ],
+    ...(mt
+      ? [
+          [
+            `conv blog b${blog.batch}: ${mt.threads} threads ≥ ${TARGETS.threadsSpeedup}× faster than 1`,
+            `${f(1 / blog.ratios['ours-mt'], 2)}× (rounds' median; ${f(mt.medianMs, 2)} vs ${f(ours.medianMs, 2)} ms)`,
+            1 / blog.ratios['ours-mt'] >= TARGETS.threadsSpeedup,
+          ],
+        ]
+      : []),
   ];
 }
 
@@ -898,6 +911,24 @@ main(async () => {
         `${f(vs, 2)}×`,
         vs >= TARGETS.bigVsTfjsWasm,
       ]);
+    }
+    const mt = big && row(big, 'ours-mt');
+    if (mt) {
+      const speedup = row(big, 'ours').medianMs / mt.medianMs;
+      checks.push([
+        `784-256-64-256-784 b128: ${mt.threads} threads ≥ ${TARGETS.threadsSpeedup}× faster than 1`,
+        `${f(speedup, 2)}× (${f(mt.medianMs, 3)} vs ${f(row(big, 'ours').medianMs, 3)} ms)`,
+        speedup >= TARGETS.threadsSpeedup,
+      ]);
+      const tfw = row(big, 'tfjs-wasm');
+      if (tfw) {
+        const vs = tfw.medianMs / mt.medianMs;
+        checks.push([
+          `784-256-64-256-784 b128: ours on ${mt.threads} threads ≥ ${TARGETS.mtVsTfjsWasm}× tfjs-wasm on ${tfw.backend?.threads ?? '?'}`,
+          `${f(vs, 2)}×`,
+          vs >= TARGETS.mtVsTfjsWasm,
+        ]);
+      }
     }
     if (small) {
       checks.push([

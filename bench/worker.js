@@ -9,13 +9,13 @@
 // Jobs:
 //   info        {}                                   -> { ourWasm, hardwareConcurrency, crossOriginIsolated }
 //   throughput  { contender, hidden, latent, batch, lr, windows, windowMs, warmupMs }
-//               contender: 'ours' | 'tfjs-wasm' | 'tfjs-cpu' | 'roofline'
-//               -> { windowsMs: number[] (ms per step, one per window), steps, flopsPerStep?, backend? }
+//               contender: 'ours' | 'ours-mt' (threaded build) | 'tfjs-wasm' | 'tfjs-cpu' | 'roofline'
+//               -> { windowsMs: number[] (ms per step, one per window), steps, threads?, flopsPerStep?, backend? }
 //   validation  { n, config }                        -> Float32Array n*784 (our Trainer's validation digits)
 //   quality     { contender: 'ours' | 'tfjs-wasm', config, seconds, evalEveryMs, threshold, val? }
 //               -> { points: [{ t, step, mse }], thresholdSeconds: number|null, steps, wallSeconds }
-//   convThroughput { contender: 'ours' | 'tfjs-wasm', conv, latent, batch, lr, loss, windows, windowMs, warmupMs }
-//               the conv autoencoder (ours: the lab build) -> { windowsMs, steps, params, backend? }
+//   convThroughput { contender: 'ours' | 'ours-mt' | 'tfjs-wasm', conv, latent, batch, lr, loss, windows, windowMs, warmupMs }
+//               the conv autoencoder (ours: the lab build) -> { windowsMs, steps, params, threads?, backend? }
 //   convFloor   { conv, latent, batch, windows, windowMs, warmupMs }
 //               the matrix products of one conv step, timed on the lab build's Roofline kernel
 //               -> { shapes: [{ layer, dims, products, splits, windowsMs (ms per Roofline run), flopsPerRun }] }
@@ -32,6 +32,11 @@ const OUR_WASM = new URL('www/pkg/autoencoder_playground_bg.wasm', BASE).href;
 // The lab build (www/pkg-lab): the roofline kernel and the convolutional models live there.
 const LAB_MODULE = new URL('www/pkg-lab/autoencoder_playground.js', BASE).href;
 const LAB_WASM = new URL('www/pkg-lab/autoencoder_playground_bg.wasm', BASE).href;
+// The threaded twins (www/pkg-mt, www/pkg-lab-mt): contender 'ours-mt', on a pool of one thread per core.
+const MT_MODULE = new URL('www/pkg-mt/autoencoder_playground.js', BASE).href;
+const MT_WASM = new URL('www/pkg-mt/autoencoder_playground_bg.wasm', BASE).href;
+const LAB_MT_MODULE = new URL('www/pkg-lab-mt/autoencoder_playground.js', BASE).href;
+const LAB_MT_WASM = new URL('www/pkg-lab-mt/autoencoder_playground_bg.wasm', BASE).href;
 const DATA = new URL('www/data/mnist.bin', BASE).href;
 
 const progress = (text) => self.postMessage({ progress: text });
@@ -54,6 +59,15 @@ async function loadLab() {
     await lab.default({ module_or_path: LAB_WASM });
   }
   return lab;
+}
+
+/** A threaded build (the lab one for conv models), its pool started with one thread per core. */
+async function loadThreaded(withLab, threads = self.navigator.hardwareConcurrency) {
+  if (!self.crossOriginIsolated) throw new Error('ours-mt needs a cross-origin isolated page (SharedArrayBuffer)');
+  const m = await import(withLab ? LAB_MT_MODULE : MT_MODULE);
+  await m.default({ module_or_path: withLab ? LAB_MT_WASM : MT_WASM });
+  await m.initThreadPool(threads);
+  return m;
 }
 
 let digits = null;
@@ -462,13 +476,13 @@ const jobs = {
     const { contender, hidden, latent, batch, lr } = args;
     const label = `${contender} 784-${hidden}-${latent}-${hidden}-784 b${batch}`;
     const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
-    if (contender === 'ours') {
-      const m = await loadOurs();
+    if (contender === 'ours' || contender === 'ours-mt') {
+      const m = contender === 'ours' ? await loadOurs() : await loadThreaded(false, args.threads);
       const { pixels, labels } = await loadDigits();
       const t = new m.Trainer(ourConfig(args), pixels, labels);
       const r = timeSteps(() => t.step(1), timing, label); // one step a call, as the app's worker calls it
       t.free();
-      return r;
+      return { ...r, threads: m.threadCount() };
     }
     if (contender === 'roofline') {
       const m = await loadLab();
@@ -494,8 +508,9 @@ const jobs = {
     const { contender, conv, latent, batch, lr, loss } = args;
     const label = `${contender} conv ${conv.map((b) => b.channels).join('-')} latent ${latent} b${batch}`;
     const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
-    if (contender === 'ours') {
-      const m = await loadLab(); // conv models exist only in the lab build
+    if (contender === 'ours' || contender === 'ours-mt') {
+      // conv models exist only in the lab build
+      const m = contender === 'ours' ? await loadLab() : await loadThreaded(true, args.threads);
       const { pixels, labels } = await loadDigits();
       const config = {
         model: { encoder: [], conv, latent, activation: 'relu' },
@@ -505,7 +520,7 @@ const jobs = {
       const params = t.parameters().length;
       const r = timeSteps(() => t.step(1), timing, label);
       t.free();
-      return { ...r, params };
+      return { ...r, params, threads: m.threadCount() };
     }
     if (contender === 'tfjs-wasm') {
       const { tf, facts } = await loadTf('wasm');

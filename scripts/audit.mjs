@@ -55,8 +55,8 @@ async function audit(url, port, formFactor) {
 }
 
 export async function runAudit({ lesson = 'reconstruct', json = null } = {}) {
-  await setup();
-  await buildWasm();
+  const { threads } = await setup();
+  await buildWasm({ threads });
   packData();
   vendor();
   const dir = await mkdtemp(join(tmpdir(), 'ae-audit-'));

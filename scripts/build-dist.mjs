@@ -47,7 +47,42 @@ function copySite(out) {
     cpSync(join(ROOT, dir), join(out, dir), { recursive: true, filter: (src) => !skip(src) });
   }
   writeFileSync(join(out, '.nojekyll'), ''); // GitHub Pages: serve every file as it is
+  isolate(out);
 }
+
+/** The headers that make the page cross-origin isolated, so that it trains on threads (scripts/serve.mjs). */
+const ISOLATION = [
+  'Cross-Origin-Opener-Policy: same-origin',
+  'Cross-Origin-Embedder-Policy: require-corp',
+  'Cross-Origin-Resource-Policy: cross-origin',
+];
+
+/**
+ * Threads on any static host: a host that reads `_headers` (Netlify,
+ * Cloudflare Pages) sends the isolation headers itself; elsewhere (GitHub
+ * Pages) npm coi-serviceworker, loaded first by index.html, adds them from a
+ * service worker and reloads the page once. From file:// neither applies and
+ * the page trains on one thread.
+ */
+function isolate(out) {
+  writeFileSync(join(out, '_headers'), `/*\n${ISOLATION.map((h) => `  ${h}`).join('\n')}\n`);
+  let sw;
+  try {
+    sw = readFileSync(join(ROOT, 'node_modules', 'coi-serviceworker', 'coi-serviceworker.min.js'), 'utf8');
+  } catch {
+    throw new UserError('npm coi-serviceworker is missing; run `npm install`');
+  }
+  writeFileSync(join(out, COI_SCRIPT), sw);
+  const indexPath = join(out, 'index.html');
+  const html = readFileSync(indexPath, 'utf8');
+  const charset = '<meta charset="utf-8">';
+  if (!html.includes(charset)) throw new UserError('index.html no longer starts with <meta charset="utf-8">');
+  // A classic script (it finds itself through document.currentScript), before anything else loads.
+  writeFileSync(indexPath, html.replace(charset, `${charset}\n  <script src="${COI_SCRIPT}"></script>`));
+}
+
+/** The service worker script that isolates dist/ where the host sends no headers. */
+export const COI_SCRIPT = 'coi-serviceworker.js';
 
 async function loadEsbuild() {
   try {

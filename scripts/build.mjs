@@ -13,8 +13,8 @@ import { setup } from './setup.mjs';
 import { vendor } from './vendor.mjs';
 
 main(async () => {
-  await setup();
-  await buildWasm({ force: process.argv.includes('--force') });
+  const { threads } = await setup();
+  await buildWasm({ force: process.argv.includes('--force'), threads });
   packData();
   vendor();
   const { singleFileBytes } = await buildDist();

@@ -18,7 +18,8 @@ const DENY = ['--', '-D', 'warnings'];
 export const CHECKS = [
   ['Biome (JS, CSS, JSON)', join(ROOT, 'node_modules', '.bin', 'biome'), ['check', '--error-on-warnings']],
   ['rustfmt', 'cargo', ['fmt', '--check']],
-  ['clippy, native, with lab', 'cargo', ['clippy', '--all-targets', ...DENY]],
+  // Native with threads: the threaded builds' code (src/nn/gemm.rs, the optimiser's split) is checked here.
+  ['clippy, native, with lab and threads', 'cargo', ['clippy', '--all-targets', '--features', 'threads', ...DENY]],
   ['clippy, native, without lab', 'cargo', ['clippy', '--all-targets', '--no-default-features', ...DENY]],
   ['clippy, wasm32, with lab', 'cargo', ['clippy', '--lib', '--tests', ...WASM, ...DENY]],
   ['clippy, wasm32, without lab', 'cargo', ['clippy', '--lib', '--tests', '--no-default-features', ...WASM, ...DENY]],

@@ -5,7 +5,8 @@
 //   await startServer({ headers: { 'Content-Security-Policy': "script-src 'self' 'wasm-unsafe-eval'" } });
 //
 // Run directly (`npm run serve`), it serves the repository root on PORT or
-// 8080 (or the next free port) at 127.0.0.1.
+// 8080 (or the next free port) at 127.0.0.1, cross-origin isolated (COOP and
+// COEP headers) so that the playground trains on every core.
 //
 // GET and HEAD only; no directory listings; paths that leave the root or
 // touch a dot-file (.git, .cargo, ...) get 404.
@@ -101,6 +102,17 @@ async function handle(root, req, res) {
   else stream.pipe(res);
 }
 
+/**
+ * Cross-origin isolation: with these the page gets SharedArrayBuffer, which the
+ * threaded engine needs (docs/wasm-api.md, "Threads"). CORP cross-origin lets
+ * an isolated page elsewhere embed the playground's files too.
+ */
+export const ISOLATION_HEADERS = Object.freeze({
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+});
+
 /** What `compress` gzips: text, as static hosts (GitHub Pages, Netlify, nginx's gzip) do. */
 const COMPRESSIBLE = /^(text\/|application\/(json|manifest\+json)|image\/svg\+xml)/;
 
@@ -110,11 +122,21 @@ const COMPRESSIBLE = /^(text\/|application\/(json|manifest\+json)|image\/svg\+xm
  * port 0 picks a free port. Rejects (e.g. EADDRINUSE) when it cannot listen.
  * `headers` are added to every response (e.g. a Content-Security-Policy to test the page under).
  * `compress`: text goes out gzipped to a client that accepts it, as a web host sends it (npm run audit).
+ * `isolated` (default): the page is cross-origin isolated (ISOLATION_HEADERS), so the worker may train
+ * on threads; false serves it as a host that cannot set headers would.
  */
-export async function startServer({ root = ROOT, port = 0, host = '127.0.0.1', headers = {}, compress = false } = {}) {
+export async function startServer({
+  root = ROOT,
+  port = 0,
+  host = '127.0.0.1',
+  headers = {},
+  compress = false,
+  isolated = true,
+} = {}) {
   const realRoot = await realpath(resolve(root));
+  const extraHeaders = { ...(isolated ? ISOLATION_HEADERS : {}), ...headers };
   const server = createServer((req, res) => {
-    res.extraHeaders = headers;
+    res.extraHeaders = extraHeaders;
     res.compress = compress;
     handle(realRoot, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'Internal Server Error\n');

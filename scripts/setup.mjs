@@ -132,6 +132,38 @@ export async function ensureWasmBindgen() {
   }
 }
 
+/**
+ * The pinned nightly toolchain of the threaded wasm builds, with rust-src (for
+ * `-Z build-std`) and the wasm target; installed with rustup when missing.
+ * Returns false, with a notice, where there is no rustup to install it: the
+ * threaded builds are then left out and the page trains on one thread.
+ */
+export async function ensureNightly() {
+  const { NIGHTLY } = await import('./build-wasm.mjs');
+  if (!which('rustup')) {
+    log(`rustup was not found, so the threaded wasm builds (${NIGHTLY}) are left out: the page trains on one thread.`);
+    return false;
+  }
+  const installed = capture('rustup', ['component', 'list', '--installed', '--toolchain', NIGHTLY]);
+  const have = installed.ok ? installed.stdout.split('\n').map((l) => l.trim()) : [];
+  if (have.includes('rust-src') && have.includes('rust-std-wasm32-unknown-unknown')) return true;
+  log(
+    `Installing the ${NIGHTLY} toolchain with rust-src for the threaded wasm builds (wasm atomics need -Z build-std)`,
+  );
+  await run('rustup', [
+    'toolchain',
+    'install',
+    NIGHTLY,
+    '--profile',
+    'minimal',
+    '--component',
+    'rust-src',
+    '--target',
+    'wasm32-unknown-unknown',
+  ]);
+  return true;
+}
+
 // ---------------------------------------------------------------- test tools
 
 /** Path of geckodriver, installing it with cargo when missing. */
@@ -200,7 +232,8 @@ export async function ensureBrowsers() {
 
 /**
  * Everything `npm start` needs; with { test: true } also what `npm test` needs.
- * Returns { wasmBindgen, browsers?, geckodriver? }.
+ * Returns { wasmBindgen, threads, browsers?, geckodriver? } (threads: whether the
+ * threaded wasm builds can be made; pass it on to buildWasm).
  */
 export async function setup({ test = false } = {}) {
   const result = {};
@@ -209,6 +242,7 @@ export async function setup({ test = false } = {}) {
   await ensureWasmTarget();
   await ensureWasmBindgen();
   result.wasmBindgen = toolVersion('wasm-bindgen');
+  result.threads = await ensureNightly();
   if (test) result.geckodriver = await ensureGeckodriver();
   if (test) await ensurePythonSafetensors();
   return result;

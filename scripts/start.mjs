@@ -9,8 +9,8 @@ import { setup } from './setup.mjs';
 import { vendor } from './vendor.mjs';
 
 main(async () => {
-  await setup();
-  await buildWasm();
+  const { threads } = await setup();
+  await buildWasm({ threads });
   packData();
   vendor();
   await serveForever();

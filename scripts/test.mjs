@@ -1,5 +1,5 @@
 // `npm test`: set up (including the test-only tools), build the site once, then
-//   1. native        cargo test                   (unit, gradient and integration tests)
+//   1. native        cargo test --features threads (unit, gradient and integration tests, on rayon's threads)
 //   2. chrome        cargo test --target wasm32-unknown-unknown --test web   in headless Chromium
 //   3. firefox       the same in headless Firefox
 //   4. js            node --test tests/unit-js/   (front-end modules, no browser)
@@ -120,7 +120,7 @@ main(async () => {
     const start = Date.now();
     try {
       tools = await setup({ test: true });
-      await buildWasm(); // the one release build of this run; the e2e tests use www/pkg as is
+      await buildWasm({ threads: tools.threads }); // the one release build of this run; the e2e tests use www/pkg as is
       packData();
       vendor();
       capsFile = writeCapabilities(tools.browsers);
@@ -149,7 +149,12 @@ main(async () => {
   };
 
   const stages = {
-    native: { title: 'cargo test (native)', fn: () => run('cargo', ['test']) },
+    // With the threads feature: every test also runs the split products (rayon's pool, one thread per core),
+    // and tests/threads.rs checks them bit for bit against one thread.
+    native: {
+      title: 'cargo test --features threads (native)',
+      fn: () => run('cargo', ['test', '--features', 'threads']),
+    },
     chrome: {
       title: 'wasm tests in headless Chromium',
       fn: () => run('cargo', wasmTest, { env: browserEnv('CHROMEDRIVER', tools.browsers.chromedriver, capsFile) }),

@@ -6,6 +6,10 @@
 //! allocates one SIMD-aligned packing buffer (alignment ≥ 16) per product. Those
 //! are counted apart and must number exactly one per product, so a new
 //! allocation of ours (always aligned 4 or 8) or an extra product shows up.
+//!
+//! With the `threads` feature the steps run once on a pool of one thread (the
+//! exact count above) and once on four threads, where a split product packs
+//! once per piece: at least one per product, and still nothing of ours.
 
 mod common;
 
@@ -42,9 +46,25 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// `steady_state_here` on one thread, and with the `threads` feature on four
+/// too, whose counts are checked here. -> the one-thread counts
+fn steady_state(cfg: Config, d: &autoencoder_playground::Dataset) -> (usize, usize) {
+    #[cfg(feature = "threads")]
+    {
+        let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+        let (n, packing) = pool(4).install(|| steady_state_here(cfg.clone(), d));
+        assert_eq!(n, 0, "{n} allocations in 9 steady-state steps on 4 threads");
+        let (_, one_thread_packing) = pool(1).install(|| steady_state_here(cfg.clone(), d));
+        assert!(packing > one_thread_packing, "4 threads split some products: {packing} packing buffers");
+        pool(1).install(|| steady_state_here(cfg, d))
+    }
+    #[cfg(not(feature = "threads"))]
+    steady_state_here(cfg, d)
+}
+
 /// Sizes every buffer with one step, then takes 9 more inside the first epoch
 /// (800 training digits / 50 = 16 batches). -> (our allocations, packing buffers) of those 9
-fn steady_state(cfg: Config, d: &autoencoder_playground::Dataset) -> (usize, usize) {
+fn steady_state_here(cfg: Config, d: &autoencoder_playground::Dataset) -> (usize, usize) {
     let mut t = Trainer::new(cfg, d).unwrap();
     t.step(1).unwrap();
     let before = (ALLOCATIONS.load(Ordering::Relaxed), PACKING.load(Ordering::Relaxed));

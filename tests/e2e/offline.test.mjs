@@ -102,6 +102,42 @@ describe('the offline build', () => {
     }
   });
 
+  it('the static site trains on threads on a host that sends no headers (its service worker isolates it)', async () => {
+    const server = await startServer({ root: dir, isolated: false });
+    const context = await app.browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.url}sub/playground/#lesson=reconstruct&encoder=64&latent=8`);
+      // coi-serviceworker registers itself, then reloads the page once under the headers it adds.
+      const until = Date.now() + 30_000;
+      let facts = null;
+      while (Date.now() < until) {
+        facts = await page
+          .evaluate(() => ({
+            isolated: self.crossOriginIsolated,
+            state: document.body?.dataset.state,
+            cores: navigator.hardwareConcurrency,
+          }))
+          .catch(() => null); // the page is reloading
+        if (facts?.isolated && facts.state === 'ready') break;
+        await page.waitForTimeout(200);
+      }
+      assert.deepEqual({ isolated: facts?.isolated, state: facts?.state }, { isolated: true, state: 'ready' });
+      await page.click('#play');
+      await waitForStep(page, 5);
+      const status = await page.textContent('#run-status');
+      if (facts.cores > 1) assert.match(status, /^Training \(\d+ threads\)…$/);
+      else assert.match(status, /^Training \(1 thread: the browser reports one processor core\)…$/);
+      await page.click('#play');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
   it('the static site works from a sub-folder of a web server, its JS minified', async () => {
     const server = await startServer({ root: dir });
     try {

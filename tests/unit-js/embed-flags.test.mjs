@@ -336,3 +336,17 @@ test('fuzz: attribute objects that are odd themselves (getters that throw, non-s
   assert.doesNotThrow(() => parseEmbedAttributes(undefined, []));
   assert.equal(DEFAULTS.lesson, parseEmbedAttributes({}, []).lesson);
 });
+
+test('the threads flag: auto or 1 to 16, anything else refused with what is allowed', () => {
+  assert.equal(parseFlags('?threads=1').flags.threads, 1);
+  assert.equal(parseFlags('?threads=4').flags.threads, 4);
+  assert.equal(parseFlags('?threads=auto').flags.threads, null);
+  assert.equal(parseFlags('').flags.threads, null);
+  for (const bad of ['0', '17', '2.5', 'many', '-1']) {
+    const { flags, problems } = parseFlags(`?threads=${bad}`);
+    assert.equal(flags.threads, null, bad);
+    assert.equal(problems.length, 1, bad);
+    assert.match(problems[0], /auto or a whole number from 1 to 16/);
+  }
+  assert.equal(formatFlags(parseFlags('?threads=2').flags), '?threads=2');
+});

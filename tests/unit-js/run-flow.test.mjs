@@ -55,7 +55,7 @@ class FakeClient {
     this.calls.push('restart');
   }
   init() {
-    return this.#call('init');
+    return this.#call('init', { threads: { count: 2, why: null } });
   }
   create() {
     return this.#call('create', () => this.info());
@@ -185,7 +185,7 @@ test('Play while building: nothing reaches the worker until the trainers exist, 
   await settle();
   assert.equal(app.run.phase, 'training');
   assert.equal(app.client.count('play'), 1);
-  assert.equal(app.status.text, 'Training…');
+  assert.equal(app.status.text, 'Training (2 threads)…', 'the thread count the worker reported');
 });
 
 test('settings refused, then fixed: invalid with the Trainer’s sentence, then ready and the sentence gone', async () => {

@@ -26,7 +26,7 @@ test('www/worker/ imports only modules beside it (and the wasm builds)', () => {
   for (const f of files) {
     for (const m of code(f).matchAll(/(?:from\s+|import\s*\(?\s*|new URL\(\s*)['"]([^'"]+)['"]/g)) {
       const spec = m[1];
-      const ok = /^\.\/[\w-]+\.js$/.test(spec) || /^\.\.\/(pkg|pkg-lab|data)\//.test(spec);
+      const ok = /^\.\/[\w-]+\.js$/.test(spec) || /^\.\.\/(pkg|pkg-lab|pkg-mt|pkg-lab-mt|data)\//.test(spec);
       if (!ok) bad.push(`${f}: ${spec}`);
     }
   }

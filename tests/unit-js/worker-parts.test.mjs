@@ -104,3 +104,29 @@ test('a snapshot that cannot be rebuilt frees what was built and says why', () =
   assert.throws(() => rebuild(engine, { plain: good }, digits, 'main'), /No snapshot with a main trainer/);
   assert.throws(() => rebuild(engine, null, digits, 'main'), /No snapshot/);
 });
+
+test('thread plan: one per core where isolated, else one thread and why', async () => {
+  const { threadPlan, MAX_THREADS } = await import('../../www/worker/engines.js');
+  const ok = { isolated: true, cores: 4, threadedBuild: true };
+  assert.deepEqual(threadPlan(ok), { count: 4, why: null });
+  assert.deepEqual(threadPlan({ ...ok, requested: 2 }), { count: 2, why: null });
+  assert.deepEqual(threadPlan({ ...ok, requested: 9 }), { count: 4, why: null }, 'never more than the cores');
+  assert.equal(threadPlan({ ...ok, cores: 64 }).count, MAX_THREADS);
+  const one = (facts) => {
+    const p = threadPlan({ ...ok, ...facts });
+    assert.equal(p.count, 1, JSON.stringify(facts));
+    assert.match(p.why, /\w/);
+    return p.why;
+  };
+  assert.match(one({ requested: 1 }), /threads=1/);
+  assert.match(one({ isolated: false }), /cross-origin isolated/);
+  assert.match(one({ cores: 1 }), /one processor core/);
+  assert.match(one({ cores: undefined }), /one processor core/);
+  assert.match(one({ threadedBuild: false }), /no threaded engine/);
+});
+
+test('the status line while training names the threads, and why when one', async () => {
+  const { trainingText } = await import('../../www/app/run-controls.js');
+  assert.equal(trainingText({ count: 2, why: null }), 'Training (2 threads)…');
+  assert.equal(trainingText({ count: 1, why: 'threads=1 in the link' }), 'Training (1 thread: threads=1 in the link)…');
+});

@@ -88,7 +88,7 @@ function findParts() {
 function createParts({ ui, flags, problems, createClient, resources }) {
   const report = (event, phase) => console.debug(`run state: "${event}" ignored while ${phase}`);
   const run = createRunState({ onIgnored: flags.debug ? report : undefined });
-  const engine = createEngine({ createClient, resources, debug: flags.debug });
+  const engine = createEngine({ createClient, resources, debug: flags.debug, threads: flags.threads });
   const banner = createBanner(ui.banner);
   // Until the lesson module is loaded only the common settings can be read; the lesson host reads the hash again.
   const store = createStore(parseHash(withoutFlags(location.hash), { lessonIds: LESSON_IDS }).state);

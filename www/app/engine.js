@@ -9,17 +9,20 @@
  *   createClient: () => import('../worker/trainer-client.js').TrainerClient,
  *   resources?: () => Promise<{ wasm: ArrayBuffer, digits: ArrayBuffer }>,  handed to the worker instead of fetched
  *   debug?: boolean,  lets the page make the worker crash (tests)
+ *   threads?: number|null,  the `threads` flag: at most this many threads (null: one per core)
  * }} options
  */
-export function createEngine({ createClient, resources = null, debug = false }) {
+export function createEngine({ createClient, resources = null, debug = false, threads = null }) {
   let client = null;
   let options = null;
   let ready = null;
   let loadedOnce = false;
+  let threadInfo = { count: 1, why: 'the engine is not loaded yet' };
 
   const init = () =>
     client.init(options).then((value) => {
       loadedOnce = true;
+      if (value?.threads) threadInfo = value.threads;
       return value;
     });
 
@@ -37,7 +40,7 @@ export function createEngine({ createClient, resources = null, debug = false }) 
     load({ after = null } = {}) {
       ready = (async () => {
         await after?.catch(() => {});
-        options = { ...(resources ? await resources() : {}), debug };
+        options = { ...(resources ? await resources() : {}), debug, threads };
         return init();
       })();
       return ready;
@@ -51,6 +54,10 @@ export function createEngine({ createClient, resources = null, debug = false }) 
     /** Resolves once the current worker's engine is loaded. */
     get ready() {
       return ready;
+    },
+    /** { count, why }: how many threads train, and if one, why (worker/engines.js threadPlan). */
+    get threads() {
+      return threadInfo;
     },
     /** Did the engine load once? Before that, a crash is a failure to start, not something to recover from. */
     get loadedOnce() {

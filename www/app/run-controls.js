@@ -10,6 +10,12 @@ import { trainerConfigs } from '../state/url-state.js';
 const READY = 'Ready. Press Play to train, or Step for one minibatch.';
 const HIDDEN = 'Paused while this tab is hidden.';
 
+/** The status line while training: how many threads, and if one, why (worker/engines.js threadPlan). */
+export function trainingText({ count = 1, why = null } = {}) {
+  if (count > 1) return `Training (${count} threads)…`;
+  return why ? `Training (1 thread: ${why})…` : 'Training (1 thread)…';
+}
+
 /**
  * @param {{
  *   run, engine, store, status, banner, snapshots,
@@ -93,7 +99,7 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
     }
     if (!run.send('play') || !run.running) return; // while building: it plays once built
     if (banner.kind === 'halted') banner.hide();
-    status.setRunStatus('Training…');
+    status.setRunStatus(trainingText(engine.threads));
     try {
       await engine.client.play();
     } catch (err) {

@@ -11,6 +11,8 @@
 //   embed=1                        embedded in another page (implies compact unless compact=0)
 //   autoplay=1                     start training as soon as the network is built
 //   debug=1                        window.__playground for the console, and the worker's crash command
+//   threads=auto|N                 train on at most N threads (1: one thread); auto: one per core, where
+//                                  the page is cross-origin isolated (docs/wasm-api.md, "Threads")
 //
 // Parsing never throws: anything unreadable is left at its default and
 // reported as a sentence. No DOM here, so node can test it.
@@ -30,7 +32,18 @@ export const HIDEABLE = Object.freeze([
   'inside',
 ]);
 export const CONTROLS = Object.freeze(['full', 'minimal', 'none']);
-export const FLAG_KEYS = Object.freeze(['hide', 'controls', 'present', 'compact', 'embed', 'autoplay', 'debug']);
+export const FLAG_KEYS = Object.freeze([
+  'hide',
+  'controls',
+  'present',
+  'compact',
+  'embed',
+  'autoplay',
+  'debug',
+  'threads',
+]);
+/** The most threads a link may ask for. */
+export const MAX_THREADS_FLAG = 16;
 const BOOLEAN_KEYS = ['present', 'compact', 'embed', 'autoplay', 'debug'];
 
 /** What `controls` hides besides the `hide` list. */
@@ -79,7 +92,16 @@ export function parseHideList(text) {
 
 /** The flags when nothing is given. */
 export function defaultFlags() {
-  return { hide: [], controls: 'full', present: false, compact: false, embed: false, autoplay: false, debug: false };
+  return {
+    hide: [],
+    controls: 'full',
+    present: false,
+    compact: false,
+    embed: false,
+    autoplay: false,
+    debug: false,
+    threads: null, // null: one per core (auto)
+  };
 }
 
 function pairsOf(text) {
@@ -128,6 +150,16 @@ export function parseFlags(search = '', hash = '') {
       const s = String(raw).trim().toLowerCase();
       if (CONTROLS.includes(s)) flags.controls = s;
       else problems.push(`The controls setting ${quote(raw)} was not used: it must be one of ${CONTROLS.join(', ')}.`);
+    } else if (key === 'threads') {
+      const s = String(raw).trim().toLowerCase();
+      const n = /^\d{1,3}$/.test(s) ? Number(s) : Number.NaN;
+      if (s === 'auto' || s === '') flags.threads = null;
+      else if (n >= 1 && n <= MAX_THREADS_FLAG) flags.threads = n;
+      else {
+        problems.push(
+          `The flag threads=${quote(raw)} was not used: it must be auto or a whole number from 1 to ${MAX_THREADS_FLAG}.`,
+        );
+      }
     } else if (BOOLEAN_KEYS.includes(key)) {
       const r = parseBoolean(raw);
       if (r.error) problems.push(`The flag ${key}=${quote(raw)} was not used: ${r.error}.`);
@@ -159,6 +191,7 @@ export function formatFlags(flags) {
     }
     if (flags[key] !== d[key]) parts.push(`${key}=${flags[key] ? 1 : 0}`);
   }
+  if (flags.threads != null) parts.push(`threads=${flags.threads}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }
 

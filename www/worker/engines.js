@@ -37,6 +37,29 @@ export async function loadWasm(importer, source, what = 'The training engine') {
   return { mod, exports };
 }
 
+/** At most this many threads train, however many cores the device reports. */
+export const MAX_THREADS = 16;
+
+/**
+ * How many threads to train with, and if one, why (docs/wasm-api.md, "Threads").
+ * @param {{ requested?: number|null, isolated: boolean, cores: number, threadedBuild: boolean }} facts
+ *   requested: the page's `threads` flag (null: one per core); isolated: self.crossOriginIsolated;
+ *   cores: navigator.hardwareConcurrency; threadedBuild: whether this copy has the threaded builds
+ * @returns {{ count: number, why: string|null }}
+ */
+export function threadPlan({ requested = null, isolated, cores, threadedBuild }) {
+  const one = (why) => ({ count: 1, why });
+  if (requested === 1) return one('threads=1 in the link');
+  if (!threadedBuild) return one('this copy of the playground has no threaded engine');
+  if (!isolated) {
+    // Embedded in another site, opened from a file, or served without the COOP and COEP headers.
+    return one('the page is not cross-origin isolated, so the browser allows no shared memory');
+  }
+  const n = Math.floor(Number(cores));
+  if (!(n > 1)) return one('the browser reports one processor core');
+  return { count: Math.min(requested ?? n, n, MAX_THREADS), why: null };
+}
+
 /** Whether a trainer config needs the lab build: convolutional models are only there. */
 export function needsLab(config) {
   return Array.isArray(config?.model?.conv) && config.model.conv.length > 0;
@@ -44,10 +67,17 @@ export function needsLab(config) {
 
 /**
  * The lab build and the copies of trainers in it.
- * @param {{ importLab?: () => Promise<object>, labWasmSource?: () => URL, onFail?: (message: string) => void }} sources
- *   importLab none: there is no lab build; onFail hears of every failed load (which also rejects)
+ * @param {{ importLab?: () => Promise<object>, labWasmSource?: () => URL, prepare?: (mod: object) => Promise<void>,
+ *   onFail?: (message: string) => void }} sources
+ *   importLab none: there is no lab build; prepare: run on the module once it has started (a threaded
+ *   build's pool); onFail hears of every failed load (which also rejects)
  */
-export function createLab({ importLab = null, labWasmSource = null, onFail = () => {} } = {}) {
+export function createLab({
+  importLab = null,
+  labWasmSource = null,
+  prepare = async () => {},
+  onFail = () => {},
+} = {}) {
   let loading = null; // Promise of the module, once something needed it
   let exports = null;
   let loadedMod = null;
@@ -63,7 +93,8 @@ export function createLab({ importLab = null, labWasmSource = null, onFail = () 
     module() {
       if (!importLab) return Promise.reject(new Error('This engine has no lab build to ask.'));
       loading ??= loadWasm(importLab, labWasmSource?.(), 'The lab engine (PCA, applications, save and load)').then(
-        (r) => {
+        async (r) => {
+          await prepare(r.mod);
           exports = r.exports;
           loadedMod = r.mod;
           return r.mod;

@@ -22,7 +22,7 @@
 // method itself (the single-file build's, which is the lab build) answers it.
 
 import { messageOf, transferable, unpackDigits } from './transfer.js';
-import { createLab, loadWasm, needsLab } from './engines.js';
+import { createLab, loadWasm, needsLab, threadPlan } from './engines.js';
 import { rebuild, snapshotOf } from './run-snapshot.js';
 import { newSliceLogs, record, sliceStats } from './slice-stats.js';
 
@@ -36,6 +36,35 @@ const NOT_CALLABLE = new Set(['constructor', 'free', 'step']);
  * `unreachable` trap): the module's memory may be half-updated, so nothing in
  * it can be trusted any more and the worker must be replaced.
  */
+/** How long a thread pool may take to start before the single-thread build is used instead. */
+const POOL_START_MS = 15000;
+
+/**
+ * Starts a threaded build's pool of `count` threads (Web Workers sharing its
+ * memory); nothing for a single-thread build. Rejects if the pool is not up in
+ * POOL_START_MS (a Content-Security-Policy that forbids blob: workers, say).
+ */
+async function startPool(mod, count) {
+  if (count <= 1 || typeof mod.initThreadPool !== 'function') return;
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`its ${count} workers did not start within ${POOL_START_MS / 1000} s`)),
+      POOL_START_MS,
+    );
+  });
+  try {
+    await Promise.race([mod.initThreadPool(count), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  const n = mod.threadCount();
+  if (n !== count) throw new Error(`the pool has ${n} threads instead of ${count}`);
+}
+
+/** A message without its closing full stop, to be quoted inside a sentence. */
+const sentenceOf = (m) => String(m).replace(/[.\s]+$/, '');
+
 const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAssembly.RuntimeError;
 
 /**
@@ -46,6 +75,8 @@ const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAss
  *   fetchDigits?: () => Promise<ArrayBuffer>,   the digits file, when the page does not hand it over
  *   importLab?: () => Promise<object>,          the lab build's module, for what the engine lacks
  *   labWasmSource?: () => URL,                  where the lab build's .wasm file is
+ *   threaded?: { importEngine, wasmSource, importLab, labWasmSource },
+ *                                               the same two builds with threads, used where threadPlan allows
  * }} sources
  */
 export function startWorker({
@@ -54,13 +85,18 @@ export function startWorker({
   fetchDigits = null,
   importLab = null,
   labWasmSource = null,
+  threaded = null,
 }) {
   let wasm = null; // the wasm-bindgen module
   let exports = null; // the instance's exports (its memory)
+  // The builds in use: the single-thread ones, or the threaded ones once init's plan chose them.
+  let builds = { importEngine, wasmSource, importLab, labWasmSource };
+  let threads = { count: 1, why: 'the engine is not loaded yet' };
   // The lab build and the trainers' copies in it. A failed load is also an event: a lesson's request may have nobody to show it to.
   const lab = createLab({
-    importLab,
-    labWasmSource,
+    importLab: importLab && (() => builds.importLab()),
+    labWasmSource: () => builds.labWasmSource?.(),
+    prepare: (mod) => startPool(mod, threads.count),
     onFail: (message) => self.postMessage({ event: 'lab-failed', message }),
   });
   let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
@@ -139,19 +175,45 @@ export function startWorker({
      * Loads the wasm module and the digits. `wasm` and `digits` (ArrayBuffers)
      * may be handed over instead of fetched. -> { count, defaults }
      */
-    async init({ wasm: wasmBytes = null, digits: digitBytes = null, debug: debugFlag = false } = {}) {
+    async init({
+      wasm: wasmBytes = null,
+      digits: digitBytes = null,
+      debug: debugFlag = false,
+      threads: requested = null,
+    } = {}) {
       debug = debugFlag === true;
       const digitsNow = async () => {
         if (digitBytes) return unpackDigits(digitBytes);
         return unpackDigits(await fetchDigits(), 'The digits file (data/mnist.bin)');
       };
-      const engine = async () => {
+      const single = async () => {
+        builds = { importEngine, wasmSource, importLab, labWasmSource };
         const r = await loadWasm(importEngine, wasmBytes ?? wasmSource());
         exports = r.exports;
         return r.mod;
       };
+      const engine = async () => {
+        threads = threadPlan({
+          requested: Number.isInteger(requested) && requested > 0 ? requested : null,
+          isolated: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+          cores: self.navigator?.hardwareConcurrency ?? 1,
+          threadedBuild: threaded !== null && wasmBytes === null,
+        });
+        if (threads.count === 1) return single();
+        // The threaded build, its pool started; if either fails, the single-thread build says why in the status line.
+        try {
+          builds = threaded;
+          const r = await loadWasm(threaded.importEngine, threaded.wasmSource(), 'The threaded engine');
+          await startPool(r.mod, threads.count);
+          exports = r.exports;
+          return r.mod;
+        } catch (err) {
+          threads = { count: 1, why: `the threads could not start (${sentenceOf(messageOf(err))})` };
+          return single();
+        }
+      };
       [wasm, digits] = await Promise.all([wasm ?? engine(), digits ?? digitsNow()]);
-      return { count: digits.count, defaults: wasm.defaultConfig() };
+      return { count: digits.count, defaults: wasm.defaultConfig(), threads };
     },
 
     /**

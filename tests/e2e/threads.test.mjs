@@ -1,0 +1,149 @@
+// Threads (docs/wasm-api.md, "Threads"): where the page is cross-origin
+// isolated (the test server sends COOP and COEP, as `npm start` does) the
+// worker trains with the threaded builds on one thread per core, bit for bit
+// as on one thread; the status line says how many threads train, and when one,
+// why; where the page is not isolated it falls back to one thread by itself.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../../scripts/serve.mjs';
+import { ROOT, openPage, startApp, waitForStep } from './helpers/app.mjs';
+
+/** In the page: trains `config` for `steps` steps in a fresh worker with init(options). -> { threads, hash, loss } */
+function trainInPage(page, options, config, steps) {
+  return page.evaluate(
+    async ({ options, config, steps }) => {
+      const { TrainerClient } = await import('./www/worker/trainer-client.js');
+      const client = new TrainerClient();
+      try {
+        const info = await client.init(options);
+        await client.create(config);
+        let loss = null;
+        let last = null;
+        for (let i = 0; i < steps; i++) {
+          last = await client.step();
+          loss = last.batchLoss;
+        }
+        const params = await client.call('parameters');
+        // FNV-1a over the parameters' bits, and how many there are.
+        let hash = 0x811c9dc5;
+        for (const v of new Uint32Array(params.buffer, params.byteOffset, params.length)) {
+          hash = Math.imul(hash ^ v, 0x01000193) >>> 0;
+        }
+        return { threads: info.threads, hash, count: params.length, loss, last };
+      } finally {
+        client.terminate();
+      }
+    },
+    { options, config, steps },
+  );
+}
+
+describe('threads', () => {
+  let app;
+  let cores;
+  before(async () => {
+    app = await startApp();
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('trains on one thread per core where the page is isolated, bit for bit as on one thread', async (t) => {
+    const { page, context, errors } = await openPage(app, '#lesson=reconstruct');
+    try {
+      const facts = await page.evaluate(() => ({
+        isolated: self.crossOriginIsolated,
+        cores: navigator.hardwareConcurrency,
+      }));
+      cores = facts.cores;
+      assert.equal(facts.isolated, true, 'the test server sends COOP and COEP');
+      if (cores < 2) {
+        t.skip(`this machine reports ${cores} core: nothing to split across`);
+        return;
+      }
+      const dense = { model: { encoder: [256, 64], latent: 32, dropout: 0.1 }, train: { seed: 7, batchSize: 128 } };
+      const many = await trainInPage(page, {}, dense, 30);
+      const one = await trainInPage(page, { threads: 1 }, dense, 30);
+      assert.deepEqual(many.threads, { count: Math.min(cores, 16), why: null });
+      assert.deepEqual(one.threads, { count: 1, why: 'threads=1 in the link' });
+      assert.ok(many.count > 200_000, `the wide model's parameters: ${many.count}`);
+      assert.equal(many.hash, one.hash, 'the parameters after 30 steps differ between the thread counts');
+      assert.ok(Number.isFinite(many.loss), JSON.stringify(many.last));
+      assert.equal(many.loss, one.loss);
+
+      // A convolutional VAE trains in the threaded lab build, on its own pool.
+      const conv = {
+        model: {
+          kind: 'vae',
+          encoder: [],
+          conv: [
+            { channels: 16, kernel: 3, stride: 2 },
+            { channels: 8, kernel: 3, stride: 2 },
+          ],
+          latent: 8,
+        },
+        train: { seed: 3, batchSize: 64, lr: 0.005 },
+      };
+      const convMany = await trainInPage(page, {}, conv, 8);
+      const convOne = await trainInPage(page, { threads: 1 }, conv, 8);
+      assert.equal(convMany.threads.count, Math.min(cores, 16));
+      assert.equal(convMany.hash, convOne.hash, 'the conv VAE differs between the thread counts');
+      assert.ok(Number.isFinite(convMany.loss), JSON.stringify(convMany.last));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the status line says how many threads train, and why one when the link asks for one', async (t) => {
+    if (cores != null && cores < 2) return t.skip(`this machine reports ${cores} core`);
+    for (const [query, want] of [
+      ['', /^Training \(\d+ threads\)…$/],
+      ['?threads=1', /^Training \(1 thread: threads=1 in the link\)…$/],
+    ]) {
+      const { page, context, errors } = await openPage(
+        { ...app, url: `${app.url}${query}` },
+        '#lesson=reconstruct&encoder=64&latent=8',
+      );
+      try {
+        await page.click('#play');
+        await waitForStep(page, 5);
+        const text = await page.textContent('#run-status');
+        assert.match(text, want, `${query || 'no flag'}: "${text}"`);
+        await page.click('#play');
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  it('falls back to one thread, and says why, where the page is not cross-origin isolated', async () => {
+    const server = await startServer({ root: ROOT, isolated: false });
+    try {
+      const { page, context, errors } = await openPage(
+        { url: server.url, browser: app.browser },
+        '#lesson=reconstruct&encoder=64&latent=8',
+      );
+      const wasm = [];
+      context.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url().replace(/.*\/www\//, '')));
+      try {
+        assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
+        await page.click('#play');
+        await waitForStep(page, 5);
+        assert.equal(
+          await page.textContent('#run-status'),
+          'Training (1 thread: the page is not cross-origin isolated, so the browser allows no shared memory)…',
+        );
+        await page.click('#play');
+        assert.ok(!wasm.some((u) => u.includes('-mt/')), `no threaded build is fetched: ${wasm}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
