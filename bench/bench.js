@@ -100,27 +100,47 @@ export function appConfig(latent = null) {
   return cfg;
 }
 
-/** Step timing for every model and contender. -> [{ model, contender, medianMs, p90Ms, windowsMs, steps, ... }] */
+/**
+ * Step timing for every model and contender. The load of a shared machine
+ * drifts, so the contenders alternate as in convThroughput: `settings.windows`
+ * rounds, each running every contender for one window in a fresh worker (the
+ * order reversed every other round); a row's ms is the median over the rounds,
+ * and `byRound` keeps each round's ms so ratios can be taken round by round.
+ * -> [{ model, contender, medianMs, p90Ms, windowsMs, steps, threads?, ... }]
+ */
 export async function throughput(settings, { models = MODELS, contenders = CONTENDERS } = {}) {
   const rows = [];
   for (const m of models) {
+    const model = `784-${m.hidden}-${m.latent}-${m.hidden}-784`;
+    const runs = Object.fromEntries(contenders.map((c) => [c, []]));
+    for (let round = 0; round < settings.windows; round++) {
+      const order = round % 2 ? [...contenders].reverse() : contenders;
+      say(`throughput ${model} b${m.batch}, round ${round + 1}/${settings.windows}: ${order.join(', ')}`);
+      for (const contender of order) {
+        runs[contender].push(
+          await job('throughput', {
+            contender,
+            ...m,
+            lr: LR,
+            windows: 1,
+            windowMs: settings.windowMs,
+            warmupMs: settings.warmupMs,
+          }),
+        );
+      }
+    }
     for (const contender of contenders) {
-      say(`throughput: ${contender} on 784-${m.hidden}-${m.latent}-${m.hidden}-784 at batch ${m.batch}`);
-      const r = await job('throughput', {
-        contender,
-        ...m,
-        lr: LR,
-        windows: settings.windows,
-        windowMs: settings.windowMs,
-        warmupMs: settings.warmupMs,
-      });
+      const windowsMs = runs[contender].map((r) => r.windowsMs[0]);
+      const last = runs[contender].at(-1);
       rows.push({
-        model: `784-${m.hidden}-${m.latent}-${m.hidden}-784`,
+        model,
         ...m,
         contender,
-        medianMs: median(r.windowsMs),
-        p90Ms: p90(r.windowsMs),
-        ...r,
+        ...last,
+        medianMs: median(windowsMs),
+        p90Ms: p90(windowsMs),
+        windowsMs,
+        steps: runs[contender].reduce((n, r) => n + r.steps, 0),
       });
     }
   }
@@ -181,8 +201,8 @@ export async function convThroughput(settings, { models = CONV_MODELS, contender
     }
     const rows = contenders.map((contender) => {
       const windowsMs = runs[contender].map((r) => r.windowsMs[0]);
-      const { params, backend } = runs[contender].at(-1);
-      return { contender, medianMs: median(windowsMs), p90Ms: p90(windowsMs), windowsMs, params, backend };
+      const { params, backend, threads } = runs[contender].at(-1);
+      return { contender, medianMs: median(windowsMs), p90Ms: p90(windowsMs), windowsMs, params, backend, threads };
     });
     // Each shape's time: the median over the rounds; the floor: their sum.
     const shapes = floorRuns[0].shapes.map((g, i) => {

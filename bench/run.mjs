@@ -412,6 +412,8 @@ function table(head, rows, alignLeft = 1) {
   for (const r of cells.slice(1)) console.log(line(r));
 }
 
+const medianOf = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
 /** Derived figures per model: ms, samples/s, GFLOP/s, % of roofline, ratios. */
 function summarise(throughput, nativeRows) {
   const models = [...new Set(throughput.map((r) => r.model))];
@@ -431,6 +433,9 @@ function summarise(throughput, nativeRows) {
       gflops: flops ? flops / (r.medianMs / 1000) / 1e9 : null,
       percentOfRoofline: roof ? (100 * roof.medianMs) / r.medianMs : null,
       oursTimesFaster: ours ? r.medianMs / ours.medianMs : null,
+      // Round by round (the contenders alternate): this row's ms / ours, then the median.
+      roundRatio: ours ? medianOf(r.windowsMs.map((ms, i) => ms / ours.windowsMs[i])) : null,
+      threads: r.threads,
       backend: r.backend,
     }));
     return {
@@ -457,7 +462,7 @@ function printThroughput(summary) {
         f(r.samplesPerSec, 0),
         f(r.gflops, 2),
         `${f(r.percentOfRoofline, 0)}%`,
-        r.contender === 'ours' ? '1.00×' : `${f(r.oursTimesFaster, 2)}×`,
+        r.contender === 'ours' ? '1.00×' : `${f(r.roundRatio, 2)}×`,
       ]);
     }
     if (m.native) {
@@ -498,7 +503,8 @@ function printThroughput(summary) {
   );
   console.log(
     dim(
-      "  ours ×faster: this row's ms / our trainer's ms in the browser (how many times faster ours is than this peer)",
+      "  ours ×faster: this row's ms / our trainer's ms in the browser, round by round (the contenders alternate), the median\n" +
+        '  ours-mt: the threaded build on one thread per core (below 1.00×: faster than ours on one thread)',
     ),
   );
   for (const m of summary) {
@@ -905,7 +911,7 @@ main(async () => {
         `${f(row(big, 'ours').percentOfRoofline, 0)}%`,
         row(big, 'ours').percentOfRoofline >= TARGETS.bigRoof,
       ]);
-      const vs = row(big, 'tfjs-wasm')?.oursTimesFaster;
+      const vs = row(big, 'tfjs-wasm')?.roundRatio;
       checks.push([
         `784-256-64-256-784 b128 ≥ ${TARGETS.bigVsTfjsWasm}× faster than tfjs-wasm`,
         `${f(vs, 2)}×`,
@@ -914,15 +920,15 @@ main(async () => {
     }
     const mt = big && row(big, 'ours-mt');
     if (mt) {
-      const speedup = row(big, 'ours').medianMs / mt.medianMs;
+      const speedup = 1 / mt.roundRatio;
       checks.push([
         `784-256-64-256-784 b128: ${mt.threads} threads ≥ ${TARGETS.threadsSpeedup}× faster than 1`,
-        `${f(speedup, 2)}× (${f(mt.medianMs, 3)} vs ${f(row(big, 'ours').medianMs, 3)} ms)`,
+        `${f(speedup, 2)}× (rounds' median; ${f(mt.medianMs, 3)} vs ${f(row(big, 'ours').medianMs, 3)} ms)`,
         speedup >= TARGETS.threadsSpeedup,
       ]);
       const tfw = row(big, 'tfjs-wasm');
       if (tfw) {
-        const vs = tfw.medianMs / mt.medianMs;
+        const vs = tfw.roundRatio / mt.roundRatio;
         checks.push([
           `784-256-64-256-784 b128: ours on ${mt.threads} threads ≥ ${TARGETS.mtVsTfjsWasm}× tfjs-wasm on ${tfw.backend?.threads ?? '?'}`,
           `${f(vs, 2)}×`,

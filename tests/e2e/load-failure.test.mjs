@@ -16,7 +16,8 @@ describe('load failures', () => {
   });
 
   for (const [what, pattern, expected] of [
-    ['the wasm module', '**/www/pkg/**', /training engine/],
+    // Both builds of the engine: without the threaded one the worker falls back to the single-thread one.
+    ['the wasm module', '**/www/pkg{,-mt}/**', /training engine/],
     ['the digits', '**/www/data/mnist.bin.gz', /digits/],
   ]) {
     it(`when ${what} cannot be loaded, the page says so in words`, async () => {
@@ -40,7 +41,7 @@ describe('load failures', () => {
 
   it('when the lab build cannot be loaded, a lesson that needs it says so, and training goes on', async () => {
     const context = await app.browser.newContext();
-    await context.route('**/www/pkg-lab/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    await context.route('**/www/pkg-lab{,-mt}/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
     const page = await context.newPage();
     try {
       await page.goto(`${app.url}#lesson=latent&encoder=32&latent=2`);

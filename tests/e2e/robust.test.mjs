@@ -214,9 +214,11 @@ describe('it keeps working', () => {
       await page.waitForSelector('body[data-recovered="true"]', { timeout: 20_000 });
       await page.waitForFunction(() => document.body.dataset.running === 'true');
       await waitForStep(page, step + 20);
+      // A terminated worker's thread pool (Web Workers of its own) can take a few seconds to go.
+      for (let i = 0; i < 75 && page.workers().length > workersBefore; i++) await page.waitForTimeout(200);
       assert.ok(
         page.workers().length <= workersBefore,
-        `no worker leaked (${page.workers().length} > ${workersBefore})`,
+        `no worker leaked (${page.workers().length} > ${workersBefore}: ${page.workers().map((w) => w.url().slice(0, 60))})`,
       );
       // The deliberate uncaught error is reported by the browser; nothing else went wrong.
       assert.deepEqual(

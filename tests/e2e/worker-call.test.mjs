@@ -81,7 +81,7 @@ describe('the worker’s generic call', () => {
     const { page, context, errors } = await openPage(app, '#lesson=reconstruct&encoder=32&latent=4');
     const labRequests = [];
     context.on('request', (r) => {
-      if (r.url().includes('/pkg-lab/')) labRequests.push(r.url());
+      if (/\/pkg-lab(-mt)?\//.test(r.url())) labRequests.push(r.url());
     });
     try {
       const result = await page.evaluate(async () => {
