@@ -88,6 +88,8 @@ async function loadTf(backend) {
   if (backend === 'wasm') {
     importScripts(TFJS_WASM);
     self.tf.wasm.setWasmPaths(TFJS_WASM_DIR); // served from node_modules, never a CDN
+    // Where the page is isolated tfjs-wasm runs threaded, by default on half the cores; ours uses all: so does it.
+    if (self.crossOriginIsolated) self.tf.wasm.setThreadsCount(self.navigator.hardwareConcurrency);
   }
   const tf = self.tf;
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not initialise`);

@@ -24,7 +24,7 @@ pub const ALIGN: usize = 16;
 
 /// Products with fewer multiply-adds than this stay on one thread: waking the
 /// pool costs more than they take (measured with `npm run bench`).
-pub const PAR_MIN_MACS: usize = 1 << 17;
+pub const PAR_MIN_MACS: usize = 1 << 20;
 
 /// `C ← α·A·B + β·C`, split across rayon's threads when that pays (see the module docs).
 pub fn gemm<S1, S2, S3>(
@@ -62,7 +62,7 @@ pub fn gemm<S1, S2, S3>(
 }
 
 /// Element-wise passes over fewer values than this stay on one thread.
-pub const PAR_MIN_VALUES: usize = 1 << 15;
+pub const PAR_MIN_VALUES: usize = 1 << 17;
 
 /// Whether an element-wise pass over `len` values is split across threads
 /// (`Zip::par_for_each`; element by element, so the result is the same).

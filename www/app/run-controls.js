@@ -33,6 +33,7 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
     current.run = info.run;
     current.trainers = Object.keys(info.trainers ?? { main: null });
     current.step = step;
+    current.threads = info.threads ?? null; // the threads this run trains on (null: the engine's)
     snapshots.reset();
     configError.hidden = true;
     configError.textContent = '';
@@ -99,7 +100,7 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
     }
     if (!run.send('play') || !run.running) return; // while building: it plays once built
     if (banner.kind === 'halted') banner.hide();
-    status.setRunStatus(trainingText(engine.threads));
+    status.setRunStatus(trainingText(current.threads ?? engine.threads));
     try {
       await engine.client.play();
     } catch (err) {

@@ -93,8 +93,7 @@ export function createLab({
     module() {
       if (!importLab) return Promise.reject(new Error('This engine has no lab build to ask.'));
       loading ??= loadWasm(importLab, labWasmSource?.(), 'The lab engine (PCA, applications, save and load)').then(
-        async (r) => {
-          await prepare(r.mod);
+        (r) => {
           exports = r.exports;
           loadedMod = r.mod;
           return r.mod;

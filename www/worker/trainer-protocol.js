@@ -62,6 +62,9 @@ async function startPool(mod, count) {
   if (n !== count) throw new Error(`the pool has ${n} threads instead of ${count}`);
 }
 
+/** Why a run in the lab build trains on one thread although the engine has more. */
+const LAB_ONE_THREAD = 'convolutional models and the Inside lesson train on one thread for now';
+
 /** A message without its closing full stop, to be quoted inside a sentence. */
 const sentenceOf = (m) => String(m).replace(/[.\s]+$/, '');
 
@@ -75,8 +78,7 @@ const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAss
  *   fetchDigits?: () => Promise<ArrayBuffer>,   the digits file, when the page does not hand it over
  *   importLab?: () => Promise<object>,          the lab build's module, for what the engine lacks
  *   labWasmSource?: () => URL,                  where the lab build's .wasm file is
- *   threaded?: { importEngine, wasmSource, importLab, labWasmSource },
- *                                               the same two builds with threads, used where threadPlan allows
+ *   threaded?: { importEngine, wasmSource },    the engine's threaded twin, used where threadPlan allows
  * }} sources
  */
 export function startWorker({
@@ -89,14 +91,12 @@ export function startWorker({
 }) {
   let wasm = null; // the wasm-bindgen module
   let exports = null; // the instance's exports (its memory)
-  // The builds in use: the single-thread ones, or the threaded ones once init's plan chose them.
-  let builds = { importEngine, wasmSource, importLab, labWasmSource };
   let threads = { count: 1, why: 'the engine is not loaded yet' };
   // The lab build and the trainers' copies in it. A failed load is also an event: a lesson's request may have nobody to show it to.
+  // It trains on one thread: its threaded twin (www/pkg-lab-mt) made convolutional models slower (docs/wasm-api.md, "Threads").
   const lab = createLab({
-    importLab: importLab && (() => builds.importLab()),
-    labWasmSource: () => builds.labWasmSource?.(),
-    prepare: (mod) => startPool(mod, threads.count),
+    importLab,
+    labWasmSource,
     onFail: (message) => self.postMessage({ event: 'lab-failed', message }),
   });
   let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
@@ -166,8 +166,20 @@ export function startWorker({
     run += 1;
     const info = {};
     for (const [name, t] of trainers) info[name] = { config: t.config(), latentSize: t.latentSize };
-    const { step, epoch } = trainers.get(MAIN).progress();
-    return { run, config: info[MAIN].config, latentSize: info[MAIN].latentSize, step, epoch, trainers: info };
+    const main = trainers.get(MAIN);
+    const { step, epoch } = main.progress();
+    // The threads the run trains on: the engine's, or one in the lab build (convolutional models, engine 'lab').
+    const inEngine = main instanceof wasm.Trainer;
+    const runThreads = inEngine || threads.count === 1 ? threads : { count: 1, why: LAB_ONE_THREAD };
+    return {
+      run,
+      config: info[MAIN].config,
+      latentSize: info[MAIN].latentSize,
+      step,
+      epoch,
+      trainers: info,
+      threads: runThreads,
+    };
   }
 
   const handlers = {
@@ -187,7 +199,6 @@ export function startWorker({
         return unpackDigits(await fetchDigits(), 'The digits file (data/mnist.bin)');
       };
       const single = async () => {
-        builds = { importEngine, wasmSource, importLab, labWasmSource };
         const r = await loadWasm(importEngine, wasmBytes ?? wasmSource());
         exports = r.exports;
         return r.mod;
@@ -202,7 +213,6 @@ export function startWorker({
         if (threads.count === 1) return single();
         // The threaded build, its pool started; if either fails, the single-thread build says why in the status line.
         try {
-          builds = threaded;
           const r = await loadWasm(threaded.importEngine, threaded.wasmSource(), 'The threaded engine');
           await startPool(r.mod, threads.count);
           exports = r.exports;

@@ -1,6 +1,6 @@
 // The training worker, as the site starts it: the engine (www/pkg, and the lab
-// build www/pkg-lab when first needed; both built by `npm run build:wasm`; their
-// threaded twins www/pkg-mt and www/pkg-lab-mt where the page is cross-origin isolated) and
+// build www/pkg-lab when first needed; both built by `npm run build:wasm`; the engine's
+// threaded twin www/pkg-mt where the page is cross-origin isolated) and
 // the digits (www/data/mnist.bin.gz, `npm run data`) are fetched next to this file. The protocol and the handlers are in
 // worker/trainer-protocol.js, which the single-file build reuses with both inlined.
 
@@ -12,12 +12,10 @@ const WASM_URL = new URL('../pkg/autoencoder_playground_bg.wasm', import.meta.ur
 // The lab build: fetched only when a lesson or Save/Load first needs what the engine above lacks.
 const LAB_ENGINE_URL = new URL('../pkg-lab/autoencoder_playground.js', import.meta.url);
 const LAB_WASM_URL = new URL('../pkg-lab/autoencoder_playground_bg.wasm', import.meta.url);
-// The same two builds with threads (www/pkg-mt, www/pkg-lab-mt): used instead where the page is
-// cross-origin isolated and the device has more than one core (worker/engines.js threadPlan).
+// The engine with threads (www/pkg-mt): used instead where the page is cross-origin isolated
+// and the device has more than one core (worker/engines.js threadPlan).
 const MT_ENGINE_URL = new URL('../pkg-mt/autoencoder_playground.js', import.meta.url);
 const MT_WASM_URL = new URL('../pkg-mt/autoencoder_playground_bg.wasm', import.meta.url);
-const LAB_MT_ENGINE_URL = new URL('../pkg-lab-mt/autoencoder_playground.js', import.meta.url);
-const LAB_MT_WASM_URL = new URL('../pkg-lab-mt/autoencoder_playground_bg.wasm', import.meta.url);
 const DATA_URL = new URL('../data/mnist.bin.gz', import.meta.url);
 
 async function fetchDigits() {
@@ -46,7 +44,5 @@ startWorker({
   threaded: {
     importEngine: () => import(MT_ENGINE_URL.href),
     wasmSource: () => MT_WASM_URL,
-    importLab: () => import(LAB_MT_ENGINE_URL.href),
-    labWasmSource: () => LAB_MT_WASM_URL,
   },
 });
