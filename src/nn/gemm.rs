@@ -156,7 +156,7 @@ mod parallel {
                 for parts in 2..6 {
                     for left in 1..parts {
                         let c = cut(len, left, parts);
-                        assert!(c % ALIGN == 0 || c == len, "{len} {left}/{parts} -> {c}");
+                        assert!(c.is_multiple_of(ALIGN) || c == len, "{len} {left}/{parts} -> {c}");
                         assert!(c > 0 && c <= len);
                     }
                 }

@@ -7,7 +7,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../../scripts/serve.mjs';
-import { ROOT, openPage, startApp, waitForStep } from './helpers/app.mjs';
+import { IN_FIREFOX, ROOT, openPage, skipInFirefox, startApp, waitForStep } from './helpers/app.mjs';
+
+/** Why Firefox trains on one thread (www/worker/engines.js threadPlan). */
+const FIREFOX_WHY = 'Firefox trains on one thread for now';
 
 /** In the page: trains `config` for `steps` steps in a fresh worker with init(options). -> { threads, hash, loss } */
 function trainInPage(page, options, config, steps) {
@@ -49,7 +52,9 @@ describe('threads', () => {
     await app?.close();
   });
 
-  it('trains on one thread per core where the page is isolated, bit for bit as on one thread', async (t) => {
+  it('trains on one thread per core where the page is isolated, bit for bit as on one thread', {
+    skip: skipInFirefox('Firefox ESR 153 sometimes never finished a threaded start; it trains on one thread'),
+  }, async (t) => {
     const { page, context, errors } = await openPage(app, '#lesson=reconstruct');
     try {
       const facts = await page.evaluate(() => ({
@@ -63,7 +68,7 @@ describe('threads', () => {
         return;
       }
       const dense = { model: { encoder: [256, 64], latent: 32, dropout: 0.1 }, train: { seed: 7, batchSize: 128 } };
-      const many = await trainInPage(page, {}, dense, 30);
+      const many = await trainInPage(page, { threads: cores }, dense, 30);
       const one = await trainInPage(page, { threads: 1 }, dense, 30);
       assert.deepEqual(many.threads, { count: Math.min(cores, 16), why: null });
       assert.deepEqual(one.threads, { count: 1, why: 'threads=1 in the link' });
@@ -77,21 +82,22 @@ describe('threads', () => {
         const { TrainerClient } = await import('./www/worker/trainer-client.js');
         const client = new TrainerClient();
         try {
-          await client.init({});
+          const init = await client.init({});
           const conv = [{ channels: 8, kernel: 3, stride: 2 }];
           const run = await client.create({ model: { encoder: [], conv, latent: 8 } });
           const stats = await client.step();
           const dense = await client.create({ model: { encoder: [64], latent: 8 } });
-          return { conv: run.threads, dense: dense.threads, loss: stats.batchLoss };
+          return { byDefault: init.threads, conv: run.threads, dense: dense.threads, loss: stats.batchLoss };
         } finally {
           client.terminate();
         }
       });
-      assert.deepEqual(convRun.conv, {
-        count: 1,
-        why: 'convolutional models and the Inside lesson train on one thread for now',
-      });
-      assert.deepEqual(convRun.dense, many.threads);
+      // With no flag: one thread per core, except in Firefox, where threads are opt-in.
+      const byDefault = IN_FIREFOX ? { count: 1, why: FIREFOX_WHY } : many.threads;
+      assert.deepEqual(convRun.byDefault, byDefault);
+      assert.deepEqual(convRun.dense, byDefault);
+      const lab = { count: 1, why: 'convolutional models and the Inside lesson train on one thread for now' };
+      assert.deepEqual(convRun.conv, byDefault.count > 1 ? lab : byDefault);
       assert.ok(Number.isFinite(convRun.loss));
       assert.deepEqual(errors, []);
     } finally {
@@ -102,8 +108,9 @@ describe('threads', () => {
   it('the status line says how many threads train, and why one when the link asks for one', async (t) => {
     if (cores != null && cores < 2) return t.skip(`this machine reports ${cores} core`);
     for (const [query, want] of [
-      ['', /^Training \(\d+ threads\)…$/],
-      ['?threads=1', /^Training \(1 thread: threads=1 in the link\)…$/],
+      ['', IN_FIREFOX ? `Training (1 thread: ${FIREFOX_WHY})…` : /^Training \(\d+ threads\)…$/],
+      ['?threads=2', IN_FIREFOX ? `Training (1 thread: ${FIREFOX_WHY})…` : 'Training (2 threads)…'],
+      ['?threads=1', 'Training (1 thread: threads=1 in the link)…'],
     ]) {
       const { page, context, errors } = await openPage(
         { ...app, url: `${app.url}${query}` },
@@ -113,7 +120,8 @@ describe('threads', () => {
         await page.click('#play');
         await waitForStep(page, 5);
         const text = await page.textContent('#run-status');
-        assert.match(text, want, `${query || 'no flag'}: "${text}"`);
+        if (typeof want === 'string') assert.equal(text, want, query || 'no flag');
+        else assert.match(text, want, `${query || 'no flag'}: "${text}"`);
         await page.click('#play');
         assert.deepEqual(errors, []);
       } finally {

@@ -123,6 +123,13 @@ test('thread plan: one per core where isolated, else one thread and why', async 
   assert.match(one({ cores: 1 }), /one processor core/);
   assert.match(one({ cores: undefined }), /one processor core/);
   assert.match(one({ threadedBuild: false }), /no threaded engine/);
+  assert.match(one({ firefox: true }), /Firefox trains on one thread/);
+  assert.match(one({ firefox: true, requested: 2 }), /Firefox trains on one thread/);
+  assert.match(
+    one({ firefox: true, isolated: false }),
+    /cross-origin isolated/,
+    'the reason that applies everywhere first',
+  );
 });
 
 test('the status line while training names the threads, and why when one', async () => {

@@ -209,6 +209,7 @@ export function startWorker({
           isolated: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
           cores: self.navigator?.hardwareConcurrency ?? 1,
           threadedBuild: threaded !== null && wasmBytes === null,
+          firefox: /\bFirefox\//.test(self.navigator?.userAgent ?? ''),
         });
         if (threads.count === 1) return single();
         // The threaded build, its pool started; if either fails, the single-thread build says why in the status line.
