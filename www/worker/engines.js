@@ -68,6 +68,38 @@ export function threadPlan({ requested = null, isolated, cores, threadedBuild, f
   return { count: Math.min(requested ?? n, n, MAX_THREADS), why: null };
 }
 
+/** How long a thread pool may take to start before the single-thread build is used instead. */
+const POOL_START_MS = 15000;
+
+/**
+ * Starts a threaded build's pool of `count` threads (Web Workers sharing its
+ * memory); nothing for a single-thread build. Rejects if the pool is not up in
+ * POOL_START_MS (a Content-Security-Policy that forbids blob: workers, say).
+ */
+export async function startPool(mod, count) {
+  if (count <= 1 || typeof mod.initThreadPool !== 'function') return;
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`its ${count} workers did not start within ${POOL_START_MS / 1000} s`)),
+      POOL_START_MS,
+    );
+  });
+  try {
+    await Promise.race([mod.initThreadPool(count), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  const n = mod.threadCount();
+  if (n !== count) throw new Error(`the pool has ${n} threads instead of ${count}`);
+}
+
+/** Why a run in the lab build trains on one thread although the engine has more. */
+export const LAB_ONE_THREAD = 'convolutional models and the Inside lesson train on one thread for now';
+
+/** A message without its closing full stop, to be quoted inside a sentence. */
+export const sentenceOf = (m) => String(m).replace(/[.\s]+$/, '');
+
 /** Whether a trainer config needs the lab build: convolutional models are only there. */
 export function needsLab(config) {
   return Array.isArray(config?.model?.conv) && config.model.conv.length > 0;

@@ -22,7 +22,7 @@
 // method itself (the single-file build's, which is the lab build) answers it.
 
 import { messageOf, transferable, unpackDigits } from './transfer.js';
-import { createLab, loadWasm, needsLab, threadPlan } from './engines.js';
+import { LAB_ONE_THREAD, createLab, loadWasm, needsLab, sentenceOf, startPool, threadPlan } from './engines.js';
 import { rebuild, snapshotOf } from './run-snapshot.js';
 import { newSliceLogs, record, sliceStats } from './slice-stats.js';
 
@@ -36,38 +36,6 @@ const NOT_CALLABLE = new Set(['constructor', 'free', 'step']);
  * `unreachable` trap): the module's memory may be half-updated, so nothing in
  * it can be trusted any more and the worker must be replaced.
  */
-/** How long a thread pool may take to start before the single-thread build is used instead. */
-const POOL_START_MS = 15000;
-
-/**
- * Starts a threaded build's pool of `count` threads (Web Workers sharing its
- * memory); nothing for a single-thread build. Rejects if the pool is not up in
- * POOL_START_MS (a Content-Security-Policy that forbids blob: workers, say).
- */
-async function startPool(mod, count) {
-  if (count <= 1 || typeof mod.initThreadPool !== 'function') return;
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`its ${count} workers did not start within ${POOL_START_MS / 1000} s`)),
-      POOL_START_MS,
-    );
-  });
-  try {
-    await Promise.race([mod.initThreadPool(count), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-  const n = mod.threadCount();
-  if (n !== count) throw new Error(`the pool has ${n} threads instead of ${count}`);
-}
-
-/** Why a run in the lab build trains on one thread although the engine has more. */
-const LAB_ONE_THREAD = 'convolutional models and the Inside lesson train on one thread for now';
-
-/** A message without its closing full stop, to be quoted inside a sentence. */
-const sentenceOf = (m) => String(m).replace(/[.\s]+$/, '');
-
 const isTrap = (err) => typeof WebAssembly === 'object' && err instanceof WebAssembly.RuntimeError;
 
 /**
