@@ -247,10 +247,13 @@ function view(lesson) {
     const forRun = lesson.run;
     scoreButton.disabled = true;
     try {
-      report = await lesson.current(client.call('anomalyReport'));
+      const mine = await lesson.current(client.call('anomalyReport'));
+      report = mine;
+      // The step is stamped once every number shown is from this report (precision and recall come last).
+      await showReport();
+      if (report !== mine) return;
       scoredAt.textContent = `Scored at step ${fmtInt(at)}. Refreshed every few seconds while training.`;
       scoredAt.dataset.step = String(at);
-      await showReport();
     } finally {
       if (forRun === lesson.run) scoreButton.disabled = false;
     }
