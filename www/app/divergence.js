@@ -3,6 +3,8 @@
 // offers one click to go on with a learning rate ten times smaller. The run
 // state is already `diverged` when show() is called.
 
+import { grouped } from '../lib/numbers.js';
+
 const smaller = (lr) => Number((lr / 10).toPrecision(3));
 
 /**
@@ -23,7 +25,7 @@ export function createDivergence({ run, engine, store, banner, status, controls,
     banner.show(
       'halted',
       'Training stopped: the loss blew up',
-      `${who} hit a loss that is no longer a finite number (after step ${controls.current.step.toLocaleString('en-US')}), ` +
+      `${who} hit a loss that is no longer a finite number (after step ${grouped(controls.current.step)}), ` +
         `so training stopped there and the weights were kept from the last good step. A learning rate of ${lr} is too large ` +
         'for these settings: each update overshoots, and the numbers grow until they overflow.',
       { id: 'resume-smaller', label: `Resume with learning rate ${smaller(lr)}`, onClick: resumeSmaller },
@@ -52,7 +54,7 @@ export function createDivergence({ run, engine, store, banner, status, controls,
       `Resumed with learning rate ${lr}`,
       back == null
         ? 'Training goes on from where it stopped.'
-        : `Training went back to the weights of step ${back.toLocaleString('en-US')}, the last ones saved before the loss blew up, and goes on from there.`,
+        : `Training went back to the weights of step ${grouped(back)}, the last ones saved before the loss blew up, and goes on from there.`,
     );
     await controls.play();
   }

@@ -9,6 +9,7 @@ import { LESSON_IDS } from '../lessons/index.js';
 import { lessonForModel, readModelSummary } from '../state/model-file.js';
 import { loadLesson } from './lesson-host.js';
 import { sentence } from './status.js';
+import { grouped } from '../lib/numbers.js';
 
 /** A refused file's message: the engine's sentence (what the file is, what was expected), then that nothing changed. */
 export const refusal = (why) => `${sentence(why)} The model you had is unchanged.`;
@@ -115,7 +116,7 @@ export function createModelLoad({
           });
     if (!adopted) return;
     await keepAsSnapshot();
-    const steps = summary ? ` It had trained for ${summary.step.toLocaleString('en-US')} steps.` : '';
+    const steps = summary ? ` It had trained for ${grouped(summary.step)} steps.` : '';
     const shown = differ.length
       ? ` It uses settings this page has no control for (${differ.join(', ')}); Reset trains a new network with the settings shown.`
       : ' The settings panel and the address now show its settings.';

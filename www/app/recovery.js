@@ -5,6 +5,7 @@
 // the middle of a lesson switch starts the switch over on the fresh worker.
 
 import { sentence } from './status.js';
+import { grouped } from '../lib/numbers.js';
 
 /**
  * @param {{
@@ -66,7 +67,7 @@ export function createRecovery({ run, engine, store, banner, status, snapshots, 
         run.send('built');
         const ago = Math.max(0, Math.round((now - saved.at) / 1000));
         restarted(
-          `It was restarted, and the model was restored as it was at step ${saved.step.toLocaleString('en-US')} (${ago} s before the crash).`,
+          `It was restarted, and the model was restored as it was at step ${grouped(saved.step)} (${ago} s before the crash).`,
         );
       }
       status.setRunStatus('Ready. Press Play to train, or Step for one minibatch.');

@@ -6,11 +6,12 @@
 // once every two seconds, the latest words always landing), so resting on a
 // chart while the network trains is not a stream of interruptions.
 
+import { sig3 } from '../lib/numbers.js';
+
 const PACE_MS = 2000;
-const figures = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 
 /** A number as a reader hears it, to 3 significant digits: 0.0144, 12.3, 1,230. */
-export const say = (v) => (Number.isFinite(v) ? figures.format(v) : v === Infinity ? 'infinite' : 'none');
+export const say = (v) => (Number.isFinite(v) ? sig3(v) : v === Infinity ? 'infinite' : 'none');
 
 /** Which way a value went from `before` to `now`: 'falling', 'rising', or 'steady' within 2%; '' without both. */
 export function trend(now, before) {

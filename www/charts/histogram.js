@@ -6,6 +6,7 @@
 
 import { dashedLine, gridRows, paintChart } from './canvas-chart.js';
 import { describe, say } from './describe.js';
+import { grouped } from '../lib/numbers.js';
 
 /**
  * The q-th percentile (0..100) of `values`, interpolating linearly between
@@ -80,7 +81,7 @@ function histogramWords(groups, threshold) {
     if (!values.length) return '';
     const above = cut ? values.filter((v) => v >= threshold).length / values.length : null;
     return (
-      `${g.name ?? 'values'} (${values.length.toLocaleString('en-US')}): median ${say(percentile(values, 50))}` +
+      `${g.name ?? 'values'} (${grouped(values.length)}): median ${say(percentile(values, 50))}` +
       (cut ? `, ${(above * 100).toFixed(above < 0.1 ? 1 : 0)}% at or above the threshold` : '')
     );
   });

@@ -17,6 +17,7 @@ import { fmtPercent } from './kit/format.js';
 import { atStep } from './kit/alt-text.js';
 import { interpolationCard, stepsSetting } from './latent/interpolation.js';
 import { trailsControl } from './latent/trails.js';
+import { grouped } from '../lib/numbers.js';
 
 const POINTS = 1000;
 /** The map is re-encoded at most this often while training: 1,000 digits through the encoder is a pause for the worker. */
@@ -70,7 +71,7 @@ function mapWords(m, step) {
   const centres = labelCentres(m.points, m.labels)
     .map((c, d) => (c.count ? `${d} at (${say(c.x)}, ${say(c.y)})` : ''))
     .filter(Boolean);
-  return `${m.labels.length.toLocaleString('en-US')} digits ${atStep(step)} in ${plane}. Middle of each digit’s dots: ${centres.join('; ')}`;
+  return `${grouped(m.labels.length)} digits ${atStep(step)} in ${plane}. Middle of each digit’s dots: ${centres.join('; ')}`;
 }
 
 function view(lesson) {
@@ -172,7 +173,7 @@ function view(lesson) {
       card(
         {
           id: 'plot-title',
-          title: `The codes of ${POINTS.toLocaleString('en-US')} validation digits`,
+          title: `The codes of ${grouped(POINTS)} validation digits`,
           className: 'scatter-card',
           head: [trails.toggle],
         },

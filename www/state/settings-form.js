@@ -4,6 +4,7 @@
 // explained next to the field, and the state does not change.
 
 import { SETTINGS, MAX_SEED, layerLabels, parameterCount } from './url-state.js';
+import { grouped } from '../lib/numbers.js';
 
 const FIELDS = ['encoder', 'conv', 'latent', 'act', 'loss', 'opt', 'lr', 'batch', 'seed'];
 
@@ -56,7 +57,7 @@ export function bindSettings(form, { get, commit }) {
       if (i === mid) span.title = 'the bottleneck';
       shape.append(span);
     });
-    shape.append(document.createElement('br'), `${parameterCount(state).toLocaleString('en-US')} weights and biases`);
+    shape.append(document.createElement('br'), `${grouped(parameterCount(state))} weights and biases`);
     shape.setAttribute('aria-label', `Network shape: ${widths.join(', ')}; ${parameterCount(state)} parameters`);
   }
 

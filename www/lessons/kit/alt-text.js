@@ -5,9 +5,10 @@
 
 import { say } from '../../charts/describe.js';
 import { mse } from './pixels.js';
+import { grouped } from '../../lib/numbers.js';
 
 /** The step pictures were made at: 'at step 780', or 'before training'. */
-export const atStep = (step) => (step > 0 ? `at step ${step.toLocaleString('en-US')}` : 'before training');
+export const atStep = (step) => (step > 0 ? `at step ${grouped(step)}` : 'before training');
 
 /** Labels as a list: '7, 2, 1 and 0' ('' for none). */
 export function listLabels(labels) {

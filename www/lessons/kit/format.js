@@ -2,6 +2,8 @@
 // counts with thousands separators, shares as percentages, and the name of the
 // loss a run trains on (the y axis of its loss chart).
 
+import { groupedInt } from '../../lib/numbers.js';
+
 /** A loss or metric in at most about 7 characters: 0.0283, 5.43, 5.65e-4. */
 export const fmtLoss = (v) => {
   if (v == null || !Number.isFinite(v)) return '–';
@@ -9,7 +11,7 @@ export const fmtLoss = (v) => {
 };
 
 /** A whole number with thousands separators: 12,345. */
-export const fmtInt = (v) => Math.round(v).toLocaleString('en-US');
+export const fmtInt = groupedInt;
 
 /** A share (0.123) as a percentage with `digits` decimals: 12% or 12.3%. */
 export const fmtPercent = (v, digits = 0) => `${(v * 100).toFixed(digits)}%`;
