@@ -161,7 +161,9 @@ describe('embedding', () => {
       for (const sel of ['.app-header', '.lesson-nav', '#settings', '#tools', '.explainer']) {
         assert.equal(await page.isHidden(sel), true, `${sel} is hidden`);
       }
-      // Without scrolling: the controls, the pad and the loss chart are all in view.
+      // Without scrolling: the controls, the pad and the loss chart (plotted from the first step) are all in view.
+      await page.click('#play');
+      await page.waitForSelector('#loss-chart canvas');
       for (const sel of ['#play', '#reset', '#pad', '#loss-chart canvas']) {
         const box = await page.locator(sel).first().boundingBox();
         assert.ok(

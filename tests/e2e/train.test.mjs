@@ -60,6 +60,14 @@ describe('training on the page', () => {
         /#lesson=reconstruct&encoder=256,64&latent=32&act=relu/,
         'the address bar holds the full settings',
       );
+      // Nothing to plot before the first step: the loss chart says so, in words too, and uPlot is not loaded yet.
+      assert.equal(await page.textContent('#loss-chart .chart-empty'), 'Nothing to plot yet.');
+      assert.match(await page.getAttribute('#loss-chart', 'aria-label'), /: no values yet$/);
+      assert.equal(await page.locator('#loss-chart .uplot').count(), 0);
+      const uplotFetched = await page.evaluate(() =>
+        performance.getEntriesByType('resource').some((r) => /uPlot\.esm/.test(r.name)),
+      );
+      assert.equal(uplotFetched, false, 'uPlot is fetched with the first point');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -108,6 +116,7 @@ describe('training on the page', () => {
       assert.ok((await readNumber(page, '#stat-rate', 'data-value')) > 0);
       // The loss chart (built just after the lesson's first paint) is drawn, in the height its box kept free.
       await page.waitForSelector('#loss-chart .uplot canvas');
+      assert.equal(await page.locator('#loss-chart .chart-empty').count(), 0, 'the words for no data go');
       const chart = await page.$eval('#loss-chart', (el) => ({
         kept: Number.parseFloat(getComputedStyle(el).minHeight),
         plot: el.querySelector('.uplot').getBoundingClientRect().height,

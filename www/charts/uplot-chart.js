@@ -6,10 +6,22 @@
 // drawing new data at most once a frame. A chart keeps only its own series,
 // scales and data. uPlot is vendored to www/vendor/ by `npm run vendor`.
 
-import uPlot from '../vendor/uPlot.esm.js';
 import { onThemeChange } from '../app/theme.js';
 import { afterPaint, cssVar } from '../lib/dom.js';
 import { describe, describeSeries } from './describe.js';
+
+/**
+ * uPlot, loaded when the first chart builds: setting up its module takes the browser's locale data
+ * (its number and date formats), so on a phone it is a task of its own after the lesson shows,
+ * not a part of the page's first one. (dist/ names the file up front: scripts/build-dist.mjs.)
+ */
+let uPlotModule = null;
+const loadUPlot = () => {
+  uPlotModule ??= import('../vendor/uPlot.esm.js').then(
+    (m) => new Promise((resolve) => setTimeout(() => resolve(m.default), 0)),
+  );
+  return uPlotModule;
+};
 
 /** The type size uPlot's axis sizes below are written for; larger type widens the axes in proportion. */
 const BASE_FONT = 13;
@@ -44,6 +56,13 @@ function scaled({ spoken, describe: _, ...series }, k) {
   return out;
 }
 
+/** "Chart of <y axes> by <x axis>": what a chart is called in words when it has no title of its own. */
+const chartTitle = (axes) =>
+  `Chart of ${axes
+    .slice(1)
+    .map((a) => a.label)
+    .join(' and ')} by ${axes[0]?.label ?? 'x'}`;
+
 export class UPlotChart {
   /**
    * @param {HTMLElement} container  the chart takes its width
@@ -69,30 +88,54 @@ export class UPlotChart {
     // A picture from the start (its words come with the first build), so a label a lesson
     // puts on the box meanwhile is allowed (axe: aria-prohibited-attr on a plain div).
     if (!container.hasAttribute('role')) container.setAttribute('role', 'img');
-    this.build();
+    if (this.#hasData()) this.build();
+    else this.#showEmpty();
     this.resizer = new ResizeObserver(() => this.#resize());
     this.resizer.observe(container);
     this.stopTheme = onThemeChange(() => this.build());
   }
 
+  /** Whether there is a point to plot (the x column is not empty). */
+  #hasData() {
+    return (this.data()[0]?.length ?? 0) > 0;
+  }
+
+  /**
+   * Before the first point (a loss chart before training) the box says so in words and in text:
+   * uPlot is loaded and the plot built with the first data (schedule), so a page that has nothing
+   * to plot yet does not pay for a plot (about 50 ms of a phone's first seconds, most of it the
+   * browser's locale data that uPlot's module sets up).
+   */
+  #showEmpty() {
+    const empty = document.createElement('p');
+    empty.className = 'chart-empty';
+    empty.textContent = 'Nothing to plot yet.';
+    this.container.append(empty);
+    const { axes } = this.options(lineTheme());
+    describe(this.container, 'no values yet', { title: this.title ?? chartTitle(axes), now: true });
+  }
+
   /**
    * (Re)creates the plot from the current theme, options and data, just after
-   * the next frame is painted: building a plot takes tens of milliseconds (the
+   * the next frame is painted (and uPlot has loaded): building a plot takes tens of milliseconds (the
    * first canvas text loads the font), so the lesson around it shows first
    * (the stylesheets keep the plot's height free meanwhile: .chart's min-height).
-   * Several calls before then build once.
+   * Several calls before then build once; before the first point, none (#showEmpty).
    */
   build() {
-    if (this.pending) return;
-    const pending = afterPaint().then(() => {
-      if (this.pending === pending) this.#build();
-    });
+    if (this.pending || (!this.plot && !this.#hasData())) return;
+    const pending = afterPaint()
+      .then(loadUPlot)
+      .then((uPlot) => {
+        if (this.pending === pending) this.#build(uPlot);
+      });
     this.pending = pending;
   }
 
-  #build() {
+  #build(uPlot) {
     this.pending = null;
     this.plot?.destroy();
+    this.container.querySelector(':scope > .chart-empty')?.remove();
     const theme = lineTheme();
     const fontSize = Number(cssVar('--chart-font-size')) || BASE_FONT;
     const k = fontSize / BASE_FONT;
@@ -108,12 +151,7 @@ export class UPlotChart {
     const { scales, axes, series } = this.options(theme);
     this.words = {
       x: axes[0]?.label ?? 'x',
-      title:
-        this.title ??
-        `Chart of ${axes
-          .slice(1)
-          .map((a) => a.label)
-          .join(' and ')} by ${axes[0]?.label ?? 'x'}`,
+      title: this.title ?? chartTitle(axes),
       series: series.slice(1).map((s) => (s.describe === false ? null : (s.spoken ?? s.label))),
     };
     const opts = {
@@ -138,6 +176,10 @@ export class UPlotChart {
   /** Draws the current data on the next frame (several calls in one frame draw once). */
   schedule() {
     if (this.frame || this.pending) return; // a build on its way draws the latest data
+    if (!this.plot) {
+      this.build(); // the first point
+      return;
+    }
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.plot?.setData(this.data());
