@@ -112,8 +112,13 @@ export function paintImage(canvas, pixels, { offset = 0, width = SIDE, height = 
   paintMosaic(canvas, pixels, { count: 1, cols: 1, width, height, gap: 0, offset, palette });
 }
 
-/** Paints an all-paper image (nothing to show yet). */
+/** Paints an all-paper image (nothing to show yet): one fill, the same pixels as paintImage of zeros. */
 export function paintBlank(canvas, { width = SIDE, height = SIDE, palette }) {
-  paintImage(canvas, new Float32Array(width * height), { width, height, palette });
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  const [r, g, b] = palette.paper.map((v) => Math.round(Math.min(255, Math.max(0, v))));
+  ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+  ctx.fillRect(0, 0, width, height);
   canvas.dataset.painted = 'false';
 }
