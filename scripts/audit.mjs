@@ -5,7 +5,7 @@
 // each, the first visit's bytes and the layout shift. Not part of `npm test`:
 // scores depend on the machine's load, so they are read, not asserted.
 //
-//   npm run audit [-- --lesson reconstruct] [-- --json out.json]
+//   npm run audit [-- --lesson reconstruct] [-- --hash threads=1] [-- --json out.json]
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,11 +22,12 @@ const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const CHROME_FLAGS = ['--headless=new', ...CHROMIUM_ARGS];
 
 function parseArgs(argv) {
-  const opts = { lesson: 'reconstruct', json: null };
+  const opts = { lesson: 'reconstruct', hash: '', json: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--lesson') opts.lesson = argv[++i];
     else if (argv[i] === '--json') opts.json = argv[++i];
-    else throw new UserError(`unknown option ${argv[i]} (npm run audit -- [--lesson ID] [--json FILE])`);
+    else if (argv[i] === '--hash') opts.hash = argv[++i];
+    else throw new UserError(`unknown option ${argv[i]} (npm run audit -- [--lesson ID] [--hash MORE] [--json FILE])`);
   }
   return opts;
 }
@@ -54,7 +55,7 @@ async function audit(url, port, formFactor) {
   };
 }
 
-export async function runAudit({ lesson = 'reconstruct', json = null } = {}) {
+export async function runAudit({ lesson = 'reconstruct', hash = '', json = null } = {}) {
   const { threads } = await setup();
   await buildWasm({ threads });
   packData();
@@ -66,7 +67,7 @@ export async function runAudit({ lesson = 'reconstruct', json = null } = {}) {
   try {
     await buildDist({ out: join(dir, 'site') });
     server = await startServer({ root: join(dir, 'site'), compress: true });
-    const url = `${server.url}#lesson=${encodeURIComponent(lesson)}`;
+    const url = `${server.url}#lesson=${encodeURIComponent(lesson)}${hash ? `&${hash}` : ''}`;
     chrome = await chromeLauncher.launch({
       chromePath: process.env.CHROMIUM_PATH || BROWSERS.chromium.paths[0],
       chromeFlags: CHROME_FLAGS,

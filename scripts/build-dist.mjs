@@ -19,7 +19,7 @@
 //   node scripts/build-dist.mjs [--out DIR] [--single-only]
 
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, UserError, isMain, log, main } from './lib.mjs';
 
@@ -165,6 +165,7 @@ export async function bundleEntries(out, { entries = ['main.js', 'embed.js'] } =
   const result = await esbuild.build({
     entryPoints: entries.map((e) => join(wwwDir, e)),
     outdir: join(out, 'www'),
+    absWorkingDir: ROOT,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',
     bundle: true,
@@ -181,6 +182,51 @@ export async function bundleEntries(out, { entries = ['main.js', 'embed.js'] } =
   });
   const outputs = Object.values(result.metafile.outputs);
   return { files: outputs.length, bytes: outputs.reduce((s, o) => s + o.bytes, 0), metafile: result.metafile };
+}
+
+/** The lesson a link without `lesson=` opens (www/lessons/index.js's first). */
+export const FIRST_LESSON = 'reconstruct';
+
+/** Modules the first lesson imports dynamically but surely: preloaded too. */
+const LATER = ['www/vendor/uPlot.esm.js'];
+
+/**
+ * Every module the page runs before its first lesson shows, named up front in
+ * index.html (<link rel="modulepreload">): www/main.js's chunks, the first
+ * lesson's chunk and the chunks they import.
+ * Without these the browser learns of each level of imports only when the
+ * one above has arrived: four round trips before the lesson can paint.
+ * uPlot comes by a dynamic import (so that setting it up is a task of its own) and is named too.
+ * -> the preloaded paths, relative to out
+ */
+export function preloadModules(out, metafile) {
+  // esbuild names files relative to its working folder (ROOT, see bundleEntries).
+  const outputs = new Map(Object.entries(metafile.outputs).map(([k, v]) => [resolve(ROOT, k), v]));
+  const lesson = [...outputs].find(([, o]) => o.entryPoint?.endsWith(`www/lessons/${FIRST_LESSON}.js`));
+  if (!lesson) throw new UserError(`no bundle chunk for the first lesson (${FIRST_LESSON})`);
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imp of outputs.get(file)?.imports ?? []) {
+      if (imp.kind === 'import-statement') visit(resolve(ROOT, imp.path));
+    }
+  };
+  const main = join(out, 'www', 'main.js');
+  visit(main); // main.js imports every lesson dynamically: only the first one's
+  visit(lesson[0]);
+  // Loaded by a dynamic import once the lesson shows (www/charts/uplot-chart.js).
+  const later = [...outputs].filter(([, o]) => Object.keys(o.inputs).some((i) => LATER.some((l) => i.endsWith(l))));
+  for (const [file] of later) visit(file);
+  seen.delete(main);
+  const paths = [...seen].filter((f) => f.endsWith('.js')).map((f) => relative(out, f).split(sep).join('/'));
+  const indexPath = join(out, 'index.html');
+  const html = readFileSync(indexPath, 'utf8');
+  const tag = '<script type="module" src="www/main.js"></script>';
+  if (!html.includes(tag)) throw new UserError('index.html no longer loads www/main.js as expected');
+  const links = paths.map((p) => `  <link rel="modulepreload" href="${p}">`).join('\n');
+  writeFileSync(indexPath, html.replace(tag, `${tag}\n${links}`));
+  return paths;
 }
 
 async function bundle(entry) {
@@ -267,6 +313,8 @@ export async function buildDist({ out = join(ROOT, 'dist'), site = true } = {}) 
     log(
       `Bundled www/main.js and www/embed.js with their imports: ${b.files} files, ${b.bytes.toLocaleString('en')} bytes`,
     );
+    const preloaded = preloadModules(out, b.metafile);
+    log(`index.html preloads ${preloaded.length} modules of the page and its first lesson`);
   }
   const singleFile = join(out, SINGLE_FILE);
   const singleFileBytes = await buildSingleFile(singleFile);

@@ -6,11 +6,11 @@
 // the build instead of shipping a URL that points at the wrong folder.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { bundleEntries, rebaseAssetUrls } from '../../scripts/build-dist.mjs';
+import { FIRST_LESSON, bundleEntries, preloadModules, rebaseAssetUrls } from '../../scripts/build-dist.mjs';
 import { ROOT } from '../../scripts/lib.mjs';
 
 let out;
@@ -41,6 +41,38 @@ test('main.js and embed.js import only chunks beside them; one chunk per lesson'
       files.some((f) => f.startsWith(`${id}-`)),
       `a chunk for the ${id} lesson`,
     );
+  }
+});
+
+test('index.html preloads what the first lesson needs: main.js’s chunks, the lesson’s, uPlot’s; no other lesson', () => {
+  copyFileSync(join(ROOT, 'index.html'), join(out, 'index.html'));
+  const paths = preloadModules(out, metafile);
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  const links = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  assert.deepEqual(links, paths);
+  assert.equal(new Set(links).size, links.length, 'each once');
+  assert.ok(html.indexOf('src="www/main.js"') < html.indexOf('modulepreload'), 'after the page’s own script');
+  for (const p of links) assert.ok(existsSync(join(out, p)), `${p} was written`);
+  const names = links.map((p) => p.replace(/^www\//, ''));
+  // Every chunk main.js imports statically, read from the files themselves (not from esbuild's account).
+  const staticImports = (name) =>
+    [...read(name).matchAll(/(?:^|[;}])\s*import\s*(?:[^"'()]*?from\s*)?"\.\/([^"]+)"/g)].map((m) => m[1]);
+  const needed = new Set();
+  const walk = (name) => {
+    for (const dep of staticImports(name)) if (!needed.has(dep)) needed.add(dep) && walk(dep);
+  };
+  walk('main.js');
+  const lesson = files.find((f) => f.startsWith(`${FIRST_LESSON}-`));
+  needed.add(lesson);
+  walk(lesson);
+  assert.ok(needed.size >= 5, `${needed.size} chunks found by reading the imports`);
+  for (const n of needed) assert.ok(names.includes(n), `${n} is preloaded`);
+  assert.ok(
+    names.some((n) => n.startsWith('uPlot')),
+    'uPlot (a dynamic import of every chart) is preloaded',
+  );
+  for (const other of ['denoise-', 'recommend-', 'inside-']) {
+    assert.ok(!names.some((n) => n.startsWith(other)), `${other}… is not preloaded`);
   }
 });
 
