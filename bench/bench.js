@@ -5,11 +5,24 @@
 import { matchDense } from '../www/lessons/conv/shapes.js';
 import { defaultState, toTrainerConfig } from '../www/state/url-state.js';
 
+/**
+ * Dense models timed (issues 4 and 18): the two of issue 4 against every contender, and more shapes
+ * a user might type (small, wide, deep; batches 32 to 256) against tfjs-wasm only (tfjs-cpu takes
+ * seconds a step on the wide one). Each is also timed as its floor (denseFloor).
+ */
 export const MODELS = [
-  { hidden: 256, latent: 64, batch: 128 },
-  { hidden: 128, latent: 32, batch: 64 },
+  { encoder: [256], latent: 64, batch: 128 },
+  { encoder: [128], latent: 32, batch: 64 },
+  { encoder: [64], latent: 16, batch: 32, contenders: ['ours', 'ours-mt', 'tfjs-wasm'] },
+  { encoder: [512], latent: 128, batch: 256, contenders: ['ours', 'ours-mt', 'tfjs-wasm'] },
+  { encoder: [256, 64], latent: 32, batch: 64, contenders: ['ours', 'ours-mt', 'tfjs-wasm'] },
+  { encoder: [512, 256, 128], latent: 32, batch: 128, contenders: ['ours', 'ours-mt', 'tfjs-wasm'] },
 ];
-export const CONTENDERS = ['ours', 'ours-mt', 'tfjs-wasm', 'tfjs-cpu', 'roofline'];
+export const CONTENDERS = ['ours', 'ours-mt', 'tfjs-wasm', 'tfjs-cpu'];
+
+/** A dense model's name: 784-256-64-256-784. */
+export const denseName = ({ encoder, latent }) =>
+  `784-${[...encoder, latent, ...[...encoder].reverse()].join('-')}-784`;
 const LR = 1e-3;
 
 /** The conv blocks of issue 16: the blog-shaped model, and the small preset. */
@@ -101,26 +114,31 @@ export function appConfig(latent = null) {
 }
 
 /**
- * Step timing for every model and contender. The load of a shared machine
- * drifts, so the contenders alternate as in convThroughput: `settings.windows`
- * rounds, each running every contender for one window in a fresh worker (the
- * order reversed every other round); a row's ms is the median over the rounds,
- * and `byRound` keeps each round's ms so ratios can be taken round by round.
- * -> [{ model, contender, medianMs, p90Ms, windowsMs, steps, threads?, ... }]
+ * Step timing for every model and contender, and the floor of its matrix
+ * products. The load of a shared machine drifts, so the contenders alternate
+ * as in convThroughput: `settings.windows` rounds, each running every
+ * contender for one window in a fresh worker (the order reversed every other
+ * round) and then the floor; a row's ms is the median over the rounds, and
+ * `windowsMs` keeps each round's ms so ratios can be taken round by round.
+ * -> [{ model, batch, rows: [{ contender, medianMs, p90Ms, windowsMs, steps, threads?, backend? }], floor }]
  */
 export async function throughput(settings, { models = MODELS, contenders = CONTENDERS } = {}) {
-  const rows = [];
+  const out = [];
   for (const m of models) {
-    const model = `784-${m.hidden}-${m.latent}-${m.hidden}-784`;
-    const runs = Object.fromEntries(contenders.map((c) => [c, []]));
+    const model = denseName(m);
+    const mine = m.contenders ? contenders.filter((c) => m.contenders.includes(c)) : contenders;
+    const runs = Object.fromEntries(mine.map((c) => [c, []]));
+    const floorRuns = [];
+    const shape = { encoder: m.encoder, latent: m.latent, batch: m.batch };
     for (let round = 0; round < settings.windows; round++) {
-      const order = round % 2 ? [...contenders].reverse() : contenders;
-      say(`throughput ${model} b${m.batch}, round ${round + 1}/${settings.windows}: ${order.join(', ')}`);
+      const order = round % 2 ? [...mine].reverse() : mine;
+      say(`throughput ${model} b${m.batch}, round ${round + 1}/${settings.windows}: ${order.join(', ')}, floor`);
       for (const contender of order) {
         runs[contender].push(
           await job('throughput', {
             contender,
-            ...m,
+            model,
+            ...shape,
             lr: LR,
             windows: 1,
             windowMs: settings.windowMs,
@@ -128,23 +146,60 @@ export async function throughput(settings, { models = MODELS, contenders = CONTE
           }),
         );
       }
+      floorRuns.push(await job('denseFloor', { ...shape, ...floorTiming(settings) }));
     }
-    for (const contender of contenders) {
+    const rows = mine.map((contender) => {
       const windowsMs = runs[contender].map((r) => r.windowsMs[0]);
-      const last = runs[contender].at(-1);
-      rows.push({
-        model,
-        ...m,
+      const { threads, backend } = runs[contender].at(-1);
+      return {
         contender,
-        ...last,
         medianMs: median(windowsMs),
         p90Ms: p90(windowsMs),
         windowsMs,
         steps: runs[contender].reduce((n, r) => n + r.steps, 0),
-      });
-    }
+        threads,
+        backend,
+      };
+    });
+    out.push({ model, ...shape, rows, floor: floorOf(floorRuns) });
   }
-  return rows;
+  return out;
+}
+
+/** One window per shape, as long as settings.floorWindowMs, after half as long of warm-up. */
+const floorTiming = (settings) => ({
+  windows: 1,
+  windowMs: settings.floorWindowMs,
+  warmupMs: settings.floorWindowMs / 2,
+});
+
+/**
+ * A step's floor from the rounds' floor jobs: each shape's best time over the
+ * rounds (a floor is what the kernel can do, so the fastest window; a loaded
+ * moment only makes a window slower), its products' share of it, and the sum.
+ * -> { shapes: [{ layer, dims, products, splits, windowsMs, runMs, gflops, flops, floorMs }], floorMs, flopsPerStep }
+ */
+export function floorOf(floorRuns) {
+  const shapes = floorRuns[0].shapes.map((g, i) => {
+    const windowsMs = floorRuns.map((f) => f.shapes[i].windowsMs[0]);
+    const runMs = Math.min(...windowsMs);
+    return {
+      layer: g.layer,
+      dims: g.dims,
+      products: g.products,
+      splits: g.splits,
+      windowsMs,
+      runMs,
+      gflops: g.flopsPerRun / (runMs / 1000) / 1e9,
+      flops: (g.flopsPerRun / 5) * g.products * g.splits,
+      floorMs: (runMs / 5) * g.products * g.splits,
+    };
+  });
+  return {
+    shapes,
+    floorMs: shapes.reduce((t, g) => t + g.floorMs, 0),
+    flopsPerStep: shapes.reduce((t, g) => t + g.flops, 0),
+  };
 }
 
 /** Validation MSE against training seconds for ours and tfjs-wasm, default model and latent 2. */
@@ -175,7 +230,8 @@ export function describeConv({ conv, latent }) {
  * step's matrix products on our kernel. On a shared machine the load drifts, so
  * the contenders alternate: `settings.windows` rounds, each running every
  * contender for one window in a fresh worker (the order reversed every other
- * round), and a ratio is the median of the rounds' ratios.
+ * round), and a ratio is the median of the rounds' ratios; ratios.ofFloor is
+ * the floor (floorOf: each shape's best window) over ours' median.
  * -> [{ model, batch, rows: [{ contender, medianMs, p90Ms, windowsMs, params, backend? }], ratios, floor }]
  */
 export async function convThroughput(settings, { models = CONV_MODELS, contenders = CONV_CONTENDERS } = {}) {
@@ -190,51 +246,20 @@ export async function convThroughput(settings, { models = CONV_MODELS, contender
       say(`conv throughput ${model} b${m.batch}, round ${round + 1}/${settings.windows}: ${order.join(', ')}, floor`);
       for (const contender of order)
         runs[contender].push(await job('convThroughput', { contender, ...m, lr: CONV_LR, loss: 'bce', ...one }));
-      floorRuns.push(
-        await job('convFloor', {
-          ...m,
-          windows: 1,
-          windowMs: settings.floorWindowMs,
-          warmupMs: settings.floorWindowMs / 2,
-        }),
-      );
+      floorRuns.push(await job('convFloor', { ...m, ...floorTiming(settings) }));
     }
     const rows = contenders.map((contender) => {
       const windowsMs = runs[contender].map((r) => r.windowsMs[0]);
       const { params, backend, threads } = runs[contender].at(-1);
       return { contender, medianMs: median(windowsMs), p90Ms: p90(windowsMs), windowsMs, params, backend, threads };
     });
-    // Each shape's time: the median over the rounds; the floor: their sum.
-    const shapes = floorRuns[0].shapes.map((g, i) => {
-      const windowsMs = floorRuns.map((f) => f.shapes[i].windowsMs[0]);
-      const runMs = median(windowsMs);
-      return {
-        layer: g.layer,
-        dims: g.dims,
-        products: g.products,
-        splits: g.splits,
-        windowsMs,
-        runMs,
-        gflops: g.flopsPerRun / (runMs / 1000) / 1e9,
-        flops: (g.flopsPerRun / 5) * g.products * g.splits,
-        floorMs: (runMs / 5) * g.products * g.splits,
-      };
-    });
-    const floorByRound = floorRuns.map((f) =>
-      f.shapes.reduce((t, g) => t + (g.windowsMs[0] / 5) * g.products * g.splits, 0),
-    );
-    const floor = {
-      shapes,
-      floorMs: shapes.reduce((t, g) => t + g.floorMs, 0),
-      flopsPerStep: shapes.reduce((t, g) => t + g.flops, 0),
-      floorMsByRound: floorByRound,
-    };
+    const floor = floorOf(floorRuns);
     const ours = rows.find((r) => r.contender === 'ours');
     // Side by side: each round's ratios, then their median.
     const ratios = {};
     for (const r of rows)
       if (r !== ours) ratios[r.contender] = median(r.windowsMs.map((ms, i) => ms / ours.windowsMs[i]));
-    ratios.ofFloor = median(floorByRound.map((ms, i) => ms / ours.windowsMs[i]));
+    ratios.ofFloor = floor.floorMs / ours.medianMs;
     out.push({ model, name: m.name, conv: m.conv, latent: m.latent, batch: m.batch, rows, ratios, floor });
   }
   return out;

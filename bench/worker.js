@@ -8,9 +8,12 @@
 //
 // Jobs:
 //   info        {}                                   -> { ourWasm, hardwareConcurrency, crossOriginIsolated }
-//   throughput  { contender, hidden, latent, batch, lr, windows, windowMs, warmupMs }
-//               contender: 'ours' | 'ours-mt' (threaded build) | 'tfjs-wasm' | 'tfjs-cpu' | 'roofline'
-//               -> { windowsMs: number[] (ms per step, one per window), steps, threads?, flopsPerStep?, backend? }
+//   throughput  { contender, model (its name), encoder: number[], latent, batch, lr, windows, windowMs, warmupMs }
+//               contender: 'ours' | 'ours-mt' (threaded build) | 'tfjs-wasm' | 'tfjs-cpu'
+//               -> { windowsMs: number[] (ms per step, one per window), steps, threads?, backend? }
+//   denseFloor  { encoder, latent, batch, windows, windowMs, warmupMs }
+//               the matrix products of one dense step by mirror pair, timed on the lab build's Roofline kernel
+//               -> { shapes: [{ layer, dims, products, splits, windowsMs (ms per Roofline run), flopsPerRun }] }
 //   validation  { n, config }                        -> Float32Array n*784 (our Trainer's validation digits)
 //   quality     { contender: 'ours' | 'tfjs-wasm', config, seconds, evalEveryMs, threshold, val? }
 //               -> { points: [{ t, step, mse }], thresholdSeconds: number|null, steps, wallSeconds }
@@ -456,11 +459,51 @@ function convGemmShapes({ conv, latent, batch }) {
   return out;
 }
 
+/**
+ * The matrix products of one training step of a dense autoencoder
+ * 784-e₁-…-latent-…-e₁-784 at `batch` rows, by mirror pair: encoder layer
+ * a→b and its decoder mirror b→a multiply the same three sizes, and
+ * Roofline([a, b], batch) runs five products of batch·a·b each (the first
+ * layer's forward and weight gradient, the mirror's three; see
+ * src/roofline.rs). The first pair has five products in the step (the pixels
+ * need no gradient); every other pair six.
+ * -> [{ layer, dims: [batch, a, b], products, splits: 1 }]
+ */
+function denseGemmShapes({ encoder, latent, batch }) {
+  const widths = [PIXELS, ...encoder, latent];
+  return widths.slice(1).map((b, i) => ({
+    layer: `${widths[i]}→${b} + ${b}→${widths[i]}`,
+    dims: [batch, widths[i], b],
+    products: i ? 6 : 5,
+    splits: 1,
+  }));
+}
+
+/**
+ * Each shape's products timed alone on our kernel (one thread, the lab
+ * build's Roofline): a window of Roofline([a, b], c).run(1) calls per shape.
+ * -> [{ ...shape, windowsMs, flopsPerRun }]
+ */
+async function gemmFloor(shapes, args) {
+  const m = await loadLab();
+  const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
+  const out = [];
+  for (const g of shapes) {
+    const [c, a, b] = g.dims;
+    const roof = new m.Roofline(Uint32Array.of(a, b), c);
+    const perRun = roof.flopsPerStep; // five products of 2·c·a·b
+    const r = timeSteps(() => roof.run(1), timing, `floor ${g.layer} ${c}×${a}×${b}`);
+    roof.free();
+    out.push({ ...g, windowsMs: r.windowsMs, flopsPerRun: perRun });
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ jobs
 
 /** Our config for a throughput model. */
-function ourConfig({ hidden, latent, batch, lr }) {
-  return { model: { encoder: [hidden], latent }, train: { lr, batchSize: batch } };
+function ourConfig({ encoder, latent, batch, lr }) {
+  return { model: { encoder, latent }, train: { lr, batchSize: batch } };
 }
 
 const jobs = {
@@ -475,8 +518,8 @@ const jobs = {
   },
 
   async throughput(args) {
-    const { contender, hidden, latent, batch, lr } = args;
-    const label = `${contender} 784-${hidden}-${latent}-${hidden}-784 b${batch}`;
+    const { contender, model: name, encoder, latent, batch, lr } = args;
+    const label = `${contender} ${name} b${batch}`;
     const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
     if (contender === 'ours' || contender === 'ours-mt') {
       const m = contender === 'ours' ? await loadOurs() : await loadThreaded(false, args.threads);
@@ -486,18 +529,10 @@ const jobs = {
       t.free();
       return { ...r, threads: m.threadCount() };
     }
-    if (contender === 'roofline') {
-      const m = await loadLab();
-      const roof = new m.Roofline(Uint32Array.of(PIXELS, hidden, latent), batch);
-      const flopsPerStep = roof.flopsPerStep;
-      const r = timeSteps(() => roof.run(1), timing, label);
-      roof.free();
-      return { ...r, flopsPerStep };
-    }
     if (contender === 'tfjs-wasm' || contender === 'tfjs-cpu') {
       const { tf, facts } = await loadTf(contender === 'tfjs-wasm' ? 'wasm' : 'cpu');
       const train = await tfTrainSet(null);
-      const model = tfModel(tf, { encoder: [hidden], latent, lr, batch }, train);
+      const model = tfModel(tf, { encoder, latent, lr, batch }, train);
       model.step(); // the first step creates Adam's moment variables
       const before = tf.memory().numTensors;
       const r = timeSteps(() => model.step(), timing, label);
@@ -536,19 +571,14 @@ const jobs = {
     throw new Error(`unknown contender ${contender}`);
   },
 
+  /** The floor of a conv model's step: convGemmShapes, each timed alone. */
   async convFloor(args) {
-    const m = await loadLab();
-    const timing = { windows: args.windows, windowMs: args.windowMs, warmupMs: args.warmupMs };
-    const shapes = [];
-    for (const g of convGemmShapes(args)) {
-      const [c, a, b] = g.dims;
-      const roof = new m.Roofline(Uint32Array.of(a, b), c);
-      const perRun = roof.flopsPerStep; // five products of 2·c·a·b
-      const r = timeSteps(() => roof.run(1), timing, `floor ${g.layer} ${c}×${a}×${b}`);
-      roof.free();
-      shapes.push({ ...g, windowsMs: r.windowsMs, flopsPerRun: perRun });
-    }
-    return { shapes };
+    return { shapes: await gemmFloor(convGemmShapes(args), args) };
+  },
+
+  /** The floor of a dense model's step: denseGemmShapes, each timed alone. */
+  async denseFloor(args) {
+    return { shapes: await gemmFloor(denseGemmShapes(args), args) };
   },
 
   /**
