@@ -95,7 +95,8 @@ fn main() {
             100.0 * roof_ms / median
         );
     }
-    profile(&data);
+    profile(&data, 256, 64, 128);
+    profile(&data, 64, 16, 32);
     conv(&data);
 }
 
@@ -249,18 +250,19 @@ fn conv(data: &Dataset) {
 /// Where one step's time goes for 784-256-64-256-784 at batch 128: each phase
 /// of `Trainer::step` timed alone over the same number of repetitions.
 #[cfg(feature = "lab")]
-fn profile(data: &Dataset) {
+fn profile(data: &Dataset, hidden: usize, latent: usize, batch_size: usize) {
     let mut cfg = Config::default();
-    cfg.model.encoder = vec![256];
-    cfg.model.latent = 64;
+    cfg.model.encoder = vec![hidden];
+    cfg.model.latent = latent;
     cfg.train.lr = 1e-3;
-    cfg.train.batch_size = 128;
+    cfg.train.batch_size = batch_size;
     let split = data.split().unwrap();
-    let idx: Vec<u32> = (0..128).collect();
-    let mut batch = ndarray::Array2::zeros((128, 784));
+    let idx: Vec<u32> = (0..batch_size as u32).collect();
+    let mut batch = ndarray::Array2::zeros((batch_size, 784));
     let mut model = Autoencoder::new(&cfg.model, 1).unwrap();
     let mut opt = Optimizer::new(&cfg.train);
-    let mut roof = Roofline::new(&[784, 256, 64], 128).expect("valid sizes");
+    let mut roof = Roofline::new(&[784, hidden, latent], batch_size).expect("valid sizes");
+    let mut trainer = Trainer::new(cfg.clone(), data).expect("valid config");
     const REPS: u32 = 300;
     let time = |f: &mut dyn FnMut()| {
         f();
@@ -279,8 +281,11 @@ fn profile(data: &Dataset) {
     });
     let step = time(&mut || opt.step(|f| model.params_and_grads(f)));
     let products = time(&mut || roof.run(1));
+    let whole = time(&mut || {
+        trainer.step(1).unwrap();
+    });
     let total = fill + fb + check + step;
-    println!("\nprofile of one step, 784-256-64-256-784 at batch 128 (ms, {REPS} repetitions each):");
+    println!("\nprofile of one step, 784-{hidden}-{latent}-{hidden}-784 at batch {batch_size} (ms, {REPS} repetitions each):");
     let row = |name: &str, ms: f64| println!("  {name:<44} {ms:>7.3}  {:>5.1}%", 100.0 * ms / total);
     row("batch fill (u8 → f32)", fill);
     row("forward + backward", fb);
@@ -289,4 +294,5 @@ fn profile(data: &Dataset) {
     row("gradient finiteness check", check);
     row("Adam update (and zeroing the gradients)", step);
     row("total", total);
+    row("Trainer::step(1), the whole step", whole);
 }
