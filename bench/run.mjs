@@ -476,20 +476,23 @@ function printFloorShapes(models) {
   );
 }
 
+/** A step table's row for the floor itself: its ms and its products' GFLOP/s. */
+const floorRow = (m) => [
+  m.model,
+  m.batch,
+  'floor (products)',
+  f(m.floor.floorMs, 3),
+  '',
+  '',
+  f(m.floor.flopsPerStep / (m.floor.floorMs / 1000) / 1e9, 2),
+  '100%',
+  '',
+];
+
 function printThroughput(summary) {
   const rows = [];
   for (const m of summary) {
-    rows.push([
-      m.model,
-      m.batch,
-      'floor (products)',
-      f(m.floor.floorMs, 3),
-      '',
-      '',
-      f(m.flopsPerStep / (m.floor.floorMs / 1000) / 1e9, 2),
-      '100%',
-      '',
-    ]);
+    rows.push(floorRow(m));
     for (const r of m.rows) {
       rows.push([
         m.model,
@@ -581,17 +584,7 @@ function printConv(conv) {
         `${f((100 * m.floor.floorMs) / r.medianMs, 0)}%`,
         r.contender === 'ours' ? '1.00×' : `${f(m.ratios[r.contender], 2)}×`,
       ]);
-    rows.push([
-      m.model,
-      m.batch,
-      'floor (products)',
-      f(m.floor.floorMs, 3),
-      '',
-      '',
-      f(flops / m.floor.floorMs / 1e6, 2),
-      '100%',
-      '',
-    ]);
+    rows.push(floorRow(m));
   }
   table(
     ['model', 'batch', 'contender', 'median ms', 'p90 ms', 'samples/s', 'GFLOP/s', 'of floor', 'ours ×faster'],
