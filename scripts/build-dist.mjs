@@ -21,6 +21,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DEFAULTS } from '../www/state/url-state.js';
 import { ROOT, UserError, isMain, log, main } from './lib.mjs';
 
 export const SINGLE_FILE = 'autoencoder-playground.html';
@@ -184,8 +185,8 @@ export async function bundleEntries(out, { entries = ['main.js', 'embed.js'] } =
   return { files: outputs.length, bytes: outputs.reduce((s, o) => s + o.bytes, 0), metafile: result.metafile };
 }
 
-/** The lesson a link without `lesson=` opens (www/lessons/index.js's first). */
-export const FIRST_LESSON = 'reconstruct';
+/** The lesson a link without `lesson=` opens (the page's own default). */
+export const FIRST_LESSON = DEFAULTS.lesson;
 
 /** Modules the first lesson imports dynamically but surely: preloaded too. */
 const LATER = ['www/vendor/uPlot.esm.js'];

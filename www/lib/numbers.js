@@ -4,14 +4,14 @@
 // Intl.NumberFormat('en-US') does for what the page shows (tests/unit-js/numbers.test.mjs
 // checks them against it).
 
+/** A comma before each group of three digits that ends the whole part. */
+const THOUSANDS = /\B(?=(\d{3})+$)/g;
+
 /** A number with a comma between each group of three whole digits: 1234567.5 -> '1,234,567.5'. */
 export function grouped(v) {
   if (!Number.isFinite(v)) return String(v);
-  const text = String(Math.abs(v));
-  if (text.includes('e')) return fixedText(v);
-  const [whole, frac] = text.split('.');
-  const sign = v < 0 ? '-' : '';
-  return `${sign}${whole.replace(/\B(?=(\d{3})+$)/g, ',')}${frac ? `.${frac}` : ''}`;
+  const [whole, frac] = plainDigits(Math.abs(v)).split('.');
+  return `${v < 0 ? '-' : ''}${whole.replace(THOUSANDS, ',')}${frac ? `.${frac}` : ''}`;
 }
 
 /** A whole number with thousands separators: 12345.4 -> '12,345'. */
@@ -23,14 +23,14 @@ export function sig3(v) {
   return grouped(Number(v.toPrecision(3)));
 }
 
-/** A finite number written out without an exponent (String gives '1e-7' and '1e+21'). */
-function fixedText(v) {
-  const [mantissa, exp] = Math.abs(v).toExponential().split('e');
+/** A finite number ≥ 0 in plain digits, never with an exponent (String gives '1e-7' and '1e+21'). */
+function plainDigits(a) {
+  const text = String(a);
+  if (!text.includes('e')) return text;
+  const [mantissa, exp] = a.toExponential().split('e');
   const digits = mantissa.replace('.', '');
   const e = Number(exp);
-  const sign = v < 0 ? '-' : '';
-  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
-  const whole = digits.padEnd(e + 1, '0');
+  if (e < 0) return `0.${'0'.repeat(-e - 1)}${digits}`;
   const frac = digits.slice(e + 1);
-  return `${sign}${whole.slice(0, e + 1).replace(/\B(?=(\d{3})+$)/g, ',')}${frac ? `.${frac}` : ''}`;
+  return `${digits.padEnd(e + 1, '0').slice(0, e + 1)}${frac ? `.${frac}` : ''}`;
 }
