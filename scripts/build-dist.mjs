@@ -78,8 +78,9 @@ function isolate(out) {
   const html = readFileSync(indexPath, 'utf8');
   const charset = '<meta charset="utf-8">';
   if (!html.includes(charset)) throw new UserError('index.html no longer starts with <meta charset="utf-8">');
-  // A classic script (it finds itself through document.currentScript), before anything else loads.
-  writeFileSync(indexPath, html.replace(charset, `${charset}\n  <script src="${COI_SCRIPT}"></script>`));
+  // A classic script (it finds itself through document.currentScript), first in the page. `async`: it
+  // does not hold up the first paint (where it is needed, it registers and reloads the page once anyway).
+  writeFileSync(indexPath, html.replace(charset, `${charset}\n  <script src="${COI_SCRIPT}" async></script>`));
 }
 
 /** The service worker script that isolates dist/ where the host sends no headers. */
@@ -188,16 +189,15 @@ export async function bundleEntries(out, { entries = ['main.js', 'embed.js'] } =
 /** The lesson a link without `lesson=` opens (the page's own default). */
 export const FIRST_LESSON = DEFAULTS.lesson;
 
-/** Modules the first lesson imports dynamically but surely: preloaded too. */
-const LATER = ['www/vendor/uPlot.esm.js'];
-
 /**
  * Every module the page runs before its first lesson shows, named up front in
  * index.html (<link rel="modulepreload">): www/main.js's chunks, the first
  * lesson's chunk and the chunks they import.
  * Without these the browser learns of each level of imports only when the
  * one above has arrived: four round trips before the lesson can paint.
- * uPlot comes by a dynamic import (so that setting it up is a task of its own) and is named too.
+ * uPlot is not among them: a chart imports it when its first point comes
+ * (www/charts/uplot-chart.js), and a first visit that does not train does
+ * without it.
  * -> the preloaded paths, relative to out
  */
 export function preloadModules(out, metafile) {
@@ -216,9 +216,6 @@ export function preloadModules(out, metafile) {
   const main = join(out, 'www', 'main.js');
   visit(main); // main.js imports every lesson dynamically: only the first one's
   visit(lesson[0]);
-  // Loaded by a dynamic import once the lesson shows (www/charts/uplot-chart.js).
-  const later = [...outputs].filter(([, o]) => Object.keys(o.inputs).some((i) => LATER.some((l) => i.endsWith(l))));
-  for (const [file] of later) visit(file);
   seen.delete(main);
   const paths = [...seen].filter((f) => f.endsWith('.js')).map((f) => relative(out, f).split(sep).join('/'));
   const indexPath = join(out, 'index.html');
@@ -253,6 +250,24 @@ async function bundle(entry) {
 /** Text that may sit inside <script>…</script> or <style>…</style> without ending it early. */
 const inert = (text, tag) => text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
 
+/**
+ * `html` with its stylesheet links replaced by one <style> holding their text
+ * (read from `root`), in their order, where the first link was: a page with no
+ * stylesheet to fetch before its first paint.
+ */
+export function inlineStylesheets(html, root) {
+  const css = [];
+  const link = /\s*<link rel="stylesheet" href="([^"]+)">/g;
+  const first = html.search(link);
+  if (first < 0) throw new UserError('index.html has no stylesheets to inline');
+  const rest = html.slice(first).replace(link, (_, href) => {
+    css.push(readFileSync(join(root, href), 'utf8').trim());
+    return '';
+  });
+  // a function: `$` in the text is not a pattern
+  return `${html.slice(0, first)}\n  <style>\n${inert(css.join('\n'), 'style')}\n  </style>${rest}`;
+}
+
 const base64Gzip = (file) => gzipSync(readFileSync(join(ROOT, file)), { level: 9 }).toString('base64');
 
 /** The single self-contained HTML file. -> its size in bytes */
@@ -268,16 +283,10 @@ export async function buildSingleFile(outFile) {
   );
   let html = readFileSync(join(ROOT, 'index.html'), 'utf8');
 
-  // Stylesheets inline, in their order.
-  const css = [];
-  html = html.replace(/\s*<link rel="stylesheet" href="([^"]+)">/g, (_, href) => {
-    css.push(readFileSync(join(ROOT, href), 'utf8'));
-    return '';
-  });
-  if (!css.length) throw new UserError('index.html has no stylesheets to inline');
+  html = inlineStylesheets(html, ROOT);
   const scriptTag = /\s*<script type="module" src="www\/main\.js"><\/script>/;
   if (!scriptTag.test(html)) throw new UserError('index.html no longer loads www/main.js as expected');
-  html = html.replace(scriptTag, () => `\n  <style>\n${inert(css.join('\n'), 'style')}\n  </style>`); // a function: `$` in the text is not a pattern
+  html = html.replace(scriptTag, '');
 
   const blocks = [
     `<script type="text/plain" id="ae-worker-source">${inert(worker, 'script')}</script>`,
@@ -314,6 +323,8 @@ export async function buildDist({ out = join(ROOT, 'dist'), site = true } = {}) 
     log(
       `Bundled www/main.js and www/embed.js with their imports: ${b.files} files, ${b.bytes.toLocaleString('en')} bytes`,
     );
+    const indexPath = join(out, 'index.html');
+    writeFileSync(indexPath, inlineStylesheets(readFileSync(indexPath, 'utf8'), out));
     const preloaded = preloadModules(out, b.metafile);
     log(`index.html preloads ${preloaded.length} modules of the page and its first lesson`);
   }

@@ -44,7 +44,7 @@ test('main.js and embed.js import only chunks beside them; one chunk per lesson'
   }
 });
 
-test('index.html preloads what the first lesson needs: main.js’s chunks, the lesson’s, uPlot’s; no other lesson', () => {
+test('index.html preloads what the first lesson needs: main.js’s chunks, the lesson’s; no other lesson, not uPlot (it comes with the first point)', () => {
   copyFileSync(join(ROOT, 'index.html'), join(out, 'index.html'));
   const paths = preloadModules(out, metafile);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
@@ -67,11 +67,7 @@ test('index.html preloads what the first lesson needs: main.js’s chunks, the l
   walk(lesson);
   assert.ok(needed.size >= 5, `${needed.size} chunks found by reading the imports`);
   for (const n of needed) assert.ok(names.includes(n), `${n} is preloaded`);
-  assert.ok(
-    names.some((n) => n.startsWith('uPlot')),
-    'uPlot (a dynamic import of every chart) is preloaded',
-  );
-  for (const other of ['denoise-', 'recommend-', 'inside-']) {
+  for (const other of ['denoise-', 'recommend-', 'inside-', 'uPlot']) {
     assert.ok(!names.some((n) => n.startsWith(other)), `${other}… is not preloaded`);
   }
 });
