@@ -18,9 +18,11 @@ async function trainTo(page, n) {
 }
 
 /**
- * Every visible canvas's pixels, keyed by the nearest element with an id and the canvas's
- * place under it (a chart that rebuilds its canvas on a theme change keeps its key).
- * -> { key: { data: dataURL, corner: [r, g, b], mean: [r, g, b] (alpha-weighted), digit: boolean } }
+ * Every visible canvas as it is seen: its pixels over its own background colour (a picture with
+ * nothing to show yet is an empty canvas on the paper colour, draw/images.js paintBlank), keyed by
+ * the nearest element with an id and the canvas's place under it (a chart that rebuilds its canvas
+ * on a theme change keeps its key).
+ * -> { key: { data: dataURL + background, corner: [r, g, b], mean: [r, g, b] (alpha-weighted), digit: boolean } }
  */
 const canvases = (page) =>
   page.evaluate(() => {
@@ -30,11 +32,15 @@ const canvases = (page) =>
       const owner = c.id ? c : c.parentElement.closest('[id]');
       const key = `${owner.id}/${[...owner.querySelectorAll('canvas')].indexOf(c)}`;
       const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      const bg = getComputedStyle(c).backgroundColor;
+      const [r, g, b, a = 1] = bg.match(/[\d.]+/g).map(Number);
+      const under = [r * a, g * a, b * a]; // on a transparent background: as the alpha-weighted mean counts it
+      const seen = (i, j) => (data[i + j] * data[i + 3]) / 255 + (under[j] * (255 - data[i + 3])) / 255;
       const mean = [0, 0, 0];
-      for (let i = 0; i < data.length; i += 4) for (let j = 0; j < 3; j++) mean[j] += (data[i + j] * data[i + 3]) / 255;
+      for (let i = 0; i < data.length; i += 4) for (let j = 0; j < 3; j++) mean[j] += seen(i, j);
       out[key] = {
-        data: c.toDataURL(),
-        corner: [data[0], data[1], data[2]],
+        data: `${c.toDataURL()} on ${bg}`,
+        corner: [0, 1, 2].map((j) => Math.round(seen(0, j))),
         mean: mean.map((m) => m / (data.length / 4)),
         digit: c.classList.contains('digit-canvas'),
       };

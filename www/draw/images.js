@@ -70,6 +70,7 @@ export function paintTiles(canvas, { count, cols, width = SIDE, height = SIDE, g
     });
   }
   ctx.putImageData(img, 0, 0);
+  inked.add(canvas);
   canvas.dataset.painted = 'true';
 }
 
@@ -112,13 +113,26 @@ export function paintImage(canvas, pixels, { offset = 0, width = SIDE, height = 
   paintMosaic(canvas, pixels, { count: 1, cols: 1, width, height, gap: 0, offset, palette });
 }
 
-/** Paints an all-paper image (nothing to show yet): one fill, the same pixels as paintImage of zeros. */
+/** Canvases that have held an image painted here (and so have a 2-D context). Others that did say so by data-painted. */
+const inked = new WeakSet();
+
+/**
+ * Shows an all-paper image (nothing to show yet): the same colour as paintImage
+ * of zeros. A canvas that never held an image gets no 2-D context for it (a
+ * lesson has dozens of blank pictures when it opens, and creating their
+ * contexts was most of the time it took to show): its CSS background is the
+ * paper colour and its pixels stay transparent until an image covers them all.
+ */
 export function paintBlank(canvas, { width = SIDE, height = SIDE, palette }) {
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
-  const ctx = canvas.getContext('2d');
   const [r, g, b] = palette.paper.map((v) => Math.round(Math.min(255, Math.max(0, v))));
-  ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
-  ctx.fillRect(0, 0, width, height);
+  const paper = `rgb(${r}, ${g}, ${b})`;
+  canvas.style.backgroundColor = paper;
+  if (inked.has(canvas) || canvas.dataset.painted === 'true') {
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = paper;
+    ctx.fillRect(0, 0, width, height);
+  }
   canvas.dataset.painted = 'false';
 }
