@@ -5,6 +5,10 @@
 // data it was last painted with, with no round trip to the worker. It also
 // remembers what each digit canvas shows and from which training step, for the
 // pictures' text alternatives (kit/alt-text.js), and says when it painted.
+// Paints share out the page's time: one task paints for at most SLICE_MS, and
+// the pictures asked for after that are painted in the next tasks (a lesson
+// opening, or a row of 16 digits arriving, no longer holds the page up while
+// every canvas gets its first context).
 
 import { PIXELS } from '../../lib/mnist.js';
 import { paintImage, paintBlank, digitPalette, accentPalette } from '../../draw/images.js';
@@ -15,6 +19,9 @@ export function themePalettes() {
   const heat = accentPalette();
   return { digits: digitPalette(), heat, diverging: divergingPalette(), hole: heat.ink };
 }
+
+/** How long one task may spend painting before the rest waits for the next task (ms). */
+export const SLICE_MS = 10;
 
 export class Pictures {
   /**
@@ -27,14 +34,43 @@ export class Pictures {
     this.palettes = themePalettes();
     this.step = step;
     this.onPaint = onPaint;
+    this.waiting = new Map(); // canvas -> the paint it waits for (the latest asked for), in the order asked
+    this.sliceStart = null; // when this task started painting (null: it has not)
+    this.later = 0; // the timer of the next slice (0: none)
   }
 
-  /** Paints `canvas` with `paint(palettes)` now, and again with the new palettes whenever the theme changes. */
+  /**
+   * Paints `canvas` with `paint(palettes)`, now if this task has painted for
+   * less than SLICE_MS, else in one of the next tasks (in the order asked; only
+   * the last paint asked for a canvas), and again with the new palettes
+   * whenever the theme changes. What the canvas shows (shownOn) is known at once.
+   */
   draw(canvas, paint, { pixels = null } = {}) {
     this.painters.set(canvas, paint);
     this.shown.set(canvas, { pixels, step: this.step() });
-    paint(this.palettes);
-    this.onPaint(canvas);
+    this.waiting.delete(canvas);
+    this.waiting.set(canvas, paint);
+    if (!this.later) this.paintWaiting();
+  }
+
+  /** Paints what waits until this task's slice is spent; the rest in the next task. */
+  paintWaiting() {
+    this.later = 0;
+    for (const [canvas, paint] of this.waiting) {
+      const now = performance.now();
+      if (this.sliceStart === null) {
+        this.sliceStart = now;
+        setTimeout(() => {
+          this.sliceStart = null;
+        });
+      } else if (now - this.sliceStart >= SLICE_MS) {
+        this.later = setTimeout(() => this.paintWaiting());
+        return;
+      }
+      this.waiting.delete(canvas);
+      paint(this.palettes);
+      this.onPaint(canvas);
+    }
   }
 
   /** What `canvas` was last painted with: { pixels (a digit's 784, or null), step }, or null if never. */
@@ -68,6 +104,7 @@ export class Pictures {
   repaint() {
     this.palettes = themePalettes();
     for (const [canvas, paint] of this.painters) {
+      if (this.waiting.has(canvas)) continue; // it will be painted with these palettes
       if (canvas.isConnected) paint(this.palettes);
       else this.painters.delete(canvas); // replaced (e.g. rows rebuilt for another length)
     }
