@@ -37,6 +37,7 @@ import { createDivergence } from './divergence.js';
 import { createRecovery } from './recovery.js';
 import { createLessonHost, createMounted } from './lesson-host.js';
 import { createModelLoad } from './model-load.js';
+import { nextTask } from '../lib/dom.js';
 import { bindChrome } from './page-controls.js';
 
 const $ = (id) => document.getElementById(id);
@@ -158,6 +159,7 @@ function bindEvents({ ui, presentation, controls, lessons }) {
 
 /** Starts the worker, loads the engine and the first lesson together, builds its trainers, plays if asked to. */
 async function boot({ flags, engine, banner, status, controls, lessons }) {
+  await nextTask(); // the page's parts are made in one task, the worker and the first lesson start in the next
   if (!hasWasmSimd()) {
     status.showFatal(
       'This browser cannot run the training engine: it needs WebAssembly with SIMD, ' +

@@ -6,7 +6,7 @@
 
 import { parseHash, lessonIdOf } from '../state/url-state.js';
 import { withoutFlags } from '../state/view-flags.js';
-import { afterPaint } from '../lib/dom.js';
+import { afterPaint, nextTask } from '../lib/dom.js';
 import { bindLessonSettings } from '../state/lesson-settings-form.js';
 import { LESSONS, LESSON_IDS, findLesson } from '../lessons/index.js';
 
@@ -39,6 +39,12 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
 
   /** Reads the hash with the lesson's own settings, shows them, and mounts the lesson's view. */
   function mount(mod, hash) {
+    showSettings(mod, hash);
+    mountView(mod);
+  }
+
+  /** The lesson's settings from the hash: in the store, the address bar and the forms. */
+  function showSettings(mod, hash) {
     mounted.lesson = mod;
     const { state, problems: more } = parseHash(withoutFlags(hash), { lessonIds: LESSON_IDS, lesson: mod });
     store.replace(state);
@@ -48,6 +54,10 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
     status.showNotice([...noticeProblems, ...more]);
     noticeProblems = [];
     nav.setCurrent(mod.id);
+  }
+
+  /** The lesson's view, in place of the one before. */
+  function mountView(mod) {
     ui.root.replaceChildren();
     mounted.view = mod.mount(ui.root, { client: engine.client, store, commit: sync.commit });
     document.body.dataset.lesson = mod.id;
@@ -67,7 +77,10 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
       // reader starts on them while the engine and the digits still download. Play waits for the trainers.
       const mod = await lessonLoaded;
       if (!run.current('switch', token)) return false; // the hash named another lesson meanwhile; it mounts that
-      mount(mod, location.hash);
+      showSettings(mod, location.hash);
+      await nextTask(); // the settings and the lesson's view, each a task of its own: neither holds the page up long
+      if (!run.current('switch', token)) return false;
+      mountView(mod);
       await engineLoaded;
     } catch (err) {
       status.showFatal(err.message);

@@ -27,6 +27,14 @@ export function cssVar(name, el = document.documentElement) {
 }
 
 /**
+ * Resolves in a task of its own: work after `await nextTask()` lets the
+ * browser handle input and paint in between (one long task becomes two).
+ */
+export function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
  * Resolves just after the browser paints its next frame, so work that can wait
  * (the training engine's download, a chart's first drawing) does not hold back
  * what the reader sees first. A hidden tab paints no frames: then after `maxWait` ms.
