@@ -1,5 +1,7 @@
-//! Digits as u8 pixels + u8 labels, the fixed train/validation/test split,
-//! shuffled minibatches, and flat f32 images checked into rows (`rows`).
+//! Examples with u8 labels: digits as u8 pixels (read as value / 255), or any
+//! rows of f32 values (a table, generated data: `Dataset::from_values`); the
+//! fixed train/validation/test split, shuffled minibatches, and flat f32 rows
+//! checked into a matrix (`rows`).
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rand::seq::SliceRandom;
@@ -11,12 +13,43 @@ use crate::rng::from_seed;
 /// validation numbers from different runs are measured on the same digits.
 pub const SPLIT_SEED: u64 = 20_240_601;
 
-/// A set of images with labels, stored as bytes (7.8 MB for 10,000 digits instead of 31 MB as f32).
+/// A set of examples with labels: images stored as bytes (7.8 MB for 10,000
+/// digits instead of 31 MB as f32), or rows of any values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
-    pixels: Vec<u8>,
+    values: Values,
     labels: Vec<u8>,
     pixels_per_image: usize,
+}
+
+/// What one example's numbers are stored as.
+#[derive(Debug, Clone, PartialEq)]
+enum Values {
+    /// Pixel bytes; a network sees byte / 255.
+    Bytes(Vec<u8>),
+    /// Values a network sees as they are (lab build: the page's small build trains on digits only).
+    #[cfg(feature = "lab")]
+    Floats(Vec<f32>),
+}
+
+impl Values {
+    fn with_capacity_like(&self, n: usize) -> Values {
+        match self {
+            Values::Bytes(_) => Values::Bytes(Vec::with_capacity(n)),
+            #[cfg(feature = "lab")]
+            Values::Floats(_) => Values::Floats(Vec::with_capacity(n)),
+        }
+    }
+
+    fn extend_from(&mut self, other: &Values, range: std::ops::Range<usize>) {
+        match (self, other) {
+            (Values::Bytes(to), Values::Bytes(from)) => to.extend_from_slice(&from[range]),
+            #[cfg(feature = "lab")]
+            (Values::Floats(to), Values::Floats(from)) => to.extend_from_slice(&from[range]),
+            #[cfg(feature = "lab")]
+            _ => unreachable!("a subset keeps its dataset's kind of values"),
+        }
+    }
 }
 
 /// The three parts of a dataset.
@@ -49,7 +82,36 @@ impl Dataset {
                 pixels.len()
             )));
         }
-        Ok(Dataset { pixels, labels, pixels_per_image })
+        Ok(Dataset { values: Values::Bytes(pixels), labels, pixels_per_image })
+    }
+
+    /// Rows of `width` values, one per label (a table, or generated data), which
+    /// a network sees as they are: every value must be a finite number.
+    #[cfg(feature = "lab")]
+    pub fn from_values(values: Vec<f32>, labels: Vec<u8>, width: usize) -> Result<Self> {
+        if width == 0 {
+            return Err(Error::Data("a row must hold at least 1 value".into()));
+        }
+        if labels.is_empty() {
+            return Err(Error::Data("the dataset is empty: expected at least one row".into()));
+        }
+        if values.len() != labels.len() * width {
+            return Err(Error::Shape(format!(
+                "expected {} rows of {width} values ({} values), got {} values",
+                labels.len(),
+                labels.len() * width,
+                values.len()
+            )));
+        }
+        if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
+            return Err(Error::Data(format!(
+                "row {}, value {} is {}, but every value must be a finite number",
+                bad / width + 1,
+                bad % width + 1,
+                values[bad]
+            )));
+        }
+        Ok(Dataset { values: Values::Floats(values), labels, pixels_per_image: width })
     }
 
     /// Reads the packed file format of `www/data/mnist.bin`: all pixels
@@ -81,9 +143,17 @@ impl Dataset {
         self.pixels_per_image
     }
 
-    /// Image `i` as bytes.
-    pub fn image(&self, i: usize) -> &[u8] {
-        &self.pixels[i * self.pixels_per_image..(i + 1) * self.pixels_per_image]
+    /// Image `i` as bytes; None for a dataset of values (`from_values`).
+    pub fn image(&self, i: usize) -> Option<&[u8]> {
+        match &self.values {
+            Values::Bytes(b) => Some(&b[self.range(i)]),
+            #[cfg(feature = "lab")]
+            Values::Floats(_) => None,
+        }
+    }
+
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
+        i * self.pixels_per_image..(i + 1) * self.pixels_per_image
     }
 
     /// All labels.
@@ -96,17 +166,28 @@ impl Dataset {
         &self.labels[..n.min(self.len())]
     }
 
-    /// The images at `indices`, as rows of f32 in [0, 1], written into `out`
-    /// (which must be indices.len() × pixels_per_image).
+    /// The examples at `indices`, as rows of f32 (images in [0, 1]), written
+    /// into `out` (which must be indices.len() × pixels_per_image).
     pub fn fill_batch(&self, indices: &[u32], mut out: ArrayViewMut2<f32>) {
         for (mut row, &i) in out.rows_mut().into_iter().zip(indices) {
-            for (o, &p) in row.iter_mut().zip(self.image(i as usize)) {
-                *o = p as f32 * (1.0 / 255.0);
+            let at = self.range(i as usize);
+            match &self.values {
+                Values::Bytes(b) => {
+                    for (o, &p) in row.iter_mut().zip(&b[at]) {
+                        *o = p as f32 * (1.0 / 255.0);
+                    }
+                }
+                #[cfg(feature = "lab")]
+                Values::Floats(f) => {
+                    for (o, &v) in row.iter_mut().zip(&f[at]) {
+                        *o = v;
+                    }
+                }
             }
         }
     }
 
-    /// The first `n` images (or all, if fewer) as an f32 matrix in [0, 1].
+    /// The first `n` examples (or all, if fewer) as an f32 matrix (images in [0, 1]).
     pub fn to_matrix(&self, n: usize) -> Array2<f32> {
         let n = n.min(self.len());
         let idx: Vec<u32> = (0..n as u32).collect();
@@ -122,13 +203,13 @@ impl Dataset {
     }
 
     fn subset(&self, indices: &[usize]) -> Dataset {
-        let mut pixels = Vec::with_capacity(indices.len() * self.pixels_per_image);
+        let mut values = self.values.with_capacity_like(indices.len() * self.pixels_per_image);
         let mut labels = Vec::with_capacity(indices.len());
         for &i in indices {
-            pixels.extend_from_slice(self.image(i));
+            values.extend_from(&self.values, self.range(i));
             labels.push(self.labels[i]);
         }
-        Dataset { pixels, labels, pixels_per_image: self.pixels_per_image }
+        Dataset { values, labels, pixels_per_image: self.pixels_per_image }
     }
 
     /// The fixed split: a shuffle by `SPLIT_SEED`, then 10% validation, 10% test

@@ -12,6 +12,8 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod explore;
+#[cfg(feature = "lab")]
+pub mod generated;
 pub mod metrics;
 pub mod model;
 pub mod nn;

@@ -381,11 +381,11 @@ fn the_imputation_report_scores_the_mean_one_pass_and_more() {
     // The baseline by hand, in f64: each missing pixel's training mean against the truth.
     let train = &data.train;
     let mean: Vec<f64> = (0..784)
-        .map(|p| (0..train.len()).map(|i| train.image(i)[p] as f64 / 255.0).sum::<f64>() / train.len() as f64)
+        .map(|p| (0..train.len()).map(|i| train.image(i).unwrap()[p] as f64 / 255.0).sum::<f64>() / train.len() as f64)
         .collect();
     let mut sum = 0.0;
     for i in 0..50 {
-        let img = data.test.image(i);
+        let img = data.test.image(i).unwrap();
         sum += (0..392).map(|p| (mean[p] - (img[p] as f32 / 255.0) as f64).powi(2)).sum::<f64>();
     }
     let by_hand = sum / (50.0 * 392.0);

@@ -12,7 +12,7 @@ const W: usize = 28;
 /// Digit `i` of www/data/mnist.bin as pixel/255 (the digits are sorted by label:
 /// #0 is a zero, #1001 a one, #7008 a seven).
 fn digit(d: &Dataset, i: usize) -> Vec<f32> {
-    d.image(i).iter().map(|&p| p as f32 / 255.0).collect()
+    d.image(i).unwrap().iter().map(|&p| p as f32 / 255.0).collect()
 }
 
 /// An image from a formula of the row r and column c (row-major, 28×28).

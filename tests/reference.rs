@@ -70,7 +70,7 @@ fn optimised_trainer_matches_a_plain_reference_step_by_step() {
         let mut grads: Vec<Vec<f64>> = m.iter().map(|g| vec![0.0; g.len()]).collect();
         let mut loss = 0.0;
         for &i in idx {
-            let x: Vec<f64> = train.image(i as usize).iter().map(|&p| p as f64 / 255.0).collect();
+            let x: Vec<f64> = train.image(i as usize).unwrap().iter().map(|&p| p as f64 / 255.0).collect();
             // Forward: ReLU hidden, linear code, ReLU hidden, sigmoid output.
             let a0 = layers[0].forward(&x);
             let h0: Vec<f64> = a0.iter().map(|&a| a.max(0.0)).collect();

@@ -5,6 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 #[cfg(feature = "lab")]
+use autoencoder_playground::api::generate_data;
+#[cfg(feature = "lab")]
 use autoencoder_playground::api::Recommender;
 #[cfg(feature = "lab")]
 use autoencoder_playground::api::Roofline;
@@ -403,4 +405,30 @@ fn trace_step_activations_and_dead_units() {
     let d0 = dead.get(0);
     assert!(get(&d0, "dead").is_instance_of::<js_sys::Uint8Array>());
     assert_eq!(js_sys::Uint8Array::from(get(&d0, "dead")).length(), 32);
+}
+
+#[cfg(feature = "lab")]
+#[wasm_bindgen_test]
+fn generated_rows_train_as_values() {
+    let g = generate_data("curve", 600, 4, 0.02).unwrap();
+    let values = f32_array(&get(&g, "values"));
+    let labels = js_sys::Uint8Array::new(&get(&g, "labels")).to_vec();
+    assert_eq!((values.len(), labels.len(), get(&g, "width").as_f64()), (1800, 600, Some(3.0)));
+    // Seeded: the same rows again, in this browser as natively (tests/generated.rs).
+    assert_eq!(f32_array(&get(&generate_data("curve", 600, 4, 0.02).unwrap(), "values")), values);
+    let cfg = r#"{"model":{"input":3,"encoder":[32],"latent":2,"activation":"tanh","output":"identity"},"train":{"batchSize":32,"lr":0.005}}"#;
+    let mut t = Trainer::from_values(config(cfg), &values, &labels).unwrap();
+    let first = get(&t.evaluate().unwrap(), "valLoss").as_f64().unwrap();
+    t.step(300).unwrap();
+    let last = get(&t.evaluate().unwrap(), "valLoss").as_f64().unwrap();
+    assert!(last < 0.5 * first, "validation loss {first} -> {last}");
+    // Values are not pixel bytes: a row comes back as it went in, not scaled by 1/255.
+    let row = t.validation_images(1);
+    assert!(row.iter().any(|v| v.abs() > 0.5), "{row:?}");
+    let sensors = generate_data("sensors", 50, 1, 0.2).unwrap();
+    assert_eq!(js_sys::Array::from(&get(&sensors, "labelNames")).get(4).as_string().as_deref(), Some("changed rhythm"));
+    assert!(message(generate_data("spiral", 50, 1, 0.1).unwrap_err()).contains("\"curve\" and \"sensors\""));
+    assert!(message(generate_data("curve", 2, 1, 0.1).unwrap_err()).contains("3 to 50000 rows"));
+    let e = Trainer::from_values(config(cfg), &values[..10], &labels[..3]).err().expect("ragged rows are refused");
+    assert!(message(e).contains("expected 3 rows of 3 values (9 values), got 10"));
 }

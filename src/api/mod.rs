@@ -7,7 +7,8 @@
 //! the network (per-layer step sizes, activations, the VAE's Gaussian, one
 //! step in slow motion); `pca_views.rs` those that need PCA
 //! (latent map, PCA baseline); `apply.rs` the applications
-//! (anomalies, features, imputation) and the AutoRec recommender; `bench.rs`
+//! (anomalies, features, imputation) and the AutoRec recommender;
+//! `generated.rs` the generated data sets and trainers on rows of values; `bench.rs`
 //! the roofline kernel for the benchmark page. Each method converts its
 //! arguments, calls one thing of the core (`crate::explore`, `crate::analysis`,
 //! ...) and converts the result or the error; the logic, and its tests, are there.
@@ -17,6 +18,8 @@ mod apply;
 #[cfg(feature = "lab")]
 mod bench;
 mod explore;
+#[cfg(feature = "lab")]
+mod generated;
 mod inside;
 #[cfg(feature = "lab")]
 mod pca_views;
@@ -25,6 +28,8 @@ mod pca_views;
 pub use apply::Recommender;
 #[cfg(feature = "lab")]
 pub use bench::Roofline;
+#[cfg(feature = "lab")]
+pub use generated::generate_data;
 
 use wasm_bindgen::prelude::*;
 
