@@ -23,6 +23,8 @@ pub mod pca;
 pub mod rng;
 #[cfg(feature = "lab")]
 pub mod roofline;
+#[cfg(feature = "lab")]
+pub mod table;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

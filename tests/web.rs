@@ -5,12 +5,12 @@
 #![cfg(target_arch = "wasm32")]
 
 #[cfg(feature = "lab")]
-use autoencoder_playground::api::generate_data;
-#[cfg(feature = "lab")]
 use autoencoder_playground::api::Recommender;
 #[cfg(feature = "lab")]
 use autoencoder_playground::api::Roofline;
 use autoencoder_playground::api::{default_config, Trainer};
+#[cfg(feature = "lab")]
+use autoencoder_playground::api::{generate_data, read_table};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -429,6 +429,30 @@ fn generated_rows_train_as_values() {
     assert_eq!(js_sys::Array::from(&get(&sensors, "labelNames")).get(4).as_string().as_deref(), Some("changed rhythm"));
     assert!(message(generate_data("spiral", 50, 1, 0.1).unwrap_err()).contains("\"curve\" and \"sensors\""));
     assert!(message(generate_data("curve", 2, 1, 0.1).unwrap_err()).contains("3 to 50000 rows"));
-    let e = Trainer::from_values(config(cfg), &values[..10], &labels[..3]).err().expect("ragged rows are refused");
+    let Err(e) = Trainer::from_values(config(cfg), &values[..10], &labels[..3]) else {
+        panic!("ragged rows are refused")
+    };
     assert!(message(e).contains("expected 3 rows of 3 values (9 values), got 10"));
+}
+
+#[cfg(feature = "lab")]
+#[wasm_bindgen_test]
+fn a_table_is_read_standardised_and_refused_in_sentences() {
+    let mut csv = String::from("id,temp,city,state\n");
+    for i in 0..30 {
+        let temp = if i == 4 { String::new() } else { format!("{}", 20 + i % 7) };
+        csv.push_str(&format!("{i},{temp},Town{i},{}\n", if i % 3 == 0 { "fault" } else { "ok" }));
+    }
+    let t = read_table(csv.as_bytes(), Some("state".into())).unwrap();
+    assert_eq!(get(&t, "rows").as_f64(), Some(30.0));
+    assert_eq!(js_sys::Array::from(&get(&t, "columns")).length(), 2, "id and temp; city is text, state the label");
+    let values = f32_array(&get(&t, "values"));
+    assert_eq!(values.len(), 60);
+    assert!(values[9].is_nan(), "row 5's missing temperature stays missing");
+    assert_eq!(get(&t, "missing").as_f64(), Some(1.0));
+    assert_eq!(js_sys::Uint8Array::new(&get(&t, "labels")).to_vec()[..4], [0, 1, 1, 0]);
+    let left = js_sys::Array::from(&get(&t, "leftOut")).get(0);
+    assert_eq!(get(&left, "column").as_string().as_deref(), Some("city"));
+    let e = read_table(b"a,b\n1,2\n3\n4,5\n", None).unwrap_err();
+    assert!(message(e).contains("row 3 has 1 cells but the header has 2"));
 }

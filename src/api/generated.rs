@@ -1,5 +1,6 @@
-//! The generated data sets (`crate::generated`) and trainers on rows of values
-//! (a table, a generated set) instead of digit bytes. Lab build only.
+//! Data beyond digits: the generated data sets (`crate::generated`), tables
+//! read from CSV or TSV files (`crate::table`), and trainers on rows of values
+//! instead of digit bytes. Lab build only.
 
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
@@ -8,6 +9,7 @@ use super::explore::{f32s, object};
 use super::{err, parse_config, to_js, Trainer};
 use crate::data::Dataset;
 use crate::generated::{self, Generated};
+use crate::table;
 use crate::train;
 
 /// A generated data set: `kind` "curve" (a noisy Swiss roll in 3-D; `share` is
@@ -47,4 +49,30 @@ impl Trainer {
         let data = Dataset::from_values(values.to_vec(), labels.to_vec(), config.model.input).map_err(err)?;
         Ok(Trainer::wrap(train::Trainer::new(config, &data).map_err(err)?))
     }
+}
+
+/// A CSV or TSV file (`bytes`, UTF-8 with a header row) read as a table, its
+/// numeric columns standardised with the training split's mean and deviation;
+/// `label`: the column kept out of training as the label (or null).
+/// -> `{ rows, columns, values: Float32Array rows×columns (standardised; NaN
+/// where a cell is missing), mean, deviation, constant (column names), labels:
+/// Uint8Array | null, classes, leftOut: [{ column, reason }], missing }`.
+/// Throws a sentence naming the row or column and what is allowed.
+#[wasm_bindgen(js_name = readTable)]
+pub fn read_table(bytes: &[u8], label: Option<String>) -> Result<JsValue, JsError> {
+    let t = table::read_table(bytes, label.as_deref()).map_err(err)?;
+    let s = table::standardise(&t).map_err(err)?;
+    let constant: Vec<&String> = s.constant.iter().map(|&c| &t.columns[c]).collect();
+    object(&[
+        ("rows", JsValue::from(t.rows() as u32)),
+        ("columns", to_js(&t.columns)?),
+        ("values", f32s(&s.values)),
+        ("mean", f32s(&s.mean)),
+        ("deviation", f32s(&s.deviation)),
+        ("constant", to_js(&constant)?),
+        ("labels", t.labels.as_deref().map_or(JsValue::NULL, |l| Uint8Array::from(l).into())),
+        ("classes", to_js(&t.classes)?),
+        ("leftOut", to_js(&t.left_out)?),
+        ("missing", JsValue::from(t.missing as u32)),
+    ])
 }

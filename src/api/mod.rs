@@ -29,7 +29,7 @@ pub use apply::Recommender;
 #[cfg(feature = "lab")]
 pub use bench::Roofline;
 #[cfg(feature = "lab")]
-pub use generated::generate_data;
+pub use generated::{generate_data, read_table};
 
 use wasm_bindgen::prelude::*;
 
