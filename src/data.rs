@@ -221,21 +221,29 @@ impl Dataset {
                 "need at least 3 images to split into train, validation and test; got {n}"
             )));
         }
-        let (val, test, train) = split_order(n);
-        Ok(Split { train: self.subset(&train), validation: self.subset(&val), test: self.subset(&test) })
+        let (order, held) = shuffled(n);
+        let (val, rest) = order.split_at(held);
+        let (test, train) = rest.split_at(held);
+        Ok(Split { train: self.subset(train), validation: self.subset(val), test: self.subset(test) })
     }
 }
 
-/// Which of n examples `Dataset::split` puts in validation, test and training
-/// (in that order): for statistics of the training rows alone, such as the
-/// mean and deviation a table is standardised with.
-pub fn split_order(n: usize) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
-    let held = (n / 10).max(1).min(n);
+/// The split's order of n ≥ 3 examples: validation first, then test (`held` each), then training.
+fn shuffled(n: usize) -> (Vec<usize>, usize) {
     let mut order: Vec<usize> = (0..n).collect();
     order.shuffle(&mut from_seed(SPLIT_SEED));
-    let train = order.split_off((2 * held).min(n));
-    let test = order.split_off(held);
-    (order, test, train)
+    (order, (n / 10).max(1))
+}
+
+/// Which of n ≥ 3 examples `Dataset::split` puts in validation, test and
+/// training (in that order): for statistics of the training rows alone, such
+/// as the mean and deviation a table is standardised with.
+#[cfg(feature = "lab")]
+pub fn split_order(n: usize) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let (order, held) = shuffled(n);
+    let (val, rest) = order.split_at(held);
+    let (test, train) = rest.split_at(held);
+    (val.to_vec(), test.to_vec(), train.to_vec())
 }
 
 /// Views a flat slice (as the page sends images or codes) as rows of `width`

@@ -102,3 +102,17 @@ fn rows_of_values_are_checked_and_trained_as_they_are() {
     let e = Trainer::new(table_config(4, &[8], 2, 0.01), &d).err().unwrap();
     assert!(e.to_string().contains('3') && e.to_string().contains('4'), "{e}");
 }
+
+#[test]
+fn split_order_names_the_rows_the_split_trains_on() {
+    // Each row's one value is its index: the split's parts read back as indices.
+    for n in [3usize, 10, 37, 1000] {
+        let d = Dataset::from_values((0..n).map(|i| i as f32).collect(), vec![0; n], 1).unwrap();
+        let s = d.split().unwrap();
+        let ids = |m: Array2<f32>| m.iter().map(|&v| v as usize).collect::<Vec<_>>();
+        let (val, test, train) = autoencoder_playground::data::split_order(n);
+        assert_eq!(ids(s.validation.to_matrix(usize::MAX)), val, "n = {n}");
+        assert_eq!(ids(s.test.to_matrix(usize::MAX)), test, "n = {n}");
+        assert_eq!(ids(s.train.to_matrix(usize::MAX)), train, "n = {n}");
+    }
+}
