@@ -86,7 +86,9 @@ impl Dataset {
     }
 
     /// Rows of `width` values, one per label (a table, or generated data), which
-    /// a network sees as they are: every value must be a finite number.
+    /// a network sees as they are. NaN marks a missing value (an empty cell):
+    /// the network sees 0 there (a standardised column's mean) and the loss
+    /// leaves it out; every other value must be a finite number.
     #[cfg(feature = "lab")]
     pub fn from_values(values: Vec<f32>, labels: Vec<u8>, width: usize) -> Result<Self> {
         if width == 0 {
@@ -103,13 +105,16 @@ impl Dataset {
                 values.len()
             )));
         }
-        if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
+        if let Some(bad) = values.iter().position(|v| v.is_infinite()) {
             return Err(Error::Data(format!(
-                "row {}, value {} is {}, but every value must be a finite number",
+                "row {}, value {} is {}, but every value must be a finite number (or NaN where it is missing)",
                 bad / width + 1,
                 bad % width + 1,
                 values[bad]
             )));
+        }
+        if values.iter().all(|v| v.is_nan()) {
+            return Err(Error::Data("every value is missing: there is nothing to learn from".into()));
         }
         Ok(Dataset { values: Values::Floats(values), labels, pixels_per_image: width })
     }
@@ -166,8 +171,8 @@ impl Dataset {
         &self.labels[..n.min(self.len())]
     }
 
-    /// The examples at `indices`, as rows of f32 (images in [0, 1]), written
-    /// into `out` (which must be indices.len() × pixels_per_image).
+    /// The examples at `indices`, as rows of f32 (images in [0, 1]; NaN where a
+    /// value is missing), written into `out` (which must be indices.len() × pixels_per_image).
     pub fn fill_batch(&self, indices: &[u32], mut out: ArrayViewMut2<f32>) {
         for (mut row, &i) in out.rows_mut().into_iter().zip(indices) {
             let at = self.range(i as usize);
@@ -187,12 +192,36 @@ impl Dataset {
         }
     }
 
-    /// The first `n` examples (or all, if fewer) as an f32 matrix (images in [0, 1]).
+    /// True when some value is missing (NaN; datasets of values only).
+    pub fn has_missing(&self) -> bool {
+        match &self.values {
+            Values::Bytes(_) => false,
+            #[cfg(feature = "lab")]
+            Values::Floats(f) => f.iter().any(|v| v.is_nan()),
+        }
+    }
+
+    /// The first `n` examples (or all, if fewer) as a network's targets: as
+    /// `to_matrix`, but with NaN where a value is missing. Lab build.
+    #[cfg(feature = "lab")]
+    pub fn to_targets(&self, n: usize) -> Array2<f32> {
+        let n = n.min(self.len());
+        let idx: Vec<u32> = (0..n as u32).collect();
+        let mut m = Array2::zeros((n, self.pixels_per_image));
+        self.fill_batch(&idx, m.view_mut());
+        m
+    }
+
+    /// The first `n` examples (or all, if fewer) as an f32 matrix (images in
+    /// [0, 1]), as a network takes them in: a missing value is 0.
     pub fn to_matrix(&self, n: usize) -> Array2<f32> {
         let n = n.min(self.len());
         let idx: Vec<u32> = (0..n as u32).collect();
         let mut m = Array2::zeros((n, self.pixels_per_image));
         self.fill_batch(&idx, m.view_mut());
+        if self.has_missing() {
+            fill_missing(&mut m);
+        }
         m
     }
 
@@ -226,6 +255,11 @@ impl Dataset {
         let (test, train) = rest.split_at(held);
         Ok(Split { train: self.subset(train), validation: self.subset(val), test: self.subset(test) })
     }
+}
+
+/// Writes 0 where a value is missing (NaN): what a network takes in there.
+pub fn fill_missing(m: &mut Array2<f32>) {
+    m.mapv_inplace(|v| if v.is_nan() { 0.0 } else { v });
 }
 
 /// The split's order of n ≥ 3 examples: validation first, then test (`held` each), then training.

@@ -94,8 +94,10 @@ fn rows_of_values_are_checked_and_trained_as_they_are() {
     let d = Dataset::from_values(values.clone(), vec![0, 1, 2], 3).unwrap();
     assert_eq!(d.to_matrix(usize::MAX).into_raw_vec_and_offset().0, values);
     assert_eq!(d.image(0), None);
-    let e = Dataset::from_values(vec![1.0, f32::NAN, 0.0, 1.0], vec![0, 0], 2).unwrap_err();
-    assert!(e.to_string().contains("row 1, value 2 is NaN"), "{e}");
+    let e = Dataset::from_values(vec![1.0, f32::INFINITY, 0.0, 1.0], vec![0, 0], 2).unwrap_err();
+    assert!(e.to_string().contains("row 1, value 2 is inf"), "{e}");
+    let e = Dataset::from_values(vec![f32::NAN; 4], vec![0, 0], 2).unwrap_err();
+    assert!(e.to_string().contains("every value is missing"), "{e}");
     let e = Dataset::from_values(vec![1.0; 5], vec![0, 0], 2).unwrap_err();
     assert!(e.to_string().contains("expected 2 rows of 2 values (4 values), got 5"), "{e}");
     // A trainer on rows of a width other than the config's says so.
@@ -115,4 +117,41 @@ fn split_order_names_the_rows_the_split_trains_on() {
         assert_eq!(ids(s.test.to_matrix(usize::MAX)), test, "n = {n}");
         assert_eq!(ids(s.train.to_matrix(usize::MAX)), train, "n = {n}");
     }
+}
+
+#[test]
+fn missing_cells_are_left_out_of_the_loss_and_the_rest_is_learnt() {
+    // A fifth of the roll's cells missing (NaN), at random.
+    let roll = swiss_roll(3000, 0.02, 12).unwrap();
+    let mut rng = autoencoder_playground::rng::from_seed(4);
+    let values: Vec<f32> =
+        roll.values.iter().map(|&v| if rand::RngExt::random::<f32>(&mut rng) < 0.2 { f32::NAN } else { v }).collect();
+    let data = Dataset::from_values(values, roll.labels.clone(), 3).unwrap();
+    assert!(data.has_missing());
+    let mut t = Trainer::new(table_config(3, &[64, 64], 2, 0.005), &data).unwrap();
+    let first = t.evaluate().unwrap().mse;
+    let stats = t.step(3000).unwrap();
+    assert!(stats.batch_loss.is_finite());
+    let e = t.evaluate().unwrap();
+    assert!(e.mse < 0.2 * first, "validation MSE on the present cells {first} -> {}", e.mse);
+    // The reported MSE is the f64 textbook mean over the present cells of the reconstructions
+    // of the inputs as the network takes them (missing -> 0).
+    let x = t.data().validation.to_matrix(usize::MAX);
+    let target = t.data().validation.to_targets(usize::MAX);
+    assert!(x.iter().all(|v| v.is_finite()) && target.iter().any(|v| v.is_nan()));
+    let y = t.model_mut().reconstruct(x.view()).unwrap();
+    let (mut sum, mut present) = (0.0f64, 0usize);
+    for (&p, &q) in y.iter().zip(target.iter()) {
+        if !q.is_nan() {
+            sum += (p as f64 - q as f64).powi(2);
+            present += 1;
+        }
+    }
+    assert!(present < target.len() && (e.mse as f64 - sum / present as f64).abs() < 1e-6 * (1.0 + sum));
+    // Only the MSE can leave cells out.
+    let mut bce = table_config(3, &[8], 2, 0.01);
+    bce.train.loss = autoencoder_playground::config::LossKind::Bce;
+    bce.model.output = Activation::Sigmoid;
+    let e = Trainer::new(bce, &data).err().unwrap();
+    assert!(e.to_string().contains("only the MSE loss can leave out"), "{e}");
 }

@@ -187,6 +187,42 @@ fn mse_and_bce_gradients_match_finite_differences() {
     );
 }
 
+#[cfg(feature = "lab")] // missing values come with tables, in the lab build
+#[test]
+fn mse_over_present_cells_matches_finite_differences_and_the_textbook_sum() {
+    let pred = random(4, 6, 21, 0.0);
+    // A third of the targets missing (NaN): a table's empty cells.
+    let target = random(4, 6, 22, 0.0).mapv(|v| if v.abs() < 0.33 { f32::NAN } else { v });
+    let t = target.clone();
+    let present = t.iter().filter(|v| !v.is_nan()).count();
+    assert!((4..=20).contains(&present), "{present} of 24 present");
+    loss_grad_check(
+        "mse over present cells",
+        |p| loss::mse_present(p, t.view()),
+        |p, g| loss::mse_present_grad(p, t.view(), g),
+        &pred,
+    );
+    let mut g = Array2::zeros((0, 0));
+    loss::mse_present_grad(pred.view(), t.view(), &mut g);
+    assert!(g.iter().zip(t.iter()).all(|(&g, &t)| !t.is_nan() || g == 0.0), "a missing cell gets no gradient");
+    // The f64 textbook: the mean of the squared differences over the present cells only.
+    let want = pred
+        .iter()
+        .zip(t.iter())
+        .filter(|(_, t)| !t.is_nan())
+        .map(|(&p, &t)| (p as f64 - t as f64).powi(2))
+        .sum::<f64>()
+        / present as f64;
+    assert!((loss::mse_present(pred.view(), t.view()) as f64 - want).abs() < 1e-6);
+    // With nothing missing it is the plain MSE, bit for bit, value and gradient.
+    let full = random(4, 6, 23, 0.0);
+    assert_eq!(loss::mse_present(pred.view(), full.view()).to_bits(), loss::mse(pred.view(), full.view()).to_bits());
+    let (mut a, mut b) = (Array2::zeros((0, 0)), Array2::zeros((0, 0)));
+    loss::mse_present_grad(pred.view(), full.view(), &mut a);
+    loss::mse_grad(pred.view(), full.view(), &mut b);
+    assert_eq!(a, b);
+}
+
 #[test]
 fn bce_from_logits_is_finite_on_saturated_pixels_and_matches_the_textbook_formula() {
     let target = Array2::from_shape_vec((1, 4), vec![0.0, 1.0, 0.0, 1.0]).unwrap();

@@ -453,6 +453,12 @@ fn a_table_is_read_standardised_and_refused_in_sentences() {
     assert_eq!(js_sys::Uint8Array::new(&get(&t, "labels")).to_vec()[..4], [0, 1, 1, 0]);
     let left = js_sys::Array::from(&get(&t, "leftOut")).get(0);
     assert_eq!(get(&left, "column").as_string().as_deref(), Some("city"));
+    // It trains with the missing cell left out of the loss.
+    let cfg = r#"{"model":{"input":2,"encoder":[8],"latent":1,"activation":"tanh","output":"identity"},"train":{"batchSize":8}}"#;
+    let labels = js_sys::Uint8Array::new(&get(&t, "labels")).to_vec();
+    let mut trainer = Trainer::from_values(config(cfg), &values, &labels).unwrap();
+    trainer.step(20).unwrap();
+    assert!(get(&trainer.evaluate().unwrap(), "valLoss").as_f64().unwrap().is_finite());
     let e = read_table(b"a,b\n1,2\n3\n4,5\n", None).unwrap_err();
     assert!(message(e).contains("row 3 has 1 cells but the header has 2"));
 }

@@ -40,6 +40,9 @@ pub struct Autoencoder {
     grad_code: Array2<f32>,
     rho_hat: Array1<f32>,
     contractive_bufs: (Array1<f32>, Array1<f32>),
+    /// Targets may hold NaN (missing values): the MSE leaves those cells out (lab build).
+    #[cfg(feature = "lab")]
+    missing_targets: bool,
 }
 
 fn init_for(cfg: &ModelConfig, act: Activation) -> Init {
@@ -214,6 +217,8 @@ impl Autoencoder {
             grad_code: empty(),
             rho_hat: Array1::zeros(0),
             contractive_bufs: (Array1::zeros(0), Array1::zeros(0)),
+            #[cfg(feature = "lab")]
+            missing_targets: false,
         })
     }
 
@@ -243,6 +248,12 @@ impl Autoencoder {
             LossKind::Bce => {
                 loss::bce_with_logits_grad(logits, target, &mut self.grad_out);
                 loss::bce_with_logits(logits, target)
+            }
+            #[cfg(feature = "lab")]
+            LossKind::Mse if self.missing_targets => {
+                loss::mse_present_grad(self.out.view(), target, &mut self.grad_out);
+                Zip::from(&mut self.grad_out).and(&self.out).for_each(|g, &y| *g *= act.derivative_from_output(y));
+                loss::mse_present(self.out.view(), target)
             }
             LossKind::Mse => {
                 loss::mse_grad(self.out.view(), target, &mut self.grad_out);
@@ -363,7 +374,7 @@ impl Autoencoder {
         let rows = x.nrows().max(1) as f64;
         let (kl, mean_activation) = ((kl / rows) as f32, (activation / rows) as f32);
         let recon = match train.loss {
-            LossKind::Mse => loss::mse(y.view(), target),
+            LossKind::Mse => loss::recon_mse(y.view(), target),
             LossKind::Bce => loss::bce(y.view(), target),
         };
         let total = recon + train.beta * kl / self.config.input as f32;
@@ -485,6 +496,13 @@ impl Autoencoder {
     pub fn copy_params_into(&mut self, dst: &mut Vec<f32>) {
         dst.clear();
         self.params_and_grads(&mut |p| dst.extend_from_slice(p.value));
+    }
+
+    /// Says that training targets may hold NaN where a value is missing (a
+    /// table's empty cells): the MSE then counts only the cells present. Lab build.
+    #[cfg(feature = "lab")]
+    pub fn set_missing_targets(&mut self, on: bool) {
+        self.missing_targets = on;
     }
 
     /// True when every gradient is a finite number.

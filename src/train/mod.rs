@@ -9,8 +9,8 @@ use web_time::Instant;
 
 #[cfg(feature = "lab")]
 use crate::checkpoint;
-use crate::config::Config;
-use crate::data::{Dataset, Split};
+use crate::config::{Config, LossKind};
+use crate::data::{fill_missing, Dataset, Split};
 use crate::error::{Error, Result};
 use crate::metrics::psnr_from_mse;
 use crate::model::{Autoencoder, LossTerms};
@@ -46,6 +46,8 @@ pub struct Trainer {
     shuffle_rng: Rng,
     batch: Array2<f32>,
     noisy: Array2<f32>,
+    /// The batch as the network takes it in when values are missing (NaN -> 0); empty otherwise.
+    filled: Array2<f32>,
     noise_rng: Rng,
     sample_rng: Rng,
     step: u64,
@@ -91,13 +93,24 @@ impl Trainer {
             }
         }
         config.validate(data.train.len())?;
+        let missing = cfg!(feature = "lab") && dataset.has_missing(); // values only come in the lab build
+        if missing && config.train.loss != LossKind::Mse {
+            return Err(Error::config(
+                "train.loss",
+                "the data has missing values, which only the MSE loss can leave out: choose \"mse\"",
+            ));
+        }
         let seed = *config.train.seed.get_or_insert_with(fresh_seed);
-        let model = Autoencoder::new(&config.model, seed)?;
+        #[cfg_attr(not(feature = "lab"), allow(unused_mut))]
+        let mut model = Autoencoder::new(&config.model, seed)?;
+        #[cfg(feature = "lab")]
+        model.set_missing_targets(missing);
         let mut shuffle_rng = seeded(seed, Stream::Shuffle, 0);
         let mut order: Vec<u32> = (0..data.train.len() as u32).collect();
         order.shuffle(&mut shuffle_rng);
         let batch = Array2::zeros((config.train.batch_size, config.model.input));
         let noisy = if config.train.noise == NoiseKind::None { Array2::zeros((0, 0)) } else { batch.clone() };
+        let filled = if missing { batch.clone() } else { Array2::zeros((0, 0)) };
         let mut history = History::default();
         history.reserve_epoch(data.train.len() / config.train.batch_size);
         Ok(Trainer {
@@ -110,6 +123,7 @@ impl Trainer {
             shuffle_rng,
             noisy,
             batch,
+            filled,
             noise_rng: seeded(seed, Stream::Noise, 0),
             sample_rng: seeded(seed, Stream::Noise, 2),
             step: 0,
@@ -287,12 +301,21 @@ impl Trainer {
         ensure_shape(&mut self.batch, b, input_width);
         let idx = &self.order[self.cursor..self.cursor + b];
         self.data.train.fill_batch(idx, self.batch.view_mut());
-        let noise = self.config.noise();
-        let input = if noise.kind == NoiseKind::None {
+        // Targets keep NaN where a value is missing (the loss leaves it out); the input has 0 there.
+        let clean = if !cfg!(feature = "lab") || self.filled.is_empty() {
             self.batch.view()
         } else {
+            ensure_shape(&mut self.filled, b, input_width);
+            self.filled.assign(&self.batch);
+            fill_missing(&mut self.filled);
+            self.filled.view()
+        };
+        let noise = self.config.noise();
+        let input = if noise.kind == NoiseKind::None {
+            clean
+        } else {
             ensure_shape(&mut self.noisy, b, input_width);
-            noise.apply(self.batch.view(), self.noisy.view_mut(), &mut self.noise_rng);
+            noise.apply(clean, self.noisy.view_mut(), &mut self.noise_rng);
             self.noisy.view()
         };
         let terms = self.model.forward_backward(input, self.batch.view(), &self.config.train);
@@ -377,15 +400,20 @@ impl Trainer {
     /// is reconstruction + β·KL per pixel, with z = μ.
     pub fn evaluate(&mut self) -> Result<EvalStats> {
         let x = self.data.validation.to_matrix(usize::MAX);
-        let (terms, y) = self.model.evaluate_terms(x.view(), x.view(), &self.config.train)?;
-        let mse = loss::mse(y.view(), x.view());
+        #[cfg(feature = "lab")]
+        let target = self.data.validation.to_targets(usize::MAX); // NaN where a value is missing
+        #[cfg(not(feature = "lab"))]
+        let target = x.view(); // digits miss nothing
+        let target = target.view();
+        let (terms, y) = self.model.evaluate_terms(x.view(), target, &self.config.train)?;
+        let mse = loss::recon_mse(y.view(), target);
         let noise = self.config.noise();
         let noisy_mse = if noise.kind == NoiseKind::None {
             None
         } else {
             let noisy = self.corrupt(x.view(), DISPLAY_NOISE_SEED);
             let y = self.model.reconstruct(noisy.view())?;
-            Some(loss::mse(y.view(), x.view()))
+            Some(loss::recon_mse(y.view(), target))
         };
         Ok(EvalStats {
             val_loss: terms.total,
