@@ -205,6 +205,11 @@ impl Dataset {
     /// `to_matrix`, but with NaN where a value is missing. Lab build.
     #[cfg(feature = "lab")]
     pub fn to_targets(&self, n: usize) -> Array2<f32> {
+        self.first_rows(n)
+    }
+
+    /// The first `n` examples (or all, if fewer) as `fill_batch` writes them.
+    fn first_rows(&self, n: usize) -> Array2<f32> {
         let n = n.min(self.len());
         let idx: Vec<u32> = (0..n as u32).collect();
         let mut m = Array2::zeros((n, self.pixels_per_image));
@@ -215,10 +220,7 @@ impl Dataset {
     /// The first `n` examples (or all, if fewer) as an f32 matrix (images in
     /// [0, 1]), as a network takes them in: a missing value is 0.
     pub fn to_matrix(&self, n: usize) -> Array2<f32> {
-        let n = n.min(self.len());
-        let idx: Vec<u32> = (0..n as u32).collect();
-        let mut m = Array2::zeros((n, self.pixels_per_image));
-        self.fill_batch(&idx, m.view_mut());
+        let mut m = self.first_rows(n);
         if self.has_missing() {
             fill_missing(&mut m);
         }
