@@ -31,6 +31,7 @@ const NEEDED = [
   'www/pkg-lab/autoencoder_playground_bg.wasm',
   'www/data/mnist.bin',
   'www/vendor/uPlot.esm.js',
+  'www/vendor/fflate.js',
 ];
 
 /**

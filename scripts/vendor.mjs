@@ -1,5 +1,6 @@
 // Copies the browser files of npm packages the page uses into www/vendor/
-// (generated, not committed): uPlot's ES module and stylesheet.
+// (generated, not committed): uPlot's ES module and stylesheet, and fflate's
+// browser ES module (unpacks the .zip files a person imports, www/ingest/).
 
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ export const VENDOR_DIR = join(ROOT, 'www', 'vendor');
 export const FILES = [
   { from: 'node_modules/uplot/dist/uPlot.esm.js', to: 'uPlot.esm.js' },
   { from: 'node_modules/uplot/dist/uPlot.min.css', to: 'uPlot.min.css' },
+  { from: 'node_modules/fflate/esm/browser.js', to: 'fflate.js' },
 ];
 
 export function vendor() {
