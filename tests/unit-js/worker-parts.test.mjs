@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newSliceLogs, record, sliceStats } from '../../www/worker/slice-stats.js';
 import { rebuild, snapshotOf } from '../../www/worker/run-snapshot.js';
+import { digitsSource } from '../../www/worker/data-source.js';
 
 test('slice stats: main at the top level, every trainer under trainers, epochs and terms kept', () => {
   const logs = newSliceLogs(['main', 'plain']);
@@ -67,7 +68,7 @@ function fakeEngine() {
 
 test('a snapshot rebuilds the same run, main first', () => {
   const { engine } = fakeEngine();
-  const digits = { pixels: new Uint8Array(0), labels: new Uint8Array(0) };
+  const digits = digitsSource({ pixels: new Uint8Array(0), labels: new Uint8Array(0), count: 0 });
   const a = new engine.Trainer({ name: 'plain', n: 2 });
   const m = new engine.Trainer({ name: 'main', n: 3 });
   a.restore(Float32Array.of(1, 2), 5, 1);
@@ -89,7 +90,7 @@ test('a snapshot rebuilds the same run, main first', () => {
 
 test('a snapshot that cannot be rebuilt frees what was built and says why', () => {
   const { engine, freed } = fakeEngine();
-  const digits = { pixels: new Uint8Array(0), labels: new Uint8Array(0) };
+  const digits = digitsSource({ pixels: new Uint8Array(0), labels: new Uint8Array(0), count: 0 });
   const good = { config: { name: 'main', n: 2 }, params: Float32Array.of(1, 2), step: 1, epoch: 0 };
   assert.throws(
     () => rebuild(engine, { main: good, plain: { ...good, config: { name: 'plain', bad: 'x' } } }, digits, 'main'),

@@ -52,8 +52,13 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
   async function buildTrainers() {
     const { build } = run.tokens;
     try {
-      const { main, ...companions } = trainerConfigs(store.get(), mounted.lesson);
-      const info = await engine.client.create(main, { companions, engine: mounted.lesson.engine ?? 'core' });
+      const state = store.get();
+      const { main, ...companions } = trainerConfigs(state, mounted.lesson);
+      const info = await engine.client.create(main, {
+        companions,
+        engine: mounted.lesson.engine ?? 'core',
+        data: mounted.lesson.dataSpec?.(state) ?? null,
+      });
       if (!run.current('build', build)) return false;
       newRun(info);
       mounted.view.reset(info, store.get());

@@ -15,11 +15,11 @@ export function snapshotOf(trainers) {
 }
 
 /**
- * The trainers of a snapshot, `mainName` first, built with `engine` on
- * `digits` and given their weights and counts: all or none (a refusal frees
+ * The trainers of a snapshot (snapshotOf's value), `mainName` first, built with `engine` on
+ * `rows` (worker/data-source.js) and given their weights and counts: all or none (a refusal frees
  * the ones built and throws the engine's sentence). -> Map name -> Trainer
  */
-export function rebuild(engine, snapshot, digits, mainName) {
+export function rebuild(engine, snapshot, rows, mainName) {
   if (!snapshot || typeof snapshot !== 'object' || !snapshot[mainName])
     throw new Error('No snapshot with a main trainer was given.');
   const next = new Map();
@@ -28,7 +28,7 @@ export function rebuild(engine, snapshot, digits, mainName) {
       [mainName, snapshot[mainName]],
       ...Object.entries(snapshot).filter(([n]) => n !== mainName),
     ]) {
-      const t = new engine.Trainer(s.config, digits.pixels, digits.labels);
+      const t = rows.make(engine, s.config);
       next.set(name, t);
       t.restore(s.params, s.step, s.epoch);
     }

@@ -18,6 +18,7 @@ export class TrainerClient {
   #worker;
   #channel = new WorkerChannel({ haltedEvent: (message) => ({ reason: 'crashed', message }) });
   #createWorker;
+  #ownData = null; // the last putData spec: put again after a restart
 
   /**
    * @param {URL|string|{ createWorker: () => Worker }} [source]  the worker script (a module worker),
@@ -67,7 +68,11 @@ export class TrainerClient {
    * them; `options.debug` enables crash(). -> { count, defaults }
    */
   init(options = {}) {
-    return this.#call('init', options);
+    // A restarted worker gets the person's own data back, so a snapshot made on it can be restored.
+    return this.#call('init', options).then(async (value) => {
+      if (this.#ownData) await this.#call('putData', this.#ownData).catch(() => {});
+      return value;
+    });
   }
 
   /**
@@ -89,7 +94,7 @@ export class TrainerClient {
     return this.#call('saveAll');
   }
 
-  /** The run's state for restore(): { name: { config, params: Float32Array, step, epoch } }. */
+  /** The run's state for restore(): { trainers: { name: { config, params: Float32Array, step, epoch } }, data }. */
   snapshot() {
     return this.#call('snapshot');
   }
@@ -112,11 +117,29 @@ export class TrainerClient {
   /**
    * Builds a new run: the main Trainer from `config`, and `companions`
    * ({ name: config }) trained beside it; `engine: 'lab'` builds them in the lab
-   * build, whose every method is then the run's own. The old run survives a failure.
+   * build, whose every method is then the run's own; `data` (null: the digits) is a generated set
+   * ({ kind: 'generated', name, rows, seed, share }) or own data put with putData ({ kind: 'own', id }).
+   * The old run survives a failure.
    * -> { run, config, latentSize, trainers: { name: { config, latentSize } } }
    */
-  create(config, { companions = {}, engine = 'core' } = {}) {
-    return this.#call('create', { config, companions, engine });
+  create(config, { companions = {}, engine = 'core', data = null } = {}) {
+    return this.#call('create', { config, companions, engine, data });
+  }
+
+  /**
+   * Keeps the person's own table or images in the worker for runs made with
+   * `create(..., { data: { kind: 'own', id } })` (worker/data-source.js).
+   * Arguments are copied, so the page keeps its copy. -> the data's info
+   */
+  async putData(spec) {
+    const info = await this.#call('putData', spec);
+    this.#ownData = spec;
+    return info;
+  }
+
+  /** -> { scores, labels, top: [{ row, score, label, errors, values, recon }] } of the run's scored rows (worker/row-scores.js) */
+  scoreRows(top = 10, { withValues = false } = {}) {
+    return this.#call('scoreRows', { top, withValues });
   }
 
   /**

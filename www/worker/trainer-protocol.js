@@ -25,6 +25,8 @@ import { messageOf, transferable, unpackDigits } from './transfer.js';
 import { LAB_ONE_THREAD, createLab, loadWasm, needsLab, sentenceOf, startPool, threadPlan } from './engines.js';
 import { rebuild, snapshotOf } from './run-snapshot.js';
 import { newSliceLogs, record, sliceStats } from './slice-stats.js';
+import { digitsSource, generatedSource, imagesSource, tableSource } from './data-source.js';
+import { scoreRows } from './row-scores.js';
 
 const SLICE_MS = 15;
 const MAIN = 'main';
@@ -68,6 +70,11 @@ export function startWorker({
     onFail: (message) => self.postMessage({ event: 'lab-failed', message }),
   });
   let digits = null; // { pixels: Uint8Array, labels: Uint8Array, count }
+  // The rows runs train on (worker/data-source.js): the digits unless a lesson asks for other data.
+  let digitRows = null; // the digits' source
+  let source = null; // the current run's
+  let own = null; // { id, source }: the table or images the person brought (putData), kept for later runs
+  let generated = null; // { key, source }: the last generated set, made again only when its settings change
   let trainers = new Map(); // name -> Trainer; 'main' first
   let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`
   let run = 0; // which trainers the events belong to; bumped by every `create` and `adopt`
@@ -101,13 +108,32 @@ export function startWorker({
     map.clear();
   }
 
-  /** Builds trainers for [name, config] pairs, all or none (a refused config frees the ones built). */
-  function build(configs, into = new Map(), engine = wasm) {
+  /**
+   * The source a `create` or `restore` asks for (null: the digits), made
+   * with the lab build's module `labMod`: a generated set (made again only when
+   * its settings change) or the person's own data put earlier with `putData`.
+   */
+  function sourceFor(spec, labMod) {
+    if (!spec) return digitRows;
+    if (spec.kind === 'generated') {
+      const key = JSON.stringify([spec.name, spec.rows, spec.seed, spec.share]);
+      if (generated?.key !== key) generated = { key, source: generatedSource(labMod, spec) };
+      return generated.source;
+    }
+    if (spec.kind === 'own') {
+      if (own && own.id === spec.id) return own.source;
+      throw new Error('Your data is no longer loaded in this tab: open your file again.');
+    }
+    throw new Error('The page asked for data of an unknown kind.');
+  }
+
+  /** Builds trainers for [name, config] pairs on `rows` (a source), all or none (a refused config frees the ones built). */
+  function build(configs, into = new Map(), engine = wasm, rows = digitRows) {
     const built = [];
     try {
       for (const [name, cfg] of configs) {
         try {
-          into.set(name, new engine.Trainer(cfg, digits.pixels, digits.labels)); // throws a readable Error on a bad config
+          into.set(name, rows.make(engine, cfg)); // throws a readable Error on a bad config
           built.push(name);
         } catch (err) {
           throw new Error(name === MAIN ? messageOf(err) : `(${name} model) ${messageOf(err)}`);
@@ -127,10 +153,11 @@ export function startWorker({
    * Makes `next` the run: frees the old trainers, bumps the run and describes it,
    * with the step and epoch its main trainer starts at (not 0 for a loaded or restored model).
    */
-  function replaceRun(next) {
+  function replaceRun(next, rows = digitRows) {
     running = false;
     freeAll(trainers);
     trainers = next;
+    source = rows;
     run += 1;
     const info = {};
     for (const [name, t] of trainers) info[name] = { config: t.config(), latentSize: t.latentSize };
@@ -147,6 +174,7 @@ export function startWorker({
       epoch,
       trainers: info,
       threads: runThreads,
+      data: rows.info,
     };
   }
 
@@ -192,6 +220,7 @@ export function startWorker({
         }
       };
       [wasm, digits] = await Promise.all([wasm ?? engine(), digits ?? digitsNow()]);
+      digitRows = digitsSource(digits);
       return { count: digits.count, defaults: wasm.defaultConfig(), threads };
     },
 
@@ -204,20 +233,56 @@ export function startWorker({
      * run itself, not of a copy); where there is no lab build, the page's engine.
      * -> { run, config, latentSize, step, epoch, trainers: { name: { config, latentSize } } }
      */
-    create({ config, companions = {}, engine = 'core' }) {
+    create({ config, companions = {}, engine = 'core', data = null }) {
       requireEngine();
       const configs = [[MAIN, config], ...Object.entries(companions ?? {}).filter(([name]) => name !== MAIN)];
       const createWith = (Engine) => {
+        const rows = sourceFor(data, Engine); // a refused data setting keeps the old run too
+        const next = build(configs, new Map(), Engine, rows);
         running = false;
         freeAll(pending);
-        return replaceRun(build(configs, new Map(), Engine));
+        return replaceRun(next, rows);
       };
       // The page's engine answers at once, as it always has: an async reply here (a few microtasks later)
       // made Firefox miss the Denoise pad's first noisy picture (tests/e2e/lessons.test.mjs).
-      // Convolutional models exist only in the lab build (docs/wasm-api.md).
-      const wantLab = engine === 'lab' || configs.some(([, c]) => needsLab(c));
-      if (!wantLab || !lab.available) return createWith(wasm);
+      // Convolutional models and data beyond the digits exist only in the lab build (docs/wasm-api.md).
+      const wantLab = engine === 'lab' || data !== null || configs.some(([, c]) => needsLab(c));
+      if (!wantLab) return createWith(wasm);
+      if (!lab.available) {
+        if (data !== null)
+          throw new Error('This copy of the playground has no lab build, which data beyond the digits needs.');
+        return createWith(wasm);
+      }
       return lab.module().then(createWith);
+    },
+
+    /**
+     * Keeps the person's own data for later runs (`create` with data { kind:
+     * 'own', id }): { id, kind: 'table', bytes, label, name } or { id, kind:
+     * 'images', values, labels, labelNames, channels, height, width, name }.
+     * Refused data (a sentence says why) leaves what was kept as it was. -> its info
+     */
+    async putData(spec) {
+      requireEngine();
+      const labMod = await lab.module();
+      const made = spec?.kind === 'table' ? tableSource(labMod, spec) : imagesSource(spec);
+      own = { id: spec.id, source: made };
+      return made.info;
+    },
+
+    /**
+     * Reconstruction errors of the rows a lesson scores for anomalies (the held-out
+     * sensor windows, or every row of a table or of the images), by the main
+     * trainer, with the per-column squared errors of the `top` highest.
+     * `withValues`: the scored rows' values too (for a download).
+     * -> { scores: Float32Array, labels: Uint8Array | null, top: [{ row, score, label, errors: Float32Array, values, recon }], values? }
+     */
+    scoreRows({ top = 10, withValues = false } = {}) {
+      const t = requireTrainer();
+      if (!source?.scored) throw new Error('This run trains on the digits: the Anomalies lesson scores them.');
+      const report = scoreRows(t, source.scored, top);
+      if (withValues) report.values = source.scored.values.slice();
+      return transferable(report);
     },
 
     /**
@@ -284,19 +349,22 @@ export function startWorker({
     /** The run's state for `restore` (worker/run-snapshot.js): needs only this engine, and no evaluation. */
     snapshot() {
       requireTrainer();
-      return snapshotOf(trainers);
+      const { value, transfer } = snapshotOf(trainers);
+      return { value: { trainers: value, data: source?.spec ?? null }, transfer };
     },
 
     /** Makes a `snapshot` (from this worker or a crashed one) the run, all or none. -> as `create` */
     restore({ snapshot }) {
       requireEngine();
+      const data = snapshot?.data ?? null;
       const restoreWith = (engine) => {
-        const next = rebuild(engine, snapshot, digits, MAIN);
+        const rows = sourceFor(data, engine);
+        const next = rebuild(engine, snapshot?.trainers, rows, MAIN);
         running = false;
         freeAll(pending);
-        return replaceRun(next);
+        return replaceRun(next, rows);
       };
-      const conv = Object.values(snapshot ?? {}).some((s) => needsLab(s?.config));
+      const conv = data !== null || Object.values(snapshot?.trainers ?? {}).some((s) => needsLab(s?.config));
       return conv && lab.available ? lab.module().then(restoreWith) : restoreWith(wasm);
     },
 
@@ -365,7 +433,7 @@ export function startWorker({
       return transferable(requireTrainer().reconstruct(x));
     },
 
-    /** The first n validation digits (fixed by the data split) and their labels. */
+    /** The first n validation rows (fixed by the data split) and their labels. */
     validationImages({ n }) {
       const t = requireTrainer();
       return transferable({ images: t.validationImages(n), labels: t.validationLabels(n) });
