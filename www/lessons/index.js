@@ -35,6 +35,7 @@ export const LESSONS = [
   { id: 'features', title: 'Features', load: () => import('./features.js') },
   { id: 'impute', title: 'Impute', load: () => import('./impute.js') },
   { id: 'recommend', title: 'Recommend', load: () => import('./recommend.js') },
+  { id: 'data', title: 'Your data', load: () => import('./data.js') },
 ];
 
 export const LESSON_IDS = LESSONS.map((l) => l.id);

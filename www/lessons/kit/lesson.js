@@ -31,13 +31,23 @@ class Stale extends Error {}
  *   digits?: number,              validation digits to load once (lesson.digits, lesson.labels)
  *   usesTrainer?: boolean,        false: it shows no digit network (Recommend), so refused settings leave it as it is
  *   engine?: 'core' | 'lab',      'lab': the run is built in the lab build (its lab-only methods act on the run itself)
+ *   inside?: boolean,             false: no "Look inside" panel (its pictures are of digits)
+ *   dataSpec?: (state) => spec,   the data its runs train on (worker/data-source.js); none: the digits
  *   view: (lesson) => hooks,      builds the lesson's parts (lesson.show(...)) and returns its own hooks
  * }} definition
  * hooks (all optional): reset(info, state) before the digits load; ready(info, state) once they are there
  * (may be async; the refreshers run after it); stats(msg); halted(msg); paused(); invalid();
  * update(state, patch); unmount().
  */
-export function defineLesson({ lead, explain, digits: digitCount = 0, usesTrainer = true, view, ...module }) {
+export function defineLesson({
+  lead,
+  explain,
+  digits: digitCount = 0,
+  usesTrainer = true,
+  inside = true,
+  view,
+  ...module
+}) {
   function mount(root, { client, store, commit }) {
     const refreshers = [];
     const parts = []; // cards fed by the lifecycle: reset(state, info), stats(msg), setScale?(scale), destroy()
@@ -170,7 +180,7 @@ export function defineLesson({ lead, explain, digits: digitCount = 0, usesTraine
       own,
     };
 
-    if (usesTrainer && module.id !== 'inside') panel = insidePanel(lesson);
+    if (usesTrainer && inside && module.id !== 'inside') panel = insidePanel(lesson);
     const hooks = view(lesson) ?? {};
     const requestAll = () => {
       for (const r of refreshers) r();

@@ -1,0 +1,168 @@
+// The Your data lesson (issue 17): generated sets from the link (seed
+// included) train and are drawn for what they are; Machine sensors' held-out
+// faults are found (AUC well above chance) with the columns of the top rows'
+// error and a CSV of every score; a CSV table from disk trains, with a label
+// column, its standardisation shown and its text columns listed; hostile
+// tables are refused with a sentence and change nothing; nothing but the
+// app's own files is requested while a person's data is read and trained on.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, openPage, waitForStep } from './helpers/app.mjs';
+
+/**
+ * A CSV with a header: 5 numeric columns that move together (a line in 5-D, plus a little noise), except
+ * in one row in 25, whose values are drawn apart (the anomalies); a text column, a label column, one missing cell.
+ */
+function clustersCsv(rows = 400) {
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const lines = ['a,b,c,name,d,e,kind'];
+  for (let i = 0; i < rows; i++) {
+    const odd = i % 25 === 24;
+    const t = rand();
+    const v = Array.from({ length: 5 }, (_, j) => ((j + 1) * (odd ? rand() : t + 0.02 * (rand() - 0.5))).toFixed(3));
+    if (i === 3) v[1] = '';
+    lines.push([v[0], v[1], v[2], `item ${i}`, v[3], v[4], odd ? 'odd' : 'usual'].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Gives the page's file input `selector` a file made of `text` (or bytes). */
+async function chooseFile(page, selector, name, content) {
+  await page.evaluate(
+    ({ selector, name, content }) => {
+      const input = document.querySelector(selector);
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(content)], name, { type: 'text/csv' }));
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    { selector, name, content: [...Buffer.from(content)] },
+  );
+}
+
+async function pause(page) {
+  await page.click('#play');
+  await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
+}
+
+describe('the Your data lesson', () => {
+  let app;
+  before(async () => {
+    app = await startApp();
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('trains on Curve in 3-D from the link and shows it in 3-D against PCA', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=data&source=curve&rows=2000&dseed=4');
+    try {
+      assert.equal(await page.getAttribute('body', 'data-lesson'), 'data');
+      assert.equal(await page.isEnabled('#play'), true);
+      assert.match(await page.textContent('#data-about'), /Curve in 3-D: 2,000 rows of 3 values/);
+      assert.match(await page.textContent('#data-how'), /Generated in this tab/);
+      assert.match(page.url(), /source=curve/);
+      assert.match(page.url(), /dseed=4/);
+      await page.click('#play');
+      await waitForStep(page, 300, 60_000);
+      await page.waitForFunction(() => Number(document.querySelector('#data-3d')?.dataset.step) > 0, null, {
+        timeout: 30_000,
+      });
+      await page.waitForFunction(() => document.querySelector('#data-pca-mse')?.dataset.value, null, {
+        timeout: 30_000,
+      });
+      await pause(page);
+      assert.equal(await page.isHidden('#data-anomaly-title'), true, 'the curve has no anomalies to score');
+      assert.equal(await page.getAttribute('#data-row-0', 'data-painted'), 'true');
+      assert.ok(Number(await page.getAttribute('#data-map', 'data-points')) > 100);
+      await page.selectOption('#data-3d-which', 'pca');
+      await page.waitForFunction(() => document.querySelector('#data-3d').dataset.showing === 'pca');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('finds the faulty machine windows held out from training, and says where their error is', async () => {
+    const { page, context, errors } = await openPage(
+      app,
+      '#lesson=data&source=sensors&rows=2000&dseed=2&faults=0.2&encoder=64&latent=8&act=tanh&lr=0.002',
+    );
+    try {
+      assert.match(await page.textContent('#data-about'), /Machine sensors: 2,000 rows of 128 values/);
+      assert.match(await page.textContent('#data-anomaly-what'), /500 held-out windows/);
+      await page.click('#play');
+      await waitForStep(page, 1500, 90_000);
+      await pause(page);
+      await page.click('#data-score');
+      await page.waitForFunction(() => document.querySelector('#data-auc')?.dataset.value, null, { timeout: 30_000 });
+      const auc = Number(await page.getAttribute('#data-auc', 'data-value'));
+      assert.ok(auc > 0.8, `AUC ${auc}`);
+      const top = await page.$$eval('#data-top-rows li', (list) => list.map((li) => li.textContent));
+      assert.equal(top.length, 5);
+      assert.match(top[0], /error .*largest in (vibration|temperature|current|pressure) t\d+/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('trains on a CSV table from disk with a label column, and refuses hostile tables without losing it', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=data&source=curve&rows=1000&latent=1');
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    try {
+      await chooseFile(page, '#table-file', 'clusters.csv', clustersCsv());
+      await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'table', null, {
+        timeout: 30_000,
+      });
+      assert.match(await page.textContent('#data-about'), /clusters\.csv: 400 rows of 5 values/);
+      assert.doesNotMatch(page.url(), /clusters/);
+      assert.match(page.url(), /source=own/);
+      assert.match(await page.textContent('#data-left-out'), /name: /);
+      assert.match(await page.textContent('#data-left-out'), /kind: /);
+      assert.match(await page.textContent('#data-preview'), /1 cells are missing/);
+      const columns = await page.$$eval('#data-columns tbody th', (th) => th.map((t) => t.textContent));
+      assert.deepEqual(columns, ['a', 'b', 'c', 'd', 'e']);
+
+      await page.selectOption('#table-label', 'kind');
+      await page.waitForFunction(() => /2 classes/.test(document.querySelector('#data-classes')?.textContent ?? ''));
+      await page.click('#play');
+      await waitForStep(page, 400, 60_000);
+      await pause(page);
+      await page.click('#data-score');
+      await page.waitForFunction(() => document.querySelector('#data-auc')?.dataset.value, null, { timeout: 30_000 });
+      assert.ok(Number(await page.getAttribute('#data-auc', 'data-value')) > 0.8);
+
+      // Hostile files: each refused with a sentence; the table stays the run's data.
+      for (const [name, text, why] of [
+        ['empty.csv', '', /empty|no header|rows/i],
+        ['one-row.csv', 'a,b\n1,2\n', /row/i],
+        ['ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n', /row 3|line 3|ragged|fields/i],
+        ['words.csv', 'a,b\nx,y\nz,w\nq,r\n', /numeric|number|text/i],
+      ]) {
+        await chooseFile(page, '#table-file', name, text);
+        await page.waitForFunction(
+          (n) => document.querySelector('#data-message').textContent.startsWith(`${n} was not used`),
+          name,
+          { timeout: 10_000 },
+        );
+        const said = await page.textContent('#data-message');
+        assert.match(said, why, said);
+        assert.match(said, /stay as they were/);
+        assert.match(await page.textContent('#data-about'), /clusters\.csv/);
+      }
+      const own = new URL(app.url).origin;
+      const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));
+      assert.deepEqual(foreign, [], 'nothing but the app’s own files is requested');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
