@@ -45,6 +45,50 @@ async function chooseFile(page, selector, name, content) {
   );
 }
 
+/**
+ * Runs in the page: `count` PNG files of two kinds (round blobs and bars, in colour), packed into a zip
+ * with fflate under two label folders, or as plain files -> File[].
+ */
+async function makeImages({ count, zip }) {
+  const { zipSync } = await import('/www/vendor/fflate.js');
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [40, 32];
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, 40, 32);
+    const round = i % 2 === 0;
+    ctx.fillStyle = round ? '#c02020' : '#2040c0';
+    ctx.beginPath();
+    if (round) ctx.ellipse(20 + (i % 5) - 2, 16, 8 + (i % 3), 8, 0, 0, 2 * Math.PI);
+    else ctx.rect(8 + (i % 7), 6, 6, 20);
+    ctx.fill();
+    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    files.push([`${round ? 'round' : 'bar'}/${i}.png`, new Uint8Array(await blob.arrayBuffer())]);
+  }
+  if (zip) {
+    const bytes = zipSync(Object.fromEntries(files.map(([n, b]) => [`shapes/${n}`, b])));
+    return [new File([bytes], 'shapes.zip', { type: 'application/zip' })];
+  }
+  return files.map(([n, b]) => new File([b], n.replace('/', '-'), { type: 'image/png' }));
+}
+
+/** Makes images in the page (makeImages) and gives them to the file input `selector`. */
+async function chooseImages(page, selector, options) {
+  await page.evaluate(
+    async ({ selector, options, make }) => {
+      const files = await new Function(`return (${make})`)()(options);
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(f);
+      const input = document.querySelector(selector);
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    { selector, options, make: makeImages.toString() },
+  );
+}
+
 async function pause(page) {
   await page.click('#play');
   await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
@@ -157,6 +201,64 @@ describe('the Your data lesson', () => {
         assert.match(said, /stay as they were/);
         assert.match(await page.textContent('#data-about'), /clusters\.csv/);
       }
+      const own = new URL(app.url).origin;
+      const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));
+      assert.deepEqual(foreign, [], 'nothing but the app’s own files is requested');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('trains on images from a zip with folder labels, MNIST-style, and on colour pictures with conv blocks', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=data&source=curve&rows=1000&batch=16');
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    try {
+      await chooseImages(page, '#image-files', { count: 60, zip: true });
+      await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'images', null, {
+        timeout: 30_000,
+      });
+      assert.match(await page.textContent('#data-about'), /shapes\.zip: 60 images of 784 values/);
+      assert.match(
+        await page.textContent('#data-image-counts'),
+        /60 images read as grayscale 28×28, 2 labels from the folders \(bar, round\)/,
+      );
+      assert.equal(await page.locator('#data-pictures canvas').count(), 24);
+      await page.click('#play');
+      await waitForStep(page, 100, 60_000);
+      await pause(page);
+      await page.waitForFunction(() => document.querySelector('#data-recon-0')?.dataset.painted === 'true');
+
+      // Colour pictures at 16×16 from plain files, trained by a convolutional network.
+      await page.selectOption('#image-mode', 'pictures');
+      await page.selectOption('#image-size', '16');
+      await page.check('#image-colour');
+      await chooseImages(page, '#image-files', { count: 30, zip: false });
+      await page.waitForFunction(
+        () => /30 files: 30 images/.test(document.querySelector('#data-about').textContent),
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      assert.match(
+        await page.textContent('#data-image-counts'),
+        /colour 16×16, no labels; 30 were resized \(sizes found: 40x32: 30\)/,
+      );
+      await page.fill('#conv', '8,16');
+      await page.press('#conv', 'Tab');
+      await page.waitForFunction(
+        () => /3×16×16 images → conv blocks of 8, 16 channels/.test(document.querySelector('#data-shape').textContent),
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      assert.equal(await page.isHidden('#config-error'), true, await page.textContent('#config-error'));
+      await page.click('#play');
+      await waitForStep(page, 50, 60_000);
+      await pause(page);
       const own = new URL(app.url).origin;
       const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));
       assert.deepEqual(foreign, [], 'nothing but the app’s own files is requested');

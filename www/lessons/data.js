@@ -285,10 +285,13 @@ function view(lesson) {
       anomalies.el.hidden = info.kind === 'curve';
       curve.reset(info);
       clearStats(aeStat, pcaStat);
-      const cfg = runInfo.config;
-      shape.textContent =
-        `Network: ${[cfg.model.input, ...cfg.model.encoder, cfg.model.latent, ...[...cfg.model.encoder].reverse(), cfg.model.input].join(' → ')}` +
-        (cfg.model.output === 'identity' ? ', linear output (the rows are not pixels between 0 and 1).' : '.');
+      const { model } = runInfo.config;
+      const enc = model.encoder ?? [];
+      const conv = model.conv ?? [];
+      shape.textContent = conv.length
+        ? `Network: ${info.shape.channels}×${info.shape.height}×${info.shape.width} images → conv blocks of ${conv.map((b) => b.channels).join(', ')} channels → a ${model.latent}-number code → back.`
+        : `Network: ${[model.input, ...enc, model.latent, ...[...enc].reverse(), model.input].join(' → ')}` +
+          (model.output === 'identity' ? ', linear output (the rows are not pixels between 0 and 1).' : '.');
     },
     async ready(runInfo) {
       const r = await lesson.current(client.validationImages(ROWS));
