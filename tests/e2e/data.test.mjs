@@ -215,20 +215,53 @@ describe('the Your data lesson', () => {
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
     try {
-      await chooseImages(page, '#image-files', { count: 60, zip: true });
+      await chooseImages(page, '#image-files', { count: 200, zip: true });
       await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'images', null, {
         timeout: 30_000,
       });
-      assert.match(await page.textContent('#data-about'), /shapes\.zip: 60 images of 784 values/);
+      assert.match(await page.textContent('#data-about'), /shapes\.zip: 200 images of 784 values/);
       assert.match(
         await page.textContent('#data-image-counts'),
-        /60 images read as grayscale 28×28, 2 labels from the folders \(bar, round\)/,
+        /200 images read as grayscale 28×28, 2 labels from the folders \(bar, round\)/,
       );
       assert.equal(await page.locator('#data-pictures canvas').count(), 24);
       await page.click('#play');
       await waitForStep(page, 100, 60_000);
       await pause(page);
       await page.waitForFunction(() => document.querySelector('#data-recon-0')?.dataset.painted === 'true');
+
+      // Read like the digits, they can stand in for them in the other lessons.
+      assert.equal(await page.isVisible('#data-in-lessons'), true);
+      await page.click('#data-in-lessons');
+      assert.equal(await page.getAttribute('#data-in-lessons', 'aria-pressed'), 'true');
+      for (const lesson of ['reconstruct', 'latent', 'anomalies']) {
+        await page.click(`#lesson-nav a[data-lesson="${lesson}"]`);
+        await page.waitForFunction(
+          (id) => document.body.dataset.lesson === id && !document.querySelector('#play').disabled,
+          lesson,
+        );
+        await page.waitForSelector('#own-data-note', { timeout: 10_000 });
+        assert.match(await page.textContent('#own-data-note'), /trains on your images \(shapes\.zip: 200 images/);
+        await page.click('#play');
+        await waitForStep(page, 30, 60_000);
+        await pause(page);
+        assert.doesNotMatch(page.url(), /shapes|own/, 'your data is not in the link');
+        if (lesson === 'reconstruct') {
+          // The validation images are yours: their labels are the two folders' (0 and 1), not ten digits'.
+          await page.waitForFunction(() =>
+            /16 digits: /.test(document.querySelector('#val-grid').getAttribute('aria-label')),
+          );
+          const words = await page.getAttribute('#val-grid', 'aria-label');
+          const labels = /16 digits: ([^.]*)\./.exec(words)[1].split(/, | and /);
+          assert.equal(labels.length, 16, words);
+          assert.deepEqual([...new Set(labels)].sort(), ['0', '1'], words);
+        }
+      }
+      await page.click('#own-data-back');
+      await page.waitForFunction(() => !document.querySelector('#own-data-note'));
+      await page.waitForFunction(() => !document.querySelector('#play').disabled);
+      await page.click('#lesson-nav a[data-lesson="data"]');
+      await page.waitForFunction(() => document.body.dataset.lesson === 'data');
 
       // Colour pictures at 16×16 from plain files, trained by a convolutional network.
       await page.selectOption('#image-mode', 'pictures');

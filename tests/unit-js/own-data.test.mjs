@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitConfig, generatedSource, imagesSource, tableSource } from '../../www/worker/data-source.js';
+import { fitConfig, generatedSource, imagesSource, tableSource, trainingRows } from '../../www/worker/data-source.js';
 import { rowError, scoreRows, topRows } from '../../www/worker/row-scores.js';
 import { rocCurve, scoresCsv, worstColumns } from '../../www/lessons/data/scores.js';
 import { planeThrough } from '../../www/lessons/data/curve-view.js';
@@ -26,6 +26,11 @@ test('a config is fitted to the data: its width, a linear output for values, con
   assert.deepEqual(img.model.image, { channels: 3, height: 8, width: 8 });
   assert.equal(img.model.output, undefined, 'images keep the sigmoid output');
   assert.throws(() => fitConfig({ model: { conv: [{ channels: 8 }] } }, rowsInfo), /Convolutional blocks need images/);
+  // A minibatch holds at most the training rows: 60 images keep 6 for validation and 6 for testing.
+  assert.equal(trainingRows(60), 48);
+  assert.equal(trainingRows(3), 1);
+  assert.equal(fitConfig({ train: { batchSize: 64 } }, { ...imageInfo, trainRows: 48 }).train.batchSize, 48);
+  assert.equal(fitConfig({ train: { batchSize: 32 } }, { ...imageInfo, trainRows: 48 }).train.batchSize, 32);
   assert.throws(
     () => fitConfig({ model: {}, train: { loss: 'bce' } }, rowsInfo),
     /BCE loss needs values between 0 and 1/,

@@ -59,7 +59,12 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
   /** The lesson's view, in place of the one before. */
   function mountView(mod) {
     ui.root.replaceChildren();
-    mounted.view = mod.mount(ui.root, { client: engine.client, store, commit: sync.commit });
+    mounted.view = mod.mount(ui.root, {
+      client: engine.client,
+      store,
+      commit: sync.commit,
+      rebuild: () => controls.rebuild({ resume: false }),
+    });
     document.body.dataset.lesson = mod.id;
     document.title = `${mod.title} · Autoencoder Playground`;
   }

@@ -6,6 +6,7 @@
 // old run are dropped), its trainers' names and the main trainer's step.
 
 import { trainerConfigs } from '../state/url-state.js';
+import { lessonData } from '../state/own-data.js';
 
 const READY = 'Ready. Press Play to train, or Step for one minibatch.';
 const HIDDEN = 'Paused while this tab is hidden.';
@@ -57,7 +58,7 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
       const info = await engine.client.create(main, {
         companions,
         engine: mounted.lesson.engine ?? 'core',
-        data: mounted.lesson.dataSpec?.(state) ?? null,
+        data: mounted.lesson.dataSpec ? mounted.lesson.dataSpec(state) : lessonData(),
       });
       if (!run.current('build', build)) return false;
       newRun(info);

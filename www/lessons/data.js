@@ -18,7 +18,8 @@ import { fmtLoss } from './kit/format.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
 import { anomalyCard } from './data/anomaly-card.js';
 import { paintRow } from './data/row-chart.js';
-import { ownData, sourceCard } from './data/source-card.js';
+import { sourceCard } from './data/source-card.js';
+import { ownData } from '../state/own-data.js';
 import { curveView } from './data/curve-view.js';
 
 const ROWS = 6; // validation rows shown beside their reconstructions

@@ -51,8 +51,12 @@ export function digitsSource(digits) {
   };
 }
 
+/** Rows the engine trains on out of `n`: the rest are its validation and test rows (src/data.rs `shuffled`). */
+export const trainingRows = (n) => n - 2 * Math.max(1, Math.floor(n / 10));
+
 /** A source of rows of values (`values`: count × width floats; NaN = a missing cell). */
-function valuesSource(spec, info, values, labels, scored = null) {
+function valuesSource(spec, data, values, labels, scored = null) {
+  const info = { ...data, trainRows: trainingRows(data.rows) };
   return {
     spec,
     info,
@@ -181,11 +185,13 @@ export function imagesSource(spec) {
 /**
  * A trainer config fitted to the data: its input is a row's width; values
  * that are not in [0, 1] (standardised columns, signals, points) need a linear
- * output and the MSE; convolutional blocks need images.
+ * output and the MSE; convolutional blocks need images; a minibatch holds at
+ * most every training row (a small folder of images has fewer than a batch).
  */
 export function fitConfig(config, info) {
   const model = { ...(config.model ?? {}), input: info.width };
   const train = { ...(config.train ?? {}) };
+  if (info.trainRows && (train.batchSize ?? 64) > info.trainRows) train.batchSize = info.trainRows;
   const conv = Array.isArray(model.conv) && model.conv.length > 0;
   if (info.view === 'image') {
     if (conv) model.image = { ...info.shape };

@@ -8,9 +8,8 @@ import { h } from '../../lib/dom.js';
 import { fmtInt } from '../kit/format.js';
 import { card } from '../kit/cards.js';
 import { paintPicture } from './row-chart.js';
+import { fitsDigitLessons, ownData } from '../../state/own-data.js';
 
-/** The person's own data, kept for the life of the page (a link cannot carry it). */
-export const ownData = { id: null, info: null, table: null };
 let nextId = 1;
 
 /** Files larger than this are refused before they are read (src/table.rs and www/ingest/images.js state the same). */
@@ -160,6 +159,31 @@ export function sourceCard({ client, use }) {
     on: { change: () => openImages([...folderInput.files]) },
   });
 
+  const inLessons = h('button', {
+    type: 'button',
+    class: 'button small',
+    id: 'data-in-lessons',
+    'aria-pressed': 'false',
+    hidden: true,
+    on: {
+      click: () => {
+        ownData.inLessons = !ownData.inLessons;
+        showInLessons();
+      },
+    },
+  });
+  const inLessonsNote = h('span', { class: 'hint', id: 'data-in-lessons-note' });
+  function showInLessons() {
+    const fits = fitsDigitLessons(ownData.info);
+    inLessons.hidden = !fits;
+    inLessonsNote.hidden = !fits;
+    inLessons.setAttribute('aria-pressed', String(ownData.inLessons));
+    inLessons.textContent = 'Use these images in every lesson';
+    inLessonsNote.textContent = ownData.inLessons
+      ? ' On: the other lessons train on your images instead of the digits (open one in the menu).'
+      : ' They are read like the digits, so the other lessons can train on them too.';
+  }
+
   const say = (text, { error = false } = {}) => {
     message.textContent = text;
     message.classList.toggle('error-text', error);
@@ -172,6 +196,8 @@ export function sourceCard({ client, use }) {
       const info = await client.putData({ ...spec, id });
       ownData.id = id;
       ownData.info = info;
+      if (!fitsDigitLessons(info)) ownData.inLessons = false;
+      showInLessons();
       after?.(info);
       use();
       return info;
@@ -284,6 +310,7 @@ export function sourceCard({ client, use }) {
       'You can also drop a table, images or a .zip on this card. Up to 20,000 images, 50 MB a file, 2,000 columns.',
     ),
     message,
+    h('p', {}, inLessons, inLessonsNote),
     preview,
   );
   el.addEventListener('dragover', (e) => e.preventDefault());

@@ -19,6 +19,8 @@ import { Pictures } from './pictures.js';
 import { TrainingCard } from './training-card.js';
 import { TermsCard } from './terms-card.js';
 import { insidePanel } from './inside-panel.js';
+import { lessonData, ownData } from '../../state/own-data.js';
+import { fmtInt } from './format.js';
 
 /** Thrown by `lesson.current` when an answer arrives for a run the view no longer shows. */
 class Stale extends Error {}
@@ -48,7 +50,7 @@ export function defineLesson({
   view,
   ...module
 }) {
-  function mount(root, { client, store, commit }) {
+  function mount(root, { client, store, commit, rebuild = () => {} }) {
     const refreshers = [];
     const parts = []; // cards fed by the lifecycle: reset(state, info), stats(msg), setScale?(scale), destroy()
     const paced = []; // refreshers the lesson asks for itself
@@ -98,6 +100,7 @@ export function defineLesson({
       /** Puts the lesson on the page: header, `content`, explanation. */
       show(...content) {
         const text = typeof explain === 'function' ? explain(lesson) : explain;
+        const own = usesTrainer && !module.dataSpec && lessonData() ? ownNote() : null;
         frame = h(
           'section',
           { class: 'lesson', 'aria-labelledby': 'lesson-title' },
@@ -106,6 +109,7 @@ export function defineLesson({
             { class: 'lesson-header' },
             h('h2', { id: 'lesson-title' }, module.title),
             h('p', { class: 'lead' }, lead),
+            own,
             panel?.toggle,
           ),
           panel?.el,
@@ -179,6 +183,27 @@ export function defineLesson({
       /** Destroys, disconnects or stops `thing` (or calls it) when the lesson is unmounted; returns it. */
       own,
     };
+
+    /** The lesson trains on the person's own images, not the digits: say so, with the way back. */
+    function ownNote() {
+      const { info } = ownData;
+      const back = h('button', { type: 'button', class: 'button small', id: 'own-data-back' }, 'Use the digits');
+      const note = h(
+        'p',
+        { class: 'own-data-note', id: 'own-data-note' },
+        `This lesson trains on your images (${info.title}: ${fmtInt(info.rows)} images, kept in this tab), not on the digits. ` +
+          (store.get().batch > info.trainRows
+            ? `Each minibatch holds all ${fmtInt(info.trainRows)} training images, fewer than the batch size. `
+            : ''),
+        back,
+      );
+      back.addEventListener('click', () => {
+        ownData.inLessons = false;
+        note.remove();
+        rebuild();
+      });
+      return note;
+    }
 
     if (usesTrainer && inside && module.id !== 'inside') panel = insidePanel(lesson);
     const hooks = view(lesson) ?? {};
