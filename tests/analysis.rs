@@ -415,3 +415,22 @@ fn imputation_settings_take_defaults_and_refuse_unknown_keys() {
     assert!(serde_json::from_str::<ImputeSpec>(r#"{"mask":{"kind":"topHalf"},"iteration":2}"#).is_err());
     assert!(serde_json::from_str::<ImputeSpec>("{}").is_err(), "the mask has no default");
 }
+
+#[test]
+fn the_classifier_tells_apart_as_many_classes_as_its_labels_have() {
+    // Two well-separated clusters labelled 0 and 1, and three labelled 3, 7, 200: as many outputs as the
+    // largest label + 1, so a person's table with 2 or 201 label values is classified, not refused.
+    let classes = [3u8, 7, 200];
+    let n = 300;
+    let labels: Vec<u8> = (0..n).map(|i| classes[i % 3]).collect();
+    let x = Array2::from_shape_fn((n, 4), |(i, j)| {
+        (if j == i % 3 { 3.0 } else { 0.0 }) + ((i * 7 + j * 13) % 10) as f32 / 10.0 - 0.5
+    });
+    let c = Classifier::fit(x.view(), &labels, &Budget::default(), 1).unwrap();
+    assert_eq!(c.logits(x.view()).unwrap().ncols(), 201);
+    assert!(c.accuracy(x.view(), &labels).unwrap() > 0.95);
+    // A class with fewer training rows than asked for: the few are that many of each.
+    let few = labelled_subset(&labels[..12], 4, 1).unwrap();
+    assert_eq!(few.len(), 12);
+    assert!(labelled_subset(&labels[..12], 5, 1).unwrap_err().to_string().contains("class 3 has only 4"));
+}

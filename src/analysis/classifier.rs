@@ -20,8 +20,11 @@ use crate::nn::{ensure_shape, Layer, Linear, Optimizer};
 use crate::pca::Pca;
 use crate::rng::{seeded, Stream};
 
-/// Number of classes: the ten digits.
-pub const N_CLASSES: usize = 10;
+/// Classes a classifier on `labels` tells apart: one per label value up to the
+/// largest seen (10 for the digits; a person's table or folders may have 2 or 256).
+pub fn class_count(labels: &[u8]) -> usize {
+    labels.iter().copied().max().map_or(1, |m| m as usize + 1)
+}
 
 /// How long and how hard to train: `epochs` passes over the rows in shuffled
 /// minibatches of `batch_size` (the last one may be smaller).
@@ -121,21 +124,19 @@ fn check_rows(features: &ArrayView2<f32>, labels: &[u8]) -> Result<()> {
 }
 
 impl Classifier {
-    /// Trains a classifier on `features` (rows = samples) with digit `labels`
-    /// (0–9) for `budget`; weights and shuffles come from `seed`.
+    /// Trains a classifier on `features` (rows = samples) with `labels`
+    /// (`class_count(labels)` classes: the digits' ten) for `budget`; weights
+    /// and shuffles come from `seed`.
     pub fn fit(features: ArrayView2<f32>, labels: &[u8], budget: &Budget, seed: u64) -> Result<Classifier> {
         check_rows(&features, labels)?;
         budget.validate()?;
-        if let Some(&bad) = labels.iter().find(|&&l| l as usize >= N_CLASSES) {
-            return Err(Error::Data(format!("labels must be digits from 0 to 9, found {bad}")));
-        }
         let train = TrainConfig { lr: budget.lr, weight_decay: budget.weight_decay, ..TrainConfig::default() };
         let mean = features.mean_axis(Axis(0)).expect("at least one row");
         let std = features.var_axis(Axis(0), 0.0).mapv(f32::sqrt);
         // A constant feature (a corner pixel) carries nothing; scale 1 leaves it at 0, as scikit-learn's StandardScaler.
         let inv_std = std.mapv(|s| if s > 1e-6 { 1.0 / s } else { 1.0 });
         let x = (&features - &mean) * &inv_std;
-        let mut linear = Linear::new(x.ncols(), N_CLASSES, Init::Xavier, &mut seeded(seed, Stream::Init, 0));
+        let mut linear = Linear::new(x.ncols(), class_count(labels), Init::Xavier, &mut seeded(seed, Stream::Init, 0));
         linear.input_grad = false;
         let mut optimizer = Optimizer::new(&train);
         let mut shuffle = seeded(seed, Stream::Shuffle, 0);
@@ -167,7 +168,7 @@ impl Classifier {
         self.mean.len()
     }
 
-    /// The ten class scores (logits) of each row of `features`.
+    /// The class scores (logits) of each row of `features`.
     pub fn logits(&self, features: ArrayView2<f32>) -> Result<Array2<f32>> {
         if features.ncols() != self.n_features() {
             return Err(Error::Shape(format!(
@@ -180,7 +181,7 @@ impl Classifier {
         Ok(x.dot(&self.linear.weight) + &self.linear.bias)
     }
 
-    /// The most likely digit for each row of `features`.
+    /// The most likely class for each row of `features`.
     pub fn predict(&self, features: ArrayView2<f32>) -> Result<Vec<u8>> {
         let logits = self.logits(features)?;
         Ok(logits
@@ -189,7 +190,7 @@ impl Classifier {
             .collect())
     }
 
-    /// Fraction of rows of `features` whose predicted digit equals `labels`.
+    /// Fraction of rows of `features` whose predicted class equals `labels`.
     pub fn accuracy(&self, features: ArrayView2<f32>, labels: &[u8]) -> Result<f32> {
         check_rows(&features, labels)?;
         let pred = self.predict(features)?;
@@ -203,16 +204,22 @@ impl Classifier {
 pub fn labelled_subset(labels: &[u8], per_class: usize, seed: u64) -> Result<Vec<usize>> {
     let mut order: Vec<usize> = (0..labels.len()).collect();
     order.shuffle(&mut seeded(seed, Stream::Shuffle, 1));
-    let mut taken = [0usize; N_CLASSES];
-    let mut picked = Vec::with_capacity(per_class * N_CLASSES);
+    let classes = class_count(labels);
+    let mut present = vec![false; classes];
+    for &l in labels {
+        present[l as usize] = true;
+    }
+    let mut taken = vec![0usize; classes];
+    let mut picked = Vec::with_capacity(per_class * classes);
     for i in order {
         let c = labels[i] as usize;
-        if c < N_CLASSES && taken[c] < per_class {
+        if taken[c] < per_class {
             taken[c] += 1;
             picked.push(i);
         }
     }
-    if let Some(c) = taken.iter().position(|&t| t < per_class) {
+    // Every class that has rows must give `per_class` of them (a label value nobody has is no class).
+    if let Some(c) = (0..classes).find(|&c| present[c] && taken[c] < per_class) {
         return Err(Error::Data(format!(
             "asked for {per_class} labelled digits per class, but class {c} has only {}",
             taken[c]
@@ -220,6 +227,15 @@ pub fn labelled_subset(labels: &[u8], per_class: usize, seed: u64) -> Result<Vec
     }
     picked.sort_unstable();
     Ok(picked)
+}
+
+/// How many rows each class has (index = label value).
+fn class_sizes(labels: &[u8]) -> Vec<usize> {
+    let mut n = vec![0usize; class_count(labels)];
+    for &l in labels {
+        n[l as usize] += 1;
+    }
+    n
 }
 
 /// Settings of `compare_features`.
@@ -259,6 +275,8 @@ pub struct FeatureScore {
     pub all_labels: f32,
     /// Test accuracy when trained with only the few labelled digits.
     pub few_labels: f32,
+    /// How many labels per class the few were: `per_class`, or fewer when a class has fewer training rows.
+    pub labels_per_class: usize,
 }
 
 /// Trains the classifier on raw pixels, on PCA components and on `model`'s
@@ -274,7 +292,10 @@ pub fn compare_features(
 ) -> Result<Vec<FeatureScore>> {
     let (x_train, x_test) = (train.to_matrix(usize::MAX), test.to_matrix(usize::MAX));
     let pca = Pca::fit(x_train.view(), model.config().latent)?;
-    let few = labelled_subset(train.labels(), cfg.per_class, cfg.seed)?;
+    // A person's rare class may have fewer training rows than `per_class`: the few are then that many of each.
+    let rarest = class_sizes(train.labels()).into_iter().filter(|&n| n > 0).min().unwrap_or(0);
+    let per_class = cfg.per_class.min(rarest).max(1);
+    let few = labelled_subset(train.labels(), per_class, cfg.seed)?;
     let few_labels: Vec<u8> = few.iter().map(|&i| train.labels()[i]).collect();
     let sets = [
         ("pixels", x_train.clone(), x_test.clone()),
@@ -291,6 +312,7 @@ pub fn compare_features(
             dims: f_train.ncols(),
             all_labels: all.accuracy(f_test.view(), test.labels())?,
             few_labels: some.accuracy(f_test.view(), test.labels())?,
+            labels_per_class: per_class,
         });
     }
     Ok(out)
