@@ -89,6 +89,21 @@ async function chooseImages(page, selector, options) {
   );
 }
 
+/** Clicks `selector`, which downloads a file through a link to a Blob, and returns the file's text. */
+async function downloaded(page, selector) {
+  await page.evaluate(() => {
+    window.__downloads = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {
+      if (this.download) window.__downloads.push(fetch(this.href).then((r) => r.text()));
+      else click.call(this);
+    };
+  });
+  await page.click(selector);
+  await page.waitForFunction(() => window.__downloads.length > 0, null, { timeout: 30_000 });
+  return page.evaluate(() => window.__downloads[0]);
+}
+
 async function pause(page) {
   await page.click('#play');
   await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
@@ -126,6 +141,25 @@ describe('the Your data lesson', () => {
       assert.ok(Number(await page.getAttribute('#data-map', 'data-points')) > 100);
       await page.selectOption('#data-3d-which', 'pca');
       await page.waitForFunction(() => document.querySelector('#data-3d').dataset.showing === 'pca');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a VAE on the curve generates points, drawn as rows and in the 3-D view', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=data&source=curve&rows=1000&variant=vae');
+    try {
+      assert.match(page.url(), /variant=vae/);
+      await page.click('#play');
+      await waitForStep(page, 200, 60_000);
+      await page.waitForFunction(() => Number(document.querySelector('#data-samples')?.dataset.step) > 0, null, {
+        timeout: 30_000,
+      });
+      await pause(page);
+      assert.equal(await page.getAttribute('#data-sample-0', 'data-painted'), 'true');
+      await page.selectOption('#data-3d-which', 'samples');
+      await page.waitForFunction(() => document.querySelector('#data-3d').dataset.showing === 'samples');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -183,6 +217,32 @@ describe('the Your data lesson', () => {
       await page.waitForFunction(() => document.querySelector('#data-auc')?.dataset.value, null, { timeout: 30_000 });
       assert.ok(Number(await page.getAttribute('#data-auc', 'data-value')) > 0.8);
 
+      // The download: every row's score, the standardisation undone, the missing cell filled by the network.
+      const csv = await downloaded(page, '#data-download');
+      const lines = csv.trim().split('\r\n');
+      assert.equal(lines.length, 401);
+      assert.equal(lines[0], 'row,label,anomaly_score,a,b,c,d,e,filled_by_network');
+      const row4 = lines[4].split(',');
+      assert.equal(row4[0], '4');
+      assert.ok(Number.isFinite(Number(row4[4])) && row4[4] !== '', `the missing b of row 4 is filled: ${lines[4]}`);
+      assert.equal(row4.at(-1), 'b');
+      assert.equal(lines[5].split(',').at(-1), '', 'nothing filled where nothing was missing');
+      const source = clustersCsv().split('\n')[2].split(',');
+      const back = lines[2].split(',');
+      assert.ok(Math.abs(Number(back[3]) - Number(source[0])) < 1e-3, `column a of row 2: ${back[3]} vs ${source[0]}`);
+
+      // Features: a classifier on raw values, PCA and codes, test accuracy of each.
+      await page.click('#data-features-run');
+      await page.waitForSelector('#data-features:not([hidden]) tr[data-features="codes"]', { timeout: 60_000 });
+      const accuracy = await page.$$eval('#data-features tbody td[data-value]', (td) =>
+        td.map((t) => Number(t.dataset.value)),
+      );
+      assert.equal(accuracy.length, 6);
+      assert.ok(
+        accuracy.every((a) => a >= 0 && a <= 1),
+        String(accuracy),
+      );
+
       // Hostile files: each refused with a sentence; the table stays the run's data.
       for (const [name, text, why] of [
         ['empty.csv', '', /empty|no header|rows/i],
@@ -201,6 +261,13 @@ describe('the Your data lesson', () => {
         assert.match(said, /stay as they were/);
         assert.match(await page.textContent('#data-about'), /clusters\.csv/);
       }
+      // A digit lesson says why it does not train on the table.
+      await page.click('#lesson-nav a[data-lesson="reconstruct"]');
+      await page.waitForFunction(() => document.body.dataset.lesson === 'reconstruct');
+      assert.match(
+        await page.textContent('#own-data-note'),
+        /draws 28×28 gray digits, so it trains on the digits\. Your data \(clusters\.csv, rows of 5 numbers\)/,
+      );
       const own = new URL(app.url).origin;
       const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));
       assert.deepEqual(foreign, [], 'nothing but the app’s own files is requested');
@@ -229,6 +296,9 @@ describe('the Your data lesson', () => {
       await waitForStep(page, 100, 60_000);
       await pause(page);
       await page.waitForFunction(() => document.querySelector('#data-recon-0')?.dataset.painted === 'true');
+      await page.click('#data-score');
+      await page.waitForFunction(() => document.querySelector('#data-top-map-0')?.dataset.painted === 'true');
+      assert.match(await page.textContent('#data-top-rows li'), /Row [\d,]+ \((bar|round)\): error/);
 
       // Read like the digits, they can stand in for them in the other lessons.
       assert.equal(await page.isVisible('#data-in-lessons'), true);

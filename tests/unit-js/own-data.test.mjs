@@ -10,6 +10,7 @@ import { fitConfig, generatedSource, imagesSource, tableSource, trainingRows } f
 import { rowError, scoreRows, topRows } from '../../www/worker/row-scores.js';
 import { rocCurve, scoresCsv, worstColumns } from '../../www/lessons/data/scores.js';
 import { planeThrough } from '../../www/lessons/data/curve-view.js';
+import { errorMap } from '../../www/lessons/data/anomaly-card.js';
 
 const rowsInfo = { title: 'Sensors', width: 128, view: 'signals' };
 const imageInfo = { title: 'Pictures', width: 3 * 8 * 8, view: 'image', shape: { channels: 3, height: 8, width: 8 } };
@@ -122,6 +123,16 @@ test('a row’s error leaves missing cells out, and the worst rows and columns a
   assert.equal(r.top.length, 4);
   assert.ok(r.top[0].score >= r.top[3].score);
   assert.notEqual(r.labels, labels, 'the labels are a copy (the result is transferred)');
+  const f = scoreRows(
+    { reconstruct: (x) => new Float32Array(x.length).fill(7) },
+    { values, labels, width, count: n },
+    1,
+    {
+      fill: true,
+    },
+  );
+  for (let k = 0; k < values.length; k++) assert.equal(f.filled[k], Number.isNaN(values[k]) ? 7 : values[k]);
+  assert.equal(Number.isNaN(values[3]), true, 'the values themselves are not changed');
 });
 
 test('the ROC curve’s area is the share of (anomaly, normal) pairs ranked right, ties counting half', () => {
@@ -161,6 +172,21 @@ test('the CSV of scores quotes what needs quoting, undoes the standardisation an
     toOriginal: (j, v) => v * 10 + j,
   });
   assert.equal(text, 'row,label,anomaly_score,a,"b,c"\r\n1,ok,0.5,10,\r\n2,"odd, ""really""",2,-10,1\r\n');
+  const filled = scoresCsv({
+    scores: Float32Array.of(0.5),
+    values: Float32Array.of(1, Number.NaN),
+    filled: Float32Array.of(1, 0.25),
+    width: 2,
+    columnNames: ['a', 'b'],
+  });
+  assert.equal(filled, 'row,anomaly_score,a,b,filled_by_network\r\n1,0.5,1,0.25,b\r\n');
+});
+
+test('an image’s error map sums its channels and scales to [0, 1]', () => {
+  const errors = Float32Array.of(1, 0, 3, 0, 1, 0, 0, 0, Number.NaN, 0, 0, 2); // 3 channels of 2×2
+  // Per pixel: 1 + 1 + (missing) = 2, 0, 3 + 0 + 0 = 3, 0 + 0 + 2 = 2; scaled by the largest, 3.
+  const map = errorMap(errors, { channels: 3, height: 2, width: 2 });
+  [2 / 3, 0, 1, 2 / 3].forEach((want, p) => assert.ok(Math.abs(map[p] - want) < 1e-6, `pixel ${p}: ${map[p]}`));
 });
 
 test('the plane through points on a plane is found, and points off any plane give none', () => {

@@ -21,6 +21,7 @@ import { paintRow } from './data/row-chart.js';
 import { sourceCard } from './data/source-card.js';
 import { ownData } from '../state/own-data.js';
 import { curveView } from './data/curve-view.js';
+import { featuresCard } from './data/features-card.js';
 
 const ROWS = 6; // validation rows shown beside their reconstructions
 const MAP_POINTS = 600;
@@ -72,6 +73,26 @@ const settings = {
     def: 0.2,
     hint: () => 'Machine sensors only: the share of held-out windows given a fault.',
   }),
+  variant: choice(
+    'Variant',
+    [
+      ['plain', 'Plain autoencoder'],
+      ['denoise', 'Denoising (30% of the values hidden)'],
+      ['sparse', 'Sparse code (L1 penalty)'],
+      ['vae', 'Variational (VAE): can generate rows'],
+    ],
+    'plain',
+    {
+      hint: (s) =>
+        ({
+          plain: 'Reconstruct each row from its code.',
+          denoise:
+            'Each training row has 30% of its values hidden (set to 0, the column mean) and must be rebuilt whole.',
+          sparse: 'An L1 penalty on the code pushes most of its numbers to zero.',
+          vae: 'The code is a distribution; rows can be generated from random codes.',
+        })[s.variant],
+    },
+  ),
   pct: range('Threshold', {
     min: 50,
     max: 100,
@@ -94,6 +115,14 @@ function dataSpec(state) {
     seed: state.dseed,
     share: state.source === 'curve' ? state.noise : state.faults,
   };
+}
+
+/** The variant into the trainer config (docs/wasm-api.md): masking noise, not Gaussian, which clamps to [0, 1]. */
+function config(state, cfg) {
+  if (state.variant === 'denoise') return { ...cfg, train: { ...cfg.train, noise: 'masking', noiseLevel: 0.3 } };
+  if (state.variant === 'sparse') return { ...cfg, train: { ...cfg.train, sparsity: 'l1', sparsityWeight: 0.001 } };
+  if (state.variant === 'vae') return { ...cfg, model: { ...cfg.model, kind: 'vae' } };
+  return cfg;
 }
 
 /** Settings suited to each data set: a small tanh network; the curve unrolls into a 2-number code. */
@@ -175,6 +204,8 @@ function view(lesson) {
   const shape = h('p', { class: 'hint', id: 'data-shape' });
 
   const rowsBox = h('div', { class: 'data-rows', id: 'data-rows' });
+  const samplesTitle = h('h4', { id: 'data-samples-title' }, 'Generated from random codes');
+  const samplesBox = h('div', { class: 'data-rows', id: 'data-samples' });
   const rowsCard = card(
     {
       id: 'data-rows-title',
@@ -184,6 +215,8 @@ function view(lesson) {
     shape,
     h('p', {}, suited),
     rowsBox,
+    samplesTitle,
+    samplesBox,
   );
 
   const mapCanvas = picture('data-map', 'scatter-canvas', 'The codes of validation rows, coloured by label');
@@ -206,7 +239,9 @@ function view(lesson) {
   const slider = settingField('pct', settings.pct, { get: store.get, commit });
   anomalies.el.querySelector('.hint').after(h('div', { class: 'slider-field' }, slider.el));
 
-  lesson.show(cards(source.el, training.el), rowsCard, evenCards(mapCard, curve.el), anomalies.el);
+  const features = featuresCard({ run: () => lesson.current(client.call('compareFeatures', {})) });
+
+  lesson.show(cards(source.el, training.el), rowsCard, evenCards(mapCard, curve.el), anomalies.el, features.el);
 
   function layoutRows() {
     rowsBox.replaceChildren();
@@ -241,6 +276,13 @@ function view(lesson) {
     const y = await lesson.current(client.reconstruct(rows.values.slice()));
     paintRows(y);
     rowsBox.dataset.step = String(lesson.step);
+    if (samplesBox.hidden) return;
+    const z = await lesson.current(client.call('sample', ROWS));
+    const w = info.width;
+    [...samplesBox.children].forEach((c, i) => {
+      paintRow(c, { values: z.subarray(i * w, (i + 1) * w), info, name: `Generated row ${i + 1}` });
+    });
+    samplesBox.dataset.step = String(lesson.step);
   });
 
   lesson.refresher(MAP_MS, async () => {
@@ -282,9 +324,18 @@ function view(lesson) {
       lastReport = null;
       source.show(info);
       canvases = layoutRows();
+      const vae = runInfo.config.model.kind === 'vae';
+      samplesTitle.hidden = !vae;
+      samplesBox.hidden = !vae;
+      samplesBox.replaceChildren(
+        ...Array.from({ length: vae ? ROWS : 0 }, (_, i) =>
+          h('canvas', { class: info.view === 'image' ? 'data-picture' : 'row-chart', id: `data-sample-${i}` }),
+        ),
+      );
+      features.reset(info);
       anomalies.reset(info);
       anomalies.el.hidden = info.kind === 'curve';
-      curve.reset(info);
+      curve.reset(info, { vae });
       clearStats(aeStat, pcaStat);
       const { model } = runInfo.config;
       const enc = model.encoder ?? [];
@@ -315,6 +366,7 @@ export default defineLesson({
   settings,
   defaults: SUITED.curve,
   dataSpec,
+  config,
   engine: 'lab',
   inside: false,
   explain,

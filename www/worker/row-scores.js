@@ -38,18 +38,21 @@ export function topRows(scores, k) {
 /**
  * Scores every row of `rows` ({ values, labels, width, count }) with
  * `trainer.reconstruct`. -> { scores: Float32Array, labels, top: [{ row, score,
- * label, errors, values, recon }] } for the `top` highest rows.
+ * label, errors, values, recon }] } for the `top` highest rows; with `fill`,
+ * also `filled`: the values with each missing cell (NaN) filled by the reconstruction.
  */
-export function scoreRows(trainer, { values, labels, width, count }, top = 10) {
+export function scoreRows(trainer, { values, labels, width, count }, top = 10, { fill = false } = {}) {
   const scores = new Float32Array(count);
+  const filled = fill ? values.slice() : null;
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(count, start + CHUNK);
     const x = values.slice(start * width, end * width);
-    const filled = x.map((v) => (Number.isNaN(v) ? 0 : v));
-    const y = trainer.reconstruct(filled);
+    const input = x.map((v) => (Number.isNaN(v) ? 0 : v));
+    const y = trainer.reconstruct(input);
     for (let i = 0; i < end - start; i++) {
       scores[start + i] = rowError(x.subarray(i * width, (i + 1) * width), y.subarray(i * width, (i + 1) * width));
     }
+    if (filled) for (let k = 0; k < x.length; k++) if (Number.isNaN(x[k])) filled[start * width + k] = y[k];
   }
   const best = topRows(scores, top).map((row) => {
     const x = values.slice(row * width, (row + 1) * width);
@@ -58,5 +61,6 @@ export function scoreRows(trainer, { values, labels, width, count }, top = 10) {
     rowError(x, recon, errors);
     return { row, score: scores[row], label: labels ? labels[row] : null, errors, values: x, recon };
   });
-  return { scores, labels: labels ? labels.slice() : null, top: best }; // a copy: the result is transferred
+  // Copies: the result is transferred.
+  return { scores, labels: labels ? labels.slice() : null, top: best, ...(filled ? { filled } : {}) };
 }

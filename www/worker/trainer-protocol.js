@@ -17,6 +17,10 @@
 // and replaced together. `call` runs any public method of a run's Trainer by
 // name, so a new wasm method needs no change here.
 //
+// Runs train on the digits unless `create` names other data (worker/data-source.js):
+// a generated set, or the person's own table or images kept with `putData`;
+// `scoreRows` scores such a run's rows for anomalies (worker/row-scores.js).
+//
 // What the engine lacks (PCA views, applications, save, load) is answered by a
 // copy of the trainer in the lab build (worker/engines.js); an engine that has a
 // method itself (the single-file build's, which is the lab build) answers it.
@@ -274,13 +278,13 @@ export function startWorker({
      * Reconstruction errors of the rows a lesson scores for anomalies (the held-out
      * sensor windows, or every row of a table or of the images), by the main
      * trainer, with the per-column squared errors of the `top` highest.
-     * `withValues`: the scored rows' values too (for a download).
+     * `withValues`: the scored rows' values too, and `filled`: them with each missing cell filled by the network (for a download).
      * -> { scores: Float32Array, labels: Uint8Array | null, top: [{ row, score, label, errors: Float32Array, values, recon }], values? }
      */
     scoreRows({ top = 10, withValues = false } = {}) {
       const t = requireTrainer();
       if (!source?.scored) throw new Error('This run trains on the digits: the Anomalies lesson scores them.');
-      const report = scoreRows(t, source.scored, top);
+      const report = scoreRows(t, source.scored, top, { fill: withValues });
       if (withValues) report.values = source.scored.values.slice();
       return transferable(report);
     },

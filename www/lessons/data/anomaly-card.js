@@ -13,10 +13,20 @@ import { card } from '../kit/cards.js';
 import { picture } from '../kit/canvases.js';
 import { fmtInt, fmtLoss, fmtPercent } from '../kit/format.js';
 import { stat, showStat, clearStats, statList } from '../kit/readout.js';
-import { paintRow } from './row-chart.js';
+import { paintPicture, paintRow } from './row-chart.js';
 import { rocCurve, scoresCsv, worstColumns } from './scores.js';
 
 const TOP = 5;
+
+/** A picture's squared errors summed over its channels and scaled to [0, 1]: where its error is. */
+export function errorMap(errors, { channels, height, width }) {
+  const plane = height * width;
+  const map = new Float32Array(plane);
+  for (let c = 0; c < channels; c++) for (let p = 0; p < plane; p++) map[p] += errors[c * plane + p] || 0;
+  let top = 0;
+  for (const v of map) top = Math.max(top, v);
+  return top > 0 ? map.map((v) => v / top) : map;
+}
 
 /**
  * onScore(): score now; fetchAll(): a scoreRows report with the values, for the download.
@@ -60,6 +70,7 @@ export function anomalyCard({ onScore, fetchAll }) {
       labels,
       labelNames: info.labelNames ?? [],
       values: all.values,
+      filled: info.missing ? all.filled : null,
       width: info.width,
       columnNames: info.columnNames ?? Array.from({ length: info.width }, (_, j) => `value ${j + 1}`),
       toOriginal: info.mean ? (j, v) => v * info.deviation[j] + info.mean[j] : undefined,
@@ -145,10 +156,20 @@ export function anomalyCard({ onScore, fetchAll }) {
       }
       note.dataset.step = String(step);
       const names = info.columnNames ?? [];
+      download.textContent = info.missing ? 'Download scores, missing cells filled (CSV)' : 'Download scores (CSV)';
       topList.replaceChildren(
         ...report.top.slice(0, TOP).map((t, k) => {
           const rowCanvas = h('canvas', { class: 'row-chart small', id: `data-top-${k}` });
           const reconCanvas = info.view === 'image' ? h('canvas', { class: 'data-picture' }) : null;
+          const mapCanvas =
+            info.view === 'image'
+              ? h('canvas', {
+                  class: 'data-picture',
+                  id: `data-top-map-${k}`,
+                  role: 'img',
+                  'aria-label': `Where row ${t.row + 1}'s error is: brighter is larger`,
+                })
+              : null;
           const errCanvas = picture(
             `data-top-errors-${k}`,
             'bars-canvas small',
@@ -168,11 +189,18 @@ export function anomalyCard({ onScore, fetchAll }) {
                 `: error ${fmtLoss(t.score)}` +
                 (info.view === 'image' ? '' : `; largest in ${worst}`),
             ),
-            h('div', { class: 'top-row-pictures' }, rowCanvas, reconCanvas, info.view === 'image' ? null : errCanvas),
+            h(
+              'div',
+              { class: 'top-row-pictures' },
+              rowCanvas,
+              reconCanvas,
+              info.view === 'image' ? mapCanvas : errCanvas,
+            ),
           );
           queueMicrotask(() => {
             paintRow(rowCanvas, { values: t.values, recon: t.recon, info, reconCanvas, name: `Row ${t.row + 1}` });
             if (info.view !== 'image') paintBars(errCanvas, t.errors);
+            else paintPicture(mapCanvas, errorMap(t.errors, info.shape), { ...info.shape, channels: 1 });
           });
           return li;
         }),

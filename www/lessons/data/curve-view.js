@@ -62,6 +62,7 @@ export function curveView(lesson) {
     { id: 'data-3d-which' },
     h('option', { value: 'ae' }, 'the autoencoder’s reconstructions'),
     h('option', { value: 'pca' }, 'PCA’s reconstructions (on its plane)'),
+    h('option', { value: 'samples' }, 'rows the VAE generates from random codes'),
     h('option', { value: 'none' }, 'nothing'),
   );
   const note = h('p', { class: 'hint', id: 'data-3d-note' });
@@ -85,6 +86,11 @@ export function curveView(lesson) {
     if (mode === 'none') {
       chart.setSecond(null);
       chart.setPlane(null);
+    } else if (mode === 'samples') {
+      // Generated points have no partners: a cloud of their own, not joined to the validation points.
+      const z = await lesson.current(client.call('sample', POINTS / 2));
+      chart.setSecond(z, { name: 'VAE samples' });
+      chart.setPlane(null);
     } else {
       const method = mode === 'ae' ? 'reconstruct' : 'pcaReconstruct';
       const y = await lesson.current(client.call(method, points.values));
@@ -94,19 +100,24 @@ export function curveView(lesson) {
     canvas.dataset.step = String(lesson.step);
     canvas.dataset.showing = mode;
     note.textContent =
-      mode === 'pca'
-        ? `PCA with ${lesson.latent} component${lesson.latent === 1 ? '' : 's'} can only put the points on a ${lesson.latent === 1 ? 'line' : lesson.latent === 2 ? 'plane' : 'flat subspace'}: the lines show how far each point moves.`
-        : mode === 'ae'
-          ? `The autoencoder with a ${lesson.latent}-number code: where it has unrolled the sheet, its reconstructions follow the curve.`
-          : 'Drag to turn the view, or use the arrow keys; Home turns it back.';
+      mode === 'samples'
+        ? 'Points decoded from random codes: where the VAE has learnt the roll, they lie on it.'
+        : mode === 'pca'
+          ? `PCA with ${lesson.latent} component${lesson.latent === 1 ? '' : 's'} can only put the points on a ${lesson.latent === 1 ? 'line' : lesson.latent === 2 ? 'plane' : 'flat subspace'}: the lines show how far each point moves.`
+          : mode === 'ae'
+            ? `The autoencoder with a ${lesson.latent}-number code: where it has unrolled the sheet, its reconstructions follow the curve.`
+            : 'Drag to turn the view, or use the arrow keys; Home turns it back.';
   }
 
   return {
     el,
-    reset(info) {
+    reset(info, { vae = false } = {}) {
       shown = info.kind === 'curve' ? info : false;
       el.hidden = !shown;
       points = null;
+      const samples = which.querySelector('option[value="samples"]');
+      samples.hidden = samples.disabled = !vae;
+      if (!vae && which.value === 'samples') which.value = 'ae';
     },
     async refresh() {
       if (shown) await refresh();

@@ -43,27 +43,40 @@ const cell = (v) => {
  * The scored rows as CSV text: row (1-based, in the data's order), label
  * (its name, when there are labels), the anomaly score, then the row's values
  * under their column names (`toOriginal(j, v)` undoes a standardisation; an
- * empty cell where a value is missing).
+ * empty cell where a value is missing). With `filled` (the values with the
+ * missing cells filled by the network), those are written instead, and a last
+ * column names the cells the network filled.
  */
 export function scoresCsv({
   scores,
   labels = null,
   labelNames = [],
   values,
+  filled = null,
   width,
   columnNames,
   toOriginal = (_, v) => v,
 }) {
-  const head = ['row', ...(labels ? ['label'] : []), 'anomaly_score', ...columnNames.slice(0, width)];
+  const head = [
+    'row',
+    ...(labels ? ['label'] : []),
+    'anomaly_score',
+    ...columnNames.slice(0, width),
+    ...(filled ? ['filled_by_network'] : []),
+  ];
   const lines = [head.map(cell).join(',')];
   for (let i = 0; i < scores.length; i++) {
     const row = [i + 1];
     if (labels) row.push(labelNames[labels[i]] ?? String(labels[i]));
     row.push(scores[i]);
+    const gaps = [];
     for (let j = 0; j < width; j++) {
       const v = values[i * width + j];
-      row.push(Number.isNaN(v) ? '' : toOriginal(j, v));
+      if (Number.isNaN(v)) gaps.push(columnNames[j]);
+      const shown = Number.isNaN(v) && filled ? filled[i * width + j] : v;
+      row.push(Number.isNaN(shown) ? '' : toOriginal(j, shown));
     }
+    if (filled) row.push(gaps.join('; '));
     lines.push(row.map(cell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -19,7 +19,7 @@ import { Pictures } from './pictures.js';
 import { TrainingCard } from './training-card.js';
 import { TermsCard } from './terms-card.js';
 import { insidePanel } from './inside-panel.js';
-import { lessonData, ownData } from '../../state/own-data.js';
+import { fitsDigitLessons, lessonData, ownData } from '../../state/own-data.js';
 import { fmtInt } from './format.js';
 
 /** Thrown by `lesson.current` when an answer arrives for a run the view no longer shows. */
@@ -100,7 +100,7 @@ export function defineLesson({
       /** Puts the lesson on the page: header, `content`, explanation. */
       show(...content) {
         const text = typeof explain === 'function' ? explain(lesson) : explain;
-        const own = usesTrainer && !module.dataSpec && lessonData() ? ownNote() : null;
+        const own = usesTrainer && !module.dataSpec && ownData.info ? ownNote() : null;
         frame = h(
           'section',
           { class: 'lesson', 'aria-labelledby': 'lesson-title' },
@@ -184,9 +184,25 @@ export function defineLesson({
       own,
     };
 
-    /** The lesson trains on the person's own images, not the digits: say so, with the way back. */
+    /**
+     * The person has opened data of their own: say whether this lesson trains on it (their images,
+     * with the way back to the digits) or why not (a table, or pictures unlike the digits).
+     */
     function ownNote() {
       const { info } = ownData;
+      if (!lessonData()) {
+        const what =
+          info.view === 'image'
+            ? `${info.shape.channels === 3 ? 'colour' : 'gray'} ${info.shape.width}×${info.shape.height} pictures`
+            : `rows of ${fmtInt(info.width)} numbers`;
+        return h(
+          'p',
+          { class: 'own-data-note', id: 'own-data-note' },
+          fitsDigitLessons(info)
+            ? `Your images (${info.title}) can stand in for the digits here: switch that on in the Your data lesson.`
+            : `This lesson draws 28×28 gray digits, so it trains on the digits. Your data (${info.title}, ${what}) is used in the Your data lesson.`,
+        );
+      }
       const back = h('button', { type: 'button', class: 'button small', id: 'own-data-back' }, 'Use the digits');
       const note = h(
         'p',
