@@ -117,6 +117,40 @@ fn validation_quality_is_the_mean_over_the_validation_digits() {
     assert_eq!(s.mse, t.evaluate().unwrap().mse, "the same validation MSE as evaluate()");
 }
 
+/// Pictures of any shape (lab build): gray 28×28 gives `validation_quality`'s numbers bit for bit; colour
+/// pictures get SSIM and MS-SSIM per channel, averaged (scikit-image's `channel_axis`), and MSE over all values.
+#[cfg(feature = "lab")]
+#[test]
+fn validation_quality_of_any_image_shape_averages_ssim_over_channels() {
+    use autoencoder_playground::config::ImageShape;
+    let mut t = trained(784, 4, |_| {});
+    let gray = explore::validation_quality_of(&mut t, ImageShape { channels: 1, height: 28, width: 28 }).unwrap();
+    assert_eq!(gray, explore::validation_quality(&mut t).unwrap());
+
+    let shape = ImageShape { channels: 3, height: 16, width: 14 };
+    let mut t = trained(shape.len(), 4, |_| {});
+    let s = explore::validation_quality_of(&mut t, shape).unwrap();
+    let x = t.data().validation.to_matrix(usize::MAX);
+    let y = t.model_mut().reconstruct(x.view()).unwrap();
+    let plane = 16 * 14;
+    let (mut ssim, mut ms) = (0.0f64, 0.0f64);
+    for c in 0..3 {
+        for (a, b) in y.axis_iter(Axis(0)).zip(x.axis_iter(Axis(0))) {
+            let (a, b) = (a.to_vec(), b.to_vec());
+            let (a, b) = (&a[c * plane..(c + 1) * plane], &b[c * plane..(c + 1) * plane]);
+            ssim += metrics::ssim(a, b, 14, 16).unwrap() as f64;
+            ms += metrics::ms_ssim(a, b, 14, 16).unwrap() as f64;
+        }
+    }
+    let n = (3 * x.nrows()) as f64;
+    assert!((s.ssim as f64 - ssim / n).abs() < 1e-5, "{} vs {}", s.ssim, ssim / n);
+    assert!((s.ms_ssim as f64 - ms / n).abs() < 1e-5);
+    assert_eq!(s.mse, t.evaluate().unwrap().mse);
+    let wrong = ImageShape { channels: 3, height: 16, width: 16 };
+    let e = explore::validation_quality_of(&mut t, wrong).unwrap_err().to_string();
+    assert!(e.contains("do not match the network's 672 inputs"), "{e}");
+}
+
 #[cfg(feature = "lab")]
 mod views {
     use autoencoder_playground::analysis::anomaly;

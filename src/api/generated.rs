@@ -7,7 +7,9 @@ use wasm_bindgen::prelude::*;
 
 use super::explore::{f32s, object};
 use super::{err, parse_config, to_js, Trainer};
+use crate::config::ImageShape;
 use crate::data::Dataset;
+use crate::explore;
 use crate::generated::{self, Generated};
 use crate::table;
 use crate::train;
@@ -40,6 +42,15 @@ pub fn generate_data(kind: &str, rows: usize, seed: u32, share: f32) -> Result<J
 
 #[wasm_bindgen]
 impl Trainer {
+    /// Mean quality of the validation reconstructions of images of `channels ×
+    /// height × width` (a person's pictures of any size): `{ mse, bce, psnr,
+    /// ssim, msSsim }`, SSIM and MS-SSIM averaged over the channels.
+    #[wasm_bindgen(js_name = qualityOf)]
+    pub fn quality_of(&mut self, channels: usize, height: usize, width: usize) -> Result<JsValue, JsError> {
+        let shape = ImageShape { channels, height, width };
+        to_js(&explore::validation_quality_of(&mut self.inner, shape).map_err(err)?)
+    }
+
     /// A trainer on rows of values seen as they are (`values`: n × config's
     /// `model.input` floats, `labels`: n bytes), not digit bytes scaled by 1/255.
     /// Throws with what is wrong with the config or the rows.

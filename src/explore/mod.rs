@@ -61,3 +61,40 @@ pub fn validation_quality(trainer: &mut Trainer) -> Result<Summary> {
     let y = model.reconstruct(x.view())?;
     metrics::summary(y.view(), x.view(), MNIST_SIDE, MNIST_SIDE)
 }
+
+/// The quality of the reconstructions of every validation image, for images of
+/// `shape` (rows C×H×W, channel-major): MSE, BCE and PSNR over every value;
+/// SSIM and MS-SSIM of each channel, averaged over the channels (as
+/// scikit-image's `structural_similarity` with `channel_axis` does). Lab build:
+/// a person's pictures of any size (the digits' own is `validation_quality`).
+#[cfg(feature = "lab")]
+pub fn validation_quality_of(trainer: &mut Trainer, shape: crate::config::ImageShape) -> Result<Summary> {
+    let (model, data) = trainer.model_and_data();
+    let plane = shape.height * shape.width;
+    if shape.channels == 0 || plane == 0 || shape.channels * plane != model.config().input {
+        return Err(Error::Shape(format!(
+            "images of {}×{}×{} values do not match the network's {} inputs",
+            shape.channels,
+            shape.height,
+            shape.width,
+            model.config().input
+        )));
+    }
+    let x = data.validation.to_matrix(usize::MAX);
+    let y = model.reconstruct(x.view())?;
+    let mse = metrics::mse_batch(y.view(), x.view())?;
+    let mut s = Summary {
+        mse,
+        bce: metrics::bce_batch(y.view(), x.view())?,
+        psnr: metrics::psnr_from_mse(mse),
+        ssim: 0.0,
+        ms_ssim: 0.0,
+    };
+    for c in 0..shape.channels {
+        let cols = ndarray::s![.., c * plane..(c + 1) * plane];
+        let (yc, xc) = (y.slice(cols), x.slice(cols));
+        s.ssim += metrics::ssim_batch(yc, xc, shape.width, shape.height)? / shape.channels as f32;
+        s.ms_ssim += metrics::ms_ssim_batch(yc, xc, shape.width, shape.height)? / shape.channels as f32;
+    }
+    Ok(s)
+}
