@@ -296,6 +296,14 @@ describe('the Your data lesson', () => {
       await waitForStep(page, 100, 60_000);
       await pause(page);
       await page.waitForFunction(() => document.querySelector('#data-recon-0')?.dataset.painted === 'true');
+      // Quality and filters at the pictures' own size.
+      await page.waitForFunction(() => document.querySelector('#data-q-ssim')?.dataset.value, null, {
+        timeout: 30_000,
+      });
+      const ssim = Number(await page.getAttribute('#data-q-ssim', 'data-value'));
+      assert.ok(ssim > 0 && ssim <= 1, `SSIM ${ssim}`);
+      assert.equal(await page.locator('#data-filters canvas').count(), 24);
+      assert.equal(await page.getAttribute('#data-filters canvas', 'width'), '28');
       await page.click('#data-score');
       await page.waitForFunction(() => document.querySelector('#data-top-map-0')?.dataset.painted === 'true');
       assert.match(await page.textContent('#data-top-rows li'), /Row [\d,]+ \((bar|round)\): error/);
@@ -362,6 +370,10 @@ describe('the Your data lesson', () => {
       await page.click('#play');
       await waitForStep(page, 50, 60_000);
       await pause(page);
+      await page.waitForFunction(() => document.querySelector('#data-q-msSsim')?.dataset.value, null, {
+        timeout: 30_000,
+      });
+      assert.match(await page.textContent('#data-filters-note'), /small kernels/);
       const own = new URL(app.url).origin;
       const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));
       assert.deepEqual(foreign, [], 'nothing but the app’s own files is requested');

@@ -11,6 +11,7 @@ import { rowError, scoreRows, topRows } from '../../www/worker/row-scores.js';
 import { rocCurve, scoresCsv, worstColumns } from '../../www/lessons/data/scores.js';
 import { planeThrough } from '../../www/lessons/data/curve-view.js';
 import { errorMap } from '../../www/lessons/data/anomaly-card.js';
+import { filterPicture } from '../../www/lessons/data/image-card.js';
 
 const rowsInfo = { title: 'Sensors', width: 128, view: 'signals' };
 const imageInfo = { title: 'Pictures', width: 3 * 8 * 8, view: 'image', shape: { channels: 3, height: 8, width: 8 } };
@@ -186,7 +187,16 @@ test('an image’s error map sums its channels and scales to [0, 1]', () => {
   const errors = Float32Array.of(1, 0, 3, 0, 1, 0, 0, 0, Number.NaN, 0, 0, 2); // 3 channels of 2×2
   // Per pixel: 1 + 1 + (missing) = 2, 0, 3 + 0 + 0 = 3, 0 + 0 + 2 = 2; scaled by the largest, 3.
   const map = errorMap(errors, { channels: 3, height: 2, width: 2 });
-  [2 / 3, 0, 1, 2 / 3].forEach((want, p) => assert.ok(Math.abs(map[p] - want) < 1e-6, `pixel ${p}: ${map[p]}`));
+  for (const [p, want] of [2 / 3, 0, 1, 2 / 3].entries()) {
+    assert.ok(Math.abs(map[p] - want) < 1e-6, `pixel ${p}: ${map[p]}`);
+  }
+});
+
+test('a filter is a unit’s input weights, scaled around mid-gray by their largest size', () => {
+  // 3 inputs × 2 units, row-major: unit 1's weights are the second column, (2, -4, 0).
+  const encoder = Float32Array.of(1, 2, 0.5, -4, 0, 0);
+  assert.deepEqual([...filterPicture(encoder, 2, 1, 3)], [0.75, 0, 0.5]);
+  assert.deepEqual([...filterPicture(new Float32Array(6), 2, 0, 3)], [0.5, 0.5, 0.5]);
 });
 
 test('the plane through points on a plane is found, and points off any plane give none', () => {

@@ -22,6 +22,7 @@ import { sourceCard } from './data/source-card.js';
 import { ownData } from '../state/own-data.js';
 import { curveView } from './data/curve-view.js';
 import { featuresCard } from './data/features-card.js';
+import { imageCard } from './data/image-card.js';
 
 const ROWS = 6; // validation rows shown beside their reconstructions
 const MAP_POINTS = 600;
@@ -241,7 +242,16 @@ function view(lesson) {
 
   const features = featuresCard({ run: () => lesson.current(client.call('compareFeatures', {})) });
 
-  lesson.show(cards(source.el, training.el), rowsCard, evenCards(mapCard, curve.el), anomalies.el, features.el);
+  const pictures = imageCard(lesson);
+
+  lesson.show(
+    cards(source.el, training.el),
+    rowsCard,
+    evenCards(mapCard, curve.el),
+    pictures.el,
+    anomalies.el,
+    features.el,
+  );
 
   function layoutRows() {
     rowsBox.replaceChildren();
@@ -303,6 +313,7 @@ function view(lesson) {
         : `Each dot is a validation row at its ${lesson.latent}-number code.`) +
       (info.labelNames?.length ? ' Colours are labels, which the network never sees.' : '');
     await curve.refresh(info, lesson.step);
+    await pictures.refresh();
   });
 
   async function score() {
@@ -333,6 +344,7 @@ function view(lesson) {
         ),
       );
       features.reset(info);
+      pictures.reset(info, runInfo.config);
       anomalies.reset(info);
       anomalies.el.hidden = info.kind === 'curve';
       curve.reset(info, { vae });
