@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep } from './helpers/app.mjs';
 
 /**
- * A CSV with a header: 5 numeric columns that move together (a line in 5-D, plus a little noise), except
+ * A CSV with a header: 5 numeric columns that move together and a constant one (a line in 5-D, plus a little noise), except
  * in one row in 25, whose values are drawn apart (the anomalies); a text column, a label column, one missing cell.
  */
 function clustersCsv(rows = 400) {
@@ -20,13 +20,13 @@ function clustersCsv(rows = 400) {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed / 2 ** 31;
   };
-  const lines = ['a,b,c,name,d,e,kind'];
+  const lines = ['a,b,c,name,d,e,f,kind'];
   for (let i = 0; i < rows; i++) {
     const odd = i % 25 === 24;
     const t = rand();
     const v = Array.from({ length: 5 }, (_, j) => ((j + 1) * (odd ? rand() : t + 0.02 * (rand() - 0.5))).toFixed(3));
     if (i === 3) v[1] = '';
-    lines.push([v[0], v[1], v[2], `item ${i}`, v[3], v[4], odd ? 'odd' : 'usual'].join(','));
+    lines.push([v[0], v[1], v[2], `item ${i}`, v[3], v[4], '1', odd ? 'odd' : 'usual'].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -147,6 +147,21 @@ describe('the Your data lesson', () => {
     }
   });
 
+  it('a link that says the data is yours, opened where it was not opened, asks for the file', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=data&source=own');
+    try {
+      await page.waitForSelector('#config-error:not([hidden])');
+      assert.match(
+        await page.textContent('#config-error'),
+        /Your own data is not in this tab \(a link cannot carry it\): open its file/,
+      );
+      assert.equal(await page.isVisible('#table-file'), true);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a VAE on the curve generates points, drawn as rows and in the 3-D view', async () => {
     const { page, context, errors } = await openPage(app, '#lesson=data&source=curve&rows=1000&variant=vae');
     try {
@@ -199,14 +214,15 @@ describe('the Your data lesson', () => {
       await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'table', null, {
         timeout: 30_000,
       });
-      assert.match(await page.textContent('#data-about'), /clusters\.csv: 400 rows of 5 values/);
+      assert.match(await page.textContent('#data-about'), /clusters\.csv: 400 rows of 6 values/);
       assert.doesNotMatch(page.url(), /clusters/);
       assert.match(page.url(), /source=own/);
       assert.match(await page.textContent('#data-left-out'), /name: /);
       assert.match(await page.textContent('#data-left-out'), /kind: /);
       assert.match(await page.textContent('#data-preview'), /1 cells are missing/);
       const columns = await page.$$eval('#data-columns tbody th', (th) => th.map((t) => t.textContent));
-      assert.deepEqual(columns, ['a', 'b', 'c', 'd', 'e']);
+      assert.deepEqual(columns, ['a', 'b', 'c', 'd', 'e', 'f']);
+      assert.match(await page.textContent('#data-columns tbody tr:last-child'), /constant: kept/);
 
       await page.selectOption('#table-label', 'kind');
       await page.waitForFunction(() => /2 classes/.test(document.querySelector('#data-classes')?.textContent ?? ''));
@@ -221,7 +237,7 @@ describe('the Your data lesson', () => {
       const csv = await downloaded(page, '#data-download');
       const lines = csv.trim().split('\r\n');
       assert.equal(lines.length, 401);
-      assert.equal(lines[0], 'row,label,anomaly_score,a,b,c,d,e,filled_by_network');
+      assert.equal(lines[0], 'row,label,anomaly_score,a,b,c,d,e,f,filled_by_network');
       const row4 = lines[4].split(',');
       assert.equal(row4[0], '4');
       assert.ok(Number.isFinite(Number(row4[4])) && row4[4] !== '', `the missing b of row 4 is filled: ${lines[4]}`);
@@ -230,6 +246,15 @@ describe('the Your data lesson', () => {
       const source = clustersCsv().split('\n')[2].split(',');
       const back = lines[2].split(',');
       assert.ok(Math.abs(Number(back[3]) - Number(source[0])) < 1e-3, `column a of row 2: ${back[3]} vs ${source[0]}`);
+
+      // Impute: hidden values of test rows, filled by the network better than by the mean (the columns move together).
+      assert.match(await page.textContent('#data-impute-table'), /1 missing cells/);
+      await page.click('#data-impute-run');
+      await page.waitForFunction(() => document.querySelector('#data-impute-result').dataset.iterative, null, {
+        timeout: 30_000,
+      });
+      const filled = await page.$eval('#data-impute-result', (p) => ({ ...p.dataset }));
+      assert.ok(Number(filled.iterative) < Number(filled.mean), JSON.stringify(filled));
 
       // Features: a classifier on raw values, PCA and codes, test accuracy of each.
       await page.click('#data-features-run');
@@ -266,7 +291,7 @@ describe('the Your data lesson', () => {
       await page.waitForFunction(() => document.body.dataset.lesson === 'reconstruct');
       assert.match(
         await page.textContent('#own-data-note'),
-        /draws 28×28 gray digits, so it trains on the digits\. Your data \(clusters\.csv, rows of 5 numbers\)/,
+        /draws 28×28 gray digits, so it trains on the digits\. Your data \(clusters\.csv, rows of 6 numbers\)/,
       );
       const own = new URL(app.url).origin;
       const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));
@@ -340,6 +365,21 @@ describe('the Your data lesson', () => {
       await page.waitForFunction(() => !document.querySelector('#play').disabled);
       await page.click('#lesson-nav a[data-lesson="data"]');
       await page.waitForFunction(() => document.body.dataset.lesson === 'data');
+
+      // Files that are no images are refused with a sentence each, and the images stay the run's data.
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['hello'], 'notes.txt', { type: 'text/plain' }));
+        dt.items.add(new File([], 'empty.png', { type: 'image/png' }));
+        const input = document.querySelector('#image-files');
+        input.files = dt.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await page.waitForFunction(() => /was not used/.test(document.querySelector('#data-message').textContent));
+      const refused = await page.textContent('#data-message');
+      assert.match(refused, /notes\.txt/, refused);
+      assert.match(refused, /stay as they were/);
+      assert.match(await page.textContent('#data-about'), /shapes\.zip/);
 
       // Colour pictures at 16×16 from plain files, trained by a convolutional network.
       await page.selectOption('#image-mode', 'pictures');

@@ -23,6 +23,7 @@ import { ownData } from '../state/own-data.js';
 import { curveView } from './data/curve-view.js';
 import { featuresCard } from './data/features-card.js';
 import { imageCard } from './data/image-card.js';
+import { imputeCard } from './data/impute-card.js';
 
 const ROWS = 6; // validation rows shown beside their reconstructions
 const MAP_POINTS = 600;
@@ -31,22 +32,26 @@ const MAP_MS = 1000;
 const SCORE_MS = 3000;
 const TOP = 5;
 
+const source = choice(
+  'Data',
+  [
+    ['curve', 'Curve in 3-D (generated)'],
+    ['sensors', 'Machine sensors (generated)'],
+    ['own', 'Your table or images (opened in the lesson)'],
+  ],
+  'curve',
+  {
+    hint: (s) =>
+      s.source === 'own'
+        ? 'Open a file in the Data card. Your data stays in this tab: a link says only that the data is yours, and opened elsewhere asks for the file.'
+        : 'Generated in this tab from the data seed: the link makes the same rows again.',
+  },
+);
+// Once the person has opened data of their own, the lesson opens on it (a nav link names no data).
+Object.defineProperty(source, 'default', { get: () => (ownData.id ? 'own' : 'curve'), enumerable: true });
+
 const settings = {
-  source: choice(
-    'Data',
-    [
-      ['curve', 'Curve in 3-D (generated)'],
-      ['sensors', 'Machine sensors (generated)'],
-      ['own', 'Your table or images (opened in the lesson)'],
-    ],
-    'curve',
-    {
-      hint: (s) =>
-        s.source === 'own'
-          ? 'Open a file in the Data card. Your data stays in this tab and is not put in the link.'
-          : 'Generated in this tab from the data seed: the link makes the same rows again.',
-    },
-  ),
+  source,
   rows: numberChoice('Rows', [1000, 2000, 4000, 10000], 4000, {
     min: 100,
     max: 50000,
@@ -243,6 +248,7 @@ function view(lesson) {
   const features = featuresCard({ run: () => lesson.current(client.call('compareFeatures', {})) });
 
   const pictures = imageCard(lesson);
+  const impute = imputeCard(lesson);
 
   lesson.show(
     cards(source.el, training.el),
@@ -250,7 +256,7 @@ function view(lesson) {
     evenCards(mapCard, curve.el),
     pictures.el,
     anomalies.el,
-    features.el,
+    evenCards(features.el, impute.el),
   );
 
   function layoutRows() {
@@ -345,6 +351,7 @@ function view(lesson) {
       );
       features.reset(info);
       pictures.reset(info, runInfo.config);
+      impute.reset(info);
       anomalies.reset(info);
       anomalies.el.hidden = info.kind === 'curve';
       curve.reset(info, { vae });
