@@ -126,7 +126,9 @@ export function startWorker({
     }
     if (spec.kind === 'own') {
       if (own && own.id === spec.id) return own.source;
-      throw new Error('Your own data is not in this tab (a link cannot carry it): open its file in the Your data lesson.');
+      throw new Error(
+        'Your own data is not in this tab (a link cannot carry it): open its file in the Your data lesson.',
+      );
     }
     throw new Error('The page asked for data of an unknown kind.');
   }
