@@ -251,8 +251,8 @@ function view(lesson) {
   const impute = imputeCard(lesson);
 
   lesson.show(
-    cards(source.el, training.el),
-    rowsCard,
+    source.el,
+    cards(rowsCard, training.el),
     evenCards(mapCard, curve.el),
     pictures.el,
     anomalies.el,
