@@ -8,32 +8,9 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { axeViolations } from './helpers/axe.mjs';
 import { startApp, openPage, readNumber, waitForStep, drawSeven, waitForPicture } from './helpers/app.mjs';
 import { BLOG, SMALL, convParameterCount } from '../../www/lessons/conv/shapes.js';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical violations on the page, as "rule: targets". */
-async function axeViolations(page) {
-  await page.evaluate((source) => {
-    if (window.axe) return;
-    const script = document.createElement('script');
-    script.textContent = source;
-    document.head.append(script);
-  }, AXE_SOURCE);
-  return page.evaluate(async () => {
-    const { violations } = await window.axe.run(document, {
-      resultTypes: ['violations'],
-      rules: { 'target-size': { enabled: true } },
-    });
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 /** The canvases inside `selector`: their sizes, whether painted, and how many pixels differ from the first. */
 const canvasesIn = (page, selector) =>

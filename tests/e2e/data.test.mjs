@@ -9,6 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep } from './helpers/app.mjs';
+import { axeViolations } from './helpers/axe.mjs';
 
 /**
  * A CSV with a header: 5 numeric columns that move together and a constant one (a line in 5-D, plus a little noise), except
@@ -196,6 +197,7 @@ describe('the Your data lesson', () => {
       await page.waitForFunction(() => document.querySelector('#data-auc')?.dataset.value, null, { timeout: 30_000 });
       const auc = Number(await page.getAttribute('#data-auc', 'data-value'));
       assert.ok(auc > 0.8, `AUC ${auc}`);
+      assert.deepEqual(await axeViolations(page), [], 'axe, the sensors scored');
       const top = await page.$$eval('#data-top-rows li', (list) => list.map((li) => li.textContent));
       assert.equal(top.length, 5);
       assert.match(top[0], /error .*largest in (vibration|temperature|current|pressure) t\d+/);
@@ -246,6 +248,8 @@ describe('the Your data lesson', () => {
       const source = clustersCsv().split('\n')[2].split(',');
       const back = lines[2].split(',');
       assert.ok(Math.abs(Number(back[3]) - Number(source[0])) < 1e-3, `column a of row 2: ${back[3]} vs ${source[0]}`);
+
+      assert.deepEqual(await axeViolations(page), [], 'axe, the table read, scored and previewed');
 
       // Impute: hidden values of test rows, filled by the network better than by the mean (the columns move together).
       assert.match(await page.textContent('#data-impute-table'), /1 missing cells/);
@@ -321,6 +325,8 @@ describe('the Your data lesson', () => {
       await waitForStep(page, 100, 60_000);
       await pause(page);
       await page.waitForFunction(() => document.querySelector('#data-recon-0')?.dataset.painted === 'true');
+      assert.deepEqual(await axeViolations(page), [], 'axe, the images read and previewed');
+
       // Quality and filters at the pictures' own size.
       await page.waitForFunction(() => document.querySelector('#data-q-ssim')?.dataset.value, null, {
         timeout: 30_000,
