@@ -290,12 +290,29 @@ describe('the Your data lesson', () => {
         assert.match(said, /stay as they were/);
         assert.match(await page.textContent('#data-about'), /clusters\.csv/);
       }
+      // A table dropped on the data card is read like one chosen.
+      await page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+        document
+          .querySelector('#data-title')
+          .closest('.card, section, article, div')
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, clustersCsv(100));
+      await page.waitForFunction(
+        () => /dropped\.csv: 100 rows/.test(document.querySelector('#data-about').textContent),
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+
       // A digit lesson says why it does not train on the table.
       await page.click('#lesson-nav a[data-lesson="reconstruct"]');
       await page.waitForFunction(() => document.body.dataset.lesson === 'reconstruct');
       assert.match(
         await page.textContent('#own-data-note'),
-        /draws 28×28 gray digits, so it trains on the digits\. Your data \(clusters\.csv, rows of 6 numbers\)/,
+        /draws 28×28 gray digits, so it trains on the digits\. Your data \(dropped\.csv, rows of 6 numbers\)/,
       );
       const own = new URL(app.url).origin;
       const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));

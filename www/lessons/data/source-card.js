@@ -8,6 +8,7 @@ import { h } from '../../lib/dom.js';
 import { fmtInt } from '../kit/format.js';
 import { card } from '../kit/cards.js';
 import { paintPicture } from './row-chart.js';
+import { droppedFiles } from '../../ingest/dropped.js';
 import { fitsDigitLessons, ownData } from '../../state/own-data.js';
 
 let nextId = 1;
@@ -243,10 +244,12 @@ export function sourceCard({ client, use }) {
     }
   }
 
+  /** files: File objects, or { file, path } pairs from a dropped folder (ingest/dropped.js). */
   async function openImages(files) {
     if (!files.length) return;
-    if (files.length === 1 && isTable(files[0].name)) return openTable(files[0]);
-    const name = files.length === 1 ? files[0].name : `${fmtInt(files.length)} files`;
+    const first = files[0].file ?? files[0];
+    if (files.length === 1 && isTable(first.name)) return openTable(first);
+    const name = files.length === 1 ? first.name : `${fmtInt(files.length)} files`;
     say(`Reading ${name}…`);
     let read;
     try {
@@ -316,8 +319,8 @@ export function sourceCard({ client, use }) {
   el.addEventListener('dragover', (e) => e.preventDefault());
   el.addEventListener('drop', (e) => {
     e.preventDefault();
-    const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length) openImages(files);
+    // A dropped folder's entries must be taken while the event is handled; they are read after.
+    droppedFiles(e.dataTransfer).then((files) => files.length && openImages(files));
   });
 
   return {
