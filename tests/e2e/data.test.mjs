@@ -182,6 +182,34 @@ describe('the Your data lesson', () => {
     }
   });
 
+  it('the denoising variant shows rows as the network gets them; the code bars and PCA’s rows are drawn', async () => {
+    const { page, context, errors } = await openPage(
+      app,
+      '#lesson=data&source=sensors&rows=1000&variant=denoise&encoder=64&latent=8&act=tanh',
+    );
+    try {
+      await page.click('#play');
+      await waitForStep(page, 200, 60_000);
+      await pause(page);
+      await page.waitForFunction(() => document.querySelector('#data-noisy-0')?.dataset.painted === 'true');
+      assert.match(
+        await page.textContent('section[aria-labelledby="data-rows-title"] > .hint'),
+        /as the network gets it, 30% of its values hidden/,
+      );
+      await page.waitForFunction(() => document.querySelector('#data-code-note')?.dataset.off, null, {
+        timeout: 30_000,
+      });
+      assert.match(await page.textContent('#data-code-note'), /of the 8 code numbers over 200 validation rows/);
+      await page.check('#data-rows-pca');
+      await page.waitForFunction(() => document.querySelector('#data-pca-0')?.dataset.painted === 'true', null, {
+        timeout: 30_000,
+      });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('finds the faulty machine windows held out from training, and says where their error is', async () => {
     const { page, context, errors } = await openPage(
       app,

@@ -12,6 +12,7 @@ import { rocCurve, scoresCsv, worstColumns } from '../../www/lessons/data/scores
 import { planeThrough } from '../../www/lessons/data/curve-view.js';
 import { errorMap } from '../../www/lessons/data/anomaly-card.js';
 import { filterPicture } from '../../www/lessons/data/image-card.js';
+import { meanAbs } from '../../www/lessons/data.js';
 
 const rowsInfo = { title: 'Sensors', width: 128, view: 'signals' };
 const imageInfo = { title: 'Pictures', width: 3 * 8 * 8, view: 'image', shape: { channels: 3, height: 8, width: 8 } };
@@ -197,6 +198,11 @@ test('a filter is a unit’s input weights, scaled around mid-gray by their larg
   const encoder = Float32Array.of(1, 2, 0.5, -4, 0, 0);
   assert.deepEqual([...filterPicture(encoder, 2, 1, 3)], [0.75, 0, 0.5]);
   assert.deepEqual([...filterPicture(new Float32Array(6), 2, 0, 3)], [0.5, 0.5, 0.5]);
+});
+
+test('the code bars are the mean size of each code number', () => {
+  // Two rows of a 3-number code: (1, -2, 0) and (-3, 2, 0.5).
+  assert.deepEqual(meanAbs(Float32Array.of(1, -2, 0, -3, 2, 0.5), 3), [2, 2, 0.25]);
 });
 
 test('the plane through points on a plane is found, and points off any plane give none', () => {

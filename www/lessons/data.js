@@ -14,10 +14,11 @@ import { digitColours } from '../draw/colour-maps.js';
 import { defineLesson } from './kit/lesson.js';
 import { card, cards, evenCards } from './kit/cards.js';
 import { picture } from './kit/canvases.js';
-import { fmtLoss } from './kit/format.js';
+import { fmtInt, fmtLoss } from './kit/format.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
 import { anomalyCard } from './data/anomaly-card.js';
-import { paintRow } from './data/row-chart.js';
+import { rowsCard } from './data/rows-card.js';
+import { paintBars } from '../charts/bars.js';
 import { sourceCard } from './data/source-card.js';
 import { ownData } from '../state/own-data.js';
 import { curveView } from './data/curve-view.js';
@@ -25,7 +26,7 @@ import { featuresCard } from './data/features-card.js';
 import { imageCard } from './data/image-card.js';
 import { imputeCard } from './data/impute-card.js';
 
-const ROWS = 6; // validation rows shown beside their reconstructions
+const CODE_ROWS = 200; // validation rows whose codes the bars average
 const MAP_POINTS = 600;
 const RECON_MS = 200;
 const MAP_MS = 1000;
@@ -188,6 +189,17 @@ const explain = () => ({
   ],
 });
 
+/** Code numbers under this share of the most used one count as nearly unused (as in the Sparse lesson). */
+const OFF_SHARE = 0.05;
+
+/** The mean |value| of each of the `units` columns of flat rows `z`. */
+export function meanAbs(z, units) {
+  const out = new Float64Array(units);
+  const n = z.length / units;
+  for (let i = 0; i < z.length; i++) out[i % units] += Math.abs(z[i]) / n;
+  return Array.from(out);
+}
+
 /** Label colours: the ten class colours, repeated for more labels. */
 const labelColours = () => {
   const c = digitColours();
@@ -197,7 +209,7 @@ const labelColours = () => {
 function view(lesson) {
   const { client, store, commit } = lesson;
   let info = null; // the run's data
-  let rows = null; // { values, labels } of the validation rows shown
+  let codes = null; // validation rows whose codes show how much each code number is used
 
   const source = sourceCard({ client, use: () => commit({ source: 'own' }) });
   const training = lesson.trainingCard({ title: 'Reconstruction error' });
@@ -207,34 +219,23 @@ function view(lesson) {
     'Use settings suited to this data',
   );
   suited.addEventListener('click', () => info && commit({ ...SUITED[info.kind] }));
-  const shape = h('p', { class: 'hint', id: 'data-shape' });
-
-  const rowsBox = h('div', { class: 'data-rows', id: 'data-rows' });
-  const samplesTitle = h('h4', { id: 'data-samples-title' }, 'Generated from random codes');
-  const samplesBox = h('div', { class: 'data-rows', id: 'data-samples' });
-  const rowsCard = card(
-    {
-      id: 'data-rows-title',
-      title: 'Validation rows and their reconstructions',
-      hint: 'Rows the network never trains on. Ink: the row as it is; accent: what the network rebuilds from its code.',
-    },
-    shape,
-    h('p', {}, suited),
-    rowsBox,
-    samplesTitle,
-    samplesBox,
-  );
+  const rowsPart = rowsCard(lesson, { extra: [h('p', {}, suited)] });
 
   const mapCanvas = picture('data-map', 'scatter-canvas', 'The codes of validation rows, coloured by label');
   const plot = lesson.own(new ScatterPlot(mapCanvas, { colours: labelColours, xLabel: 'code 1', yLabel: 'code 2' }));
   const mapNote = h('p', { class: 'hint', id: 'data-map-note' });
   const aeStat = stat('data-ae-mse', 'Autoencoder (MSE)');
   const pcaStat = stat('data-pca-mse', 'PCA, same code size');
+  const codeBars = picture('data-code-bars', 'bars-canvas', 'How much each number of the code is used');
+  const codeNote = h('p', { class: 'hint', id: 'data-code-note' });
   const mapCard = card(
     { id: 'data-map-title', title: 'The code map, and PCA at the same code size' },
     statList([aeStat, pcaStat], 'inline'),
     mapCanvas,
     mapNote,
+    h('h4', {}, 'How much each code number is used'),
+    codeBars,
+    codeNote,
   );
   const curve = curveView(lesson);
 
@@ -252,54 +253,14 @@ function view(lesson) {
 
   lesson.show(
     source.el,
-    cards(rowsCard, training.el),
+    cards(rowsPart.el, training.el),
     evenCards(mapCard, curve.el),
     pictures.el,
     anomalies.el,
     evenCards(features.el, impute.el),
   );
 
-  function layoutRows() {
-    rowsBox.replaceChildren();
-    const out = [];
-    for (let i = 0; i < ROWS; i++) {
-      const a = h('canvas', { class: info.view === 'image' ? 'data-picture' : 'row-chart', id: `data-row-${i}` });
-      const b = info.view === 'image' ? h('canvas', { class: 'data-picture recon', id: `data-recon-${i}` }) : null;
-      rowsBox.append(h('div', { class: 'data-row' }, a, b));
-      out.push([a, b]);
-    }
-    return out;
-  }
-  let canvases = [];
-
-  function paintRows(recon) {
-    if (!rows) return;
-    const w = info.width;
-    canvases.forEach(([a, b], i) => {
-      if (i * w >= rows.values.length) return;
-      paintRow(a, {
-        values: rows.values.subarray(i * w, (i + 1) * w),
-        recon: recon ? recon.subarray(i * w, (i + 1) * w) : null,
-        info,
-        reconCanvas: b,
-        name: `Validation row ${i + 1}${rows.labels && info.labelNames?.length ? ` (${info.labelNames[rows.labels[i]]})` : ''}`,
-      });
-    });
-  }
-
-  lesson.refresher(RECON_MS, async () => {
-    if (!rows) return;
-    const y = await lesson.current(client.reconstruct(rows.values.slice()));
-    paintRows(y);
-    rowsBox.dataset.step = String(lesson.step);
-    if (samplesBox.hidden) return;
-    const z = await lesson.current(client.call('sample', ROWS));
-    const w = info.width;
-    [...samplesBox.children].forEach((c, i) => {
-      paintRow(c, { values: z.subarray(i * w, (i + 1) * w), info, name: `Generated row ${i + 1}` });
-    });
-    samplesBox.dataset.step = String(lesson.step);
-  });
+  lesson.refresher(RECON_MS, () => rowsPart.refresh());
 
   lesson.refresher(MAP_MS, async () => {
     const [m, ev, pca] = await lesson.current(
@@ -318,6 +279,18 @@ function view(lesson) {
         ? `The code has ${lesson.latent} numbers: shown on its first two principal directions.`
         : `Each dot is a validation row at its ${lesson.latent}-number code.`) +
       (info.labelNames?.length ? ' Colours are labels, which the network never sees.' : '');
+    if (codes) {
+      const z = await lesson.current(client.call('encode', codes));
+      const used = meanAbs(z, lesson.latent);
+      const top = Math.max(...used, 0);
+      const off = used.filter((v) => v < OFF_SHARE * top).length;
+      paintBars(codeBars, used, { threshold: OFF_SHARE * top });
+      codeNote.dataset.off = String(off);
+      codeNote.textContent =
+        `The mean size (|value|) of each of the ${lesson.latent} code numbers over ${fmtInt(z.length / lesson.latent)} validation rows; ` +
+        `${off} of them nearly unused (faint, under ${OFF_SHARE * 100}% of the largest).` +
+        (store.get().variant === 'sparse' ? ' The L1 penalty pushes numbers it can spare towards 0.' : '');
+    }
     await curve.refresh(info, lesson.step);
     await pictures.refresh();
   });
@@ -340,15 +313,8 @@ function view(lesson) {
       rows = null;
       lastReport = null;
       source.show(info);
-      canvases = layoutRows();
+      rowsPart.reset(runInfo, info);
       const vae = runInfo.config.model.kind === 'vae';
-      samplesTitle.hidden = !vae;
-      samplesBox.hidden = !vae;
-      samplesBox.replaceChildren(
-        ...Array.from({ length: vae ? ROWS : 0 }, (_, i) =>
-          h('canvas', { class: info.view === 'image' ? 'data-picture' : 'row-chart', id: `data-sample-${i}` }),
-        ),
-      );
       features.reset(info);
       pictures.reset(info, runInfo.config);
       impute.reset(info);
@@ -356,19 +322,13 @@ function view(lesson) {
       anomalies.el.hidden = info.kind === 'curve';
       curve.reset(info, { vae });
       clearStats(aeStat, pcaStat);
-      const { model } = runInfo.config;
-      const enc = model.encoder ?? [];
-      const conv = model.conv ?? [];
-      shape.textContent = conv.length
-        ? `Network: ${info.shape.channels}×${info.shape.height}×${info.shape.width} images → conv blocks of ${conv.map((b) => b.channels).join(', ')} channels → a ${model.latent}-number code → back.`
-        : `Network: ${[model.input, ...enc, model.latent, ...[...enc].reverse(), model.input].join(' → ')}` +
-          (model.output === 'identity' ? ', linear output (the rows are not pixels between 0 and 1).' : '.');
+      codes = null;
     },
     async ready(runInfo) {
-      const r = await lesson.current(client.validationImages(ROWS));
+      const r = await lesson.current(client.validationImages(CODE_ROWS));
       if (runInfo.run !== lesson.run) return;
-      rows = { values: r.images, labels: r.labels };
-      paintRows(null);
+      codes = r.images;
+      await rowsPart.ready(runInfo);
     },
     update(state, patch) {
       if ('pct' in patch && lastReport) anomalies.show(lastReport, { pct: state.pct, step: lastStep });
