@@ -351,6 +351,30 @@ describe('the Your data lesson', () => {
     }
   });
 
+  it('a large table is scored live on its first 5,000 rows, and the download scores every row', async () => {
+    const { page, context, errors } = await openPage(app, '#lesson=data&source=curve&rows=1000&latent=1');
+    try {
+      await chooseFile(page, '#table-file', 'large.csv', clustersCsv(6000));
+      await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'table', null, {
+        timeout: 30_000,
+      });
+      assert.match(
+        await page.textContent('#data-anomaly-what'),
+        /the first 5,000 of the 6,000 rows \(the download scores every row\)/,
+      );
+      await page.click('#play');
+      await waitForStep(page, 100, 60_000);
+      await pause(page);
+      await page.click('#data-score');
+      await page.waitForFunction(() => document.querySelector('#data-top-rows li'), null, { timeout: 30_000 });
+      const csv = await downloaded(page, '#data-download');
+      assert.equal(csv.trim().split('\r\n').length, 6001);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('trains on images from a zip with folder labels, MNIST-style, and on colour pictures with conv blocks', async () => {
     const { page, context, errors } = await openPage(app, '#lesson=data&source=curve&rows=1000&batch=16');
     const requests = [];

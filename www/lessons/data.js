@@ -16,7 +16,7 @@ import { card, cards, evenCards } from './kit/cards.js';
 import { picture } from './kit/canvases.js';
 import { fmtInt, fmtLoss } from './kit/format.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
-import { anomalyCard } from './data/anomaly-card.js';
+import { LIVE_ROWS, anomalyCard } from './data/anomaly-card.js';
 import { rowsCard } from './data/rows-card.js';
 import { paintBars } from '../charts/bars.js';
 import { sourceCard } from './data/source-card.js';
@@ -298,7 +298,7 @@ function view(lesson) {
   async function score() {
     if (!info?.scoredRows && info?.kind === 'curve') return;
     const at = lesson.step;
-    const report = await lesson.current(client.scoreRows(TOP));
+    const report = await lesson.current(client.scoreRows(TOP, { limit: LIVE_ROWS }));
     anomalies.show(report, { pct: store.get().pct, step: at });
     lastReport = report;
     lastStep = at;

@@ -138,8 +138,8 @@ export class TrainerClient {
   }
 
   /** -> { scores, labels, top: [{ row, score, label, errors, values, recon }] } of the run's scored rows (worker/row-scores.js) */
-  scoreRows(top = 10, { withValues = false } = {}) {
-    return this.#call('scoreRows', { top, withValues });
+  scoreRows(top = 10, { withValues = false, limit = null } = {}) {
+    return this.#call('scoreRows', { top, withValues, limit });
   }
 
   /**

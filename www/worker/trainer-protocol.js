@@ -280,14 +280,19 @@ export function startWorker({
      * Reconstruction errors of the rows a lesson scores for anomalies (the held-out
      * sensor windows, or every row of a table or of the images), by the main
      * trainer, with the per-column squared errors of the `top` highest.
-     * `withValues`: the scored rows' values too, and `filled`: them with each missing cell filled by the network (for a download).
+     * `withValues`: the scored rows' values too, and `filled`: them with each missing cell filled by the network (for a download);
+     * `limit`: only the first that many rows (a live view of a large table).
      * -> { scores: Float32Array, labels: Uint8Array | null, top: [{ row, score, label, errors: Float32Array, values, recon }], values? }
      */
-    scoreRows({ top = 10, withValues = false } = {}) {
+    scoreRows({ top = 10, withValues = false, limit = null } = {}) {
       const t = requireTrainer();
       if (!source?.scored) throw new Error('This run trains on the digits: the Anomalies lesson scores them.');
-      const report = scoreRows(t, source.scored, top, { fill: withValues });
-      if (withValues) report.values = source.scored.values.slice();
+      const rows = source.scored;
+      // A live view may score only the first `limit` rows (a 50 MB table every few seconds would stall training).
+      const count = Number.isInteger(limit) && limit > 0 ? Math.min(limit, rows.count) : rows.count;
+      const scored = count === rows.count ? rows : { ...rows, count, labels: rows.labels?.subarray(0, count) ?? null };
+      const report = scoreRows(t, scored, top, { fill: withValues });
+      if (withValues) report.values = rows.values.slice(0, count * rows.width);
       return transferable(report);
     },
 

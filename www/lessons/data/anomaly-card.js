@@ -17,6 +17,8 @@ import { paintPicture, paintRow } from './row-chart.js';
 import { rocCurve, scoresCsv, worstColumns } from './scores.js';
 
 const TOP = 5;
+/** As lessons/data.js scores live: the first this many rows. */
+export const LIVE_ROWS = 5000;
 
 /** A picture's squared errors summed over its channels and scaled to [0, 1]: where its error is. */
 export function errorMap(errors, { channels, height, width }) {
@@ -112,7 +114,8 @@ export function anomalyCard({ onScore, fetchAll }) {
       el.querySelector('#data-anomaly-what').textContent =
         info.kind === 'sensors'
           ? `Scored: ${fmtInt(info.scoredRows)} held-out windows the network never trained on, some with a fault.`
-          : `Scored: every one of the ${fmtInt(info.rows)} rows. The threshold is a percentile of the ${info.normalLabel == null ? 'rows’' : 'normal rows’'} errors.`;
+          : `Scored: ${info.rows > LIVE_ROWS ? `the first ${fmtInt(LIVE_ROWS)} of the ${fmtInt(info.rows)} rows (the download scores every row)` : `every one of the ${fmtInt(info.rows)} rows`}. ` +
+            `The threshold is a percentile of the ${info.normalLabel == null ? 'rows’' : 'normal rows’'} errors.`;
       note.textContent = 'Not scored yet.';
     },
 
