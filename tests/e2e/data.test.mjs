@@ -199,7 +199,7 @@ describe('the Your data lesson', () => {
       await page.waitForFunction(() => document.querySelector('#data-code-note')?.dataset.off, null, {
         timeout: 30_000,
       });
-      assert.match(await page.textContent('#data-code-note'), /of the 8 code numbers over 200 validation rows/);
+      assert.match(await page.textContent('#data-code-note'), /of the 8 code numbers over 100 validation rows/);
       await page.check('#data-rows-pca');
       await page.waitForFunction(() => document.querySelector('#data-pca-0')?.dataset.painted === 'true', null, {
         timeout: 30_000,

@@ -310,7 +310,6 @@ function view(lesson) {
   return {
     reset(runInfo) {
       info = runInfo.data;
-      rows = null;
       lastReport = null;
       source.show(info);
       rowsPart.reset(runInfo, info);
