@@ -210,3 +210,37 @@ export function fitConfig(config, info) {
   }
   return { ...config, model, train };
 }
+
+/**
+ * What the worker keeps between runs: the person's own data (`put`, from
+ * putData) and the last generated set (made again only when its settings
+ * change). `sourceFor(spec, labMod, digits)`: the source a run asks for
+ * (null: `digits`; { kind: 'generated', ... } or { kind: 'own', id }).
+ */
+export function createShelf() {
+  let own = null; // { id, source }
+  let generated = null; // { key, source }
+  return {
+    /** Keeps own data ({ id, kind: 'table' | 'images', ... }); a refusal throws and keeps what was there. -> its info */
+    put(spec, labMod) {
+      const made = spec?.kind === 'table' ? tableSource(labMod, spec) : imagesSource(spec);
+      own = { id: spec.id, source: made };
+      return made.info;
+    },
+    sourceFor(spec, labMod, digits) {
+      if (!spec) return digits;
+      if (spec.kind === 'generated') {
+        const key = JSON.stringify([spec.name, spec.rows, spec.seed, spec.share]);
+        if (generated?.key !== key) generated = { key, source: generatedSource(labMod, spec) };
+        return generated.source;
+      }
+      if (spec.kind === 'own') {
+        if (own && own.id === spec.id) return own.source;
+        throw new Error(
+          'Your own data is not in this tab (a link cannot carry it): open its file in the Your data lesson.',
+        );
+      }
+      throw new Error('The page asked for data of an unknown kind.');
+    },
+  };
+}

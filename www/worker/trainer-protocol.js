@@ -29,7 +29,7 @@ import { messageOf, transferable, unpackDigits } from './transfer.js';
 import { LAB_ONE_THREAD, createLab, loadWasm, needsLab, sentenceOf, startPool, threadPlan } from './engines.js';
 import { rebuild, snapshotOf } from './run-snapshot.js';
 import { newSliceLogs, record, sliceStats } from './slice-stats.js';
-import { digitsSource, generatedSource, imagesSource, tableSource } from './data-source.js';
+import { createShelf, digitsSource } from './data-source.js';
 import { scoreRows } from './row-scores.js';
 
 const SLICE_MS = 15;
@@ -77,8 +77,7 @@ export function startWorker({
   // The rows runs train on (worker/data-source.js): the digits unless a lesson asks for other data.
   let digitRows = null; // the digits' source
   let source = null; // the current run's
-  let own = null; // { id, source }: the table or images the person brought (putData), kept for later runs
-  let generated = null; // { key, source }: the last generated set, made again only when its settings change
+  const shelf = createShelf(); // the person's own data (putData) and the last generated set, kept for later runs
   let trainers = new Map(); // name -> Trainer; 'main' first
   let pending = new Map(); // trainers read from files by `load`, waiting for `adopt`
   let run = 0; // which trainers the events belong to; bumped by every `create` and `adopt`
@@ -112,26 +111,8 @@ export function startWorker({
     map.clear();
   }
 
-  /**
-   * The source a `create` or `restore` asks for (null: the digits), made
-   * with the lab build's module `labMod`: a generated set (made again only when
-   * its settings change) or the person's own data put earlier with `putData`.
-   */
-  function sourceFor(spec, labMod) {
-    if (!spec) return digitRows;
-    if (spec.kind === 'generated') {
-      const key = JSON.stringify([spec.name, spec.rows, spec.seed, spec.share]);
-      if (generated?.key !== key) generated = { key, source: generatedSource(labMod, spec) };
-      return generated.source;
-    }
-    if (spec.kind === 'own') {
-      if (own && own.id === spec.id) return own.source;
-      throw new Error(
-        'Your own data is not in this tab (a link cannot carry it): open its file in the Your data lesson.',
-      );
-    }
-    throw new Error('The page asked for data of an unknown kind.');
-  }
+  /** The source a `create` or `restore` asks for (worker/data-source.js `createShelf`). */
+  const sourceFor = (spec, labMod) => shelf.sourceFor(spec, labMod, digitRows);
 
   /** Builds trainers for [name, config] pairs on `rows` (a source), all or none (a refused config frees the ones built). */
   function build(configs, into = new Map(), engine = wasm, rows = digitRows) {
@@ -271,9 +252,7 @@ export function startWorker({
     async putData(spec) {
       requireEngine();
       const labMod = await lab.module();
-      const made = spec?.kind === 'table' ? tableSource(labMod, spec) : imagesSource(spec);
-      own = { id: spec.id, source: made };
-      return made.info;
+      return shelf.put(spec, labMod);
     },
 
     /**
