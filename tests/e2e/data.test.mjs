@@ -222,7 +222,14 @@ describe('the Your data lesson', () => {
       await waitForStep(page, 1500, 90_000);
       await pause(page);
       await page.click('#data-score');
-      await page.waitForFunction(() => document.querySelector('#data-auc')?.dataset.value, null, { timeout: 30_000 });
+      // A report from before the pause may be on screen already: wait for one scored after training.
+      await page.waitForFunction(
+        (n) =>
+          Number(document.querySelector('#data-anomaly-note')?.dataset.step) >= n &&
+          document.querySelector('#data-auc')?.dataset.value,
+        1500,
+        { timeout: 30_000 },
+      );
       const auc = Number(await page.getAttribute('#data-auc', 'data-value'));
       assert.ok(auc > 0.8, `AUC ${auc}`);
       assert.deepEqual(await axeViolations(page), [], 'axe, the sensors scored');
@@ -260,7 +267,14 @@ describe('the Your data lesson', () => {
       await waitForStep(page, 400, 60_000);
       await pause(page);
       await page.click('#data-score');
-      await page.waitForFunction(() => document.querySelector('#data-auc')?.dataset.value, null, { timeout: 30_000 });
+      // A report from before the pause may be on screen already: wait for one scored after training.
+      await page.waitForFunction(
+        (n) =>
+          Number(document.querySelector('#data-anomaly-note')?.dataset.step) >= n &&
+          document.querySelector('#data-auc')?.dataset.value,
+        400,
+        { timeout: 30_000 },
+      );
       assert.ok(Number(await page.getAttribute('#data-auc', 'data-value')) > 0.8);
 
       // The download: every row's score, the standardisation undone, the missing cell filled by the network.
