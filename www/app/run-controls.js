@@ -58,7 +58,7 @@ export function createRunControls({ run, engine, store, status, banner, snapshot
       const info = await engine.client.create(main, {
         companions,
         engine: mounted.lesson.engine ?? 'core',
-        data: mounted.lesson.dataSpec ? mounted.lesson.dataSpec(state) : lessonData(),
+        data: mounted.lesson.dataSpec ? mounted.lesson.dataSpec(state) : lessonData(mounted.lesson),
       });
       if (!run.current('build', build)) return false;
       newRun(info);

@@ -15,30 +15,44 @@
 //     mount(root, { client, store, commit }) -> view,
 //   }
 //
+// `accepts` here says which of the person's own data the lesson can train on
+// instead of the digits (state/own-data.js: 'any' rows, 'images' of any size;
+// none: only 28×28 gray pictures like the digits), `needsLabels` that the data
+// must have labels; the lesson's module reads them from here.
+//
 // and the view has reset(info, state), invalid(), stats(msg), halted(msg),
 // setScale(scale), unmount(), and optionally update(state, patch) (a
 // `rebuild: false` setting changed) and paused().
 
+import { accepted } from '../state/own-data.js';
+
 export const LESSONS = [
-  { id: 'reconstruct', title: 'Reconstruct', load: () => import('./reconstruct.js') },
-  { id: 'denoise', title: 'Denoise', load: () => import('./denoise.js') },
-  { id: 'sparse', title: 'Sparse codes', load: () => import('./sparse.js') },
+  { id: 'reconstruct', title: 'Reconstruct', accepts: 'any', load: () => import('./reconstruct.js') },
+  { id: 'denoise', title: 'Denoise', accepts: 'any', load: () => import('./denoise.js') },
+  { id: 'sparse', title: 'Sparse codes', accepts: 'any', load: () => import('./sparse.js') },
   { id: 'contractive', title: 'Contractive', load: () => import('./contractive.js') },
-  { id: 'latent', title: 'Latent space', load: () => import('./latent.js') },
-  { id: 'generate', title: 'Generate (VAE)', load: () => import('./generate.js') },
-  { id: 'compare-pca', title: 'Autoencoder vs PCA', load: () => import('./compare-pca.js') },
-  { id: 'quality', title: 'Quality metrics', load: () => import('./quality.js') },
-  { id: 'filters', title: 'Filters', load: () => import('./filters.js') },
+  { id: 'latent', title: 'Latent space', accepts: 'any', load: () => import('./latent.js') },
+  { id: 'generate', title: 'Generate (VAE)', accepts: 'any', load: () => import('./generate.js') },
+  { id: 'compare-pca', title: 'Autoencoder vs PCA', accepts: 'any', load: () => import('./compare-pca.js') },
+  { id: 'quality', title: 'Quality metrics', accepts: 'images', load: () => import('./quality.js') },
+  { id: 'filters', title: 'Filters', accepts: 'images', load: () => import('./filters.js') },
   { id: 'conv', title: 'Convolutional', load: () => import('./conv.js') },
   { id: 'inside', title: 'Inside the network', load: () => import('./inside.js') },
-  { id: 'anomalies', title: 'Anomalies', load: () => import('./anomalies.js') },
-  { id: 'features', title: 'Features', load: () => import('./features.js') },
-  { id: 'impute', title: 'Impute', load: () => import('./impute.js') },
+  { id: 'anomalies', title: 'Anomalies', accepts: 'any', load: () => import('./anomalies.js') },
+  { id: 'features', title: 'Features', accepts: 'any', needsLabels: true, load: () => import('./features.js') },
+  { id: 'impute', title: 'Impute', accepts: 'any', load: () => import('./impute.js') },
   { id: 'recommend', title: 'Recommend', load: () => import('./recommend.js') },
   { id: 'data', title: 'Your data', load: () => import('./data.js') },
 ];
 
 export const LESSON_IDS = LESSONS.map((l) => l.id);
+
+/** The titles of the lessons that can train on own data described by `info` (not Your data itself). */
+export function lessonsFor(info) {
+  return LESSONS.filter((l) => l.id !== 'data' && accepted(l.accepts ?? 'digits', info, l))
+    .map((l) => l.title)
+    .join(', ');
+}
 
 /** The registry entry for an id (the first lesson when the id is unknown). */
 export function findLesson(id) {

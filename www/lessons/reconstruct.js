@@ -3,7 +3,6 @@
 // reconstruction error falls.
 
 import { h } from '../lib/dom.js';
-import { PIXELS } from '../lib/mnist.js';
 import { defineLesson } from './kit/lesson.js';
 import { card, cards } from './kit/cards.js';
 import { digitCanvas } from './kit/canvases.js';
@@ -135,10 +134,10 @@ function view(lesson) {
   // One worker round trip reconstructs the grid and the drawing together.
   const refresh = lesson.refresher(REFRESH_MS, async () => {
     const { drawing, version } = pad;
-    const y = await lesson.current(client.reconstruct(withDrawing(lesson.digits, GRID, drawing)));
+    const y = await lesson.current(client.reconstruct(withDrawing(lesson.digits, GRID, drawing, pictures.size)));
     pictures.row(recons, y);
     if (!drawing || version !== pad.version) return;
-    const padY = y.subarray(GRID * PIXELS);
+    const padY = y.subarray(GRID * pictures.size);
     pad.show('pad-recon', padY);
     const err = mse(padY, drawing);
     pad.message.textContent = `Error on your drawing (MSE): ${fmtLoss(err)}`;

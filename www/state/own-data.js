@@ -1,9 +1,11 @@
 // The person's own data, for the life of the page: a link cannot carry it
 // (it never leaves the tab where it was opened), so it lives here and in the
 // worker, not in the URL state. The Your data lesson opens it
-// (lessons/data/source-card.js); images read like the digits (gray, 28×28) can
-// also stand in for the digits in every other lesson (`inLessons`), which
-// run-controls.js asks the worker for. No DOM here, so node can test it.
+// (lessons/data/source-card.js); the person can then have it stand in for the
+// digits in the other lessons (`inLessons`) that can use it: a lesson says
+// what it accepts (any rows, images, or only 28×28 gray pictures like the
+// digits), and run-controls.js asks the worker for the data it may use. No DOM
+// here, so node can test it.
 
 export const ownData = {
   /** The worker's name for it (putData), or null before anything was opened. */
@@ -22,7 +24,27 @@ export function fitsDigitLessons(info) {
   return info?.view === 'image' && s?.channels === 1 && s?.height === 28 && s?.width === 28;
 }
 
-/** The data a digit lesson's run trains on: the own images when chosen for the lessons, else null (the digits). */
-export function lessonData() {
-  return ownData.inLessons && ownData.id && fitsDigitLessons(ownData.info) ? { kind: 'own', id: ownData.id } : null;
+/**
+ * What a lesson can train on (its `accepts`): 'any' rows (a table, signals, images of any size),
+ * 'images' of any size and colour, or only 'digits' (gray 28×28 pictures: it draws or decodes them as such).
+ */
+export const ACCEPTS = ['any', 'images', 'digits'];
+
+/** Whether a lesson that accepts `accepts` (and needs labels, if `needsLabels`) can train on data described by `info`. */
+export function accepted(accepts, info, { needsLabels = false } = {}) {
+  if (!info) return false;
+  if (needsLabels && !info.labelNames?.length) return false;
+  if (accepts === 'any') return true;
+  if (accepts === 'images') return info.view === 'image';
+  return fitsDigitLessons(info);
+}
+
+/** The own data's info when the person chose it for the lessons and a lesson (its `accepts`, `needsLabels`) can use it, else null. */
+export function lessonInfo({ accepts = 'digits', needsLabels = false } = {}) {
+  return ownData.inLessons && ownData.id && accepted(accepts, ownData.info, { needsLabels }) ? ownData.info : null;
+}
+
+/** The data a lesson's run trains on (worker/data-source.js spec): the own data when chosen and usable, else null (the digits). */
+export function lessonData(lesson = {}) {
+  return lessonInfo(lesson) ? { kind: 'own', id: ownData.id } : null;
 }

@@ -9,7 +9,8 @@ import { fmtInt } from '../kit/format.js';
 import { card } from '../kit/cards.js';
 import { paintPicture } from './row-chart.js';
 import { droppedFiles } from '../../ingest/dropped.js';
-import { fitsDigitLessons, ownData } from '../../state/own-data.js';
+import { ownData } from '../../state/own-data.js';
+import { lessonsFor } from '../index.js';
 
 let nextId = 1;
 
@@ -175,14 +176,16 @@ export function sourceCard({ client, use }) {
   });
   const inLessonsNote = h('span', { class: 'hint', id: 'data-in-lessons-note' });
   function showInLessons() {
-    const fits = fitsDigitLessons(ownData.info);
-    inLessons.hidden = !fits;
-    inLessonsNote.hidden = !fits;
+    const there = Boolean(ownData.info);
+    inLessons.hidden = !there;
+    inLessonsNote.hidden = !there;
+    if (!there) return;
+    const images = ownData.info.view === 'image';
     inLessons.setAttribute('aria-pressed', String(ownData.inLessons));
-    inLessons.textContent = 'Use these images in every lesson';
+    inLessons.textContent = images ? 'Use these images in every lesson' : 'Use this table in every lesson';
     inLessonsNote.textContent = ownData.inLessons
-      ? ' On: the other lessons train on your images instead of the digits (open one in the menu).'
-      : ' They are read like the digits, so the other lessons can train on them too.';
+      ? ` On: the lessons that can use it (${lessonsFor(ownData.info)}) train on your data instead of the digits; open one in the menu.`
+      : ` The other lessons can train on it too: ${lessonsFor(ownData.info)}.`;
   }
 
   const say = (text, { error = false } = {}) => {
@@ -197,7 +200,6 @@ export function sourceCard({ client, use }) {
       const info = await client.putData({ ...spec, id });
       ownData.id = id;
       ownData.info = info;
-      if (!fitsDigitLessons(info)) ownData.inLessons = false;
       showInLessons();
       after?.(info);
       use();

@@ -13,14 +13,17 @@ import { h } from '../../lib/dom.js';
 import { throttle } from '../../lib/throttle.js';
 import { onThemeChange } from '../../app/theme.js';
 import { describe } from '../../charts/describe.js';
-import { cyclingSampler, padCard } from './pad-card.js';
+import { RECON_STAGES, cyclingSampler, padCard } from './pad-card.js';
+import { rowCard } from './row-card.js';
+import { rowShape, valueScale } from '../../draw/row-pictures.js';
 import { explainer } from './explainer.js';
 import { Pictures } from './pictures.js';
 import { TrainingCard } from './training-card.js';
 import { TermsCard } from './terms-card.js';
 import { insidePanel } from './inside-panel.js';
-import { fitsDigitLessons, lessonData, ownData } from '../../state/own-data.js';
+import { accepted, lessonInfo, ownData } from '../../state/own-data.js';
 import { fmtInt } from './format.js';
+import { LESSONS } from '../index.js';
 
 /** Thrown by `lesson.current` when an answer arrives for a run the view no longer shows. */
 class Stale extends Error {}
@@ -50,6 +53,10 @@ export function defineLesson({
   view,
   ...module
 }) {
+  // Which own data it can use is the registry's word (lessons/index.js).
+  const { accepts = 'digits', needsLabels = false } = LESSONS.find((l) => l.id === module.id) ?? {};
+  const canUse = (info) => accepted(accepts, info, { needsLabels });
+
   function mount(root, { client, store, commit, rebuild = () => {} }) {
     const refreshers = [];
     const parts = []; // cards fed by the lifecycle: reset(state, info), stats(msg), setScale?(scale), destroy()
@@ -72,6 +79,7 @@ export function defineLesson({
       return thing;
     };
     let frame = null;
+    let rowsCard = null; // the pad's stand-in on rows that cannot be drawn (kit/row-card.js)
     let panel = null; // the "Look inside" panel (kit/inside-panel.js), every lesson with a digit network but Inside
 
     const lesson = {
@@ -85,9 +93,11 @@ export function defineLesson({
       latent: 0,
       /** The last training step reported. */
       step: 0,
-      /** The validation digits (digitCount images of PIXELS values) and their labels, once loaded. */
+      /** The validation digits (digitCount rows of pictures.size values) and their labels, once loaded. */
       digits: null,
       labels: null,
+      /** The own data this lesson trains on instead of the digits (worker/data-source.js info), or null. */
+      data: usesTrainer && !module.dataSpec ? lessonInfo({ accepts, needsLabels }) : null,
       // A row is painted canvas by canvas in one go: its words are written once, after the last.
       pictures: new Pictures({
         step: () => lesson.step,
@@ -100,7 +110,7 @@ export function defineLesson({
       /** Puts the lesson on the page: header, `content`, explanation. */
       show(...content) {
         const text = typeof explain === 'function' ? explain(lesson) : explain;
-        const own = usesTrainer && !module.dataSpec && ownData.info ? ownNote() : null;
+        const own = usesTrainer && !module.dataSpec && ownData.info ? ownNote(store.get()) : null;
         frame = h(
           'section',
           { class: 'lesson', 'aria-labelledby': 'lesson-title' },
@@ -164,8 +174,17 @@ export function defineLesson({
 
       /** The draw-pad card (kit/pad-card.js) with Sample cycling through the first `samples` validation digits. */
       padCard({ samples = digitCount, ...options }) {
-        const sampleDigit = cyclingSampler(() => lesson.digits, samples);
-        return own(padCard({ pictures: lesson.pictures, sampleDigit, ...options }));
+        const sampleDigit = cyclingSampler(() => lesson.digits, samples, lesson.pictures.size);
+        if (lesson.pictures.shape.digits) return own(padCard({ pictures: lesson.pictures, sampleDigit, ...options }));
+        // Rows that cannot be drawn: the card holds a validation row instead of a drawing.
+        rowsCard = rowCard({
+          pictures: lesson.pictures,
+          info: lesson.data,
+          stages: options.stages ?? RECON_STAGES,
+          onChange: options.onChange,
+          sampleDigit,
+        });
+        return own(rowsCard);
       },
 
       /**
@@ -184,41 +203,58 @@ export function defineLesson({
       own,
     };
 
+    lesson.pictures.shape = rowShape(lesson.data);
+
     /**
-     * The person has opened data of their own: say whether this lesson trains on it (their images,
-     * with the way back to the digits) or why not (a table, or pictures unlike the digits).
+     * The person has opened data of their own: say whether this lesson trains on it (with the way
+     * back to the digits) or why not (not chosen for the lessons, or not data this lesson can use).
      */
-    function ownNote() {
+    function ownNote(state) {
       const { info } = ownData;
-      if (!lessonData()) {
+      const note = (...content) => h('p', { class: 'own-data-note', id: 'own-data-note' }, ...content);
+      if (!lesson.data) {
         const what =
           info.view === 'image'
             ? `${info.shape.channels === 3 ? 'colour' : 'gray'} ${info.shape.width}×${info.shape.height} pictures`
             : `rows of ${fmtInt(info.width)} numbers`;
-        return h(
-          'p',
-          { class: 'own-data-note', id: 'own-data-note' },
-          fitsDigitLessons(info)
-            ? `Your images (${info.title}) can stand in for the digits here: switch that on in the Your data lesson.`
-            : `This lesson draws 28×28 gray digits, so it trains on the digits. Your data (${info.title}, ${what}) is used in the Your data lesson.`,
+        if (canUse(info)) {
+          return note(
+            `Your data (${info.title}) can stand in for the digits here: switch that on in the Your data lesson.`,
+          );
+        }
+        const why =
+          accepts === 'images'
+            ? 'This lesson shows pictures, so it needs images'
+            : accepts === 'digits'
+              ? 'This lesson draws or decodes 28×28 gray digits'
+              : 'This lesson is about labels, and your data has none';
+        return note(
+          `${why}: it trains on the digits. Your data (${info.title}, ${what}) is used in the lessons that can take it.`,
         );
       }
       const back = h('button', { type: 'button', class: 'button small', id: 'own-data-back' }, 'Use the digits');
-      const note = h(
-        'p',
-        { class: 'own-data-note', id: 'own-data-note' },
-        `This lesson trains on your images (${info.title}: ${fmtInt(info.rows)} images, kept in this tab), not on the digits. ` +
-          (store.get().batch > info.trainRows
-            ? `Each minibatch holds all ${fmtInt(info.trainRows)} training images, fewer than the batch size. `
+      const { rows, trainRows, width } = info;
+      const kind = info.view === 'image' ? 'images' : 'rows';
+      const latent = state.latent ?? 0;
+      const p = note(
+        `This lesson trains on your data (${info.title}: ${fmtInt(rows)} ${kind} of ${fmtInt(width)} values, kept in this tab), not on the digits. ` +
+          (lesson.pictures.shape.kind === 'values'
+            ? 'Each row is drawn as a block of cells, one per value: blue below zero, red above. '
+            : '') +
+          (latent >= width
+            ? `A code of ${latent} numbers is not smaller than a row of ${width}: make the code smaller. `
+            : '') +
+          (state.batch > trainRows
+            ? `Each minibatch holds all ${fmtInt(trainRows)} training ${kind}, fewer than the batch size. `
             : ''),
         back,
       );
       back.addEventListener('click', () => {
         ownData.inLessons = false;
-        note.remove();
+        p.remove();
         rebuild();
       });
-      return note;
+      return p;
     }
 
     if (usesTrainer && inside && module.id !== 'inside') panel = insidePanel(lesson);
@@ -245,6 +281,9 @@ export function defineLesson({
             const { images, labels } = await lesson.current(client.validationImages(digitCount));
             lesson.digits = images;
             lesson.labels = labels;
+            const { shape } = lesson.pictures;
+            if (shape.kind === 'values') shape.scale = valueScale(images);
+            rowsCard?.rowsLoaded();
           }
           if (info.run !== lesson.run) return;
           for (const row of digitRows) lesson.pictures.row(row, lesson.digits);
@@ -308,5 +347,5 @@ export function defineLesson({
     };
   }
 
-  return { ...module, mount };
+  return { ...module, accepts, needsLabels, mount };
 }

@@ -23,17 +23,17 @@ export const RECON_STAGES = [
 
 /**
  * A `sampleDigit` that hands out the first `count` digits of `images()` in
- * turn, so each click of Sample shows another one.
- * @param {() => Float32Array|null} images  784 pixels a digit; null while not loaded
+ * turn, so each click of Sample shows another one (fewer if fewer were loaded).
+ * @param {() => Float32Array|null} images  `size` values a row (784 a digit); null while not loaded
  */
-export function cyclingSampler(images, count) {
+export function cyclingSampler(images, count, size = PIXELS) {
   let next = 0;
   return () => {
     const all = images();
     if (!all) return null;
     const i = next;
-    next = (next + 1) % count;
-    return all.subarray(i * PIXELS, (i + 1) * PIXELS);
+    next = (next + 1) % Math.max(1, Math.min(count, Math.floor(all.length / size)));
+    return all.subarray(i * size, (i + 1) * size);
   };
 }
 

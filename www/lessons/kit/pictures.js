@@ -10,8 +10,8 @@
 // opening, or a row of 16 digits arriving, no longer holds the page up while
 // every canvas gets its first context).
 
-import { PIXELS } from '../../lib/mnist.js';
-import { paintImage, paintBlank, digitPalette, accentPalette } from '../../draw/images.js';
+import { digitPalette, accentPalette } from '../../draw/images.js';
+import { DIGIT_SHAPE, paintRowPicture } from '../../draw/row-pictures.js';
 import { divergingPalette } from '../../draw/colour-maps.js';
 
 /** The current theme's palettes: digits (paper → ink), heat (paper → --heat), diverging, hole ([r, g, b]). */
@@ -37,6 +37,13 @@ export class Pictures {
     this.waiting = new Map(); // canvas -> the paint it waits for (the latest asked for), in the order asked
     this.sliceStart = null; // when this task started painting (null: it has not)
     this.later = 0; // the timer of the next slice (0: none)
+    /** How one row of the lesson's data is drawn (draw/row-pictures.js rowShape): the digits unless set. */
+    this.shape = DIGIT_SHAPE;
+  }
+
+  /** The values in one row of the data (784 for the digits). */
+  get size() {
+    return this.shape.size;
   }
 
   /**
@@ -73,30 +80,27 @@ export class Pictures {
     }
   }
 
-  /** What `canvas` was last painted with: { pixels (a digit's 784, or null), step }, or null if never. */
+  /** What `canvas` was last painted with: { pixels (one row's values, or null), step }, or null if never. */
   shownOn(canvas) {
     return this.shown.get(canvas) ?? null;
   }
 
   /**
-   * One digit from `pixels` at `offset` (null: blank paper), in the digit
-   * palette or, with palette: 'heat', from paper to the heat colour.
+   * One digit (one row of the lesson's data, drawn as its shape) from `pixels` at `offset`
+   * (null: blank paper); gray pictures in the digit palette or, with palette: 'heat', from
+   * paper to the heat colour.
    */
   digit(canvas, pixels, { offset = 0, palette = 'digits' } = {}) {
-    this.draw(
-      canvas,
-      (p) =>
-        pixels
-          ? paintImage(canvas, pixels, { offset, palette: p[palette] })
-          : paintBlank(canvas, { palette: p.digits }),
-      { pixels: pixels ? pixels.slice(offset, offset + PIXELS) : null },
-    );
+    const { shape } = this;
+    this.draw(canvas, (p) => paintRowPicture(canvas, pixels, { offset, shape, palettes: p, palette }), {
+      pixels: pixels ? pixels.slice(offset, offset + shape.size) : null,
+    });
   }
 
-  /** A row of digit canvases: canvas i shows the image at offset + i × 784 (null: all blank). */
+  /** A row of digit canvases: canvas i shows the row at offset + i × size (null: all blank). */
   row(canvases, pixels, { offset = 0, palette } = {}) {
     canvases.forEach((c, i) => {
-      this.digit(c, pixels, { offset: offset + i * PIXELS, palette });
+      this.digit(c, pixels, { offset: offset + i * this.size, palette });
     });
   }
 
