@@ -8,6 +8,7 @@ import { formatHash, parseHash, rebuildKeys } from '../state/url-state.js';
 import { replaceUrl } from '../state/view-flags-page.js';
 import { bindSettings } from '../state/settings-form.js';
 import { LESSON_IDS } from '../lessons/index.js';
+import { lessonInfo } from '../state/own-data.js';
 
 /**
  * @param {{
@@ -17,7 +18,9 @@ import { LESSON_IDS } from '../lessons/index.js';
  * }} parts
  */
 export function createSettingsSync({ form, store, run, status, mounted, rebuild }) {
-  const settings = bindSettings(form, { get: store.get, commit });
+  // The shape line counts the inputs of the data the lesson trains on (the person's own, or the digits).
+  const data = () => (mounted.lesson?.dataSpec ? null : lessonInfo(mounted.lesson ?? {}));
+  const settings = bindSettings(form, { get: store.get, commit, data });
 
   function writeHash(state) {
     replaceUrl(formatHash(state, mounted.lesson));

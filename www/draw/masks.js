@@ -1,10 +1,14 @@
 // Missing pixels for the impute lesson. A mask holds one byte per pixel:
 // 1 = observed, 0 = missing (the engine's convention, src/analysis/impute.rs).
 // The kinds match the engine's (random dropout, top half, centre square) plus
-// a mask the learner erases by hand. Everything here but `paintMasked` is
-// pure, so node can test it.
+// a mask the learner erases by hand. Masks are made for rows of any shape
+// (draw/row-pictures.js rowShape; the digits by default): pictures of any
+// size and channels, or rows of numbers, whose "top half" is the first half
+// of their block of cells (the first sensors, the first columns). Everything
+// here but `paintMasked` is pure, so node can test it.
 
 import { PIXELS, SIDE } from '../lib/mnist.js';
+import { DIGIT_SHAPE, paintRowPicture } from './row-pictures.js';
 
 export { PIXELS, SIDE };
 
@@ -20,36 +24,50 @@ export function uniform(seed) {
   };
 }
 
+/** Whether holes of `kind` can be made in rows of `shape`: a centre square needs pictures, erasing by hand the digits' 28×28. */
+export function maskFits(kind, shape = DIGIT_SHAPE) {
+  if (kind === 'centre') return shape.kind === 'image';
+  if (kind === 'erase') return Boolean(shape.digits);
+  return true;
+}
+
 /**
- * The mask of one image.
+ * The mask of one row (an image, by default a digit).
  * @param {'random'|'top'|'centre'|'none'} kind
  * @param {{ rate?: number, side?: number, seed?: number }} options
  *   rate: share of pixels missing (random); side: the missing square's side
- *   (centre, placed as the engine places it); seed: the random holes
+ *   (centre, placed as the engine places it, in every channel); seed: the random holes
+ * @param shape  the rows' shape: the top half is the top rows of each channel, or of a row's block of cells
  */
-export function maskOf(kind, { rate = 0.5, side = 14, seed = 1 } = {}) {
-  const m = new Uint8Array(PIXELS).fill(1);
+export function maskOf(kind, { rate = 0.5, side = 14, seed = 1 } = {}, shape = DIGIT_SHAPE) {
+  const { size, width, height } = shape;
+  const m = new Uint8Array(size).fill(1);
+  const planes = shape.kind === 'image' ? shape.channels : 1;
+  const plane = shape.kind === 'image' ? width * height : size;
   if (kind === 'random') {
     const u = uniform(seed);
-    for (let i = 0; i < PIXELS; i++) m[i] = u() >= rate ? 1 : 0;
+    for (let i = 0; i < size; i++) m[i] = u() >= rate ? 1 : 0;
   } else if (kind === 'top') {
-    m.fill(0, 0, (SIDE / 2) * SIDE);
-  } else if (kind === 'centre') {
-    const s = Math.max(1, Math.min(SIDE, Math.round(side)));
-    const start = (SIDE - s) >> 1;
-    for (let r = start; r < start + s; r++) m.fill(0, r * SIDE + start, r * SIDE + start + s);
+    const top = Math.min(plane, Math.floor(height / 2) * width);
+    for (let c = 0; c < planes; c++) m.fill(0, c * plane, c * plane + top);
+  } else if (kind === 'centre' && shape.kind === 'image') {
+    const s = Math.max(1, Math.min(width, height, Math.round(side)));
+    const [r0, c0] = [(height - s) >> 1, (width - s) >> 1];
+    for (let c = 0; c < planes; c++) {
+      for (let r = r0; r < r0 + s; r++) m.fill(0, c * plane + r * width + c0, c * plane + r * width + c0 + s);
+    }
   }
   return m;
 }
 
 /**
- * Masks for `n` images in one array (n × 784): `shared` (a hand-made mask)
- * for every image if given, else `kind` with a different random seed per image.
+ * Masks for `n` rows in one array (n × shape.size): `shared` (a hand-made mask)
+ * for every row if given, else `kind` with a different random seed per row.
  */
-export function masksFor(n, kind, options = {}, shared = null) {
-  const out = new Uint8Array(n * PIXELS);
+export function masksFor(n, kind, options = {}, shared = null, shape = DIGIT_SHAPE) {
+  const out = new Uint8Array(n * shape.size);
   for (let i = 0; i < n; i++) {
-    out.set(shared ?? maskOf(kind, { ...options, seed: (options.seed ?? 1) * 7919 + i }), i * PIXELS);
+    out.set(shared ?? maskOf(kind, { ...options, seed: (options.seed ?? 1) * 7919 + i }, shape), i * shape.size);
   }
   return out;
 }
@@ -99,7 +117,7 @@ export function eraseSegment(mask, ax, ay, bx, by, radius) {
  */
 export function fillMissing(x, mask, fill) {
   const out = Float32Array.from(x);
-  for (let i = 0; i < out.length; i++) if (mask[i] === 0) out[i] = fill[i % PIXELS];
+  for (let i = 0; i < out.length; i++) if (mask[i] === 0) out[i] = fill[i % fill.length];
   return out;
 }
 
@@ -108,10 +126,10 @@ export function fillMissing(x, mask, fill) {
  * (observed ones are right by construction and would dilute it), over the
  * first `n` images. NaN when no pixel is missing.
  */
-export function missingMse(pred, truth, mask, n = mask.length / PIXELS) {
+export function missingMse(pred, truth, mask, n = mask.length / PIXELS, size = PIXELS) {
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < n * PIXELS; i++) {
+  for (let i = 0; i < Math.min(n * size, mask.length, truth.length); i++) {
     if (mask[i] === 0) {
       sum += (pred[i] - truth[i]) ** 2;
       count += 1;
@@ -121,16 +139,50 @@ export function missingMse(pred, truth, mask, n = mask.length / PIXELS) {
 }
 
 /**
- * Paints one 28×28 image with its missing pixels in the `hole` colour ([r, g, b]),
+ * Paints one row of `shape` with its missing values in the palettes' hole colour: a copy with
+ * NaN there, painted as draw/row-pictures.js paints rows (a picture's pixel is a hole when any
+ * of its channels is missing).
+ */
+export function paintMaskedRow(canvas, x, mask, { offset = 0, shape, palettes }) {
+  if (shape.kind === 'image' && shape.channels === 1) {
+    paintMasked(canvas, x, mask, { offset, palette: palettes.digits, hole: palettes.hole, shape });
+    return;
+  }
+  const row = Float32Array.from(x.subarray(offset, offset + shape.size));
+  const plane = shape.kind === 'image' ? shape.width * shape.height : shape.size;
+  for (let i = 0; i < row.length; i++) if (mask[offset + i] === 0) row[i] = NaN;
+  if (shape.kind === 'image') {
+    // A colour picture: paint it, then the holes over it.
+    paintRowPicture(
+      canvas,
+      row.map((v) => (Number.isFinite(v) ? v : 0)),
+      { shape, palettes },
+    );
+    const ctx = canvas.getContext('2d');
+    const img = ctx.getImageData(0, 0, shape.width, shape.height);
+    for (let i = 0; i < row.length; i++) {
+      if (Number.isFinite(row[i])) continue;
+      img.data.set([...palettes.hole, 255], (i % plane) * 4);
+    }
+    ctx.putImageData(img, 0, 0);
+    return;
+  }
+  paintRowPicture(canvas, row, { shape, palettes });
+}
+
+/**
+ * Paints one gray image (28×28 unless `shape` says) with its missing pixels in the `hole` colour ([r, g, b]),
  * the others blended from paper to ink like draw/images.js does.
  */
-export function paintMasked(canvas, x, mask, { offset = 0, palette, hole }) {
-  if (canvas.width !== SIDE) canvas.width = SIDE;
-  if (canvas.height !== SIDE) canvas.height = SIDE;
+export function paintMasked(canvas, x, mask, { offset = 0, palette, hole, shape = DIGIT_SHAPE }) {
+  const { width, height } = shape;
+  const pixels = width * height;
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
   const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(SIDE, SIDE);
+  const img = ctx.createImageData(width, height);
   const { paper, ink } = palette;
-  for (let i = 0; i < PIXELS; i++) {
+  for (let i = 0; i < pixels; i++) {
     const v = Math.min(1, Math.max(0, x[offset + i] || 0));
     const c = mask[offset + i] === 0 ? hole : [0, 1, 2].map((k) => paper[k] + (ink[k] - paper[k]) * v);
     img.data.set([c[0], c[1], c[2], 255], i * 4);

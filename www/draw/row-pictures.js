@@ -68,7 +68,8 @@ export function valueScale(values) {
  */
 export function paintRowPicture(canvas, values, { offset = 0, shape, palettes, palette = 'digits' }) {
   const { width, height } = shape;
-  if (!values) {
+  if (!values || values.length < offset + shape.size) {
+    // Nothing yet, or past the rows there are (a small data set has fewer validation rows than a grid shows).
     paintBlank(canvas, { width, height, palette: palettes.digits });
     return;
   }

@@ -6,16 +6,16 @@
 // denoising autoencoder (masking or block noise), which fills large holes better.
 
 import { h } from '../lib/dom.js';
-import { PIXELS, SIDE } from '../lib/mnist.js';
+import { SIDE } from '../lib/mnist.js';
 import { paintBlank } from '../draw/images.js';
 import { choice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { MaskPad } from '../draw/mask-pad.js';
-import { masksFor, fillMissing, missingMse, paintMasked, countMissing } from '../draw/masks.js';
+import { masksFor, maskFits, fillMissing, missingMse, paintMaskedRow, countMissing } from '../draw/masks.js';
 import { defineLesson } from './kit/lesson.js';
 import { card, cards } from './kit/cards.js';
 import { digitCanvas, digitRows, figure, picture } from './kit/canvases.js';
-import { fmtLoss } from './kit/format.js';
+import { fmtInt, fmtLoss } from './kit/format.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
 import { atStep, listLabels } from './kit/alt-text.js';
 import { calmLive } from './kit/calm-live.js';
@@ -136,9 +136,16 @@ const trainButton = (id, noise, text, commit) =>
 
 function view(lesson) {
   const { client, store, commit, pictures } = lesson;
+  // On the person's own data (lesson.data) the rows may be pictures of another size or rows of numbers:
+  // the holes are made at their shape, and erasing by hand (a 28×28 pad) is for digit-like pictures only.
+  const { shape } = pictures;
+  const { size } = shape;
+  const noun = lesson.data ? (lesson.data.view === 'image' ? 'image' : 'row') : 'digit';
+  const values = lesson.data && lesson.data.view !== 'image' ? 'values' : 'pixels';
   let pixelMean = null;
-  let masks = null; // SCORED × 784
-  let ownMask = new Uint8Array(PIXELS).fill(1); // the erased mask, shared by every digit
+  let masks = null; // count × size, count: the validation rows loaded (SCORED, or fewer in a small data set)
+  let count = SCORED;
+  let ownMask = new Uint8Array(size).fill(1); // the erased mask, shared by every digit
   let padIndex = 0;
   let version = 0; // bumped when the holes change, so an older answer is not shown
 
@@ -151,21 +158,24 @@ function view(lesson) {
       height: SIDE,
     },
   );
-  const pad = lesson.own(
-    new MaskPad(padCanvas, {
-      colours: () => ({ palette: pictures.palettes.digits, hole: pictures.palettes.hole }),
-      onStart: (p) => {
-        if (store.get().mask !== 'erase') {
-          ownMask = Uint8Array.from(p.mask);
-          commit({ mask: 'erase' });
-        }
-      },
-      onChange: (p) => {
-        ownMask = Uint8Array.from(p.mask);
-        makeMasks();
-      },
-    }),
-  );
+  const pad = !shape.digits
+    ? null
+    : lesson.own(
+        new MaskPad(padCanvas, {
+          colours: () => ({ palette: pictures.palettes.digits, hole: pictures.palettes.hole }),
+          onStart: (p) => {
+            if (store.get().mask !== 'erase') {
+              ownMask = Uint8Array.from(p.mask);
+              commit({ mask: 'erase' });
+            }
+          },
+          onChange: (p) => {
+            ownMask = Uint8Array.from(p.mask);
+            makeMasks();
+          },
+        }),
+      );
+  if (!pad) padCanvas.setAttribute('aria-label', `A ${noun} of your data with its missing ${values}`);
   const stages = { mean: 'Mean fill', one: 'One pass', iter: `${ITERATIONS} passes` };
   const padOut = {};
   const side = h('div', { class: 'pad-side many' });
@@ -173,13 +183,14 @@ function view(lesson) {
     padOut[k] = digitCanvas({
       id: `pad-${k}`,
       class: 'digit-canvas large',
-      'aria-label': `This digit filled in: ${caption}`,
+      'aria-label': `This ${noun} filled in: ${caption}`,
     });
     side.append(figure(padOut[k], caption));
   }
   const padMessage = h('p', { class: 'pad-error', id: 'pad-error' });
   lesson.own(calmLive(padMessage));
-  const next = h('button', { type: 'button', class: 'button small', id: 'next-digit' }, 'Next digit');
+  const next = h('button', { type: 'button', class: 'button small', id: 'next-digit' }, `Next ${noun}`);
+  const maskNote = h('p', { class: 'hint', id: 'mask-note' });
   const clearHoles = h('button', { type: 'button', class: 'button small', id: 'clear-holes' }, 'Clear holes');
   const fields = Object.fromEntries(
     ['mask', 'rate', 'side'].map((k) => [k, settingField(k, settings[k], { get: store.get, commit })]),
@@ -227,8 +238,12 @@ function view(lesson) {
         h(
           'p',
           { class: 'hint pad-hint' },
-          'Drag across the digit to erase pixels (shown in orange); your holes then apply to every digit.',
+          pad
+            ? 'Drag across the digit to erase pixels (shown in orange); your holes then apply to every digit.'
+            : `The missing ${values} are shown in orange` +
+                (shape.kind === 'values' ? '; the known ones as cells, blue below zero and red above.' : '.'),
         ),
+        maskNote,
         h('div', { class: 'mask-fields' }, fields.mask.el, fields.rate.el, fields.side.el),
       ),
       training.el,
@@ -237,7 +252,7 @@ function view(lesson) {
       {
         id: 'imp-rows-title',
         title: 'Filled in, and how far off',
-        hint: `Error (MSE) on the missing pixels only, averaged over ${SCORED} validation digits; the first ${ROWS} are shown.`,
+        hint: `Error (MSE) on the missing ${values} only, averaged over ${lesson.data ? 'up to ' : ''}${SCORED} validation ${noun}s; the first ${ROWS} are shown.`,
       },
       statList([meanStat, oneStat, iterStat], 'inline'),
       verdictEl,
@@ -246,7 +261,9 @@ function view(lesson) {
     ),
   );
 
-  const fillOf = (state) => (state.noise === 'none' ? pixelMean : new Float32Array(PIXELS));
+  const fillOf = (state) => (state.noise === 'none' ? pixelMean : new Float32Array(size));
+  /** The kind of holes made: the chosen one, or random holes where it cannot apply (said in the card). */
+  const maskKind = (state) => (maskFits(state.mask, shape) ? state.mask : 'random');
 
   function showModelNote(state) {
     modelNote.replaceChildren();
@@ -270,12 +287,26 @@ function view(lesson) {
     fields.side.el.hidden = state.mask !== 'centre';
     clearHoles.hidden = state.mask !== 'erase';
     for (const f of Object.values(fields)) f.show(state);
+    maskNote.textContent = maskFits(state.mask, shape)
+      ? ''
+      : `${MASKS[state.mask]} needs ${state.mask === 'erase' ? '28×28 gray pictures like the digits' : 'pictures'}; ` +
+        `your data gets random holes instead (${Math.round(state.rate * 100)}% of its ${values}).`;
+    if (shape.kind === 'values' && state.mask === 'top')
+      maskNote.textContent = `Top half of rows of numbers: the first half of each row's ${values} is missing.`;
   }
 
   /** The holes for the current settings (or the eraser), on the digits and the pad. */
   function newMasks() {
     const s = store.get();
-    masks = masksFor(SCORED, s.mask, { rate: s.rate, side: s.side, seed: s.seed }, s.mask === 'erase' ? ownMask : null);
+    const kind = maskKind(s);
+    count = lesson.digits ? Math.min(SCORED, Math.floor(lesson.digits.length / size)) : SCORED;
+    masks = masksFor(
+      count,
+      kind,
+      { rate: s.rate, side: s.side, seed: s.seed },
+      kind === 'erase' ? ownMask : null,
+      shape,
+    );
     version += 1;
     paintInputs();
   }
@@ -284,20 +315,23 @@ function view(lesson) {
     refresh();
   }
 
-  const at = (a, i = padIndex) => a.subarray(i * PIXELS, (i + 1) * PIXELS);
+  const at = (a, i = padIndex) => a.subarray(i * size, (i + 1) * size);
 
   function paintInputs() {
     const { digits } = lesson;
     rows['imp-holes'].forEach((c, i) => {
-      pictures.draw(c, ({ digits: palette, hole }) =>
-        digits && masks
-          ? paintMasked(c, digits, masks, { offset: i * PIXELS, palette, hole })
-          : paintBlank(c, { palette }),
+      pictures.draw(c, (palettes) =>
+        digits && masks && i < count
+          ? paintMaskedRow(c, digits, masks, { offset: i * size, shape, palettes })
+          : paintBlank(c, { palette: palettes.digits, width: shape.width, height: shape.height }),
       );
     });
-    if (digits && masks) {
+    if (digits && masks && pad) {
       pad.show(at(digits), at(masks));
       pictures.draw(padCanvas, () => pad.paint());
+    } else if (digits && masks) {
+      const offset = padIndex * size;
+      pictures.draw(padCanvas, (palettes) => paintMaskedRow(padCanvas, digits, masks, { offset, shape, palettes }));
     } else pictures.digit(padCanvas, null);
   }
 
@@ -317,18 +351,21 @@ function view(lesson) {
     const forVersion = version;
     if (!countMissing(masks)) {
       clearOutputs();
-      padMessage.textContent = 'No pixels are missing yet: drag across the digit to erase some.';
+      padMessage.textContent = pad
+        ? 'No pixels are missing yet: drag across the digit to erase some.'
+        : `No ${values} are missing: choose a larger share missing.`;
       return;
     }
     const fill = fillOf(store.get());
-    const meanFill = fillMissing(digits, masks, pixelMean);
-    const one = await lesson.current(client.call('imputeImages', digits, masks, fill, 1));
-    const iter = await lesson.current(client.call('imputeImages', digits, masks, fill, ITERATIONS));
+    const batch = digits.subarray(0, count * size);
+    const meanFill = fillMissing(batch, masks, pixelMean);
+    const one = await lesson.current(client.call('imputeImages', batch, masks, fill, 1));
+    const iter = await lesson.current(client.call('imputeImages', batch, masks, fill, ITERATIONS));
     if (forVersion !== version) return;
     const results = { 'imp-mean': meanFill, 'imp-one': one, 'imp-iter': iter };
     const scores = {};
     for (const [id, y] of Object.entries(results)) {
-      scores[id] = missingMse(y, digits, masks);
+      scores[id] = missingMse(y, batch, masks, count, size);
       pictures.row(rows[id], y);
       rowMse[id].textContent = `MSE ${fmtLoss(scores[id])}`;
     }
@@ -338,14 +375,14 @@ function view(lesson) {
     verdictEl.textContent = `${verdict(scores['imp-mean'], scores['imp-one'], 'One pass')} ${verdict(scores['imp-mean'], scores['imp-iter'], `${ITERATIONS} passes`)}`;
 
     const own = Object.fromEntries(
-      Object.entries(results).map(([id, y]) => [id, missingMse(at(y), at(digits), at(masks))]),
+      Object.entries(results).map(([id, y]) => [id, missingMse(at(y), at(batch), at(masks), 1, size)]),
     );
     pictures.digit(padOut.mean, at(meanFill));
     pictures.digit(padOut.one, at(one));
     pictures.digit(padOut.iter, at(iter));
     padMessage.textContent = Number.isFinite(own['imp-mean'])
-      ? `This digit: mean ${fmtLoss(own['imp-mean'])}, one pass ${fmtLoss(own['imp-one'])}, ${ITERATIONS} passes ${fmtLoss(own['imp-iter'])}.`
-      : 'This digit has no missing pixels.';
+      ? `This ${noun}: mean ${fmtLoss(own['imp-mean'])}, one pass ${fmtLoss(own['imp-one'])}, ${ITERATIONS} passes ${fmtLoss(own['imp-iter'])}.`
+      : `This ${noun} has no missing ${values}.`;
     padMessage.dataset.mse = String(own['imp-iter']);
   });
 
@@ -354,22 +391,30 @@ function view(lesson) {
     const state = store.get();
     testCheck.textContent = '';
     if (state.noise !== 'none' || state.mask === 'erase') return;
+    // The engine makes a top half or a centre square in square gray pictures only.
+    const square = shape.kind === 'image' && shape.channels === 1 && shape.width === shape.height;
+    if (state.mask !== 'random' && !square) {
+      testCheck.textContent = `The engine’s own check on test ${noun}s makes this kind of holes in square gray pictures only; choose random holes for it.`;
+      return;
+    }
+    // The test rows are a tenth of the data (src/data.rs), of which the engine takes the first SCORED.
+    const testRows = lesson.data ? Math.min(SCORED, Math.max(1, Math.floor(lesson.data.rows / 10))) : SCORED;
     const r = await lesson.current(
       client.call('imputeReport', { mask: engineMask(state), iterations: ITERATIONS, n: SCORED }),
     );
     testCheck.textContent =
-      `The same holes on ${SCORED} test digits (the engine’s imputeReport): mean ${fmtLoss(r.mean)}, ` +
+      `The same holes on ${fmtInt(testRows)} test ${noun}s (the engine’s imputeReport): mean ${fmtLoss(r.mean)}, ` +
       `one pass ${fmtLoss(r.onePass)}, ${ITERATIONS} passes ${fmtLoss(r.iterative)}.`;
     testCheck.dataset.mean = String(r.mean);
   });
 
   next.addEventListener('click', () => {
-    padIndex = (padIndex + 1) % SCORED;
+    padIndex = (padIndex + 1) % count;
     paintInputs();
     refresh();
   });
   clearHoles.addEventListener('click', () => {
-    ownMask = new Uint8Array(PIXELS).fill(1);
+    ownMask = new Uint8Array(size).fill(1);
     makeMasks();
   });
 

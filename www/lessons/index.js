@@ -16,8 +16,8 @@
 //   }
 //
 // `accepts` here says which of the person's own data the lesson can train on
-// instead of the digits (state/own-data.js: 'any' rows, 'images' of any size;
-// none: only 28×28 gray pictures like the digits), `needsLabels` that the data
+// instead of the digits (state/own-data.js: 'any' rows, 'images' of any size,
+// 'none' (it trains on no digits); unset: only 28×28 gray pictures like the digits), `needsLabels` that the data
 // must have labels; the lesson's module reads them from here.
 //
 // and the view has reset(info, state), invalid(), stats(msg), halted(msg),
@@ -41,7 +41,7 @@ export const LESSONS = [
   { id: 'anomalies', title: 'Anomalies', accepts: 'any', load: () => import('./anomalies.js') },
   { id: 'features', title: 'Features', accepts: 'any', needsLabels: true, load: () => import('./features.js') },
   { id: 'impute', title: 'Impute', accepts: 'any', load: () => import('./impute.js') },
-  { id: 'recommend', title: 'Recommend', load: () => import('./recommend.js') },
+  { id: 'recommend', title: 'Recommend', accepts: 'none', load: () => import('./recommend.js') },
   { id: 'data', title: 'Your data', load: () => import('./data.js') },
 ];
 

@@ -26,9 +26,10 @@ export function fitsDigitLessons(info) {
 
 /**
  * What a lesson can train on (its `accepts`): 'any' rows (a table, signals, images of any size),
- * 'images' of any size and colour, or only 'digits' (gray 28×28 pictures: it draws or decodes them as such).
+ * 'images' of any size and colour, only 'digits' (gray 28×28 pictures: it draws or decodes them as such), or
+ * 'none' (it trains on no digits, e.g. Recommend).
  */
-export const ACCEPTS = ['any', 'images', 'digits'];
+export const ACCEPTS = ['any', 'images', 'digits', 'none'];
 
 /** Whether a lesson that accepts `accepts` (and needs labels, if `needsLabels`) can train on data described by `info`. */
 export function accepted(accepts, info, { needsLabels = false } = {}) {
@@ -36,7 +37,8 @@ export function accepted(accepts, info, { needsLabels = false } = {}) {
   if (needsLabels && !info.labelNames?.length) return false;
   if (accepts === 'any') return true;
   if (accepts === 'images') return info.view === 'image';
-  return fitsDigitLessons(info);
+  if (accepts === 'digits') return fitsDigitLessons(info);
+  return false;
 }
 
 /** The own data's info when the person chose it for the lessons and a lesson (its `accepts`, `needsLabels`) can use it, else null. */

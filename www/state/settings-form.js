@@ -22,10 +22,11 @@ function ensureOption(select, value) {
 /**
  * Binds the form to the state.
  * @param {HTMLFormElement} form
- * @param {{ get: () => object, commit: (patch: object) => void }} store
+ * @param {{ get: () => object, commit: (patch: object) => void, data?: () => object|null }} store
+ *   data: the own data the lesson on the page trains on (worker/data-source.js info), or null: the digits
  * @returns {{ show: (state, options?: { fields?: string[] }) => void }}
  */
-export function bindSettings(form, { get, commit }) {
+export function bindSettings(form, { get, commit, data = () => null }) {
   const input = (key) => form.elements.namedItem(key);
   const errorEl = (key) => form.querySelector(`#${key}-error`);
   const shape = form.querySelector('#shape');
@@ -45,7 +46,7 @@ export function bindSettings(form, { get, commit }) {
       el.value = text;
       setFieldError(key, null);
     }
-    const widths = layerLabels(state);
+    const widths = layerLabels(state, data());
     const mid = (widths.length - 1) / 2; // the bottleneck
     shape.replaceChildren();
     // The widths do not shape a conv model: greyed out, and said so.
@@ -57,8 +58,9 @@ export function bindSettings(form, { get, commit }) {
       if (i === mid) span.title = 'the bottleneck';
       shape.append(span);
     });
-    shape.append(document.createElement('br'), `${grouped(parameterCount(state))} weights and biases`);
-    shape.setAttribute('aria-label', `Network shape: ${widths.join(', ')}; ${parameterCount(state)} parameters`);
+    const params = parameterCount(state, data());
+    shape.append(document.createElement('br'), `${grouped(params)} weights and biases`);
+    shape.setAttribute('aria-label', `Network shape: ${widths.join(', ')}; ${params} parameters`);
   }
 
   form.addEventListener('submit', (e) => e.preventDefault());

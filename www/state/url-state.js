@@ -317,8 +317,8 @@ export function trainerConfigs(state, lesson = null) {
  * width }], as src/config.rs conv_shapes (padding ⌊k/2⌋). Stops at a block whose
  * kernel is larger than its input (the engine says why).
  */
-export function convShapes(blocks, side = Math.sqrt(INPUT_PIXELS)) {
-  let shape = { channels: 1, height: side, width: side };
+export function convShapes(blocks, side = Math.sqrt(INPUT_PIXELS), image = null) {
+  let shape = image ?? { channels: 1, height: side, width: side };
   const shapes = [shape];
   for (const b of blocks) {
     if (b.kernel > Math.min(shape.height, shape.width)) break;
@@ -332,26 +332,29 @@ export function convShapes(blocks, side = Math.sqrt(INPUT_PIXELS)) {
 const sizeOf = (s) => s.channels * s.height * s.width;
 
 /** Layer widths of the whole autoencoder, e.g. [784, 256, 32, 256, 784]; a conv block counts its C·H·W values. */
-export function layerWidths(state) {
+export function layerWidths(state, data = null) {
   const conv = state.conv ?? [];
-  const hidden = conv.length ? convShapes(conv).slice(1).map(sizeOf) : state.encoder;
-  const enc = [INPUT_PIXELS, ...hidden, state.latent];
+  const hidden = conv.length ? convShapes(conv, undefined, data?.shape).slice(1).map(sizeOf) : state.encoder;
+  const enc = [data?.width ?? INPUT_PIXELS, ...hidden, state.latent];
   return [...enc, ...enc.slice(0, -1).reverse()];
 }
 
 /** Layer labels for the shape line: widths, and C×H×W for conv blocks (1×28×28 → 16×14×14 → … → 32 → …). */
-export function layerLabels(state) {
+export function layerLabels(state, data = null) {
   const conv = state.conv ?? [];
-  if (!conv.length) return layerWidths(state).map(String);
-  const enc = [...convShapes(conv).map((s) => `${s.channels}×${s.height}×${s.width}`), String(state.latent)];
+  if (!conv.length) return layerWidths(state, data).map(String);
+  const enc = [
+    ...convShapes(conv, undefined, data?.shape).map((s) => `${s.channels}×${s.height}×${s.width}`),
+    String(state.latent),
+  ];
   return [...enc, ...enc.slice(0, -1).reverse()];
 }
 
 /** Weights and biases of encoder + mirrored decoder (the same count as src/config.rs). */
-export function parameterCount(state) {
+export function parameterCount(state, data = null) {
   const conv = state.conv ?? [];
   if (conv.length) {
-    const shapes = convShapes(conv);
+    const shapes = convShapes(conv, undefined, data?.shape);
     let n = 0;
     for (let i = 1; i < shapes.length; i++) {
       const [a, b, k] = [shapes[i - 1].channels, shapes[i].channels, conv[i - 1].kernel];
@@ -360,7 +363,7 @@ export function parameterCount(state) {
     const flat = sizeOf(shapes[shapes.length - 1]);
     return n + 2 * flat * state.latent + flat + state.latent;
   }
-  const w = layerWidths(state);
+  const w = layerWidths(state, data);
   let n = 0;
   for (let i = 1; i < w.length; i++) n += w[i - 1] * w[i] + w[i];
   return n;

@@ -32,8 +32,8 @@ function rowCaption(caption) {
 export function rowCard({ pictures, info, stages, onChange, sampleDigit }) {
   const image = info.view === 'image';
   const large = image
-    ? picture('pad', 'digit-canvas row-large', 'The chosen row of your data, large')
-    : picture('pad', 'row-chart', 'The chosen row of your data as a chart');
+    ? picture('pad', 'pad digit-canvas', 'The chosen image of your data, large')
+    : picture('pad', 'pad row-chart', 'The chosen row of your data as a chart');
   const canvases = {};
   const side = h('div', { class: stages.length > 2 ? 'pad-side many' : 'pad-side' });
   for (const s of stages) {
