@@ -10,85 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
-
-/**
- * A CSV with a header: 5 numeric columns that move together and a constant one (a line in 5-D, plus a little noise), except
- * in one row in 25, whose values are drawn apart (the anomalies); a text column, a label column, one missing cell.
- */
-function clustersCsv(rows = 400) {
-  let seed = 7;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const lines = ['a,b,c,name,d,e,f,kind'];
-  for (let i = 0; i < rows; i++) {
-    const odd = i % 25 === 24;
-    const t = rand();
-    const v = Array.from({ length: 5 }, (_, j) => ((j + 1) * (odd ? rand() : t + 0.02 * (rand() - 0.5))).toFixed(3));
-    if (i === 3) v[1] = '';
-    lines.push([v[0], v[1], v[2], `item ${i}`, v[3], v[4], '1', odd ? 'odd' : 'usual'].join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Gives the page's file input `selector` a file made of `text` (or bytes). */
-async function chooseFile(page, selector, name, content) {
-  await page.evaluate(
-    ({ selector, name, content }) => {
-      const input = document.querySelector(selector);
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(content)], name, { type: 'text/csv' }));
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    { selector, name, content: [...Buffer.from(content)] },
-  );
-}
-
-/**
- * Runs in the page: `count` PNG files of two kinds (round blobs and bars, in colour), packed into a zip
- * with fflate under two label folders, or as plain files -> File[].
- */
-async function makeImages({ count, zip }) {
-  const { zipSync } = await import('/www/vendor/fflate.js');
-  const files = [];
-  for (let i = 0; i < count; i++) {
-    const c = document.createElement('canvas');
-    [c.width, c.height] = [40, 32];
-    const ctx = c.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, 40, 32);
-    const round = i % 2 === 0;
-    ctx.fillStyle = round ? '#c02020' : '#2040c0';
-    ctx.beginPath();
-    if (round) ctx.ellipse(20 + (i % 5) - 2, 16, 8 + (i % 3), 8, 0, 0, 2 * Math.PI);
-    else ctx.rect(8 + (i % 7), 6, 6, 20);
-    ctx.fill();
-    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
-    files.push([`${round ? 'round' : 'bar'}/${i}.png`, new Uint8Array(await blob.arrayBuffer())]);
-  }
-  if (zip) {
-    const bytes = zipSync(Object.fromEntries(files.map(([n, b]) => [`shapes/${n}`, b])));
-    return [new File([bytes], 'shapes.zip', { type: 'application/zip' })];
-  }
-  return files.map(([n, b]) => new File([b], n.replace('/', '-'), { type: 'image/png' }));
-}
-
-/** Makes images in the page (makeImages) and gives them to the file input `selector`. */
-async function chooseImages(page, selector, options) {
-  await page.evaluate(
-    async ({ selector, options, make }) => {
-      const files = await new Function(`return (${make})`)()(options);
-      const dt = new DataTransfer();
-      for (const f of files) dt.items.add(f);
-      const input = document.querySelector(selector);
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    { selector, options, make: makeImages.toString() },
-  );
-}
+import { chooseFile, chooseImages, clustersCsv } from './helpers/own-data.mjs';
 
 /** Clicks `selector`, which downloads a file through a link to a Blob, and returns the file's text. */
 async function downloaded(page, selector) {
@@ -354,7 +276,7 @@ describe('the Your data lesson', () => {
       await page.waitForFunction(() => document.body.dataset.lesson === 'reconstruct');
       assert.match(
         await page.textContent('#own-data-note'),
-        /draws 28×28 gray digits, so it trains on the digits\. Your data \(dropped\.csv, rows of 6 numbers\)/,
+        /Your data \(dropped\.csv\) can stand in for the digits here: switch that on in the Your data lesson\./,
       );
       const own = new URL(app.url).origin;
       const foreign = requests.filter((u) => !u.startsWith(own) && !u.startsWith('blob:') && !u.startsWith('data:'));
@@ -433,7 +355,10 @@ describe('the Your data lesson', () => {
           lesson,
         );
         await page.waitForSelector('#own-data-note', { timeout: 10_000 });
-        assert.match(await page.textContent('#own-data-note'), /trains on your images \(shapes\.zip: 200 images/);
+        assert.match(
+          await page.textContent('#own-data-note'),
+          /trains on your data \(shapes\.zip: 200 images of 784 values, kept in this tab\)/,
+        );
         await page.click('#play');
         await waitForStep(page, 30, 60_000);
         await pause(page);

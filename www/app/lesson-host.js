@@ -63,7 +63,8 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
       client: engine.client,
       store,
       commit: sync.commit,
-      rebuild: () => controls.rebuild({ resume: false }),
+      // The lesson again from its link, e.g. on the digits once the person stopped using their data in it.
+      remount: () => switchLesson(location.hash),
     });
     document.body.dataset.lesson = mod.id;
     document.title = `${mod.title} · Autoencoder Playground`;

@@ -455,9 +455,12 @@ export default defineLesson({
   },
   note: (state) =>
     state.noise === 'none' ? null : `Noise level ${NOISE_LEVEL}: ${NOISES[state.noise].toLowerCase()}.`,
-  lead:
-    'Knock pixels out of a digit and let the autoencoder paint them back in, then check it against the ' +
-    'simplest guess, the average digit. You would use this to fill gaps in images, sensor logs or survey answers.',
+  lead: (lesson) =>
+    lesson.data
+      ? 'Knock values out of your data’s rows and let the autoencoder fill them back in, then check it against the ' +
+        'simplest guess, each value’s mean. This is how gaps in images, sensor logs or survey answers are filled.'
+      : 'Knock pixels out of a digit and let the autoencoder paint them back in, then check it against the ' +
+        'simplest guess, the average digit. You would use this to fill gaps in images, sensor logs or survey answers.',
   explain: (lesson) => explain((noise) => lesson.commit({ noise })),
   digits: SCORED,
   view,

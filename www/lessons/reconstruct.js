@@ -89,8 +89,12 @@ const explain = () => ({
   ],
 });
 
+/** What one row of the lesson's data is called: a digit, an image, a row. */
+const nounOf = (lesson) => (!lesson.data ? 'digit' : lesson.data.view === 'image' ? 'image' : 'row');
+
 function view(lesson) {
   const { client, pictures } = lesson;
+  const noun = nounOf(lesson);
   const pad = lesson.padCard({ emptyMessage: 'Draw a digit to see its reconstruction.', onChange: () => refresh() });
   const training = lesson.trainingCard({ title: 'Reconstruction error' });
 
@@ -123,8 +127,8 @@ function view(lesson) {
     card(
       {
         id: 'grid-title',
-        title: 'Validation digits',
-        hint: 'Top: digits the network never trains on. Bottom: its reconstructions, refreshed as it learns.',
+        title: `Validation ${noun}s`,
+        hint: `Top: ${noun}s the network never trains on. Bottom: its reconstructions, refreshed as it learns.`,
         className: 'grid-card',
       },
       grid,
@@ -148,8 +152,8 @@ function view(lesson) {
 export default defineLesson({
   id: 'reconstruct',
   title: 'Reconstruct',
-  lead:
-    'The network squeezes each 28×28 digit through a small code and tries to rebuild it. ' +
+  lead: (lesson) =>
+    `The network squeezes each ${lesson.data ? `${nounOf(lesson)} of your data` : '28×28 digit'} through a small code and tries to rebuild it. ` +
     'Press Play and watch its copies sharpen as the error falls.',
   explain,
   digits: GRID,

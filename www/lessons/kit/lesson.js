@@ -31,7 +31,7 @@ class Stale extends Error {}
 /**
  * @param {{
  *   id: string, title: string,    the registry's; settingsTitle, settings, defaults, config, companions, note pass through
- *   lead: string,                 the header's two or three sentences
+ *   lead: string | (lesson) => string,  the header's two or three sentences (a function: e.g. worded for lesson.data)
  *   explain?: object | ((lesson) => object),  the explanation card (kit/explainer.js)
  *   digits?: number,              validation digits to load once (lesson.digits, lesson.labels)
  *   usesTrainer?: boolean,        false: it shows no digit network (Recommend), so refused settings leave it as it is
@@ -57,7 +57,7 @@ export function defineLesson({
   const { accepts = 'digits', needsLabels = false } = LESSONS.find((l) => l.id === module.id) ?? {};
   const canUse = (info) => accepted(accepts, info, { needsLabels });
 
-  function mount(root, { client, store, commit, rebuild = () => {} }) {
+  function mount(root, { client, store, commit, remount = () => {} }) {
     const refreshers = [];
     const parts = []; // cards fed by the lifecycle: reset(state, info), stats(msg), setScale?(scale), destroy()
     const paced = []; // refreshers the lesson asks for itself
@@ -118,7 +118,7 @@ export function defineLesson({
             'header',
             { class: 'lesson-header' },
             h('h2', { id: 'lesson-title' }, module.title),
-            h('p', { class: 'lead' }, lead),
+            h('p', { class: 'lead' }, typeof lead === 'function' ? lead(lesson) : lead),
             own,
             panel?.toggle,
           ),
@@ -251,8 +251,7 @@ export function defineLesson({
       );
       back.addEventListener('click', () => {
         ownData.inLessons = false;
-        p.remove();
-        rebuild();
+        remount(); // drawn, and trained, on the digits again
       });
       return p;
     }
