@@ -3,12 +3,14 @@
 // whole code space over [-3, 3]²; the reconstruction and KL terms of the loss
 // are charted and shown separately. For a drawing, the encoder's Gaussian
 // (μ and σ) is drawn on that map, with codes sampled from it decoded beside it
-// (generate/gaussian.js).
+// (generate/gaussian.js). On the person's own data the samples and the map
+// are of their rows, each drawn at the row's shape (draw/row-mosaic.js), and a
+// validation row stands in for the drawing.
 
 import { h } from '../lib/dom.js';
-import { PIXELS, SIDE } from '../lib/mnist.js';
-import { paintMosaic, paintBlank } from '../draw/images.js';
+import { paintRowMosaic } from '../draw/row-mosaic.js';
 import { describe } from '../charts/describe.js';
+import { lessonInfo } from '../state/own-data.js';
 import { numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
 import { digitCanvas, picture } from './kit/canvases.js';
@@ -30,6 +32,21 @@ const settings = {
     max: 100,
     hint: () => 'β = 1 is the standard VAE. Larger β pulls the codes harder toward N(0, I): smoother, blurrier digits.',
   }),
+};
+
+/** What one row of the data is called: a digit, or one of the person's images or rows. */
+function nounsOf(data) {
+  if (!data) return { one: 'digit', many: 'digits' };
+  return data.view === 'image' ? { one: 'image', many: 'images' } : { one: 'row', many: 'rows' };
+}
+
+/**
+ * The person's own data when this lesson trains on it and its values are not pictures' (a table, signals):
+ * those are not between 0 and 1, so the BCE cannot score them.
+ */
+const ownRows = (lesson) => {
+  const info = lessonInfo(lesson);
+  return info && info.view !== 'image' ? info : null;
 };
 
 /** The codes of the map: row-major, z₁ from −RANGE (left) to RANGE, z₂ from RANGE (top) to −RANGE. */
@@ -95,27 +112,37 @@ function explain() {
 
 function view(lesson) {
   const { client, commit, pictures } = lesson;
+  const nouns = nounsOf(lesson.data);
+  const drawn = pictures.shape.digits; // the pad draws; otherwise a validation row stands in for the drawing
+  const Many = nouns.many[0].toUpperCase() + nouns.many.slice(1);
+  const yours = drawn ? 'your drawing' : `the chosen ${nouns.one}`;
+  const Yours = yours[0].toUpperCase() + yours.slice(1);
 
-  const samples = picture('vae-samples', 'mosaic', `${SAMPLES} digits decoded from random codes`);
+  const samples = picture('vae-samples', 'mosaic', `${SAMPLES} ${nouns.many} decoded from random codes`);
   const newSamples = h('button', { type: 'button', class: 'button small', id: 'new-samples' }, 'New samples');
-  const map = picture('vae-map', 'mosaic map', 'Digits decoded from a grid of codes');
+  const map = picture('vae-map', 'mosaic map', `${Many} decoded from a grid of codes`);
   const mapNote = h('div', { class: 'map-note', id: 'map-note', hidden: true });
   const gaussCanvas = h('canvas', { class: 'map-overlay', id: 'vae-gaussian', 'aria-hidden': 'true' });
   const gauss = lesson.own(gaussianOverlay(gaussCanvas, { grid: GRID, range: RANGE }));
   const gaussSamples = Array.from({ length: SAMPLE_COUNT }, (_, i) =>
-    digitCanvas({ 'aria-label': `Code ${i + 1} from your drawing’s Gaussian, decoded` }),
+    digitCanvas({ 'aria-label': `Code ${i + 1} from ${yours}’s Gaussian, decoded` }),
   );
-  const gaussNote = h(
-    'p',
-    { class: 'hint', id: 'vae-gauss-note' },
-    'Draw a digit on the pad: its Gaussian appears on the map.',
-  );
+  const askForInput = !lesson.data
+    ? 'Draw a digit on the pad: its Gaussian appears on the map.'
+    : drawn
+      ? 'Draw on the pad: its Gaussian appears on the map.'
+      : `Choose a ${nouns.one} with Next ${nouns.one}: its Gaussian appears on the map.`;
+  const gaussNote = h('p', { class: 'hint', id: 'vae-gauss-note' }, askForInput);
   const pad = lesson.padCard({
     stages: [
-      { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' },
-      { id: 'pad-recon', caption: 'Decoded at μ', label: 'The digit decoded from the mean of your drawing’s code' },
+      drawn
+        ? { id: 'pad-input', caption: 'Input (28×28)', label: 'Your drawing as the network sees it, 28 by 28 pixels' }
+        : { id: 'pad-input', caption: `The ${nouns.one}`, label: `The chosen ${nouns.one} as the network sees it` },
+      { id: 'pad-recon', caption: 'Decoded at μ', label: `The ${nouns.one} decoded from the mean of ${yours}’s code` },
     ],
-    emptyMessage: 'Draw a digit to see the Gaussian the encoder gives it, on the map.',
+    emptyMessage: lesson.data
+      ? 'Draw on the pad to see the Gaussian the encoder gives your drawing, on the map.'
+      : 'Draw a digit to see the Gaussian the encoder gives it, on the map.',
     onChange: (drawing) => {
       if (!drawing) showGaussian(null); // while drawing, the last Gaussian stays until the new one is there
       refreshGaussian();
@@ -124,11 +151,11 @@ function view(lesson) {
   const terms = lesson.termsCard({
     id: 'terms-title',
     title: 'Reconstruction and KL, separately',
-    y: 'reconstruction (per pixel)',
-    y2: 'KL (nats per digit)',
+    y: nouns.one === 'row' ? 'reconstruction (per value)' : 'reconstruction (per pixel)',
+    y2: `KL (nats per ${nouns.one})`,
     series: [
       { key: 'recon', label: 'reconstruction', color: '--series-1', stat: ['stat-recon', 'Reconstruction'] },
-      { key: 'kl', label: 'KL', color: '--series-2', scale: 'y2', stat: ['stat-kl', 'KL (nats per digit)'] },
+      { key: 'kl', label: 'KL', color: '--series-2', scale: 'y2', stat: ['stat-kl', `KL (nats per ${nouns.one})`] },
     ],
   });
   const training = lesson.trainingCard({ penalty: 'β·KL' });
@@ -138,7 +165,7 @@ function view(lesson) {
       id: 'samples-title',
       title: 'Samples from the prior',
       head: [newSamples],
-      hint: 'Codes drawn at random from N(0, I) and decoded. None of these digits is in the data.',
+      hint: `Codes drawn at random from N(0, I) and decoded. None of these ${nouns.many} is in the data.`,
     },
     samples,
   );
@@ -164,29 +191,22 @@ function view(lesson) {
   // The map beside the pad, so the drawing's Gaussian moves in sight of the pen.
   lesson.show(evenCards(mapCard, pad.el), evenCards(samplesCard, training.el), terms.el);
 
-  /** The samples and the map as mosaics (null: blank paper of the mosaic's size). */
+  /** The samples and the map as mosaics of rows drawn at their shape (null: blank paper of the mosaic's size). */
   function showSamples(x) {
     describe(samples, x ? `decoded ${atStep(lesson.step)}` : 'none yet');
+    const { shape } = pictures;
     pictures.draw(samples, (p) =>
-      x
-        ? paintMosaic(samples, x, { count: SAMPLES, cols: SAMPLE_COLS, palette: p.digits })
-        : paintBlank(samples, {
-            width: SAMPLE_COLS * (SIDE + 1) + 1,
-            height: (SAMPLES / SAMPLE_COLS) * (SIDE + 1) + 1,
-            palette: p.digits,
-          }),
+      paintRowMosaic(samples, x, { count: SAMPLES, cols: SAMPLE_COLS, shape, palettes: p }),
     );
   }
   function showMap(y) {
     describe(
       map,
-      y ? `${GRID} by ${GRID} digits, z from −${RANGE} to ${RANGE}, decoded ${atStep(lesson.step)}` : 'none yet',
+      y ? `${GRID} by ${GRID} ${nouns.many}, z from −${RANGE} to ${RANGE}, decoded ${atStep(lesson.step)}` : 'none yet',
     );
-    pictures.draw(map, (p) =>
-      y
-        ? paintMosaic(map, y, { count: GRID * GRID, cols: GRID, gap: 0, palette: p.digits })
-        : paintBlank(map, { width: GRID * SIDE, height: GRID * SIDE, palette: p.digits }),
-    );
+    const { shape } = pictures;
+    // No gap between the tiles: the Gaussian's overlay places codes at fractions of the map (generate/gaussian.js).
+    pictures.draw(map, (p) => paintRowMosaic(map, y, { count: GRID * GRID, cols: GRID, gap: 0, shape, palettes: p }));
   }
 
   function showMapNote(state) {
@@ -216,13 +236,13 @@ function view(lesson) {
   /** The drawing's Gaussian on the map and its decoded samples; null: none (no drawing, or no 2-number code). */
   function showGaussian(g) {
     gauss.show(g);
-    pictures.row(gaussSamples, g?.decoded ?? null, { offset: PIXELS });
+    pictures.row(gaussSamples, g?.decoded ?? null, { offset: pictures.size });
     if (!g) {
       gaussNote.textContent = pad.drawing
         ? lesson.latent === 2 || !lesson.run
-          ? 'Encoding your drawing…'
+          ? `Encoding ${yours}…`
           : `The Gaussian is drawn on the map for a code of 2 numbers; this network’s has ${lesson.latent}.`
-        : 'Draw a digit on the pad: its Gaussian appears on the map.';
+        : askForInput;
       if (pad.drawing && lesson.run && lesson.latent !== 2)
         pad.message.textContent = `Decoded at μ. With a code of ${lesson.latent} numbers the map cannot show its Gaussian.`;
       return;
@@ -231,7 +251,7 @@ function view(lesson) {
     const f = (v) => v.toFixed(2).replace('-', '−');
     pad.message.textContent = `μ = (${f(g.mu[0])}, ${f(g.mu[1])}), σ = (${f(s1)}, ${f(s2)}): the dot and ellipses on the map.`;
     gaussNote.textContent =
-      `Your drawing: μ = (${f(g.mu[0])}, ${f(g.mu[1])}), σ = (${f(s1)}, ${f(s2)}), the dot on the map; ` +
+      `${Yours}: μ = (${f(g.mu[0])}, ${f(g.mu[1])}), σ = (${f(s1)}, ${f(s2)}), the dot on the map; ` +
       'the solid ellipse is 1σ around it, the dashed one 2σ. Above: the numbered codes z = μ + σ·ε, decoded.';
   }
 
@@ -266,19 +286,21 @@ function view(lesson) {
   };
 }
 
-export default defineLesson({
+const generate = defineLesson({
   id: 'generate',
   title: 'Generate (VAE)',
   settingsTitle: 'Variational autoencoder',
   settings,
-  defaults: { encoder: [256], latent: 2, loss: 'bce' },
   config(state, cfg) {
     cfg.model.kind = 'vae';
     cfg.train.beta = state.beta;
     return cfg;
   },
-  note: () =>
-    'A VAE: the encoder gives a mean and a spread for each code number, and training decodes a random code from them.',
+  note: (state) =>
+    'A VAE: the encoder gives a mean and a spread for each code number, and training decodes a random code from them.' +
+    (ownRows(generate) && state.loss === 'mse'
+      ? ' Your rows hold numbers outside 0 to 1, so the reconstruction term is the MSE: the BCE scores values from 0 to 1 only.'
+      : ''),
   lead:
     'A variational autoencoder learns codes that follow a simple bell-shaped distribution, ' +
     'so a random code from that distribution decodes to a new, plausible digit. You would use it to generate or ' +
@@ -287,3 +309,13 @@ export default defineLesson({
   digits: 16, // for the pad's Sample button
   view,
 });
+
+// Its defaults follow the data it trains on, so they are read when a link's settings are (a getter): the BCE
+// suits pictures, whose values are in [0, 1]; the person's rows of other numbers need the MSE (the worker's
+// fitConfig refuses the BCE for them).
+Object.defineProperty(generate, 'defaults', {
+  enumerable: true,
+  get: () => ({ encoder: [256], latent: 2, loss: ownRows(generate) ? 'mse' : 'bce' }),
+});
+
+export default generate;

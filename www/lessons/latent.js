@@ -4,12 +4,13 @@
 // is their projection on the first two principal components. Hover a dot to
 // see its digit, click anywhere to decode that point, and compare the decoded
 // path between two digits with a plain pixel cross-fade (interpolation.js).
+// On the person's own data the dots are their validation rows, coloured by
+// the data's labels (one colour when it has none: latent/classes.js), and
+// every picture is a row drawn at its shape.
 
 import { h } from '../lib/dom.js';
-import { PIXELS } from '../lib/mnist.js';
 import { ScatterPlot, alignSigns, labelCentres } from '../charts/scatter.js';
 import { describe, say } from '../charts/describe.js';
-import { digitColours } from '../draw/colour-maps.js';
 import { defineLesson } from './kit/lesson.js';
 import { card, evenCards } from './kit/cards.js';
 import { digitCanvas, picture } from './kit/canvases.js';
@@ -17,6 +18,7 @@ import { fmtPercent } from './kit/format.js';
 import { atStep } from './kit/alt-text.js';
 import { interpolationCard, stepsSetting } from './latent/interpolation.js';
 import { trailsControl } from './latent/trails.js';
+import { classesOf, columnsText, labelColours, pickRows, rowName } from './latent/classes.js';
 import { grouped } from '../lib/numbers.js';
 
 const POINTS = 1000;
@@ -63,20 +65,30 @@ function explain() {
   };
 }
 
-/** The plot in words: how many dots, which plane, and where the middle of each digit's dots is. */
-function mapWords(m, step) {
+/** The plot in words: how many dots, which plane, and where the middle of each label's dots is. */
+function mapWords(m, step, classes) {
   const plane = m.projected
     ? `the plane of the codes’ first two principal components (${fmtPercent(m.explained)} of their variance)`
     : 'the codes themselves (z₁ across, z₂ up)';
-  const centres = labelCentres(m.points, m.labels)
-    .map((c, d) => (c.count ? `${d} at (${say(c.x)}, ${say(c.y)})` : ''))
+  const dots = `${grouped(m.labels.length)} ${classes.many} ${atStep(step)} in ${plane}`;
+  const centres = labelCentres(m.points, m.labels, classes.names.length);
+  if (!classes.labelled) {
+    const [c] = centres;
+    return `${dots}, all in one colour: your data has no labels. Middle of the dots: (${say(c.x)}, ${say(c.y)})`;
+  }
+  const words = centres
+    .map((c, d) => (c.count ? `${classes.names[d]} at (${say(c.x)}, ${say(c.y)})` : ''))
     .filter(Boolean);
-  return `${grouped(m.labels.length)} digits ${atStep(step)} in ${plane}. Middle of each digit’s dots: ${centres.join('; ')}`;
+  const whose = classes.one === 'digit' ? 'each digit’s dots' : 'the dots of each label';
+  return `${dots}. Middle of ${whose}: ${words.join('; ')}`;
 }
 
 function view(lesson) {
   const { client, pictures } = lesson;
-  let classFirst = null; // the first validation digit of each class
+  const classes = classesOf(lesson.data);
+  const { one, many } = classes;
+  const onDigits = one === 'digit';
+  let picks = null; // the validation rows offered as the path's ends (latent/classes.js pickRows)
   let map = null; // the last latentMap, its points turned by `signs`
   let signs = [1, 1]; // plot = plane × signs: keeps a projection from mirroring between refreshes
   let hovered = -1;
@@ -84,25 +96,35 @@ function view(lesson) {
   let padCode = null; // the drawing's code, when it has at most 2 numbers
 
   // The plot, its hover card and legend.
+  const colouring = onDigits
+    ? 'coloured by digit'
+    : classes.labelled
+      ? 'coloured by label'
+      : 'all in one colour (your data has no labels)';
   const plotCanvas = picture(
     'latent-plot',
     'scatter',
-    'Scatter plot of the codes of the validation digits, coloured by digit. Arrow keys move a cross whose point is decoded below.',
+    `Scatter plot of the codes of the validation ${many}, ${colouring}. Arrow keys move a cross whose point is decoded below.`,
     { tabindex: 0 },
   );
   const tipCanvas = digitCanvas({ 'aria-hidden': 'true' });
   const tipText = h('span', { class: 'tip-label' });
   const tip = h('div', { class: 'scatter-tip', id: 'latent-tip', hidden: true }, tipCanvas, tipText);
   const axes = h('p', { class: 'hint', id: 'latent-axes' }, 'Waiting for the network…');
+  // One entry per label (the colours repeat past ten, as the plot's do); one for all the dots when there are none.
   const legend = h(
     'ul',
-    { class: 'digit-legend', id: 'latent-legend', 'aria-label': 'Colours of the digits' },
-    Array.from({ length: 10 }, (_, d) =>
+    {
+      class: 'digit-legend',
+      id: 'latent-legend',
+      'aria-label': onDigits ? 'Colours of the digits' : 'Colours of the labels',
+    },
+    classes.names.map((name, d) =>
       h(
         'li',
         {},
-        h('span', { class: 'legend-dot', style: `background: var(--class-${d})`, dataset: { digit: String(d) } }),
-        String(d),
+        h('span', { class: 'legend-dot', style: `background: var(--class-${d % 10})`, dataset: { digit: String(d) } }),
+        classes.labelled ? name : `Your data has no labels, so every ${one} has the same colour.`,
       ),
     ),
   );
@@ -119,9 +141,9 @@ function view(lesson) {
   const nearCanvas = digitCanvas({
     id: 'latent-near',
     class: 'digit-canvas large',
-    'aria-label': 'The validation digit under the clicked point',
+    'aria-label': `The validation ${one} under the clicked point`,
   });
-  const nearCaption = h('figcaption', {}, 'Digit there');
+  const nearCaption = h('figcaption', {}, `${one[0].toUpperCase()}${one.slice(1)} there`);
   const useFrom = h('button', { type: 'button', class: 'button small', id: 'latent-use-from' }, 'Start path here');
   const useTo = h('button', { type: 'button', class: 'button small', id: 'latent-use-to' }, 'End path here');
   const near = h(
@@ -133,7 +155,7 @@ function view(lesson) {
 
   const plot = lesson.own(
     new ScatterPlot(plotCanvas, {
-      colours: digitColours, // asked at each paint, so the dots follow the theme
+      colours: () => labelColours(classes.names.length), // asked at each paint, so the dots follow the theme
       onHover: showTip,
       onPick: (p) => {
         picked = p;
@@ -147,7 +169,9 @@ function view(lesson) {
   const trails = trailsControl(plot);
 
   const pad = lesson.padCard({
-    emptyMessage: 'Draw a digit to see where its code lands (the ★ in the plot).',
+    emptyMessage: onDigits
+      ? 'Draw a digit to see where its code lands (the ★ in the plot).'
+      : 'Draw on the pad to see where its code lands (the ★ in the plot).',
     samples: 16,
     onChange: (drawing) => {
       if (!drawing) {
@@ -161,38 +185,30 @@ function view(lesson) {
     },
   });
   const training = lesson.trainingCard({});
-  const interp = interpolationCard({
-    lesson,
-    classFirst: () => classFirst,
-    drawing: () => pad.drawing,
-    onEnds: markEnds,
-  });
+  const interp = interpolationCard({ lesson, classes, drawing: () => pad.drawing, onEnds: markEnds });
+  const plotTitle = (count) => `The codes of ${grouped(count)} validation ${many}`;
 
-  lesson.show(
-    evenCards(
-      card(
-        {
-          id: 'plot-title',
-          title: `The codes of ${grouped(POINTS)} validation digits`,
-          className: 'scatter-card',
-          head: [trails.toggle],
-        },
-        axes,
-        h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
-        legend,
-        trails.note,
-        h(
-          'div',
-          { class: 'decode-row' },
-          h('figure', { class: 'digit' }, decoded, h('figcaption', {}, 'Decoded at ✛')),
-          decodeNote,
-          near,
-        ),
-      ),
-      h('div', { class: 'card-stack' }, training.el, pad.el),
+  const plotCard = card(
+    {
+      id: 'plot-title',
+      title: plotTitle(POINTS),
+      className: 'scatter-card',
+      head: [trails.toggle],
+    },
+    axes,
+    h('div', { class: 'scatter-wrap' }, plotCanvas, tip),
+    legend,
+    trails.note,
+    h(
+      'div',
+      { class: 'decode-row' },
+      h('figure', { class: 'digit' }, decoded, h('figcaption', {}, 'Decoded at ✛')),
+      decodeNote,
+      near,
     ),
-    interp.el,
   );
+  const plotHeading = plotCard.querySelector('#plot-title');
+  lesson.show(evenCards(plotCard, h('div', { class: 'card-stack' }, training.el, pad.el)), interp.el);
   useFrom.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('from', picked.index));
   useTo.addEventListener('click', () => picked?.index >= 0 && interp.setEnd('to', picked.index));
   pictures.digit(decoded, null);
@@ -223,8 +239,8 @@ function view(lesson) {
     }
     const pos = plot.toPixel(map.points[2 * index], map.points[2 * index + 1]);
     if (!pos) return;
-    pictures.digit(tipCanvas, digits, { offset: index * PIXELS });
-    tipText.textContent = `a ${labels[index]}`;
+    pictures.digit(tipCanvas, digits, { offset: index * pictures.size });
+    tipText.textContent = tipWords(index, labels[index]);
     tip.dataset.index = String(index);
     tip.hidden = false;
     const w = plotCanvas.clientWidth;
@@ -232,12 +248,20 @@ function view(lesson) {
     tip.style.top = `${Math.max(4, pos.top - tip.offsetHeight - 10)}px`;
   }
 
+  /** The tip's words for validation row `index`: "a 3"; on own data its label (or number), and a table row's first values. */
+  function tipWords(index, label) {
+    if (onDigits) return `a ${label}`;
+    const name = classes.labelled ? `${classes.names[label] ?? label}, ${one} ${index + 1}` : `${one} ${index + 1}`;
+    const { data } = lesson;
+    return data.view === 'columns' ? `${name}: ${columnsText(data, lesson.digits, index * pictures.size)}` : name;
+  }
+
   function showNear() {
     const i = picked?.index ?? -1;
     near.hidden = i < 0 || !lesson.digits;
     if (near.hidden) return;
-    pictures.digit(nearCanvas, lesson.digits, { offset: i * PIXELS });
-    nearCaption.textContent = `Dot there: a ${lesson.labels[i]}`;
+    pictures.digit(nearCanvas, lesson.digits, { offset: i * pictures.size });
+    nearCaption.textContent = `Dot there: ${rowName(classes, i, lesson.labels[i])}`;
   }
 
   function showAxes() {
@@ -256,7 +280,7 @@ function view(lesson) {
     } else {
       axes.textContent =
         latent === 1
-          ? 'Each code is a single number z₁, drawn across; the height means nothing (z₂ is 0 for every digit).'
+          ? `Each code is a single number z₁, drawn across; the height means nothing (z₂ is 0 for every ${one}).`
           : 'Each code is two numbers: z₁ across, z₂ up. These are the codes themselves, not a projection.';
       delete axes.dataset.explained;
       plot.setAxisLabels('z₁', latent === 1 ? '—' : 'z₂');
@@ -289,7 +313,8 @@ function view(lesson) {
     plot.setPoints(m.points, m.labels);
     trails.show(m);
     showAxes();
-    describe(plotCanvas, () => mapWords(m, lesson.step));
+    plotHeading.textContent = plotTitle(m.labels.length); // own data may have fewer validation rows
+    describe(plotCanvas, () => mapWords(m, lesson.step, classes));
     markEnds();
     requestAnimationFrame(() => showTip(hovered)); // after the plot has its new scale
     if (picked) await decodeNow();
@@ -313,7 +338,9 @@ function view(lesson) {
           : `Its code: z₁ = ${z[0].toFixed(2)}, the ★ in the plot.`;
     } else {
       padCode = null;
-      pad.message.textContent = `Its code has ${latent} numbers; the plot’s projection is fitted to the validation digits only, so the drawing is not placed on it.`;
+      pad.message.textContent = onDigits
+        ? `Its code has ${latent} numbers; the plot’s projection is fitted to the validation digits only, so the drawing is not placed on it.`
+        : `Its code has ${latent} numbers; the ★ marks a code of 1 or 2 numbers only, which the plot shows as it is.`;
     }
     markEnds();
   });
@@ -331,9 +358,9 @@ function view(lesson) {
       trails.clear();
     },
     ready() {
-      if (!classFirst) {
-        classFirst = Array.from({ length: 10 }, (_, d) => lesson.labels.indexOf(d)).map((i) => Math.max(i, 0));
-        interp.resetEnds(classFirst);
+      if (!picks) {
+        picks = pickRows(classes, lesson.labels);
+        interp.setPicks(picks);
       }
       interp.updatePickers();
       interp.endsChanged();
