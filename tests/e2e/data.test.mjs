@@ -375,7 +375,9 @@ describe('the Your data lesson', () => {
         }
       }
       await page.click('#own-data-back');
-      await page.waitForFunction(() => !document.querySelector('#own-data-note'));
+      await page.waitForFunction(() =>
+        /can stand in for the digits here/.test(document.querySelector('#own-data-note')?.textContent),
+      );
       await page.waitForFunction(() => !document.querySelector('#play').disabled);
       await page.click('#lesson-nav a[data-lesson="data"]');
       await page.waitForFunction(() => document.body.dataset.lesson === 'data');
