@@ -143,10 +143,15 @@ export class ScatterPlot {
    * @param {HTMLCanvasElement} canvas  sized by CSS
    * @param {{ colours: string[] | (() => string[]), xLabel?: string, yLabel?: string,
    *   onHover?: (index: number, event: PointerEvent) => void,   index -1: no point under the pointer
-   *   onPick?: ({ x, y, index }) => void }} options  a click (or a drag with the button down) at data (x, y); index: the point under it or -1
+   *   onPick?: ({ x, y, index }) => void,   a click (or a drag with the button down) at data (x, y); index: the point under it or -1
+   *   names?: () => string[] | null }} options  the words written at each label's points (null: the label's number, as for digits; '' writes none)
    */
-  constructor(canvas, { colours, xLabel = 'x', yLabel = 'y', onHover = () => {}, onPick = () => {} }) {
+  constructor(
+    canvas,
+    { colours, xLabel = 'x', yLabel = 'y', onHover = () => {}, onPick = () => {}, names = () => null },
+  ) {
     this.canvas = canvas;
+    this.names = names;
     this.colours = colours;
     this.labels = { x: xLabel, y: yLabel };
     this.points = new Float32Array(0);
@@ -372,15 +377,17 @@ export class ScatterPlot {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.lineJoin = 'round';
+    const names = this.names();
     labelCentres(this.points, this.pointLabels, labelColours.length).forEach((cen, l) => {
-      if (!cen.count) return;
+      const name = names ? (names[l] ?? '') : String(l);
+      if (!cen.count || !name) return;
       const x = s.px(cen.x),
         y = s.py(cen.y);
       ctx.lineWidth = 4 * dpr;
       ctx.strokeStyle = surface;
-      ctx.strokeText(String(l), x, y);
+      ctx.strokeText(name, x, y);
       ctx.fillStyle = labelColours[l];
-      ctx.fillText(String(l), x, y);
+      ctx.fillText(name, x, y);
     });
 
     const { click, path, star, rings } = this.marks;

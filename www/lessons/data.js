@@ -222,7 +222,14 @@ function view(lesson) {
   const rowsPart = rowsCard(lesson, { extra: [h('p', {}, suited)] });
 
   const mapCanvas = picture('data-map', 'scatter-canvas', 'The codes of validation rows, coloured by label');
-  const plot = lesson.own(new ScatterPlot(mapCanvas, { colours: labelColours, xLabel: 'code 1', yLabel: 'code 2' }));
+  const plot = lesson.own(
+    new ScatterPlot(mapCanvas, {
+      colours: labelColours,
+      xLabel: 'code 1',
+      yLabel: 'code 2',
+      names: () => info?.labelNames ?? [],
+    }),
+  );
   const mapNote = h('p', { class: 'hint', id: 'data-map-note' });
   const aeStat = stat('data-ae-mse', 'Autoencoder (MSE)');
   const pcaStat = stat('data-pca-mse', 'PCA, same code size');

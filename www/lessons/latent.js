@@ -156,6 +156,8 @@ function view(lesson) {
   const plot = lesson.own(
     new ScatterPlot(plotCanvas, {
       colours: () => labelColours(classes.names.length), // asked at each paint, so the dots follow the theme
+      // Own data: its labels' names at their points (none without labels); the digits: their numbers.
+      names: () => (lesson.data ? (classes.labelled ? classes.names : []) : null),
       onHover: showTip,
       onPick: (p) => {
         picked = p;
