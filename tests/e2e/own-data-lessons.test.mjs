@@ -68,6 +68,7 @@ describe('the lessons on your own data', () => {
       // The settings' shape line counts the table's 6 inputs.
       assert.match(await page.textContent('#shape'), /^6 → 16 → 2 → 16 → 6/);
       assert.match(await page.textContent('.lead'), /each row of your data through a small code/);
+      assert.equal(await page.$('#inside-toggle'), null, 'no "Look inside" panel: it draws 28×28 inputs');
 
       // The card holds the first validation row in place of a drawing; its error is the run's own.
       const { model, rows, recon } = await runRows(page, 1);
@@ -88,14 +89,20 @@ describe('the lessons on your own data', () => {
       await page.waitForFunction((old) => document.querySelector('#pad-error').dataset.mse !== old, String(shown));
       assert.deepEqual(await axeViolations(page), [], 'axe, Reconstruct on a table');
 
-      // Impute: random holes in the rows, filled from the other columns far better than by the column means.
+      // Impute: random holes in the rows, filled from the other columns clearly better than by the column means
+      // (the rows drawn apart, 1 in 25, are filled badly by both: they keep the autoencoder's error well above 0).
       await trainLesson(page, 'impute', 600, { settings: { latent: 2, encoder: [16] } });
-      await page.waitForFunction(() => Number(document.querySelector('#stat-imp-one')?.dataset.value) > 0, null, {
-        timeout: 30_000,
-      });
+      // The fill asked for after the pause may still be on its way: wait for it, then show both if it never comes.
+      const filledWell = () => {
+        const [mean, one] = ['#stat-imp-mean', '#stat-imp-one'].map((id) =>
+          Number(document.querySelector(id)?.dataset.value),
+        );
+        return one > 0 && one < 0.75 * mean;
+      };
+      await page.waitForFunction(filledWell, null, { timeout: 30_000 }).catch(() => {});
       const mean = await readNumber(page, '#stat-imp-mean', 'data-value');
       const one = await readNumber(page, '#stat-imp-one', 'data-value');
-      assert.ok(one < 0.5 * mean, `one pass ${one} against the mean fill ${mean}`);
+      assert.ok(one < 0.75 * mean, `one pass ${one} against the mean fill ${mean}`);
       assert.match(await page.getAttribute('#mask-pad', 'aria-label'), /row of your data with its missing values/);
       await page.waitForFunction(() => document.querySelector('#imp-test-check').dataset.mean);
       assert.match(await page.textContent('#imp-test-check'), /on 40 test rows/);
@@ -127,6 +134,7 @@ describe('the lessons on your own data', () => {
       assert.equal(back.input, 784);
       assert.equal(await page.getAttribute('#val-grid canvas', 'width'), '28');
       assert.equal(await page.isVisible('#pad-clear'), true);
+      assert.equal(await page.isVisible('#inside-toggle'), true);
       assert.match(await page.getAttribute('#pad', 'aria-label'), /Drawing pad/);
       assert.deepEqual(errors, []);
     } finally {

@@ -256,7 +256,8 @@ export function defineLesson({
       return p;
     }
 
-    if (usesTrainer && inside && module.id !== 'inside') panel = insidePanel(lesson);
+    // The panel draws 28×28 inputs and weights: not on own data of another shape.
+    if (usesTrainer && inside && module.id !== 'inside' && lesson.pictures.shape.digits) panel = insidePanel(lesson);
     const hooks = view(lesson) ?? {};
     const requestAll = () => {
       for (const r of refreshers) r();
