@@ -18,8 +18,13 @@ export function logRange(values) {
     hi = Math.max(hi, v);
   }
   if (lo > hi) return [0.001, 1];
-  if (hi / lo < 1.5) return [lo / 1.25, hi * 1.25];
-  return [lo / 1.15, hi * 1.15];
+  let [from, to] = hi / lo < 1.5 ? [lo / 1.25, hi * 1.25] : [lo / 1.15, hi * 1.15];
+  // uPlot's log axis counts up from the minimum in steps of its decade and must land on the next power
+  // of 10: from 0.0098 it rounds to 0.011 and never stops (an endless array, a page error). Start such a
+  // minimum, 9.5 steps or more into its decade, at 9.
+  const decade = 10 ** Math.floor(Math.log10(from));
+  if (from / decade >= 9.5) from = 9 * decade;
+  return [from, to];
 }
 
 export class VersusChart {
