@@ -125,7 +125,8 @@ impl Pca {
         let mut ratio = Array1::<f32>::zeros(k);
         for (row, &i) in order[..k].iter().enumerate() {
             let lambda = eigen.eigenvalues[i];
-            if !(lambda > 1e-9 * total_variance.max(f64::MIN_POSITIVE)) {
+            // (NaN counts as too small.)
+            if lambda.is_nan() || lambda <= 1e-9 * total_variance.max(f64::MIN_POSITIVE) {
                 return None;
             }
             let u = Array1::from_iter(eigen.eigenvectors.column(i).iter().copied());
