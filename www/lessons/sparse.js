@@ -2,10 +2,14 @@
 // rate ρ) so that each digit is described by a few active units. Shows the
 // mean activation of every unit as bars (faint = nearly off), the codes of a
 // few digits as a heat map, and the reconstruction and penalty terms over time.
+// On the person's own data (lesson.data) the digits are their validation rows,
+// drawn at the rows' shape (draw/row-pictures.js), and the heat map's rows
+// line up with them whatever their height.
 
 import { h } from '../lib/dom.js';
-import { SIDE } from '../lib/mnist.js';
 import { paintMosaic } from '../draw/images.js';
+import { paintRowPicture } from '../draw/row-pictures.js';
+import { fmtInt } from './kit/format.js';
 import { paintBars } from '../charts/bars.js';
 import { describe, say } from '../charts/describe.js';
 import { choice, numberChoice } from '../state/setting-types.js';
@@ -81,29 +85,60 @@ function explain() {
   };
 }
 
-/** The codes of COUNT digits as a heat map: one row per digit (aligned with the digit mosaic), one column per unit. */
-function paintCodes(canvas, codes, latent, top, palette) {
+/**
+ * The codes of `count` rows as a heat map: one row per digit (aligned with the mosaic, whose rows are
+ * `side` pixels high with 1 px gaps), one column per unit.
+ */
+function paintCodes(canvas, codes, { count, latent, side, top, palette }) {
   const cell = Math.max(2, Math.ceil(256 / latent));
   const W = latent * cell;
-  const H = COUNT * (SIDE + 1) + 1; // the mosaic's rows: 28 px digits with 1 px gaps
+  const H = count * (side + 1) + 1;
   if (canvas.width !== W) canvas.width = W;
   if (canvas.height !== H) canvas.height = H;
   const ctx = canvas.getContext('2d');
   const mix = (v) => palette.paper.map((p, i) => Math.round(p + (palette.ink[i] - p) * v));
   ctx.fillStyle = `rgb(${palette.paper.join(',')})`;
   ctx.fillRect(0, 0, W, H);
-  for (let r = 0; r < COUNT; r++) {
+  for (let r = 0; r < count; r++) {
     for (let u = 0; u < latent; u++) {
       const v = Math.min(1, Math.max(0, codes[r * latent + u] / top));
       ctx.fillStyle = `rgb(${mix(v).join(',')})`;
-      ctx.fillRect(u * cell, 1 + r * (SIDE + 1), cell, SIDE);
+      ctx.fillRect(u * cell, 1 + r * (side + 1), cell, side);
     }
   }
   canvas.dataset.painted = 'true';
 }
 
+/**
+ * `count` rows of `values` in one column, each drawn at `shape` (draw/row-pictures.js) with a 1 px
+ * gap: gray pictures (the digits) as one mosaic, colour pictures and rows of numbers tile by tile.
+ */
+function paintColumn(canvas, values, { count, shape, palettes }) {
+  const { width, height } = shape;
+  if (shape.kind === 'image' && shape.channels === 1) {
+    paintMosaic(canvas, values, { count, cols: 1, width, height, palette: palettes.digits });
+    return;
+  }
+  const W = width + 2;
+  const H = count * (height + 1) + 1;
+  if (canvas.width !== W) canvas.width = W;
+  if (canvas.height !== H) canvas.height = H;
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = `rgb(${palettes.digits.paper.join(',')})`;
+  ctx.fillRect(0, 0, W, H);
+  const tile = document.createElement('canvas');
+  for (let r = 0; r < count; r++) {
+    paintRowPicture(tile, values, { offset: r * shape.size, shape, palettes });
+    ctx.drawImage(tile, 1, 1 + r * (height + 1));
+  }
+  canvas.dataset.painted = 'true';
+}
+
 function view(lesson) {
-  const { client, store, pictures } = lesson;
+  const { client, store, pictures, data } = lesson;
+  const [thing, things] = data ? (data.view === 'image' ? ['image', 'images'] : ['row', 'rows']) : ['digit', 'digits'];
+  // The codes' means are over every validation row (src/train code_activations): 1,000 digits, or a tenth of the data.
+  const validation = data ? (data.rows - data.trainRows) / 2 : 1000;
   const training = lesson.trainingCard({ penalty: 'sparsity' });
   const activeStat = stat('stat-mean-act', 'Mean activation');
   const terms = lesson.termsCard({
@@ -127,9 +162,9 @@ function view(lesson) {
   const bars = picture('code-bars', 'bars', 'Mean activation of each code unit');
   const barsLegend = h('p', { class: 'hint', id: 'bars-legend' });
   const offStat = stat('stat-off-units', 'Units nearly off');
-  const perDigitStat = stat('stat-per-digit', 'Active units per digit');
-  const mosaic = picture('sparse-digits', 'mosaic column', `${COUNT} validation digits`);
-  const codes = picture('code-heatmap', 'heatmap', `The codes of the ${COUNT} digits, one row each`);
+  const perDigitStat = stat('stat-per-digit', `Active units per ${thing}`);
+  const mosaic = picture('sparse-digits', 'mosaic column', `${COUNT} validation ${things}`);
+  const codes = picture('code-heatmap', 'heatmap', `The codes of the ${COUNT} ${things}, one row each`);
 
   lesson.show(
     card(
@@ -138,7 +173,7 @@ function view(lesson) {
         title: 'Code units',
         head: [statList([offStat, perDigitStat], 'inline')],
         hint:
-          'Each bar is one unit’s mean activation over the 1,000 validation digits. ' +
+          `Each bar is one unit’s mean activation over the ${fmtInt(validation)} validation ${things}. ` +
           `Faint bars are units that are nearly off (below ${OFF_SHARE * 100}% of the largest).`,
       },
       bars,
@@ -148,8 +183,8 @@ function view(lesson) {
       card(
         {
           id: 'codes-title',
-          title: 'Codes of single digits',
-          hint: 'Each row is one digit’s code, one column per unit; brighter is more active.',
+          title: `Codes of single ${things}`,
+          hint: `Each row is one ${thing}’s code, one column per unit; brighter is more active.`,
         },
         h('div', { class: 'code-map' }, mosaic, codes),
       ),
@@ -161,6 +196,8 @@ function view(lesson) {
   /** The bars, their readouts and the heat map from the units' mean activations and the digits' codes. */
   function show(means, digitCodes) {
     const { latent } = lesson;
+    const count = digitCodes.length / latent; // COUNT, or fewer when the data has fewer validation rows
+    const { shape } = pictures;
     const state = store.get();
     const max = Math.max(...means, 0);
     const off = means.filter((v) => v < OFF_SHARE * max).length;
@@ -177,20 +214,34 @@ function view(lesson) {
     const top = Math.max(...digitCodes, 1e-9);
     let active = 0;
     for (const v of digitCodes) if (v > ACTIVE_SHARE * top) active += 1;
-    showStat(perDigitStat, active / COUNT, (v) => `${v.toFixed(1)} of ${latent}`);
-    pictures.draw(mosaic, (p) => paintMosaic(mosaic, lesson.digits, { count: COUNT, cols: 1, palette: p.digits }));
-    pictures.draw(codes, (p) => paintCodes(codes, digitCodes, latent, top, p.heat));
-    describe(mosaic, listLabels(Array.from(lesson.labels ?? []).slice(0, COUNT)));
+    showStat(perDigitStat, active / count, (v) => `${v.toFixed(1)} of ${latent}`);
+    pictures.draw(mosaic, (p) => paintColumn(mosaic, lesson.digits, { count, shape, palettes: p }));
+    const { step } = lesson;
+    pictures.draw(codes, (p) => {
+      paintCodes(codes, digitCodes, { count, latent, side: shape.height, top, palette: p.heat });
+      codes.dataset.step = String(step);
+    });
+    describe(mosaic, rowNames(Array.from(lesson.labels ?? []).slice(0, count)));
     describe(
       codes,
-      `${atStep(lesson.step)}, on average ${say(active / COUNT)} of the ${latent} units active per digit ` +
+      `${atStep(lesson.step)}, on average ${say(active / count)} of the ${latent} units active per ${thing} ` +
         `(above ${ACTIVE_SHARE * 100}% of the largest value)`,
     );
   }
 
+  /** The mosaic's words: the digits' labels, or own data's label names (none: how many rows). */
+  function rowNames(labels) {
+    if (!data) return listLabels(labels);
+    const names = data.labelNames ?? [];
+    return names.length
+      ? `${labels.length} ${things}: ${listLabels(labels.map((l) => names[l] ?? l))}`
+      : `${labels.length} ${things}`;
+  }
+
   lesson.refresher(REFRESH_MS, async () => {
+    const rows = Math.min(COUNT, Math.floor(lesson.digits.length / pictures.size));
     const means = await lesson.current(client.call('codeActivations'));
-    const c = await lesson.current(client.call('encode', lesson.digits));
+    const c = await lesson.current(client.call('encode', lesson.digits.subarray(0, rows * pictures.size)));
     show(Array.from(means), c);
   });
 
