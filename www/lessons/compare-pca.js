@@ -26,9 +26,9 @@ const RECON_MS = 200;
 const EVALUATE_MS = 1000;
 const TRAIN_DIGITS = 8000;
 /**
- * PCA's eigen-decomposition of a width × width covariance grows with the cube of the width: the digits'
- * 784 take a second or two, rows wider than this would hold the worker (and training) for a long while,
- * so there PCA is fitted only when asked for.
+ * PCA's eigen-decomposition grows with the cube of the smaller of the width and the training rows (the engine
+ * decomposes the rows' Gram matrix when they are fewer, src/pca.rs): the digits' 784 take a second or two;
+ * past this size it would hold the worker (and training) for a long while, so there PCA is fitted only when asked for.
  */
 const QUICK_WIDTH = 1200;
 
@@ -293,10 +293,11 @@ function view(lesson) {
       actions.replaceChildren(smaller);
       return false;
     }
-    if (width > QUICK_WIDTH) {
+    const side = Math.min(width, lesson.data?.trainRows ?? width);
+    if (side > QUICK_WIDTH) {
       setStatus(
         'slow',
-        `PCA here is an eigen-decomposition of the ${fmtInt(width)} × ${fmtInt(width)} covariance of your ${things}’ values. ` +
+        `PCA here is an eigen-decomposition of a ${fmtInt(side)} × ${fmtInt(side)} matrix made from your ${things}’ values. ` +
           `The digits’ 784 × 784 take a second or two, and the time grows with the cube of the size: this one can hold the page’s worker, and training with it, for a minute or more.`,
       );
       actions.replaceChildren(fitAnyway);
