@@ -37,6 +37,18 @@ export function cyclingSampler(images, count, size = PIXELS) {
   };
 }
 
+/**
+ * A stage of a pad-like card in words: empty, or from which step and how far from what the
+ * first stage shows (`first`: "your drawing", "the row").
+ */
+export function stageInWords(pictures, canvases, stages, id, first) {
+  const shown = pictures.shownOn(canvases[id]);
+  if (!shown?.pixels) return 'empty';
+  const input = pictures.shownOn(canvases[stages[0].id])?.pixels;
+  if (id === stages[0].id || !input) return 'shown';
+  return `${atStep(shown.step)}, mean squared difference from ${first} ${say(mse(shown.pixels, input))}`;
+}
+
 function arrow() {
   return h(
     'div',
@@ -108,14 +120,7 @@ export function padCard({ pictures, stages = RECON_STAGES, arrowBefore = 1, empt
     },
   };
 
-  /** A stage in words: empty, or from which step and how far from the drawing (the first stage). */
-  function stageWords(id) {
-    const shown = pictures.shownOn(canvases[id]);
-    if (!shown?.pixels) return 'empty';
-    const drawing = pictures.shownOn(canvases[stages[0].id])?.pixels;
-    if (id === stages[0].id || !drawing) return 'shown';
-    return `${atStep(shown.step)}, mean squared difference from your drawing ${say(mse(shown.pixels, drawing))}`;
-  }
+  const stageWords = (id) => stageInWords(pictures, canvases, stages, id, 'your drawing');
 
   /** The first stage shows the drawing; while there is none, every stage is blank and the message says what to do. */
   function showDrawing() {

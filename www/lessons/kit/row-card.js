@@ -7,13 +7,12 @@
 // drawing, version, show, destroy }), so a lesson uses either without asking.
 
 import { h } from '../../lib/dom.js';
-import { describe, say } from '../../charts/describe.js';
+import { describe } from '../../charts/describe.js';
 import { paintRow } from '../data/row-chart.js';
 import { figure, digitCanvas, picture } from './canvases.js';
 import { card } from './cards.js';
-import { atStep } from './alt-text.js';
 import { calmLive } from './calm-live.js';
-import { mse } from './pixels.js';
+import { stageInWords } from './pad-card.js';
 
 /** The stages' captions said of a row rather than a drawing. */
 function rowCaption(caption) {
@@ -88,13 +87,7 @@ export function rowCard({ pictures, info, stages, onChange, sampleDigit }) {
     destroy: () => calm.disconnect(),
   };
 
-  function stageWords(id) {
-    const shown = pictures.shownOn(canvases[id]);
-    if (!shown?.pixels) return 'empty';
-    const row = pictures.shownOn(canvases[stages[0].id])?.pixels;
-    if (id === stages[0].id || !row) return 'shown';
-    return `${atStep(shown.step)}, mean squared difference from the row ${say(mse(shown.pixels, row))}`;
-  }
+  const stageWords = (id) => stageInWords(pictures, canvases, stages, id, 'the row');
 
   function paintLarge() {
     if (image) {
