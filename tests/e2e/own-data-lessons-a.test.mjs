@@ -12,24 +12,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep, readNumber } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
-
-/** 5 numeric columns along a line plus a constant one; one row in 25 drawn apart; a text column, a label, one missing cell. */
-function clustersCsv(rows = 400) {
-  let seed = 7;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const lines = ['a,b,c,name,d,e,f,kind'];
-  for (let i = 0; i < rows; i++) {
-    const odd = i % 25 === 24;
-    const t = rand();
-    const v = Array.from({ length: 5 }, (_, j) => ((j + 1) * (odd ? rand() : t + 0.02 * (rand() - 0.5))).toFixed(3));
-    if (i === 3) v[1] = '';
-    lines.push([v[0], v[1], v[2], `item ${i}`, v[3], v[4], '1', odd ? 'odd' : 'usual'].join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { clustersCsv } from './helpers/own-data.mjs';
 
 /** Eigenvalues of a small symmetric matrix (cyclic Jacobi rotations). */
 function eigenvalues(matrix) {
