@@ -3,6 +3,9 @@
 // normal digits and of the held-out class, a threshold (a percentile of the
 // normal validation errors) with precision and recall there, the ROC curve
 // with its AUC, and the draw pad as an anomaly meter.
+// On a person's own data the held-out class is one of its labels (the
+// setting lists them); data without labels has no class to hold out, so it
+// trains on every row and shows only how the errors spread, and says so.
 
 import { h } from '../lib/dom.js';
 import { choice, range } from '../state/setting-types.js';
@@ -16,23 +19,88 @@ import { card, cards, evenCards } from './kit/cards.js';
 import { fmtLoss, fmtInt, fmtPercent } from './kit/format.js';
 import { mse } from './kit/pixels.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
+import { lessonInfo } from '../state/own-data.js';
 
 const SAMPLES = 16; // validation digits for the pad's Sample button
 const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty
 const PAD_MS = 150;
 
+/** The engine holds out a class numbered 0 to 9 (train.excludeClass): a person's first ten classes. */
+const MAX_CLASSES = 10;
+
+/** The person's own data when this lesson trains on it (state/own-data.js), or null: the digits. */
+const ownInfo = () => lessonInfo(anomalies);
+
+/** The class names a run on `info` can hold out (null: the digits). */
+const classNames = (info) => (info.labelNames ?? []).slice(0, MAX_CLASSES);
+
+/** The held-out class of a run on `info` (null: the digits) for `state`: a class number, or null for none. */
+export function heldOutClass(state, info = ownInfo()) {
+  if (state.exclude === 'none') return null;
+  const c = Number(state.exclude);
+  return !info || c < classNames(info).length ? c : null;
+}
+
+/** What the held-out class is called: "2" for a digit, the label itself for a person's data. */
+const className = (c, info) => (info ? `“${info.labelNames[c]}”` : String(c));
+
+const digitExclude = choice(
+  'Held-out digit',
+  [['none', 'None: train on every digit'], ...Array.from({ length: 10 }, (_, d) => [String(d), `${d}`])],
+  '2',
+);
+
+/**
+ * The held-out class. On the digits a digit, 2 unless the link says otherwise; on a person's
+ * own data (read when the lesson's settings are shown) one of its labels, by default one that is
+ * not the most common (the anomalies are then the rarer kind), or none when it has no labels.
+ */
+const exclude = {
+  ...digitExclude,
+  get label() {
+    return ownInfo() ? 'Held-out class' : digitExclude.label;
+  },
+  get default() {
+    const info = ownInfo();
+    if (!info) return digitExclude.default;
+    const names = classNames(info);
+    if (names.length < 2) return 'none';
+    return String(names.findIndex((_, c) => c !== info.normalLabel));
+  },
+  get control() {
+    const info = ownInfo();
+    if (!info) return digitExclude.control;
+    const names = classNames(info);
+    const none = names.length ? 'None: train on every class' : 'None (your data has no labels)';
+    return {
+      type: 'select',
+      options: [{ value: 'none', label: none }, ...names.map((name, c) => ({ value: String(c), label: name }))],
+    };
+  },
+  hint(s) {
+    const info = ownInfo();
+    const c = heldOutClass(s, info);
+    if (!info) {
+      return c == null
+        ? 'Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.'
+        : `The network never sees a ${c} while training; the test set keeps all ten digits.`;
+    }
+    const all = info.labelNames?.length ?? 0;
+    if (!all) {
+      return 'Your data has no labels, so no class can be held out: the network trains on every row, and the histogram shows how its errors spread.';
+    }
+    const more = all > MAX_CLASSES ? ` Only the first ${MAX_CLASSES} of its ${all} classes can be held out here.` : '';
+    const plural = info.view === 'image' ? 'images' : 'rows';
+    if (c != null)
+      return `The network never sees ${plural} of class ${className(c, info)} while training; the test ${plural} keep every class.${more}`;
+    return s.exclude === 'none'
+      ? `Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.${more}`
+      : `Your data has no class number ${s.exclude} (its classes are numbered 0 to ${all - 1}), so nothing is held out: pick one of its classes.${more}`;
+  },
+};
+
 const settings = {
-  exclude: choice(
-    'Held-out digit',
-    [['none', 'None: train on every digit'], ...Array.from({ length: 10 }, (_, d) => [String(d), `${d}`])],
-    '2',
-    {
-      hint: (s) =>
-        s.exclude === 'none'
-          ? 'Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.'
-          : `The network never sees a ${s.exclude} while training; the test set keeps all ten digits.`,
-    },
-  ),
+  exclude,
   pct: range('Threshold', {
     min: 50,
     max: 100,
@@ -41,31 +109,54 @@ const settings = {
     rebuild: false,
     inPanel: false,
     describe: (v) => `${v}th percentile of normal validation errors`,
-    hint: () =>
-      'Digits with a reconstruction error at or above the threshold are flagged. The default flags the worst 1% of normal digits.',
+    hint: () => {
+      const what = !ownInfo() ? 'digits' : ownInfo().view === 'image' ? 'images' : 'rows';
+      return `${what[0].toUpperCase()}${what.slice(1)} with a reconstruction error at or above the threshold are flagged. The default flags the worst 1% of normal ${what}.`;
+    },
   }),
 };
 
 /** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
-function explain() {
+function explain(lesson) {
+  const own = lesson?.data;
+  const labelled = own?.labelNames?.length > 0;
+  const plural = own?.view === 'image' ? 'images' : 'rows';
   return {
     body: [
       'An autoencoder learns to rebuild the kind of data it was trained on. Show it something of another kind and it answers ' +
         'with the nearest thing it knows, so its reconstruction error goes up. That error is an anomaly score: no labels of ' +
         'anomalies are needed, only normal data, which is why this is used for fraud, faulty machines and bad sensor readings.',
-      'Here the “anomaly” is a digit class the network never saw. The threshold is set on normal validation digits only ' +
-        '(the 99th percentile flags 1% of normal digits as false alarms), as it would be in practice, where anomalies are rare and unlabelled.',
-      'It does not always work. The engine measured the AUC for each held-out digit after 600 steps of a small model: ' +
+      !own
+        ? 'Here the “anomaly” is a digit class the network never saw. The threshold is set on normal validation digits only ' +
+          '(the 99th percentile flags 1% of normal digits as false alarms), as it would be in practice, where anomalies are rare and unlabelled.'
+        : labelled
+          ? `Here the “anomaly” is a class of your ${plural} (one of your labels, held out in the settings) that the network never saw. ` +
+            `The threshold is set on normal validation ${plural} only (the 99th percentile flags 1% of them as false alarms), ` +
+            'as it would be in practice, where anomalies are rare and unlabelled.'
+          : `Your ${plural} have no labels, so no class can be held out and nothing says which ones are anomalies: ` +
+            `the network trains on all of them, and the error still ranks the test ${plural}, the ones it rebuilds worst first. ` +
+            'Give the data a label column (or folders) to hold a class out and get a ROC curve.',
+      `It does not always work${own ? ', on the digits either' : ''}. The engine measured the AUC for each held-out digit after 600 steps of a small model: ` +
         '0: 0.90, 1: 0.42, 2: 0.94, 3: 0.83, 4: 0.76, 5: 0.85, 6: 0.81, 7: 0.66, 8: 0.87, 9: 0.59. A 1 is a single stroke, ' +
         'easy to rebuild even for a network that never saw one, so it scores lower than typical digits (AUC under 0.5). ' +
         'A 9 looks much like a 4 and a 7, which the network did see.',
     ],
     tryThis: [
-      'Hold out 1 and watch the AUC fall below 0.5: “unusual” is not the same as “hard to reconstruct”.',
-      'Move the threshold: lower it and recall rises while precision falls. The dot on the ROC curve moves along it.',
-      'Draw a letter, a smiley or a scribble on the pad: how far above the threshold does it go?',
-      'Train longer: does the AUC rise, or does the network get better at rebuilding the unseen class too?',
-    ],
+      own && !labelled
+        ? `Move the threshold: lower it and more test ${plural} are flagged; which ones go first is the ranking.`
+        : own
+          ? 'Hold out each class in turn: a class that is easy to rebuild from what the network did see scores low, even under 0.5.'
+          : 'Hold out 1 and watch the AUC fall below 0.5: “unusual” is not the same as “hard to reconstruct”.',
+      own && !labelled
+        ? null
+        : 'Move the threshold: lower it and recall rises while precision falls. The dot on the ROC curve moves along it.',
+      own && !lesson.pictures.shape.digits
+        ? `Press Next ${plural === 'images' ? 'image' : 'row'} on the meter: how far above the threshold ${labelled ? 'do the held-out ones go' : 'does each one go'}?`
+        : 'Draw a letter, a smiley or a scribble on the pad: how far above the threshold does it go?',
+      labelled || !own
+        ? 'Train longer: does the AUC rise, or does the network get better at rebuilding the unseen class too?'
+        : 'Train longer: do the same rows stay on top?',
+    ].filter(Boolean),
     interview: [
       [
         'What does the AUC mean here?',
@@ -85,6 +176,14 @@ function explain() {
 
 function view(lesson) {
   const { client, store, commit } = lesson;
+  // A person's own data (a table, signals, pictures), or null: the digits.
+  const own = lesson.data;
+  const noun = !own ? 'digit' : own.view === 'image' ? 'image' : 'row';
+  const plural = `${noun}s`;
+  // The engine keeps a tenth of a person's rows for testing (as many as for validation).
+  const tested = own ? (own.rows - own.trainRows) / 2 : 1000;
+  /** The rows of the held-out class `c`: "2s", or "“odd” rows". */
+  const heldName = (c) => (own ? `${className(c, own)} ${plural}` : `${c}s`);
   let report = null; // the last anomalyReport
   let threshold = null;
   let padError = null; // the drawing's reconstruction error
@@ -100,12 +199,18 @@ function view(lesson) {
       refreshPad();
     },
   });
-  pad.el.querySelector('#pad-title').textContent = 'Anomaly meter: draw anything';
+  pad.el.querySelector('#pad-title').textContent =
+    own && !lesson.pictures.shape.digits ? `Anomaly meter: one of your ${plural}` : 'Anomaly meter: draw anything';
   const meterFill = h('div', { class: 'meter-fill' });
   const meterMark = h('div', { class: 'meter-mark', title: 'threshold' });
   const meter = h(
     'div',
-    { class: 'meter', id: 'anomaly-meter', role: 'img', 'aria-label': 'Your drawing’s error against the threshold' },
+    {
+      class: 'meter',
+      id: 'anomaly-meter',
+      role: 'img',
+      'aria-label': `${own && !lesson.pictures.shape.digits ? `The chosen ${noun}’s` : 'Your drawing’s'} error against the threshold`,
+    },
     meterFill,
     meterMark,
   );
@@ -116,14 +221,14 @@ function view(lesson) {
   const hist = picture(
     'error-hist',
     'hist-canvas',
-    'Histograms of the reconstruction error of normal and held-out test digits',
+    `Histograms of the reconstruction error of normal and held-out test ${plural}`,
   );
   const legend = h('p', { class: 'swatches', id: 'hist-legend' });
   const slider = settingField('pct', settings.pct, { get: store.get, commit });
   const thStat = stat('stat-threshold', 'Threshold (MSE)');
   const precStat = stat('stat-precision', 'Precision');
   const recStat = stat('stat-recall', 'Recall');
-  const flagStat = stat('stat-flagged', 'Test digits flagged');
+  const flagStat = stat('stat-flagged', `Test ${plural} flagged`);
   const scoreButton = h('button', { type: 'button', class: 'button small', id: 'score-now' }, 'Score now');
   const scoredAt = h('p', { class: 'hint', id: 'scored-at' }, 'Not scored yet.');
 
@@ -135,13 +240,15 @@ function view(lesson) {
     cards(pad.el, training.el),
     evenCards(
       card(
-        { id: 'hist-title', title: 'Error on the 1,000 test digits', head: [scoreButton], wrap: true },
+        { id: 'hist-title', title: `Error on the ${fmtInt(tested)} test ${plural}`, head: [scoreButton], wrap: true },
         legend,
         hist,
         h(
           'p',
           { class: 'hint' },
-          'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.',
+          own
+            ? `Each colour’s bars are shares of its own ${plural}, so a small class compares with a large one.`
+            : 'Each colour’s bars are shares of its own digits, so a class of 100 compares with the other 900.',
         ),
         h('div', { class: 'slider-field' }, slider.el),
         statList([thStat, precStat, recStat, flagStat], 'inline'),
@@ -169,7 +276,7 @@ function view(lesson) {
     pad.message.dataset.flagged = String(flagged);
     pad.message.textContent =
       `Error (MSE) ${fmtLoss(padError)}: ${flagged ? 'at or above' : 'below'} the threshold ` +
-      `${fmtLoss(threshold)}, so ${flagged ? 'flagged as an anomaly' : 'it passes as a normal digit'}.`;
+      `${fmtLoss(threshold)}, so ${flagged ? 'flagged as an anomaly' : `it passes as a normal ${noun}`}.`;
   }
 
   const refreshPad = lesson.refresher(PAD_MS, async () => {
@@ -194,21 +301,18 @@ function view(lesson) {
     const point = rocPointAt(testScores, isAnomaly, threshold);
     const normal = testScores.filter((_, i) => !isAnomaly[i]);
     const held = excluded == null ? [] : testScores.filter((_, i) => isAnomaly[i]);
+    const normalName = excluded == null ? `all test ${plural}` : `normal ${plural}`;
     legend.replaceChildren(
       ...[
-        h(
-          'span',
-          { class: 'swatch s1' },
-          `${excluded == null ? 'all test digits' : 'normal digits'} (${fmtInt(normal.length)})`,
-        ),
-        excluded == null ? null : h('span', { class: 'swatch s2' }, `held-out ${excluded}s (${fmtInt(held.length)})`),
+        h('span', { class: 'swatch s1' }, `${normalName} (${fmtInt(normal.length)})`),
+        excluded == null
+          ? null
+          : h('span', { class: 'swatch s2' }, `held-out ${heldName(excluded)} (${fmtInt(held.length)})`),
         h('span', { class: 'swatch line' }, 'threshold'),
       ].filter(Boolean),
     );
-    const groups = [
-      { values: normal, color: '--series-1', name: excluded == null ? 'all test digits' : 'normal digits' },
-    ];
-    if (held.length) groups.push({ values: held, color: '--series-2', name: `held-out ${excluded}s` });
+    const groups = [{ values: normal, color: '--series-1', name: normalName }];
+    if (held.length) groups.push({ values: held, color: '--series-2', name: `held-out ${heldName(excluded)}` });
     paintHistogram(hist, {
       groups,
       ...displayRange(testScores, threshold),
@@ -222,23 +326,30 @@ function view(lesson) {
     roc.hidden = excluded == null;
     if (excluded == null) {
       clearStats(precStat, recStat, aucStat);
-      rocNote.textContent = 'Hold out a digit (in the settings) to get anomalies to catch, and a ROC curve.';
+      rocNote.textContent = !own
+        ? 'Hold out a digit (in the settings) to get anomalies to catch, and a ROC curve.'
+        : own.labelNames?.length
+          ? 'Hold out a class (in the settings) to get anomalies to catch, and a ROC curve.'
+          : `Your data has no labels, so no class can be held out and nothing says which ${plural} are anomalies: there is no ROC curve. ` +
+            `The histogram is the result: the test ${plural} past the threshold are the ones the network rebuilds worst.`;
       return;
     }
     showStat(aucStat, report.auc, (v) => v.toFixed(3));
     paintRoc(roc, { fpr: report.fpr, tpr: report.tpr, point });
     rocNote.textContent =
-      `The dot is the threshold above: ${fmtPercent(point.fpr, 1)} of normal test digits flagged, ${fmtPercent(point.tpr, 1)} of the ${excluded}s caught. ` +
+      `The dot is the threshold above: ${fmtPercent(point.fpr, 1)} of normal test ${plural} flagged, ${fmtPercent(point.tpr, 1)} of the ${heldName(excluded)} caught. ` +
       (report.auc < 0.5
-        ? `An AUC under 0.5: the network rebuilds ${excluded}s better than typical digits, so high error does not mean ${excluded}.`
+        ? own
+          ? `An AUC under 0.5: the network rebuilds ${heldName(excluded)} better than typical ones, so high error does not mean ${className(excluded, own)}.`
+          : `An AUC under 0.5: the network rebuilds ${excluded}s better than typical digits, so high error does not mean ${excluded}.`
         : 'The dashed diagonal is guessing (AUC 0.5).');
     const forReport = report;
     const pr = await lesson.current(client.call('precisionRecall', threshold));
     if (forReport !== report) return;
     showStat(precStat, pr.precision, (v) => fmtPercent(v, 1));
     showStat(recStat, pr.recall, (v) => fmtPercent(v, 1));
-    precStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falsePositives} flagged digits are ${excluded}s`;
-    recStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falseNegatives} ${excluded}s flagged`;
+    precStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falsePositives} flagged ${plural} are ${heldName(excluded)}`;
+    recStat.value.title = `${pr.truePositives} of ${pr.truePositives + pr.falseNegatives} ${heldName(excluded)} flagged`;
   }
 
   async function scoreNow() {
@@ -254,6 +365,15 @@ function view(lesson) {
       if (report !== mine) return;
       scoredAt.textContent = `Scored at step ${fmtInt(at)}. Refreshed every few seconds while training.`;
       scoredAt.dataset.step = String(at);
+    } catch (err) {
+      if (forRun !== lesson.run || !err?.message) throw err; // a newer run took over
+      // A person's rare class may have no row among the few test rows: the engine cannot draw a ROC curve then.
+      const c = heldOutClass(store.get(), own);
+      scoredAt.textContent =
+        own && c != null && /needs both anomalies/.test(err.message)
+          ? `None of the ${fmtInt(tested)} test ${plural} is ${className(c, own)}, so there is nothing to catch: hold out a class with more ${plural}.`
+          : `Not scored: ${err.message}`;
+      delete scoredAt.dataset.step;
     } finally {
       if (forRun === lesson.run) scoreButton.disabled = false;
     }
@@ -287,20 +407,43 @@ function view(lesson) {
   };
 }
 
-export default defineLesson({
+const anomalies = defineLesson({
   id: 'anomalies',
   title: 'Anomalies',
   settingsTitle: 'Anomaly detection',
   settings,
-  defaults: { encoder: [64], latent: 16 },
   config(state, cfg) {
-    cfg.train.excludeClass = state.exclude === 'none' ? null : Number(state.exclude);
+    cfg.train.excludeClass = heldOutClass(state);
     return cfg;
   },
-  lead:
-    'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that ' +
-    'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.',
+  lead: (lesson) =>
+    !lesson.data
+      ? 'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that ' +
+        'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'
+      : lesson.data.labelNames?.length
+        ? 'Train an autoencoder without one of your data’s classes, then use its reconstruction error to catch that ' +
+          'class among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'
+        : 'Train an autoencoder on your data and rank its rows by reconstruction error: the ones it rebuilds worst are the odd ones out. ' +
+          'You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.',
   explain,
   digits: SAMPLES,
   view,
 });
+
+// Its defaults follow the data it trains on, so they are read when a link's settings are (a getter): a code
+// smaller than a person's short rows (a code as wide as the row could copy every row, odd ones too), and a
+// minibatch that still fits once a class is held out of a small data set's training rows.
+Object.defineProperty(anomalies, 'defaults', {
+  enumerable: true,
+  get: () => {
+    const info = ownInfo();
+    if (!info) return { encoder: [64], latent: 16 };
+    return {
+      encoder: [64],
+      latent: Math.min(16, Math.max(1, Math.floor(info.width / 2))),
+      batch: Math.min(64, Math.max(1, Math.floor(info.trainRows / 4))),
+    };
+  },
+});
+
+export default anomalies;

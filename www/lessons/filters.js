@@ -1,12 +1,16 @@
 // Filters: the weights of the encoder's first layer (what each unit looks for
 // in the 784 pixels) and of the decoder's last layer (what each unit paints),
 // each shown as a 28×28 image on a diverging colour map, scaled per filter
-// around 0, refreshed as the network trains.
+// around 0, refreshed as the network trains. On a person's own images the
+// tiles are their pictures' height × width: gray pictures on the same map,
+// colour ones in colour (each pixel's red, green and blue weights as its red,
+// green and blue, mid-gray at 0), since three signed channels do not fit a
+// two-hue map.
 
 import { h } from '../lib/dom.js';
 import { SIDE } from '../lib/mnist.js';
-import { paintBlank } from '../draw/images.js';
-import { paintFilterMosaic } from '../draw/colour-maps.js';
+import { paintBlank, paintTiles } from '../draw/images.js';
+import { diverging, filterImage, paintFilterMosaic } from '../draw/colour-maps.js';
 import { describe, say } from '../charts/describe.js';
 import { numberChoice } from '../state/setting-types.js';
 import { defineLesson } from './kit/lesson.js';
@@ -29,25 +33,47 @@ const settings = {
   }),
 };
 
+/** "a 32×32 picture in 3 colours" for a person's pictures of `shape`. */
+const pictureWords = ({ channels, height, width }) =>
+  `${width}×${height} picture${channels === 3 ? ' in 3 colours' : ''}`;
+
 /** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
-function explain() {
+function explain(lesson) {
+  const own = lesson?.data;
+  const shape = own?.shape;
   return {
     body: [
-      'A unit of the first encoder layer computes a weighted sum of all 784 pixels. Drawing its 784 weights as a 28×28 image shows ' +
-        'the pattern that excites it most: ink where the weights are positive (red) raises its input, ink where they are negative ' +
-        '(blue) lowers it. Each filter is scaled by its own largest weight, so compare shapes, not strengths, between tiles.',
+      own
+        ? `A unit of the first encoder layer computes a weighted sum of all ${fmtInt(own.width)} values of one of your pictures. ` +
+          `Drawing its weights as a ${pictureWords(shape)} shows the pattern that excites it most` +
+          (shape.channels === 3
+            ? ': each pixel of a tile gets the unit’s red, green and blue weights there as its red, green and blue, mid-gray being 0. ' +
+              'A reddish pixel is where red light excites the unit more than green and blue; a light one where all three excite it, a dark one where all three inhibit it. '
+            : ': brightness where the weights are positive (red) raises its input, brightness where they are negative (blue) lowers it. ') +
+          'Each filter is scaled by its own largest weight, so compare shapes, not strengths, between tiles.'
+        : 'A unit of the first encoder layer computes a weighted sum of all 784 pixels. Drawing its 784 weights as a 28×28 image shows ' +
+          'the pattern that excites it most: ink where the weights are positive (red) raises its input, ink where they are negative ' +
+          '(blue) lowers it. Each filter is scaled by its own largest weight, so compare shapes, not strengths, between tiles.',
       'The decoder’s last layer works the other way round: each of its units adds its pattern, times its activation, to the output ' +
         'image. A reconstruction is a weighted sum of these tiles (then squashed by the sigmoid).',
-      'At the start the weights are random noise. As the network trains, the encoder’s filters turn into detectors of strokes, ' +
-        'blobs and edges in particular places, with a blue surround where ink would mean a different digit; the decoder’s tiles turn ' +
-        'into stroke parts.',
+      own
+        ? 'At the start the weights are random noise. As the network trains, the encoder’s filters turn into detectors of the ' +
+          `${shape.channels === 3 ? 'shapes, edges and colours' : 'shapes and edges'} in particular places that tell your pictures apart; ` +
+          'the decoder’s tiles turn into parts of them.'
+        : 'At the start the weights are random noise. As the network trains, the encoder’s filters turn into detectors of strokes, ' +
+          'blobs and edges in particular places, with a blue surround where ink would mean a different digit; the decoder’s tiles turn ' +
+          'into stroke parts.',
       'A nearly blank tile with a few specks is a unit that (almost) never fires, such as a ReLU stuck below 0: it gets no gradient, ' +
         'the weight decay shrinks all its weights, and the per-tile scaling magnifies whatever is left.',
     ],
     tryThis: [
-      'Watch the first few hundred steps: structure appears out of the noise from the centre, where digits have ink.',
-      'Set the encoder widths to 256,64: four times the units, and each filter becomes a smaller, more local piece of stroke.',
-      'Set the weight decay to 0: the tiles keep the random speckle of their start wherever no digit has ink, such as the border.',
+      own
+        ? 'Watch the first few hundred steps: structure appears out of the noise where your pictures differ from one another.'
+        : 'Watch the first few hundred steps: structure appears out of the noise from the centre, where digits have ink.',
+      `Set the encoder widths to 256,64: four times the units, and each filter becomes a smaller, more local piece of ${own ? 'a picture' : 'stroke'}.`,
+      own
+        ? 'Set the weight decay to 0: the tiles keep the random speckle of their start wherever your pictures never change, such as a plain background.'
+        : 'Set the weight decay to 0: the tiles keep the random speckle of their start wherever no digit has ink, such as the border.',
     ],
     interview: [
       [
@@ -75,8 +101,43 @@ const scale = () =>
     h('span', { class: 'ends' }, h('span', {}, '− largest'), h('span', {}, '0'), h('span', {}, '+ largest')),
   );
 
+/**
+ * Paints the first `count` filters of a layer (as paintFilterMosaic) as tiles of a person's pictures' `shape`:
+ * gray ones on the diverging map, colour ones in colour, each channel's weight w (scaled by the filter's
+ * largest |weight| over all channels) as that colour's 0.5 + 0.5·w.
+ */
+function paintShapedFilters(canvas, weights, { units, count, layout, cols, palette, shape }) {
+  const { channels, height, width } = shape;
+  const plane = height * width;
+  const c = [0, 0, 0];
+  paintTiles(canvas, {
+    count,
+    cols,
+    width,
+    height,
+    gap: 1,
+    background: palette.mid,
+    tile: (j, put) => {
+      const { image } = filterImage(weights, units, j, layout, channels * plane);
+      for (let p = 0; p < plane; p++) {
+        const [x, y] = [p % width, Math.floor(p / width)];
+        if (channels === 1) {
+          put(x, y, diverging(image[p], palette));
+          continue;
+        }
+        for (let k = 0; k < 3; k++) c[k] = Math.round(255 * (0.5 + 0.5 * image[k * plane + p]));
+        put(x, y, c);
+      }
+    },
+  });
+}
+
 function view(lesson) {
   const { client, pictures } = lesson;
+  // A person's own pictures (any size, gray or colour), or null: the digits.
+  const own = lesson.data;
+  const shape = own ? own.shape : { channels: 1, height: SIDE, width: SIDE };
+  const colour = shape.channels === 3;
 
   const encCanvas = picture('enc-filters', 'mosaic filters', 'The encoder’s first-layer filters as images');
   const decCanvas = picture('dec-filters', 'mosaic filters', 'The decoder’s last-layer patterns as images');
@@ -84,10 +145,21 @@ function view(lesson) {
   const decNote = h('p', { class: 'hint', id: 'dec-note' }, '');
   const training = lesson.trainingCard({});
 
+  // Colour tiles are not on the two-hue map: their notes say how to read them instead of its scale.
   lesson.show(
     evenCards(
-      card({ id: 'enc-title', title: 'Encoder, first layer: what each unit looks for' }, encNote, encCanvas, scale()),
-      card({ id: 'dec-title', title: 'Decoder, last layer: what each unit paints' }, decNote, decCanvas, scale()),
+      card(
+        { id: 'enc-title', title: 'Encoder, first layer: what each unit looks for' },
+        encNote,
+        encCanvas,
+        colour ? null : scale(),
+      ),
+      card(
+        { id: 'dec-title', title: 'Decoder, last layer: what each unit paints' },
+        decNote,
+        decCanvas,
+        colour ? null : scale(),
+      ),
     ),
     training.el,
   );
@@ -100,15 +172,19 @@ function view(lesson) {
       [encCanvas, f?.encoder, 'columns'],
       [decCanvas, f?.decoder, 'rows'],
     ]) {
-      pictures.draw(canvas, ({ diverging }) =>
-        f
-          ? paintFilterMosaic(canvas, weights, { units: f.units, count, layout, cols, palette: diverging })
-          : paintBlank(canvas, {
-              width: 16 * (SIDE + 1) + 1,
-              height: 16 * (SIDE + 1) + 1,
-              palette: { paper: diverging.mid, ink: diverging.mid },
-            }),
-      );
+      pictures.draw(canvas, ({ diverging: palette }) => {
+        if (!f) {
+          paintBlank(canvas, {
+            width: 16 * (shape.width + 1) + 1,
+            height: 16 * (shape.height + 1) + 1,
+            palette: { paper: palette.mid, ink: palette.mid },
+          });
+        } else if (own) {
+          paintShapedFilters(canvas, weights, { units: f.units, count, layout, cols, palette, shape });
+        } else {
+          paintFilterMosaic(canvas, weights, { units: f.units, count, layout, cols, palette });
+        }
+      });
       if (f) canvas.dataset.units = String(count);
     }
     if (!f) {
@@ -126,8 +202,19 @@ function view(lesson) {
       for (const v of w) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
       describe(c, `${shown} ${atStep(lesson.step)}, weights from ${say(lo)} to ${say(hi)}`);
     }
-    encNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: ink there excites the unit; blue: ink there inhibits it.`;
-    decNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: the unit adds ink there; blue: it erases ink.`;
+    if (!own) {
+      encNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: ink there excites the unit; blue: ink there inhibits it.`;
+      decNote.textContent = `784 weights per unit, one tile each: ${shown}. Red: the unit adds ink there; blue: it erases ink.`;
+      return;
+    }
+    const per = `${fmtInt(own.width)} weights per unit, one ${pictureWords(shape)} each: ${shown}.`;
+    encNote.textContent = colour
+      ? `${per} Each pixel shows the unit’s red, green and blue weights as its colour, mid-gray for 0 (scaled per tile): ` +
+        'reddish where red light excites the unit more than green and blue, light where all three excite it, dark where all three inhibit it.'
+      : `${per} Red: brightness there excites the unit; blue: brightness there inhibits it.`;
+    decNote.textContent = colour
+      ? `${per} Each pixel shows the colour the unit adds there (mid-gray: none; light: it brightens, dark: it darkens; a hue: it adds that colour).`
+      : `${per} Red: the unit brightens the picture there; blue: it darkens it.`;
   }
   show(null);
 
@@ -136,7 +223,7 @@ function view(lesson) {
   function sayConv() {
     encNote.textContent =
       'This network is convolutional: its first layer is a few small kernels (3×3 by default) slid over the whole image, ' +
-      'not one 28×28 weight picture per unit, so there is nothing of that kind to draw here. ' +
+      `not one ${shape.width}×${shape.height} weight picture per unit, so there is nothing of that kind to draw here. ` +
       'The Convolutional lesson draws its kernels and feature maps; set Conv blocks to none to see dense filters here.';
     decNote.textContent = 'The same holds for the decoder’s last layer, a transposed convolution.';
     for (const c of [encCanvas, decCanvas]) describe(c, 'not drawn for a convolutional network');
@@ -166,9 +253,12 @@ export default defineLesson({
     cfg.train.weightDecay = state.decay;
     return cfg;
   },
-  lead:
+  lead: (lesson) =>
     'What does each unit of the network look at? The weights that connect the pixels to the first layer, ' +
-    'and the last layer to the output, drawn as images. Press Play and watch noise turn into strokes.',
+    'and the last layer to the output, drawn as images. ' +
+    (lesson.data
+      ? 'Press Play and watch noise turn into parts of your pictures.'
+      : 'Press Play and watch noise turn into strokes.'),
   explain,
   view,
 });
