@@ -82,10 +82,19 @@ function mosaic(count, cols, [w, h], gap) {
 /** Hovers the plot's first dot (validation row 0) and returns the tip's text once it shows. */
 async function hoverFirstDot(page) {
   await page.locator('#latent-plot').scrollIntoViewIfNeeded();
-  const box = await page.locator('#latent-plot').boundingBox();
-  const [fx, fy] = (await page.getAttribute('#latent-plot', 'data-first-point')).split(',').map(Number);
-  await page.mouse.move(box.x + fx, box.y + fy);
-  await page.waitForSelector('#latent-tip:not([hidden])');
+  // A refresh landing after the pause can move the dots: read where the first one is again and retry.
+  for (let attempt = 1; ; attempt++) {
+    const box = await page.locator('#latent-plot').boundingBox();
+    const [fx, fy] = (await page.getAttribute('#latent-plot', 'data-first-point')).split(',').map(Number);
+    await page.mouse.move(box.x + fx, box.y + fy);
+    try {
+      await page.waitForSelector('#latent-tip:not([hidden])', { timeout: 8_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.mouse.move(box.x - 20, box.y - 20);
+    }
+  }
   assert.equal(await page.getAttribute('#latent-tip', 'data-index'), '0');
   await page.waitForSelector('#latent-tip canvas[data-painted="true"]');
   return page.textContent('#latent-tip');

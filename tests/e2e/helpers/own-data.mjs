@@ -102,7 +102,14 @@ export async function openOwnData(page, { kind, rows = 400, count = 120, size = 
   } else {
     await page.selectOption('#image-mode', 'pictures');
     await page.selectOption('#image-size', size);
-    if (colour) await page.check('#image-colour');
+    // Set as a person's click would leave it (a scripted click was once not taken in Firefox under load).
+    await page.evaluate((on) => {
+      const box = document.querySelector('#image-colour');
+      if (box.checked !== on) {
+        box.checked = on;
+        box.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    }, colour);
     await chooseImages(page, '#image-files', { count, zip: true });
     await page.waitForFunction(() => /images of/.test(document.querySelector('#data-about').textContent), null, {
       timeout: 60_000,
