@@ -1,5 +1,5 @@
 // The ROC curve of an anomaly detector on a square canvas: false-positive
-// rate (normal digits flagged) across, true-positive rate (anomalies caught)
+// rate (normal rows flagged: digits, by default) across, true-positive rate (anomalies caught)
 // up, the diagonal of guessing, the shaded area under the curve, and the
 // point of the current threshold. The rates at a threshold and the area are
 // pure helpers, so node can test them.
@@ -59,16 +59,17 @@ export function curvePath(fpr, tpr, box) {
 /**
  * Paints the ROC curve filling the canvas's CSS size, and again on resize and theme changes.
  * @param {HTMLCanvasElement} canvas
- * @param {{ fpr: ArrayLike<number>, tpr: ArrayLike<number>, point?: { fpr: number, tpr: number }|null }} spec
+ * @param {{ fpr: ArrayLike<number>, tpr: ArrayLike<number>, point?: { fpr: number, tpr: number }|null,
+ *   normal?: string }} spec  normal: what the normal rows are called ("digits", "rows", "images")
  */
-export function paintRoc(canvas, { fpr, tpr, point = null }) {
+export function paintRoc(canvas, { fpr, tpr, point = null, normal = 'digits' }) {
   const pct = (v) => `${Math.round(v * 100)}%`;
   describe(
     canvas,
     () =>
       `area under the curve ${areaUnder(fpr, tpr).toFixed(3)}` +
       (point && Number.isFinite(point.tpr)
-        ? `; at the threshold ${pct(point.tpr)} of the anomalies caught and ${pct(point.fpr)} of the normal digits flagged`
+        ? `; at the threshold ${pct(point.tpr)} of the anomalies caught and ${pct(point.fpr)} of the normal ${normal} flagged`
         : ''),
   );
   paintChart(canvas, { minWidth: 120, minHeight: 120 }, ({ ctx, w, h, dpr, colours }) => {
@@ -93,7 +94,7 @@ export function paintRoc(canvas, { fpr, tpr, point = null }) {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     for (const t of [0, 0.5, 1]) ctx.fillText(String(t), X(t), Y(0) + 4 * dpr);
-    ctx.fillText('false-positive rate (normal digits flagged)', X(0.5), Y(0) + 20 * dpr);
+    ctx.fillText(`false-positive rate (normal ${normal} flagged)`, X(0.5), Y(0) + 20 * dpr);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     for (const t of [0, 0.5, 1]) ctx.fillText(String(t), X(0) - 6 * dpr, Y(t));

@@ -335,7 +335,7 @@ function view(lesson) {
       return;
     }
     showStat(aucStat, report.auc, (v) => v.toFixed(3));
-    paintRoc(roc, { fpr: report.fpr, tpr: report.tpr, point });
+    paintRoc(roc, { fpr: report.fpr, tpr: report.tpr, point, normal: `${noun}s` });
     rocNote.textContent =
       `The dot is the threshold above: ${fmtPercent(point.fpr, 1)} of normal test ${plural} flagged, ${fmtPercent(point.tpr, 1)} of the ${heldName(excluded)} caught. ` +
       (report.auc < 0.5

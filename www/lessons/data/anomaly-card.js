@@ -148,7 +148,7 @@ export function anomalyCard({ onScore, fetchAll }) {
       if (curve) {
         showStat(aucStat, curve.auc, (v) => v.toFixed(3));
         showStat(caughtStat, point.tpr, (v) => fmtPercent(v, 1));
-        paintRoc(roc, { fpr: curve.fpr, tpr: curve.tpr, point });
+        paintRoc(roc, { fpr: curve.fpr, tpr: curve.tpr, point, normal: info.view === 'image' ? 'images' : 'rows' });
         aucStat.value.dataset.auc = String(curve.auc);
         note.textContent =
           `At the threshold, ${fmtPercent(point.tpr, 1)} of the rows that are not “${info.labelNames[normalLabel]}” are caught and ` +

@@ -223,6 +223,13 @@ export function sourceCard({ client, use }) {
     const info = await put({ kind: 'table', bytes, label, name: file.name });
     if (!info) return;
     ownData.table = { bytes, name: file.name };
+    showLabelChoices(info);
+    say(`${file.name}: ${fmtInt(info.rows)} rows read. Training on it now.`);
+    preview.replaceChildren(...tablePreview(info).filter(Boolean));
+  }
+
+  /** The table's columns as label choices (every header column; the current label first). */
+  function showLabelChoices(info) {
     const choices = [...info.columnNames, ...info.leftOut.map((c) => c.column)];
     if (info.labelColumn) choices.unshift(info.labelColumn);
     labelSelect.replaceChildren(
@@ -230,8 +237,6 @@ export function sourceCard({ client, use }) {
       ...[...new Set(choices)].map((c) => h('option', { value: c, selected: c === info.labelColumn }, c)),
     );
     labelField.hidden = false;
-    say(`${file.name}: ${fmtInt(info.rows)} rows read. Training on it now.`);
-    preview.replaceChildren(...tablePreview(info).filter(Boolean));
   }
 
   async function relabel() {
@@ -318,6 +323,8 @@ export function sourceCard({ client, use }) {
     h('p', {}, inLessons, inLessonsNote),
     preview,
   );
+  // Back in the lesson with a table opened before: it can still be read with another label column.
+  if (ownData.table && ownData.info?.columnNames) showLabelChoices(ownData.info);
   el.addEventListener('dragover', (e) => e.preventDefault());
   el.addEventListener('drop', (e) => {
     e.preventDefault();
