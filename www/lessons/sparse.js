@@ -279,5 +279,6 @@ export default defineLesson({
     'for another model, when a narrow bottleneck would throw away too much.',
   explain,
   digits: COUNT,
+  wideCode: true, // an overcomplete code is what a sparsity penalty is for
   view,
 });

@@ -37,6 +37,7 @@ class Stale extends Error {}
  *   usesTrainer?: boolean,        false: it shows no digit network (Recommend), so refused settings leave it as it is
  *   engine?: 'core' | 'lab',      'lab': the run is built in the lab build (its lab-only methods act on the run itself)
  *   inside?: boolean,             false: no "Look inside" panel (its pictures are of digits)
+ *   wideCode?: boolean,           true: a code wider than own data's rows is fine here (a sparse code), not warned of
  *   dataSpec?: (state) => spec,   the data its runs train on (worker/data-source.js); none: the digits
  *   view: (lesson) => hooks,      builds the lesson's parts (lesson.show(...)) and returns its own hooks
  * }} definition
@@ -50,6 +51,7 @@ export function defineLesson({
   digits: digitCount = 0,
   usesTrainer = true,
   inside = true,
+  wideCode = false,
   view,
   ...module
 }) {
@@ -80,6 +82,15 @@ export function defineLesson({
     };
     let frame = null;
     let rowsCard = null; // the pad's stand-in on rows that cannot be drawn (kit/row-card.js)
+    // On own data, a code as wide as a row lets the network copy (said after each new run; a sparse code may be wide).
+    const codeWarning = h('span', { id: 'own-data-code' });
+    const warnCode = (state) => {
+      const width = lesson.data?.width;
+      codeWarning.textContent =
+        width && !wideCode && state.latent >= width
+          ? `A code of ${state.latent} numbers is not smaller than a row of ${width}: make the code smaller. `
+          : '';
+    };
     let panel = null; // the "Look inside" panel (kit/inside-panel.js), every lesson with a digit network but Inside
 
     const lesson = {
@@ -235,18 +246,15 @@ export function defineLesson({
       const back = h('button', { type: 'button', class: 'button small', id: 'own-data-back' }, 'Use the digits');
       const { rows, trainRows, width } = info;
       const kind = info.view === 'image' ? 'images' : 'rows';
-      const latent = state.latent ?? 0;
       const p = note(
         `This lesson trains on your data (${info.title}: ${fmtInt(rows)} ${kind} of ${fmtInt(width)} values, kept in this tab), not on the digits. ` +
           (lesson.pictures.shape.kind === 'values'
             ? 'Each row is drawn as a block of cells, one per value: blue below zero, red above. '
             : '') +
-          (latent >= width
-            ? `A code of ${latent} numbers is not smaller than a row of ${width}: make the code smaller. `
-            : '') +
           (state.batch > trainRows
             ? `Each minibatch holds all ${fmtInt(trainRows)} training ${kind}, fewer than the batch size. `
             : ''),
+        codeWarning,
         back,
       );
       back.addEventListener('click', () => {
@@ -275,6 +283,7 @@ export function defineLesson({
         for (const r of [...refreshers, ...paced]) r.restart();
         for (const row of answerRows) lesson.pictures.row(row, null);
         panel?.reset();
+        warnCode(state);
         hooks.reset?.(info, state);
         try {
           if (digitCount && !lesson.digits) {
