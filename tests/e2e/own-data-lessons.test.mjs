@@ -111,6 +111,25 @@ describe('the lessons on your own data', () => {
       await page.waitForFunction(() => /needs pictures/.test(document.querySelector('#mask-note').textContent));
       assert.deepEqual(await axeViolations(page), [], 'axe, Impute on a table');
 
+      // Anomalies: besides the held-out class, every row ranked; the rows drawn apart ("odd") rank first,
+      // with the columns where their error is, and every row's score can be downloaded.
+      await trainLesson(page, 'anomalies', 400, { settings: { latent: 2, encoder: [16] } });
+      await page.click('#data-score');
+      await page.waitForFunction(() => document.querySelectorAll('#data-top-rows li').length === 5, null, {
+        timeout: 30_000,
+      });
+      const top = await page.$$eval('#data-top-rows li p', (ps) => ps.map((p) => p.textContent));
+      assert.match(top[0], /^Row [\d,]+ \(odd\): error [\d.e-]+; largest in [a-f]/, top[0]);
+      assert.ok(top.filter((t) => /\(odd\)/.test(t)).length >= 4, top.join(' | '));
+      const scores = await page.$$eval('#data-top-rows li', (li) => li.map((l) => Number(l.dataset.score)));
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+        'ranked by score',
+      );
+      assert.equal(await page.isEnabled('#data-download'), true);
+      assert.deepEqual(await axeViolations(page), [], 'axe, Anomalies on a table');
+
       // Contractive draws digits: it says why it trains on the digits, and it does.
       await page.click('#lesson-nav a[data-lesson="contractive"]');
       await page.waitForFunction(() => document.body.dataset.lesson === 'contractive');

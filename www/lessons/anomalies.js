@@ -20,10 +20,12 @@ import { fmtLoss, fmtInt, fmtPercent } from './kit/format.js';
 import { mse } from './kit/pixels.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
 import { lessonInfo } from '../state/own-data.js';
+import { LIVE_ROWS, anomalyCard } from './data/anomaly-card.js';
 
 const SAMPLES = 16; // validation digits for the pad's Sample button
 const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty
 const PAD_MS = 150;
+const RANKED_TOP = 5; // own data: the rows ranked worst, with where their error is
 
 /** The engine holds out a class numbered 0 to 9 (train.excludeClass): a person's first ten classes. */
 const MAX_CLASSES = 10;
@@ -236,6 +238,20 @@ function view(lesson) {
   const aucStat = stat('stat-auc', 'AUC');
   const rocNote = h('p', { class: 'hint', id: 'roc-note' });
 
+  // Own data: every row of it scored, the worst with the columns (or pixels) where their error is, and a
+  // CSV of every row's score (the Your data lesson's card), beside the held-out class's test above.
+  const ranked = own
+    ? anomalyCard({
+        onScore: () => rank().catch(() => {}),
+        fetchAll: () => lesson.current(client.scoreRows(0, { withValues: true })),
+      })
+    : null;
+  async function rank() {
+    const report = await lesson.current(client.scoreRows(RANKED_TOP, { limit: LIVE_ROWS }));
+    ranked.show(report, { pct: store.get().pct, step: lesson.step });
+  }
+  if (ranked) lesson.refresher(SCORE_MS, () => rank());
+
   lesson.show(
     cards(pad.el, training.el),
     evenCards(
@@ -261,6 +277,7 @@ function view(lesson) {
         rocNote,
       ),
     ),
+    ranked?.el,
   );
 
   /** The meter: the drawing's error on a scale from 0 to twice the threshold, the threshold at the middle. */
@@ -399,10 +416,14 @@ function view(lesson) {
   clear();
 
   return {
-    reset: clear,
+    reset() {
+      clear();
+      ranked?.reset(own);
+    },
     update(state, patch) {
       if ('pct' in patch) slider.show(state);
       showReport().catch(() => {});
+      if (ranked) rank().catch(() => {});
     },
   };
 }
