@@ -324,7 +324,7 @@ export function sourceCard({ client, use }) {
     preview,
   );
   // Back in the lesson with a table opened before: it can still be read with another label column.
-  if (ownData.table && ownData.info?.columnNames) showLabelChoices(ownData.info);
+  if (ownData.table && ownData.info?.kind === 'table') showLabelChoices(ownData.info);
   el.addEventListener('dragover', (e) => e.preventDefault());
   el.addEventListener('drop', (e) => {
     e.preventDefault();
