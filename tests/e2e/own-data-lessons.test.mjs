@@ -130,6 +130,12 @@ describe('the lessons on your own data', () => {
       assert.equal(await page.isEnabled('#data-download'), true);
       assert.deepEqual(await axeViolations(page), [], 'axe, Anomalies on a table');
 
+      // Back in Your data, the table can still be read with another label column.
+      await page.click('#lesson-nav a[data-lesson="data"]');
+      await page.waitForFunction(() => document.body.dataset.lesson === 'data');
+      assert.equal(await page.inputValue('#table-label'), 'kind');
+      assert.ok((await page.$$('#table-label option')).length >= 8, 'every header column and "none"');
+
       // Contractive draws digits: it says why it trains on the digits, and it does.
       await page.click('#lesson-nav a[data-lesson="contractive"]');
       await page.waitForFunction(() => document.body.dataset.lesson === 'contractive');
