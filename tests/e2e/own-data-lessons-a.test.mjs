@@ -12,7 +12,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep, readNumber } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
-import { clustersCsv } from './helpers/own-data.mjs';
+import { clustersCsv, openTable, readPicturesAs } from './helpers/own-data.mjs';
 
 /** Eigenvalues of a small symmetric matrix (cyclic Jacobi rotations). */
 function eigenvalues(matrix) {
@@ -111,25 +111,9 @@ async function openOwnData(app, kind) {
   const opened = await openPage(app, '#lesson=data&source=curve&rows=1000&latent=1');
   const { page } = opened;
   if (kind === 'table') {
-    await page.evaluate(
-      ({ content }) => {
-        const input = document.querySelector('#table-file');
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array(content)], 'clusters.csv', { type: 'text/csv' }));
-        input.files = dt.files;
-        input.dispatchEvent(new Event('change', { bubbles: true }));
-      },
-      { content: [...Buffer.from(clustersCsv())] },
-    );
-    await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'table', null, {
-      timeout: 30_000,
-    });
-    await page.selectOption('#table-label', 'kind');
-    await page.waitForFunction(() => /2 classes/.test(document.querySelector('#data-classes')?.textContent ?? ''));
+    await openTable(page);
   } else {
-    await page.selectOption('#image-mode', 'pictures');
-    await page.selectOption('#image-size', '16');
-    await page.check('#image-colour');
+    await readPicturesAs(page, { size: '16', colour: true });
     await page.evaluate(
       ({ files }) => {
         const dt = new DataTransfer();

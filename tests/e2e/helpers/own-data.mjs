@@ -84,6 +84,30 @@ export async function chooseImages(page, selector, options) {
   );
 }
 
+/** Gives the Your data lesson on `page` the clustersCsv table and reads it with the label column "kind". */
+export async function openTable(page, rows = 400) {
+  await chooseFile(page, '#table-file', 'clusters.csv', clustersCsv(rows));
+  await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'table', null, {
+    timeout: 30_000,
+  });
+  await page.selectOption('#table-label', 'kind');
+  await page.waitForFunction(() => /2 classes/.test(document.querySelector('#data-classes')?.textContent ?? ''));
+}
+
+/** Sets the Your data lesson to read pictures as small `size` px pictures, in colour or gray. */
+export async function readPicturesAs(page, { size, colour }) {
+  await page.selectOption('#image-mode', 'pictures');
+  await page.selectOption('#image-size', size);
+  // Set as a person's click would leave it (a scripted click was once not taken in Firefox under load).
+  await page.evaluate((on) => {
+    const box = document.querySelector('#image-colour');
+    if (box.checked !== on) {
+      box.checked = on;
+      box.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }, colour);
+}
+
 /**
  * Opens own data in the Your data lesson of `page` (opened at any lesson) and has it stand in
  * for the digits in every lesson that can take it: kind 'table' (clustersCsv, label column
@@ -93,23 +117,9 @@ export async function openOwnData(page, { kind, rows = 400, count = 120, size = 
   await page.click('#lesson-nav a[data-lesson="data"]');
   await page.waitForFunction(() => document.body.dataset.lesson === 'data');
   if (kind === 'table') {
-    await chooseFile(page, '#table-file', 'clusters.csv', clustersCsv(rows));
-    await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'table', null, {
-      timeout: 30_000,
-    });
-    await page.selectOption('#table-label', 'kind');
-    await page.waitForFunction(() => /2 classes/.test(document.querySelector('#data-classes')?.textContent ?? ''));
+    await openTable(page, rows);
   } else {
-    await page.selectOption('#image-mode', 'pictures');
-    await page.selectOption('#image-size', size);
-    // Set as a person's click would leave it (a scripted click was once not taken in Firefox under load).
-    await page.evaluate((on) => {
-      const box = document.querySelector('#image-colour');
-      if (box.checked !== on) {
-        box.checked = on;
-        box.dispatchEvent(new Event('change', { bubbles: true }));
-      }
-    }, colour);
+    await readPicturesAs(page, { size, colour });
     await chooseImages(page, '#image-files', { count, zip: true });
     await page.waitForFunction(() => /images of/.test(document.querySelector('#data-about').textContent), null, {
       timeout: 60_000,
