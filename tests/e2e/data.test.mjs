@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
-import { chooseFile, chooseImages, clustersCsv } from './helpers/own-data.mjs';
+import { chooseFile, chooseImages, clustersCsv, readPicturesAs } from './helpers/own-data.mjs';
 
 /** Clicks `selector`, which downloads a file through a link to a Blob, and returns the file's text. */
 async function downloaded(page, selector) {
@@ -398,9 +398,7 @@ describe('the Your data lesson', () => {
       assert.match(await page.textContent('#data-about'), /shapes\.zip/);
 
       // Colour pictures at 16×16 from plain files, trained by a convolutional network.
-      await page.selectOption('#image-mode', 'pictures');
-      await page.selectOption('#image-size', '16');
-      await page.check('#image-colour');
+      await readPicturesAs(page, { size: '16', colour: true });
       await chooseImages(page, '#image-files', { count: 30, zip: false });
       await page.waitForFunction(
         () => /30 files: 30 images/.test(document.querySelector('#data-about').textContent),

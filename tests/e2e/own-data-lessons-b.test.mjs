@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForPicture, waitForStep, pixelDifference, readNumber } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
-import { chooseFile, chooseImages } from './helpers/own-data.mjs';
+import { chooseFile, chooseImages, readPicturesAs } from './helpers/own-data.mjs';
 
 /**
  * A CSV of `rows` rows: columns a–e are (j + 1)·t plus a little noise for one t per row ("usual" rows, so b ≈ 2a
@@ -233,9 +233,7 @@ describe('Latent space and Generate on your own data', () => {
 
   it('colour pictures with no labels: one colour said so, the tips and paths are the pictures, a VAE of colour pictures', async () => {
     const { page, context, errors } = await openOwnData(app, async (p) => {
-      await p.selectOption('#image-mode', 'pictures');
-      await p.selectOption('#image-size', '16');
-      await p.check('#image-colour');
+      await readPicturesAs(p, { size: '16', colour: true });
       await chooseImages(p, '#image-files', { count: 80, zip: false }); // plain files: no label folders
       await p.waitForFunction(
         () => /80 images of 768 values/.test(document.querySelector('#data-about').textContent),
