@@ -11,6 +11,49 @@ import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
 import { chooseFile, chooseImages, clustersCsv, readPicturesAs } from './helpers/own-data.mjs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A 24-bit BMP of w×h (bottom-up rows, padded to 4 bytes), each pixel's [r, g, b] from f(x, y). */
+function bmp(w, h, f) {
+  const stride = Math.ceil((w * 3) / 4) * 4;
+  const b = Buffer.alloc(54 + stride * h);
+  b.write('BM', 0);
+  b.writeUInt32LE(b.length, 2);
+  b.writeUInt32LE(54, 10);
+  b.writeUInt32LE(40, 14);
+  b.writeInt32LE(w, 18);
+  b.writeInt32LE(h, 22);
+  b.writeUInt16LE(1, 26);
+  b.writeUInt16LE(24, 28);
+  b.writeUInt32LE(stride * h, 34);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [r, g, bl] = f(x, h - 1 - y);
+      b.set([bl, g, r], 54 + y * stride + x * 3);
+    }
+  }
+  return b;
+}
+
+/** A folder on disk with sub-folders "bar" and "round" of `n` 20×20 BMPs each (and a text file): -> its path. */
+function shapesFolder(n) {
+  const dir = join(mkdtempSync(join(tmpdir(), 'shapes-')), 'shapes');
+  for (const label of ['bar', 'round']) {
+    mkdirSync(join(dir, label), { recursive: true });
+    for (let i = 0; i < n; i++) {
+      const ink = (x, y) =>
+        label === 'bar' ? Math.abs(x - 5 - (i % 8)) < 2 : (x - 10) ** 2 + (y - 10) ** 2 < (3 + (i % 5)) ** 2;
+      writeFileSync(
+        join(dir, label, `${i}.bmp`),
+        bmp(20, 20, (x, y) => (ink(x, y) ? [0, 0, 0] : [255, 255, 255])),
+      );
+    }
+  }
+  writeFileSync(join(dir, 'notes.txt'), 'not a picture');
+  return dir;
+}
 
 /** Clicks `selector`, which downloads a file through a link to a Blob, and returns the file's text. */
 async function downloaded(page, selector) {
@@ -48,7 +91,7 @@ describe('the Your data lesson', () => {
       assert.equal(await page.isEnabled('#play'), true);
       assert.match(await page.textContent('#data-about'), /Curve in 3-D: 2,000 rows of 3 values/);
       assert.match(await page.textContent('#data-how'), /Generated in this tab/);
-      assert.match(page.url(), /source=curve/);
+      assert.match(page.url(), /data=curve/);
       assert.match(page.url(), /dseed=4/);
       await page.click('#play');
       await waitForStep(page, 300, 60_000);
@@ -175,7 +218,7 @@ describe('the Your data lesson', () => {
       });
       assert.match(await page.textContent('#data-about'), /clusters\.csv: 400 rows of 6 values/);
       assert.doesNotMatch(page.url(), /clusters/);
-      assert.match(page.url(), /source=own/);
+      assert.match(page.url(), /data=own/);
       assert.match(await page.textContent('#data-left-out'), /name: /);
       assert.match(await page.textContent('#data-left-out'), /kind: /);
       assert.match(await page.textContent('#data-preview'), /1 cells are missing/);
@@ -362,7 +405,9 @@ describe('the Your data lesson', () => {
         await page.click('#play');
         await waitForStep(page, 30, 60_000);
         await pause(page);
-        assert.doesNotMatch(page.url(), /shapes|own/, 'your data is not in the link');
+        // The link says only that the data is the person's own, never what it is.
+        assert.match(page.url(), new RegExp(`#lesson=${lesson}&(steps=\\d+&)?data=own&encoder=`));
+        assert.doesNotMatch(page.url(), /shapes/, 'your data is not in the link');
         if (lesson === 'reconstruct') {
           // The validation images are yours: their labels are the two folders' (0 and 1), not ten digits'.
           await page.waitForFunction(() =>
@@ -434,6 +479,27 @@ describe('the Your data lesson', () => {
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+  });
+
+  it('a real folder picked with the folder input: every picture in its sub-folders, labelled by them', async () => {
+    const dir = shapesFolder(30);
+    const { page, context, errors } = await openPage(app, '#lesson=data&data=curve&rows=1000');
+    try {
+      await page.setInputFiles('#image-folder', dir);
+      await page.waitForFunction(() => document.querySelector('#data-about').dataset.kind === 'images', null, {
+        timeout: 30_000,
+      });
+      assert.match(await page.textContent('#data-about'), /: 60 images of 784 values/);
+      assert.match(
+        await page.textContent('#data-image-counts'),
+        /60 images read as grayscale 28×28, 2 labels from the folders \(bar, round\)/,
+      );
+      assert.match(await page.textContent('#data-image-counts'), /notes\.txt/, 'the text file is named as skipped');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -341,7 +341,9 @@ describe('Quality, Filters, Anomalies and Features on your own data', () => {
       assert.deepEqual(await axeViolations(page), [], 'axe, anomalies without labels');
       await goTo(page, 'features');
       assert.match(await page.textContent('#own-data-note'), /^This lesson is about labels, and your data has none/);
-      assert.doesNotMatch(page.url(), /clusters|own/, 'your data is not in the link');
+      // The link says only that the data is the person's own, never what it is.
+      assert.match(page.url(), /&data=own&/);
+      assert.doesNotMatch(page.url(), /clusters/, 'your data is not in the link');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -64,7 +64,9 @@ describe('the lessons on your own data', () => {
         await page.textContent('#own-data-note'),
         /trains on your data \(clusters\.csv: 400 rows of 6 values, kept in this tab\)/,
       );
-      assert.doesNotMatch(page.url(), /clusters|own/, 'your data is not in the link');
+      // The link says only that the data is the person's own, never what it is.
+      assert.match(page.url(), /&data=own&/);
+      assert.doesNotMatch(page.url(), /clusters/, 'your data is not in the link');
       // The settings' shape line counts the table's 6 inputs.
       assert.match(await page.textContent('#shape'), /^6 → 16 → 2 → 16 → 6/);
       assert.match(await page.textContent('.lead'), /each row of your data through a small code/);

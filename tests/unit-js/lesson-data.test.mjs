@@ -7,7 +7,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIGIT_SHAPE, rowShape, valueScale } from '../../www/draw/row-pictures.js';
-import { accepted, fitsDigitLessons, lessonData, lessonInfo, ownData } from '../../www/state/own-data.js';
+import {
+  accepted,
+  carriedData,
+  chooseData,
+  fitsDigitLessons,
+  lessonData,
+  lessonInfo,
+  ownData,
+} from '../../www/state/own-data.js';
+import { DEFAULTS } from '../../www/state/url-state.js';
 import { LESSONS, lessonsFor } from '../../www/lessons/index.js';
 import { countMissing, fillMissing, maskFits, maskOf, masksFor, missingMse } from '../../www/draw/masks.js';
 import { mse, withDrawing } from '../../www/lessons/kit/pixels.js';
@@ -44,15 +53,52 @@ test('a lesson takes own data by what it accepts and whether it needs labels', (
   assert.equal(accepted('any', null), false);
   assert.equal(fitsDigitLessons(gray28), true);
 
-  // Only once chosen for the lessons, and only where the lesson can use it.
-  Object.assign(ownData, { id: 'own-1', info: table, inLessons: false });
+  // Only once the link names it (data=own), and only where the lesson can use it.
+  Object.assign(ownData, { id: 'own-1', info: table });
+  chooseData({ ...DEFAULTS });
   assert.equal(lessonData({ accepts: 'any' }), null, 'not chosen: the digits');
-  ownData.inLessons = true;
+  chooseData({ ...DEFAULTS, data: 'own' });
   assert.deepEqual(lessonData({ accepts: 'any' }), { kind: 'own', id: 'own-1' });
   assert.equal(lessonData({ accepts: 'images' }), null);
   assert.equal(lessonData(), null, 'a lesson that says nothing takes 28×28 gray pictures only');
   assert.equal(lessonInfo({ accepts: 'any' }), table);
-  Object.assign(ownData, { id: null, info: null, inLessons: false });
+  Object.assign(ownData, { id: null, info: null });
+  const missing = chooseData({ ...DEFAULTS, data: 'own' });
+  assert.equal(missing.missing, true, 'a link naming own data the tab lacks');
+  assert.equal(lessonData({ accepts: 'any' }), null, 'then the digits');
+  chooseData({ ...DEFAULTS });
+});
+
+test('a generated set named in the link goes to the lessons that can take it, with its settings', () => {
+  const sensors = chooseData({ ...DEFAULTS, data: 'sensors', rows: 2000, dseed: 7, faults: 0.3 });
+  assert.deepEqual(sensors.spec, { kind: 'generated', name: 'sensors', rows: 2000, seed: 7, share: 0.3 });
+  assert.equal(sensors.info.width, 128);
+  assert.equal(sensors.info.trainRows, 1600);
+  assert.equal(sensors.info.scoredRows, 500);
+  assert.deepEqual(lessonData({ accepts: 'any' }), sensors.spec);
+  assert.equal(lessonData({ accepts: 'images' }), null, 'signals are no pictures');
+  assert.equal(lessonData({ accepts: 'any', needsLabels: true }), null, 'its training windows are all healthy');
+  const curve = chooseData({ ...DEFAULTS, data: 'curve', dnoise: 0.2 });
+  assert.deepEqual(curve.spec, { kind: 'generated', name: 'curve', rows: 4000, seed: 1, share: 0.2 });
+  assert.equal(lessonInfo({ accepts: 'any', needsLabels: true }), curve.info, 'the curve has its bands as labels');
+  const refused = chooseData({ ...DEFAULTS, data: 'curve', rows: 99 });
+  assert.match(refused.error, /number of rows must be a whole number from 100 to 50,000/);
+  assert.equal(lessonData({ accepts: 'any' }), null);
+  chooseData({ ...DEFAULTS });
+});
+
+test("the menu carries the data the other lessons name, and Your data's only when it says so", () => {
+  const yourData = { dataSpec: () => null };
+  ownData.inLessons = false;
+  const sensors = { ...DEFAULTS, data: 'sensors', dseed: 2 };
+  assert.equal(carriedData(sensors, yourData), '', 'Your data, button off');
+  ownData.inLessons = true;
+  assert.equal(carriedData(sensors, yourData), '&data=sensors&dseed=2');
+  assert.equal(carriedData({ ...DEFAULTS }, { id: 'reconstruct' }), '', 'the digits: nothing');
+  assert.equal(ownData.inLessons, false, 'and the button is off again');
+  assert.equal(carriedData({ ...DEFAULTS, data: 'curve', rows: 1000 }, {}), '&data=curve&rows=1000');
+  assert.equal(ownData.inLessons, true);
+  ownData.inLessons = false;
 });
 
 test('the registry names the lessons a data set can go to', () => {

@@ -276,3 +276,44 @@ test('the setting factories read numbers and choices strictly', async () => {
   const r = range('Level', { min: 0, max: 1, step: 0.05, def: 0.4 });
   assert.deepEqual([r.default, r.control.type, r.control.step], [0.4, 'range', 0.05]);
 });
+
+test('the data keys are common: a lesson link names its data, and Your data reads its older names', () => {
+  const { state, problems } = parse('#lesson=reconstruct&data=sensors&dseed=3&faults=0.35', 'reconstruct');
+  assert.deepEqual(problems, []);
+  assert.deepEqual([state.data, state.dseed, state.faults, state.rows], ['sensors', 3, 0.35, 4000]);
+  const hash = formatHash(state, modules.reconstruct);
+  assert.match(hash, /&data=sensors&dseed=3&faults=0.35&/);
+  assert.doesNotMatch(formatHash(defaultState(modules.reconstruct), modules.reconstruct), /data=|rows=|dseed=/);
+
+  const bad = parse('#lesson=reconstruct&data=fish&rows=20', 'reconstruct');
+  assert.equal(bad.state.data, 'digits');
+  assert.equal(bad.state.rows, 4000);
+  assert.match(bad.problems.join(' '), /Data "fish" was not used: the data must be one of/);
+  assert.match(bad.problems.join(' '), /Rows "20" was not used: the number of rows must be/);
+
+  const old = parse('#lesson=data&source=curve&noise=0.3&rows=1000', 'data');
+  assert.deepEqual(old.problems, []);
+  assert.deepEqual([old.state.data, old.state.dnoise, old.state.rows], ['curve', 0.3, 1000]);
+  assert.match(formatHash(old.state, modules.data), /data=curve&rows=1000&dnoise=0.3/);
+
+  const digits = parse('#lesson=data&data=digits', 'data');
+  assert.equal(digits.state.data, 'curve');
+  assert.match(digits.problems.join(' '), /Your data lesson cannot show data "digits"; it shows "curve"/);
+
+  assert.ok(rebuildKeys(modules.data).includes('data'), 'Your data makes its data: a rebuild');
+  assert.ok(!rebuildKeys(modules.reconstruct).includes('data'), 'elsewhere a remount, not a rebuild');
+});
+
+test('a link names only the data keys of its data', () => {
+  const own = { ...parse('#lesson=reconstruct&data=own&rows=1000&dnoise=0.5', 'reconstruct').state };
+  assert.equal(own.rows, 4000, "a generated set's rows mean nothing with own data");
+  assert.match(formatHash({ ...own, rows: 1000 }, modules.reconstruct), /^#lesson=reconstruct&data=own&encoder=/);
+  Object.assign(own, { rows: 1000, dnoise: 0.5 });
+  const curve = { ...own, data: 'curve', faults: 0.4 };
+  assert.match(formatHash(curve, modules.reconstruct), /^#lesson=reconstruct&data=curve&rows=1000&dnoise=0.5&encoder=/);
+  const sensors = { ...curve, data: 'sensors' };
+  assert.match(
+    formatHash(sensors, modules.reconstruct),
+    /^#lesson=reconstruct&data=sensors&rows=1000&faults=0.4&encoder=/,
+  );
+});

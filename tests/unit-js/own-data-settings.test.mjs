@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ownData } from '../../www/state/own-data.js';
+import { chooseData, ownData } from '../../www/state/own-data.js';
 import { defaultState, parseHash, trainerConfigs } from '../../www/state/url-state.js';
 import { LESSON_IDS } from '../../www/lessons/index.js';
 import anomalies, { heldOutClass } from '../../www/lessons/anomalies.js';
@@ -25,11 +25,13 @@ const folders = {
 
 /** Runs `body` with `info` in the lessons (state/own-data.js), then back to the digits. */
 function withOwn(info, body) {
-  Object.assign(ownData, { id: 'own-1', info, inLessons: true });
+  Object.assign(ownData, { id: 'own-1', info });
+  chooseData({ data: 'own' });
   try {
     body();
   } finally {
-    Object.assign(ownData, { id: null, info: null, inLessons: false });
+    Object.assign(ownData, { id: null, info: null });
+    chooseData({ data: 'digits' });
   }
 }
 

@@ -119,7 +119,10 @@ function createParts({ ui, flags, problems, createClient, resources }) {
     onDiverged: (msg) => divergence.show(msg),
     onCrash: (message) => recovery.recover(message),
   });
-  const sync = createSettingsSync({ form: ui.form, store, run, status, mounted, rebuild: controls.rebuild });
+  const sync = createSettingsSync({
+    ...{ form: ui.form, store, run, status, mounted, rebuild: controls.rebuild, nav },
+    remount: () => lessons.switchLesson(location.hash),
+  });
   const { showState } = sync;
   const divergence = createDivergence({ run, engine, store, banner, status, controls, showState });
   const lessons = createLessonHost({ ui, store, run, engine, status, banner, sync, controls, nav, mounted, problems });

@@ -5,6 +5,7 @@
 // other parts read.
 
 import { parseHash, lessonIdOf } from '../state/url-state.js';
+import { chooseData } from '../state/own-data.js';
 import { withoutFlags } from '../state/view-flags.js';
 import { afterPaint, nextTask } from '../lib/dom.js';
 import { bindLessonSettings } from '../state/lesson-settings-form.js';
@@ -46,7 +47,10 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
   /** The lesson's settings from the hash: in the store, the address bar and the forms. */
   function showSettings(mod, hash) {
     mounted.lesson = mod;
-    const { state, problems: more } = parseHash(withoutFlags(hash), { lessonIds: LESSON_IDS, lesson: mod });
+    const options = { lessonIds: LESSON_IDS, lesson: mod };
+    // The data first: a lesson's defaults may follow it (e.g. Anomalies' code size), so the link is read again.
+    chooseData(parseHash(withoutFlags(hash), options).state);
+    const { state, problems: more } = parseHash(withoutFlags(hash), options);
     store.replace(state);
     sync.writeHash(state); // the address bar always holds a complete, reproducible link
     sync.settings.show(state);
@@ -63,8 +67,7 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
       client: engine.client,
       store,
       commit: sync.commit,
-      // The lesson again from its link, e.g. on the digits once the person stopped using their data in it.
-      remount: () => switchLesson(location.hash),
+      relink: () => sync.writeHash(store.get()),
     });
     document.body.dataset.lesson = mod.id;
     document.title = `${mod.title} · Autoencoder Playground`;
@@ -149,7 +152,7 @@ export function createLessonHost({ ui, store, run, engine, status, banner, sync,
   function openLessonNumber(n) {
     const entry = LESSONS[n - 1];
     if (!entry || !mounted.lesson || entry.id === mounted.lesson.id) return;
-    location.hash = `#lesson=${encodeURIComponent(entry.id)}`;
+    location.hash = nav.hrefFor(entry.id);
   }
 
   /** A link edited by hand, a lesson link in the nav, or a tutorial's link clicked on this page. */

@@ -5,16 +5,19 @@
 // so the menu takes its place at first paint instead of pushing the page down
 // when the script runs; they are kept if they match the registry, and written
 // again from it if not. On a narrow screen the menu is one sideways-scrolling
-// row, scrolled so the current lesson shows.
+// row, scrolled so the current lesson shows. The links carry the data the
+// lessons train on (`carry`: "&data=sensors&dseed=2", or nothing for the digits),
+// so a generated set or the person's own data follows them from lesson to lesson.
 
 import { h } from '../lib/dom.js';
 
 /**
  * Fills `nav` with links to `lessons` ([{ id, title }]).
- * @returns {{ setCurrent: (id: string) => void }}
+ * @returns {{ setCurrent: (id: string) => void, carry: (part: string) => void, hrefFor: (id: string) => string }}
  */
 export function buildLessonNav(nav, lessons) {
-  const href = (l) => `#lesson=${encodeURIComponent(l.id)}`;
+  let carried = '';
+  const href = (l) => `#lesson=${encodeURIComponent(l.id)}${carried}`;
   let links = [...nav.querySelectorAll('a.lesson-link')];
   const same =
     links.length === lessons.length &&
@@ -64,6 +67,16 @@ export function buildLessonNav(nav, lessons) {
   }
 
   return {
+    /** The data part every link carries from now on (url-state.js dataHashPart). */
+    carry(part) {
+      if (part === carried) return;
+      carried = part;
+      for (const [i, a] of links.entries()) a.setAttribute('href', href(lessons[i]));
+    },
+    /** The link to lesson `id`, with the data it carries (the number keys follow it too). */
+    hrefFor(id) {
+      return href({ id });
+    },
     setCurrent(id) {
       for (const a of links) {
         if (a.dataset.lesson === id) a.setAttribute('aria-current', 'page');

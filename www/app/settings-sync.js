@@ -4,26 +4,29 @@
 // hash goes through here; if it changes what the trainers are built from, it
 // asks for a rebuild, which the run state may refuse (while a lesson loads).
 
-import { formatHash, parseHash, rebuildKeys } from '../state/url-state.js';
+import { DATA_KEYS, formatHash, parseHash, rebuildKeys } from '../state/url-state.js';
 import { replaceUrl } from '../state/view-flags-page.js';
 import { bindSettings } from '../state/settings-form.js';
 import { LESSON_IDS } from '../lessons/index.js';
-import { lessonInfo } from '../state/own-data.js';
+import { carriedData, lessonInfo } from '../state/own-data.js';
 
 /**
  * @param {{
  *   form: HTMLFormElement, store, run, status,
  *   mounted: { lesson, view, fields },  the lesson on the page (written by lesson-host.js)
  *   rebuild: ({ resume: boolean }) => void,
+ *   nav: { carry(part) },  the lesson menu, whose links carry the data the lessons train on
+ *   remount: () => void,   mounts the lesson again from the address bar (another data set: its pictures change)
  * }} parts
  */
-export function createSettingsSync({ form, store, run, status, mounted, rebuild }) {
+export function createSettingsSync({ form, store, run, status, mounted, rebuild, nav, remount }) {
   // The shape line counts the inputs of the data the lesson trains on (the person's own, or the digits).
   const data = () => (mounted.lesson?.dataSpec ? null : lessonInfo(mounted.lesson ?? {}));
   const settings = bindSettings(form, { get: store.get, commit, data });
 
   function writeHash(state) {
     replaceUrl(formatHash(state, mounted.lesson));
+    nav.carry(carriedData(state, mounted.lesson));
   }
 
   /** Does a change to these keys need new trainers? */
@@ -34,6 +37,11 @@ export function createSettingsSync({ form, store, run, status, mounted, rebuild 
   /** Tells the lesson what changed: a new scale, new trainers, or just an update of its view. */
   function apply(state, patch) {
     const changed = Object.keys(patch);
+    // Other data: the lesson is laid out for it anew (Your data makes its own, a rebuild).
+    if (!mounted.lesson?.dataSpec && DATA_KEYS.some((k) => changed.includes(k))) {
+      remount();
+      return;
+    }
     if (changed.includes('scale')) mounted.view?.setScale(state.scale);
     if (needsRebuild(changed)) rebuild({ resume: true });
     else if (changed.length) mounted.view?.update?.(state, patch);

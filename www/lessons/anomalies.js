@@ -33,8 +33,11 @@ const MAX_CLASSES = 10;
 /** The person's own data when this lesson trains on it (state/own-data.js), or null: the digits. */
 const ownInfo = () => lessonInfo(anomalies);
 
-/** The class names a run on `info` can hold out (null: the digits). */
-const classNames = (info) => (info.labelNames ?? []).slice(0, MAX_CLASSES);
+/** The class names a run on `info` can hold out (null: the digits); none where the faults are held out already. */
+const classNames = (info) => (info.heldOutFaults ? [] : (info.labelNames ?? []).slice(0, MAX_CLASSES));
+
+/** Machine sensors: the training windows are all healthy, and the faults are in a held-out set of their own. */
+const faultsHeldOut = (info) => Boolean(info?.heldOutFaults);
 
 /** The held-out class of a run on `info` (null: the digits) for `state`: a class number, or null for none. */
 export function heldOutClass(state, info = ownInfo()) {
@@ -73,7 +76,11 @@ const exclude = {
     const info = ownInfo();
     if (!info) return digitExclude.control;
     const names = classNames(info);
-    const none = names.length ? 'None: train on every class' : 'None (your data has no labels)';
+    const none = faultsHeldOut(info)
+      ? 'None: the faults are held out already'
+      : names.length
+        ? 'None: train on every class'
+        : 'None (your data has no labels)';
     return {
       type: 'select',
       options: [{ value: 'none', label: none }, ...names.map((name, c) => ({ value: String(c), label: name }))],
@@ -86,6 +93,9 @@ const exclude = {
       return c == null
         ? 'Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.'
         : `The network never sees a ${c} while training; the test set keeps all ten digits.`;
+    }
+    if (faultsHeldOut(info)) {
+      return `The network trains on healthy windows only. The faults are in a held-out set of ${fmtInt(info.scoredRows)} windows of their own, scored in the card below.`;
     }
     const all = info.labelNames?.length ?? 0;
     if (!all) {
@@ -121,7 +131,8 @@ const settings = {
 /** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
 function explain(lesson) {
   const own = lesson?.data;
-  const labelled = own?.labelNames?.length > 0;
+  const faults = faultsHeldOut(own);
+  const labelled = own?.labelNames?.length > 0 && !faults;
   const plural = own?.view === 'image' ? 'images' : 'rows';
   return {
     body: [
@@ -131,33 +142,41 @@ function explain(lesson) {
       !own
         ? 'Here the “anomaly” is a digit class the network never saw. The threshold is set on normal validation digits only ' +
           '(the 99th percentile flags 1% of normal digits as false alarms), as it would be in practice, where anomalies are rare and unlabelled.'
-        : labelled
-          ? `Here the “anomaly” is a class of your ${plural} (one of your labels, held out in the settings) that the network never saw. ` +
-            `The threshold is set on normal validation ${plural} only (the 99th percentile flags 1% of them as false alarms), ` +
-            'as it would be in practice, where anomalies are rare and unlabelled.'
-          : `Your ${plural} have no labels, so no class can be held out and nothing says which ones are anomalies: ` +
-            `the network trains on all of them, and the error still ranks the test ${plural}, the ones it rebuilds worst first. ` +
-            'Give the data a label column (or folders) to hold a class out and get a ROC curve.',
+        : faults
+          ? `Here the anomalies are faulty machines. The network trains on windows of healthy machines only; a held-out set of ${fmtInt(own.scoredRows)} windows, ` +
+            'a share of them with a fault injected (a spike, a drift, a stuck sensor or a changed rhythm on one sensor), is scored in the card below: ' +
+            'its ROC curve says how well the error separates faulty windows from healthy ones, and the worst windows show which sensor, and when, the error comes from.'
+          : labelled
+            ? `Here the “anomaly” is a class of your ${plural} (one of your labels, held out in the settings) that the network never saw. ` +
+              `The threshold is set on normal validation ${plural} only (the 99th percentile flags 1% of them as false alarms), ` +
+              'as it would be in practice, where anomalies are rare and unlabelled.'
+            : `Your ${plural} have no labels, so no class can be held out and nothing says which ones are anomalies: ` +
+              `the network trains on all of them, and the error still ranks the test ${plural}, the ones it rebuilds worst first. ` +
+              'Give the data a label column (or folders) to hold a class out and get a ROC curve.',
       `It does not always work${own ? ', on the digits either' : ''}. The engine measured the AUC for each held-out digit after 600 steps of a small model: ` +
         '0: 0.90, 1: 0.42, 2: 0.94, 3: 0.83, 4: 0.76, 5: 0.85, 6: 0.81, 7: 0.66, 8: 0.87, 9: 0.59. A 1 is a single stroke, ' +
         'easy to rebuild even for a network that never saw one, so it scores lower than typical digits (AUC under 0.5). ' +
         'A 9 looks much like a 4 and a 7, which the network did see.',
     ],
     tryThis: [
-      own && !labelled
-        ? `Move the threshold: lower it and more test ${plural} are flagged; which ones go first is the ranking.`
-        : own
-          ? 'Hold out each class in turn: a class that is easy to rebuild from what the network did see scores low, even under 0.5.'
-          : 'Hold out 1 and watch the AUC fall below 0.5: “unusual” is not the same as “hard to reconstruct”.',
+      faults
+        ? 'Raise the faulty share in the Your data lesson, or change the code size, and watch the AUC in the card below.'
+        : own && !labelled
+          ? `Move the threshold: lower it and more test ${plural} are flagged; which ones go first is the ranking.`
+          : own
+            ? 'Hold out each class in turn: a class that is easy to rebuild from what the network did see scores low, even under 0.5.'
+            : 'Hold out 1 and watch the AUC fall below 0.5: “unusual” is not the same as “hard to reconstruct”.',
       own && !labelled
         ? null
         : 'Move the threshold: lower it and recall rises while precision falls. The dot on the ROC curve moves along it.',
       own && !lesson.pictures.shape.digits
         ? `Press Next ${plural === 'images' ? 'image' : 'row'} on the meter: how far above the threshold ${labelled ? 'do the held-out ones go' : 'does each one go'}?`
         : 'Draw a letter, a smiley or a scribble on the pad: how far above the threshold does it go?',
-      labelled || !own
-        ? 'Train longer: does the AUC rise, or does the network get better at rebuilding the unseen class too?'
-        : 'Train longer: do the same rows stay on top?',
+      faults
+        ? 'Look at the worst windows: does the red in their error bars sit on one sensor, where the fault is?'
+        : labelled || !own
+          ? 'Train longer: does the AUC rise, or does the network get better at rebuilding the unseen class too?'
+          : 'Train longer: do the same rows stay on top?',
     ].filter(Boolean),
     interview: [
       [
@@ -345,10 +364,12 @@ function view(lesson) {
       clearStats(precStat, recStat, aucStat);
       rocNote.textContent = !own
         ? 'Hold out a digit (in the settings) to get anomalies to catch, and a ROC curve.'
-        : own.labelNames?.length
-          ? 'Hold out a class (in the settings) to get anomalies to catch, and a ROC curve.'
-          : `Your data has no labels, so no class can be held out and nothing says which ${plural} are anomalies: there is no ROC curve. ` +
-            `The histogram is the result: the test ${plural} past the threshold are the ones the network rebuilds worst.`;
+        : faultsHeldOut(own)
+          ? 'The test windows here are all healthy: the faults are in the held-out windows scored in the card below, with their ROC curve.'
+          : own.labelNames?.length
+            ? 'Hold out a class (in the settings) to get anomalies to catch, and a ROC curve.'
+            : `Your data has no labels, so no class can be held out and nothing says which ${plural} are anomalies: there is no ROC curve. ` +
+              `The histogram is the result: the test ${plural} past the threshold are the ones the network rebuilds worst.`;
       return;
     }
     showStat(aucStat, report.auc, (v) => v.toFixed(3));
@@ -438,14 +459,17 @@ const anomalies = defineLesson({
     return cfg;
   },
   lead: (lesson) =>
-    !lesson.data
-      ? 'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that ' +
-        'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'
-      : lesson.data.labelNames?.length
-        ? 'Train an autoencoder without one of your data’s classes, then use its reconstruction error to catch that ' +
-          'class among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'
-        : 'Train an autoencoder on your data and rank its rows by reconstruction error: the ones it rebuilds worst are the odd ones out. ' +
-          'You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.',
+    faultsHeldOut(lesson.data)
+      ? 'Train an autoencoder on healthy machines only, then use its reconstruction error to catch the faulty windows in a held-out set, ' +
+        'and see which sensor, and when, the error comes from. No faulty window is needed to train.'
+      : !lesson.data
+        ? 'Train an autoencoder without one kind of digit, then use its reconstruction error to catch that ' +
+          'digit among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'
+        : lesson.data.labelNames?.length
+          ? 'Train an autoencoder without one of your data’s classes, then use its reconstruction error to catch that ' +
+            'class among all the others. You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.'
+          : 'Train an autoencoder on your data and rank its rows by reconstruction error: the ones it rebuilds worst are the odd ones out. ' +
+            'You would use this to spot fraud, faulty parts or odd sensor readings when you only have examples of normal data.',
   explain,
   digits: SAMPLES,
   view,

@@ -33,6 +33,7 @@ const MAP_MS = 1000;
 const SCORE_MS = 3000;
 const TOP = 5;
 
+// The data keys are common ones (every lesson carries them, state/url-state.js): here they are fields of the lesson.
 const source = choice(
   'Data',
   [
@@ -43,16 +44,18 @@ const source = choice(
   'curve',
   {
     hint: (s) =>
-      s.source === 'own'
+      s.data === 'own'
         ? 'Open a file in the Data card. Your data stays in this tab: a link says only that the data is yours, and opened elsewhere asks for the file.'
         : 'Generated in this tab from the data seed: the link makes the same rows again.',
   },
 );
 // Once the person has opened data of their own, the lesson opens on it (a nav link names no data).
-Object.defineProperty(source, 'default', { get: () => (ownData.id ? 'own' : 'curve'), enumerable: true });
+const defaultSource = () => (ownData.id ? 'own' : 'curve');
+Object.defineProperty(source, 'default', { get: defaultSource, enumerable: true });
 
-const settings = {
-  source,
+/** The form fields of the common data keys (state/url-state.js), in this lesson's settings. */
+const dataFields = {
+  data: source,
   rows: numberChoice('Rows', [1000, 2000, 4000, 10000], 4000, {
     min: 100,
     max: 50000,
@@ -66,7 +69,7 @@ const settings = {
     control: { type: 'select', options: [1, 2, 3].map((v) => ({ value: String(v), label: String(v) })) },
     hint: () => 'Which rows the generator makes (any whole number in a link).',
   },
-  noise: range('Curve noise', {
+  dnoise: range('Curve noise', {
     min: 0,
     max: 1,
     step: 0.01,
@@ -80,6 +83,9 @@ const settings = {
     def: 0.2,
     hint: () => 'Machine sensors only: the share of held-out windows given a fault.',
   }),
+};
+
+const settings = {
   variant: choice(
     'Variant',
     [
@@ -114,13 +120,13 @@ const settings = {
 
 /** The data a state asks for (worker/data-source.js). */
 function dataSpec(state) {
-  if (state.source === 'own') return { kind: 'own', id: ownData.id ?? 'none' };
+  if (state.data === 'own') return { kind: 'own', id: ownData.id ?? 'none' };
   return {
     kind: 'generated',
-    name: state.source,
+    name: state.data,
     rows: state.rows,
     seed: state.dseed,
-    share: state.source === 'curve' ? state.noise : state.faults,
+    share: state.data === 'curve' ? state.dnoise : state.faults,
   };
 }
 
@@ -211,7 +217,7 @@ function view(lesson) {
   let info = null; // the run's data
   let codes = null; // validation rows whose codes show how much each code number is used
 
-  const source = sourceCard({ client, use: () => commit({ source: 'own' }) });
+  const source = sourceCard({ client, use: () => commit({ data: 'own' }), relink: lesson.relink });
   const training = lesson.trainingCard({ title: 'Reconstruction error' });
   const suited = h(
     'button',
@@ -349,7 +355,16 @@ export default defineLesson({
     'Autoencoders are not only for pictures. Train one on a curve in 3-D, on machine sensor signals, or on your own table or images, ' +
     'read in this tab and never uploaded, and see what it learns and which rows it finds odd.',
   settings,
-  defaults: SUITED.curve,
+  commonFields: dataFields,
+  // Generated or own data only; its links before the data keys were common said source= and noise=.
+  dataChoices: ['curve', 'sensors', 'own'],
+  aliases: { source: 'data', noise: 'dnoise' },
+  defaults: {
+    ...SUITED.curve,
+    get data() {
+      return defaultSource();
+    },
+  },
   dataSpec,
   config,
   engine: 'lab',

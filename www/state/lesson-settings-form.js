@@ -98,13 +98,16 @@ export function settingField(key, setting, { get, commit }) {
 }
 
 /**
- * Builds the panel fields for `lesson.settings` into `fieldset` (emptied
+ * Builds the panel fields for `lesson.settings` (and `lesson.commonFields`) into `fieldset` (emptied
  * first), with the lesson's `note(state)` under them, and keeps them in step
  * with the state. The fieldset is hidden when there is nothing to show.
  * @returns {{ show: (state) => void }}
  */
 export function bindLessonSettings(fieldset, lesson, store) {
-  const entries = Object.entries(lesson?.settings ?? {}).filter(([, s]) => s.inPanel !== false);
+  // A lesson may show common keys among its own fields (`commonFields`: Your data's data keys).
+  const entries = Object.entries({ ...(lesson?.commonFields ?? {}), ...(lesson?.settings ?? {}) }).filter(
+    ([, s]) => s.inPanel !== false,
+  );
   fieldset.replaceChildren();
   fieldset.hidden = !entries.length && !lesson?.note;
   const fields = entries.map(([key, setting]) => settingField(key, setting, store));

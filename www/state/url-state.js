@@ -33,6 +33,11 @@ export const MAX_STRIDE = 4;
 export const MAX_BATCH = 8000; // the training split's size
 export const MAX_SEED = 2 ** 32 - 1;
 export const INPUT_PIXELS = 784;
+/** What the lessons can train on (`data=`): the digits, a generated set (made in the tab from the keys below), or the person's own. */
+export const DATA_NAMES = ['digits', 'curve', 'sensors', 'own'];
+// The generated sets' limits mirror www/worker/data-source.js (MIN_ROWS, MAX_ROWS) and src/generated.rs.
+export const MIN_DATA_ROWS = 100;
+export const MAX_DATA_ROWS = 50_000;
 
 /** Defaults: the Rust defaults (`defaultConfig()`), chosen so the page learns visibly fast. */
 export const DEFAULTS = Object.freeze({
@@ -47,6 +52,11 @@ export const DEFAULTS = Object.freeze({
   batch: 64,
   seed: 1,
   scale: 'linear',
+  data: 'digits',
+  rows: 4000,
+  dseed: 1,
+  dnoise: 0.05,
+  faults: 0.2,
 });
 
 /** Settings that shape the trainer; changing one rebuilds it. */
@@ -122,6 +132,38 @@ export function parseLearningRate(text) {
  * Parsers return { value } or { error: 'a sentence' } and never throw.
  */
 export const SETTINGS = {
+  // The data (state/own-data.js): optional, so a link on the digits reads as before. A change mounts the lesson
+  // again (its pictures follow the data), except in the Your data lesson, which is built around it.
+  data: {
+    label: 'Data',
+    parse: (t) => parseChoice(t, DATA_NAMES, 'the data'),
+    format: String,
+    optional: true,
+  },
+  rows: {
+    label: 'Rows',
+    parse: (t) => parseInteger(t, MIN_DATA_ROWS, MAX_DATA_ROWS, 'the number of rows'),
+    format: String,
+    optional: true,
+  },
+  dseed: {
+    label: 'Data seed',
+    parse: (t) => parseInteger(t, 0, MAX_SEED, 'the data seed'),
+    format: String,
+    optional: true,
+  },
+  dnoise: {
+    label: 'Curve noise',
+    parse: (t) => parseNumber(t, 0, 1, 'the curve noise'),
+    format: String,
+    optional: true,
+  },
+  faults: {
+    label: 'Faulty share',
+    parse: (t) => parseNumber(t, 0.05, 0.5, 'the faulty share'),
+    format: String,
+    optional: true,
+  },
   encoder: { label: 'Encoder widths', parse: parseEncoder, format: (v) => v.join(',') },
   // Optional: in a link only when set, so every dense link reads as before.
   conv: { label: 'Conv blocks', parse: parseConv, format: formatConv, optional: true },
@@ -155,12 +197,38 @@ export function settingsFor(lesson) {
   return { ...ownSettings(lesson), ...SETTINGS };
 }
 
-/** The keys whose change builds a new trainer: the common ones, and the lesson's unless marked `rebuild: false`. */
+/** The keys that name the data the lessons train on (state/own-data.js). */
+export const DATA_KEYS = ['data', 'rows', 'dseed', 'dnoise', 'faults'];
+
+/**
+ * The keys whose change builds a new trainer: the common ones, and the lesson's unless marked `rebuild: false`;
+ * the data keys in a lesson that makes its own data (`dataSpec`: Your data). Elsewhere a change of data
+ * mounts the lesson again (settings-sync.js).
+ */
 export function rebuildKeys(lesson) {
   const own = Object.entries(ownSettings(lesson))
     .filter(([, s]) => s.rebuild !== false)
     .map(([k]) => k);
-  return [...TRAINER_KEYS, ...own];
+  return [...TRAINER_KEYS, ...(lesson?.dataSpec ? DATA_KEYS : []), ...own];
+}
+
+/** The data keys a link names for data `name`: a generated set's own settings, nothing more. */
+export function dataKeysFor(name) {
+  if (name === 'curve') return ['data', 'rows', 'dseed', 'dnoise'];
+  if (name === 'sensors') return ['data', 'rows', 'dseed', 'faults'];
+  return name === 'own' ? ['data'] : [];
+}
+
+/** The data part of a state's hash ("&data=sensors&dseed=2"; "" for the digits), for links to other lessons. */
+export function dataHashPart(state) {
+  if (!state?.data || state.data === 'digits') return '';
+  const parts = [];
+  for (const key of dataKeysFor(state.data)) {
+    const value = SETTINGS[key].format(state[key]);
+    if (key === 'data' || value !== SETTINGS[key].format(DEFAULTS[key]))
+      parts.push(`${key}=${encodeURIComponent(value)}`);
+  }
+  return `&${parts.join('&')}`;
 }
 
 /** A fresh copy of the defaults: the common ones, changed by the lesson's `defaults`, plus its own settings' defaults. */
@@ -229,7 +297,9 @@ export function parseHash(hash, options = {}) {
 
   const settings = settingsFor(def);
   const seen = new Set();
-  for (const [key, raw] of pairs) {
+  for (const [given, raw] of pairs) {
+    // A lesson's older names for a key (e.g. Your data's source=, now the common data=).
+    const key = Object.hasOwn(def?.aliases ?? {}, given) ? def.aliases[given] : given;
     if (key === '' && raw === '') continue; // "a=1&&b=2"
     if (seen.has(key)) {
       problems.push(`The setting ${quote(key)} appears more than once; the first one is used.`);
@@ -262,6 +332,17 @@ export function parseHash(hash, options = {}) {
     }
   }
 
+  // A lesson may take only some data (Your data: generated or own, not the digits).
+  if (def?.dataChoices && !def.dataChoices.includes(state.data)) {
+    const fallback = defaultState(def).data;
+    problems.push(
+      `The ${def.title ?? def.id} lesson cannot show data ${quote(state.data)}; it shows ${quote(fallback)}.`,
+    );
+    state.data = fallback;
+  }
+  // Settings of data the link does not name are the defaults, as the link written for this state reads back.
+  for (const key of DATA_KEYS) if (!dataKeysFor(state.data).includes(key)) state[key] = DEFAULTS[key];
+
   if (problems.length > MAX_PROBLEMS_SHOWN) {
     const more = problems.length - MAX_PROBLEMS_SHOWN;
     problems.splice(MAX_PROBLEMS_SHOWN, more, `…and ${more} more ${more === 1 ? 'problem' : 'problems'} in the link.`);
@@ -277,9 +358,13 @@ export function formatHash(state, lesson = null) {
   const own = lesson && lesson.id === state.lesson ? Object.keys(ownSettings(lesson)) : [];
   const settings = settingsFor(lesson);
   const parts = [`lesson=${encodeURIComponent(state.lesson)}`];
-  // An optional setting is left out where it has the lesson's default, which a link without it reads back.
-  const defaults = defaultState(lesson && lesson.id === state.lesson ? lesson : null);
+  // An optional setting is left out where it has the lesson's default, which a link without it reads back;
+  // the data keys where they have the common default (Your data's default data depends on the tab).
+  const defaults = { ...defaultState(lesson && lesson.id === state.lesson ? lesson : null) };
+  for (const key of DATA_KEYS) defaults[key] = DEFAULTS[key];
+  const unused = DATA_KEYS.filter((k) => !dataKeysFor(state.data).includes(k));
   for (const key of [...own, ...COMMON_KEYS]) {
+    if (unused.includes(key)) continue; // e.g. a generated set's rows, with the person's own data
     const value = settings[key].format(state[key]);
     if (settings[key].optional && value === settings[key].format(defaults[key])) continue;
     // Values are digits, letters, "_", "." and ","; commas read better unescaped.

@@ -81,36 +81,66 @@ const mostCommon = (labels, classes) => {
   return best;
 };
 
+const SENSOR_NAMES = ['vibration', 'temperature', 'current', 'pressure'];
+const SENSOR_WINDOW = 32;
+const ROLL_BANDS = 10;
+
 /**
- * A generated set: { name: 'curve' | 'sensors', rows, seed, share } (share: the
- * curve's noise, or the share of faulty held-out sensor windows).
+ * What the page shows of a generated set, without making it (the lessons are laid out before the
+ * worker makes the rows): the same info the worker's source gives (src/generated.rs names the
+ * columns and labels; tests/unit-js/generated-info.test.mjs holds the two together).
+ * `spec`: { name: 'curve' | 'sensors', rows, seed, share } (share: the curve's noise, or the share
+ * of faulty held-out sensor windows). Throws a sentence for a spec the engine would refuse.
  */
-export function generatedSource(labMod, spec) {
+export function generatedInfo(spec) {
   const kind = GENERATED[spec?.name] ? spec.name : null;
   if (!kind) throw new Error('There is no such generated data set: the generated sets are "curve" and "sensors".');
   const rows = integerIn(spec.rows, MIN_ROWS, MAX_ROWS, 'The number of rows');
-  const seed = integerIn(spec.seed, 0, 2 ** 32 - 1, 'The data seed');
-  const share = Number(spec.share);
-  const g = labMod.generateData(kind, rows, seed, kind === 'sensors' ? 0 : share);
+  integerIn(spec.seed, 0, 2 ** 32 - 1, 'The data seed');
+  const curve = kind === 'curve';
+  const width = curve ? 3 : SENSOR_NAMES.length * SENSOR_WINDOW;
   const info = {
     kind,
     title: GENERATED[kind].title,
     how: GENERATED[kind].how,
     generated: true,
     rows,
-    width: g.width,
+    trainRows: trainingRows(rows),
+    width,
     shape: null,
     view: GENERATED[kind].view,
-    labelNames: g.labelNames,
-    columnNames: g.columnNames,
+    labelNames: curve
+      ? Array.from({ length: ROLL_BANDS }, (_, b) => `${b * 10}–${b * 10 + 10}% along the roll`)
+      : ['healthy', 'spike', 'drift', 'stuck sensor', 'changed rhythm'],
+    columnNames: curve
+      ? ['x', 'y', 'z']
+      : SENSOR_NAMES.flatMap((s) => Array.from({ length: SENSOR_WINDOW }, (_, k) => `${s} t${k}`)),
     missing: 0,
   };
-  if (kind !== 'sensors') return valuesSource(spec, { ...info, normalLabel: null }, g.values, g.labels);
-  // Healthy windows to train on; faults only in a held-out set with its own seed.
-  const count = Math.max(MIN_HELD_OUT, Math.round(rows / 4));
-  const held = labMod.generateData('sensors', count, (seed + 1) % 2 ** 32, share);
-  const signals = { names: ['vibration', 'temperature', 'current', 'pressure'], length: g.width / 4 };
-  return valuesSource(spec, { ...info, signals, normalLabel: 0, scoredRows: count }, g.values, g.labels, {
+  if (curve) return { ...info, normalLabel: null };
+  // Healthy windows to train on; faults only in a held-out set (heldOut: no class of the training rows is held out).
+  const scoredRows = Math.max(MIN_HELD_OUT, Math.round(rows / 4));
+  return {
+    ...info,
+    signals: { names: SENSOR_NAMES, length: SENSOR_WINDOW },
+    normalLabel: 0,
+    scoredRows,
+    heldOutFaults: true,
+  };
+}
+
+/** A generated set's rows (spec as for generatedInfo), made by the engine. */
+export function generatedSource(labMod, spec) {
+  const info = generatedInfo(spec);
+  const { kind, rows } = info;
+  const seed = spec.seed;
+  const g = labMod.generateData(kind, rows, seed, kind === 'sensors' ? 0 : Number(spec.share));
+  if (g.width !== info.width) throw new Error(`The engine made rows of ${g.width} values, not ${info.width}.`);
+  if (kind !== 'sensors') return valuesSource(spec, info, g.values, g.labels);
+  // Faults only in a held-out set with its own seed.
+  const count = info.scoredRows;
+  const held = labMod.generateData('sensors', count, (seed + 1) % 2 ** 32, Number(spec.share));
+  return valuesSource(spec, info, g.values, g.labels, {
     values: held.values,
     labels: held.labels,
     width: g.width,

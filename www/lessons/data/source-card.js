@@ -118,9 +118,11 @@ function imagesPreview(read) {
 
 /**
  * The data card. `use()` makes the own data the run's (a rebuild); `client` is
- * the worker's. -> { el, show(info) } show: the run's data changed.
+ * the worker's; `relink()` writes the menu's links again (they carry the data
+ * while "Use … in every lesson" is on). -> { el, show(info) } show: the run's data changed.
  */
-export function sourceCard({ client, use }) {
+export function sourceCard({ client, use, relink }) {
+  let shown = null; // the run's data (its info): the button below offers it to the other lessons
   const about = h('p', { id: 'data-about' });
   const how = h('p', { class: 'hint', id: 'data-how' });
   const message = h('p', { id: 'data-message', role: 'status', 'aria-live': 'polite' });
@@ -170,22 +172,27 @@ export function sourceCard({ client, use }) {
     on: {
       click: () => {
         ownData.inLessons = !ownData.inLessons;
+        relink(); // the menu's links carry the data, or stop carrying it
         showInLessons();
       },
     },
   });
   const inLessonsNote = h('span', { class: 'hint', id: 'data-in-lessons-note' });
   function showInLessons() {
-    const there = Boolean(ownData.info);
-    inLessons.hidden = !there;
-    inLessonsNote.hidden = !there;
-    if (!there) return;
-    const images = ownData.info.view === 'image';
+    const info = shown;
+    inLessons.hidden = !info;
+    inLessonsNote.hidden = !info;
+    if (!info) return;
     inLessons.setAttribute('aria-pressed', String(ownData.inLessons));
-    inLessons.textContent = images ? 'Use these images in every lesson' : 'Use this table in every lesson';
+    inLessons.textContent = info.generated
+      ? `Use ${info.title} in every lesson`
+      : info.view === 'image'
+        ? 'Use these images in every lesson'
+        : 'Use this table in every lesson';
+    const what = info.generated ? info.title : 'your data';
     inLessonsNote.textContent = ownData.inLessons
-      ? ` On: the lessons that can use it (${lessonsFor(ownData.info)}) train on your data instead of the digits; open one in the menu.`
-      : ` The other lessons can train on it too: ${lessonsFor(ownData.info)}.`;
+      ? ` On: the lessons that can use it (${lessonsFor(info)}) train on ${what} instead of the digits; open one in the menu.`
+      : ` The other lessons can train on it too: ${lessonsFor(info)}.`;
   }
 
   const say = (text, { error = false } = {}) => {
@@ -200,7 +207,6 @@ export function sourceCard({ client, use }) {
       const info = await client.putData({ ...spec, id });
       ownData.id = id;
       ownData.info = info;
-      showInLessons();
       after?.(info);
       use();
       return info;
@@ -343,6 +349,8 @@ export function sourceCard({ client, use }) {
       how.textContent = info.how ?? '';
       how.hidden = !info.how;
       if (info.generated) preview.replaceChildren();
+      shown = info;
+      showInLessons();
     },
   };
 }

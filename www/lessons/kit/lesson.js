@@ -21,7 +21,7 @@ import { Pictures } from './pictures.js';
 import { TrainingCard } from './training-card.js';
 import { TermsCard } from './terms-card.js';
 import { insidePanel } from './inside-panel.js';
-import { accepted, lessonInfo, ownData } from '../../state/own-data.js';
+import { accepted, chosen, lessonInfo, ownData } from '../../state/own-data.js';
 import { fmtInt } from './format.js';
 import { LESSONS } from '../index.js';
 
@@ -59,7 +59,7 @@ export function defineLesson({
   const { accepts = 'digits', needsLabels = false } = LESSONS.find((l) => l.id === module.id) ?? {};
   const canUse = (info) => accepted(accepts, info, { needsLabels });
 
-  function mount(root, { client, store, commit, remount = () => {} }) {
+  function mount(root, { client, store, commit, relink = () => {} }) {
     const refreshers = [];
     const parts = []; // cards fed by the lifecycle: reset(state, info), stats(msg), setScale?(scale), destroy()
     const paced = []; // refreshers the lesson asks for itself
@@ -98,6 +98,8 @@ export function defineLesson({
       client,
       store,
       commit,
+      /** Writes the menu's links again from the state (they carry the data the lessons train on). */
+      relink,
       /** The run this view shows (0: none, e.g. the settings were refused). */
       run: 0,
       /** The code size of the run's main network. */
@@ -121,7 +123,8 @@ export function defineLesson({
       /** Puts the lesson on the page: header, `content`, explanation. */
       show(...content) {
         const text = typeof explain === 'function' ? explain(lesson) : explain;
-        const own = usesTrainer && !module.dataSpec && ownData.info ? ownNote(store.get()) : null;
+        const named = chosen.name !== 'digits' || ownData.info;
+        const own = usesTrainer && !module.dataSpec && named ? dataNote(store.get()) : null;
         frame = h(
           'section',
           { class: 'lesson', 'aria-labelledby': 'lesson-title' },
@@ -217,18 +220,29 @@ export function defineLesson({
     lesson.pictures.shape = rowShape(lesson.data);
 
     /**
-     * The person has opened data of their own: say whether this lesson trains on it (with the way
-     * back to the digits) or why not (not chosen for the lessons, or not data this lesson can use).
+     * The link names data other than the digits, or the person has opened data of their own: say whether
+     * this lesson trains on it (with the way back to the digits) or why not (not chosen for the lessons,
+     * not in this tab, or not data this lesson can use).
      */
-    function ownNote(state) {
-      const { info } = ownData;
+    function dataNote(state) {
       const note = (...content) => h('p', { class: 'own-data-note', id: 'own-data-note' }, ...content);
+      const back = h('button', { type: 'button', class: 'button small', id: 'own-data-back' }, 'Use the digits');
+      back.addEventListener('click', () => commit({ data: 'digits' })); // mounted again, on the digits
+      if (chosen.error) return note(`${chosen.error} This lesson trains on the digits. `, back);
+      if (chosen.missing) {
+        return note(
+          'This link names your own data, which is not in this tab (a link cannot carry it): this lesson trains on the digits. ' +
+            'Open your table or images in the Your data lesson to train on them here. ',
+          back,
+        );
+      }
+      const info = chosen.info ?? ownData.info;
       if (!lesson.data) {
         const what =
           info.view === 'image'
             ? `${info.shape.channels === 3 ? 'colour' : 'gray'} ${info.shape.width}×${info.shape.height} pictures`
             : `rows of ${fmtInt(info.width)} numbers`;
-        if (canUse(info)) {
+        if (!chosen.info && canUse(info)) {
           return note(
             `Your data (${info.title}) can stand in for the digits here: switch that on in the Your data lesson.`,
           );
@@ -238,16 +252,22 @@ export function defineLesson({
             ? 'This lesson shows pictures, so it needs images'
             : accepts === 'digits'
               ? 'This lesson draws or decodes 28×28 gray digits'
-              : 'This lesson is about labels, and your data has none';
+              : info.heldOutFaults
+                ? `This lesson is about labels, and the training rows of ${info.title} are all ${info.labelNames[info.normalLabel]}`
+                : 'This lesson is about labels, and your data has none';
+        const whose = info.generated ? info.title : `Your data (${info.title}, ${what})`;
         return note(
-          `${why}: it trains on the digits. Your data (${info.title}, ${what}) is used in the lessons that can take it.`,
+          `${why}: it trains on the digits. ${whose}${info.generated ? `, ${what},` : ''} is used in the lessons that can take it.`,
         );
       }
-      const back = h('button', { type: 'button', class: 'button small', id: 'own-data-back' }, 'Use the digits');
       const { rows, trainRows, width } = info;
       const kind = info.view === 'image' ? 'images' : 'rows';
+      const size = `${fmtInt(rows)} ${kind} of ${fmtInt(width)} values`;
+      const what = info.generated
+        ? `${info.title} (${size}, generated in this tab from data seed ${state.dseed}; the Your data lesson changes it)`
+        : `your data (${info.title}: ${size}, kept in this tab)`;
       const p = note(
-        `This lesson trains on your data (${info.title}: ${fmtInt(rows)} ${kind} of ${fmtInt(width)} values, kept in this tab), not on the digits. ` +
+        `This lesson trains on ${what}, not on the digits. ` +
           (lesson.pictures.shape.kind === 'values'
             ? 'Each row is drawn as a block of cells, one per value: blue below zero, red above. '
             : '') +
@@ -257,10 +277,6 @@ export function defineLesson({
         codeWarning,
         back,
       );
-      back.addEventListener('click', () => {
-        ownData.inLessons = false;
-        remount(); // drawn, and trained, on the digits again
-      });
       return p;
     }
 
