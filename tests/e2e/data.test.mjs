@@ -8,7 +8,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openPage, waitForStep } from './helpers/app.mjs';
+import { startApp, openPage, waitForStep, skipInFirefox } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
 import { chooseFile, chooseImages, clustersCsv, readPicturesAs } from './helpers/own-data.mjs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -406,17 +406,17 @@ describe('the Your data lesson', () => {
         await waitForStep(page, 30, 60_000);
         await pause(page);
         // The link says only that the data is the person's own, never what it is.
-        assert.match(page.url(), new RegExp(`#lesson=${lesson}&(steps=\\d+&)?data=own&encoder=`));
+        assert.match(page.url(), new RegExp(`#lesson=${lesson}&.*\\bdata=own&encoder=`));
         assert.doesNotMatch(page.url(), /shapes/, 'your data is not in the link');
         if (lesson === 'reconstruct') {
-          // The validation images are yours: their labels are the two folders' (0 and 1), not ten digits'.
+          // The validation images are yours: their labels are the two folders', named, not ten digits'.
           await page.waitForFunction(() =>
-            /16 digits: /.test(document.querySelector('#val-grid').getAttribute('aria-label')),
+            /16 images: /.test(document.querySelector('#val-grid').getAttribute('aria-label')),
           );
           const words = await page.getAttribute('#val-grid', 'aria-label');
-          const labels = /16 digits: ([^.]*)\./.exec(words)[1].split(/, | and /);
+          const labels = /16 images: ([^.]*)\./.exec(words)[1].split(/, | and /);
           assert.equal(labels.length, 16, words);
-          assert.deepEqual([...new Set(labels)].sort(), ['0', '1'], words);
+          assert.deepEqual([...new Set(labels)].sort(), ['bar', 'round'], words);
         }
       }
       await page.click('#own-data-back');
@@ -482,7 +482,9 @@ describe('the Your data lesson', () => {
     }
   });
 
-  it('a real folder picked with the folder input: every picture in its sub-folders, labelled by them', async () => {
+  it('a real folder picked with the folder input: every picture in its sub-folders, labelled by them', {
+    skip: skipInFirefox('WebDriver BiDi input.setFiles refuses a folder in Firefox (NS_ERROR_FILE_IS_DIRECTORY)'),
+  }, async () => {
     const dir = shapesFolder(30);
     const { page, context, errors } = await openPage(app, '#lesson=data&data=curve&rows=1000');
     try {
@@ -495,7 +497,7 @@ describe('the Your data lesson', () => {
         await page.textContent('#data-image-counts'),
         /60 images read as grayscale 28×28, 2 labels from the folders \(bar, round\)/,
       );
-      assert.match(await page.textContent('#data-image-counts'), /notes\.txt/, 'the text file is named as skipped');
+      assert.match(await page.textContent('#data-skipped'), /^1 file skipped:.*notes\.txt/s, 'the text file is named');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

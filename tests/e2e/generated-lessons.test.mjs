@@ -49,6 +49,7 @@ describe('Generated data sets in the lessons', () => {
     const { page, context, errors } = await openPage(app, '?debug=1#lesson=data&data=sensors&rows=1000&dseed=2');
     try {
       await ready(page, 'data');
+      assert.equal(await inputWidth(page), 128, "the shape line counts a window's values");
       const button = page.locator('#data-in-lessons');
       await button.waitFor();
       assert.equal(await button.textContent(), 'Use Machine sensors in every lesson');
@@ -70,7 +71,10 @@ describe('Generated data sets in the lessons', () => {
       assert.equal(await inputWidth(page), 128);
       assert.equal(await rowWidth(page), 128, 'the worker trains on the windows');
       await trainTo(page, 60);
-      await page.waitForSelector('#pad-recon[data-painted="true"], canvas.answer[data-painted="true"]');
+      await page.waitForSelector('#pad-recon[data-painted="true"]');
+      await page.waitForFunction(() =>
+        /^Error on this row \(MSE\): \d/.test(document.querySelector('#pad-error').textContent),
+      );
       // The menu still carries the set, to Anomalies and back to Your data (its button on).
       assert.match(
         await page.getAttribute('#lesson-nav a[data-lesson="anomalies"]', 'href'),

@@ -201,3 +201,15 @@ test('the settings’ shape line counts the inputs of the data the lesson trains
   const conv = { encoder: [], latent: 4, conv: [{ channels: 8, kernel: 3, stride: 2 }] };
   assert.deepEqual(layerLabels(conv, colour), ['3×32×32', '8×16×16', '4', '8×16×16', '3×32×32']);
 });
+
+test("the words for a grid call a person's pictures images and rows rows, with their label names", async () => {
+  const { digitRowsWords } = await import('../../www/lessons/kit/alt-text.js');
+  const rows = [{ name: 'originals', canvases: [0, 1, 2] }];
+  const words = (shape, names) => digitRowsWords({ pictures: { shape }, labels: [0, 1, 1], names, rows });
+  assert.equal(words({ kind: 'image', digits: true }, undefined), '3 digits: 0, 1 and 1. Rows: originals');
+  assert.equal(
+    words({ kind: 'image', digits: true }, ['bar', 'round']),
+    '3 images: bar, round and round. Rows: originals',
+  );
+  assert.equal(words({ kind: 'values', digits: false }, []), '3 rows: 0, 1 and 1. Rows: originals');
+});

@@ -8,7 +8,7 @@ import { DATA_KEYS, formatHash, parseHash, rebuildKeys } from '../state/url-stat
 import { replaceUrl } from '../state/view-flags-page.js';
 import { bindSettings } from '../state/settings-form.js';
 import { LESSON_IDS } from '../lessons/index.js';
-import { carriedData, lessonInfo } from '../state/own-data.js';
+import { carriedData, dataFor, lessonInfo } from '../state/own-data.js';
 
 /**
  * @param {{
@@ -20,8 +20,9 @@ import { carriedData, lessonInfo } from '../state/own-data.js';
  * }} parts
  */
 export function createSettingsSync({ form, store, run, status, mounted, rebuild, nav, remount }) {
-  // The shape line counts the inputs of the data the lesson trains on (the person's own, or the digits).
-  const data = () => (mounted.lesson?.dataSpec ? null : lessonInfo(mounted.lesson ?? {}));
+  // The shape line counts the inputs of the data the lesson trains on (Your data's own choice, the data the
+  // link names where the lesson can take it, or the digits).
+  const data = () => (mounted.lesson?.dataSpec ? dataFor(store.get()).info : lessonInfo(mounted.lesson ?? {}));
   const settings = bindSettings(form, { get: store.get, commit, data });
 
   function writeHash(state) {

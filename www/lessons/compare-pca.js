@@ -136,6 +136,7 @@ function view(lesson) {
     digitRowsWords({
       pictures,
       labels: lesson.labels,
+      names: lesson.data?.labelNames,
       rows: [
         { name: 'originals', canvases: rows['cmp-orig'] },
         { name: 'PCA', canvases: rows['cmp-pca'], against: rows['cmp-orig'], fixed: true },

@@ -236,6 +236,7 @@ function view(lesson) {
     digitRowsWords({
       pictures,
       labels: lesson.labels,
+      names: lesson.data?.labelNames,
       rows: [
         { name: 'clean', canvases: rows['dn-clean'] },
         { name: 'corrupted', canvases: rows['dn-noisy'], against: rows['dn-clean'], fixed: true },

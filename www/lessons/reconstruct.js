@@ -115,6 +115,7 @@ function view(lesson) {
     digitRowsWords({
       pictures,
       labels: lesson.labels,
+      names: lesson.data?.labelNames,
       rows: [
         { name: 'originals', canvases: originals },
         { name: 'reconstructions', canvases: recons, against: originals },
@@ -144,7 +145,8 @@ function view(lesson) {
     const padY = y.subarray(GRID * pictures.size);
     pad.show('pad-recon', padY);
     const err = mse(padY, drawing);
-    pad.message.textContent = `Error on your drawing (MSE): ${fmtLoss(err)}`;
+    const what = pictures.shape.digits ? 'your drawing' : pictures.shape.kind === 'values' ? 'this row' : 'this image';
+    pad.message.textContent = `Error on ${what} (MSE): ${fmtLoss(err)}`;
     pad.message.dataset.mse = String(err);
   });
 }

@@ -109,7 +109,7 @@ function imagesPreview(read) {
       ? h(
           'div',
           { id: 'data-skipped' },
-          h('p', {}, `${fmtInt(read.skipped.length)} files skipped:`),
+          h('p', {}, `${fmtInt(read.skipped.length)} ${read.skipped.length === 1 ? 'file' : 'files'} skipped:`),
           shortList(read.skipped, (s) => `${s.file}: ${s.why}`),
         )
       : null,

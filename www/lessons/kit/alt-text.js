@@ -41,13 +41,18 @@ export function rowError(pictures, row, reference) {
 /**
  * Rows of digits in words: which digits, then for each row compared with another its mean squared
  * error and its worst digit, at the step it shows.
- * @param {{ pictures, labels: ArrayLike<number>|null, rows: Array<{ name: string, canvases, against?, fixed? }> }} spec
- *   labels: the digits' classes (the validation digits'), null while not loaded; against: the row it copies;
- *   fixed: the row does not change with training (no step is given)
+ * @param {{ pictures, labels: ArrayLike<number>|null, names?: string[], rows: Array<{ name: string, canvases, against?, fixed? }> }} spec
+ *   labels: the digits' classes (the validation digits'), null while not loaded; names: the classes' names on
+ *   a person's data (lesson.data.labelNames; then its rows are called images or rows, by pictures.shape);
+ *   against: the row it copies; fixed: the row does not change with training (no step is given)
  */
-export function digitRowsWords({ pictures, labels, rows }) {
+export function digitRowsWords({ pictures, labels, names = null, rows }) {
   const count = rows[0]?.canvases.length ?? 0;
-  const which = labels ? `${count} digits: ${listLabels(Array.from(labels).slice(0, count))}` : `${count} digits`;
+  // On a person's data (names given, [] without labels) its pictures are images, its other rows rows.
+  const noun = names == null ? 'digit' : pictures.shape?.kind === 'image' ? 'image' : 'row';
+  const named = (l) => (names?.length ? (names[l] ?? String(l)) : String(l));
+  const classes = labels ? Array.from(labels).slice(0, count).map(named) : null;
+  const which = classes ? `${count} ${noun}s: ${listLabels(classes)}` : `${count} ${noun}s`;
   const parts = [`${which}. Rows: ${rows.map((r) => r.name).join('; ')}`];
   const cap = (t) => t.charAt(0).toUpperCase() + t.slice(1);
   for (const r of rows) {
@@ -57,7 +62,7 @@ export function digitRowsWords({ pictures, labels, rows }) {
       parts.push(`${cap(r.name)}: not shown yet`);
       continue;
     }
-    const worst = labels ? `digit ${e.worst + 1} (a ${labels[e.worst]})` : `digit ${e.worst + 1}`;
+    const worst = classes ? `${noun} ${e.worst + 1} (a ${classes[e.worst]})` : `${noun} ${e.worst + 1}`;
     const when = r.fixed ? '' : ` ${atStep(e.step)}`;
     parts.push(
       `${cap(r.name)}${when}: mean squared error ${say(e.mean)}, the largest ${say(e.worstError)} on ${worst}`,
