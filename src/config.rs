@@ -283,7 +283,7 @@ impl ModelConfig {
         if self.input == 0 || self.input > 65_536 {
             return Err(Error::config(
                 "model.input",
-                format!("must be between 1 and 65536 pixels, got {}", self.input),
+                format!("must be between 1 and 65536 values (pixels or columns), got {}", self.input),
             ));
         }
         if !self.conv.is_empty() {

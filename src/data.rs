@@ -67,7 +67,7 @@ impl Dataset {
     /// Checks that `pixels` holds exactly one `pixels_per_image` block per label.
     pub fn new(pixels: Vec<u8>, labels: Vec<u8>, pixels_per_image: usize) -> Result<Self> {
         if pixels_per_image == 0 {
-            return Err(Error::Data("pixels per image must be at least 1".into()));
+            return Err(Error::Data("a row must hold at least 1 value".into()));
         }
         if labels.is_empty() {
             return Err(Error::Data("the dataset is empty: expected at least one labelled image".into()));

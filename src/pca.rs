@@ -59,7 +59,7 @@ impl Pca {
         if k == 0 || k > d {
             return Err(Error::config(
                 "k",
-                format!("the number of PCA components must be between 1 and {d} (the pixels per image), got {k}"),
+                format!("the number of PCA components must be between 1 and {d} (the values per row), got {k}"),
             ));
         }
         if k > n {
@@ -160,7 +160,7 @@ impl Pca {
     pub fn transform(&self, x: ArrayView2<f32>) -> Result<Array2<f32>> {
         let d = self.mean.len();
         if x.ncols() != d {
-            return Err(Error::Shape(format!("expected {d} pixels per image, got {}", x.ncols())));
+            return Err(Error::Shape(format!("expected {d} values per row, got {}", x.ncols())));
         }
         Ok((&x - &self.mean).dot(&self.components.t()))
     }

@@ -123,7 +123,7 @@ fn bad_k_and_shapes_are_readable_errors() {
     let x = Array2::<f32>::zeros((10, 784));
     assert_eq!(
         Pca::fit(x.view(), 0).unwrap_err(),
-        Error::config("k", "the number of PCA components must be between 1 and 784 (the pixels per image), got 0")
+        Error::config("k", "the number of PCA components must be between 1 and 784 (the values per row), got 0")
     );
     assert!(Pca::fit(x.view(), 785).unwrap_err().to_string().contains("between 1 and 784"));
     assert!(Pca::fit(x.view(), 11).unwrap_err().to_string().contains("10 images give at most 10"));
@@ -131,7 +131,7 @@ fn bad_k_and_shapes_are_readable_errors() {
     let pca = Pca::fit(x.view(), 3).unwrap();
     assert_eq!(pca.explained_variance_ratio().sum(), 0.0, "no variance: every ratio is 0");
     let err = pca.transform(Array2::<f32>::zeros((1, 780)).view()).unwrap_err();
-    assert_eq!(err.to_string(), "expected 784 pixels per image, got 780");
+    assert_eq!(err.to_string(), "expected 784 values per row, got 780");
     assert!(pca.inverse_transform(Array2::<f32>::zeros((1, 4)).view()).is_err());
     assert!(pca.truncate(4).is_err());
 }

@@ -89,7 +89,7 @@ impl Trainer {
             data.train = data.train.without_class(c);
             data.validation = data.validation.without_class(c);
             if data.train.is_empty() || data.validation.is_empty() {
-                return Err(Error::Data(format!("no training digits are left once class {c} is excluded")));
+                return Err(Error::Data(format!("no training rows are left once class {c} is excluded")));
             }
         }
         config.validate(data.train.len())?;
