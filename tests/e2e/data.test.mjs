@@ -10,32 +10,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep, skipInFirefox } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
-import { chooseFile, chooseImages, clustersCsv, readPicturesAs } from './helpers/own-data.mjs';
+import { bmp, chooseFile, chooseImages, clustersCsv, readPicturesAs } from './helpers/own-data.mjs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** A 24-bit BMP of w×h (bottom-up rows, padded to 4 bytes), each pixel's [r, g, b] from f(x, y). */
-function bmp(w, h, f) {
-  const stride = Math.ceil((w * 3) / 4) * 4;
-  const b = Buffer.alloc(54 + stride * h);
-  b.write('BM', 0);
-  b.writeUInt32LE(b.length, 2);
-  b.writeUInt32LE(54, 10);
-  b.writeUInt32LE(40, 14);
-  b.writeInt32LE(w, 18);
-  b.writeInt32LE(h, 22);
-  b.writeUInt16LE(1, 26);
-  b.writeUInt16LE(24, 28);
-  b.writeUInt32LE(stride * h, 34);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const [r, g, bl] = f(x, h - 1 - y);
-      b.set([bl, g, r], 54 + y * stride + x * 3);
-    }
-  }
-  return b;
-}
 
 /** A folder on disk with sub-folders "bar" and "round" of `n` 20×20 BMPs each (and a text file): -> its path. */
 function shapesFolder(n) {

@@ -12,7 +12,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, openPage, waitForStep, readNumber } from './helpers/app.mjs';
 import { axeViolations } from './helpers/axe.mjs';
-import { clustersCsv, openTable, readPicturesAs } from './helpers/own-data.mjs';
+import { bmp, clustersCsv, openTable, readPicturesAs } from './helpers/own-data.mjs';
 
 /** Eigenvalues of a small symmetric matrix (cyclic Jacobi rotations). */
 function eigenvalues(matrix) {
@@ -67,28 +67,6 @@ function tableExplained(csv, k) {
   }
   const ev = eigenvalues(cov).sort((a, b) => b - a);
   return ev.slice(0, k).reduce((a, b) => a + b, 0) / ev.reduce((a, b) => a + b, 0);
-}
-
-/** A 24-bit BMP of w×h pixels from colour(x, y) -> [r, g, b] (made here: a page's canvas.toBlob can take seconds each under load). */
-function bmp(w, h, colour) {
-  const row = Math.ceil((w * 3) / 4) * 4;
-  const b = Buffer.alloc(54 + row * h);
-  b.write('BM', 0);
-  b.writeUInt32LE(b.length, 2);
-  b.writeUInt32LE(54, 10);
-  b.writeUInt32LE(40, 14);
-  b.writeInt32LE(w, 18);
-  b.writeInt32LE(h, 22); // positive: bottom-up rows
-  b.writeUInt16LE(1, 26);
-  b.writeUInt16LE(24, 28);
-  b.writeUInt32LE(row * h, 34);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const [r, g, bl] = colour(x, y);
-      b.set([bl, g, r], 54 + (h - 1 - y) * row + x * 3);
-    }
-  }
-  return b;
 }
 
 /** `count` 40×32 colour pictures of two kinds: red round blobs and blue bars on white, a little moved. */

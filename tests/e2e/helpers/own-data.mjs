@@ -155,3 +155,25 @@ export async function trainLesson(page, lesson, steps, { settings = null, timeou
   await page.click('#play');
   await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
 }
+
+/** A 24-bit BMP of w×h pixels from colour(x, y) -> [r, g, b] (made here: a page's canvas.toBlob can take seconds each under load). */
+export function bmp(w, h, colour) {
+  const row = Math.ceil((w * 3) / 4) * 4;
+  const b = Buffer.alloc(54 + row * h);
+  b.write('BM', 0);
+  b.writeUInt32LE(b.length, 2);
+  b.writeUInt32LE(54, 10);
+  b.writeUInt32LE(40, 14);
+  b.writeInt32LE(w, 18);
+  b.writeInt32LE(h, 22); // positive: bottom-up rows
+  b.writeUInt16LE(1, 26);
+  b.writeUInt16LE(24, 28);
+  b.writeUInt32LE(row * h, 34);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [r, g, bl] = colour(x, y);
+      b.set([bl, g, r], 54 + (h - 1 - y) * row + x * 3);
+    }
+  }
+  return b;
+}
