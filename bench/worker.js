@@ -91,12 +91,23 @@ async function loadTf(backend) {
   if (backend === 'wasm') {
     importScripts(TFJS_WASM);
     self.tf.wasm.setWasmPaths(TFJS_WASM_DIR); // served from node_modules, never a CDN
-    // Where the page is isolated tfjs-wasm runs threaded, by default on half the cores; ours uses all: so does it.
-    if (self.crossOriginIsolated) self.tf.wasm.setThreadsCount(self.navigator.hardwareConcurrency);
+    // Where the page is isolated tfjs-wasm runs threaded, on half the cores: its backend.cc caps the threads at
+    // navigator.hardwareConcurrency / 2, whatever setThreadsCount asks (one thread on a 2-core machine). Ours
+    // uses every core, so tfjs-wasm is told of twice the cores while its module starts, and asked for one
+    // thread per real core (facts.threads reports what it took).
+    if (self.crossOriginIsolated) {
+      const cores = self.navigator.hardwareConcurrency;
+      Object.defineProperty(self.navigator, 'hardwareConcurrency', { get: () => 2 * cores, configurable: true });
+      self.tf.wasm.setThreadsCount(cores);
+    }
   }
   const tf = self.tf;
-  if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not initialise`);
-  await tf.ready();
+  try {
+    if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not initialise`);
+    await tf.ready();
+  } finally {
+    delete self.navigator.hardwareConcurrency; // the real count again (the prototype's)
+  }
   const facts = { name: tf.getBackend(), version: tf.version.tfjs };
   if (backend === 'wasm') {
     facts.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
