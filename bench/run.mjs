@@ -873,7 +873,7 @@ main(async () => {
   const tfFacts = results.throughput?.flatMap((s) => s.rows).find((r) => r.contender === 'tfjs-wasm')?.backend;
   if (tfFacts) {
     console.log(
-      `tfjs ${tfFacts.version} wasm backend: SIMD ${tfFacts.simd}, multithread ${tfFacts.multithread}` +
+      `tfjs ${tfFacts.version} wasm backend: SIMD ${tfFacts.simd}, multithread ${tfFacts.multithread}, threads ${tfFacts.threads ?? '?'}` +
         ` (crossOriginIsolated ${results.browser.crossOriginIsolated}), files ${tfFacts.wasmFiles.map((u) => u.split('/').pop()).join(', ')}`,
     );
   }
