@@ -86,14 +86,38 @@ impl Activation {
     }
 }
 
-/// The logistic function, written so neither branch overflows.
+/// e^x for x ≤ 0 (NaN stays NaN), without a branch or a call, so loops over it
+/// vectorize (the scalar `f32::exp` took a quarter of a small model's forward and
+/// backward pass, for the sigmoid output). Cephes' `expf`: x = n·ln 2 + r with
+/// |r| ≤ ln 2 / 2 (ln 2 in two parts, so r is exact), e^r by its degree-7
+/// polynomial, times 2^n built from its bits. Below −87 (where 2^n would leave
+/// the normal numbers) x is taken as −87: e^−87 ≈ 1.6e−38 stands for 0. The
+/// relative error is under 2.5e−7 (tested against f64 below).
+#[inline]
+pub fn exp_nonpositive(x: f32) -> f32 {
+    const LOG2_E: f32 = std::f32::consts::LOG2_E;
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    const ROUND: f32 = 12_582_912.0; // 1.5·2^23: adding and taking it away rounds to the nearest whole number
+    let x = if x < -87.0 { -87.0 } else { x };
+    let n = (x * LOG2_E + ROUND) - ROUND;
+    let r = x - n * LN2_HI - n * LN2_LO;
+    let p = ((((1.987_569_2e-4 * r + 1.398_2e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r
+        + 5.000_000_1e-1;
+    let er = p * (r * r) + r + 1.0;
+    er * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// The logistic function from e^−|x| (in (0, 1], never overflowing): 1/(1 + e^−x)
+/// for x ≥ 0, e^x/(1 + e^x) below. Branch-free: loops over it vectorize.
 #[inline]
 pub fn sigmoid(x: f32) -> f32 {
+    let e = exp_nonpositive(-x.abs());
+    let s = 1.0 / (1.0 + e);
     if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+        s
     } else {
-        let e = x.exp();
-        e / (1.0 + e)
+        e * s
     }
 }
 
@@ -133,5 +157,38 @@ impl Layer for ActivationLayer {
             |gi: &mut f32, &g: &f32, &y: &f32| *gi = g * kind.derivative_from_output(y)
         );
         self.grad_in.view()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{exp_nonpositive, sigmoid};
+
+    #[test]
+    fn exp_and_sigmoid_match_f64_to_a_few_ulps() {
+        let mut worst_exp = 0.0f64;
+        let mut worst_sigmoid = 0.0f64;
+        for i in 0..=200_000 {
+            let x = -87.0 + 87.0 * i as f32 / 200_000.0;
+            let want = (x as f64).exp();
+            worst_exp = worst_exp.max(((exp_nonpositive(x) as f64 - want) / want).abs());
+            for z in [x, -x] {
+                let want = 1.0 / (1.0 + (-(z as f64)).exp());
+                worst_sigmoid = worst_sigmoid.max(((sigmoid(z) as f64 - want) / want).abs());
+            }
+        }
+        assert!(worst_exp < 2.5e-7, "exp: relative error {worst_exp:e}");
+        assert!(worst_sigmoid < 4e-7, "sigmoid: relative error {worst_sigmoid:e}");
+    }
+
+    #[test]
+    fn the_edges_stay_what_they_were() {
+        assert_eq!(exp_nonpositive(0.0), 1.0);
+        assert_eq!(sigmoid(0.0), 0.5);
+        assert!(exp_nonpositive(f32::NAN).is_nan() && sigmoid(f32::NAN).is_nan(), "NaN is not hidden");
+        assert_eq!(sigmoid(f32::INFINITY), 1.0);
+        assert!(sigmoid(f32::NEG_INFINITY) < 2e-38 && sigmoid(f32::NEG_INFINITY) >= 0.0);
+        assert!(exp_nonpositive(-1000.0) < 2e-38);
+        assert_eq!(sigmoid(20.0), 1.0 / (1.0 + (-20.0f32).exp()));
     }
 }
