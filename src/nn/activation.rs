@@ -102,8 +102,8 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     let x = if x < -87.0 { -87.0 } else { x };
     let n = (x * LOG2_E + ROUND) - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
-    let p = ((((1.987_569_2e-4 * r + 1.398_2e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r
-        + 5.000_000_1e-1;
+    let p =
+        ((((1.987_569_2e-4 * r + 1.398_2e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 0.5;
     let er = p * (r * r) + r + 1.0;
     er * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
