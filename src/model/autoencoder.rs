@@ -10,7 +10,9 @@ use super::vae::GaussianHead;
 use super::LossTerms;
 use crate::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
 use crate::error::{Error, Result};
-use crate::nn::{ensure_shape, loss, sigmoid, Activation, ActivationLayer, Dropout, Layer, Linear, Param, Sequential};
+use crate::nn::{
+    ensure_shape, loss, sigmoid_into, Activation, ActivationLayer, Dropout, Layer, Linear, Param, Sequential,
+};
 #[cfg(feature = "lab")]
 use crate::nn::{Conv2d, ConvTranspose2d};
 use crate::rng::{seeded, Rng, Stream};
@@ -140,11 +142,13 @@ use build_conv_encoder as build_conv_decoder;
 /// out = act(logits), reusing `out`'s buffer.
 fn apply_output(out: &mut Array2<f32>, logits: ArrayView2<f32>, act: Activation) {
     ensure_shape(out, logits.nrows(), logits.ncols());
-    // The sigmoid (the default output) in a loop of its own, which vectorizes.
-    match act {
-        Activation::Sigmoid => Zip::from(out).and(&logits).for_each(|o, &z| *o = sigmoid(z)),
-        _ => Zip::from(out).and(&logits).for_each(|o, &z| *o = act.apply(z)),
+    // The sigmoid (the default output) in the loop that vectorizes.
+    if act == Activation::Sigmoid {
+        if let (Some(o), Some(z)) = (out.as_slice_mut(), logits.as_slice()) {
+            return sigmoid_into(o, z);
+        }
     }
+    Zip::from(out).and(&logits).for_each(|o, &z| *o = act.apply(z));
 }
 
 impl Head {

@@ -49,7 +49,7 @@ impl Activation {
                     LEAKY_SLOPE * x
                 }
             }
-            Activation::Sigmoid => sigmoid(x),
+            Activation::Sigmoid => sigmoid_call(x),
             Activation::Tanh => x.tanh(),
             Activation::Identity => x,
         }
@@ -106,6 +106,23 @@ pub fn exp_nonpositive(x: f32) -> f32 {
         ((((1.987_569_2e-4 * r + 1.398_2e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 0.5;
     let er = p * (r * r) + r + 1.0;
     er * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// The same sigmoid, called rather than inlined: where a layer's activation is
+/// chosen per element (`Activation::apply`), inlining it did not pay for the code
+/// it added to the page's download.
+#[inline(never)]
+fn sigmoid_call(x: f32) -> f32 {
+    sigmoid(x)
+}
+
+/// out[i] = sigmoid(z[i]): the one vectorized sigmoid loop (the output layer, the
+/// BCE gradient), kept in one place so the page's .wasm holds it once.
+#[inline(never)]
+pub fn sigmoid_into(out: &mut [f32], z: &[f32]) {
+    for (o, &z) in out.iter_mut().zip(z) {
+        *o = sigmoid(z);
+    }
 }
 
 /// The logistic function from e^−|x| (in (0, 1], never overflowing): 1/(1 + e^−x)

@@ -13,7 +13,7 @@ pub mod loss;
 mod optim;
 
 pub use crate::config::Window;
-pub use activation::{sigmoid, Activation, ActivationLayer};
+pub use activation::{sigmoid, sigmoid_into, Activation, ActivationLayer};
 #[cfg(feature = "lab")]
 pub use conv::{Conv2d, ConvTranspose2d};
 pub use dropout::Dropout;
