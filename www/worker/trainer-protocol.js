@@ -5,7 +5,7 @@
 //
 // Protocol (see trainer-client.js for the other side):
 //   request  { id, cmd, args }            -> reply { id, ok: true, value } | { id, ok: false, error }
-//   event    { event: 'stats', run, ... } while training, once per slice (~15 ms)
+//   event    { event: 'stats', run, ... } while training: after the first slice, then about every 100 ms
 //   event    { event: 'halted', run, reason, message, trainer } when training stops by itself
 //   event    { event: 'crashed', message } the engine trapped; the worker closes itself
 //   event    { event: 'lab-failed', message } the lab build (worker/engines.js) could not be loaded
@@ -33,6 +33,8 @@ import { createShelf, digitsSource } from './data-source.js';
 import { scoreRows } from './row-scores.js';
 
 const SLICE_MS = 15;
+/** While training, stats events go out at most this often (see flushStats). */
+const STATS_MS = 100;
 const MAIN = 'main';
 /** Trainer methods `call` may not run: lifecycle, and `step` (training goes through play/step so stats events stay whole). */
 const NOT_CALLABLE = new Set(['constructor', 'free', 'step']);
@@ -142,6 +144,7 @@ export function startWorker({
    */
   function replaceRun(next, rows = digitRows) {
     running = false;
+    flushStats();
     freeAll(trainers);
     trainers = next;
     source = rows;
@@ -363,6 +366,7 @@ export function startWorker({
       requireTrainer();
       if (!running) {
         running = true;
+        postFirst = true;
         tick.port2.postMessage(null);
       }
       return { running };
@@ -370,6 +374,7 @@ export function startWorker({
 
     pause() {
       running = false;
+      flushStats();
       return { running };
     },
 
@@ -382,7 +387,7 @@ export function startWorker({
       try {
         for (const [name, t] of trainers) record(logs.get(name), t.step(1));
       } finally {
-        postStats(logs, t0);
+        postStats(logs, performance.now() - t0);
       }
       return logs.get(MAIN).last;
     },
@@ -471,10 +476,24 @@ export function startWorker({
   /** Per trainer of the run: the losses and loss terms of the steps of one slice. */
   const newLogs = () => newSliceLogs(trainers.keys());
 
-  /** One stats event for the slice (see sliceStats). */
-  function postStats(logs, t0) {
+  /** One stats event for the steps in `logs` (see sliceStats), which took `trainedMs` of training. */
+  function postStats(logs, trainedMs) {
     const stats = sliceStats(logs, MAIN);
-    if (stats) self.postMessage({ event: 'stats', run, running, ...stats, sliceMs: performance.now() - t0 });
+    if (stats) self.postMessage({ event: 'stats', run, running, ...stats, sliceMs: trainedMs });
+  }
+
+  // While training, the slices' stats are gathered and posted at most every STATS_MS: a stats event
+  // per 15 ms slice made the page restyle, lay out and paint ~66 times a second, a core's third on the
+  // main thread that the training threads then lacked.
+  let unposted = null; // { logs, trainedMs, since }: the slices' steps not yet posted
+  let postFirst = false; // the first slice after Play is posted at once (the first loss shows without delay)
+
+  /** Posts the gathered slices' stats, if any (before a pause's reply, a halt, or a new run). */
+  function flushStats() {
+    if (!unposted) return;
+    const { logs, trainedMs } = unposted;
+    unposted = null;
+    postStats(logs, trainedMs);
   }
 
   /** The engine trapped: say so and close, so the page starts a fresh worker. */
@@ -489,7 +508,8 @@ export function startWorker({
   function slice() {
     if (!running || !trainers.size || dead) return;
     const t0 = performance.now();
-    const logs = newLogs();
+    unposted ??= { logs: newLogs(), trainedMs: 0, since: t0 };
+    const { logs } = unposted;
     let stopped = null;
     let current = MAIN;
     try {
@@ -508,13 +528,19 @@ export function startWorker({
       }
       // Divergence (NaN/inf loss): the Trainer keeps the last good weights.
       running = false;
-      postStats(logs, t0);
+      unposted.trainedMs += performance.now() - t0;
+      flushStats();
       const who = current === MAIN ? '' : `(${current} model) `;
       self.postMessage({ event: 'halted', run, reason: 'error', trainer: current, message: who + messageOf(err) });
       return;
     }
     if (stopped) running = false;
-    postStats(logs, t0);
+    const now = performance.now();
+    unposted.trainedMs += now - t0;
+    if (stopped || postFirst || now - unposted.since >= STATS_MS) {
+      postFirst = false;
+      flushStats();
+    }
     if (stopped) self.postMessage({ event: 'halted', run, reason: 'stopped', ...stopped });
     else tick.port2.postMessage(null);
   }
