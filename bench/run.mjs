@@ -7,6 +7,8 @@
 //      threaded), TensorFlow.js (wasm and cpu backends) and the floor of each step's
 //      matrix products (timed shape by shape) on six dense models, then validation
 //      MSE against training seconds (ours and tfjs-wasm)
+//      then issue 18's time to quality in the app itself (its worker, threaded where
+//      the page is isolated): latent 2 and the defaults, five seeds each
 //      then the conv autoencoders of issue 16 (lab build): step timing of ours and
 //      tfjs-wasm, the floor of the step's matrix products on our kernel, and
 //      validation BCE/SSIM against training seconds, conv against dense
@@ -19,7 +21,7 @@
 //
 // Options (after `npm run bench --`):
 //   --quick              short windows and runs (to check the machinery, not for figures)
-//   --skip native,throughput,quality,conv,conv-quality,app,conv-app   leave parts out
+//   --skip native,throughput,quality,app-quality,conv,conv-quality,app,conv-app   leave parts out
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -47,7 +49,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { BROWSERS, setup } from '../scripts/setup.mjs';
 import { vendor } from '../scripts/vendor.mjs';
 
-const PARTS = ['native', 'throughput', 'quality', 'conv', 'conv-quality', 'app', 'conv-app'];
+const PARTS = ['native', 'throughput', 'quality', 'app-quality', 'conv', 'conv-quality', 'app', 'conv-app'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
 const APP_TRAIN_MS = 10_000;
 /** The middle value (the mean of the middle two for an even count). */
@@ -56,6 +58,19 @@ function median(values) {
   const mid = v.length >> 1;
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
+
+/**
+ * Issue 18's time to quality, in the app's own worker (threads where the page is
+ * isolated, as `npm start` serves it): per seed, the training seconds until the
+ * validation MSE the app reports at an epoch's end is below the threshold.
+ * `limit` is the target; each run trains on to `runFor` seconds so that a miss
+ * still says when it got there.
+ */
+const APP_QUALITY = [
+  { name: 'latent 2', hash: 'latent=2', threshold: 0.04, limit: 15, runFor: 30, quickRunFor: 4 },
+  { name: 'default', hash: '', threshold: 0.0167, limit: 3, runFor: 8, quickRunFor: 3 },
+];
+const APP_QUALITY_SEEDS = [1, 2, 3, 4, 5];
 
 /** Runs of the app with the Inside panel open (and as many closed, alternated). */
 const INSIDE_ROUNDS = 2;
@@ -385,6 +400,61 @@ async function measureApp(browser, url, { inside = false, what = 'at its default
       appSteps: endStep - startStep,
       appMsPerStep: msPerStep,
       wasmFetched,
+      errors,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * One run of the app (debug=1, so that window.__playground is its handle) at
+ * `#<hash>&seed=<seed>`: Play, then training until `runFor` seconds of
+ * training time, summed from the worker's own slice times (the epoch-end
+ * validation is on that clock, the page's drawing between slices is not).
+ * -> { seed, threads, points: [{ t, step, mse }], thresholdSeconds, steps, wallSeconds }
+ */
+async function appTimeToQuality(browser, serverUrl, { hash, threshold, seed, runFor }) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${serverUrl}?debug=1#${hash ? `${hash}&` : ''}seed=${seed}`);
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 60_000 });
+    if ((await page.getAttribute('body', 'data-state')) !== 'ready')
+      throw new UserError(`the app did not start: ${errors.join('; ')}`);
+    await page.evaluate(() => {
+      const log = { trainedMs: 0, points: [], step: 0 };
+      window.__benchQuality = log;
+      window.__playground.client.on('stats', (s) => {
+        log.trainedMs += s.sliceMs;
+        log.step = s.step;
+        for (const e of s.epochs) log.points.push({ t: log.trainedMs / 1000, step: e.step, mse: e.valLoss });
+      });
+    });
+    const wall0 = Date.now();
+    await page.click('#play');
+    await page.waitForFunction((ms) => window.__benchQuality.trainedMs >= ms, runFor * 1000, {
+      timeout: (runFor * 6 + 60) * 1000,
+      polling: 200,
+    });
+    const wallSeconds = (Date.now() - wall0) / 1000;
+    const status = await page.textContent('#run-status');
+    await page.click('#play'); // pause
+    const log = await page.evaluate(() => window.__benchQuality);
+    const threads = Number(/\((\d+) threads?/.exec(status)?.[1] ?? Number.NaN);
+    const hit = log.points.find((p) => p.mse < threshold);
+    return {
+      seed,
+      threads,
+      status,
+      points: log.points,
+      thresholdSeconds: hit ? hit.t : null,
+      thresholdStep: hit ? hit.step : null,
+      steps: log.step,
+      trainedSeconds: log.trainedMs / 1000,
+      wallSeconds,
       errors,
     };
   } finally {
@@ -811,6 +881,26 @@ main(async () => {
     }
     await context.close();
 
+    if (!opts.skip.has('app-quality')) {
+      log(
+        `Time to quality in the app's worker (${APP_QUALITY.map((q) => q.name).join(', ')}; seeds ${APP_QUALITY_SEEDS.join(', ')})`,
+      );
+      results.appQuality = [];
+      for (const q of APP_QUALITY) {
+        const runFor = opts.quick ? q.quickRunFor : q.runFor;
+        const runs = [];
+        for (const seed of APP_QUALITY_SEEDS) {
+          const r = await appTimeToQuality(browser, server.url, { ...q, seed, runFor });
+          log(
+            `  ${q.name}, seed ${seed}: ${r.thresholdSeconds == null ? `not below ${q.threshold} in ${f(r.trainedSeconds, 1)} s` : `below ${q.threshold} at ${f(r.thresholdSeconds, 1)} s (step ${r.thresholdStep})`}; ${r.steps} steps, ${r.threads} threads`,
+          );
+          runs.push(r);
+        }
+        results.appQuality.push({ name: q.name, hash: q.hash, threshold: q.threshold, limit: q.limit, runFor, runs });
+      }
+      other.mark('app-quality');
+    }
+
     if (!opts.skip.has('app')) {
       results.app = await measureApp(browser, server.url);
       // The Inside panel's cost: closed and open, alternated (the machine's noise hits both alike).
@@ -982,6 +1072,36 @@ main(async () => {
         l2.thresholdSeconds == null ? 'not reached' : `${f(l2.thresholdSeconds, 1)} s`,
         l2.thresholdSeconds != null && l2.thresholdSeconds <= TARGETS.latent2Seconds,
       ]);
+  }
+  if (results.appQuality) {
+    console.log(
+      `\n${bold("time to quality in the app's worker")} (training seconds, summed from the worker's slices; validation MSE at each epoch's end)`,
+    );
+    table(
+      ['run', 'seed', 'threads', 'threshold', 'seconds', 'at step', 'steps in', 'final val MSE'],
+      results.appQuality.flatMap((q) =>
+        q.runs.map((r) => [
+          q.name,
+          r.seed,
+          r.threads,
+          q.threshold,
+          r.thresholdSeconds == null ? `not within ${f(r.trainedSeconds, 1)} s` : f(r.thresholdSeconds, 1),
+          r.thresholdStep ?? '–',
+          `${r.steps} (${f(r.trainedSeconds, 1)} s)`,
+          f(r.points.at(-1)?.mse, 4),
+        ]),
+      ),
+      1,
+    );
+    for (const q of results.appQuality) {
+      const within = q.runs.filter((r) => r.thresholdSeconds != null && r.thresholdSeconds <= q.limit);
+      const threads = [...new Set(q.runs.map((r) => r.threads))].join('/');
+      checks.push([
+        `app (${threads} threads): ${q.name} below ${q.threshold} within ${q.limit} s, every seed`,
+        `${within.length} of ${q.runs.length} seeds (${q.runs.map((r) => (r.thresholdSeconds == null ? '–' : f(r.thresholdSeconds, 1))).join(', ')} s)`,
+        within.length === q.runs.length,
+      ]);
+    }
   }
   if (results.conv) checks.push(...printConv(results.conv));
   if (results.native?.conv?.rows.length) printNativeConv(results.native.conv);
