@@ -1120,10 +1120,12 @@ main(async () => {
     );
     if (!a.longTaskSupported) console.log(yellow('  this Chromium does not report long tasks'));
     console.log(`  .wasm fetched while it started and trained: ${a.wasmFetched.join(', ') || 'none'}`);
+    // The page's engine without the lab: its threaded twin where the page is isolated (as this server sends it).
+    const core = results.browser.crossOriginIsolated ? 'pkg-mt' : 'pkg';
     checks.push([
-      'only the small build fetched to start and train',
+      `only the engine without the lab (www/${core}) fetched to start and train`,
       a.wasmFetched.join(', '),
-      a.wasmFetched.length > 0 && a.wasmFetched.every((p) => p.endsWith('/www/pkg/autoencoder_playground_bg.wasm')),
+      a.wasmFetched.length > 0 && a.wasmFetched.every((p) => p.endsWith(`/www/${core}/autoencoder_playground_bg.wasm`)),
     ]);
     checks.push([
       'zero long tasks while training',
