@@ -2,7 +2,7 @@
 // run rebuilt all or none (worker/run-snapshot.js), with fake trainers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newSliceLogs, record, sliceStats } from '../../www/worker/slice-stats.js';
+import { newSliceLogs, record, sliceStats, statsGatherer } from '../../www/worker/slice-stats.js';
 import { rebuild, snapshotOf } from '../../www/worker/run-snapshot.js';
 import { digitsSource } from '../../www/worker/data-source.js';
 
@@ -65,6 +65,38 @@ function fakeEngine() {
   }
   return { engine: { Trainer }, freed };
 }
+
+test('stats gatherer: the first slice after start at once, then one event per 100 ms of slices, all steps kept', () => {
+  const g = statsGatherer(100);
+  const step = (n) => ({ step: n, epoch: 0, batchLoss: n / 10, samplesPerSec: 1 });
+  g.start();
+  record(g.logs(['main'], 0).get('main'), step(1));
+  assert.equal(g.sliceEnded(15, 15), true, 'the first slice after start is due at once');
+  assert.deepEqual(g.take().logs.get('main').losses, [0.1]);
+  assert.equal(g.take(), null, 'taking empties the gathering');
+  // Then slices gather until 100 ms have passed since the first of them began; each event holds every
+  // step since the one before, and its training time.
+  let t = 15;
+  const events = [];
+  for (let n = 2; n <= 17; n++) {
+    record(g.logs(['main'], t).get('main'), step(n));
+    t += 15;
+    if (g.sliceEnded(15, t)) {
+      const { logs, trainedMs } = g.take();
+      events.push({
+        at: t,
+        first: sliceStats(logs, 'main').firstStep,
+        losses: logs.get('main').losses.length,
+        trainedMs,
+      });
+    }
+  }
+  assert.deepEqual(events, [
+    { at: 120, first: 2, losses: 7, trainedMs: 105 },
+    { at: 225, first: 9, losses: 7, trainedMs: 105 },
+  ]);
+  assert.equal(g.take().logs.get('main').losses.length, 2, 'the steps not yet due stay gathered for the next take');
+});
 
 test('a snapshot rebuilds the same run, main first', () => {
   const { engine } = fakeEngine();

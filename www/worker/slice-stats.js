@@ -41,3 +41,40 @@ export function sliceStats(logs, mainName) {
   const main = per[mainName];
   return main ? { ...main, trainers: per } : null;
 }
+
+/**
+ * Gathers the steps of several slices into one stats event: a page that got an
+ * event per 15 ms slice restyled, laid out and painted ~66 times a second, a
+ * third of a core on its main thread that the training threads then lacked.
+ * The first slice after `start()` is due at once (the first loss shows without
+ * delay); after it, a slice is due once `everyMs` have passed since the
+ * gathering began.
+ */
+export function statsGatherer(everyMs) {
+  let open = null; // { logs, trainedMs, since }: steps not yet posted
+  let first = false;
+  return {
+    /** Training starts (Play): the next slice is due at once. */
+    start() {
+      first = true;
+    },
+    /** The logs a slice starting at `now` records its steps in, for the trainers `names`. */
+    logs(names, now) {
+      open ??= { logs: newSliceLogs(names), trainedMs: 0, since: now };
+      return open.logs;
+    },
+    /** A slice of `ms` of training ended at `now`: whether what is gathered is due. */
+    sliceEnded(ms, now) {
+      open.trainedMs += ms;
+      const due = first || now - open.since >= everyMs;
+      if (due) first = false;
+      return due;
+    },
+    /** What is gathered, { logs, trainedMs } or null, and an empty gathering after it. */
+    take() {
+      const gathered = open;
+      open = null;
+      return gathered;
+    },
+  };
+}

@@ -28,12 +28,12 @@
 import { messageOf, transferable, unpackDigits } from './transfer.js';
 import { LAB_ONE_THREAD, createLab, loadWasm, needsLab, sentenceOf, startPool, threadPlan } from './engines.js';
 import { rebuild, snapshotOf } from './run-snapshot.js';
-import { newSliceLogs, record, sliceStats } from './slice-stats.js';
+import { newSliceLogs, record, sliceStats, statsGatherer } from './slice-stats.js';
 import { createShelf, digitsSource } from './data-source.js';
 import { scoreRows } from './row-scores.js';
 
 const SLICE_MS = 15;
-/** While training, stats events go out at most this often (see flushStats). */
+/** While training, stats events go out about this often (slice-stats.js statsGatherer). */
 const STATS_MS = 100;
 const MAIN = 'main';
 /** Trainer methods `call` may not run: lifecycle, and `step` (training goes through play/step so stats events stay whole). */
@@ -366,7 +366,7 @@ export function startWorker({
       requireTrainer();
       if (!running) {
         running = true;
-        postFirst = true;
+        gathered.start();
         tick.port2.postMessage(null);
       }
       return { running };
@@ -482,18 +482,13 @@ export function startWorker({
     if (stats) self.postMessage({ event: 'stats', run, running, ...stats, sliceMs: trainedMs });
   }
 
-  // While training, the slices' stats are gathered and posted at most every STATS_MS: a stats event
-  // per 15 ms slice made the page restyle, lay out and paint ~66 times a second, a core's third on the
-  // main thread that the training threads then lacked.
-  let unposted = null; // { logs, trainedMs, since }: the slices' steps not yet posted
-  let postFirst = false; // the first slice after Play is posted at once (the first loss shows without delay)
+  /** The slices' stats while training, posted about every STATS_MS. */
+  const gathered = statsGatherer(STATS_MS);
 
-  /** Posts the gathered slices' stats, if any (before a pause's reply, a halt, or a new run). */
+  /** Posts the gathered slices' stats, if any (when due, and before a pause's reply, a halt, or a new run). */
   function flushStats() {
-    if (!unposted) return;
-    const { logs, trainedMs } = unposted;
-    unposted = null;
-    postStats(logs, trainedMs);
+    const g = gathered.take();
+    if (g) postStats(g.logs, g.trainedMs);
   }
 
   /** The engine trapped: say so and close, so the page starts a fresh worker. */
@@ -508,8 +503,7 @@ export function startWorker({
   function slice() {
     if (!running || !trainers.size || dead) return;
     const t0 = performance.now();
-    unposted ??= { logs: newLogs(), trainedMs: 0, since: t0 };
-    const { logs } = unposted;
+    const logs = gathered.logs(trainers.keys(), t0);
     let stopped = null;
     let current = MAIN;
     try {
@@ -528,7 +522,8 @@ export function startWorker({
       }
       // Divergence (NaN/inf loss): the Trainer keeps the last good weights.
       running = false;
-      unposted.trainedMs += performance.now() - t0;
+      const end = performance.now();
+      gathered.sliceEnded(end - t0, end);
       flushStats();
       const who = current === MAIN ? '' : `(${current} model) `;
       self.postMessage({ event: 'halted', run, reason: 'error', trainer: current, message: who + messageOf(err) });
@@ -536,11 +531,7 @@ export function startWorker({
     }
     if (stopped) running = false;
     const now = performance.now();
-    unposted.trainedMs += now - t0;
-    if (stopped || postFirst || now - unposted.since >= STATS_MS) {
-      postFirst = false;
-      flushStats();
-    }
+    if (gathered.sliceEnded(now - t0, now) || stopped) flushStats();
     if (stopped) self.postMessage({ event: 'halted', run, reason: 'stopped', ...stopped });
     else tick.port2.postMessage(null);
   }
