@@ -337,6 +337,19 @@ function appProbe() {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-last-loss'] });
 }
 
+/** Opens `url` in a new page of `context` and waits until the app is ready. -> { page, errors } */
+async function openApp(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(url);
+  await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 60_000 });
+  if ((await page.getAttribute('body', 'data-state')) !== 'ready')
+    throw new UserError(`the app did not start: ${errors.join('; ')}`);
+  return { page, errors };
+}
+
 /**
  * With `inside`, the "Look inside" panel is opened before Play (it fetches the lab build for the activations);
  * `what` names the page in the log.
@@ -352,14 +365,7 @@ async function measureApp(browser, url, { inside = false, what = 'at its default
     context.on('request', (r) => {
       if (r.url().endsWith('.wasm')) wasmFetched.push(new URL(r.url()).pathname);
     });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(url);
-    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 60_000 });
-    if ((await page.getAttribute('body', 'data-state')) !== 'ready')
-      throw new UserError(`the app did not start: ${errors.join('; ')}`);
+    const { page, errors } = await openApp(context, url);
     if (inside) {
       await page.click('#inside-toggle');
       await page.waitForSelector('#grad-chart', { timeout: 30_000 });
@@ -417,13 +423,7 @@ async function measureApp(browser, url, { inside = false, what = 'at its default
 async function appTimeToQuality(browser, serverUrl, { hash, threshold, seed, runFor }) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   try {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${serverUrl}?debug=1#${hash ? `${hash}&` : ''}seed=${seed}`);
-    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 60_000 });
-    if ((await page.getAttribute('body', 'data-state')) !== 'ready')
-      throw new UserError(`the app did not start: ${errors.join('; ')}`);
+    const { page, errors } = await openApp(context, `${serverUrl}?debug=1#${hash ? `${hash}&` : ''}seed=${seed}`);
     await page.evaluate(() => {
       const log = { trainedMs: 0, points: [], step: 0 };
       window.__benchQuality = log;
