@@ -103,3 +103,19 @@ fn a_conv_vae_trains_bit_identically_on_1_to_4_threads() {
     cfg.train.lr = 5e-3;
     same_run_on_every_thread_count(&cfg, 60);
 }
+
+/// The conv layers split their batch where a sample starts on an aligned
+/// column of the unfolded matrix: at 40 images of 14×14 outputs that is image
+/// 20, of 7×7 outputs image 32, both away from the middle.
+#[cfg(feature = "lab")]
+#[test]
+fn a_conv_autoencoder_with_uneven_batch_cuts_trains_bit_identically_on_1_to_4_threads() {
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![];
+    cfg.model.conv =
+        vec![ConvBlock { channels: 16, kernel: 3, stride: 2 }, ConvBlock { channels: 8, kernel: 3, stride: 2 }];
+    cfg.model.latent = 16;
+    cfg.train.batch_size = 40;
+    cfg.train.lr = 5e-3;
+    same_run_on_every_thread_count(&cfg, 60);
+}

@@ -21,7 +21,8 @@
 //! is kept and resized only when the batch changes: no allocation per step.
 
 use super::gemm::gemm;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rand::RngExt;
 
 use super::{ensure_shape, Layer, Param};
@@ -65,16 +66,14 @@ impl Geometry {
         lo..hi.max(lo)
     }
 
-    /// im2col: `cols` ((C·k·k) × (N·P)) gets every window of the batch `x`,
-    /// written row by row (each row of `cols` in one sequential pass).
-    fn unfold(&self, x: ArrayView2<f32>, cols: &mut Array2<f32>) {
-        let batch = x.nrows();
+    /// im2col: `cols` ((C·k·k) × (n·P), its rows contiguous) gets every window
+    /// of the n images `x`, written row by row (each row of `cols` in one
+    /// sequential pass).
+    fn unfold(&self, x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>) {
         let pixels = self.pixels();
-        ensure_shape(cols, self.patch(), batch * pixels);
+        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * pixels));
         let x = x.as_standard_layout();
         let src = x.as_slice().expect("standard layout");
-        let width = cols.ncols();
-        let dst = cols.as_slice_mut().expect("cols is contiguous");
         let ImageShape { channels, height, width: w } = self.image;
         let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
         let (oh, ow) = (self.out_h, self.out_w);
@@ -84,8 +83,8 @@ impl Geometry {
                 for kx in 0..k {
                     let xs = self.inside(kx, w, ow);
                     let full = ys.len() == oh && xs.len() == ow;
-                    let row = (c * k + ky) * k + kx;
-                    let dst_row = &mut dst[row * width..(row + 1) * width];
+                    let mut dst_row = cols.row_mut((c * k + ky) * k + kx);
+                    let dst_row = dst_row.as_slice_mut().expect("a row of cols is contiguous");
                     for (n, block) in dst_row.chunks_exact_mut(pixels).enumerate() {
                         if !full {
                             block.fill(0.0);
@@ -104,12 +103,12 @@ impl Geometry {
         }
     }
 
-    /// col2im: adds every column of `cols` back into the image it came from
+    /// col2im: adds every column of `cols` ((C·k·k) × (n·P), its rows
+    /// contiguous) back into the image of the n images `x` it came from
     /// (`x` += fold(cols)), reading `cols` row by row.
-    fn fold_add(&self, cols: &Array2<f32>, x: &mut Array2<f32>) {
+    fn fold_add(&self, cols: ArrayView2<f32>, mut x: ArrayViewMut2<f32>) {
         let pixels = self.pixels();
-        let width = cols.ncols();
-        let src = cols.as_slice().expect("cols is contiguous");
+        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * pixels));
         let dst = x.as_slice_mut().expect("images are contiguous");
         let ImageShape { channels, height, width: w } = self.image;
         let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
@@ -119,8 +118,8 @@ impl Geometry {
                 let ys = self.inside(ky, height, oh);
                 for kx in 0..k {
                     let xs = self.inside(kx, w, ow);
-                    let row = (c * k + ky) * k + kx;
-                    let src_row = &src[row * width..(row + 1) * width];
+                    let src_row = cols.row((c * k + ky) * k + kx);
+                    let src_row = src_row.to_slice().expect("a row of cols is contiguous");
                     for (n, block) in src_row.chunks_exact(pixels).enumerate() {
                         let plane = &mut dst[(n * channels + c) * height * w..][..height * w];
                         for oy in ys.clone() {
@@ -135,12 +134,48 @@ impl Geometry {
             }
         }
     }
+
+    /// Where to cut a batch of `batch` images in two for two threads, or
+    /// `None` when one thread should do it all: near the middle, on a sample
+    /// whose first column of the unfolded matrix is a multiple of
+    /// [`ALIGN`](super::gemm::ALIGN), so that each half's product is made of
+    /// the unsplit product's tiles (bit-identical, see src/nn/gemm.rs).
+    fn batch_cut(&self, batch: usize, macs: usize) -> Option<usize> {
+        if !super::gemm::split_products(macs) {
+            return None;
+        }
+        let pixels = self.pixels();
+        (batch / 2..batch).find(|n| *n > 0 && (n * pixels).is_multiple_of(super::gemm::ALIGN))
+    }
 }
 
-/// (N, C·P) → (C, N·P): each sample's channel planes side by side per channel.
-fn to_channel_major(x: ArrayView2<f32>, channels: usize, dst: &mut Array2<f32>) {
-    let (batch, p) = (x.nrows(), x.ncols() / channels);
-    ensure_shape(dst, channels, batch * p);
+/// `C ← α·A·B + β·C` on this thread when the layer has `split` its work
+/// across threads itself, else on the shared kernel, which may split it.
+fn product<S3: ndarray::DataMut<Elem = f32>>(
+    split: bool,
+    alpha: f32,
+    a: &ArrayView2<f32>,
+    b: &ArrayView2<f32>,
+    beta: f32,
+    c: &mut ndarray::ArrayBase<S3, ndarray::Ix2>,
+) {
+    if split {
+        general_mat_mul(alpha, a, b, beta, c);
+    } else {
+        gemm(alpha, a, b, beta, c);
+    }
+}
+
+/// Runs `a` and `b` on two threads when `split`, else one after the other.
+fn both(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    super::gemm::join(split, a, b);
+}
+
+/// (n, C·P) → (C, n·P): each sample's channel planes side by side per channel.
+fn to_channel_major(x: ArrayView2<f32>, mut dst: ArrayViewMut2<f32>) {
+    let (channels, batch) = (dst.nrows(), x.nrows());
+    let p = x.ncols() / channels;
+    debug_assert_eq!(dst.ncols(), batch * p);
     for (n, row) in x.axis_iter(Axis(0)).enumerate() {
         for c in 0..channels {
             dst.row_mut(c)
@@ -150,10 +185,11 @@ fn to_channel_major(x: ArrayView2<f32>, channels: usize, dst: &mut Array2<f32>) 
     }
 }
 
-/// (C, N·P) → (N, C·P), the inverse of `to_channel_major`, adding `bias[c]` to channel c.
-fn from_channel_major(src: &Array2<f32>, bias: Option<&Array1<f32>>, batch: usize, dst: &mut Array2<f32>) {
-    let (channels, p) = (src.nrows(), src.ncols() / batch.max(1));
-    ensure_shape(dst, batch, channels * p);
+/// (C, n·P) → (n, C·P), the inverse of `to_channel_major`, adding `bias[c]` to channel c.
+fn from_channel_major(src: ArrayView2<f32>, bias: Option<&Array1<f32>>, mut dst: ArrayViewMut2<f32>) {
+    let (channels, batch) = (src.nrows(), dst.nrows());
+    let p = src.ncols() / batch.max(1);
+    debug_assert_eq!(dst.ncols(), channels * p);
     for (n, mut row) in dst.axis_iter_mut(Axis(0)).enumerate() {
         for c in 0..channels {
             let b = bias.map_or(0.0, |b| b[c]);
@@ -246,12 +282,31 @@ impl Conv2d {
 }
 
 impl Layer for Conv2d {
+    /// With threads, the two halves of the batch (unfold, product, output) on two threads.
     fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
         let batch = x.nrows();
-        self.geo.unfold(x, &mut self.cols);
-        ensure_shape(&mut self.out_cm, self.weight.nrows(), self.cols.ncols());
-        gemm(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.out_cm);
-        from_channel_major(&self.out_cm, Some(&self.bias), batch, &mut self.out);
+        let (channels, patch, pixels) = (self.weight.nrows(), self.geo.patch(), self.geo.pixels());
+        ensure_shape(&mut self.cols, patch, batch * pixels);
+        ensure_shape(&mut self.out_cm, channels, batch * pixels);
+        ensure_shape(&mut self.out, batch, channels * pixels);
+        let cut = self.geo.batch_cut(batch, channels * patch * batch * pixels);
+        let (geo, weight, bias) = (&self.geo, &self.weight, &self.bias);
+        let pass = |x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>, mut out_cm: ArrayViewMut2<f32>, out| {
+            geo.unfold(x, cols.view_mut());
+            product(cut.is_some(), 1.0, &weight.view(), &cols.view(), 0.0, &mut out_cm);
+            from_channel_major(out_cm.view(), Some(bias), out);
+        };
+        let (cols, out_cm, out) = (self.cols.view_mut(), self.out_cm.view_mut(), self.out.view_mut());
+        match cut {
+            Some(n) => {
+                let (x1, x2) = x.split_at(Axis(0), n);
+                let (c1, c2) = cols.split_at(Axis(1), n * pixels);
+                let (m1, m2) = out_cm.split_at(Axis(1), n * pixels);
+                let (o1, o2) = out.split_at(Axis(0), n);
+                both(true, || pass(x1, c1, m1, o1), || pass(x2, c2, m2, o2));
+            }
+            None => pass(x, cols, out_cm, out),
+        }
         self.out.view()
     }
 
@@ -259,21 +314,38 @@ impl Layer for Conv2d {
         self.out.view()
     }
 
+    /// With threads, dLoss/dW on one thread and dLoss/dInput on the other.
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
-        to_channel_major(grad_out, self.weight.nrows(), &mut self.grad_cm);
-        gemm(1.0, &self.grad_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
-        for (b, row) in self.grad_bias.iter_mut().zip(self.grad_cm.rows()) {
-            *b += row.sum();
-        }
-        if !self.input_grad {
+        let (channels, patch, columns) = (self.weight.nrows(), self.weight.ncols(), self.cols.ncols());
+        ensure_shape(&mut self.grad_cm, channels, columns);
+        to_channel_major(grad_out, self.grad_cm.view_mut());
+        let input_grad = self.input_grad;
+        if input_grad {
+            ensure_shape(&mut self.grad_cols, patch, columns);
+            ensure_shape(&mut self.grad_in, grad_out.nrows(), self.geo.image.len());
+        } else {
             ensure_shape(&mut self.grad_in, 0, 0);
-            return self.grad_in.view();
         }
-        ensure_shape(&mut self.grad_cols, self.weight.ncols(), self.grad_cm.ncols());
-        gemm(1.0, &self.weight.t(), &self.grad_cm, 0.0, &mut self.grad_cols);
-        ensure_shape(&mut self.grad_in, grad_out.nrows(), self.geo.image.len());
-        self.grad_in.fill(0.0);
-        self.geo.fold_add(&self.grad_cols, &mut self.grad_in);
+        let split = input_grad && super::gemm::split_products(2 * channels * patch * columns);
+        let (geo, weight, cols, grad_cm) = (&self.geo, &self.weight, &self.cols, &self.grad_cm);
+        let (grad_weight, grad_bias) = (&mut self.grad_weight, &mut self.grad_bias);
+        let (grad_cols, grad_in) = (&mut self.grad_cols, &mut self.grad_in);
+        both(
+            split,
+            || {
+                product(split, 1.0, &grad_cm.view(), &cols.t(), 1.0, grad_weight);
+                for (b, row) in grad_bias.iter_mut().zip(grad_cm.rows()) {
+                    *b += row.sum();
+                }
+            },
+            || {
+                if input_grad {
+                    product(split, 1.0, &weight.t(), &grad_cm.view(), 0.0, grad_cols);
+                    grad_in.fill(0.0);
+                    geo.fold_add(grad_cols.view(), grad_in.view_mut());
+                }
+            },
+        );
         self.grad_in.view()
     }
 
@@ -338,20 +410,41 @@ impl ConvTranspose2d {
 }
 
 impl Layer for ConvTranspose2d {
+    /// With threads, the two halves of the batch (product, scatter) on two threads.
     fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
         let batch = x.nrows();
-        to_channel_major(x, self.in_channels, &mut self.x_cm);
-        ensure_shape(&mut self.cols, self.weight.ncols(), self.x_cm.ncols());
-        gemm(1.0, &self.weight.t(), &self.x_cm, 0.0, &mut self.cols);
+        let (channels, patch, pixels) = (self.in_channels, self.geo.patch(), self.geo.pixels());
         let image = self.geo.image;
+        ensure_shape(&mut self.x_cm, channels, batch * pixels);
+        ensure_shape(&mut self.cols, patch, batch * pixels);
         ensure_shape(&mut self.out, batch, image.len());
+        let cut = self.geo.batch_cut(batch, channels * patch * batch * pixels);
+        let (geo, weight, bias) = (&self.geo, &self.weight, &self.bias);
         let plane = image.height * image.width;
-        for mut row in self.out.rows_mut() {
-            for (c, &b) in self.bias.iter().enumerate() {
-                row.slice_mut(ndarray::s![c * plane..(c + 1) * plane]).fill(b);
+        let pass = |x: ArrayView2<f32>,
+                    mut x_cm: ArrayViewMut2<f32>,
+                    mut cols: ArrayViewMut2<f32>,
+                    mut out: ArrayViewMut2<f32>| {
+            to_channel_major(x, x_cm.view_mut());
+            product(cut.is_some(), 1.0, &weight.t(), &x_cm.view(), 0.0, &mut cols);
+            for mut row in out.rows_mut() {
+                for (c, &b) in bias.iter().enumerate() {
+                    row.slice_mut(ndarray::s![c * plane..(c + 1) * plane]).fill(b);
+                }
             }
+            geo.fold_add(cols.view(), out);
+        };
+        let (x_cm, cols, out) = (self.x_cm.view_mut(), self.cols.view_mut(), self.out.view_mut());
+        match cut {
+            Some(n) => {
+                let (x1, x2) = x.split_at(Axis(0), n);
+                let (m1, m2) = x_cm.split_at(Axis(1), n * pixels);
+                let (c1, c2) = cols.split_at(Axis(1), n * pixels);
+                let (o1, o2) = out.split_at(Axis(0), n);
+                both(true, || pass(x1, m1, c1, o1), || pass(x2, m2, c2, o2));
+            }
+            None => pass(x, x_cm, cols, out),
         }
-        self.geo.fold_add(&self.cols, &mut self.out);
         self.out.view()
     }
 
@@ -359,20 +452,45 @@ impl Layer for ConvTranspose2d {
         self.out.view()
     }
 
+    /// With threads, the unfolding in two halves of the batch, then dLoss/dW
+    /// on one thread and dLoss/dInput on the other.
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let batch = grad_out.nrows();
+        let (channels, patch, pixels) = (self.in_channels, self.geo.patch(), self.geo.pixels());
+        ensure_shape(&mut self.cols, patch, batch * pixels);
+        ensure_shape(&mut self.grad_x_cm, channels, batch * pixels);
+        ensure_shape(&mut self.grad_in, batch, channels * pixels);
+        let macs = channels * patch * batch * pixels;
         // The gradient of a scatter is the gather: unfold dLoss/dOutput.
-        self.geo.unfold(grad_out, &mut self.cols);
-        gemm(1.0, &self.x_cm.view(), &self.cols.t(), 1.0, &mut self.grad_weight);
-        let plane = self.geo.image.height * self.geo.image.width;
-        for row in grad_out.rows() {
-            for (c, b) in self.grad_bias.iter_mut().enumerate() {
-                *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
+        let geo = &self.geo;
+        match geo.batch_cut(batch, macs) {
+            Some(n) => {
+                let (g1, g2) = grad_out.split_at(Axis(0), n);
+                let (c1, c2) = self.cols.view_mut().split_at(Axis(1), n * pixels);
+                both(true, || geo.unfold(g1, c1), || geo.unfold(g2, c2));
             }
+            None => geo.unfold(grad_out, self.cols.view_mut()),
         }
-        ensure_shape(&mut self.grad_x_cm, self.in_channels, self.cols.ncols());
-        gemm(1.0, &self.weight.view(), &self.cols.view(), 0.0, &mut self.grad_x_cm);
-        from_channel_major(&self.grad_x_cm, None, batch, &mut self.grad_in);
+        let split = super::gemm::split_products(2 * macs);
+        let plane = self.geo.image.height * self.geo.image.width;
+        let (weight, cols, x_cm) = (&self.weight, &self.cols, &self.x_cm);
+        let (grad_weight, grad_bias) = (&mut self.grad_weight, &mut self.grad_bias);
+        let (grad_x_cm, grad_in) = (&mut self.grad_x_cm, &mut self.grad_in);
+        both(
+            split,
+            || {
+                product(split, 1.0, &x_cm.view(), &cols.t(), 1.0, grad_weight);
+                for row in grad_out.rows() {
+                    for (c, b) in grad_bias.iter_mut().enumerate() {
+                        *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
+                    }
+                }
+            },
+            || {
+                product(split, 1.0, &weight.view(), &cols.view(), 0.0, grad_x_cm);
+                from_channel_major(grad_x_cm.view(), None, grad_in.view_mut());
+            },
+        );
         self.grad_in.view()
     }
 

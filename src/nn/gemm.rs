@@ -61,6 +61,25 @@ pub fn gemm<S1, S2, S3>(
     general_mat_mul(alpha, a, b, beta, c);
 }
 
+/// Whether work of `macs` multiply-adds is split across threads (the rule of
+/// [`gemm`], for layers that split a whole pass of theirs, not one product).
+#[inline]
+pub fn split_products(macs: usize) -> bool {
+    cfg!(feature = "threads") && macs >= PAR_MIN_MACS && threads() > 1
+}
+
+/// Runs `a` and `b` on two of rayon's threads when `split`, else one after the other.
+pub fn join(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    #[cfg(feature = "threads")]
+    if split {
+        rayon::join(a, b);
+        return;
+    }
+    let _ = split;
+    a();
+    b();
+}
+
 /// Element-wise passes over fewer values than this stay on one thread.
 pub const PAR_MIN_VALUES: usize = 1 << 17;
 
