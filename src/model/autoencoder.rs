@@ -253,10 +253,7 @@ impl Autoencoder {
         let act = self.config.output;
         apply_output(&mut self.out, logits, act);
         terms.recon = match train.loss {
-            LossKind::Bce => {
-                loss::bce_with_logits_grad(logits, target, &mut self.grad_out);
-                loss::bce_with_logits(logits, target)
-            }
+            LossKind::Bce => loss::bce_with_logits_and_grad(logits, target, &mut self.grad_out),
             #[cfg(feature = "lab")]
             LossKind::Mse if self.missing_targets => {
                 loss::mse_present_grad(self.out.view(), target, &mut self.grad_out);
