@@ -41,7 +41,7 @@ impl Activation {
     #[inline]
     pub fn apply(self, x: f32) -> f32 {
         match self {
-            Activation::Relu => x.max(0.0),
+            Activation::Relu => relu(x),
             Activation::LeakyRelu => {
                 if x > 0.0 {
                     x
@@ -108,6 +108,18 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     er * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
+/// max(0, x) as a compare and select (0 for NaN, +0 for −0, as `f32::max`):
+/// `f32::max` is a call to `fmaxf` in wasm, whose `f32.max` treats NaN
+/// differently, and a call in a loop stops it vectorizing.
+#[inline]
+pub fn relu(x: f32) -> f32 {
+    if x > 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
 /// The same sigmoid, called rather than inlined: where a layer's activation is
 /// chosen per element (`Activation::apply`), inlining it did not pay for the code
 /// it added to the page's download.
@@ -157,7 +169,12 @@ impl Layer for ActivationLayer {
     fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
         ensure_shape(&mut self.out, x.nrows(), x.ncols());
         let kind = self.kind;
-        crate::zip_for_each!(Zip::from(&mut self.out).and(&x), x.len(), |y: &mut f32, &v: &f32| *y = kind.apply(v));
+        // ReLU (the default) in a loop of its own, which vectorizes; the rest choose per element.
+        if kind == Activation::Relu {
+            crate::zip_for_each!(Zip::from(&mut self.out).and(&x), x.len(), |y: &mut f32, &v: &f32| *y = relu(v));
+        } else {
+            crate::zip_for_each!(Zip::from(&mut self.out).and(&x), x.len(), |y: &mut f32, &v: &f32| *y = kind.apply(v));
+        }
         self.out.view()
     }
 
@@ -168,6 +185,14 @@ impl Layer for ActivationLayer {
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         ensure_shape(&mut self.grad_in, grad_out.nrows(), grad_out.ncols());
         let kind = self.kind;
+        if kind == Activation::Relu {
+            crate::zip_for_each!(
+                Zip::from(&mut self.grad_in).and(&grad_out).and(&self.out),
+                grad_out.len(),
+                |gi: &mut f32, &g: &f32, &y: &f32| *gi = g * if y > 0.0 { 1.0 } else { 0.0 }
+            );
+            return self.grad_in.view();
+        }
         crate::zip_for_each!(
             Zip::from(&mut self.grad_in).and(&grad_out).and(&self.out),
             grad_out.len(),
