@@ -48,7 +48,8 @@ const state = new WeakMap(); // element -> { title, last, timer, text }
 export function describe(el, details, { title, now = false } = {}) {
   let s = state.get(el);
   if (!s) {
-    s = { title: el.getAttribute('aria-label') ?? '', last: 0, timer: 0, details: '' };
+    // last: never labelled, so the first label is written at once (0 would hold it back until the page is 2 s old).
+    s = { title: el.getAttribute('aria-label') ?? '', last: Number.NEGATIVE_INFINITY, timer: 0, details: '' };
     state.set(el, s);
     if (!el.hasAttribute('role')) el.setAttribute('role', 'img');
   }
