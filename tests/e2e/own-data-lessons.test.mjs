@@ -117,9 +117,14 @@ describe('the lessons on your own data', () => {
       // with the columns where their error is, and every row's score can be downloaded.
       await trainLesson(page, 'anomalies', 400, { settings: { latent: 2, encoder: [16] } });
       await page.click('#data-score');
-      await page.waitForFunction(() => document.querySelectorAll('#data-top-rows li').length === 5, null, {
-        timeout: 30_000,
-      });
+      // A report from before the pause (an early step's) may be on screen already: wait for one scored after training.
+      await page.waitForFunction(
+        (n) =>
+          Number(document.querySelector('#data-anomaly-note')?.dataset.step) >= n &&
+          document.querySelectorAll('#data-top-rows li').length === 5,
+        400,
+        { timeout: 30_000 },
+      );
       const top = await page.$$eval('#data-top-rows li p', (ps) => ps.map((p) => p.textContent));
       assert.match(top[0], /^Row [\d,]+ \(odd\): error [\d.e-]+; largest in [a-f]/, top[0]);
       assert.ok(top.filter((t) => /\(odd\)/.test(t)).length >= 4, top.join(' | '));
