@@ -83,6 +83,8 @@ impl Geometry {
                 for kx in 0..k {
                     let xs = self.inside(kx, w, ow);
                     let full = ys.len() == oh && xs.len() == ow;
+                    // The input column of the first output inside (only read when some are).
+                    let first = (xs.start * s + kx).saturating_sub(p).min(w);
                     let mut dst_row = cols.row_mut((c * k + ky) * k + kx);
                     let dst_row = dst_row.as_slice_mut().expect("a row of cols is contiguous");
                     for (n, block) in dst_row.chunks_exact_mut(pixels).enumerate() {
@@ -91,10 +93,14 @@ impl Geometry {
                         }
                         let plane = &src[(n * channels + c) * height * w..][..height * w];
                         for oy in ys.clone() {
-                            let line = &plane[(oy * s + ky - p) * w..][..w];
-                            let out = &mut block[oy * ow..(oy + 1) * ow];
-                            for ox in xs.clone() {
-                                out[ox] = line[ox * s + kx - p];
+                            let line = &plane[(oy * s + ky - p) * w..][first..];
+                            let out = &mut block[oy * ow..(oy + 1) * ow][xs.clone()];
+                            if s == 1 {
+                                out.copy_from_slice(&line[..out.len()]);
+                            } else {
+                                for (o, &v) in out.iter_mut().zip(line.iter().step_by(s)) {
+                                    *o = v;
+                                }
                             }
                         }
                     }
@@ -118,15 +124,16 @@ impl Geometry {
                 let ys = self.inside(ky, height, oh);
                 for kx in 0..k {
                     let xs = self.inside(kx, w, ow);
+                    let first = (xs.start * s + kx).saturating_sub(p).min(w);
                     let src_row = cols.row((c * k + ky) * k + kx);
                     let src_row = src_row.to_slice().expect("a row of cols is contiguous");
                     for (n, block) in src_row.chunks_exact(pixels).enumerate() {
                         let plane = &mut dst[(n * channels + c) * height * w..][..height * w];
                         for oy in ys.clone() {
-                            let line = &mut plane[(oy * s + ky - p) * w..][..w];
-                            let from = &block[oy * ow..(oy + 1) * ow];
-                            for ox in xs.clone() {
-                                line[ox * s + kx - p] += from[ox];
+                            let line = &mut plane[(oy * s + ky - p) * w..][first..w];
+                            let from = &block[oy * ow..(oy + 1) * ow][xs.clone()];
+                            for (v, &f) in line.iter_mut().step_by(s).zip(from) {
+                                *v += f;
                             }
                         }
                     }
