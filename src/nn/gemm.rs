@@ -23,8 +23,12 @@ use ndarray::{ArrayBase, Data, DataMut, Ix2};
 pub const ALIGN: usize = 16;
 
 /// Products with fewer multiply-adds than this stay on one thread: waking the
-/// pool costs more than they take (measured with `npm run bench`).
-pub const PAR_MIN_MACS: usize = 1 << 20;
+/// pool costs more than they take. In the browser, 784-64-16-64-784 at batch 32
+/// (five products of 1.6M multiply-adds, about 0.1 ms each) trained slower on
+/// 2 threads than on 1 when they were split (1.09 against 0.87 ms a step,
+/// `npm run bench -- --quick`); 2²¹ leaves them whole and still splits the
+/// 128×256×64 products of 784-256-64-256-784 at batch 128.
+pub const PAR_MIN_MACS: usize = 1 << 21;
 
 /// `C ← α·A·B + β·C`, split across rayon's threads when that pays (see the module docs).
 pub fn gemm<S1, S2, S3>(
@@ -80,8 +84,12 @@ pub fn join(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
     b();
 }
 
-/// Element-wise passes over fewer values than this stay on one thread.
-pub const PAR_MIN_VALUES: usize = 1 << 17;
+/// Element-wise passes over fewer values than this stay on one thread. They
+/// vectorize (ReLU is a compare and select), so a conv model's 200K-value
+/// passes take tens of µs: a judgement, not a measurement, that a split of
+/// them costs more than it saves (the threaded conv step was no faster while
+/// they were split at 2¹⁷).
+pub const PAR_MIN_VALUES: usize = 1 << 20;
 
 /// Whether an element-wise pass over `len` values is split across threads
 /// (`Zip::par_for_each`; element by element, so the result is the same).
