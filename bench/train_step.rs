@@ -142,7 +142,7 @@ impl Product {
 }
 
 /// Every matrix product of one training step of a conv autoencoder, in the
-/// shapes and views of src/nn/conv.rs (Conv2d: W·cols, G·colsᵀ, Wᵀ·G;
+/// shapes and views of src/nn/conv/mod.rs (Conv2d: W·cols, G·colsᵀ, Wᵀ·G;
 /// ConvTranspose2d: Wᵀ·x, x·colsᵀ, W·cols) and src/nn/linear.rs (x·W, xᵀ·G, G·Wᵀ).
 #[cfg(feature = "lab")]
 fn conv_products(model: &ModelConfig, batch: usize) -> Vec<Product> {

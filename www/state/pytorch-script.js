@@ -490,7 +490,7 @@ function moduleClass({ model: m }) {
     .join('\n');
 }
 
-/** A transposed convolution's initialisation with the engine's fans (src/nn/conv.rs ConvTranspose2d::new). */
+/** A transposed convolution's initialisation with the engine's fans (src/nn/conv/mod.rs ConvTranspose2d::new). */
 function initTransposed() {
   return [
     'def init_transposed(layer, he):',

@@ -1,0 +1,188 @@
+//! The gather and scatter of the conv layers (im2col and col2im), the moves
+//! between a batch's rows and channel-major planes, and how a pass is split
+//! across two threads.
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, ArrayView2, ArrayViewMut2, Axis};
+
+use crate::config::{ImageShape, Window};
+use crate::nn::gemm::gemm;
+
+/// The spatial geometry of one convolution: image in, window, output size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Geometry {
+    pub(super) image: ImageShape,
+    window: Window,
+    pub(super) out_h: usize,
+    pub(super) out_w: usize,
+}
+
+impl Geometry {
+    pub(super) fn new(image: ImageShape, window: Window) -> Self {
+        let out_h = window.out_side(image.height).expect("the config checks the kernel fits");
+        let out_w = window.out_side(image.width).expect("the config checks the kernel fits");
+        Geometry { image, window, out_h, out_w }
+    }
+
+    /// Output pixels per channel.
+    pub(super) fn pixels(&self) -> usize {
+        self.out_h * self.out_w
+    }
+
+    /// Rows of the unfolded matrix: C·k·k.
+    pub(super) fn patch(&self) -> usize {
+        self.image.channels * self.window.kernel * self.window.kernel
+    }
+
+    /// The outputs `o` whose input `o·s + k − p` lies inside a side of `side`
+    /// pixels, as a range: the rest read the padding's zeros.
+    #[inline]
+    fn inside(&self, k: usize, side: usize, outs: usize) -> std::ops::Range<usize> {
+        let (s, p) = (self.window.stride, self.window.padding);
+        // o·s + k ≥ p  ⇔  o ≥ ⌈(p − k)/s⌉;   o·s + k − p ≤ side − 1  ⇔  o ≤ ⌊(side − 1 + p − k)/s⌋
+        let lo = p.saturating_sub(k).div_ceil(s);
+        let hi = if side + p > k { ((side - 1 + p - k) / s + 1).min(outs) } else { 0 };
+        lo..hi.max(lo)
+    }
+
+    /// im2col: `cols` ((C·k·k) × (n·P), its rows contiguous) gets every window
+    /// of the n images `x`, written row by row (each row of `cols` in one
+    /// sequential pass).
+    pub(super) fn unfold(&self, x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>) {
+        let pixels = self.pixels();
+        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * pixels));
+        let x = x.as_standard_layout();
+        let src = x.as_slice().expect("standard layout");
+        let ImageShape { channels, height, width: w } = self.image;
+        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
+        let (oh, ow) = (self.out_h, self.out_w);
+        for c in 0..channels {
+            for ky in 0..k {
+                let ys = self.inside(ky, height, oh);
+                for kx in 0..k {
+                    let xs = self.inside(kx, w, ow);
+                    let full = ys.len() == oh && xs.len() == ow;
+                    // The input column of the first output inside (only read when some are).
+                    let first = (xs.start * s + kx).saturating_sub(p).min(w);
+                    let mut dst_row = cols.row_mut((c * k + ky) * k + kx);
+                    let dst_row = dst_row.as_slice_mut().expect("a row of cols is contiguous");
+                    for (n, block) in dst_row.chunks_exact_mut(pixels).enumerate() {
+                        if !full {
+                            block.fill(0.0);
+                        }
+                        let plane = &src[(n * channels + c) * height * w..][..height * w];
+                        for oy in ys.clone() {
+                            let line = &plane[(oy * s + ky - p) * w..][first..];
+                            let out = &mut block[oy * ow..(oy + 1) * ow][xs.clone()];
+                            if s == 1 {
+                                out.copy_from_slice(&line[..out.len()]);
+                            } else {
+                                for (o, &v) in out.iter_mut().zip(line.iter().step_by(s)) {
+                                    *o = v;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// col2im: adds every column of `cols` ((C·k·k) × (n·P), its rows
+    /// contiguous) back into the image of the n images `x` it came from
+    /// (`x` += fold(cols)), reading `cols` row by row.
+    pub(super) fn fold_add(&self, cols: ArrayView2<f32>, mut x: ArrayViewMut2<f32>) {
+        let pixels = self.pixels();
+        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * pixels));
+        let dst = x.as_slice_mut().expect("images are contiguous");
+        let ImageShape { channels, height, width: w } = self.image;
+        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
+        let (oh, ow) = (self.out_h, self.out_w);
+        for c in 0..channels {
+            for ky in 0..k {
+                let ys = self.inside(ky, height, oh);
+                for kx in 0..k {
+                    let xs = self.inside(kx, w, ow);
+                    let first = (xs.start * s + kx).saturating_sub(p).min(w);
+                    let src_row = cols.row((c * k + ky) * k + kx);
+                    let src_row = src_row.to_slice().expect("a row of cols is contiguous");
+                    for (n, block) in src_row.chunks_exact(pixels).enumerate() {
+                        let plane = &mut dst[(n * channels + c) * height * w..][..height * w];
+                        for oy in ys.clone() {
+                            let line = &mut plane[(oy * s + ky - p) * w..][first..w];
+                            let from = &block[oy * ow..(oy + 1) * ow][xs.clone()];
+                            for (v, &f) in line.iter_mut().step_by(s).zip(from) {
+                                *v += f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where to cut a batch of `batch` images in two for two threads, or
+    /// `None` when one thread should do it all: near the middle, on a sample
+    /// whose first column of the unfolded matrix is a multiple of
+    /// [`ALIGN`](crate::nn::gemm::ALIGN), so that each half's product is made of
+    /// the unsplit product's tiles (bit-identical, see src/nn/gemm.rs).
+    pub(super) fn batch_cut(&self, batch: usize, macs: usize) -> Option<usize> {
+        if !crate::nn::gemm::split_products(macs) {
+            return None;
+        }
+        let pixels = self.pixels();
+        (batch / 2..batch).find(|n| *n > 0 && (n * pixels).is_multiple_of(crate::nn::gemm::ALIGN))
+    }
+}
+
+/// `C ← α·A·B + β·C` on this thread when the layer has `split` its work
+/// across threads itself, else on the shared kernel, which may split it.
+pub(super) fn product<S3: ndarray::DataMut<Elem = f32>>(
+    split: bool,
+    alpha: f32,
+    a: &ArrayView2<f32>,
+    b: &ArrayView2<f32>,
+    beta: f32,
+    c: &mut ndarray::ArrayBase<S3, ndarray::Ix2>,
+) {
+    if split {
+        general_mat_mul(alpha, a, b, beta, c);
+    } else {
+        gemm(alpha, a, b, beta, c);
+    }
+}
+
+/// Runs `a` and `b` on two threads when `split`, else one after the other.
+pub(super) fn both(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    crate::nn::gemm::join(split, a, b);
+}
+
+/// (n, C·P) → (C, n·P): each sample's channel planes side by side per channel.
+pub(super) fn to_channel_major(x: ArrayView2<f32>, mut dst: ArrayViewMut2<f32>) {
+    let (channels, batch) = (dst.nrows(), x.nrows());
+    let p = x.ncols() / channels;
+    debug_assert_eq!(dst.ncols(), batch * p);
+    for (n, row) in x.axis_iter(Axis(0)).enumerate() {
+        for c in 0..channels {
+            dst.row_mut(c)
+                .slice_mut(ndarray::s![n * p..(n + 1) * p])
+                .assign(&row.slice(ndarray::s![c * p..(c + 1) * p]));
+        }
+    }
+}
+
+/// (C, n·P) → (n, C·P), the inverse of `to_channel_major`, adding `bias[c]` to channel c.
+pub(super) fn from_channel_major(src: ArrayView2<f32>, bias: Option<&Array1<f32>>, mut dst: ArrayViewMut2<f32>) {
+    let (channels, batch) = (src.nrows(), dst.nrows());
+    let p = src.ncols() / batch.max(1);
+    debug_assert_eq!(dst.ncols(), channels * p);
+    for (n, mut row) in dst.axis_iter_mut(Axis(0)).enumerate() {
+        for c in 0..channels {
+            let b = bias.map_or(0.0, |b| b[c]);
+            let from = src.row(c);
+            let from = from.slice(ndarray::s![n * p..(n + 1) * p]);
+            let mut to = row.slice_mut(ndarray::s![c * p..(c + 1) * p]);
+            ndarray::Zip::from(&mut to).and(&from).for_each(|t, &f| *t = f + b);
+        }
+    }
+}
