@@ -24,7 +24,8 @@ mod unfold;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rand::RngExt;
 
-use self::unfold::{both, from_channel_major, product, to_channel_major, Geometry};
+use self::unfold::{from_channel_major, product, to_channel_major, Geometry};
+use super::gemm::join;
 use super::{ensure_shape, Layer, Param};
 use crate::config::{ImageShape, Init, Window};
 use crate::rng::Rng;
@@ -131,7 +132,7 @@ impl Layer for Conv2d {
                 let (c1, c2) = cols.split_at(Axis(1), n * pixels);
                 let (m1, m2) = out_cm.split_at(Axis(1), n * pixels);
                 let (o1, o2) = out.split_at(Axis(0), n);
-                both(true, || pass(x1, c1, m1, o1), || pass(x2, c2, m2, o2));
+                join(true, || pass(x1, c1, m1, o1), || pass(x2, c2, m2, o2));
             }
             None => pass(x, cols, out_cm, out),
         }
@@ -158,7 +159,7 @@ impl Layer for Conv2d {
         let (geo, weight, cols, grad_cm) = (&self.geo, &self.weight, &self.cols, &self.grad_cm);
         let (grad_weight, grad_bias) = (&mut self.grad_weight, &mut self.grad_bias);
         let (grad_cols, grad_in) = (&mut self.grad_cols, &mut self.grad_in);
-        both(
+        join(
             split,
             || {
                 product(split, 1.0, &grad_cm.view(), &cols.t(), 1.0, grad_weight);
@@ -269,7 +270,7 @@ impl Layer for ConvTranspose2d {
                 let (m1, m2) = x_cm.split_at(Axis(1), n * pixels);
                 let (c1, c2) = cols.split_at(Axis(1), n * pixels);
                 let (o1, o2) = out.split_at(Axis(0), n);
-                both(true, || pass(x1, m1, c1, o1), || pass(x2, m2, c2, o2));
+                join(true, || pass(x1, m1, c1, o1), || pass(x2, m2, c2, o2));
             }
             None => pass(x, x_cm, cols, out),
         }
@@ -295,7 +296,7 @@ impl Layer for ConvTranspose2d {
             Some(n) => {
                 let (g1, g2) = grad_out.split_at(Axis(0), n);
                 let (c1, c2) = self.cols.view_mut().split_at(Axis(1), n * pixels);
-                both(true, || geo.unfold(g1, c1), || geo.unfold(g2, c2));
+                join(true, || geo.unfold(g1, c1), || geo.unfold(g2, c2));
             }
             None => geo.unfold(grad_out, self.cols.view_mut()),
         }
@@ -304,7 +305,7 @@ impl Layer for ConvTranspose2d {
         let (weight, cols, x_cm) = (&self.weight, &self.cols, &self.x_cm);
         let (grad_weight, grad_bias) = (&mut self.grad_weight, &mut self.grad_bias);
         let (grad_x_cm, grad_in) = (&mut self.grad_x_cm, &mut self.grad_in);
-        both(
+        join(
             split,
             || {
                 product(split, 1.0, &x_cm.view(), &cols.t(), 1.0, grad_weight);

@@ -17,6 +17,19 @@ pub(super) struct Geometry {
     pub(super) out_w: usize,
 }
 
+/// One tap of the window: its row of the unfolded matrix, its channel and
+/// kernel row, the outputs (rows `ys`, columns `xs`) whose input is inside the
+/// image, the input column of the first of `xs`, and whether every output is.
+struct Tap {
+    row: usize,
+    c: usize,
+    ky: usize,
+    ys: std::ops::Range<usize>,
+    xs: std::ops::Range<usize>,
+    first: usize,
+    full: bool,
+}
+
 impl Geometry {
     pub(super) fn new(image: ImageShape, window: Window) -> Self {
         let out_h = window.out_side(image.height).expect("the config checks the kernel fits");
@@ -45,6 +58,26 @@ impl Geometry {
         lo..hi.max(lo)
     }
 
+    /// Every tap (c, ky, kx) of the window, one row of the unfolded matrix
+    /// each, in row order: which outputs read inside the image, and where.
+    #[inline]
+    fn taps(&self, mut f: impl FnMut(Tap)) {
+        let ImageShape { channels, height, width } = self.image;
+        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
+        for c in 0..channels {
+            for ky in 0..k {
+                let ys = self.inside(ky, height, self.out_h);
+                for kx in 0..k {
+                    let xs = self.inside(kx, width, self.out_w);
+                    let full = ys.len() == self.out_h && xs.len() == self.out_w;
+                    // The input column of the first output inside (only read when some are).
+                    let first = (xs.start * s + kx).saturating_sub(p).min(width);
+                    f(Tap { row: (c * k + ky) * k + kx, c, ky, ys: ys.clone(), xs, first, full });
+                }
+            }
+        }
+    }
+
     /// im2col: `cols` ((C·k·k) × (n·P), its rows contiguous) gets every window
     /// of the n images `x`, written row by row (each row of `cols` in one
     /// sequential pass).
@@ -54,38 +87,28 @@ impl Geometry {
         let x = x.as_standard_layout();
         let src = x.as_slice().expect("standard layout");
         let ImageShape { channels, height, width: w } = self.image;
-        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
-        let (oh, ow) = (self.out_h, self.out_w);
-        for c in 0..channels {
-            for ky in 0..k {
-                let ys = self.inside(ky, height, oh);
-                for kx in 0..k {
-                    let xs = self.inside(kx, w, ow);
-                    let full = ys.len() == oh && xs.len() == ow;
-                    // The input column of the first output inside (only read when some are).
-                    let first = (xs.start * s + kx).saturating_sub(p).min(w);
-                    let mut dst_row = cols.row_mut((c * k + ky) * k + kx);
-                    let dst_row = dst_row.as_slice_mut().expect("a row of cols is contiguous");
-                    for (n, block) in dst_row.chunks_exact_mut(pixels).enumerate() {
-                        if !full {
-                            block.fill(0.0);
-                        }
-                        let plane = &src[(n * channels + c) * height * w..][..height * w];
-                        for oy in ys.clone() {
-                            let line = &plane[(oy * s + ky - p) * w..][first..];
-                            let out = &mut block[oy * ow..(oy + 1) * ow][xs.clone()];
-                            if s == 1 {
-                                out.copy_from_slice(&line[..out.len()]);
-                            } else {
-                                for (o, &v) in out.iter_mut().zip(line.iter().step_by(s)) {
-                                    *o = v;
-                                }
-                            }
+        let (s, p, ow) = (self.window.stride, self.window.padding, self.out_w);
+        self.taps(|t| {
+            let mut dst_row = cols.row_mut(t.row);
+            let dst_row = dst_row.as_slice_mut().expect("a row of cols is contiguous");
+            for (n, block) in dst_row.chunks_exact_mut(pixels).enumerate() {
+                if !t.full {
+                    block.fill(0.0);
+                }
+                let plane = &src[(n * channels + t.c) * height * w..][..height * w];
+                for oy in t.ys.clone() {
+                    let line = &plane[(oy * s + t.ky - p) * w..][t.first..];
+                    let out = &mut block[oy * ow..(oy + 1) * ow][t.xs.clone()];
+                    if s == 1 {
+                        out.copy_from_slice(&line[..out.len()]);
+                    } else {
+                        for (o, &v) in out.iter_mut().zip(line.iter().step_by(s)) {
+                            *o = v;
                         }
                     }
                 }
             }
-        }
+        });
     }
 
     /// col2im: adds every column of `cols` ((C·k·k) × (n·P), its rows
@@ -96,29 +119,21 @@ impl Geometry {
         debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * pixels));
         let dst = x.as_slice_mut().expect("images are contiguous");
         let ImageShape { channels, height, width: w } = self.image;
-        let (k, s, p) = (self.window.kernel, self.window.stride, self.window.padding);
-        let (oh, ow) = (self.out_h, self.out_w);
-        for c in 0..channels {
-            for ky in 0..k {
-                let ys = self.inside(ky, height, oh);
-                for kx in 0..k {
-                    let xs = self.inside(kx, w, ow);
-                    let first = (xs.start * s + kx).saturating_sub(p).min(w);
-                    let src_row = cols.row((c * k + ky) * k + kx);
-                    let src_row = src_row.to_slice().expect("a row of cols is contiguous");
-                    for (n, block) in src_row.chunks_exact(pixels).enumerate() {
-                        let plane = &mut dst[(n * channels + c) * height * w..][..height * w];
-                        for oy in ys.clone() {
-                            let line = &mut plane[(oy * s + ky - p) * w..][first..w];
-                            let from = &block[oy * ow..(oy + 1) * ow][xs.clone()];
-                            for (v, &f) in line.iter_mut().step_by(s).zip(from) {
-                                *v += f;
-                            }
-                        }
+        let (s, p, ow) = (self.window.stride, self.window.padding, self.out_w);
+        self.taps(|t| {
+            let src_row = cols.row(t.row);
+            let src_row = src_row.to_slice().expect("a row of cols is contiguous");
+            for (n, block) in src_row.chunks_exact(pixels).enumerate() {
+                let plane = &mut dst[(n * channels + t.c) * height * w..][..height * w];
+                for oy in t.ys.clone() {
+                    let line = &mut plane[(oy * s + t.ky - p) * w..][t.first..w];
+                    let from = &block[oy * ow..(oy + 1) * ow][t.xs.clone()];
+                    for (v, &f) in line.iter_mut().step_by(s).zip(from) {
+                        *v += f;
                     }
                 }
             }
-        }
+        });
     }
 
     /// Where to cut a batch of `batch` images in two for two threads, or
@@ -150,11 +165,6 @@ pub(super) fn product<S3: ndarray::DataMut<Elem = f32>>(
     } else {
         gemm(alpha, a, b, beta, c);
     }
-}
-
-/// Runs `a` and `b` on two threads when `split`, else one after the other.
-pub(super) fn both(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
-    crate::nn::gemm::join(split, a, b);
 }
 
 /// (n, C·P) → (C, n·P): each sample's channel planes side by side per channel.
