@@ -110,13 +110,18 @@ export async function shownLoss(page) {
 }
 
 /**
- * Plays until step `from`, reads the loss, plays until step `to`, and returns
- * both losses and steps, pausing afterwards (so later checks see a still page).
+ * Steps one minibatch at a time to step `from` and reads the loss there (so the
+ * first reading does not depend on how fast the machine trains), then plays
+ * until step `to`, reads it again, and returns both losses and steps, pausing
+ * afterwards (so later checks see a still page).
  */
 export async function trainAndMeasure(page, { from = 10, to = 150, timeout = 30_000 } = {}) {
-  await page.click('#play');
-  await waitForStep(page, from, timeout);
+  for (let k = 1; k <= from; k++) {
+    await page.click('#step');
+    await waitForStep(page, k, timeout);
+  }
   const first = { step: await readNumber(page, '#stat-step', 'data-value'), loss: await shownLoss(page) };
+  await page.click('#play');
   await waitForStep(page, to, timeout);
   const later = { step: await readNumber(page, '#stat-step', 'data-value'), loss: await shownLoss(page) };
   await page.click('#play');
