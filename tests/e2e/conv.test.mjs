@@ -9,7 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { axeViolations } from './helpers/axe.mjs';
-import { startApp, openPage, readNumber, waitForStep, drawSeven, waitForPicture } from './helpers/app.mjs';
+import { startApp, openPage, readNumber, stepTo, waitForStep, drawSeven, waitForPicture } from './helpers/app.mjs';
 import { BLOG, SMALL, convParameterCount } from '../../www/lessons/conv/shapes.js';
 
 /** The canvases inside `selector`: their sizes, whether painted, and how many pixels differ from the first. */
@@ -70,13 +70,13 @@ describe('the Convolutional lesson', () => {
       const untrained = await shownValue(page, '#stat-conv-mse');
       assert.ok((await shownValue(page, '#stat-dense-mse')) > 0);
 
-      await page.click('#play');
-      await waitForStep(page, 10, 60_000);
+      await stepTo(page, 10, 60_000);
       const first = {
         conv: await shownValue(page, '#stat-conv-recon'),
         dense: await shownValue(page, '#stat-dense-recon'),
         loss: await readNumber(page, '#stat-loss', 'data-last-loss'),
       };
+      await page.click('#play');
       await waitForStep(page, 150, 90_000);
       // A validation measurement from after step 150 (they come every few seconds).
       await page.waitForFunction(

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IN_FIREFOX, ROOT, startApp, openPage, readNumber, waitForStep } from './helpers/app.mjs';
+import { IN_FIREFOX, ROOT, startApp, openPage, readNumber, stepTo, waitForStep } from './helpers/app.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { buildDist, SINGLE_FILE } from '../../scripts/build-dist.mjs';
 
@@ -43,9 +43,9 @@ describe('the offline build', () => {
       await page.goto(url);
       await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 30_000 });
       assert.equal(await page.getAttribute('body', 'data-state'), 'ready', await page.textContent('#fatal'));
-      await page.click('#play');
-      await waitForStep(page, 10);
+      await stepTo(page, 10);
       const first = await readNumber(page, '#stat-loss', 'data-last-loss');
+      await page.click('#play');
       await waitForStep(page, 200, 30_000);
       const later = await readNumber(page, '#stat-loss', 'data-last-loss');
       assert.ok(later < first * 0.8, `the loss fell: ${first} -> ${later}`);

@@ -4,7 +4,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openPage, readNumber, inkedPixels, drawSeven } from './helpers/app.mjs';
+import { startApp, openPage, readNumber, stepTo, inkedPixels, drawSeven } from './helpers/app.mjs';
 
 /**
  * In the page: Pearson correlation of two canvases' brightness (1 = the same picture),
@@ -77,13 +77,11 @@ describe('training on the page', () => {
   it('Play trains: the step counter advances, the loss falls, and the page stays responsive', async () => {
     const { page, context, errors } = await openPage(app);
     try {
-      await page.click('#play');
-      await page.waitForFunction(() => Number(document.querySelector('#stat-step').dataset.value) >= 5, null, {
-        timeout: 20_000,
-      });
+      await stepTo(page, 5);
       const firstLoss = await readNumber(page, '#stat-loss', 'data-last-loss');
       const firstStep = await readNumber(page, '#stat-step', 'data-value');
       assert.ok(firstLoss > 0, `first loss ${firstLoss}`);
+      await page.click('#play');
 
       // Measure the main thread's frame gaps while the worker trains.
       const maxGap = await page.evaluate(

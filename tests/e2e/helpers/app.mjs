@@ -104,6 +104,17 @@ export async function waitForStep(page, n, timeout = 20_000) {
   await page.waitForFunction((k) => Number(document.querySelector('#stat-step')?.dataset.value) >= k, n, { timeout });
 }
 
+/**
+ * Clicks Step until the counter reads `n`, one minibatch per click, so what is
+ * read there next does not depend on how fast the machine trains.
+ */
+export async function stepTo(page, n, timeout = 20_000) {
+  for (let k = Number(await page.getAttribute('#stat-step', 'data-value')) + 1; k <= n; k++) {
+    await page.click('#step');
+    await waitForStep(page, k, timeout);
+  }
+}
+
 /** The smoothed training loss shown in the readout (#stat-loss). */
 export async function shownLoss(page) {
   return readNumber(page, '#stat-loss', 'data-last-loss');
@@ -116,10 +127,7 @@ export async function shownLoss(page) {
  * afterwards (so later checks see a still page).
  */
 export async function trainAndMeasure(page, { from = 10, to = 150, timeout = 30_000 } = {}) {
-  for (let k = 1; k <= from; k++) {
-    await page.click('#step');
-    await waitForStep(page, k, timeout);
-  }
+  await stepTo(page, from, timeout);
   const first = { step: await readNumber(page, '#stat-step', 'data-value'), loss: await shownLoss(page) };
   await page.click('#play');
   await waitForStep(page, to, timeout);
