@@ -19,6 +19,7 @@
 //! Weights are stored in PyTorch's layout: `Conv2d` [out, in, kH, kW] and
 //! `ConvTranspose2d` [in, out, kH, kW], flattened to 2-D matrices. Every buffer
 //! is kept and resized only when the batch changes: no allocation per step.
+mod phases;
 mod unfold;
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};

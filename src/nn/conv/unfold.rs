@@ -8,6 +8,8 @@ use ndarray::{Array1, ArrayView2, ArrayViewMut2, Axis};
 use crate::config::{ImageShape, Window};
 use crate::nn::gemm::gemm;
 
+use super::phases::{self, Phases};
+
 /// The spatial geometry of one convolution: image in, window, output size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Geometry {
@@ -53,7 +55,7 @@ impl Geometry {
     fn inside(&self, k: usize, side: usize, outs: usize) -> std::ops::Range<usize> {
         let (s, p) = (self.window.stride, self.window.padding);
         // o·s + k ≥ p  ⇔  o ≥ ⌈(p − k)/s⌉;   o·s + k − p ≤ side − 1  ⇔  o ≤ ⌊(side − 1 + p − k)/s⌋
-        let lo = p.saturating_sub(k).div_ceil(s);
+        let lo = p.saturating_sub(k).div_ceil(s).min(outs);
         let hi = if side + p > k { ((side - 1 + p - k) / s + 1).min(outs) } else { 0 };
         lo..hi.max(lo)
     }
@@ -81,11 +83,36 @@ impl Geometry {
     /// im2col: `cols` ((C·k·k) × (n·P), its rows contiguous) gets every window
     /// of the n images `x`, written row by row (each row of `cols` in one
     /// sequential pass).
-    pub(super) fn unfold(&self, x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>) {
-        let pixels = self.pixels();
-        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * pixels));
+    pub(super) fn unfold(&self, x: ArrayView2<f32>, cols: ArrayViewMut2<f32>) {
+        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * self.pixels()));
         let x = x.as_standard_layout();
         let src = x.as_slice().expect("standard layout");
+        match self.phases() {
+            Some(phases) => self.unfold_phased(&phases, src, cols),
+            None => self.unfold_rows(src, cols),
+        }
+    }
+
+    /// im2col through the polyphase layout (src/nn/conv/phases.rs).
+    fn unfold_phased(&self, phases: &Phases, src: &[f32], mut cols: ArrayViewMut2<f32>) {
+        let pixels = self.pixels();
+        let ImageShape { channels, height, width: w } = self.image;
+        let (taps, mut buf) = (self.patch() / channels, phases::buffer());
+        for (n, image) in src.chunks_exact(channels * height * w).enumerate() {
+            for (c, plane) in image.chunks_exact(height * w).enumerate() {
+                phases.sort(plane, &mut buf);
+                for tap in 0..taps {
+                    let mut row = cols.row_mut(c * taps + tap);
+                    let row = row.as_slice_mut().expect("a row of cols is contiguous");
+                    phases.copy_tap(&buf, tap, &mut row[n * pixels..(n + 1) * pixels]);
+                }
+            }
+        }
+    }
+
+    /// im2col a row of each tap's block at a time (any geometry).
+    fn unfold_rows(&self, src: &[f32], mut cols: ArrayViewMut2<f32>) {
+        let pixels = self.pixels();
         let ImageShape { channels, height, width: w } = self.image;
         let (s, p, ow) = (self.window.stride, self.window.padding, self.out_w);
         self.taps(|t| {
@@ -115,9 +142,34 @@ impl Geometry {
     /// contiguous) back into the image of the n images `x` it came from
     /// (`x` += fold(cols)), reading `cols` row by row.
     pub(super) fn fold_add(&self, cols: ArrayView2<f32>, mut x: ArrayViewMut2<f32>) {
-        let pixels = self.pixels();
-        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * pixels));
+        debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * self.pixels()));
         let dst = x.as_slice_mut().expect("images are contiguous");
+        match self.phases() {
+            Some(phases) => self.fold_add_phased(&phases, cols, dst),
+            None => self.fold_add_rows(cols, dst),
+        }
+    }
+
+    /// col2im through the polyphase layout (src/nn/conv/phases.rs).
+    fn fold_add_phased(&self, phases: &Phases, cols: ArrayView2<f32>, dst: &mut [f32]) {
+        let pixels = self.pixels();
+        let ImageShape { channels, height, width: w } = self.image;
+        let (taps, mut buf, mut spare) = (self.patch() / channels, phases::buffer(), phases::buffer());
+        for (n, image) in dst.chunks_exact_mut(channels * height * w).enumerate() {
+            for (c, plane) in image.chunks_exact_mut(height * w).enumerate() {
+                for tap in 0..taps {
+                    let row = cols.row(c * taps + tap);
+                    let row = row.to_slice().expect("a row of cols is contiguous");
+                    phases.add_tap(&mut buf, tap, &row[n * pixels..(n + 1) * pixels], &mut spare);
+                }
+                phases.take_add(&mut buf, plane);
+            }
+        }
+    }
+
+    /// col2im a row of each tap's block at a time (any geometry).
+    fn fold_add_rows(&self, cols: ArrayView2<f32>, dst: &mut [f32]) {
+        let pixels = self.pixels();
         let ImageShape { channels, height, width: w } = self.image;
         let (s, p, ow) = (self.window.stride, self.window.padding, self.out_w);
         self.taps(|t| {
@@ -134,6 +186,12 @@ impl Geometry {
                 }
             }
         });
+    }
+
+    /// The polyphase layout of this geometry's planes, where it holds (see
+    /// src/nn/conv/phases.rs).
+    fn phases(&self) -> Option<Phases> {
+        Phases::new(self.image, self.window, self.out_h, self.out_w)
     }
 
     /// Where to cut a batch of `batch` images in two for two threads, or
@@ -194,5 +252,66 @@ pub(super) fn from_channel_major(src: ArrayView2<f32>, bias: Option<&Array1<f32>
             let mut to = row.slice_mut(ndarray::s![c * p..(c + 1) * p]);
             ndarray::Zip::from(&mut to).and(&from).for_each(|t, &f| *t = f + b);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{MAX_KERNEL, MAX_STRIDE};
+    use ndarray::Array2;
+
+    fn random(rows: usize, cols: usize, seed: u32) -> Array2<f32> {
+        let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+        Array2::from_shape_fn((rows, cols), |_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as f32 / u32::MAX as f32 - 0.5
+        })
+    }
+
+    fn same_bits(a: &Array2<f32>, b: &Array2<f32>) -> bool {
+        a.iter().zip(b).all(|(p, q)| p.to_bits() == q.to_bits())
+    }
+
+    /// The polyphase path writes what the per-row loops write, bit for bit
+    /// (folding from zero adds in the same order), for every kernel and
+    /// stride the config allows on odd, even and tiny image sizes.
+    #[test]
+    fn the_polyphase_path_is_the_per_row_loops() {
+        let mut checked = 0;
+        for k in 1..=MAX_KERNEL {
+            for s in 1..=MAX_STRIDE {
+                for (h, w) in [(28, 28), (14, 14), (7, 7), (9, 8), (5, 11), (1, 3), (2, 2)] {
+                    let window = Window { kernel: k, stride: s, padding: k / 2 };
+                    if window.out_side(h).is_none() || window.out_side(w).is_none() {
+                        continue;
+                    }
+                    let geo = Geometry::new(ImageShape { channels: 2, height: h, width: w }, window);
+                    let phases = geo.phases().expect("the config's padding k/2 always has a polyphase layout");
+                    let batch = 3;
+                    let x = random(batch, geo.image.len(), (k * 10 + s) as u32);
+                    let mut a = Array2::from_elem((geo.patch(), batch * geo.pixels()), f32::NAN);
+                    let mut b = a.clone();
+                    geo.unfold_phased(&phases, x.as_slice().unwrap(), a.view_mut());
+                    geo.unfold_rows(x.as_slice().unwrap(), b.view_mut());
+                    let at = format!("k{k} s{s} {h}×{w}");
+                    assert!(a.iter().all(|v| !v.is_nan()), "{at}: every value unfolded");
+                    assert!(same_bits(&a, &b), "{at}: unfold");
+
+                    let cols = random(geo.patch(), batch * geo.pixels(), 7);
+                    let (mut fa, mut fb) = (Array2::zeros(x.dim()), Array2::zeros(x.dim()));
+                    geo.fold_add_phased(&phases, cols.view(), fa.as_slice_mut().unwrap());
+                    geo.fold_add_rows(cols.view(), fb.as_slice_mut().unwrap());
+                    assert!(same_bits(&fa, &fb), "{at}: fold");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 150, "{checked} geometries");
+        // A plane whose phases do not fit the stack takes the per-row loops.
+        let big = ImageShape { channels: 1, height: 100, width: 100 };
+        assert!(Geometry::new(big, Window { kernel: 3, stride: 1, padding: 1 }).phases().is_none());
     }
 }
