@@ -176,17 +176,24 @@ impl Dataset {
     pub fn fill_batch(&self, indices: &[u32], mut out: ArrayViewMut2<f32>) {
         for (mut row, &i) in out.rows_mut().into_iter().zip(indices) {
             let at = self.range(i as usize);
-            match &self.values {
-                Values::Bytes(b) => {
-                    for (o, &p) in row.iter_mut().zip(&b[at]) {
-                        *o = p as f32 * (1.0 / 255.0);
-                    }
+            // A row of the batch as a slice, so the conversion is one vector loop (5% of a small model's step was
+            // this loop over an ndarray row's iterator).
+            self.fill_row(at, row.as_slice_mut().expect("the batch's rows are contiguous"));
+        }
+    }
+
+    /// Example values `at` into `row`, as the network reads them.
+    fn fill_row(&self, at: std::ops::Range<usize>, row: &mut [f32]) {
+        match &self.values {
+            Values::Bytes(b) => {
+                for (o, &p) in row.iter_mut().zip(&b[at]) {
+                    *o = p as f32 * (1.0 / 255.0);
                 }
-                #[cfg(feature = "lab")]
-                Values::Floats(f) => {
-                    for (o, &v) in row.iter_mut().zip(&f[at]) {
-                        *o = v;
-                    }
+            }
+            #[cfg(feature = "lab")]
+            Values::Floats(f) => {
+                for (o, &v) in row.iter_mut().zip(&f[at]) {
+                    *o = v;
                 }
             }
         }
