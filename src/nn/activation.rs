@@ -100,12 +100,17 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     const LN2_LO: f32 = -2.121_944_4e-4;
     const ROUND: f32 = 12_582_912.0; // 1.5·2^23: adding and taking it away rounds to the nearest whole number
     let x = if x < -87.0 { -87.0 } else { x };
-    let n = (x * LOG2_E + ROUND) - ROUND;
+    let shifted = x * LOG2_E + ROUND;
+    let n = shifted - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
     let p =
         ((((1.987_569_2e-4 * r + 1.398_2e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 0.5;
     let er = p * (r * r) + r + 1.0;
-    er * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    // 2^n from the bits of `shifted`, whose low mantissa bits hold n (offset
+    // by ROUND's bits): integer arithmetic on the bits, where `n as i32` was a
+    // saturating float-to-int conversion in every lane.
+    let two_n = shifted.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127) << 23;
+    er * f32::from_bits(two_n)
 }
 
 /// max(0, x) as a compare and select (0 for NaN, +0 for −0, as `f32::max`):
@@ -221,6 +226,33 @@ mod tests {
         }
         assert!(worst_exp < 2.5e-7, "exp: relative error {worst_exp:e}");
         assert!(worst_sigmoid < 4e-7, "sigmoid: relative error {worst_sigmoid:e}");
+    }
+
+    /// 2^n read from the bits of the rounding sum is the float-to-int
+    /// conversion's 2^n: the same values, bit for bit, over [−87, 0] (every
+    /// 997th float) and below.
+    #[test]
+    fn two_to_the_n_from_the_bits_is_the_converted_one() {
+        fn converted(x: f32) -> f32 {
+            let x = if x < -87.0 { -87.0 } else { x };
+            let n = (x * std::f32::consts::LOG2_E + 12_582_912.0) - 12_582_912.0;
+            let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
+            let p = ((((1.987_569_2e-4 * r + 1.398_2e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
+                + 1.666_666_5e-1)
+                * r
+                + 0.5;
+            (p * (r * r) + r + 1.0) * f32::from_bits(((n as i32 + 127) as u32) << 23)
+        }
+        let mut checked = 0;
+        for bits in (0x8000_0000u32..=(-87.0f32).to_bits()).step_by(997).chain([(-87.0f32).to_bits()]) {
+            let x = f32::from_bits(bits);
+            assert_eq!(exp_nonpositive(x).to_bits(), converted(x).to_bits(), "x = {x:e}");
+            checked += 1;
+        }
+        for x in [-87.5, -100.0, -1e30, f32::NEG_INFINITY] {
+            assert_eq!(exp_nonpositive(x).to_bits(), converted(x).to_bits(), "x = {x:e}");
+        }
+        assert!(checked > 1_000_000);
     }
 
     #[test]
