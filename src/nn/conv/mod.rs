@@ -172,7 +172,7 @@ impl Layer for Conv2d {
                 if input_grad {
                     product(split, 1.0, &weight.t(), &grad_cm.view(), 0.0, grad_cols);
                     grad_in.fill(0.0);
-                    geo.fold_add(grad_cols.view(), grad_in.view_mut());
+                    geo.fold_add(grad_cols.view_mut(), grad_in.view_mut());
                 }
             },
         );
@@ -262,7 +262,7 @@ impl Layer for ConvTranspose2d {
                     row.slice_mut(ndarray::s![c * plane..(c + 1) * plane]).fill(b);
                 }
             }
-            geo.fold_add(cols.view(), out);
+            geo.fold_add(cols, out);
         };
         let (x_cm, cols, out) = (self.x_cm.view_mut(), self.cols.view_mut(), self.out.view_mut());
         match cut {

@@ -172,19 +172,13 @@ impl Phases {
     }
 
     /// col2im of tap `tap` (ky·k + kx) into phases: `buf` += `block`
-    /// (out_h·out_w) at the input pixel each output pixel of the tap read;
-    /// `spare` is scratch.
-    pub(super) fn add_tap(&self, buf: &mut Buffer, tap: usize, block: &[f32], spare: &mut Buffer) {
+    /// (out_h·out_w) at the input pixel each output pixel of the tap read.
+    /// The block's columns that its shift wraps (they read the padding) are
+    /// zeroed first.
+    pub(super) fn add_tap(&self, buf: &mut Buffer, tap: usize, block: &mut [f32]) {
         let t = self.taps[tap];
-        let block = if t.lo == 0 && t.hi == self.out_w {
-            block
-        } else {
-            let spare = &mut spare[..block.len()];
-            spare.copy_from_slice(block);
-            self.zero_wrapped(t, spare);
-            spare
-        };
-        for (d, &v) in buf[t.start..t.start + block.len()].iter_mut().zip(block) {
+        self.zero_wrapped(t, block);
+        for (d, &v) in buf[t.start..t.start + block.len()].iter_mut().zip(&*block) {
             *d += v;
         }
     }

@@ -140,27 +140,28 @@ impl Geometry {
 
     /// col2im: adds every column of `cols` ((C·k·k) × (n·P), its rows
     /// contiguous) back into the image of the n images `x` it came from
-    /// (`x` += fold(cols)), reading `cols` row by row.
-    pub(super) fn fold_add(&self, cols: ArrayView2<f32>, mut x: ArrayViewMut2<f32>) {
+    /// (`x` += fold(cols)), reading `cols` row by row. `cols` is scratch: the
+    /// values that fell in the padding may be zeroed.
+    pub(super) fn fold_add(&self, cols: ArrayViewMut2<f32>, mut x: ArrayViewMut2<f32>) {
         debug_assert_eq!(cols.dim(), (self.patch(), x.nrows() * self.pixels()));
         let dst = x.as_slice_mut().expect("images are contiguous");
         match self.phases() {
             Some(phases) => self.fold_add_phased(&phases, cols, dst),
-            None => self.fold_add_rows(cols, dst),
+            None => self.fold_add_rows(cols.view(), dst),
         }
     }
 
     /// col2im through the polyphase layout (src/nn/conv/phases.rs).
-    fn fold_add_phased(&self, phases: &Phases, cols: ArrayView2<f32>, dst: &mut [f32]) {
+    fn fold_add_phased(&self, phases: &Phases, mut cols: ArrayViewMut2<f32>, dst: &mut [f32]) {
         let pixels = self.pixels();
         let ImageShape { channels, height, width: w } = self.image;
-        let (taps, mut buf, mut spare) = (self.patch() / channels, phases::buffer(), phases::buffer());
+        let (taps, mut buf) = (self.patch() / channels, phases::buffer());
         for (n, image) in dst.chunks_exact_mut(channels * height * w).enumerate() {
             for (c, plane) in image.chunks_exact_mut(height * w).enumerate() {
                 for tap in 0..taps {
-                    let row = cols.row(c * taps + tap);
-                    let row = row.to_slice().expect("a row of cols is contiguous");
-                    phases.add_tap(&mut buf, tap, &row[n * pixels..(n + 1) * pixels], &mut spare);
+                    let mut row = cols.row_mut(c * taps + tap);
+                    let row = row.as_slice_mut().expect("a row of cols is contiguous");
+                    phases.add_tap(&mut buf, tap, &mut row[n * pixels..(n + 1) * pixels]);
                 }
                 phases.take_add(&mut buf, plane);
             }
@@ -302,7 +303,7 @@ mod tests {
 
                     let cols = random(geo.patch(), batch * geo.pixels(), 7);
                     let (mut fa, mut fb) = (Array2::zeros(x.dim()), Array2::zeros(x.dim()));
-                    geo.fold_add_phased(&phases, cols.view(), fa.as_slice_mut().unwrap());
+                    geo.fold_add_phased(&phases, cols.clone().view_mut(), fa.as_slice_mut().unwrap());
                     geo.fold_add_rows(cols.view(), fb.as_slice_mut().unwrap());
                     assert!(same_bits(&fa, &fb), "{at}: fold");
                     checked += 1;
