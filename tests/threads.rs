@@ -7,7 +7,7 @@
 mod common;
 
 use autoencoder_playground::config::{Config, ConvBlock, ModelKind};
-use autoencoder_playground::nn::gemm::{gemm, PAR_MIN_MACS};
+use autoencoder_playground::nn::gemm::{gemm, PAR_MIN_MACS, PAR_MIN_UPDATE};
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::Trainer;
 use ndarray::linalg::general_mat_mul;
@@ -84,6 +84,8 @@ fn a_wide_dense_model_trains_bit_identically_on_1_to_4_threads() {
     cfg.model.latent = 32;
     cfg.model.dropout = 0.1;
     cfg.train.batch_size = 128;
+    // Its 784×256 weights are an update split across threads.
+    assert!(784 * 256 >= PAR_MIN_UPDATE);
     same_run_on_every_thread_count(&cfg, 300);
 }
 

@@ -91,6 +91,18 @@ pub fn join(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
 /// they were split at 2¹⁷).
 pub const PAR_MIN_VALUES: usize = 1 << 20;
 
+/// Optimizer updates over fewer values than this stay on one thread. An
+/// update costs a square root and a division a value, several times a ReLU's
+/// compare and select, so it pays to split sooner: the 784×256 weights (200K
+/// values) of the reference model split, a 784×64 layer's (50K) does not.
+pub const PAR_MIN_UPDATE: usize = 1 << 17;
+
+/// Whether an optimizer update of `len` values is split across threads.
+#[inline]
+pub fn split_update(len: usize) -> bool {
+    cfg!(feature = "threads") && len >= PAR_MIN_UPDATE && threads() > 1
+}
+
 /// Whether an element-wise pass over `len` values is split across threads
 /// (`Zip::par_for_each`; element by element, so the result is the same).
 #[inline]

@@ -211,7 +211,7 @@ impl Optimizer {
             let (m, v) = (&mut ms[i][..], &mut vs[i][..]);
             let decay = p.is_weight && (pen.l2 != 0.0 || pen.l1 != 0.0);
             #[cfg(feature = "threads")]
-            if !track && super::gemm::split_elementwise(p.value.len()) {
+            if !track && super::gemm::split_update(p.value.len()) {
                 let rule = threaded::Rule { kind, lr, mu, b1, b2, adam_lr, adam_eps, pen, decay };
                 rule.apply_parts(p.value, p.grad, m, v, super::gemm::threads());
                 i += 1;
