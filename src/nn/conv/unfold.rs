@@ -5,7 +5,7 @@
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, ArrayView2, ArrayViewMut2, Axis};
 
-use crate::config::{ImageShape, Window};
+use crate::config::{ImageShape, Window, MAX_KERNEL};
 use crate::nn::gemm::gemm;
 
 use super::phases::{self, Phases};
@@ -93,17 +93,19 @@ impl Geometry {
         }
     }
 
-    /// im2col through the polyphase layout (src/nn/conv/phases.rs).
+    /// im2col through the polyphase layout (src/nn/conv/phases.rs), a
+    /// channel at a time: its taps' rows of `cols` are taken once, then every
+    /// image's plane of that channel is sorted and copied into them.
     fn unfold_phased(&self, phases: &Phases, src: &[f32], mut cols: ArrayViewMut2<f32>) {
         let pixels = self.pixels();
         let ImageShape { channels, height, width: w } = self.image;
-        let (taps, mut buf) = (self.patch() / channels, phases::buffer());
-        for (n, image) in src.chunks_exact(channels * height * w).enumerate() {
-            for (c, plane) in image.chunks_exact(height * w).enumerate() {
-                phases.sort(plane, &mut buf);
-                for tap in 0..taps {
-                    let mut row = cols.row_mut(c * taps + tap);
-                    let row = row.as_slice_mut().expect("a row of cols is contiguous");
+        let (taps, plane, mut buf) = (self.patch() / channels, height * w, phases::buffer());
+        let mut rows = cols.rows_mut().into_iter();
+        for c in 0..channels {
+            let mut tap_rows = channel_rows(&mut rows, taps);
+            for n in 0..src.len() / (channels * plane) {
+                phases.sort(&src[(n * channels + c) * plane..][..plane], &mut buf);
+                for (tap, row) in tap_rows[..taps].iter_mut().enumerate() {
                     phases.copy_tap(&buf, tap, &mut row[n * pixels..(n + 1) * pixels]);
                 }
             }
@@ -151,19 +153,20 @@ impl Geometry {
         }
     }
 
-    /// col2im through the polyphase layout (src/nn/conv/phases.rs).
+    /// col2im through the polyphase layout (src/nn/conv/phases.rs), a
+    /// channel at a time, as `unfold_phased`.
     fn fold_add_phased(&self, phases: &Phases, mut cols: ArrayViewMut2<f32>, dst: &mut [f32]) {
         let pixels = self.pixels();
         let ImageShape { channels, height, width: w } = self.image;
-        let (taps, mut buf) = (self.patch() / channels, phases::buffer());
-        for (n, image) in dst.chunks_exact_mut(channels * height * w).enumerate() {
-            for (c, plane) in image.chunks_exact_mut(height * w).enumerate() {
-                for tap in 0..taps {
-                    let mut row = cols.row_mut(c * taps + tap);
-                    let row = row.as_slice_mut().expect("a row of cols is contiguous");
+        let (taps, plane, mut buf) = (self.patch() / channels, height * w, phases::buffer());
+        let mut rows = cols.rows_mut().into_iter();
+        for c in 0..channels {
+            let mut tap_rows = channel_rows(&mut rows, taps);
+            for n in 0..dst.len() / (channels * plane) {
+                for (tap, row) in tap_rows[..taps].iter_mut().enumerate() {
                     phases.add_tap(&mut buf, tap, &mut row[n * pixels..(n + 1) * pixels]);
                 }
-                phases.take_add(&mut buf, plane);
+                phases.take_add(&mut buf, &mut dst[(n * channels + c) * plane..][..plane]);
             }
         }
     }
@@ -207,6 +210,20 @@ impl Geometry {
         let pixels = self.pixels();
         (batch / 2..batch).find(|n| *n > 0 && (n * pixels).is_multiple_of(crate::nn::gemm::ALIGN))
     }
+}
+
+/// The next `taps` rows of `rows` (one channel's taps in `cols`) as slices,
+/// at the front of an array on the stack: an ndarray view per tap and image
+/// cost more than copying a 7×7 block.
+fn channel_rows<'a>(
+    rows: &mut impl Iterator<Item = ndarray::ArrayViewMut1<'a, f32>>,
+    taps: usize,
+) -> [&'a mut [f32]; MAX_KERNEL * MAX_KERNEL] {
+    let mut out: [&'a mut [f32]; MAX_KERNEL * MAX_KERNEL] = std::array::from_fn(|_| <&mut [f32]>::default());
+    for slot in &mut out[..taps] {
+        *slot = rows.next().expect("C·k·k rows").into_slice().expect("a row of cols is contiguous");
+    }
+    out
 }
 
 /// `C ← α·A·B + β·C` on this thread when the layer has `split` its work
