@@ -52,7 +52,6 @@ pub fn gemm<S1, S2, S3>(
             let long = if split_rows { m } else { n };
             let parts = threads.min(long / ALIGN);
             if parts > 1 {
-                count_split();
                 let (a, b, c) = (a.view(), b.view(), c.view_mut());
                 if split_rows {
                     parallel::by_rows(alpha, a, b, beta, c, parts);
@@ -70,42 +69,7 @@ pub fn gemm<S1, S2, S3>(
 /// [`gemm`], for layers that split a whole pass of theirs, not one product).
 #[inline]
 pub fn split_products(macs: usize) -> bool {
-    counted(cfg!(feature = "threads") && macs >= PAR_MIN_MACS && threads() > 1)
-}
-
-/// How many times work was split across threads, ever (only ever compared).
-static SPLITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-fn count_split() {
-    SPLITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// `split`, counting it when true.
-#[inline]
-fn counted(split: bool) -> bool {
-    if split {
-        count_split();
-    }
-    split
-}
-
-/// A count that changes whenever work is split across threads: a caller
-/// compares it before and after a step to learn whether the step split any.
-pub fn splits() -> usize {
-    SPLITS.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// Runs `f` on one of rayon's threads (with threads): the joins inside it
-/// then start their first half at once on that thread and leave the second
-/// to be stolen. Called from outside the pool (the trainer's worker), every
-/// join would wait for a pool thread to wake for it. For work that splits:
-/// getting into the pool costs such a wake itself.
-pub fn in_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    #[cfg(feature = "threads")]
-    if threads() > 1 {
-        return rayon::scope(|_| f());
-    }
-    f()
+    cfg!(feature = "threads") && macs >= PAR_MIN_MACS && threads() > 1
 }
 
 /// Runs `a` and `b` on two of rayon's threads when `split`, else one after the other.
@@ -136,14 +100,14 @@ pub const PAR_MIN_UPDATE: usize = 1 << 17;
 /// Whether an optimizer update of `len` values is split across threads.
 #[inline]
 pub fn split_update(len: usize) -> bool {
-    counted(cfg!(feature = "threads") && len >= PAR_MIN_UPDATE && threads() > 1)
+    cfg!(feature = "threads") && len >= PAR_MIN_UPDATE && threads() > 1
 }
 
 /// Whether an element-wise pass over `len` values is split across threads
 /// (`Zip::par_for_each`; element by element, so the result is the same).
 #[inline]
 pub fn split_elementwise(len: usize) -> bool {
-    counted(cfg!(feature = "threads") && len >= PAR_MIN_VALUES && threads() > 1)
+    cfg!(feature = "threads") && len >= PAR_MIN_VALUES && threads() > 1
 }
 
 /// `zip.for_each(f)`, or `zip.par_for_each(f)` when `split_elementwise(len)`.

@@ -14,7 +14,7 @@ use crate::data::{fill_missing, Dataset, Split};
 use crate::error::{Error, Result};
 use crate::metrics::psnr_from_mse;
 use crate::model::{Autoencoder, LossTerms};
-use crate::nn::{ensure_shape, gemm, loss, Optimizer};
+use crate::nn::{ensure_shape, loss, Optimizer};
 use crate::noise::{Noise, NoiseKind};
 use crate::rng::{fresh_seed, seeded, Rng, Stream};
 
@@ -60,8 +60,6 @@ pub struct Trainer {
     status: Status,
     /// Weights from up to `RESCUE_EVERY` steps back, to resume from after a divergence.
     rescue: (u64, Vec<f32>),
-    /// Whether `step` runs in the thread pool: its last call split work.
-    in_pool: bool,
 }
 
 /// Most images `sample` draws in one call.
@@ -137,7 +135,6 @@ impl Trainer {
             bad_epochs: 0,
             status: Status::Running,
             rescue: (0, Vec::new()),
-            in_pool: false,
         })
     }
 
@@ -251,15 +248,6 @@ impl Trainer {
     /// Trains `n` minibatches (fewer if early stopping ends the run). Fails,
     /// without touching the weights, when the loss or a gradient is not finite.
     pub fn step(&mut self, n: u32) -> Result<StepStats> {
-        // In the thread pool when the last call split work across threads (see gemm::in_pool);
-        // a model whose steps split nothing is not worth the pool's wake-up.
-        let before = gemm::splits();
-        let stats = if self.in_pool { gemm::in_pool(|| self.step_here(n)) } else { self.step_here(n) };
-        self.in_pool = gemm::splits() != before;
-        stats
-    }
-
-    fn step_here(&mut self, n: u32) -> Result<StepStats> {
         if let Status::Diverged(e) = &self.status {
             return Err(e.clone());
         }
