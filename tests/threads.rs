@@ -85,7 +85,7 @@ fn a_wide_dense_model_trains_bit_identically_on_1_to_4_threads() {
     cfg.model.dropout = 0.1;
     cfg.train.batch_size = 128;
     // Its 784×256 weights are an update split across threads.
-    assert!(784 * 256 >= PAR_MIN_UPDATE);
+    const { assert!(784 * 256 >= PAR_MIN_UPDATE) };
     same_run_on_every_thread_count(&cfg, 300);
 }
 
