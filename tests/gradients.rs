@@ -416,6 +416,12 @@ mod conv {
     /// padding ⌊k/2⌋, images that are not square and sides the stride does not divide.
     const WINDOWS: [(usize, usize); 6] = [(3, 2), (3, 1), (1, 1), (5, 2), (2, 2), (4, 3)];
 
+    /// Batches for both backward paths: 2 images take the whole-batch pass
+    /// (but where a plane has a multiple of 16 pixels), 32 always the two
+    /// halves of 16, whose dLoss/dW and dLoss/db are summed apart
+    /// (src/nn/conv/mod.rs).
+    const BATCHES: [usize; 2] = [2, 32];
+
     #[test]
     fn conv2d_input_and_parameter_gradients_match_finite_differences() {
         let mut rng = from_seed(5);
@@ -425,10 +431,12 @@ mod conv {
                 let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
                 let mut conv = Conv2d::new(image, 3, window, Init::He, &mut rng);
                 conv.bias = ndarray::Array1::from_vec(vec![0.1, -0.2, 0.3]);
-                let x = random(2, image.len(), 6, 0.0);
-                let what = format!("conv2d k{k} s{s} {c_in}×{h}×{w}");
-                check_input_grad(&mut conv, &x, &what);
-                check_param_grads(&mut conv, &x, &what);
+                for batch in BATCHES {
+                    let x = random(batch, image.len(), 6, 0.0);
+                    let what = format!("conv2d k{k} s{s} {c_in}×{h}×{w} batch {batch}");
+                    check_input_grad(&mut conv, &x, &what);
+                    check_param_grads(&mut conv, &x, &what);
+                }
             }
         }
     }
@@ -443,10 +451,12 @@ mod conv {
                 let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
                 let mut convt = ConvTranspose2d::new(3, output, window, Init::Xavier, &mut rng);
                 convt.bias = ndarray::Array1::from_iter((0..c_out).map(|c| 0.1 * c as f32 - 0.05));
-                let x = random(2, convt.input_shape().len(), 8, 0.0);
-                let what = format!("conv_transpose2d k{k} s{s} → {c_out}×{h}×{w}");
-                check_input_grad(&mut convt, &x, &what);
-                check_param_grads(&mut convt, &x, &what);
+                for batch in BATCHES {
+                    let x = random(batch, convt.input_shape().len(), 8, 0.0);
+                    let what = format!("conv_transpose2d k{k} s{s} → {c_out}×{h}×{w} batch {batch}");
+                    check_input_grad(&mut convt, &x, &what);
+                    check_param_grads(&mut convt, &x, &what);
+                }
             }
         }
     }

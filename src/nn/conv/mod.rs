@@ -59,6 +59,59 @@ fn params<'a>(
     });
 }
 
+/// The weight and bias gradients of a batch's two halves
+/// (`Geometry::halves`), made apart, on two threads when they pay, and added
+/// to the layer's in one fixed order, grad + (first + second), whatever the
+/// thread count: the sum over the batch is cut by the shapes alone.
+struct Halves {
+    /// The first half's dLoss/dW above the second's.
+    weight: Array2<f32>,
+    /// The first half's dLoss/db, then the second's.
+    bias: Array1<f32>,
+}
+
+/// Where one pass puts its dLoss/dW (`β·weight + product`) and adds its dLoss/db.
+struct Part<'a> {
+    weight: ArrayViewMut2<'a, f32>,
+    bias: &'a mut [f32],
+    beta: f32,
+}
+
+impl<'a> Part<'a> {
+    /// The layer's own gradients, added to.
+    fn whole(weight: &'a mut Array2<f32>, bias: &'a mut Array1<f32>) -> Self {
+        Part { weight: weight.view_mut(), bias: bias.as_slice_mut().expect("bias is contiguous"), beta: 1.0 }
+    }
+}
+
+impl Halves {
+    fn new(weight: (usize, usize), bias: usize) -> Self {
+        Halves { weight: Array2::zeros((2 * weight.0, weight.1)), bias: Array1::zeros(2 * bias) }
+    }
+
+    /// The two halves' parts, cleared.
+    fn split(&mut self) -> (Part<'_>, Part<'_>) {
+        self.bias.fill(0.0);
+        let rows = self.weight.nrows() / 2;
+        let (w1, w2) = self.weight.view_mut().split_at(Axis(0), rows);
+        let half = self.bias.len() / 2;
+        let (b1, b2) = self.bias.as_slice_mut().expect("bias is contiguous").split_at_mut(half);
+        (Part { weight: w1, bias: b1, beta: 0.0 }, Part { weight: w2, bias: b2, beta: 0.0 })
+    }
+
+    /// grad += first + second, for the weights and the biases.
+    fn add_to(&self, weight: &mut Array2<f32>, bias: &mut Array1<f32>) {
+        let add = |grad: &mut [f32], parts: &[f32]| {
+            let (first, second) = parts.split_at(grad.len());
+            for ((g, &a), &b) in grad.iter_mut().zip(first).zip(second) {
+                *g += a + b;
+            }
+        };
+        add(weight.as_slice_mut().expect("grad is contiguous"), self.weight.as_slice().expect("contiguous"));
+        add(bias.as_slice_mut().expect("grad is contiguous"), self.bias.as_slice().expect("contiguous"));
+    }
+}
+
 /// A 2-D convolution with bias: C_in×H×W → C_out×H'×W'.
 pub struct Conv2d {
     /// Kernels, C_out × (C_in·k·k): PyTorch's [out, in, kH, kW].
@@ -78,6 +131,7 @@ pub struct Conv2d {
     grad_cm: Array2<f32>,
     grad_cols: Array2<f32>,
     grad_in: Array2<f32>,
+    parts: Halves,
 }
 
 impl Conv2d {
@@ -102,6 +156,7 @@ impl Conv2d {
             grad_cm: e(),
             grad_cols: e(),
             grad_in: e(),
+            parts: Halves::new((channels, patch), channels),
         }
     }
 
@@ -144,38 +199,56 @@ impl Layer for Conv2d {
         self.out.view()
     }
 
-    /// With threads, dLoss/dW on one thread and dLoss/dInput on the other.
+    /// By the batch's two halves (`Geometry::halves`), on two threads when
+    /// they pay: each half's dLoss/dW and dLoss/db, summed after in a fixed
+    /// order, and its dLoss/dInput.
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
-        let (channels, patch, columns) = (self.weight.nrows(), self.weight.ncols(), self.cols.ncols());
+        let batch = grad_out.nrows();
+        let (channels, patch, pixels) = (self.weight.nrows(), self.weight.ncols(), self.geo.pixels());
+        let columns = batch * pixels;
         ensure_shape(&mut self.grad_cm, channels, columns);
-        to_channel_major(grad_out, self.grad_cm.view_mut());
+        // Without dLoss/dInput, empty blocks that still split by the batch.
         let input_grad = self.input_grad;
-        if input_grad {
-            ensure_shape(&mut self.grad_cols, patch, columns);
-            ensure_shape(&mut self.grad_in, grad_out.nrows(), self.geo.image.len());
-        } else {
-            ensure_shape(&mut self.grad_in, 0, 0);
+        ensure_shape(&mut self.grad_cols, if input_grad { patch } else { 0 }, columns);
+        ensure_shape(&mut self.grad_in, batch, if input_grad { self.geo.image.len() } else { 0 });
+        let cut = self.geo.halves(batch);
+        let macs = if input_grad { 2 } else { 1 } * channels * patch * columns;
+        let split = cut.is_some() && super::gemm::split_products(macs);
+        let (geo, weight) = (&self.geo, &self.weight);
+        let pass = |g: ArrayView2<f32>,
+                    mut g_cm: ArrayViewMut2<f32>,
+                    cols: ArrayView2<f32>,
+                    mut grad_cols: ArrayViewMut2<f32>,
+                    mut grad_in: ArrayViewMut2<f32>,
+                    mut part: Part<'_>| {
+            to_channel_major(g, g_cm.view_mut());
+            product(split, 1.0, &g_cm.view(), &cols.t(), part.beta, &mut part.weight);
+            for (b, row) in part.bias.iter_mut().zip(g_cm.rows()) {
+                *b += row.sum();
+            }
+            if input_grad {
+                product(split, 1.0, &weight.t(), &g_cm.view(), 0.0, &mut grad_cols);
+                grad_in.fill(0.0);
+                geo.fold_add(grad_cols, grad_in);
+            }
+        };
+        let (g_cm, cols) = (self.grad_cm.view_mut(), self.cols.view());
+        let (grad_cols, grad_in) = (self.grad_cols.view_mut(), self.grad_in.view_mut());
+        match cut {
+            Some(n) => {
+                let (g1, g2) = grad_out.split_at(Axis(0), n);
+                let (m1, m2) = g_cm.split_at(Axis(1), n * pixels);
+                let (c1, c2) = cols.split_at(Axis(1), n * pixels);
+                let (d1, d2) = grad_cols.split_at(Axis(1), n * pixels);
+                let (i1, i2) = grad_in.split_at(Axis(0), n);
+                let (p1, p2) = self.parts.split();
+                join(split, || pass(g1, m1, c1, d1, i1, p1), || pass(g2, m2, c2, d2, i2, p2));
+                self.parts.add_to(&mut self.grad_weight, &mut self.grad_bias);
+            }
+            None => {
+                pass(grad_out, g_cm, cols, grad_cols, grad_in, Part::whole(&mut self.grad_weight, &mut self.grad_bias))
+            }
         }
-        let split = input_grad && super::gemm::split_products(2 * channels * patch * columns);
-        let (geo, weight, cols, grad_cm) = (&self.geo, &self.weight, &self.cols, &self.grad_cm);
-        let (grad_weight, grad_bias) = (&mut self.grad_weight, &mut self.grad_bias);
-        let (grad_cols, grad_in) = (&mut self.grad_cols, &mut self.grad_in);
-        join(
-            split,
-            || {
-                product(split, 1.0, &grad_cm.view(), &cols.t(), 1.0, grad_weight);
-                for (b, row) in grad_bias.iter_mut().zip(grad_cm.rows()) {
-                    *b += row.sum();
-                }
-            },
-            || {
-                if input_grad {
-                    product(split, 1.0, &weight.t(), &grad_cm.view(), 0.0, grad_cols);
-                    grad_in.fill(0.0);
-                    geo.fold_add(grad_cols.view_mut(), grad_in.view_mut());
-                }
-            },
-        );
         self.grad_in.view()
     }
 
@@ -204,6 +277,7 @@ pub struct ConvTranspose2d {
     out: Array2<f32>,
     grad_x_cm: Array2<f32>,
     grad_in: Array2<f32>,
+    parts: Halves,
 }
 
 impl ConvTranspose2d {
@@ -230,6 +304,7 @@ impl ConvTranspose2d {
             out: e(),
             grad_x_cm: e(),
             grad_in: e(),
+            parts: Halves::new((in_channels, patch), output.channels),
         }
     }
 
@@ -282,45 +357,53 @@ impl Layer for ConvTranspose2d {
         self.out.view()
     }
 
-    /// With threads, the unfolding in two halves of the batch, then dLoss/dW
-    /// on one thread and dLoss/dInput on the other.
+    /// By the batch's two halves (`Geometry::halves`), on two threads when
+    /// they pay: each half's unfolded dLoss/dOutput, its dLoss/dW and dLoss/db,
+    /// summed after in a fixed order, and its dLoss/dInput.
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let batch = grad_out.nrows();
         let (channels, patch, pixels) = (self.in_channels, self.geo.patch(), self.geo.pixels());
         ensure_shape(&mut self.cols, patch, batch * pixels);
         ensure_shape(&mut self.grad_x_cm, channels, batch * pixels);
         ensure_shape(&mut self.grad_in, batch, channels * pixels);
-        let macs = channels * patch * batch * pixels;
-        // The gradient of a scatter is the gather: unfold dLoss/dOutput.
-        let geo = &self.geo;
-        match geo.batch_cut(batch, macs) {
+        let cut = self.geo.halves(batch);
+        let split = cut.is_some() && super::gemm::split_products(2 * channels * patch * batch * pixels);
+        let plane = self.geo.image.height * self.geo.image.width;
+        let (geo, weight) = (&self.geo, &self.weight);
+        let pass = |g: ArrayView2<f32>,
+                    mut cols: ArrayViewMut2<f32>,
+                    x_cm: ArrayView2<f32>,
+                    mut grad_x_cm: ArrayViewMut2<f32>,
+                    grad_in: ArrayViewMut2<f32>,
+                    mut part: Part<'_>| {
+            // The gradient of a scatter is the gather: unfold dLoss/dOutput.
+            geo.unfold(g, cols.view_mut());
+            product(split, 1.0, &x_cm, &cols.t(), part.beta, &mut part.weight);
+            for row in g.rows() {
+                for (c, b) in part.bias.iter_mut().enumerate() {
+                    *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
+                }
+            }
+            product(split, 1.0, &weight.view(), &cols.view(), 0.0, &mut grad_x_cm);
+            from_channel_major(grad_x_cm.view(), None, grad_in);
+        };
+        let (cols, x_cm) = (self.cols.view_mut(), self.x_cm.view());
+        let (grad_x_cm, grad_in) = (self.grad_x_cm.view_mut(), self.grad_in.view_mut());
+        match cut {
             Some(n) => {
                 let (g1, g2) = grad_out.split_at(Axis(0), n);
-                let (c1, c2) = self.cols.view_mut().split_at(Axis(1), n * pixels);
-                join(true, || geo.unfold(g1, c1), || geo.unfold(g2, c2));
+                let (c1, c2) = cols.split_at(Axis(1), n * pixels);
+                let (x1, x2) = x_cm.split_at(Axis(1), n * pixels);
+                let (m1, m2) = grad_x_cm.split_at(Axis(1), n * pixels);
+                let (i1, i2) = grad_in.split_at(Axis(0), n);
+                let (p1, p2) = self.parts.split();
+                join(split, || pass(g1, c1, x1, m1, i1, p1), || pass(g2, c2, x2, m2, i2, p2));
+                self.parts.add_to(&mut self.grad_weight, &mut self.grad_bias);
             }
-            None => geo.unfold(grad_out, self.cols.view_mut()),
+            None => {
+                pass(grad_out, cols, x_cm, grad_x_cm, grad_in, Part::whole(&mut self.grad_weight, &mut self.grad_bias))
+            }
         }
-        let split = super::gemm::split_products(2 * macs);
-        let plane = self.geo.image.height * self.geo.image.width;
-        let (weight, cols, x_cm) = (&self.weight, &self.cols, &self.x_cm);
-        let (grad_weight, grad_bias) = (&mut self.grad_weight, &mut self.grad_bias);
-        let (grad_x_cm, grad_in) = (&mut self.grad_x_cm, &mut self.grad_in);
-        join(
-            split,
-            || {
-                product(split, 1.0, &x_cm.view(), &cols.t(), 1.0, grad_weight);
-                for row in grad_out.rows() {
-                    for (c, b) in grad_bias.iter_mut().enumerate() {
-                        *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
-                    }
-                }
-            },
-            || {
-                product(split, 1.0, &weight.view(), &cols.view(), 0.0, grad_x_cm);
-                from_channel_major(grad_x_cm.view(), None, grad_in.view_mut());
-            },
-        );
         self.grad_in.view()
     }
 

@@ -198,17 +198,26 @@ impl Geometry {
         Phases::new(self.image, self.window, self.out_h, self.out_w)
     }
 
+    /// Where the conv layers cut a batch of `batch` images in two, or `None`
+    /// when no cut fits: near the middle, on a sample whose first column of the
+    /// unfolded matrix is a multiple of [`ALIGN`](crate::nn::gemm::ALIGN), so
+    /// that each half's product is made of the unsplit product's tiles
+    /// (bit-identical, see src/nn/gemm.rs). It depends on the shapes alone, not
+    /// on the threads: the weight gradients are summed by these halves on any
+    /// thread count (src/nn/conv/mod.rs).
+    pub(super) fn halves(&self, batch: usize) -> Option<usize> {
+        let pixels = self.pixels();
+        (batch / 2..batch).find(|n| *n > 0 && (n * pixels).is_multiple_of(crate::nn::gemm::ALIGN))
+    }
+
     /// Where to cut a batch of `batch` images in two for two threads, or
-    /// `None` when one thread should do it all: near the middle, on a sample
-    /// whose first column of the unfolded matrix is a multiple of
-    /// [`ALIGN`](crate::nn::gemm::ALIGN), so that each half's product is made of
-    /// the unsplit product's tiles (bit-identical, see src/nn/gemm.rs).
+    /// `None` when one thread should do all `macs` multiply-adds: the
+    /// [`halves`](Self::halves) cut, when the pass is big enough to split.
     pub(super) fn batch_cut(&self, batch: usize, macs: usize) -> Option<usize> {
         if !crate::nn::gemm::split_products(macs) {
             return None;
         }
-        let pixels = self.pixels();
-        (batch / 2..batch).find(|n| *n > 0 && (n * pixels).is_multiple_of(crate::nn::gemm::ALIGN))
+        self.halves(batch)
     }
 }
 
