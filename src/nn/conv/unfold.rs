@@ -3,7 +3,7 @@
 //! across two threads.
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array1, ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{Array1, ArrayView2, ArrayViewMut2};
 
 use crate::config::{ImageShape, Window, MAX_KERNEL};
 use crate::nn::gemm::gemm;
@@ -254,30 +254,36 @@ pub(super) fn product<S3: ndarray::DataMut<Elem = f32>>(
 
 /// (n, C·P) → (C, n·P): each sample's channel planes side by side per channel.
 pub(super) fn to_channel_major(x: ArrayView2<f32>, mut dst: ArrayViewMut2<f32>) {
-    let (channels, batch) = (dst.nrows(), x.nrows());
-    let p = x.ncols() / channels;
-    debug_assert_eq!(dst.ncols(), batch * p);
-    for (n, row) in x.axis_iter(Axis(0)).enumerate() {
-        for c in 0..channels {
-            dst.row_mut(c)
-                .slice_mut(ndarray::s![n * p..(n + 1) * p])
-                .assign(&row.slice(ndarray::s![c * p..(c + 1) * p]));
+    let channels = dst.nrows();
+    let p = x.ncols() / channels.max(1);
+    debug_assert_eq!(dst.ncols(), x.nrows() * p);
+    if p == 0 {
+        return;
+    }
+    for (c, mut to) in dst.rows_mut().into_iter().enumerate() {
+        let to = to.as_slice_mut().expect("a channel's row is contiguous");
+        for (row, block) in x.rows().into_iter().zip(to.chunks_exact_mut(p)) {
+            block.copy_from_slice(&row.to_slice().expect("a sample's row is contiguous")[c * p..(c + 1) * p]);
         }
     }
 }
 
 /// (C, n·P) → (n, C·P), the inverse of `to_channel_major`, adding `bias[c]` to channel c.
 pub(super) fn from_channel_major(src: ArrayView2<f32>, bias: Option<&Array1<f32>>, mut dst: ArrayViewMut2<f32>) {
-    let (channels, batch) = (src.nrows(), dst.nrows());
-    let p = src.ncols() / batch.max(1);
+    let channels = src.nrows();
+    let p = src.ncols() / dst.nrows().max(1);
     debug_assert_eq!(dst.ncols(), channels * p);
-    for (n, mut row) in dst.axis_iter_mut(Axis(0)).enumerate() {
-        for c in 0..channels {
-            let b = bias.map_or(0.0, |b| b[c]);
-            let from = src.row(c);
-            let from = from.slice(ndarray::s![n * p..(n + 1) * p]);
-            let mut to = row.slice_mut(ndarray::s![c * p..(c + 1) * p]);
-            ndarray::Zip::from(&mut to).and(&from).for_each(|t, &f| *t = f + b);
+    if p == 0 {
+        return;
+    }
+    for (c, from) in src.rows().into_iter().enumerate() {
+        let b = bias.map_or(0.0, |b| b[c]);
+        let from = from.to_slice().expect("a channel's row is contiguous");
+        for (mut row, block) in dst.rows_mut().into_iter().zip(from.chunks_exact(p)) {
+            let to = &mut row.as_slice_mut().expect("a sample's row is contiguous")[c * p..(c + 1) * p];
+            for (t, &f) in to.iter_mut().zip(block) {
+                *t = f + b;
+            }
         }
     }
 }
@@ -340,5 +346,35 @@ mod tests {
         // A plane whose phases do not fit the stack takes the per-row loops.
         let big = ImageShape { channels: 1, height: 100, width: 100 };
         assert!(Geometry::new(big, Window { kernel: 3, stride: 1, padding: 1 }).phases().is_none());
+    }
+
+    #[test]
+    fn the_channel_major_moves_put_each_value_where_its_index_says() {
+        // Element (n, c·P + i) of the batch is element (c, n·P + i) of the
+        // channel-major planes; the way back adds channel c's bias.
+        for (batch, channels, p) in [(3, 2, 5), (1, 1, 1), (4, 8, 16), (2, 3, 196)] {
+            let x = random(batch, channels * p, 7);
+            let mut cm = Array2::from_elem((channels, batch * p), f32::NAN);
+            to_channel_major(x.view(), cm.view_mut());
+            for n in 0..batch {
+                for c in 0..channels {
+                    for i in 0..p {
+                        assert_eq!(cm[[c, n * p + i]].to_bits(), x[[n, c * p + i]].to_bits());
+                    }
+                }
+            }
+            let bias = Array1::from_shape_fn(channels, |c| c as f32 - 0.5);
+            let mut back = Array2::from_elem((batch, channels * p), f32::NAN);
+            from_channel_major(cm.view(), Some(&bias), back.view_mut());
+            for n in 0..batch {
+                for c in 0..channels {
+                    for i in 0..p {
+                        assert_eq!(back[[n, c * p + i]].to_bits(), (x[[n, c * p + i]] + bias[c]).to_bits());
+                    }
+                }
+            }
+            from_channel_major(cm.view(), None, back.view_mut());
+            assert!(same_bits(&back, &x));
+        }
     }
 }
