@@ -96,18 +96,34 @@ impl Geometry {
     /// im2col through the polyphase layout (src/nn/conv/phases.rs), a
     /// channel at a time: its taps' rows of `cols` are taken once, then every
     /// image's plane of that channel is sorted and copied into them.
-    fn unfold_phased(&self, phases: &Phases, src: &[f32], mut cols: ArrayViewMut2<f32>) {
+    fn unfold_phased(&self, phases: &Phases, src: &[f32], cols: ArrayViewMut2<f32>) {
+        let mut buf = phases::buffer();
+        self.each_plane(cols, |plane, image, taps| {
+            phases.sort(&src[plane], &mut buf);
+            for (tap, row) in taps.iter_mut().enumerate() {
+                phases.copy_tap(&buf, tap, &mut row[image.clone()]);
+            }
+        });
+    }
+
+    /// Every image plane of the batch `cols` unfolds, a channel at a time:
+    /// `f(plane, block, taps)` with the plane's place in the batch of images,
+    /// its image's block of columns, and the rows of its channel's taps.
+    fn each_plane(
+        &self,
+        mut cols: ArrayViewMut2<f32>,
+        mut f: impl FnMut(std::ops::Range<usize>, std::ops::Range<usize>, &mut [&mut [f32]]),
+    ) {
         let pixels = self.pixels();
-        let ImageShape { channels, height, width: w } = self.image;
-        let (taps, plane, mut buf) = (self.patch() / channels, height * w, phases::buffer());
+        let ImageShape { channels, height, width } = self.image;
+        let (taps, plane) = (self.patch() / channels, height * width);
+        let images = cols.ncols() / pixels.max(1);
         let mut rows = cols.rows_mut().into_iter();
         for c in 0..channels {
             let mut tap_rows = channel_rows(&mut rows, taps);
-            for n in 0..src.len() / (channels * plane) {
-                phases.sort(&src[(n * channels + c) * plane..][..plane], &mut buf);
-                for (tap, row) in tap_rows[..taps].iter_mut().enumerate() {
-                    phases.copy_tap(&buf, tap, &mut row[n * pixels..(n + 1) * pixels]);
-                }
+            for n in 0..images {
+                let at = (n * channels + c) * plane;
+                f(at..at + plane, n * pixels..(n + 1) * pixels, &mut tap_rows[..taps]);
             }
         }
     }
@@ -155,20 +171,14 @@ impl Geometry {
 
     /// col2im through the polyphase layout (src/nn/conv/phases.rs), a
     /// channel at a time, as `unfold_phased`.
-    fn fold_add_phased(&self, phases: &Phases, mut cols: ArrayViewMut2<f32>, dst: &mut [f32]) {
-        let pixels = self.pixels();
-        let ImageShape { channels, height, width: w } = self.image;
-        let (taps, plane, mut buf) = (self.patch() / channels, height * w, phases::buffer());
-        let mut rows = cols.rows_mut().into_iter();
-        for c in 0..channels {
-            let mut tap_rows = channel_rows(&mut rows, taps);
-            for n in 0..dst.len() / (channels * plane) {
-                for (tap, row) in tap_rows[..taps].iter_mut().enumerate() {
-                    phases.add_tap(&mut buf, tap, &mut row[n * pixels..(n + 1) * pixels]);
-                }
-                phases.take_add(&mut buf, &mut dst[(n * channels + c) * plane..][..plane]);
+    fn fold_add_phased(&self, phases: &Phases, cols: ArrayViewMut2<f32>, dst: &mut [f32]) {
+        let mut buf = phases::buffer();
+        self.each_plane(cols, |plane, image, taps| {
+            for (tap, row) in taps.iter_mut().enumerate() {
+                phases.add_tap(&mut buf, tap, &mut row[image.clone()]);
             }
-        }
+            phases.take_add(&mut buf, &mut dst[plane]);
+        });
     }
 
     /// col2im a row of each tap's block at a time (any geometry).
