@@ -5,17 +5,14 @@
 
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 
+use super::build::{build_conv_decoder, build_conv_encoder, build_stack, init_for};
 use super::penalty;
 use super::vae::GaussianHead;
 use super::LossTerms;
-use crate::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
+use crate::config::{LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
 use crate::error::{Error, Result};
-use crate::nn::{
-    ensure_shape, loss, sigmoid_into, Activation, ActivationLayer, Dropout, Layer, Linear, Param, Sequential,
-};
-#[cfg(feature = "lab")]
-use crate::nn::{Conv2d, ConvTranspose2d};
-use crate::rng::{seeded, Rng, Stream};
+use crate::nn::{ensure_shape, loss, sigmoid_into, Activation, Layer, Linear, Param, Sequential};
+use crate::rng::{seeded, Stream};
 
 /// Rows per evaluation pass of a conv model (its training batch by default, so
 /// the layers' buffers keep their shape between training and evaluation).
@@ -46,98 +43,6 @@ pub struct Autoencoder {
     #[cfg(feature = "lab")]
     missing_targets: bool,
 }
-
-fn init_for(cfg: &ModelConfig, act: Activation) -> Init {
-    match cfg.init {
-        Init::Auto if act.is_relu_like() => Init::He,
-        Init::Auto => Init::Xavier,
-        other => other,
-    }
-}
-
-/// Linear + activation + dropout for each pair of `widths`; when `logits_last`,
-/// the final Linear stands alone (the decoder's output).
-fn build_stack(
-    widths: &[usize],
-    cfg: &ModelConfig,
-    rng: &mut Rng,
-    seed: u64,
-    dropout_base: u64,
-    logits_last: bool,
-) -> Sequential {
-    let mut seq = Sequential::new();
-    let n = widths.len().saturating_sub(1);
-    for (i, pair) in widths.windows(2).enumerate() {
-        let output_layer = logits_last && i + 1 == n;
-        let act = if output_layer { Activation::Identity } else { cfg.activation };
-        let mut lin = Linear::new(pair[0], pair[1], init_for(cfg, act), rng);
-        // The encoder's first layer sees pixels, which are not trained.
-        lin.input_grad = i > 0 || logits_last;
-        seq.push(lin);
-        if output_layer {
-            continue;
-        }
-        seq.push(ActivationLayer::new(act));
-        if cfg.dropout > 0.0 {
-            seq.push(Dropout::new(cfg.dropout, seeded(seed, Stream::Dropout, dropout_base + i as u64)));
-        }
-    }
-    seq
-}
-
-/// The conv model's encoder body: each block's convolution, activation and dropout.
-#[cfg(feature = "lab")]
-fn build_conv_encoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential {
-    let mut seq = Sequential::new();
-    let shapes = cfg.conv_shapes();
-    let init = init_for(cfg, cfg.activation);
-    for (i, block) in cfg.conv.iter().enumerate() {
-        let mut conv = Conv2d::new(shapes[i], block.channels, ModelConfig::window(block), init, rng);
-        // The first block sees pixels, which are not trained.
-        conv.input_grad = i > 0;
-        seq.push(conv);
-        push_activation(&mut seq, cfg, cfg.activation, seed, i as u64);
-    }
-    seq
-}
-
-/// The conv model's decoder: a dense layer from the code to the last block's
-/// feature maps, then the blocks mirrored by transposed convolutions; the last
-/// one produces logits.
-#[cfg(feature = "lab")]
-fn build_conv_decoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) -> Sequential {
-    let mut seq = Sequential::new();
-    let shapes = cfg.conv_shapes();
-    let flat = shapes[shapes.len() - 1].len();
-    seq.push(Linear::new(cfg.latent, flat, init_for(cfg, cfg.activation), rng));
-    push_activation(&mut seq, cfg, cfg.activation, seed, 100);
-    for (i, block) in cfg.conv.iter().enumerate().rev() {
-        let output_layer = i == 0;
-        let act = if output_layer { Activation::Identity } else { cfg.activation };
-        let window = ModelConfig::window(block);
-        seq.push(ConvTranspose2d::new(shapes[i + 1].channels, shapes[i], window, init_for(cfg, act), rng));
-        if !output_layer {
-            push_activation(&mut seq, cfg, act, seed, 100 + (cfg.conv.len() - i) as u64);
-        }
-    }
-    seq
-}
-
-#[cfg(feature = "lab")]
-fn push_activation(seq: &mut Sequential, cfg: &ModelConfig, act: Activation, seed: u64, dropout_index: u64) {
-    seq.push(ActivationLayer::new(act));
-    if cfg.dropout > 0.0 {
-        seq.push(Dropout::new(cfg.dropout, seeded(seed, Stream::Dropout, dropout_index)));
-    }
-}
-
-/// Without the lab feature `validate` refuses conv models before the build.
-#[cfg(not(feature = "lab"))]
-fn build_conv_encoder(_: &ModelConfig, _: &mut Rng, _: u64) -> Sequential {
-    unreachable!("validate refuses conv models without the lab feature")
-}
-#[cfg(not(feature = "lab"))]
-use build_conv_encoder as build_conv_decoder;
 
 /// out = act(logits), reusing `out`'s buffer.
 fn apply_output(out: &mut Array2<f32>, logits: ArrayView2<f32>, act: Activation) {
@@ -433,98 +338,11 @@ impl Autoencoder {
         self.decoder.params_and_grads(f);
     }
 
-    /// The filters a learner looks at: the first encoder layer's weights
-    /// (input × its width, one column per unit) and the last decoder layer's
-    /// (its width × input, one row per unit), each as a row-major array. For a
-    /// conv model they are the first block's kernels ((C_in·k·k) × C_out, one
-    /// column per output channel) and the last transposed convolution's
-    /// (C_1 × (C_in·k·k), one row per channel).
-    pub fn filters(&mut self) -> (Array2<f32>, Array2<f32>) {
-        let (mut enc, mut dec) = (Vec::new(), Vec::new());
-        let mut seen = 0;
-        self.params_and_grads(&mut |p| {
-            if p.is_weight {
-                if seen == 0 {
-                    enc = p.value.to_vec();
-                }
-                // Overwritten until the last weight, the decoder's output layer.
-                dec.clear();
-                dec.extend_from_slice(p.value);
-                seen += 1;
-            }
-        });
-        let (rows, first) = match self.config.conv_shapes().as_slice() {
-            [input, first, ..] if self.config.is_conv() => {
-                let k = self.config.conv[0].kernel;
-                (input.channels * k * k, first.channels)
-            }
-            _ => {
-                let widths = self.config.encoder_widths();
-                (widths[0], widths[1])
-            }
-        };
-        let enc = if self.config.is_conv() {
-            // Stored C_out × patch (PyTorch's layout); a column per channel here.
-            Array2::from_shape_vec((first, rows), enc).expect("first block is C_out × patch").reversed_axes()
-        } else {
-            Array2::from_shape_vec((rows, first), enc).expect("first layer is input × width")
-        };
-        let enc = enc.as_standard_layout().into_owned();
-        let dec = Array2::from_shape_vec((first, rows), dec).expect("last layer is width × input");
-        (enc, dec)
-    }
-
-    /// All parameters, flattened in `params_and_grads` order.
-    pub fn export_params(&mut self) -> Vec<f32> {
-        let mut out = Vec::new();
-        self.copy_params_into(&mut out);
-        out
-    }
-
-    /// Copies parameters from `export_params`'s layout into the model; fails if the length differs.
-    pub fn import_params(&mut self, values: &[f32]) -> Result<()> {
-        let mut total = 0;
-        self.params_and_grads(&mut |p| total += p.value.len());
-        if total != values.len() {
-            return Err(Error::Shape(format!("expected {total} parameters, got {}", values.len())));
-        }
-        let mut at = 0;
-        self.params_and_grads(&mut |p| {
-            let n = p.value.len();
-            p.value.copy_from_slice(&values[at..at + n]);
-            at += n;
-        });
-        Ok(())
-    }
-
-    /// Copies all parameters into `dst`, reusing its allocation.
-    pub fn copy_params_into(&mut self, dst: &mut Vec<f32>) {
-        dst.clear();
-        self.params_and_grads(&mut |p| dst.extend_from_slice(p.value));
-    }
-
     /// Says that training targets may hold NaN where a value is missing (a
     /// table's empty cells): the MSE then counts only the cells present. Lab build.
     #[cfg(feature = "lab")]
     pub fn set_missing_targets(&mut self, on: bool) {
         self.missing_targets = on;
-    }
-
-    /// True when every gradient is a finite number.
-    pub fn grads_finite(&mut self) -> bool {
-        // An exponent of all ones marks inf and NaN. OR-ing that test over the
-        // bits has no early exit and no float ordering to keep, so it
-        // vectorises; `all(is_finite)` ran 10× slower.
-        let mut bad = 0u32;
-        self.params_and_grads(&mut |p| {
-            bad |= p.grad.iter().fold(0u32, |acc, g| acc | ((g.to_bits() & 0x7f80_0000) == 0x7f80_0000) as u32);
-        });
-        bad == 0
-    }
-
-    /// Sets every gradient to zero.
-    pub fn zero_grad(&mut self) {
-        self.params_and_grads(&mut |p| p.grad.fill(0.0));
     }
 }
 

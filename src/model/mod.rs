@@ -2,7 +2,9 @@
 //! contractive) and the VAE, which share one encoder/decoder skeleton.
 
 mod autoencoder;
+mod build;
 mod inside;
+mod params;
 pub mod penalty;
 mod vae;
 
