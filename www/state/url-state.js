@@ -15,6 +15,8 @@
 import { parseInteger, parseChoice, parseNumber } from './setting-types.js';
 
 export { parseInteger, parseChoice, parseNumber };
+export { INPUT_PIXELS, convShapes, layerLabels, layerWidths, parameterCount } from './model-shape.js';
+export { createStore } from './store.js';
 
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'sigmoid', 'tanh', 'identity'];
 export const LOSSES = ['mse', 'bce'];
@@ -32,7 +34,6 @@ export const MAX_KERNEL = 9;
 export const MAX_STRIDE = 4;
 export const MAX_BATCH = 8000; // the training split's size
 export const MAX_SEED = 2 ** 32 - 1;
-export const INPUT_PIXELS = 784;
 /** What the lessons can train on (`data=`): the digits, a generated set (made in the tab from the keys below), or the person's own. */
 export const DATA_NAMES = ['digits', 'curve', 'sensors', 'own'];
 // The generated sets' limits mirror www/worker/data-source.js (MIN_ROWS, MAX_ROWS) and src/generated.rs.
@@ -395,86 +396,4 @@ export function trainerConfigs(state, lesson = null) {
   const main = lesson?.config ? (lesson.config(state, base) ?? base) : base;
   const companions = lesson?.companions ? (lesson.companions(state, structuredClone(main)) ?? {}) : {};
   return { ...companions, main };
-}
-
-/**
- * The images after each conv block, the 1×28×28 input first: [{ channels, height,
- * width }], as src/config.rs conv_shapes (padding ⌊k/2⌋). Stops at a block whose
- * kernel is larger than its input (the engine says why).
- */
-export function convShapes(blocks, side = Math.sqrt(INPUT_PIXELS), image = null) {
-  let shape = image ?? { channels: 1, height: side, width: side };
-  const shapes = [shape];
-  for (const b of blocks) {
-    if (b.kernel > Math.min(shape.height, shape.width)) break;
-    const out = (n) => Math.floor((n + 2 * Math.floor(b.kernel / 2) - b.kernel) / b.stride) + 1;
-    shape = { channels: b.channels, height: out(shape.height), width: out(shape.width) };
-    shapes.push(shape);
-  }
-  return shapes;
-}
-
-const sizeOf = (s) => s.channels * s.height * s.width;
-
-/** Layer widths of the whole autoencoder, e.g. [784, 256, 32, 256, 784]; a conv block counts its C·H·W values. */
-export function layerWidths(state, data = null) {
-  const conv = state.conv ?? [];
-  const hidden = conv.length ? convShapes(conv, undefined, data?.shape).slice(1).map(sizeOf) : state.encoder;
-  const enc = [data?.width ?? INPUT_PIXELS, ...hidden, state.latent];
-  return [...enc, ...enc.slice(0, -1).reverse()];
-}
-
-/** Layer labels for the shape line: widths, and C×H×W for conv blocks (1×28×28 → 16×14×14 → … → 32 → …). */
-export function layerLabels(state, data = null) {
-  const conv = state.conv ?? [];
-  if (!conv.length) return layerWidths(state, data).map(String);
-  const enc = [
-    ...convShapes(conv, undefined, data?.shape).map((s) => `${s.channels}×${s.height}×${s.width}`),
-    String(state.latent),
-  ];
-  return [...enc, ...enc.slice(0, -1).reverse()];
-}
-
-/** Weights and biases of encoder + mirrored decoder (the same count as src/config.rs). */
-export function parameterCount(state, data = null) {
-  const conv = state.conv ?? [];
-  if (conv.length) {
-    const shapes = convShapes(conv, undefined, data?.shape);
-    let n = 0;
-    for (let i = 1; i < shapes.length; i++) {
-      const [a, b, k] = [shapes[i - 1].channels, shapes[i].channels, conv[i - 1].kernel];
-      n += 2 * a * b * k * k + a + b;
-    }
-    const flat = sizeOf(shapes[shapes.length - 1]);
-    return n + 2 * flat * state.latent + flat + state.latent;
-  }
-  const w = layerWidths(state, data);
-  let n = 0;
-  for (let i = 1; i < w.length; i++) n += w[i - 1] * w[i] + w[i];
-  return n;
-}
-
-/** A tiny store: get, set(patch), replace(state), subscribe(fn(state, patch)) -> unsubscribe. */
-export function createStore(initial) {
-  let state = initial;
-  const listeners = new Set();
-  const emit = (patch) => {
-    for (const fn of listeners) fn(state, patch);
-  };
-  return {
-    get: () => state,
-    set(patch) {
-      state = { ...state, ...patch };
-      emit(patch);
-    },
-    /** Replaces the whole state (another lesson: its keys differ). */
-    replace(next) {
-      state = next;
-      emit(next);
-    },
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-  };
 }
