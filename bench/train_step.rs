@@ -144,6 +144,9 @@ impl Product {
 /// Every matrix product of one training step of a conv autoencoder, in the
 /// shapes and views of src/nn/conv/mod.rs (Conv2d: W·cols, G·colsᵀ, Wᵀ·G;
 /// ConvTranspose2d: Wᵀ·x, x·colsᵀ, W·cols) and src/nn/linear.rs (x·W, xᵀ·G, G·Wᵀ).
+/// Wᵀ·G and Wᵀ·x are made inside col2im in the step (`fold_product`), not on
+/// the matrix kernel; they are timed on it here all the same, so the floor
+/// keeps its meaning: the step's products at the kernel's speed.
 #[cfg(feature = "lab")]
 fn conv_products(model: &ModelConfig, batch: usize) -> Vec<Product> {
     let shapes = model.conv_shapes();

@@ -2,13 +2,20 @@
 //! channel-major (PyTorch's NCHW with the batch as rows): value (c, y, x) of
 //! sample n sits at `row[n][(c·H + y)·W + x]`.
 //!
-//! Both layers are one matrix product on the shared kernel (`general_mat_mul`)
-//! plus a gather or a scatter:
+//! Both layers are one matrix product plus a gather or a scatter:
 //!
 //! - `Conv2d` unfolds the batch with im2col into `cols`, (C·k·k) × (N·P) for P
-//!   output pixels, and computes W·cols with W = (C_out) × (C·k·k);
+//!   output pixels, and computes W·cols with W = (C_out) × (C·k·k) on the
+//!   shared kernel (`general_mat_mul`);
 //! - `ConvTranspose2d` is the adjoint: Wᵀ·x gives the columns, and col2im
 //!   scatters them into the larger image.
+//!
+//! A product that col2im scatters at once (the transposed convolution's
+//! forward Wᵀ·x, and the convolution's dLoss/dInput Wᵀ·G) is made a few rows at
+//! a time on the stack and added straight into the image's phases
+//! (`Geometry::fold_product`), so its (C·k·k) × (N·P) matrix is never
+//! written: its inner dimension is a layer's channel count, too thin for the
+//! matrix kernel to pay for writing and re-reading that matrix.
 //!
 //! The transposed convolution grows the image in the decoder. It is the exact
 //! adjoint of the encoder's strided convolution, so one pair of im2col/col2im
@@ -218,7 +225,7 @@ impl Layer for Conv2d {
         let pass = |g: ArrayView2<f32>,
                     mut g_cm: ArrayViewMut2<f32>,
                     cols: ArrayView2<f32>,
-                    mut grad_cols: ArrayViewMut2<f32>,
+                    grad_cols: ArrayViewMut2<f32>,
                     mut grad_in: ArrayViewMut2<f32>,
                     mut part: Part<'_>| {
             to_channel_major(g, g_cm.view_mut());
@@ -227,9 +234,8 @@ impl Layer for Conv2d {
                 *b += row.sum();
             }
             if input_grad {
-                product(split, 1.0, &weight.t(), &g_cm.view(), 0.0, &mut grad_cols);
                 grad_in.fill(0.0);
-                geo.fold_add(grad_cols, grad_in);
+                geo.fold_product(split, weight.view(), g_cm.view(), grad_cols, grad_in);
             }
         };
         let (g_cm, cols) = (self.grad_cm.view_mut(), self.cols.view());
@@ -328,16 +334,15 @@ impl Layer for ConvTranspose2d {
         let plane = image.height * image.width;
         let pass = |x: ArrayView2<f32>,
                     mut x_cm: ArrayViewMut2<f32>,
-                    mut cols: ArrayViewMut2<f32>,
+                    cols: ArrayViewMut2<f32>,
                     mut out: ArrayViewMut2<f32>| {
             to_channel_major(x, x_cm.view_mut());
-            product(cut.is_some(), 1.0, &weight.t(), &x_cm.view(), 0.0, &mut cols);
             for mut row in out.rows_mut() {
                 for (c, &b) in bias.iter().enumerate() {
                     row.slice_mut(ndarray::s![c * plane..(c + 1) * plane]).fill(b);
                 }
             }
-            geo.fold_add(cols, out);
+            geo.fold_product(cut.is_some(), weight.view(), x_cm.view(), cols, out);
         };
         let (x_cm, cols, out) = (self.x_cm.view_mut(), self.cols.view_mut(), self.out.view_mut());
         match cut {
