@@ -166,6 +166,79 @@ export async function throughput(settings, { models = MODELS, contenders = CONTE
   return out;
 }
 
+/**
+ * Product shapes whose two-core ceiling is measured (Roofline([a, b], c), dims [c, a, b]):
+ * the first pair of the wide dense model at batch 128 and the blog conv model's middle pair.
+ */
+export const CORE_SHAPES = [
+  { layer: 'dense 784→256, b128', dims: [128, 784, 256] },
+  { layer: 'conv.1 of the blog model, b64', dims: [8, 144, 3136] },
+];
+
+/** How long before a window's start the page sets it: long enough to start a worker and compile the lab build. */
+const KERNEL_LEAD_MS = 1500;
+
+/**
+ * What two cores of this machine give our kernel: per round, the kernel alone
+ * in one worker, and two copies of it at once in two workers (independent
+ * work, nothing shared, no thread pool), in alternating order. The pair's
+ * runs per second over the single one's is the most any two-thread split of
+ * this kernel could gain here (2× on two free cores; less where the two
+ * cores share a physical core, a cache or the memory's bandwidth). Where the
+ * page is isolated, a third contender: the threaded lab build running the same
+ * products split across its pool as the trainer splits them.
+ * -> [{ layer, dims, rounds: [{ alone, together, overlap, split, threads }] (runs/s),
+ *       ceiling, split (medians of together/alone and split/alone), threads }]
+ */
+export async function twoCores(settings, { shapes = CORE_SHAPES } = {}) {
+  const rate = (r) => (r.runs / r.ms) * 1000;
+  const at = (dims) => ({
+    dims,
+    windowMs: settings.windowMs,
+    startAt: performance.timeOrigin + performance.now() + KERNEL_LEAD_MS,
+  });
+  const out = [];
+  for (const shape of shapes) {
+    const rounds = [];
+    for (let round = 0; round < settings.windows; round++) {
+      say(`two cores ${shape.layer}, round ${round + 1}/${settings.windows}`);
+      let alone;
+      let pair;
+      const runAlone = async () => {
+        alone = await job('kernelAt', at(shape.dims));
+      };
+      const runPair = async () => {
+        const args = at(shape.dims);
+        pair = await Promise.all([job('kernelAt', args), job('kernelAt', args)]);
+      };
+      let split = null;
+      const runSplit = async () => {
+        if (self.crossOriginIsolated)
+          split = await job('kernelSplit', {
+            dims: shape.dims,
+            windowMs: settings.windowMs,
+            warmupMs: settings.warmupMs,
+          });
+      };
+      const order = [runAlone, runPair, runSplit];
+      for (const run of round % 2 ? order.reverse() : order) await run();
+      // How much of the two windows ran at the same time (1 when they started and stopped together).
+      const both = Math.min(pair[0].to, pair[1].to) - Math.max(pair[0].from, pair[1].from);
+      const overlap = Math.max(0, both) / Math.max(pair[0].ms, pair[1].ms);
+      rounds.push({
+        alone: rate(alone),
+        together: rate(pair[0]) + rate(pair[1]),
+        overlap,
+        split: split && rate(split),
+        threads: split?.threads ?? null,
+      });
+    }
+    const ratio = (key) => (rounds[0][key] == null ? null : median(rounds.map((r) => r[key] / r.alone)));
+    out.push({ ...shape, rounds, ceiling: ratio('together'), split: ratio('split'), threads: rounds[0].threads });
+  }
+  return out;
+}
+
 /** One window per shape, as long as settings.floorWindowMs, after half as long of warm-up. */
 const floorTiming = (settings) => ({
   windows: 1,
@@ -426,6 +499,7 @@ window.bench = {
   quality,
   convThroughput,
   convQuality,
+  twoCores,
   appConfig,
   render,
 };

@@ -12,6 +12,8 @@
 //      then the conv autoencoders of issue 16 (lab build): step timing of ours and
 //      tfjs-wasm, the floor of the step's matrix products on our kernel, and
 //      validation BCE/SSIM against training seconds, conv against dense
+//      then the machine's two-core ceiling: our kernel alone in one worker, and
+//      two copies at once in two workers (what any 2-thread speed-up is bounded by)
 //   4. opens the real app (index.html, default settings): time from navigation
 //      start to the first loss value, main-thread long tasks while it trains,
 //      and which .wasm files it fetched; the same while the Convolutional lesson
@@ -21,7 +23,7 @@
 //
 // Options (after `npm run bench --`):
 //   --quick              short windows and runs (to check the machinery, not for figures)
-//   --skip native,throughput,quality,app-quality,conv,conv-quality,app,conv-app   leave parts out
+//   --skip native,throughput,quality,app-quality,conv,conv-quality,cores,app,conv-app   leave parts out
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -49,7 +51,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { BROWSERS, setup } from '../scripts/setup.mjs';
 import { vendor } from '../scripts/vendor.mjs';
 
-const PARTS = ['native', 'throughput', 'quality', 'app-quality', 'conv', 'conv-quality', 'app', 'conv-app'];
+const PARTS = ['native', 'throughput', 'quality', 'app-quality', 'conv', 'conv-quality', 'cores', 'app', 'conv-app'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
 const APP_TRAIN_MS = 10_000;
 /** The middle value (the mean of the middle two for an even count). */
@@ -637,7 +639,7 @@ function printQuality(runs) {
 }
 
 /** The conv step table and the floor's shapes; -> target lines for the blog model. */
-function printConv(conv) {
+function printConv(conv, cores) {
   console.log(`\n${bold('conv autoencoders: one training step (BCE, Adam), lab build')}`);
   const rows = [];
   for (const m of conv) {
@@ -695,12 +697,46 @@ function printConv(conv) {
       ? [
           [
             `conv blog b${blog.batch}: ${mt.threads} threads ≥ ${TARGETS.threadsSpeedup}× faster than 1`,
-            `${f(1 / blog.ratios['ours-mt'], 2)}× (rounds' median; ${f(mt.medianMs, 2)} vs ${f(ours.medianMs, 2)} ms)`,
+            `${f(1 / blog.ratios['ours-mt'], 2)}× (rounds' median; ${f(mt.medianMs, 2)} vs ${f(ours.medianMs, 2)} ms${ceilingNote(cores, 'conv')})`,
             1 / blog.ratios['ours-mt'] >= TARGETS.threadsSpeedup,
           ],
         ]
       : []),
   ];
+}
+
+/**
+ * The machine's two-core ceiling for the kernel at a shape (`kind` 'dense' or
+ * 'conv'), as a note for a threads target: no split of the work across two
+ * threads can gain more than two independent copies of it do.
+ */
+function ceilingNote(cores, kind) {
+  const c = cores?.find((x) => x.layer.startsWith(kind));
+  return c ? `; two copies of the kernel at once: ${f(c.ceiling, 2)}× one, this machine's ceiling` : '';
+}
+
+function printCores(cores) {
+  console.log(`\n${bold('two cores: our kernel alone in one worker, and two copies at once in two workers')}`);
+  table(
+    ['shape', 'c × a × b', 'alone runs/s', 'together runs/s', 'overlap', 'together / alone', 'split / alone'],
+    cores.map((c) => [
+      c.layer,
+      c.dims.join(' × '),
+      f(medianOf(c.rounds.map((r) => r.alone)), 1),
+      f(medianOf(c.rounds.map((r) => r.together)), 1),
+      `${f(100 * Math.min(...c.rounds.map((r) => r.overlap)), 0)}%`,
+      `${f(c.ceiling, 2)}×`,
+      c.split == null ? '–' : `${f(c.split, 2)}× on ${c.threads} threads`,
+    ]),
+  );
+  console.log(
+    dim(
+      '  independent work on each core (no pool, nothing shared): 2× where the two cores are free and their own;\n' +
+        "  less where they share a physical core, a cache or the memory's bandwidth. It bounds every 2-thread speed-up of the step.\n" +
+        '  split: the same products on the threaded lab build, each split across its pool as the trainer splits them (rayon)\n' +
+        "  rounds alternate alone, together and split; runs/s and the ratios are the rounds' medians; overlap: the least share of the pair's windows that ran at once",
+    ),
+  );
 }
 
 /** The native conv step beside its matrix products, each timed with the layers' own views (cargo bench). */
@@ -879,6 +915,13 @@ main(async () => {
       );
       other.mark('conv-quality');
     }
+    if (!opts.skip.has('cores')) {
+      log(
+        "Two cores: the kernel alone in one worker, and two copies at once in two workers (the machine's ceiling for 2 threads)",
+      );
+      results.cores = await page.evaluate((s) => window.bench.twoCores(window.bench.SETTINGS[s]), settingsName);
+      other.mark('cores');
+    }
     await context.close();
 
     if (!opts.skip.has('app-quality')) {
@@ -1010,7 +1053,7 @@ main(async () => {
       const speedup = 1 / mt.roundRatio;
       checks.push([
         `784-256-64-256-784 b128: ${mt.threads} threads ≥ ${TARGETS.threadsSpeedup}× faster than 1`,
-        `${f(speedup, 2)}× (rounds' median; ${f(mt.medianMs, 3)} vs ${f(row(big, 'ours').medianMs, 3)} ms)`,
+        `${f(speedup, 2)}× (rounds' median; ${f(mt.medianMs, 3)} vs ${f(row(big, 'ours').medianMs, 3)} ms${ceilingNote(results.cores, 'dense')})`,
         speedup >= TARGETS.threadsSpeedup,
       ]);
       const tfw = row(big, 'tfjs-wasm');
@@ -1103,7 +1146,8 @@ main(async () => {
       ]);
     }
   }
-  if (results.conv) checks.push(...printConv(results.conv));
+  if (results.conv) checks.push(...printConv(results.conv, results.cores));
+  if (results.cores) printCores(results.cores);
   if (results.native?.conv?.rows.length) printNativeConv(results.native.conv);
   if (results.convQuality) printConvQuality(results.convQuality);
   if (results.app) {

@@ -22,6 +22,13 @@
 //   convFloor   { conv, latent, batch, windows, windowMs, warmupMs }
 //               the matrix products of one conv step, timed on the lab build's Roofline kernel
 //               -> { shapes: [{ layer, dims, products, splits, windowsMs (ms per Roofline run), flopsPerRun }] }
+//   kernelAt    { dims: [c, a, b], startAt, windowMs }
+//               the lab build's Roofline([a, b], c) run over and over: warmed up until the clock
+//               (performance.timeOrigin + performance.now(), the same in every worker) reaches
+//               startAt, then counted for windowMs -> { runs, ms, from, to (the window on that clock) }
+//   kernelSplit { dims: [c, a, b], windowMs, warmupMs }
+//               the same on the threaded lab build, each product split across its pool (one
+//               thread per core) as the trainer splits it -> { runs, ms, threads }
 //   convQuality { config, seconds, evalEveryMs }  (our lab build, conv or dense)
 //               -> { points: [{ mark, t, step, bce, mse, ssim }], steps, params, wallSeconds }
 
@@ -128,15 +135,39 @@ function _percentile(sorted, q) {
 }
 
 /**
- * Calls `step()` (one training step) for warmupMs (and at least 3 times), then
- * for `windows` windows of at least windowMs each. -> { windowsMs, steps }
+ * One turn of the worker's event loop (a message to itself, without
+ * setTimeout's clamp), as the app's trainer takes between its slices.
  */
-function timeSteps(step, { windows, windowMs, warmupMs }, label) {
+function turn() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Calls `step()` (one training step) for warmupMs (and at least 3 times), then
+ * for `windows` windows of at least windowMs each. The worker's event loop
+ * turns before the warm-up and between windows (off the clock), as the app's
+ * trainer yields between its slices: in Chromium a worker that ran our kernel
+ * straight after loading the module, never yielding (`kernelAt` before it
+ * turned), stayed 2-3× slower (17 runs/s at 128×784×256 against 35-45 with one
+ * turn). The trainers' and floors' jobs, which fetch the digits first, were
+ * not affected: same ms with and without these turns.
+ * -> { windowsMs, steps }
+ */
+async function timeSteps(step, { windows, windowMs, warmupMs }, label) {
+  await turn();
   const w0 = performance.now();
   for (let i = 0; i < 3 || performance.now() - w0 < warmupMs; i++) step();
   const windowsMs = [];
   let steps = 0;
   for (let w = 0; w < windows; w++) {
+    await turn();
     const start = performance.now();
     let n = 0;
     let now = start;
@@ -503,7 +534,7 @@ async function gemmFloor(shapes, args) {
     const [c, a, b] = g.dims;
     const roof = new m.Roofline(Uint32Array.of(a, b), c);
     const perRun = roof.flopsPerStep; // five products of 2·c·a·b
-    const r = timeSteps(() => roof.run(1), timing, `floor ${g.layer} ${c}×${a}×${b}`);
+    const r = await timeSteps(() => roof.run(1), timing, `floor ${g.layer} ${c}×${a}×${b}`);
     roof.free();
     out.push({ ...g, windowsMs: r.windowsMs, flopsPerRun: perRun });
   }
@@ -512,12 +543,52 @@ async function gemmFloor(shapes, args) {
 
 // ------------------------------------------------------------------ jobs
 
+/** The clock every worker of the page shares (ms since the epoch, sub-millisecond). */
+const sharedClock = () => performance.timeOrigin + performance.now();
+
 /** Our config for a throughput model. */
 function ourConfig({ encoder, latent, batch, lr }) {
   return { model: { encoder, latent }, train: { lr, batchSize: batch } };
 }
 
 const jobs = {
+  /** The kernel alone for a window that starts at a time set by the page (so two workers can run it at once). */
+  async kernelAt({ dims, startAt, windowMs }) {
+    const m = await loadLab();
+    const [c, a, b] = dims;
+    const roof = new m.Roofline(Uint32Array.of(a, b), c);
+    await turn();
+    try {
+      do roof.run(1);
+      while (sharedClock() < startAt);
+      const from = sharedClock();
+      const start = performance.now();
+      let runs = 0;
+      let now = start;
+      do {
+        roof.run(1);
+        runs++;
+        now = performance.now();
+      } while (now - start < windowMs);
+      return { runs, ms: now - start, from, to: from + (now - start) };
+    } finally {
+      roof.free();
+    }
+  },
+
+  /** The kernel as the threaded trainer runs it: each product split across the pool. */
+  async kernelSplit({ dims, windowMs, warmupMs, threads }) {
+    const m = await loadThreaded(true, threads);
+    const [c, a, b] = dims;
+    const roof = new m.Roofline(Uint32Array.of(a, b), c);
+    try {
+      const r = await timeSteps(() => roof.runSplit(1), { windows: 1, windowMs, warmupMs }, `split ${c}×${a}×${b}`);
+      return { runs: r.steps, ms: r.windowsMs[0] * r.steps, threads: m.threadCount() };
+    } finally {
+      roof.free();
+    }
+  },
+
   async info() {
     const m = await loadOurs();
     return {
@@ -536,7 +607,7 @@ const jobs = {
       const m = contender === 'ours' ? await loadOurs() : await loadThreaded(false, args.threads);
       const { pixels, labels } = await loadDigits();
       const t = new m.Trainer(ourConfig(args), pixels, labels);
-      const r = timeSteps(() => t.step(1), timing, label); // one step a call, as the app's worker calls it
+      const r = await timeSteps(() => t.step(1), timing, label); // one step a call, as the app's worker calls it
       t.free();
       return { ...r, threads: m.threadCount() };
     }
@@ -546,7 +617,7 @@ const jobs = {
       const model = tfModel(tf, { encoder, latent, lr, batch }, train);
       model.step(); // the first step creates Adam's moment variables
       const before = tf.memory().numTensors;
-      const r = timeSteps(() => model.step(), timing, label);
+      const r = await timeSteps(() => model.step(), timing, label);
       return { ...r, backend: { ...facts, tensorsLeaked: tf.memory().numTensors - before } };
     }
     throw new Error(`unknown contender ${contender}`);
@@ -566,7 +637,7 @@ const jobs = {
       };
       const t = new m.Trainer(config, pixels, labels);
       const params = t.parameters().length;
-      const r = timeSteps(() => t.step(1), timing, label);
+      const r = await timeSteps(() => t.step(1), timing, label);
       t.free();
       return { ...r, params, threads: m.threadCount() };
     }
@@ -576,7 +647,7 @@ const jobs = {
       const model = tfConvModel(tf, { conv, latent, lr, batch, loss }, train);
       model.step(); // the first step creates Adam's moment variables
       const before = tf.memory().numTensors;
-      const r = timeSteps(() => model.step(), timing, label);
+      const r = await timeSteps(() => model.step(), timing, label);
       return { ...r, params: model.params, backend: { ...facts, tensorsLeaked: tf.memory().numTensors - before } };
     }
     throw new Error(`unknown contender ${contender}`);
@@ -617,6 +688,7 @@ const jobs = {
       }
       trained += performance.now() - start;
       points.push(evaluate(mark / 1000, trained));
+      await turn(); // off the clock, as the app yields between slices (see timeSteps)
       if (points.length % 5 === 1)
         progress(
           `${config.model.conv ? 'conv' : 'dense'}: ${(trained / 1000).toFixed(0)} s, val BCE ${points.at(-1).bce.toFixed(4)}`,
@@ -686,6 +758,7 @@ const jobs = {
       while (trained + (performance.now() - start) < mark) step();
       trained += performance.now() - start;
       const mse = evaluate();
+      await turn(); // off the clock, as the app yields between slices (see timeSteps)
       points.push({ mark: mark / 1000, t: trained / 1000, step: count(), mse });
       if (thresholdSeconds == null && mse < threshold) thresholdSeconds = trained / 1000;
       if (points.length % 4 === 1)

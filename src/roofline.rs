@@ -5,7 +5,7 @@
 //! a benchmark reports the trainer's step time as a percentage of it.
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 
 use crate::error::{Error, Result};
 
@@ -66,14 +66,38 @@ impl Roofline {
             .sum()
     }
 
-    /// Runs the products of `steps` training steps.
+    /// Runs the products of `steps` training steps on this thread.
     pub fn run(&mut self, steps: u32) {
+        self.run_with(steps, |a, b, beta, c| general_mat_mul(1.0, a, b, beta, c));
+    }
+
+    /// Runs the products of `steps` training steps as the trainer makes them
+    /// (`crate::nn::gemm::gemm`): split across the pool's threads where that
+    /// pays, with the `threads` feature; else as `run`.
+    pub fn run_split(&mut self, steps: u32) {
+        self.run_with(steps, |a, b, beta, c| crate::nn::gemm::gemm(1.0, a, b, beta, c));
+    }
+
+    /// What the last run wrote: each layer's output, weight gradient and
+    /// (but the first layer's) input gradient, in layer order.
+    pub fn results(&self) -> Vec<&[f32]> {
+        fn slice(a: &Array2<f32>) -> &[f32] {
+            a.as_slice().expect("the buffers are contiguous")
+        }
+        self.layers
+            .iter()
+            .flat_map(|l| [Some(slice(&l.y)), Some(slice(&l.dw)), l.dx.as_ref().map(slice)])
+            .flatten()
+            .collect()
+    }
+
+    fn run_with(&mut self, steps: u32, product: impl Fn(&ArrayView2<f32>, &ArrayView2<f32>, f32, &mut Array2<f32>)) {
         for _ in 0..steps {
             for l in &mut self.layers {
-                general_mat_mul(1.0, &l.x, &l.w, 0.0, &mut l.y);
-                general_mat_mul(1.0, &l.x.t(), &l.g, 1.0, &mut l.dw);
+                product(&l.x.view(), &l.w.view(), 0.0, &mut l.y);
+                product(&l.x.t(), &l.g.view(), 1.0, &mut l.dw);
                 if let Some(dx) = &mut l.dx {
-                    general_mat_mul(1.0, &l.g, &l.w.t(), 0.0, dx);
+                    product(&l.g.view(), &l.w.t(), 0.0, dx);
                 }
             }
         }

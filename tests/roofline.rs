@@ -26,6 +26,27 @@ fn flops_count_the_three_products_of_each_layer_but_the_first() {
     roof.run(2);
 }
 
+/// `run_split` makes the trainer's products (src/nn/gemm.rs): on a pool of
+/// two threads they are split, and every value is the unsplit one, bit for bit.
+#[cfg(feature = "threads")]
+#[test]
+fn split_products_are_the_unsplit_ones_bit_for_bit() {
+    // 128×784×256 is well above the split threshold; 16 rows is below it.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    for (widths, batch) in [(&[784, 256][..], 128), (&[784, 64, 8][..], 16), (&[100, 37][..], 300)] {
+        let mut whole = Roofline::new(widths, batch).unwrap();
+        let mut split = Roofline::new(widths, batch).unwrap();
+        whole.run(3);
+        pool.install(|| split.run_split(3));
+        let (a, b) = (whole.results(), split.results());
+        assert_eq!(a.len(), b.len());
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert!(x.iter().any(|&v| v != 0.0), "{widths:?} b{batch}: product {i} was computed");
+            assert!(x.iter().zip(*y).all(|(p, q)| p.to_bits() == q.to_bits()), "{widths:?} b{batch}: product {i}");
+        }
+    }
+}
+
 #[test]
 fn sizes_are_checked() {
     assert_eq!(field(Roofline::new(&[784], 16).err().unwrap()), "widths");

@@ -318,6 +318,7 @@ fn recommender() {
 fn roofline() {
     let mut roof = Roofline::new(&[784, 64, 8], 16).unwrap();
     roof.run(2);
+    roof.run_split(1); // one thread in this build: the same products
     assert_eq!(roof.flops_per_step(), 2.0 * 16.0 * (784.0 * 64.0 * 5.0 + 64.0 * 8.0 * 6.0));
     assert!(message(Roofline::new(&[784], 16).err().unwrap()).starts_with("widths: need at least two sizes"));
 }

@@ -26,6 +26,13 @@ impl Roofline {
         self.inner.run(steps);
     }
 
+    /// Runs the products of `steps` steps as the trainer makes them: split
+    /// across the thread pool where that pays (threaded builds), else as `run`.
+    #[wasm_bindgen(js_name = runSplit)]
+    pub fn run_split(&mut self, steps: u32) {
+        self.inner.run_split(steps);
+    }
+
     /// Floating-point operations of one step's products.
     #[wasm_bindgen(getter, js_name = flopsPerStep)]
     pub fn flops_per_step(&self) -> f64 {
