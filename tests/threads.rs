@@ -7,7 +7,7 @@
 mod common;
 
 use autoencoder_playground::config::{Config, ConvBlock, ModelKind};
-use autoencoder_playground::nn::gemm::{gemm, PAR_MIN_MACS, PAR_MIN_UPDATE};
+use autoencoder_playground::nn::gemm::{gemm, PAR_MIN_CONV_MACS, PAR_MIN_MACS, PAR_MIN_UPDATE};
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::Trainer;
 use ndarray::linalg::general_mat_mul;
@@ -109,7 +109,7 @@ fn a_conv_vae_trains_bit_identically_on_1_to_4_threads() {
 /// The conv layers split their batch where a sample starts on an aligned
 /// column of the unfolded matrix: at 40 images of 28×28 or 14×14 outputs that
 /// is image 20, of 7×7 outputs image 32, away from the middle. Every block is
-/// big enough to split (gemm::PAR_MIN_MACS).
+/// big enough to split (gemm::PAR_MIN_CONV_MACS).
 #[cfg(feature = "lab")]
 #[test]
 fn a_conv_autoencoder_with_uneven_batch_cuts_trains_bit_identically_on_1_to_4_threads() {
@@ -124,7 +124,7 @@ fn a_conv_autoencoder_with_uneven_batch_cuts_trains_bit_identically_on_1_to_4_th
     for (i, b) in cfg.model.conv.iter().enumerate() {
         let (input, output) = (shapes[i], shapes[i + 1]);
         let macs = b.channels * input.channels * b.kernel * b.kernel * 40 * output.height * output.width;
-        assert!(macs >= PAR_MIN_MACS, "block {i} ({macs} multiply-adds) would not be split");
+        assert!(macs >= PAR_MIN_CONV_MACS, "block {i} ({macs} multiply-adds) would not be split");
     }
     cfg.model.latent = 16;
     cfg.train.batch_size = 40;

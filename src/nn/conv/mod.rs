@@ -170,7 +170,7 @@ impl Layer for Conv2d {
         ensure_shape(&mut self.grad_in, batch, if input_grad { self.geo.image.len() } else { 0 });
         let cut = self.geo.halves(batch);
         let macs = if input_grad { 2 } else { 1 } * channels * patch * columns;
-        let split = cut.is_some() && super::gemm::split_products(macs);
+        let split = cut.is_some() && super::gemm::split_conv(macs);
         let (geo, weight) = (&self.geo, &self.weight);
         let pass = |g: ArrayView2<f32>,
                     mut g_cm: ArrayViewMut2<f32>,
@@ -322,7 +322,7 @@ impl Layer for ConvTranspose2d {
         ensure_shape(&mut self.grad_x_cm, channels, batch * pixels);
         ensure_shape(&mut self.grad_in, batch, channels * pixels);
         let cut = self.geo.halves(batch);
-        let split = cut.is_some() && super::gemm::split_products(2 * channels * patch * batch * pixels);
+        let split = cut.is_some() && super::gemm::split_conv(2 * channels * patch * batch * pixels);
         let plane = self.geo.image.height * self.geo.image.width;
         let (geo, weight) = (&self.geo, &self.weight);
         let pass = |g: ArrayView2<f32>,

@@ -224,7 +224,7 @@ impl Geometry {
     /// `None` when one thread should do all `macs` multiply-adds: the
     /// [`halves`](Self::halves) cut, when the pass is big enough to split.
     pub(super) fn batch_cut(&self, batch: usize, macs: usize) -> Option<usize> {
-        if !crate::nn::gemm::split_products(macs) {
+        if !crate::nn::gemm::split_conv(macs) {
             return None;
         }
         self.halves(batch)
