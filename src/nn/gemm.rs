@@ -102,8 +102,8 @@ pub fn join(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
 /// vectorize (ReLU is a compare and select), but left on one thread a conv
 /// model's 200K-value passes kept the other thread idle: splitting them from
 /// 2¹⁷ took the blog conv at batch 64 from 1.36–1.53× to 1.61× faster on 2
-/// threads than on 1 natively (the same probe). Dense models' passes split
-/// only from batch 256 (256 × 784 values).
+/// threads than on 1 natively (the same probe). A dense model's 784-wide
+/// passes split from batch 168 (168 × 784 ≥ 2¹⁷), its 256-wide ones from 512.
 pub const PAR_MIN_VALUES: usize = 1 << 17;
 
 /// Optimizer updates over fewer values than this stay on one thread. An
