@@ -188,20 +188,27 @@ fn mse_and_bce_gradients_match_finite_differences() {
 }
 
 /// The training step's fused BCE: the gradient bit for bit the two-pass one's,
-/// the loss within 1e-6 of the f64 one, on ordinary and saturated logits.
+/// the loss within 1e-6 of the f64 one, on ordinary and saturated logits, at
+/// shapes whose two parts (cut at a whole number of 256-pixel blocks) are
+/// empty and not, with and without blocks and lanes left over.
 #[test]
 fn the_fused_bce_matches_the_f64_loss_and_the_gradient_bit_for_bit() {
-    let mut logits = random(16, 49, 31, 0.0).mapv(|v| 8.0 * v);
-    logits[[0, 0]] = 200.0;
-    logits[[0, 1]] = -200.0;
-    logits[[0, 2]] = 0.0;
-    let target = random(16, 49, 32, 0.0).mapv(|v| (v + 1.0) / 2.0);
-    let (mut fused, mut two_pass) = (Array2::zeros((0, 0)), Array2::zeros((0, 0)));
-    let v = loss::bce_with_logits_and_grad(logits.view(), target.view(), &mut fused);
-    loss::bce_with_logits_grad(logits.view(), target.view(), &mut two_pass);
-    assert!(fused.iter().zip(&two_pass).all(|(a, b)| a.to_bits() == b.to_bits()), "the gradients differ");
-    let want = loss::bce_with_logits(logits.view(), target.view());
-    assert!((v - want).abs() <= 1e-6 * want.abs().max(1.0), "fused {v} vs f64 {want}");
+    for (rows, cols) in [(16, 49), (7, 37), (1, 3), (64, 784), (33, 785)] {
+        let mut logits = random(rows, cols, 31, 0.0).mapv(|v| 8.0 * v);
+        logits[[0, 0]] = 200.0;
+        logits[[0, 1]] = -200.0;
+        logits[[0, 2]] = 0.0;
+        let target = random(rows, cols, 32, 0.0).mapv(|v| (v + 1.0) / 2.0);
+        let (mut fused, mut two_pass) = (Array2::zeros((0, 0)), Array2::zeros((0, 0)));
+        let v = loss::bce_with_logits_and_grad(logits.view(), target.view(), &mut fused);
+        loss::bce_with_logits_grad(logits.view(), target.view(), &mut two_pass);
+        assert!(
+            fused.iter().zip(&two_pass).all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{rows}×{cols}: the gradients differ"
+        );
+        let want = loss::bce_with_logits(logits.view(), target.view());
+        assert!((v - want).abs() <= 1e-6 * want.abs().max(1.0), "{rows}×{cols}: fused {v} vs f64 {want}");
+    }
 }
 
 #[cfg(feature = "lab")] // missing values come with tables, in the lab build

@@ -125,6 +125,18 @@ pub fn split_elementwise(len: usize) -> bool {
     cfg!(feature = "threads") && len >= PAR_MIN_VALUES && threads() > 1
 }
 
+/// The training step's BCE over fewer pixels than this stays on one thread.
+/// A pixel costs an exponential, a division and two f64 sums, many times a
+/// ReLU, so its two parts split sooner than an element-wise pass: from
+/// 2¹⁵, a conv model's 784-pixel batch from 42 images.
+pub const PAR_MIN_LOSS: usize = 1 << 15;
+
+/// Whether the training step's BCE over `len` pixels sums its two parts on two threads.
+#[inline]
+pub fn split_loss(len: usize) -> bool {
+    cfg!(feature = "threads") && len >= PAR_MIN_LOSS && threads() > 1
+}
+
 /// `zip.for_each(f)`, or `zip.par_for_each(f)` when `split_elementwise(len)`.
 #[macro_export]
 #[doc(hidden)]
