@@ -9,7 +9,9 @@
 //! or sign gives errors near 0.3–1.
 
 use autoencoder_playground::config::{Init, LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
-use autoencoder_playground::nn::{loss, Activation, ActivationLayer, Dropout, Layer, Linear, WeightPenalty};
+use autoencoder_playground::nn::{
+    loss, sigmoid_into, Activation, ActivationLayer, Dropout, Layer, Linear, WeightPenalty,
+};
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::Autoencoder;
 use ndarray::{Array2, ArrayView2};
@@ -188,6 +190,7 @@ fn mse_and_bce_gradients_match_finite_differences() {
 }
 
 /// The training step's fused BCE: the gradient bit for bit the two-pass one's,
+/// the output bit for bit the sigmoid's,
 /// the loss within 1e-6 of the f64 one, on ordinary and saturated logits, at
 /// shapes whose two parts (cut at a whole number of 256-pixel blocks) are
 /// empty and not, with and without blocks and lanes left over.
@@ -200,12 +203,17 @@ fn the_fused_bce_matches_the_f64_loss_and_the_gradient_bit_for_bit() {
         logits[[0, 2]] = 0.0;
         let target = random(rows, cols, 32, 0.0).mapv(|v| (v + 1.0) / 2.0);
         let (mut fused, mut two_pass) = (Array2::zeros((0, 0)), Array2::zeros((0, 0)));
-        let v = loss::bce_with_logits_and_grad(logits.view(), target.view(), &mut fused);
+        let mut probs = Array2::zeros((0, 0));
+        let v = loss::bce_with_logits_and_grad(logits.view(), target.view(), &mut fused, &mut probs);
         loss::bce_with_logits_grad(logits.view(), target.view(), &mut two_pass);
         assert!(
             fused.iter().zip(&two_pass).all(|(a, b)| a.to_bits() == b.to_bits()),
             "{rows}×{cols}: the gradients differ"
         );
+        let mut sigmoid = vec![0.0f32; logits.len()];
+        sigmoid_into(&mut sigmoid, logits.as_slice().unwrap());
+        let same = probs.iter().zip(&sigmoid).all(|(a, b)| a.to_bits() == b.to_bits());
+        assert!(same, "{rows}×{cols}: the output is not the sigmoid's");
         let want = loss::bce_with_logits(logits.view(), target.view());
         assert!((v - want).abs() <= 1e-6 * want.abs().max(1.0), "{rows}×{cols}: fused {v} vs f64 {want}");
     }

@@ -156,9 +156,12 @@ impl Autoencoder {
         let mut terms = LossTerms { mean_activation: mean_abs(code), ..LossTerms::default() };
         let logits = self.decoder.forward(code, true);
         let act = self.config.output;
-        apply_output(&mut self.out, logits, act);
+        // The BCE makes the output (the sigmoid, which it needs) in its own pass.
+        if train.loss != LossKind::Bce {
+            apply_output(&mut self.out, logits, act);
+        }
         terms.recon = match train.loss {
-            LossKind::Bce => loss::bce_with_logits_and_grad(logits, target, &mut self.grad_out),
+            LossKind::Bce => loss::bce_with_logits_and_grad(logits, target, &mut self.grad_out, &mut self.out),
             #[cfg(feature = "lab")]
             LossKind::Mse if self.missing_targets => {
                 loss::mse_present_grad(self.out.view(), target, &mut self.grad_out);

@@ -3,7 +3,7 @@
 
 use ndarray::{Array2, ArrayView2, Zip};
 
-use super::activation::{exp_nonpositive, relu, sigmoid_into, Activation};
+use super::activation::{relu, sigmoid_into, Activation};
 use super::ensure_shape;
 
 /// Mean squared error between `pred` and `target`.
@@ -92,7 +92,8 @@ pub fn bce_with_logits_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, gr
 /// The training step's BCE: [`bce_with_logits`] and [`bce_with_logits_grad`]
 /// in one pass over the batch, both from one e^−|z| per pixel (the fast
 /// `exp_nonpositive` the sigmoid uses). The gradient is bce_with_logits_grad's
-/// bit for bit. The loss max(z, 0) − z·t + ln(1 + e^−|z|) is summed in f64,
+/// bit for bit, and `probs` gets sigmoid(logits) (the model's output) bit for
+/// bit as `sigmoid_into` makes it. The loss max(z, 0) − z·t + ln(1 + e^−|z|) is summed in f64,
 /// its log terms as one log of their product per `LOG_BLOCK` pixels (each
 /// factor 1 + e^−|z| is in (1, 2], so a block's product stays below 2^256):
 /// within 1e-6 of the f64 version (tests/gradients.rs). A log per pixel
@@ -101,21 +102,29 @@ pub fn bce_with_logits_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, gr
 /// The pixels are summed in two parts cut by the shape alone (`bce_cut`),
 /// first + second, on two threads when they pay (`split_loss`) and on one
 /// otherwise: the same number whatever the thread count.
-pub fn bce_with_logits_and_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, grad: &mut Array2<f32>) -> f32 {
+pub fn bce_with_logits_and_grad(
+    logits: ArrayView2<f32>,
+    target: ArrayView2<f32>,
+    grad: &mut Array2<f32>,
+    probs: &mut Array2<f32>,
+) -> f32 {
     // Contiguous in every model today; anything else is copied once.
     let (logits, target) = (logits.as_standard_layout(), target.as_standard_layout());
     let z = logits.as_slice().expect("standard layout");
     let t = target.as_slice().expect("standard layout");
     ensure_shape(grad, logits.nrows(), logits.ncols());
+    ensure_shape(probs, logits.nrows(), logits.ncols());
     let g = grad.as_slice_mut().expect("a fresh or standard buffer");
+    let p = probs.as_slice_mut().expect("a fresh or standard buffer");
     let scale = 1.0 / z.len().max(1) as f32;
     let cut = bce_cut(z.len());
-    let ((z1, z2), (t1, t2), (g1, g2)) = (z.split_at(cut), t.split_at(cut), g.split_at_mut(cut));
+    let ((z1, z2), (t1, t2)) = (z.split_at(cut), t.split_at(cut));
+    let ((g1, g2), (p1, p2)) = (g.split_at_mut(cut), p.split_at_mut(cut));
     let (mut first, mut second) = (0.0f64, 0.0f64);
     super::gemm::join(
         super::gemm::split_loss(z.len()),
-        || first = bce_part(z1, t1, g1, scale),
-        || second = bce_part(z2, t2, g2, scale),
+        || first = bce_part(z1, t1, g1, p1, scale),
+        || second = bce_part(z2, t2, g2, p2, scale),
     );
     ((first + second) / z.len().max(1) as f64) as f32
 }
@@ -129,41 +138,24 @@ fn bce_cut(len: usize) -> usize {
     len / 2 / LOG_BLOCK * LOG_BLOCK
 }
 
-/// Lanes of the f64 sums in `bce_part`: independent running sums, so that
-/// they do not wait on each other's additions.
-const LANES: usize = 4;
-
 /// Σ max(z, 0) − z·t + ln(1 + e^−|z|) over one part's pixels (unscaled), with
-/// its gradient written to `g`. Per block of `LOG_BLOCK` pixels, the
-/// element-wise work in f32 first (a loop that vectorizes), then the sums in
-/// f64 lanes, and one log of the product of the 1 + e^−|z| factors.
-fn bce_part(z: &[f32], t: &[f32], g: &mut [f32], scale: f32) -> f64 {
+/// sigmoid(z) written to `probs` (by `sigmoid_into`, the one vectorized
+/// sigmoid loop in the .wasm) and the gradient to `g`. ln(1 + e^−|z|) is
+/// −ln max(p, 1 − p) for p = sigmoid(z): per block of `LOG_BLOCK` pixels, one
+/// log of the product of the max(p, 1 − p) factors (each in [½, 1], so a
+/// block's product stays above 2^−256).
+fn bce_part(z: &[f32], t: &[f32], g: &mut [f32], probs: &mut [f32], scale: f32) -> f64 {
+    sigmoid_into(probs, z);
     let mut sum = 0.0f64;
-    let mut e = [0.0f32; LOG_BLOCK];
-    let mut linear = [0.0f32; LOG_BLOCK];
-    for ((g, z), t) in g.chunks_mut(LOG_BLOCK).zip(z.chunks(LOG_BLOCK)).zip(t.chunks(LOG_BLOCK)) {
-        let n = z.len();
-        for ((((g, &z), &t), e), linear) in g.iter_mut().zip(z).zip(t).zip(&mut e[..n]).zip(&mut linear[..n]) {
-            *e = exp_nonpositive(-z.abs());
-            let s = 1.0 / (1.0 + *e);
-            let p = if z >= 0.0 { s } else { *e * s };
+    let blocks = g.chunks_mut(LOG_BLOCK).zip(probs.chunks(LOG_BLOCK)).zip(z.chunks(LOG_BLOCK)).zip(t.chunks(LOG_BLOCK));
+    for (((g, p), z), t) in blocks {
+        let (mut linear, mut product) = (0.0f64, 1.0f64);
+        for (((g, &p), &z), &t) in g.iter_mut().zip(p).zip(z).zip(t) {
             *g = scale * (p - t);
-            *linear = relu(z) - z * t;
+            linear += (relu(z) - z * t) as f64;
+            product *= (if z >= 0.0 { p } else { 1.0 - p }) as f64;
         }
-        let (mut lin, mut product) = ([0.0f64; LANES], [1.0f64; LANES]);
-        let whole = n / LANES * LANES;
-        for (e, linear) in e[..whole].chunks_exact(LANES).zip(linear[..whole].chunks_exact(LANES)) {
-            for l in 0..LANES {
-                lin[l] += linear[l] as f64;
-                product[l] *= 1.0 + e[l] as f64;
-            }
-        }
-        for j in whole..n {
-            lin[0] += linear[j] as f64;
-            product[0] *= 1.0 + e[j] as f64;
-        }
-        sum += (lin[0] + lin[1]) + (lin[2] + lin[3]);
-        sum += ((product[0] * product[1]) * (product[2] * product[3])).ln();
+        sum += linear - product.ln();
     }
     sum
 }
