@@ -190,10 +190,10 @@ fn mse_and_bce_gradients_match_finite_differences() {
 }
 
 /// The training step's fused BCE: the gradient bit for bit the two-pass one's,
-/// the output bit for bit the sigmoid's,
-/// the loss within 1e-6 of the f64 one, on ordinary and saturated logits, at
-/// shapes whose two parts (cut at a whole number of 256-pixel blocks) are
-/// empty and not, with and without blocks and lanes left over.
+/// the output bit for bit the sigmoid's, the loss within 1e-6 of the f64 one,
+/// on ordinary and saturated logits, at shapes whose two parts (cut at a whole
+/// number of 256-pixel blocks) are empty and not, with and without a partial
+/// block.
 #[test]
 fn the_fused_bce_matches_the_f64_loss_and_the_gradient_bit_for_bit() {
     for (rows, cols) in [(16, 49), (7, 37), (1, 3), (64, 784), (33, 785)] {

@@ -90,14 +90,14 @@ pub fn bce_with_logits_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, gr
 }
 
 /// The training step's BCE: [`bce_with_logits`] and [`bce_with_logits_grad`]
-/// in one pass over the batch, both from one e^−|z| per pixel (the fast
-/// `exp_nonpositive` the sigmoid uses). The gradient is bce_with_logits_grad's
-/// bit for bit, and `probs` gets sigmoid(logits) (the model's output) bit for
-/// bit as `sigmoid_into` makes it. The loss max(z, 0) − z·t + ln(1 + e^−|z|) is summed in f64,
-/// its log terms as one log of their product per `LOG_BLOCK` pixels (each
-/// factor 1 + e^−|z| is in (1, 2], so a block's product stays below 2^256):
-/// within 1e-6 of the f64 version (tests/gradients.rs). A log per pixel
-/// (`ln_1p`, a software routine in wasm) was most of a conv step's loss time.
+/// in one pass over the batch, both from the output p = sigmoid(logits),
+/// which it writes to `probs` with `sigmoid_into` (the model's output, bit for
+/// bit as `sigmoid_into` makes it). The gradient (p − t)/N is
+/// bce_with_logits_grad's bit for bit. The loss max(z, 0) − z·t + ln(1 + e^−|z|)
+/// is summed in f64, its log terms as −ln max(p, 1 − p), one log of their
+/// product per `LOG_BLOCK` pixels (`bce_part`): within 1e-6 of the f64
+/// version (tests/gradients.rs). A log per pixel (`ln_1p`, a software routine
+/// in wasm) was most of a conv step's loss time.
 ///
 /// The pixels are summed in two parts cut by the shape alone (`bce_cut`),
 /// first + second, on two threads when they pay (`split_loss`) and on one
