@@ -4,7 +4,7 @@
 // autoencoder's reconstructions, both validation errors on one chart (PCA a
 // flat line), and the drawing through both. On the person's own data
 // (lesson.data) both are fitted to the same rows, the run's training split:
-// own data's runs are built in the lab build (worker/trainer-protocol.js), so
+// own data's runs are built in the lab build (worker/run-trainers.js), so
 // `fitPca` reads the run's own data, as it reads the digits otherwise.
 
 import { h } from '../lib/dom.js';

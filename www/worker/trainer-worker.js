@@ -1,8 +1,9 @@
 // The training worker, as the site starts it: the engine (www/pkg, and the lab
 // build www/pkg-lab when first needed; both built by `npm run build:wasm`; the engine's
 // threaded twin www/pkg-mt where the page is cross-origin isolated) and
-// the digits (www/data/mnist.bin.gz, `npm run data`) are fetched next to this file. The protocol and the handlers are in
-// worker/trainer-protocol.js, which the single-file build reuses with both inlined.
+// the digits (www/data/mnist.bin.gz, `npm run data`) are fetched next to this file. The protocol is
+// worker/trainer-protocol.js (its handlers in worker/trainer-handlers.js), which
+// the single-file build reuses with both inlined.
 
 import { startWorker } from './trainer-protocol.js';
 import { gunzip } from './transfer.js';
