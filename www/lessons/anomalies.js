@@ -8,7 +8,6 @@
 // trains on every row and shows only how the errors spread, and says so.
 
 import { h } from '../lib/dom.js';
-import { choice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { percentile, displayRange, paintHistogram } from '../charts/histogram.js';
 import { rocPointAt, paintRoc } from '../charts/roc.js';
@@ -22,109 +21,22 @@ import { stat, showStat, clearStats, statList } from './kit/readout.js';
 import { lessonInfo } from '../state/own-data.js';
 import { LIVE_ROWS, anomalyCard } from './data/anomaly-card.js';
 import { explain, faultsHeldOut } from './anomalies/explain.js';
+import { anomalySettings, className, heldOutClass as heldOutOf } from './anomalies/settings.js';
 
 const SAMPLES = 16; // validation digits for the pad's Sample button
 const SCORE_MS = 2500; // the report scores 2,000 digits: every few seconds while training is plenty
 const PAD_MS = 150;
 const RANKED_TOP = 5; // own data: the rows ranked worst, with where their error is
 
-/** The engine holds out a class numbered 0 to 9 (train.excludeClass): a person's first ten classes. */
-const MAX_CLASSES = 10;
-
 /** The person's own data when this lesson trains on it (state/own-data.js), or null: the digits. */
 const ownInfo = () => lessonInfo(anomalies);
 
-/** The class names a run on `info` can hold out (null: the digits); none where the faults are held out already. */
-const classNames = (info) => (info.heldOutFaults ? [] : (info.labelNames ?? []).slice(0, MAX_CLASSES));
-
 /** The held-out class of a run on `info` (null: the digits) for `state`: a class number, or null for none. */
 export function heldOutClass(state, info = ownInfo()) {
-  if (state.exclude === 'none') return null;
-  const c = Number(state.exclude);
-  return !info || c < classNames(info).length ? c : null;
+  return heldOutOf(state, info);
 }
 
-/** What the held-out class is called: "2" for a digit, the label itself for a person's data. */
-const className = (c, info) => (info ? `“${info.labelNames[c]}”` : String(c));
-
-const digitExclude = choice(
-  'Held-out digit',
-  [['none', 'None: train on every digit'], ...Array.from({ length: 10 }, (_, d) => [String(d), `${d}`])],
-  '2',
-);
-
-/**
- * The held-out class. On the digits a digit, 2 unless the link says otherwise; on a person's
- * own data (read when the lesson's settings are shown) one of its labels, by default one that is
- * not the most common (the anomalies are then the rarer kind), or none when it has no labels.
- */
-const exclude = {
-  ...digitExclude,
-  get label() {
-    return ownInfo() ? 'Held-out class' : digitExclude.label;
-  },
-  get default() {
-    const info = ownInfo();
-    if (!info) return digitExclude.default;
-    const names = classNames(info);
-    if (names.length < 2) return 'none';
-    return String(names.findIndex((_, c) => c !== info.normalLabel));
-  },
-  get control() {
-    const info = ownInfo();
-    if (!info) return digitExclude.control;
-    const names = classNames(info);
-    const none = faultsHeldOut(info)
-      ? 'None: the faults are held out already'
-      : names.length
-        ? 'None: train on every class'
-        : 'None (your data has no labels)';
-    return {
-      type: 'select',
-      options: [{ value: 'none', label: none }, ...names.map((name, c) => ({ value: String(c), label: name }))],
-    };
-  },
-  hint(s) {
-    const info = ownInfo();
-    const c = heldOutClass(s, info);
-    if (!info) {
-      return c == null
-        ? 'Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.'
-        : `The network never sees a ${c} while training; the test set keeps all ten digits.`;
-    }
-    if (faultsHeldOut(info)) {
-      return `The network trains on healthy windows only. The faults are in a held-out set of ${fmtInt(info.scoredRows)} windows of their own, scored in the card below.`;
-    }
-    const all = info.labelNames?.length ?? 0;
-    if (!all) {
-      return 'Your data has no labels, so no class can be held out: the network trains on every row, and the histogram shows how its errors spread.';
-    }
-    const more = all > MAX_CLASSES ? ` Only the first ${MAX_CLASSES} of its ${all} classes can be held out here.` : '';
-    const plural = info.view === 'image' ? 'images' : 'rows';
-    if (c != null)
-      return `The network never sees ${plural} of class ${className(c, info)} while training; the test ${plural} keep every class.${more}`;
-    return s.exclude === 'none'
-      ? `Nothing is held out, so there is nothing to catch: the histogram shows what “normal” errors look like.${more}`
-      : `Your data has no class number ${s.exclude} (its classes are numbered 0 to ${all - 1}), so nothing is held out: pick one of its classes.${more}`;
-  },
-};
-
-const settings = {
-  exclude,
-  pct: range('Threshold', {
-    min: 50,
-    max: 100,
-    step: 0.5,
-    def: 99,
-    rebuild: false,
-    inPanel: false,
-    describe: (v) => `${v}th percentile of normal validation errors`,
-    hint: () => {
-      const what = !ownInfo() ? 'digits' : ownInfo().view === 'image' ? 'images' : 'rows';
-      return `${what[0].toUpperCase()}${what.slice(1)} with a reconstruction error at or above the threshold are flagged. The default flags the worst 1% of normal ${what}.`;
-    },
-  }),
-};
+const settings = anomalySettings(ownInfo);
 
 /** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
 function view(lesson) {

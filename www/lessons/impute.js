@@ -8,7 +8,6 @@
 import { h } from '../lib/dom.js';
 import { SIDE } from '../lib/mnist.js';
 import { paintBlank } from '../draw/images.js';
-import { choice, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { MaskPad } from '../draw/mask-pad.js';
 import { masksFor, maskFits, fillMissing, missingMse, paintMaskedRow, countMissing } from '../draw/masks.js';
@@ -19,52 +18,14 @@ import { fmtInt, fmtLoss } from './kit/format.js';
 import { stat, showStat, clearStats, statList } from './kit/readout.js';
 import { atStep, listLabels } from './kit/alt-text.js';
 import { calmLive } from './kit/calm-live.js';
+import { MASKS, NOISES, NOISE_LEVEL, settings, engineMask } from './impute/settings.js';
+import { explain } from './impute/explain.js';
 
 const ROWS = 10; // digits in the picture rows
 const SCORED = 200; // validation digits the errors are averaged over (the rows are the first of them)
 const ITERATIONS = 5;
 const REFRESH_MS = 400;
-const NOISE_LEVEL = 0.5;
 const FILLS = ['imp-mean', 'imp-one', 'imp-iter']; // the rows the three fills are painted in
-const MASKS = {
-  random: 'Random pixels',
-  top: 'Top half',
-  centre: 'Centre square',
-  erase: 'Your own: erase on the digit',
-};
-const NOISES = {
-  none: 'No noise (a plain autoencoder)',
-  masking: 'Masking noise (half the pixels erased)',
-  block: 'Block noise (a square, half the side, erased)',
-};
-
-const settings = {
-  mask: choice('Missing pixels', Object.entries(MASKS), 'random', { rebuild: false, inPanel: false }),
-  rate: range('Share missing', {
-    min: 0.05,
-    max: 0.95,
-    step: 0.05,
-    def: 0.5,
-    rebuild: false,
-    inPanel: false,
-    describe: (v) => `${Math.round(v * 100)}% of pixels`,
-  }),
-  side: range('Square side', {
-    min: 2,
-    max: SIDE,
-    step: 2,
-    def: 14,
-    rebuild: false,
-    inPanel: false,
-    describe: (v) => `${Math.round(v)}×${Math.round(v)} pixels`,
-  }),
-  noise: choice('Train the model with', Object.entries(NOISES), 'none', {
-    hint: (s) =>
-      s.noise === 'none'
-        ? 'Holes start at the mean image, which the network then repaints.'
-        : 'A denoising autoencoder: trained to repair digits with pixels set to 0, so holes start at 0.',
-  }),
-};
 
 /** How the autoencoder's error (`ae`) compares with the mean image's, in words: "One pass: 44% less error than the mean image." */
 export function verdict(mean, ae, what) {
@@ -74,60 +35,6 @@ export function verdict(mean, ae, what) {
   return change < 0
     ? `${what}: ${Math.round(-change * 100)}% less error than the mean image.`
     : `${what}: worse than the mean image, ${Math.round(change * 100)}% more error.`;
-}
-
-/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
-function explain(commitNoise) {
-  return {
-    body: [
-      'Mark some pixels as missing and start them at the average digit (the mean of each pixel over the training set). ' +
-        'The autoencoder reconstructs the whole image; its output replaces the missing pixels only, the known ones stay. ' +
-        'Five passes feed each guess back in, so the known strokes pull the guess toward a digit that fits them.',
-      'Scores count the missing pixels only (known pixels are right by construction and would dilute the error), and the ' +
-        'baseline is the mean image on its own. A plain autoencoder does well on scattered holes, but a large block filled with ' +
-        'the mean is unlike anything it was trained on, and it can do worse than the mean there (the engine measured ' +
-        'a 14×14 centre hole: mean 0.171, plain autoencoder 0.184).',
-      h(
-        'p',
-        {},
-        'A ',
-        h('strong', {}, 'denoising'),
-        ' autoencoder trained with block or masking noise has practised exactly this: ' +
-          'it learnt to repair digits with erased pixels, so it fills large holes far better (0.113 on the same hole). ',
-        h(
-          'button',
-          { type: 'button', class: 'button small', on: { click: () => commitNoise('block') } },
-          'Train with block noise',
-        ),
-      ),
-    ],
-    tryThis: [
-      'Random pixels at 50%: the network fills them better than the mean. Raise the share to 90%: how long does it keep up?',
-      'Centre square, 14 pixels, with the plain model: compare one pass with the mean. Then retrain with block noise.',
-      'Erase a stroke that tells two digits apart (the top bar of a 7, the loop of a 9) and see which digit the network guesses.',
-    ],
-    interview: [
-      [
-        'Why score only the missing pixels?',
-        'The known pixels are copied, so including them only shrinks every error toward zero and hides the differences.',
-      ],
-      [
-        'Why can iterating help?',
-        'Each pass gives the network a more digit-like input than the mean fill did, closer to what it was trained on.',
-      ],
-      [
-        'Where is this used?',
-        'Inpainting photos, filling gaps in sensor and survey data, and the masked-autoencoder pre-training behind many vision models.',
-      ],
-    ],
-  };
-}
-
-/** The engine's name for a built-in kind of holes (imputeReport's mask). */
-function engineMask(state) {
-  if (state.mask === 'random') return { kind: 'random', rate: state.rate };
-  if (state.mask === 'top') return { kind: 'topHalf' };
-  return { kind: 'centreSquare', side: Math.round(state.side) };
 }
 
 /** A button that trains the lesson's model with other noise. */

@@ -10,9 +10,10 @@ import { describe } from '../charts/describe.js';
 import { numberChoice } from '../state/setting-types.js';
 import { RecommenderClient } from '../worker/recommender-client.js';
 import { paintRatings, orderByCount, ratingCounts } from './recommend/ratings-map.js';
+import { explain } from './recommend/explain.js';
+import { userRecs } from './recommend/user-recs.js';
 import { throttle } from '../lib/throttle.js';
 import { defineLesson } from './kit/lesson.js';
-import { leadIn } from './kit/explainer.js';
 import { card, evenCards } from './kit/cards.js';
 import { picture } from './kit/canvases.js';
 import { fmtInt } from './kit/format.js';
@@ -50,56 +51,6 @@ function recommenderConfig(state) {
   return {
     ratings: { users: 500, items: 300, rank: 5, density: state.density, noise: 0.5, seed: state.seed },
     model: { hidden: state.hidden, weightDecay: state.decay, seed: state.seed },
-  };
-}
-
-/** Built when mounted: modules load in node too (the settings tests), where there is no DOM. */
-function explain() {
-  return {
-    body: [
-      leadIn(
-        'The data. ',
-        'The ratings are made up by a seeded generator, so nothing is downloaded and every hidden rating is known. ' +
-          'Each user has a bias (some rate everything higher) and a taste vector of 5 numbers; each item has a bias (some are simply better) ' +
-          'and a profile of 5 numbers. A rating is 3.6 + user bias + item bias + how well taste matches profile + noise, rounded to 1–5 stars.',
-      ),
-      h(
-        'p',
-        {},
-        'Only about 5% of the ratings are observed, and not at random, as on a real site: a few heavy raters rate much more, ' +
-          'a few blockbusters get most of the ratings, and better items are seen more often. A tenth of the observed ratings are held back as the test set.',
-      ),
-      leadIn(
-        'The model. ',
-        'Item-based AutoRec (Sedhain et al. 2015): each item is the vector of its ratings by all 500 users, ' +
-          '0 where a user has not rated it. An autoencoder squeezes that vector through 32 sigmoid units and rebuilds it. ' +
-          'The loss counts only the ratings that exist, so the output for a user who never rated the item is free, and that output is the prediction.',
-      ),
-      leadIn(
-        'The baselines. ',
-        'Predicting each item’s mean rating is hard to beat on data like this; predicting one global mean for everything is the floor. ' +
-          'RMSE is the root mean squared error in stars on the held-out ratings.',
-      ),
-    ],
-    tryThis: [
-      'Set weight decay to 0: the training RMSE keeps falling while the test RMSE turns up. That gap is memorisation.',
-      'Make the data denser (20% observed): AutoRec pulls further ahead of the item mean, since each user has more to go on.',
-      'Read a user’s list: are the top picks popular items everyone likes, or personal ones?',
-    ],
-    interview: [
-      [
-        'Why item-based rather than user-based?',
-        'Each item has many more ratings than each user, so item vectors are less sparse; the AutoRec paper found I-AutoRec better.',
-      ],
-      [
-        'Why mask the loss?',
-        'A missing rating is not a rating of 0. Counting it would teach the model that unseen means disliked.',
-      ],
-      [
-        'What is the cold-start problem?',
-        'A new user or item has no ratings, so there is nothing to reconstruct from; side information or popularity has to fill in.',
-      ],
-    ],
   };
 }
 
@@ -262,43 +213,7 @@ function view(lesson) {
           cells && u < scanned
             ? cells.subarray(u * info.items, (u + 1) * info.items).reduce((n, c) => n + (c === 1), 0)
             : null;
-        return h(
-          'div',
-          { class: 'rec-user', dataset: { user: String(u) } },
-          h('h4', {}, `User ${u}`, rated == null ? '' : h('span', { class: 'hint' }, ` · rated ${rated} items`)),
-          h(
-            'table',
-            { class: 'data-table compact' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                h('th', { scope: 'col' }, 'Item'),
-                h('th', { scope: 'col' }, 'Predicted'),
-                h('th', { scope: 'col' }, 'True rating'),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              ...lists[j].map((r) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, `#${r.item}`),
-                  h('td', { dataset: { value: String(r.predicted) } }, `${r.predicted.toFixed(1)} ★`),
-                  h(
-                    'td',
-                    { class: r.trueRating == null ? 'unknown' : 'known' },
-                    r.trueRating == null ? 'not rated' : `${r.trueRating} ★`,
-                  ),
-                ),
-              ),
-            ),
-          ),
-        );
+        return userRecs(u, rated, lists[j]);
       }),
     );
     recsBox.dataset.step = String(steps);
