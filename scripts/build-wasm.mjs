@@ -54,7 +54,7 @@ const outputsOf = (builds) => builds.flatMap(({ dir }) => [join(dir, `${CRATE}.j
 export const PKG_OUTPUTS = outputsOf(BUILDS);
 
 function inputs() {
-  const list = ['src', 'Cargo.toml', 'Cargo.lock', '.cargo/config.toml', 'scripts/build-wasm.mjs'].map((p) =>
+  const list = ['src', 'vendor', 'Cargo.toml', 'Cargo.lock', '.cargo/config.toml', 'scripts/build-wasm.mjs'].map((p) =>
     join(ROOT, p),
   );
   const bindgen = which('wasm-bindgen');

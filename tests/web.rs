@@ -464,3 +464,52 @@ fn a_table_is_read_standardised_and_refused_in_sentences() {
     let e = read_table(b"a,b\n1,2\n3\n4,5\n", None).unwrap_err();
     assert!(message(e).contains("row 3 has 1 cells but the header has 2"));
 }
+
+/// The matrix-product kernel as the browser runs it (vendor/matrixmultiply's
+/// 4 × 8 wasm kernel, ndarray's `general_mat_mul`): for every layout of A, B
+/// and C, with β = 0 each element is bit for bit the textbook f32 sum over k in
+/// order from zero (one block of k, at most 256), so no fused multiply-add and
+/// no reordering; with β = 1 and a deeper k it is within rounding of the f64 sum.
+#[wasm_bindgen_test]
+fn matrix_products_are_the_textbook_sums() {
+    use ndarray::linalg::general_mat_mul;
+    use ndarray::{Array2, ShapeBuilder};
+    let value = |i: usize, j: usize, seed: usize| (((i * 31 + j * 17 + seed * 7) % 23) as f32 - 11.0) / 7.3;
+    let mut checked = 0;
+    for &(m, k, n) in
+        &[(1, 1, 1), (3, 5, 7), (4, 8, 8), (5, 9, 9), (13, 64, 17), (33, 200, 10), (64, 256, 70), (9, 700, 12)]
+    {
+        for (fa, fb, fc) in [(false, false, false), (true, false, false), (false, true, true), (true, true, true)] {
+            let a = Array2::from_shape_fn((m, k).set_f(fa), |(i, p)| value(i, p, 1));
+            let b = Array2::from_shape_fn((k, n).set_f(fb), |(p, j)| value(p, j, 2));
+            let c0 = Array2::from_shape_fn((m, n).set_f(fc), |(i, j)| value(i, j, 3));
+            for beta in [0.0f32, 1.0] {
+                let mut c = c0.clone();
+                general_mat_mul(1.0, &a, &b, beta, &mut c);
+                for i in 0..m {
+                    for j in 0..n {
+                        let exact = (0..k).fold(0.0f32, |s, p| s + a[[i, p]] * b[[p, j]]);
+                        let wide = (0..k).map(|p| a[[i, p]] as f64 * b[[p, j]] as f64).sum::<f64>()
+                            + beta as f64 * c0[[i, j]] as f64;
+                        if beta == 0.0 && k <= 256 {
+                            assert_eq!(
+                                c[[i, j]].to_bits(),
+                                exact.to_bits(),
+                                "{m}×{k}×{n} ({fa}, {fb}, {fc}) at ({i}, {j})"
+                            );
+                        } else {
+                            let tol = 1e-5 * (k as f64).sqrt() * (1.0 + wide.abs());
+                            assert!(
+                                (c[[i, j]] as f64 - wide).abs() <= tol,
+                                "{m}×{k}×{n} β{beta} at ({i}, {j}): {} vs {wide}",
+                                c[[i, j]]
+                            );
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked} elements");
+}
