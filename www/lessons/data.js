@@ -7,7 +7,7 @@
 // download of every row's score.
 
 import { h } from '../lib/dom.js';
-import { choice, numberChoice, parseInteger, range } from '../state/setting-types.js';
+import { choice, numberChoice, parseInteger, percentileThreshold, range } from '../state/setting-types.js';
 import { settingField } from '../state/lesson-settings-form.js';
 import { ScatterPlot } from '../charts/scatter.js';
 import { digitColours } from '../draw/colour-maps.js';
@@ -106,13 +106,7 @@ const settings = {
         })[s.variant],
     },
   ),
-  pct: range('Threshold', {
-    min: 50,
-    max: 100,
-    step: 0.5,
-    def: 99,
-    rebuild: false,
-    inPanel: false,
+  pct: percentileThreshold({
     describe: (v) => `${v}th percentile of the normal rows' errors`,
     hint: () => 'Rows whose error is at or above this percentile of the normal rows’ errors are flagged.',
   }),

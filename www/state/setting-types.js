@@ -84,3 +84,12 @@ export function range(label, { min, max, step, def, ...extra }) {
     ...extra,
   };
 }
+
+/**
+ * The anomaly threshold, a percentile of the normal validation errors (50–100,
+ * 99 by default): a view setting, so moving it neither rebuilds nor sits in the
+ * settings panel. `describe` and `hint` say it in the lesson's own words.
+ */
+export function percentileThreshold({ describe, hint }) {
+  return range('Threshold', { min: 50, max: 100, step: 0.5, def: 99, rebuild: false, inPanel: false, describe, hint });
+}

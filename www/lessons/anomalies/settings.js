@@ -5,7 +5,7 @@
 // lesson trains on, read when they are (getters). No DOM: node loads it too
 // (the settings tests).
 
-import { choice, range } from '../../state/setting-types.js';
+import { choice, percentileThreshold } from '../../state/setting-types.js';
 import { fmtInt } from '../kit/format.js';
 import { faultsHeldOut } from './explain.js';
 
@@ -95,13 +95,7 @@ export function anomalySettings(ownInfo) {
 
   return {
     exclude,
-    pct: range('Threshold', {
-      min: 50,
-      max: 100,
-      step: 0.5,
-      def: 99,
-      rebuild: false,
-      inPanel: false,
+    pct: percentileThreshold({
       describe: (v) => `${v}th percentile of normal validation errors`,
       hint: () => {
         const what = !ownInfo() ? 'digits' : ownInfo().view === 'image' ? 'images' : 'rows';
