@@ -75,7 +75,7 @@ impl Roofline {
     /// (`crate::nn::gemm::gemm`): split across the pool's threads where that
     /// pays, with the `threads` feature; else as `run`.
     pub fn run_split(&mut self, steps: u32) {
-        self.run_with(steps, |a, b, beta, c| crate::nn::gemm::gemm(1.0, a, b, beta, c));
+        crate::nn::gemm::on_pool(|| self.run_with(steps, |a, b, beta, c| crate::nn::gemm::gemm(1.0, a, b, beta, c)));
     }
 
     /// What the last run wrote: each layer's output, weight gradient and

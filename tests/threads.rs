@@ -134,3 +134,40 @@ fn a_conv_autoencoder_with_uneven_batch_cuts_trains_bit_identically_on_1_to_4_th
     cfg.train.lr = 5e-3;
     same_run_on_every_thread_count(&cfg, 40);
 }
+
+/// The page's trainer worker is not one of the pool's threads: each call then
+/// runs on the pool, with its other threads polling for the call's work
+/// (`gemm::on_pool`). Trained that way on rayon's global pool of 3 threads,
+/// a dense model and a conv one end where one thread ends, bit for bit.
+#[test]
+fn training_called_from_outside_the_pool_is_bit_identical() {
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(3).build_global();
+    assert!(rayon::current_num_threads() > 1, "the global pool has more than one thread");
+    assert!(rayon::current_thread_index().is_none(), "the test runs outside the pool");
+    let mut dense = Config::default();
+    dense.model.encoder = vec![256, 64];
+    dense.train.batch_size = 128;
+    let mut configs = vec![dense];
+    #[cfg(feature = "lab")]
+    {
+        let mut conv = Config::default();
+        conv.model.encoder = vec![];
+        conv.model.conv =
+            vec![ConvBlock { channels: 16, kernel: 3, stride: 2 }, ConvBlock { channels: 8, kernel: 3, stride: 2 }];
+        conv.train.batch_size = 64;
+        configs.push(conv);
+    }
+    let d = common::digits();
+    for cfg in configs {
+        let one = train(&cfg, 1, 40);
+        let mut t = Trainer::new(cfg.clone(), &d).unwrap();
+        for _ in 0..40 {
+            t.step(1).unwrap(); // one call a step, as the page's worker makes them
+        }
+        let params: Vec<u32> = t.parameters().iter().map(|v| v.to_bits()).collect();
+        let losses: Vec<u32> = t.history().losses.iter().map(|l| l.to_bits()).collect();
+        assert!(one.1 == losses, "the loss curve differs ({:?})", cfg.model.conv);
+        assert!(one.0 == params, "the parameters differ ({:?})", cfg.model.conv);
+        t.evaluate().unwrap();
+    }
+}

@@ -13,6 +13,10 @@
 //! count (`tests/threads.rs`).
 //!
 //! The split is a recursive `rayon::join` on array views: nothing is allocated.
+//!
+//! A training step runs on the pool as a whole ([`on_pool`]), its other
+//! threads polling for the halves of its joins, so a split costs a push and a
+//! steal rather than a wake-up: the thresholds below are set for that.
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayBase, Data, DataMut, Ix2};
@@ -22,13 +26,14 @@ use ndarray::{ArrayBase, Data, DataMut, Ix2};
 /// so no tile of C straddles a cut.
 pub const ALIGN: usize = 16;
 
-/// Products with fewer multiply-adds than this stay on one thread: waking the
-/// pool costs more than they take. In the browser, 784-64-16-64-784 at batch 32
-/// (five products of 1.6M multiply-adds, about 0.1 ms each) trained slower on
-/// 2 threads than on 1 when they were split (1.09 against 0.87 ms a step,
-/// `npm run bench -- --quick`); 2²¹ leaves them whole and still splits the
-/// 128×256×64 products of 784-256-64-256-784 at batch 128.
-pub const PAR_MIN_MACS: usize = 1 << 21;
+/// Products with fewer multiply-adds than this stay on one thread. When each
+/// product called into the pool from outside, waking it cost more than
+/// 784-64-16-64-784's 1.6M-multiply-add products at batch 32 took (about 0.1
+/// ms), and the threshold was 2²¹. With the step on the pool and its helpers
+/// polling ([`on_pool`]), those split with profit: 784-64-16-64-784 at batch 32
+/// trained 1.05–1.10× faster on 2 threads than on 1 with 2²⁰, against 0.76–0.96×
+/// before (a side-by-side probe of the bench's jobs, Chromium, 2026-12-04).
+pub const PAR_MIN_MACS: usize = 1 << 20;
 
 /// `C ← α·A·B + β·C`, split across rayon's threads when that pays (see the module docs).
 pub fn gemm<S1, S2, S3>(
@@ -72,13 +77,44 @@ pub fn split_products(macs: usize) -> bool {
     cfg!(feature = "threads") && macs >= PAR_MIN_MACS && threads() > 1
 }
 
+/// Whether two independent products of `macs` multiply-adds in all run one
+/// on each of two threads (a dense layer's dLoss/dW and dLoss/dInput): as
+/// [`split_products`], whose products each would otherwise be cut in two.
+#[inline]
+pub fn split(macs: usize) -> bool {
+    split_products(macs)
+}
+
+/// One of a [`split`] pair's products: with two threads, whole on its thread
+/// (cutting it again would only repeat the packing of its shared operand);
+/// with more, split across the rest as [`gemm`] splits; unsplit, [`gemm`].
+pub fn gemm_of_pair<S1, S2, S3>(
+    split: bool,
+    alpha: f32,
+    a: &ArrayBase<S1, Ix2>,
+    b: &ArrayBase<S2, Ix2>,
+    beta: f32,
+    c: &mut ArrayBase<S3, Ix2>,
+) where
+    S1: Data<Elem = f32>,
+    S2: Data<Elem = f32>,
+    S3: DataMut<Elem = f32>,
+{
+    if split && threads() <= 2 {
+        general_mat_mul(alpha, a, b, beta, c);
+    } else {
+        gemm(alpha, a, b, beta, c);
+    }
+}
+
 /// A conv layer's pass over a batch is cut in two halves, one a thread, from
 /// this many multiply-adds in its products (four times fewer than a bare
 /// product): each half carries its unfold or fold and layout changes too.
 /// Natively, the blog conv at batch 64 trained 1.11–1.26× faster on 2 threads
 /// than on 1 with the 2²¹ of a bare product, 1.36–1.53× once the 0.6M and
-/// 1.8M passes of its outer layers split (a native probe, two runs each).
-pub const PAR_MIN_CONV_MACS: usize = 1 << 19;
+/// 1.8M passes of its outer layers split (a native probe, two runs each); 2¹⁸
+/// splits the small preset's first layer at batch 32 too (0.45M).
+pub const PAR_MIN_CONV_MACS: usize = 1 << 18;
 
 /// Whether a conv layer splits a pass of `macs` multiply-adds by the batch's halves.
 #[inline]
@@ -102,15 +138,16 @@ pub fn join(split: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
 /// vectorize (ReLU is a compare and select), but left on one thread a conv
 /// model's 200K-value passes kept the other thread idle: splitting them from
 /// 2¹⁷ took the blog conv at batch 64 from 1.36–1.53× to 1.61× faster on 2
-/// threads than on 1 natively (the same probe). A dense model's 784-wide
-/// passes split from batch 168 (168 × 784 ≥ 2¹⁷), its 256-wide ones from 512.
-pub const PAR_MIN_VALUES: usize = 1 << 17;
+/// threads than on 1 natively (the same probe). With polling helpers a split
+/// costs little, and from 2¹⁵ a dense model's 784-wide passes split from
+/// batch 42, its 256-wide ones from 128.
+pub const PAR_MIN_VALUES: usize = 1 << 15;
 
 /// Optimizer updates over fewer values than this stay on one thread. An
 /// update costs a square root and a division a value, several times a ReLU's
-/// compare and select, so it pays to split sooner: the 784×256 weights (200K
-/// values) of the reference model split, a 784×64 layer's (50K) does not.
-pub const PAR_MIN_UPDATE: usize = 1 << 17;
+/// compare and select, so it pays to split at least as soon: from 2¹⁵, a
+/// 784×64 layer's 50K values split, a 256×64 layer's 16K do not.
+pub const PAR_MIN_UPDATE: usize = 1 << 15;
 
 /// Whether an optimizer update of `len` values is split across threads.
 #[inline]
@@ -128,8 +165,8 @@ pub fn split_elementwise(len: usize) -> bool {
 /// The training step's BCE over fewer pixels than this stays on one thread.
 /// A pixel costs an exponential, a division and two f64 sums, many times a
 /// ReLU, so its two parts split sooner than an element-wise pass: from
-/// 2¹⁵, a conv model's 784-pixel batch from 42 images.
-pub const PAR_MIN_LOSS: usize = 1 << 15;
+/// 2¹⁴, a batch of 784-pixel images from 21 images.
+pub const PAR_MIN_LOSS: usize = 1 << 14;
 
 /// Whether the training step's BCE over `len` pixels sums its two parts on two threads.
 #[inline]
@@ -155,6 +192,51 @@ macro_rules! zip_for_each {
             $zip.for_each($f)
         }
     }};
+}
+
+/// Runs `f` on one of the pool's threads, when there is more than one thread
+/// and this is not already one of them; else here.
+///
+/// A `rayon::join` called from outside the pool (the page's trainer worker,
+/// a test's main thread) hands both halves to the pool and blocks until they
+/// are done: two hand-offs between threads a product, each a wake-up through
+/// `Atomics.wait` in the browser. Called on a pool thread, the join runs its
+/// first half on that thread and offers the second to the others, which poll
+/// for it while `f` runs (`help_until`), so a whole call costs one hand-off.
+/// The step's work is the same, so the result is too. In the browser, the
+/// reference model 784-256-64-256-784 at batch 128 trained 0.98× as fast on 2
+/// threads as on 1 before, 1.4–1.7× after (with the thresholds below).
+pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    #[cfg(feature = "threads")]
+    if threads() > 1 && rayon::current_thread_index().is_none() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let done = AtomicBool::new(false);
+        return rayon::scope(|s| {
+            for _ in 1..threads() {
+                s.spawn(|_| help_until(&done));
+            }
+            let r = f();
+            done.store(true, Ordering::Release);
+            r
+        });
+    }
+    f()
+}
+
+/// A pool thread takes the halves of `f`'s joins as they come, until `done`.
+///
+/// Left to itself, a rayon thread with nothing to do sleeps after a few
+/// dozen empty rounds (microseconds), and the next join must wake it: in the
+/// browser an `Atomics.notify` that took longer than many of a step's
+/// element-wise passes, which the sleeper then never shared. Kept polling
+/// for the length of a call, it starts on a half as soon as it is offered.
+#[cfg(feature = "threads")]
+fn help_until(done: &std::sync::atomic::AtomicBool) {
+    while !done.load(std::sync::atomic::Ordering::Acquire) {
+        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+            std::hint::spin_loop();
+        }
+    }
 }
 
 /// How many threads train: rayon's pool size with the `threads` feature, else 1.

@@ -1,7 +1,7 @@
 //! Fully connected layer y = x·W + b, with W stored (in_features × out_features)
 //! so a batch (rows = samples) multiplies on the left.
 
-use super::gemm::gemm;
+use super::gemm::{self as pair, gemm, join};
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 use rand::RngExt;
 
@@ -78,18 +78,27 @@ impl Layer for Linear {
         self.out.view()
     }
 
+    /// dLoss/dW (and db) and dLoss/dInput are two products of the same
+    /// number of multiply-adds (in·batch·out) that share no output: with
+    /// threads, one on each when they pay, each whole (`gemm::pair`).
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
-        gemm(1.0, &self.input.t(), &grad_out, 1.0, &mut self.grad_weight);
-        for row in grad_out.axis_iter(Axis(0)) {
-            Zip::from(&mut self.grad_bias).and(&row).for_each(|b, &g| *b += g);
-        }
+        let cols = self.in_features();
+        ensure_shape(&mut self.grad_in, if self.input_grad { grad_out.nrows() } else { 0 }, cols);
+        let (input, weight) = (&self.input, &self.weight);
+        let (grad_weight, grad_bias, grad_in) = (&mut self.grad_weight, &mut self.grad_bias, &mut self.grad_in);
+        let mut weight_grads = |split: bool| {
+            pair::gemm_of_pair(split, 1.0, &input.t(), &grad_out, 1.0, grad_weight);
+            for row in grad_out.axis_iter(Axis(0)) {
+                Zip::from(&mut *grad_bias).and(&row).for_each(|b, &g| *b += g);
+            }
+        };
         if !self.input_grad {
-            ensure_shape(&mut self.grad_in, 0, 0);
+            weight_grads(false);
             return self.grad_in.view();
         }
-        let cols = self.in_features();
-        ensure_shape(&mut self.grad_in, grad_out.nrows(), cols);
-        gemm(1.0, &grad_out, &self.weight.t(), 0.0, &mut self.grad_in);
+        let macs = 2 * input.len() * weight.ncols();
+        let split = pair::split(macs);
+        join(split, || weight_grads(split), || pair::gemm_of_pair(split, 1.0, &grad_out, &weight.t(), 0.0, grad_in));
         self.grad_in.view()
     }
 

@@ -17,6 +17,11 @@ impl Trainer {
     /// of their corrupted copies, when training with noise). For the VAE the loss
     /// is reconstruction + β·KL per pixel, with z = μ.
     pub fn evaluate(&mut self) -> Result<EvalStats> {
+        crate::nn::gemm::on_pool(|| self.evaluate_here())
+    }
+
+    /// `evaluate` on this thread.
+    fn evaluate_here(&mut self) -> Result<EvalStats> {
         let x = self.data.validation.to_matrix(usize::MAX);
         #[cfg(feature = "lab")]
         let target = self.data.validation.to_targets(usize::MAX); // NaN where a value is missing

@@ -248,6 +248,11 @@ impl Trainer {
     /// Trains `n` minibatches (fewer if early stopping ends the run). Fails,
     /// without touching the weights, when the loss or a gradient is not finite.
     pub fn step(&mut self, n: u32) -> Result<StepStats> {
+        crate::nn::gemm::on_pool(|| self.step_here(n))
+    }
+
+    /// `step` on this thread.
+    fn step_here(&mut self, n: u32) -> Result<StepStats> {
         if let Status::Diverged(e) = &self.status {
             return Err(e.clone());
         }
