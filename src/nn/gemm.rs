@@ -77,18 +77,11 @@ pub fn split_products(macs: usize) -> bool {
     cfg!(feature = "threads") && macs >= PAR_MIN_MACS && threads() > 1
 }
 
-/// Whether two independent products of `macs` multiply-adds in all run one
-/// on each of two threads (a dense layer's dLoss/dW and dLoss/dInput): as
-/// [`split_products`], whose products each would otherwise be cut in two.
-#[inline]
-pub fn split(macs: usize) -> bool {
-    split_products(macs)
-}
-
-/// One of a [`split`] pair's products: with two threads, whole on its thread
-/// (cutting it again would only repeat the packing of its shared operand);
-/// with more, split across the rest as [`gemm`] splits; unsplit, [`gemm`].
-pub fn gemm_of_pair<S1, S2, S3>(
+/// `C ← α·A·B + β·C` on this thread when the caller has `split` its work
+/// across threads itself (a conv layer's batch halves, a dense layer's pair of
+/// products: cutting a product again would only repeat the packing of its
+/// shared operand), else [`gemm`], which may split it.
+pub fn gemm_within<S1, S2, S3>(
     split: bool,
     alpha: f32,
     a: &ArrayBase<S1, Ix2>,
@@ -100,7 +93,7 @@ pub fn gemm_of_pair<S1, S2, S3>(
     S2: Data<Elem = f32>,
     S3: DataMut<Elem = f32>,
 {
-    if split && threads() <= 2 {
+    if split {
         general_mat_mul(alpha, a, b, beta, c);
     } else {
         gemm(alpha, a, b, beta, c);

@@ -80,14 +80,14 @@ impl Layer for Linear {
 
     /// dLoss/dW (and db) and dLoss/dInput are two products of the same
     /// number of multiply-adds (in·batch·out) that share no output: with
-    /// threads, one on each when they pay, each whole (`gemm::pair`).
+    /// threads, one on each when they pay, each whole (`gemm::gemm_within`).
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let cols = self.in_features();
         ensure_shape(&mut self.grad_in, if self.input_grad { grad_out.nrows() } else { 0 }, cols);
         let (input, weight) = (&self.input, &self.weight);
         let (grad_weight, grad_bias, grad_in) = (&mut self.grad_weight, &mut self.grad_bias, &mut self.grad_in);
         let mut weight_grads = |split: bool| {
-            pair::gemm_of_pair(split, 1.0, &input.t(), &grad_out, 1.0, grad_weight);
+            pair::gemm_within(split, 1.0, &input.t(), &grad_out, 1.0, grad_weight);
             for row in grad_out.axis_iter(Axis(0)) {
                 Zip::from(&mut *grad_bias).and(&row).for_each(|b, &g| *b += g);
             }
@@ -97,8 +97,8 @@ impl Layer for Linear {
             return self.grad_in.view();
         }
         let macs = 2 * input.len() * weight.ncols();
-        let split = pair::split(macs);
-        join(split, || weight_grads(split), || pair::gemm_of_pair(split, 1.0, &grad_out, &weight.t(), 0.0, grad_in));
+        let split = pair::split_products(macs);
+        join(split, || weight_grads(split), || pair::gemm_within(split, 1.0, &grad_out, &weight.t(), 0.0, grad_in));
         self.grad_in.view()
     }
 

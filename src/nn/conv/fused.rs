@@ -6,8 +6,9 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use super::phases;
-use super::unfold::{channel_rows, product, Geometry};
+use super::unfold::{channel_rows, Geometry};
 use crate::config::{ImageShape, MAX_CHANNELS};
+use crate::nn::gemm::gemm_within;
 
 impl Geometry {
     /// `x` += fold(wᵀ·src) for `w` (m × C·k·k) and `src` (m × n·P, its rows
@@ -27,7 +28,7 @@ impl Geometry {
         mut x: ArrayViewMut2<f32>,
     ) {
         let Some(phases) = self.phases().filter(|_| w.nrows() <= MAX_CHANNELS) else {
-            product(split, 1.0, &w.t(), &src, 0.0, &mut cols);
+            gemm_within(split, 1.0, &w.t(), &src, 0.0, &mut cols);
             return self.fold_add(cols, x);
         };
         let pixels = self.pixels();

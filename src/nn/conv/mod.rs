@@ -35,8 +35,8 @@ use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rand::RngExt;
 
 use self::halves::{Halves, Part};
-use self::unfold::{from_channel_major, product, to_channel_major, Geometry};
-use super::gemm::join;
+use self::unfold::{from_channel_major, to_channel_major, Geometry};
+use super::gemm::{gemm_within, join};
 use super::{ensure_shape, Layer, Param};
 use crate::config::{ImageShape, Init, Window};
 use crate::rng::Rng;
@@ -135,7 +135,7 @@ impl Layer for Conv2d {
         let (geo, weight, bias) = (&self.geo, &self.weight, &self.bias);
         let pass = |x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>, mut out_cm: ArrayViewMut2<f32>, out| {
             geo.unfold(x, cols.view_mut());
-            product(cut.is_some(), 1.0, &weight.view(), &cols.view(), 0.0, &mut out_cm);
+            gemm_within(cut.is_some(), 1.0, &weight.view(), &cols.view(), 0.0, &mut out_cm);
             from_channel_major(out_cm.view(), Some(bias), out);
         };
         let (cols, out_cm, out) = (self.cols.view_mut(), self.out_cm.view_mut(), self.out.view_mut());
@@ -179,7 +179,7 @@ impl Layer for Conv2d {
                     mut grad_in: ArrayViewMut2<f32>,
                     mut part: Part<'_>| {
             to_channel_major(g, g_cm.view_mut());
-            product(split, 1.0, &g_cm.view(), &cols.t(), part.beta, &mut part.weight);
+            gemm_within(split, 1.0, &g_cm.view(), &cols.t(), part.beta, &mut part.weight);
             for (b, row) in part.bias.iter_mut().zip(g_cm.rows()) {
                 *b += row.sum();
             }
@@ -333,13 +333,13 @@ impl Layer for ConvTranspose2d {
                     mut part: Part<'_>| {
             // The gradient of a scatter is the gather: unfold dLoss/dOutput.
             geo.unfold(g, cols.view_mut());
-            product(split, 1.0, &x_cm, &cols.t(), part.beta, &mut part.weight);
+            gemm_within(split, 1.0, &x_cm, &cols.t(), part.beta, &mut part.weight);
             for row in g.rows() {
                 for (c, b) in part.bias.iter_mut().enumerate() {
                     *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
                 }
             }
-            product(split, 1.0, &weight.view(), &cols.view(), 0.0, &mut grad_x_cm);
+            gemm_within(split, 1.0, &weight.view(), &cols.view(), 0.0, &mut grad_x_cm);
             from_channel_major(grad_x_cm.view(), None, grad_in);
         };
         let (cols, x_cm) = (self.cols.view_mut(), self.x_cm.view());

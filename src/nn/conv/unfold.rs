@@ -2,11 +2,9 @@
 //! between a batch's rows and channel-major planes, and how a pass is split
 //! across two threads.
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, ArrayView2, ArrayViewMut2};
 
 use crate::config::{ImageShape, Window, MAX_KERNEL};
-use crate::nn::gemm::gemm;
 
 use super::phases::{self, Phases};
 
@@ -243,23 +241,6 @@ pub(super) fn channel_rows<'a>(
         *slot = rows.next().expect("C·k·k rows").into_slice().expect("a row of cols is contiguous");
     }
     out
-}
-
-/// `C ← α·A·B + β·C` on this thread when the layer has `split` its work
-/// across threads itself, else on the shared kernel, which may split it.
-pub(super) fn product<S3: ndarray::DataMut<Elem = f32>>(
-    split: bool,
-    alpha: f32,
-    a: &ArrayView2<f32>,
-    b: &ArrayView2<f32>,
-    beta: f32,
-    c: &mut ndarray::ArrayBase<S3, ndarray::Ix2>,
-) {
-    if split {
-        general_mat_mul(alpha, a, b, beta, c);
-    } else {
-        gemm(alpha, a, b, beta, c);
-    }
 }
 
 /// (n, C·P) → (C, n·P): each sample's channel planes side by side per channel.
