@@ -23,6 +23,8 @@ mod generated;
 mod inside;
 #[cfg(feature = "lab")]
 mod pca_views;
+#[cfg(feature = "threads")]
+mod pool_crash;
 
 #[cfg(feature = "lab")]
 pub use apply::Recommender;
@@ -30,6 +32,8 @@ pub use apply::Recommender;
 pub use bench::Roofline;
 #[cfg(feature = "lab")]
 pub use generated::{generate_data, read_table};
+#[cfg(feature = "threads")]
+pub use pool_crash::{debug_panic_on_pool, report_crashes_to};
 
 use wasm_bindgen::prelude::*;
 

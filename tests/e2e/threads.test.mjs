@@ -130,6 +130,41 @@ describe('threads', () => {
     }
   });
 
+  it('a panic on a pool thread restarts the engine and restores the model, instead of training stopping unsaid', {
+    skip: skipInFirefox('Firefox trains on one thread, so it has no pool to crash'),
+  }, async (t) => {
+    if (cores != null && cores < 2) return t.skip(`this machine reports ${cores} core`);
+    const { page, context, errors } = await openPage(app, '?debug=1#lesson=reconstruct&encoder=64&latent=8');
+    try {
+      await page.click('#play');
+      await waitForStep(page, 40);
+      assert.match(await page.textContent('#run-status'), /^Training \(\d+ threads\)…$/);
+      await page.click('#play');
+      await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
+      await page.waitForFunction(() => window.__playground.snapshot?.step > 0); // taken at the pause
+      const step = await page.evaluate(() => window.__playground.snapshot.step);
+
+      // The worker waits for the pool thread, which traps: only the thread's own message can tell the page.
+      await page.evaluate(() => window.__playground.crashWorker('pool'));
+      await page.waitForSelector('body[data-recovered="true"]', { timeout: 20_000 });
+      const banner = await page.textContent('#banner');
+      assert.match(banner, /crashed/);
+      assert.match(banner, /a thread of its pool stopped.*a deliberate crash on a pool thread/s);
+      assert.match(banner, new RegExp(`restored as it was at step ${step}`));
+      await page.click('#play');
+      await waitForStep(page, step + 20);
+      assert.match(await page.textContent('#run-status'), /^Training \(\d+ threads\)…$/);
+      await page.click('#play');
+      // The panic's report and its trap ('unreachable', uncaught in the pool's worker) are expected; nothing else went wrong.
+      assert.deepEqual(
+        errors.filter((e) => !/deliberate crash/.test(e) && e !== 'pageerror: unreachable'),
+        [],
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
   it('falls back to one thread, and says why, where the page is not cross-origin isolated', async () => {
     const server = await startServer({ root: ROOT, isolated: false });
     try {

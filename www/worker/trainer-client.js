@@ -19,6 +19,7 @@ export class TrainerClient {
   #channel = new WorkerChannel({ haltedEvent: (message) => ({ reason: 'crashed', message }) });
   #createWorker;
   #ownData = null; // the last putData spec: put again after a restart
+  #crashes = null; // the current worker's crash channel (see #start)
 
   /**
    * @param {URL|string|{ createWorker: () => Worker }} [source]  the worker script (a module worker),
@@ -48,6 +49,17 @@ export class TrainerClient {
     worker.onmessageerror = () => {
       if (worker === this.#worker) this.#channel.die('The training worker sent a message that could not be read.');
     };
+    // A panic on one of the threaded engine's pool threads cannot reach the worker, which waits for
+    // that thread (src/api/pool_crash.rs): the thread posts it here, on a channel of this worker's own.
+    this.#crashes?.close();
+    this.#crashes = null;
+    if (typeof BroadcastChannel === 'function') {
+      const crashes = new BroadcastChannel(`autoencoder-playground-crash-${crypto.randomUUID?.() ?? Math.random()}`);
+      crashes.onmessage = ({ data }) => {
+        if (worker === this.#worker) this.#channel.die(`The training engine crashed: ${String(data)}.`);
+      };
+      this.#crashes = crashes;
+    }
   }
 
   /** Ends the current worker (if it still runs) and starts a new one; init() it again before use. */
@@ -69,7 +81,8 @@ export class TrainerClient {
    */
   init(options = {}) {
     // A restarted worker gets the person's own data back, so a snapshot made on it can be restored.
-    return this.#call('init', options).then(async (value) => {
+    const crashChannel = this.#crashes?.name ?? null;
+    return this.#call('init', { ...options, crashChannel }).then(async (value) => {
       if (this.#ownData) await this.#call('putData', this.#ownData).catch(() => {});
       return value;
     });
@@ -109,7 +122,7 @@ export class TrainerClient {
     return this.#call('memory');
   }
 
-  /** Only on a page opened with debug=1: the worker fails like a bug would ('trap' or 'error'). */
+  /** Only on a page opened with debug=1: the worker fails like a bug would ('trap', 'error' or, threaded, 'pool'). */
   crash(kind = 'trap') {
     return this.#call('crash', { kind });
   }
@@ -200,6 +213,7 @@ export class TrainerClient {
   /** Ends the worker. */
   terminate() {
     this.#worker.terminate();
+    this.#crashes?.close();
     this.#channel.die('The training worker was closed.', { quiet: true });
   }
 

@@ -36,6 +36,7 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
       digits: digitBytes = null,
       debug: debugFlag = false,
       threads: requested = null,
+      crashChannel = null,
     } = {}) {
       state.debug = debugFlag === true;
       const digitsNow = async () => {
@@ -60,6 +61,8 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
         try {
           const r = await loadWasm(threaded.importEngine, threaded.wasmSource(), 'The threaded engine');
           await startPool(r.mod, state.threads.count);
+          // A panic on a pool thread is posted to the page on this channel (src/api/pool_crash.rs).
+          if (typeof crashChannel === 'string') r.mod.reportCrashesTo(crashChannel);
           state.exports = r.exports;
           return r.mod;
         } catch (err) {
@@ -318,10 +321,17 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
      * Only when the page was opened with debug=1: makes the worker fail the way
      * a bug would, to try the page's recovery. kind 'trap' raises the error a
      * wasm trap raises (WebAssembly.RuntimeError); 'error' throws an uncaught
-     * error outside any request, which the page sees as worker.onerror.
+     * error outside any request, which the page sees as worker.onerror; 'pool'
+     * (the threaded engine) panics on a pool thread while the worker waits for it.
      */
     crash({ kind = 'trap' } = {}) {
       if (!state.debug) throw new Error('crash is only available when the page was opened with debug=1.');
+      if (kind === 'pool') {
+        requireEngine();
+        if (typeof state.wasm.debugPanicOnPool !== 'function')
+          throw new Error('This engine has no thread pool to crash.');
+        return state.wasm.debugPanicOnPool(); // does not come back: the worker waits for the crashed thread
+      }
       if (kind === 'error') {
         setTimeout(() => {
           throw new Error('a deliberate crash (debug=1)');
