@@ -111,10 +111,17 @@ describe('Generated data sets in the lessons', () => {
       assert.match(await page.textContent('#lesson-exclude-hint'), /held-out set of 500 windows/);
       assert.equal(await inputWidth(page), 128);
       await trainTo(page, 400);
+      // The card also scores by itself while training: wait for the score of the step it paused at,
+      // not one made earlier (on a slow machine, one from the first few dozen steps).
+      const at = Number(await page.getAttribute('#stat-step', 'data-value'));
       await page.click('#data-score');
-      await page.waitForFunction(() => document.querySelector('#data-auc').dataset.value !== undefined, null, {
-        timeout: 30_000,
-      });
+      await page.waitForFunction(
+        (s) =>
+          Number(document.querySelector('#data-anomaly-note')?.dataset.step) === s &&
+          document.querySelector('#data-auc').dataset.value !== undefined,
+        at,
+        { timeout: 30_000 },
+      );
       const auc = await readNumber(page, '#data-auc', 'data-value');
       assert.ok(auc > 0.75, `the error separates faulty windows from healthy ones: AUC ${auc}`);
       assert.equal(await page.getAttribute('#data-roc', 'data-painted'), 'true');
