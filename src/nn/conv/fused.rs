@@ -75,8 +75,8 @@ const TAPS_AT_ONCE: usize = 3;
 
 /// Rows `at..at + T` of wᵀ·src for one image: `rows[t][j]` = Σᵢ
 /// w[i, at + t]·src[i][image.start + j] for j < image.len(), summed over the
-/// rows i of `src` in order from zero (as the matrix product sums), eight
-/// pixels of T rows at a time in registers.
+/// rows i of `src` in order from zero (as the matrix product sums): twelve
+/// pixels of T rows at a time in registers, then four, then one.
 #[inline]
 fn tap_rows<const T: usize>(
     w: &[f32],
@@ -86,34 +86,40 @@ fn tap_rows<const T: usize>(
     image: std::ops::Range<usize>,
     rows: &mut [&mut [f32]],
 ) {
-    let weight = |i: usize| -> [f32; T] { w[i * patch + at..][..T].try_into().expect("T weights") };
     let pixels = image.len();
-    let full = pixels / 8 * 8;
-    for j in (0..full).step_by(8) {
-        let mut acc = [[0.0f32; 8]; T];
+    let wide = pixels / 12 * 12;
+    let narrow = pixels / 4 * 4;
+    tap_block::<T, 12>(w, patch, at, src, image.start, 0..wide, rows);
+    tap_block::<T, 4>(w, patch, at, src, image.start, wide..narrow, rows);
+    tap_block::<T, 1>(w, patch, at, src, image.start, narrow..pixels, rows);
+}
+
+/// `tap_rows` over the pixels `js` of one image (from `first` in the rows of
+/// `src`), L at a time (`js` a multiple of L long).
+#[inline(always)]
+fn tap_block<const T: usize, const L: usize>(
+    w: &[f32],
+    patch: usize,
+    at: usize,
+    src: &[&[f32]],
+    first: usize,
+    js: std::ops::Range<usize>,
+    rows: &mut [&mut [f32]],
+) {
+    let weight = |i: usize| -> [f32; T] { w[i * patch + at..][..T].try_into().expect("T weights") };
+    for j in js.step_by(L) {
+        let mut acc = [[0.0f32; L]; T];
         for (i, row) in src.iter().enumerate() {
-            let s: &[f32; 8] = row[image.start + j..][..8].try_into().expect("eight values");
+            let s: &[f32; L] = row[first + j..][..L].try_into().expect("L values");
             let wi = weight(i);
             for t in 0..T {
-                for l in 0..8 {
+                for l in 0..L {
                     acc[t][l] += wi[t] * s[l];
                 }
             }
         }
         for (row, a) in rows.iter_mut().zip(&acc) {
-            row[j..j + 8].copy_from_slice(a);
-        }
-    }
-    for j in full..pixels {
-        let mut acc = [0.0f32; T];
-        for (i, row) in src.iter().enumerate() {
-            let (wi, s) = (weight(i), row[image.start + j]);
-            for t in 0..T {
-                acc[t] += wi[t] * s;
-            }
-        }
-        for (row, a) in rows.iter_mut().zip(acc) {
-            row[j] = a;
+            row[j..j + L].copy_from_slice(a);
         }
     }
 }
