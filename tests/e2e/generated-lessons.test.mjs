@@ -111,8 +111,8 @@ describe('Generated data sets in the lessons', () => {
       assert.match(await page.textContent('#lesson-exclude-hint'), /held-out set of 500 windows/);
       assert.equal(await inputWidth(page), 128);
       await trainTo(page, 400);
-      // The card also scores by itself while training: wait for the score of the step it paused at,
-      // not one made earlier (on a slow machine, one from the first few dozen steps).
+      // The card also scores by itself, from step 0 on and then every few seconds while training: wait for
+      // the score of the step it paused at, not an earlier one (the step-0 score if it trained to 400 sooner).
       const at = Number(await page.getAttribute('#stat-step', 'data-value'));
       await page.click('#data-score');
       await page.waitForFunction(
