@@ -156,24 +156,17 @@ impl Autoencoder {
         let mut terms = LossTerms { mean_activation: mean_abs(code), ..LossTerms::default() };
         let logits = self.decoder.forward(code, true);
         let act = self.config.output;
-        // The BCE makes the output (the sigmoid, which it needs) in its own pass.
-        if train.loss != LossKind::Bce {
-            apply_output(&mut self.out, logits, act);
-        }
+        // Each loss makes the output (which it needs) in its own pass.
         terms.recon = match train.loss {
             LossKind::Bce => loss::bce_with_logits_and_grad(logits, target, &mut self.grad_out, &mut self.out),
             #[cfg(feature = "lab")]
             LossKind::Mse if self.missing_targets => {
+                apply_output(&mut self.out, logits, act);
                 loss::mse_present_grad(self.out.view(), target, &mut self.grad_out);
                 Zip::from(&mut self.grad_out).and(&self.out).for_each(|g, &y| *g *= act.derivative_from_output(y));
                 loss::mse_present(self.out.view(), target)
             }
-            LossKind::Mse => {
-                loss::mse_grad(self.out.view(), target, &mut self.grad_out);
-                // Chain through the output activation to get dLoss/dlogits.
-                Zip::from(&mut self.grad_out).and(&self.out).for_each(|g, &y| *g *= act.derivative_from_output(y));
-                loss::mse(self.out.view(), target)
-            }
+            LossKind::Mse => loss::mse_and_grad(logits, target, act, &mut self.grad_out, &mut self.out),
         };
         let gc = self.decoder.backward(self.grad_out.view());
         ensure_shape(&mut self.grad_code, gc.nrows(), gc.ncols());

@@ -24,6 +24,81 @@ pub fn mse_grad(pred: ArrayView2<f32>, target: ArrayView2<f32>, grad: &mut Array
         scale * (p - t));
 }
 
+/// The training step's MSE of act(`logits`) against `target`, in one pass
+/// over the batch: the output y = act(logits) into `out` (the sigmoid by
+/// `sigmoid_into`, as the model's output is made everywhere), the gradient
+/// dMSE/dlogits = 2(y − t)/N · act′(y) into `grad` (bit for bit what
+/// [`mse_grad`] and the chain through the activation gave in two passes), and
+/// the loss. Its squares are summed in f64, in [`LANES`] running sums (so the
+/// loop vectorizes), over two parts of the pixels cut by the shape alone
+/// (`half_cut`), first + second: on two threads when they pay (`split_loss`),
+/// the same number on one.
+pub fn mse_and_grad(
+    logits: ArrayView2<f32>,
+    target: ArrayView2<f32>,
+    act: Activation,
+    grad: &mut Array2<f32>,
+    out: &mut Array2<f32>,
+) -> f32 {
+    // Contiguous in every model today; anything else is copied once.
+    let (logits, target) = (logits.as_standard_layout(), target.as_standard_layout());
+    let z = logits.as_slice().expect("standard layout");
+    let t = target.as_slice().expect("standard layout");
+    ensure_shape(grad, logits.nrows(), logits.ncols());
+    ensure_shape(out, logits.nrows(), logits.ncols());
+    let g = grad.as_slice_mut().expect("a fresh or standard buffer");
+    let y = out.as_slice_mut().expect("a fresh or standard buffer");
+    let scale = 2.0 / z.len().max(1) as f32;
+    let cut = half_cut(z.len());
+    let ((z1, z2), (t1, t2)) = (z.split_at(cut), t.split_at(cut));
+    let ((g1, g2), (y1, y2)) = (g.split_at_mut(cut), y.split_at_mut(cut));
+    let (mut first, mut second) = (0.0f64, 0.0f64);
+    super::gemm::join(
+        super::gemm::split_loss(z.len()),
+        || first = mse_part(z1, t1, g1, y1, act, scale),
+        || second = mse_part(z2, t2, g2, y2, act, scale),
+    );
+    ((first + second) / z.len().max(1) as f64) as f32
+}
+
+/// Running sums of the MSE's squares (lane i takes pixels i, i + LANES, …, of a part).
+const LANES: usize = 4;
+
+/// Σ (y − t)² over one part's pixels (unscaled), with y = act(z) written to
+/// `y` and the gradient to `g`.
+fn mse_part(z: &[f32], t: &[f32], g: &mut [f32], y: &mut [f32], act: Activation, scale: f32) -> f64 {
+    if act == Activation::Sigmoid {
+        sigmoid_into(y, z);
+        // The derivative as a closure of its own, so the loop below does not choose per pixel.
+        return mse_lanes(t, g, y, scale, |y| Activation::Sigmoid.derivative_from_output(y));
+    }
+    for (y, &z) in y.iter_mut().zip(z) {
+        *y = act.apply(z);
+    }
+    mse_lanes(t, g, y, scale, |y| act.derivative_from_output(y))
+}
+
+#[inline(always)]
+fn mse_lanes(t: &[f32], g: &mut [f32], y: &[f32], scale: f32, derivative: impl Fn(f32) -> f32) -> f64 {
+    let mut lanes = [0.0f64; LANES];
+    let pixel = |lane: &mut f64, g: &mut f32, y: f32, t: f32| {
+        let d = y - t;
+        *g = scale * d * derivative(y);
+        *lane += d as f64 * d as f64;
+    };
+    let (mut gs, mut ys, mut ts) = (g.chunks_exact_mut(LANES), y.chunks_exact(LANES), t.chunks_exact(LANES));
+    for ((g, y), t) in (&mut gs).zip(&mut ys).zip(&mut ts) {
+        for k in 0..LANES {
+            pixel(&mut lanes[k], &mut g[k], y[k], t[k]);
+        }
+    }
+    let (g, y, t) = (gs.into_remainder(), ys.remainder(), ts.remainder());
+    for k in 0..g.len() {
+        pixel(&mut lanes[k], &mut g[k], y[k], t[k]);
+    }
+    lanes.iter().sum()
+}
+
 /// Mean squared error over the cells whose target is present: a NaN target is
 /// a missing value (a table's empty cell) and counts for nothing. Equal to
 /// `mse` bit for bit when no target is missing. Lab build (the page's small
@@ -99,7 +174,7 @@ pub fn bce_with_logits_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, gr
 /// version (tests/gradients.rs). A log per pixel (`ln_1p`, a software routine
 /// in wasm) was most of a conv step's loss time.
 ///
-/// The pixels are summed in two parts cut by the shape alone (`bce_cut`),
+/// The pixels are summed in two parts cut by the shape alone (`half_cut`),
 /// first + second, on two threads when they pay (`split_loss`) and on one
 /// otherwise: the same number whatever the thread count.
 pub fn bce_with_logits_and_grad(
@@ -117,7 +192,7 @@ pub fn bce_with_logits_and_grad(
     let g = grad.as_slice_mut().expect("a fresh or standard buffer");
     let p = probs.as_slice_mut().expect("a fresh or standard buffer");
     let scale = 1.0 / z.len().max(1) as f32;
-    let cut = bce_cut(z.len());
+    let cut = half_cut(z.len());
     let ((z1, z2), (t1, t2)) = (z.split_at(cut), t.split_at(cut));
     let ((g1, g2), (p1, p2)) = (g.split_at_mut(cut), p.split_at_mut(cut));
     let (mut first, mut second) = (0.0f64, 0.0f64);
@@ -132,9 +207,9 @@ pub fn bce_with_logits_and_grad(
 /// Pixels whose log terms are summed as one log of their product.
 const LOG_BLOCK: usize = 256;
 
-/// Where `bce_with_logits_and_grad` cuts `len` pixels in two: the middle,
-/// down to a whole number of `LOG_BLOCK`s.
-fn bce_cut(len: usize) -> usize {
+/// Where the training step's losses cut `len` pixels in two: the middle,
+/// down to a whole number of `LOG_BLOCK`s (and so of `LANES`).
+fn half_cut(len: usize) -> usize {
     len / 2 / LOG_BLOCK * LOG_BLOCK
 }
 
