@@ -30,9 +30,7 @@ pub fn mse_grad(pred: ArrayView2<f32>, target: ArrayView2<f32>, grad: &mut Array
 /// dMSE/dlogits = 2(y − t)/N · act′(y) into `grad` (bit for bit what
 /// [`mse_grad`] and the chain through the activation gave in two passes), and
 /// the loss. Its squares are summed in f64, in [`LANES`] running sums (so the
-/// loop vectorizes), over two parts of the pixels cut by the shape alone
-/// (`half_cut`), first + second: on two threads when they pay (`split_loss`),
-/// the same number on one.
+/// loop vectorizes), over the two parts of [`in_halves`].
 pub fn mse_and_grad(
     logits: ArrayView2<f32>,
     target: ArrayView2<f32>,
@@ -40,25 +38,9 @@ pub fn mse_and_grad(
     grad: &mut Array2<f32>,
     out: &mut Array2<f32>,
 ) -> f32 {
-    // Contiguous in every model today; anything else is copied once.
-    let (logits, target) = (logits.as_standard_layout(), target.as_standard_layout());
-    let z = logits.as_slice().expect("standard layout");
-    let t = target.as_slice().expect("standard layout");
-    ensure_shape(grad, logits.nrows(), logits.ncols());
-    ensure_shape(out, logits.nrows(), logits.ncols());
-    let g = grad.as_slice_mut().expect("a fresh or standard buffer");
-    let y = out.as_slice_mut().expect("a fresh or standard buffer");
-    let scale = 2.0 / z.len().max(1) as f32;
-    let cut = half_cut(z.len());
-    let ((z1, z2), (t1, t2)) = (z.split_at(cut), t.split_at(cut));
-    let ((g1, g2), (y1, y2)) = (g.split_at_mut(cut), y.split_at_mut(cut));
-    let (mut first, mut second) = (0.0f64, 0.0f64);
-    super::gemm::join(
-        super::gemm::split_loss(z.len()),
-        || first = mse_part(z1, t1, g1, y1, act, scale),
-        || second = mse_part(z2, t2, g2, y2, act, scale),
-    );
-    ((first + second) / z.len().max(1) as f64) as f32
+    let scale = 2.0 / logits.len().max(1) as f32;
+    let sum = in_halves(logits, target, grad, out, |z, t, g, y| mse_part(z, t, g, y, act, scale));
+    (sum / logits.len().max(1) as f64) as f32
 }
 
 /// Running sums of the MSE's squares (lane i takes pixels i, i + LANES, …, of a part).
@@ -174,34 +156,48 @@ pub fn bce_with_logits_grad(logits: ArrayView2<f32>, target: ArrayView2<f32>, gr
 /// version (tests/gradients.rs). A log per pixel (`ln_1p`, a software routine
 /// in wasm) was most of a conv step's loss time.
 ///
-/// The pixels are summed in two parts cut by the shape alone (`half_cut`),
-/// first + second, on two threads when they pay (`split_loss`) and on one
-/// otherwise: the same number whatever the thread count.
+/// The pixels are summed in the two parts of [`in_halves`].
 pub fn bce_with_logits_and_grad(
     logits: ArrayView2<f32>,
     target: ArrayView2<f32>,
     grad: &mut Array2<f32>,
     probs: &mut Array2<f32>,
 ) -> f32 {
+    let scale = 1.0 / logits.len().max(1) as f32;
+    let sum = in_halves(logits, target, grad, probs, |z, t, g, p| bce_part(z, t, g, p, scale));
+    (sum / logits.len().max(1) as f64) as f32
+}
+
+/// A training loss over the pixels of `logits` and `target` in two parts cut by
+/// the shape alone (`half_cut`): `part` of each part's logits, targets,
+/// gradient and output (both buffers shaped as `logits`), first + second, on
+/// two threads when they pay (`split_loss`) and on one otherwise, so the same
+/// number whatever the thread count.
+fn in_halves(
+    logits: ArrayView2<f32>,
+    target: ArrayView2<f32>,
+    grad: &mut Array2<f32>,
+    out: &mut Array2<f32>,
+    part: impl Fn(&[f32], &[f32], &mut [f32], &mut [f32]) -> f64 + Sync,
+) -> f64 {
     // Contiguous in every model today; anything else is copied once.
     let (logits, target) = (logits.as_standard_layout(), target.as_standard_layout());
     let z = logits.as_slice().expect("standard layout");
     let t = target.as_slice().expect("standard layout");
     ensure_shape(grad, logits.nrows(), logits.ncols());
-    ensure_shape(probs, logits.nrows(), logits.ncols());
+    ensure_shape(out, logits.nrows(), logits.ncols());
     let g = grad.as_slice_mut().expect("a fresh or standard buffer");
-    let p = probs.as_slice_mut().expect("a fresh or standard buffer");
-    let scale = 1.0 / z.len().max(1) as f32;
+    let y = out.as_slice_mut().expect("a fresh or standard buffer");
     let cut = half_cut(z.len());
     let ((z1, z2), (t1, t2)) = (z.split_at(cut), t.split_at(cut));
-    let ((g1, g2), (p1, p2)) = (g.split_at_mut(cut), p.split_at_mut(cut));
+    let ((g1, g2), (y1, y2)) = (g.split_at_mut(cut), y.split_at_mut(cut));
     let (mut first, mut second) = (0.0f64, 0.0f64);
     super::gemm::join(
         super::gemm::split_loss(z.len()),
-        || first = bce_part(z1, t1, g1, p1, scale),
-        || second = bce_part(z2, t2, g2, p2, scale),
+        || first = part(z1, t1, g1, y1),
+        || second = part(z2, t2, g2, y2),
     );
-    ((first + second) / z.len().max(1) as f64) as f32
+    first + second
 }
 
 /// Pixels whose log terms are summed as one log of their product.
