@@ -77,7 +77,14 @@ const TAPS_AT_ONCE: usize = 3;
 /// w[i, at + t]·src[i][image.start + j] for j < image.len(), summed over the
 /// rows i of `src` in order from zero (as the matrix product sums): twelve
 /// pixels of T rows at a time in registers, then four, then one.
-#[inline]
+///
+/// Never inlined: inlined into `fold_product` (three instantiations, each
+/// with three pixel widths), the builds with wasm atomics ran that function
+/// about twice as slowly as the single-thread build did (Chromium profiles of
+/// the blog conv at batch 64: 33–34% of a step against 21%); on its own it
+/// takes 16% there and `fold_product` the rest 6%, and the single-thread
+/// build is no slower.
+#[inline(never)]
 fn tap_rows<const T: usize>(
     w: &[f32],
     patch: usize,
