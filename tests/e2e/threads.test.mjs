@@ -12,7 +12,7 @@ import { IN_FIREFOX, ROOT, openPage, skipInFirefox, startApp, waitForStep } from
 /** Why Firefox trains on one thread (www/worker/engines.js threadPlan). */
 const FIREFOX_WHY = 'Firefox trains on one thread for now';
 
-/** In the page: trains `config` for `steps` steps in a fresh worker with init(options). -> { threads, hash, loss } */
+/** In the page: trains `config` for `steps` steps in a fresh worker with init(options). -> { threads, runThreads, hash, loss } */
 function trainInPage(page, options, config, steps) {
   return page.evaluate(
     async ({ options, config, steps }) => {
@@ -20,7 +20,7 @@ function trainInPage(page, options, config, steps) {
       const client = new TrainerClient();
       try {
         const info = await client.init(options);
-        await client.create(config);
+        const run = await client.create(config);
         let loss = null;
         let last = null;
         for (let i = 0; i < steps; i++) {
@@ -33,7 +33,7 @@ function trainInPage(page, options, config, steps) {
         for (const v of new Uint32Array(params.buffer, params.byteOffset, params.length)) {
           hash = Math.imul(hash ^ v, 0x01000193) >>> 0;
         }
-        return { threads: info.threads, hash, count: params.length, loss, last };
+        return { threads: info.threads, runThreads: run.threads, hash, count: params.length, loss, last };
       } finally {
         client.terminate();
       }
@@ -77,7 +77,22 @@ describe('threads', () => {
       assert.ok(Number.isFinite(many.loss), JSON.stringify(many.last));
       assert.equal(many.loss, one.loss);
 
-      // A convolutional model trains in the lab build, on one thread, and its run says so.
+      // A convolutional model trains in the lab build, on its threaded twin where the engine has threads:
+      // bit for bit as on one thread too (the blog-shaped preset's blocks: its passes split by the batch's halves).
+      const blog = {
+        model: { encoder: [], conv: [16, 8, 8].map((channels) => ({ channels, kernel: 3, stride: 2 })), latent: 32 },
+        train: { seed: 5, batchSize: 64, loss: 'bce', lr: 0.005 },
+      };
+      const convMany = await trainInPage(page, { threads: cores }, blog, 20);
+      const convOne = await trainInPage(page, { threads: 1 }, blog, 20);
+      assert.deepEqual(convMany.runThreads, many.threads);
+      assert.deepEqual(convOne.runThreads, one.threads);
+      assert.ok(convMany.count > 10_000, `the conv model's parameters: ${convMany.count}`);
+      assert.equal(convMany.hash, convOne.hash, 'the conv parameters after 20 steps differ between the thread counts');
+      assert.ok(Number.isFinite(convMany.loss), JSON.stringify(convMany.last));
+      assert.equal(convMany.loss, convOne.loss);
+
+      // With no flag, a conv run trains on as many threads as the engine, and says so.
       const convRun = await page.evaluate(async () => {
         const { TrainerClient } = await import('./www/worker/trainer-client.js');
         const client = new TrainerClient();
@@ -96,8 +111,7 @@ describe('threads', () => {
       const byDefault = IN_FIREFOX ? { count: 1, why: FIREFOX_WHY } : many.threads;
       assert.deepEqual(convRun.byDefault, byDefault);
       assert.deepEqual(convRun.dense, byDefault);
-      const lab = { count: 1, why: 'convolutional models and the Inside lesson train on one thread for now' };
-      assert.deepEqual(convRun.conv, byDefault.count > 1 ? lab : byDefault);
+      assert.deepEqual(convRun.conv, byDefault);
       assert.ok(Number.isFinite(convRun.loss));
       assert.deepEqual(errors, []);
     } finally {
@@ -130,40 +144,48 @@ describe('threads', () => {
     }
   });
 
-  it('a panic on a pool thread restarts the engine and restores the model, instead of training stopping unsaid', {
-    skip: skipInFirefox('Firefox trains on one thread, so it has no pool to crash'),
-  }, async (t) => {
-    if (cores != null && cores < 2) return t.skip(`this machine reports ${cores} core`);
-    const { page, context, errors } = await openPage(app, '?debug=1#lesson=reconstruct&encoder=64&latent=8');
-    try {
-      await page.click('#play');
-      await waitForStep(page, 40);
-      assert.match(await page.textContent('#run-status'), /^Training \(\d+ threads\)…$/);
-      await page.click('#play');
-      await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
-      await page.waitForFunction(() => window.__playground.snapshot?.step > 0); // taken at the pause
-      const step = await page.evaluate(() => window.__playground.snapshot.step);
+  // The engine's pool (a dense run) and the lab build's (a convolutional run).
+  for (const [what, hash] of [
+    ['a dense', 'encoder=64&latent=8'],
+    ['a convolutional', 'conv=8,8&latent=16&batch=64'],
+  ])
+    it(`a panic on a pool thread restarts the engine and restores the model, instead of training stopping unsaid (${what} run)`, {
+      skip: skipInFirefox('Firefox trains on one thread, so it has no pool to crash'),
+    }, async (t) => {
+      if (cores != null && cores < 2) return t.skip(`this machine reports ${cores} core`);
+      const { page, context, errors } = await openPage(app, `?debug=1#lesson=reconstruct&${hash}`);
+      try {
+        await page.click('#play');
+        await waitForStep(page, 40);
+        assert.match(await page.textContent('#run-status'), /^Training \(\d+ threads\)…$/);
+        await page.click('#play');
+        await page.waitForFunction(() => document.querySelector('#run-status').textContent === 'Paused.');
+        await page.waitForFunction(() => window.__playground.snapshot?.step > 0); // taken at the pause
+        const step = await page.evaluate(() => window.__playground.snapshot.step);
 
-      // The worker waits for the pool thread, which traps: only the thread's own message can tell the page.
-      await page.evaluate(() => window.__playground.crashWorker('pool'));
-      await page.waitForSelector('body[data-recovered="true"]', { timeout: 20_000 });
-      const banner = await page.textContent('#banner');
-      assert.match(banner, /crashed/);
-      assert.match(banner, /a thread of its pool stopped.*a deliberate crash on a pool thread/s);
-      assert.match(banner, new RegExp(`restored as it was at step ${step}`));
-      await page.click('#play');
-      await waitForStep(page, step + 20);
-      assert.match(await page.textContent('#run-status'), /^Training \(\d+ threads\)…$/);
-      await page.click('#play');
-      // The panic's report and its trap ('unreachable', uncaught in the pool's worker) are expected; nothing else went wrong.
-      assert.deepEqual(
-        errors.filter((e) => !/deliberate crash/.test(e) && e !== 'pageerror: unreachable'),
-        [],
-      );
-    } finally {
-      await context.close();
-    }
-  });
+        // The worker waits for the pool thread, which traps: only the thread's own message can tell the page.
+        // Not awaited in the page: if the panic were not reported, the call would never be answered.
+        await page.evaluate(() => {
+          window.__playground.crashWorker('pool');
+        });
+        await page.waitForSelector('body[data-recovered="true"]', { timeout: 20_000 });
+        const banner = await page.textContent('#banner');
+        assert.match(banner, /crashed/);
+        assert.match(banner, /a thread of its pool stopped.*a deliberate crash on a pool thread/s);
+        assert.match(banner, new RegExp(`restored as it was at step ${step}`));
+        await page.click('#play');
+        await waitForStep(page, step + 20);
+        assert.match(await page.textContent('#run-status'), /^Training \(\d+ threads\)…$/);
+        await page.click('#play');
+        // The panic's report and its trap ('unreachable', uncaught in the pool's worker) are expected; nothing else went wrong.
+        assert.deepEqual(
+          errors.filter((e) => !/deliberate crash/.test(e) && e !== 'pageerror: unreachable'),
+          [],
+        );
+      } finally {
+        await context.close();
+      }
+    });
 
   it('falls back to one thread, and says why, where the page is not cross-origin isolated', async () => {
     const server = await startServer({ root: ROOT, isolated: false });

@@ -165,6 +165,65 @@ test('thread plan: one per core where isolated, else one thread and why', async 
   );
 });
 
+test("the lab build: its threaded twin with a pool as large as the engine's, else the single-thread one and why", async () => {
+  const { createLab } = await import('../../www/worker/engines.js');
+  /** A fake wasm-bindgen module: `pool` threads once initThreadPool(n) ran (or it fails). */
+  const fakeModule = (name, { poolFails = false } = {}) => {
+    let pool = 1;
+    const mod = {
+      name,
+      crashes: null,
+      default: async () => ({ memory: {} }),
+      initThreadPool: async (n) => {
+        if (poolFails) throw new Error('no blob: workers here');
+        pool = n;
+      },
+      threadCount: () => pool,
+      reportCrashesTo: (channel) => {
+        mod.crashes = channel;
+      },
+    };
+    return mod;
+  };
+  const labOf = (threads, { poolFails = false } = {}) => {
+    const loads = [];
+    const single = fakeModule('single');
+    const threaded = fakeModule('threaded', { poolFails });
+    const importing = (mod) => async () => {
+      loads.push(mod.name);
+      return mod;
+    };
+    const lab = createLab({
+      importLab: importing(single),
+      threadedLab: { importEngine: importing(threaded), wasmSource: () => 'lab-mt.wasm' },
+      plan: () => ({ threads, crashChannel: 'crashes-1' }),
+    });
+    return { lab, loads };
+  };
+
+  const two = labOf({ count: 2, why: null });
+  const mod = await two.lab.module();
+  assert.equal(mod.name, 'threaded');
+  assert.deepEqual(two.loads, ['threaded']);
+  assert.equal(mod.threadCount(), 2);
+  assert.equal(mod.crashes, 'crashes-1', 'a panic on its pool is reported to the page');
+  assert.deepEqual(two.lab.threads(), { count: 2, why: null });
+
+  const one = { count: 1, why: 'threads=1 in the link' };
+  const single = labOf(one);
+  assert.equal((await single.lab.module()).name, 'single');
+  assert.deepEqual(single.loads, ['single'], 'the threaded build is not fetched');
+  assert.deepEqual(single.lab.threads(), one);
+
+  const failing = labOf({ count: 2, why: null }, { poolFails: true });
+  assert.equal((await failing.lab.module()).name, 'single');
+  assert.deepEqual(failing.loads, ['threaded', 'single']);
+  assert.deepEqual(failing.lab.threads(), {
+    count: 1,
+    why: "the lab engine's threads could not start (no blob: workers here)",
+  });
+});
+
 test('the status line while training names the threads, and why when one', async () => {
   const { trainingText } = await import('../../www/app/run-controls.js');
   assert.equal(trainingText({ count: 2, why: null }), 'Training (2 threads)…');

@@ -94,9 +94,6 @@ export async function startPool(mod, count) {
   if (n !== count) throw new Error(`the pool has ${n} threads instead of ${count}`);
 }
 
-/** Why a run in the lab build trains on one thread although the engine has more. */
-export const LAB_ONE_THREAD = 'convolutional models and the Inside lesson train on one thread for now';
-
 /** A message without its closing full stop, to be quoted inside a sentence. */
 export const sentenceOf = (m) => String(m).replace(/[.\s]+$/, '');
 
@@ -107,14 +104,48 @@ export function needsLab(config) {
 
 /**
  * The lab build and the copies of trainers in it.
- * @param {{ importLab?: () => Promise<object>, labWasmSource?: () => URL, onFail?: (message: string) => void }} sources
- *   importLab none: there is no lab build; onFail hears of every failed load (which also rejects)
+ * @param {{
+ *   importLab?: () => Promise<object>, labWasmSource?: () => URL,
+ *   threadedLab?: { importEngine, wasmSource } | null,
+ *   plan?: () => { threads: { count: number, why: string|null }, crashChannel: string|null },
+ *   onFail?: (message: string) => void,
+ * }} sources
+ *   importLab none: there is no lab build; threadedLab: its threaded twin (www/pkg-lab-mt), loaded
+ *   instead when the engine trains on more than one thread (`plan().threads`, known once `init` has
+ *   chosen the engine), its pool as large as the engine's; onFail hears of every failed load (which also rejects)
  */
-export function createLab({ importLab = null, labWasmSource = null, onFail = () => {} } = {}) {
+export function createLab({
+  importLab = null,
+  labWasmSource = null,
+  threadedLab = null,
+  plan = () => ({ threads: { count: 1, why: 'the engine is not loaded yet' }, crashChannel: null }),
+  onFail = () => {},
+} = {}) {
   let loading = null; // Promise of the module, once something needed it
   let exports = null;
   let loadedMod = null;
+  let threads = null; // { count, why } the lab build trains on, once loaded
   const copies = new Map(); // Trainer -> its copy in the lab build
+
+  /** The threaded lab build with its pool where the engine has threads; else (or if that fails) the single-thread one. */
+  async function load() {
+    const { threads: engine, crashChannel } = plan();
+    if (engine.count > 1 && threadedLab) {
+      try {
+        const r = await loadWasm(threadedLab.importEngine, threadedLab.wasmSource(), 'The threaded lab engine');
+        await startPool(r.mod, engine.count);
+        // A panic on one of its pool's threads is posted to the page (src/api/pool_crash.rs).
+        if (typeof crashChannel === 'string') r.mod.reportCrashesTo(crashChannel);
+        threads = { count: engine.count, why: null };
+        return r;
+      } catch (err) {
+        threads = { count: 1, why: `the lab engine's threads could not start (${sentenceOf(messageOf(err))})` };
+      }
+    } else {
+      threads = engine;
+    }
+    return loadWasm(importLab, labWasmSource?.(), 'The lab engine (PCA, applications, save and load)');
+  }
 
   return {
     /** Whether there is a lab build to ask. */
@@ -125,7 +156,7 @@ export function createLab({ importLab = null, labWasmSource = null, onFail = () 
     /** The lab build's module, fetched and started the first time (a failed load is tried again next time). */
     module() {
       if (!importLab) return Promise.reject(new Error('This engine has no lab build to ask.'));
-      loading ??= loadWasm(importLab, labWasmSource?.(), 'The lab engine (PCA, applications, save and load)').then(
+      loading ??= load().then(
         (r) => {
           exports = r.exports;
           loadedMod = r.mod;
@@ -138,6 +169,11 @@ export function createLab({ importLab = null, labWasmSource = null, onFail = () 
         },
       );
       return loading;
+    },
+
+    /** How many threads a run in the lab build trains on, and if one, why (once loaded; else the engine's). */
+    threads() {
+      return threads ?? plan().threads;
     },
 
     /** The lab build's module if it has been loaded, else null. */

@@ -5,7 +5,6 @@
 // handlers read as the protocol's requests, one after another.
 
 import { messageOf } from './transfer.js';
-import { LAB_ONE_THREAD } from './engines.js';
 
 export const MAIN = 'main';
 
@@ -85,9 +84,8 @@ export function createRunTrainers(state, { lab, shelf, flushStats }) {
     for (const [name, t] of state.trainers) info[name] = { config: t.config(), latentSize: t.latentSize };
     const main = state.trainers.get(MAIN);
     const { step, epoch } = main.progress();
-    // The threads the run trains on: the engine's, or one in the lab build (convolutional models, engine 'lab').
-    const inEngine = main instanceof state.wasm.Trainer;
-    const runThreads = inEngine || state.threads.count === 1 ? state.threads : { count: 1, why: LAB_ONE_THREAD };
+    // The threads the run trains on: the engine's, or the lab build's (convolutional models, engine 'lab').
+    const runThreads = main instanceof state.wasm.Trainer ? state.threads : lab.threads();
     return {
       run: state.run,
       config: info[MAIN].config,

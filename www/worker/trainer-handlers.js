@@ -39,6 +39,7 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
       crashChannel = null,
     } = {}) {
       state.debug = debugFlag === true;
+      state.crashChannel = typeof crashChannel === 'string' ? crashChannel : null;
       const digitsNow = async () => {
         if (digitBytes) return unpackDigits(digitBytes);
         return unpackDigits(await fetchDigits(), 'The digits file (data/mnist.bin)');
@@ -62,7 +63,7 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
           const r = await loadWasm(threaded.importEngine, threaded.wasmSource(), 'The threaded engine');
           await startPool(r.mod, state.threads.count);
           // A panic on a pool thread is posted to the page on this channel (src/api/pool_crash.rs).
-          if (typeof crashChannel === 'string') r.mod.reportCrashesTo(crashChannel);
+          if (state.crashChannel) r.mod.reportCrashesTo(state.crashChannel);
           state.exports = r.exports;
           return r.mod;
         } catch (err) {
@@ -322,15 +323,17 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
      * a bug would, to try the page's recovery. kind 'trap' raises the error a
      * wasm trap raises (WebAssembly.RuntimeError); 'error' throws an uncaught
      * error outside any request, which the page sees as worker.onerror; 'pool'
-     * (the threaded engine) panics on a pool thread while the worker waits for it.
+     * (a threaded build: the lab build's when the run trains there) panics on a
+     * pool thread while the worker waits for it.
      */
     crash({ kind = 'trap' } = {}) {
       if (!state.debug) throw new Error('crash is only available when the page was opened with debug=1.');
       if (kind === 'pool') {
         requireEngine();
-        if (typeof state.wasm.debugPanicOnPool !== 'function')
-          throw new Error('This engine has no thread pool to crash.');
-        return state.wasm.debugPanicOnPool(); // does not come back: the worker waits for the crashed thread
+        const main = state.trainers.get(MAIN);
+        const mod = main && !(main instanceof state.wasm.Trainer) ? lab.loaded() : state.wasm;
+        if (typeof mod?.debugPanicOnPool !== 'function') throw new Error('This engine has no thread pool to crash.');
+        return mod.debugPanicOnPool(); // does not come back: the worker waits for the crashed thread
       }
       if (kind === 'error') {
         setTimeout(() => {

@@ -44,6 +44,7 @@ import { createHandlers } from './trainer-handlers.js';
  *   importLab?: () => Promise<object>,          the lab build's module, for what the engine lacks
  *   labWasmSource?: () => URL,                  where the lab build's .wasm file is
  *   threaded?: { importEngine, wasmSource },    the engine's threaded twin, used where threadPlan allows
+ *   threadedLab?: { importEngine, wasmSource }, the lab build's threaded twin, used where the engine has threads
  * }} sources
  */
 export function startWorker({
@@ -53,6 +54,7 @@ export function startWorker({
   importLab = null,
   labWasmSource = null,
   threaded = null,
+  threadedLab = null,
 }) {
   // The worker's state, in one object: the request handlers (worker/trainer-handlers.js),
   // the run's trainers (worker/run-trainers.js) and the slice loop (worker/slice-loop.js) all read and change it.
@@ -60,6 +62,7 @@ export function startWorker({
     wasm: null, // the wasm-bindgen module
     exports: null, // the instance's exports (its memory)
     threads: { count: 1, why: 'the engine is not loaded yet' },
+    crashChannel: null, // the page's BroadcastChannel for panics on pool threads (init)
     digits: null, // { pixels: Uint8Array, labels: Uint8Array, count }
     // The rows runs train on (worker/data-source.js): the digits unless a lesson asks for other data.
     digitRows: null, // the digits' source
@@ -72,10 +75,12 @@ export function startWorker({
     dead: false,
   };
   // The lab build and the trainers' copies in it. A failed load is also an event: a lesson's request may have nobody to show it to.
-  // It trains on one thread: its threaded twin (www/pkg-lab-mt) made convolutional models slower (docs/wasm-api.md, "Threads").
+  // Where the engine trains on threads, so does the lab build: its threaded twin (www/pkg-lab-mt, docs/wasm-api.md, "Threads").
   const lab = createLab({
     importLab,
     labWasmSource,
+    threadedLab,
+    plan: () => ({ threads: state.threads, crashChannel: state.crashChannel }),
     onFail: (message) => self.postMessage({ event: 'lab-failed', message }),
   });
   const shelf = createShelf(); // the person's own data (putData) and the last generated set, kept for later runs

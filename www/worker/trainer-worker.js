@@ -1,6 +1,6 @@
 // The training worker, as the site starts it: the engine (www/pkg, and the lab
-// build www/pkg-lab when first needed; both built by `npm run build:wasm`; the engine's
-// threaded twin www/pkg-mt where the page is cross-origin isolated) and
+// build www/pkg-lab when first needed; both built by `npm run build:wasm`; their
+// threaded twins www/pkg-mt and www/pkg-lab-mt where the page is cross-origin isolated) and
 // the digits (www/data/mnist.bin.gz, `npm run data`) are fetched next to this file. The protocol is
 // worker/trainer-protocol.js (its handlers in worker/trainer-handlers.js), which
 // the single-file build reuses with both inlined.
@@ -17,6 +17,9 @@ const LAB_WASM_URL = new URL('../pkg-lab/autoencoder_playground_bg.wasm', import
 // and the device has more than one core (worker/engines.js threadPlan).
 const MT_ENGINE_URL = new URL('../pkg-mt/autoencoder_playground.js', import.meta.url);
 const MT_WASM_URL = new URL('../pkg-mt/autoencoder_playground_bg.wasm', import.meta.url);
+// The lab build with threads (www/pkg-lab-mt): fetched instead of www/pkg-lab where the engine has threads.
+const LAB_MT_ENGINE_URL = new URL('../pkg-lab-mt/autoencoder_playground.js', import.meta.url);
+const LAB_MT_WASM_URL = new URL('../pkg-lab-mt/autoencoder_playground_bg.wasm', import.meta.url);
 const DATA_URL = new URL('../data/mnist.bin.gz', import.meta.url);
 
 async function fetchDigits() {
@@ -45,5 +48,9 @@ startWorker({
   threaded: {
     importEngine: () => import(MT_ENGINE_URL.href),
     wasmSource: () => MT_WASM_URL,
+  },
+  threadedLab: {
+    importEngine: () => import(LAB_MT_ENGINE_URL.href),
+    wasmSource: () => LAB_MT_WASM_URL,
   },
 });
