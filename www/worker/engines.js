@@ -94,6 +94,19 @@ export async function startPool(mod, count) {
   if (n !== count) throw new Error(`the pool has ${n} threads instead of ${count}`);
 }
 
+/**
+ * A threaded build (`{ importEngine, wasmSource }`) loaded and its pool of `count`
+ * threads started; a panic on one of them is then posted on the page's
+ * BroadcastChannel `crashChannel` (src/api/pool_crash.rs). Rejects if either fails.
+ * -> { mod, exports }
+ */
+export async function loadThreaded(build, count, crashChannel, what) {
+  const r = await loadWasm(build.importEngine, build.wasmSource(), what);
+  await startPool(r.mod, count);
+  if (typeof crashChannel === 'string') r.mod.reportCrashesTo(crashChannel);
+  return r;
+}
+
 /** A message without its closing full stop, to be quoted inside a sentence. */
 export const sentenceOf = (m) => String(m).replace(/[.\s]+$/, '');
 
@@ -132,10 +145,7 @@ export function createLab({
     const { threads: engine, crashChannel } = plan();
     if (engine.count > 1 && threadedLab) {
       try {
-        const r = await loadWasm(threadedLab.importEngine, threadedLab.wasmSource(), 'The threaded lab engine');
-        await startPool(r.mod, engine.count);
-        // A panic on one of its pool's threads is posted to the page (src/api/pool_crash.rs).
-        if (typeof crashChannel === 'string') r.mod.reportCrashesTo(crashChannel);
+        const r = await loadThreaded(threadedLab, engine.count, crashChannel, 'The threaded lab engine');
         threads = { count: engine.count, why: null };
         return r;
       } catch (err) {

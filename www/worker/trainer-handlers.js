@@ -5,7 +5,7 @@
 // (worker/slice-loop.js), which trains between requests, so each reads on its own.
 
 import { messageOf, transferable, unpackDigits } from './transfer.js';
-import { loadWasm, needsLab, sentenceOf, startPool, threadPlan } from './engines.js';
+import { loadThreaded, loadWasm, needsLab, sentenceOf, threadPlan } from './engines.js';
 import { rebuild, snapshotOf } from './run-snapshot.js';
 import { record } from './slice-stats.js';
 import { digitsSource } from './data-source.js';
@@ -60,10 +60,7 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
         if (state.threads.count === 1) return single();
         // The threaded build, its pool started; if either fails, the single-thread build says why in the status line.
         try {
-          const r = await loadWasm(threaded.importEngine, threaded.wasmSource(), 'The threaded engine');
-          await startPool(r.mod, state.threads.count);
-          // A panic on a pool thread is posted to the page on this channel (src/api/pool_crash.rs).
-          if (state.crashChannel) r.mod.reportCrashesTo(state.crashChannel);
+          const r = await loadThreaded(threaded, state.threads.count, state.crashChannel, 'The threaded engine');
           state.exports = r.exports;
           return r.mod;
         } catch (err) {
