@@ -2,6 +2,7 @@
 // one after another, and shows the results. `npm run bench` (bench/run.mjs)
 // drives it through window.bench; the Run button does the same by hand.
 
+import { PoolWorkers } from '../www/worker/pool-workers.js';
 import { matchDense } from '../www/lessons/conv/shapes.js';
 import { defaultState, toTrainerConfig } from '../www/state/url-state.js';
 
@@ -86,17 +87,23 @@ function say(text) {
 export function job(cmd, args = {}) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
+    const pool = new PoolWorkers(); // a threaded build's pool threads (www/worker/pool-workers.js)
+    const end = () => {
+      worker.terminate();
+      pool.terminate();
+    };
     worker.onmessage = ({ data }) => {
+      if (pool.handle(data)) return;
       if (data.progress) {
         say(data.progress);
         return;
       }
-      worker.terminate();
+      end();
       if (data.ok) resolve(data.value);
       else reject(new Error(`${cmd}: ${data.error}`));
     };
     worker.onerror = (e) => {
-      worker.terminate();
+      end();
       reject(new Error(`${cmd}: worker error ${e.message}`));
     };
     worker.postMessage({ cmd, args });

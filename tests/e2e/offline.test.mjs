@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IN_FIREFOX, ROOT, startApp, openPage, readNumber, stepTo, waitForStep } from './helpers/app.mjs';
+import { ROOT, startApp, openPage, readNumber, stepTo, waitForStep } from './helpers/app.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { buildDist, SINGLE_FILE } from '../../scripts/build-dist.mjs';
 
@@ -128,8 +128,7 @@ describe('the offline build', () => {
       await page.click('#play');
       await waitForStep(page, 5);
       const status = await page.textContent('#run-status');
-      if (IN_FIREFOX) assert.equal(status, 'Training (1 thread: Firefox trains on one thread for now)…');
-      else if (facts.cores > 1) assert.equal(status, 'Training (2 threads)…');
+      if (facts.cores > 1) assert.equal(status, 'Training (2 threads)…');
       else assert.match(status, /^Training \(1 thread: the browser reports one processor core\)…$/);
       await page.click('#play');
       assert.deepEqual(errors, []);

@@ -7,10 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../../scripts/serve.mjs';
-import { IN_FIREFOX, ROOT, openPage, skipInFirefox, startApp, waitForStep } from './helpers/app.mjs';
-
-/** Why Firefox trains on one thread (www/worker/engines.js threadPlan). */
-const FIREFOX_WHY = 'Firefox trains on one thread for now';
+import { ROOT, openPage, startApp, waitForStep } from './helpers/app.mjs';
 
 /** In the page: trains `config` for `steps` steps in a fresh worker with init(options). -> { threads, runThreads, hash, loss } */
 function trainInPage(page, options, config, steps) {
@@ -52,9 +49,7 @@ describe('threads', () => {
     await app?.close();
   });
 
-  it('trains on one thread per core where the page is isolated, bit for bit as on one thread', {
-    skip: skipInFirefox('Firefox ESR 153 sometimes never finished a threaded start; it trains on one thread'),
-  }, async (t) => {
+  it('trains on one thread per core where the page is isolated, bit for bit as on one thread', async (t) => {
     const { page, context, errors } = await openPage(app, '#lesson=reconstruct');
     try {
       const facts = await page.evaluate(() => ({
@@ -107,11 +102,10 @@ describe('threads', () => {
           client.terminate();
         }
       });
-      // With no flag: one thread per core, except in Firefox, where threads are opt-in.
-      const byDefault = IN_FIREFOX ? { count: 1, why: FIREFOX_WHY } : many.threads;
-      assert.deepEqual(convRun.byDefault, byDefault);
-      assert.deepEqual(convRun.dense, byDefault);
-      assert.deepEqual(convRun.conv, byDefault);
+      // With no flag: one thread per core, in every browser.
+      assert.deepEqual(convRun.byDefault, many.threads);
+      assert.deepEqual(convRun.dense, many.threads);
+      assert.deepEqual(convRun.conv, many.threads);
       assert.ok(Number.isFinite(convRun.loss));
       assert.deepEqual(errors, []);
     } finally {
@@ -122,8 +116,8 @@ describe('threads', () => {
   it('the status line says how many threads train, and why one when the link asks for one', async (t) => {
     if (cores != null && cores < 2) return t.skip(`this machine reports ${cores} core`);
     for (const [query, want] of [
-      ['', IN_FIREFOX ? `Training (1 thread: ${FIREFOX_WHY})…` : /^Training \(\d+ threads\)…$/],
-      ['?threads=2', IN_FIREFOX ? `Training (1 thread: ${FIREFOX_WHY})…` : 'Training (2 threads)…'],
+      ['', /^Training \(\d+ threads\)…$/],
+      ['?threads=2', 'Training (2 threads)…'],
       ['?threads=1', 'Training (1 thread: threads=1 in the link)…'],
     ]) {
       const { page, context, errors } = await openPage(
@@ -149,9 +143,7 @@ describe('threads', () => {
     ['a dense', 'encoder=64&latent=8'],
     ['a convolutional', 'conv=8,8&latent=16&batch=64'],
   ])
-    it(`a panic on a pool thread restarts the engine and restores the model, instead of training stopping unsaid (${what} run)`, {
-      skip: skipInFirefox('Firefox trains on one thread, so it has no pool to crash'),
-    }, async (t) => {
+    it(`a panic on a pool thread restarts the engine and restores the model, instead of training stopping unsaid (${what} run)`, async (t) => {
       if (cores != null && cores < 2) return t.skip(`this machine reports ${cores} core`);
       const { page, context, errors } = await openPage(app, `?debug=1#lesson=reconstruct&${hash}`);
       try {
@@ -177,9 +169,12 @@ describe('threads', () => {
         await waitForStep(page, step + 20);
         assert.match(await page.textContent('#run-status'), /^Training \(\d+ threads\)…$/);
         await page.click('#play');
-        // The panic's report and its trap ('unreachable', uncaught in the pool's worker) are expected; nothing else went wrong.
+        // The panic's report and its trap (uncaught in the pool's worker: 'unreachable' in Chromium,
+        // 'RuntimeError: unreachable executed' in Firefox) are expected; nothing else went wrong.
         assert.deepEqual(
-          errors.filter((e) => !/deliberate crash/.test(e) && e !== 'pageerror: unreachable'),
+          errors.filter(
+            (e) => !/deliberate crash/.test(e) && !/^pageerror: (RuntimeError: )?unreachable( executed)?$/.test(e),
+          ),
           [],
         );
       } finally {

@@ -156,13 +156,6 @@ test('thread plan: one per core where isolated, else one thread and why', async 
   assert.match(one({ cores: 1 }), /one processor core/);
   assert.match(one({ cores: undefined }), /one processor core/);
   assert.match(one({ threadedBuild: false }), /no threaded engine/);
-  assert.match(one({ firefox: true }), /Firefox trains on one thread/);
-  assert.match(one({ firefox: true, requested: 2 }), /Firefox trains on one thread/);
-  assert.match(
-    one({ firefox: true, isolated: false }),
-    /cross-origin isolated/,
-    'the reason that applies everywhere first',
-  );
 });
 
 test("the lab build: its threaded twin with a pool as large as the engine's, else the single-thread one and why", async () => {

@@ -37,21 +37,17 @@ export async function loadWasm(importer, source, what = 'The training engine') {
   return { mod, exports };
 }
 
-/** Why Firefox trains on one thread (threadPlan). */
-export const FIREFOX_ONE_THREAD = 'Firefox trains on one thread for now';
-
 /** At most this many threads train, however many cores the device reports. */
 export const MAX_THREADS = 16;
 
 /**
  * How many threads to train with, and if one, why (docs/wasm-api.md, "Threads").
- * @param {{ requested?: number|null, isolated: boolean, cores: number, threadedBuild: boolean, firefox?: boolean }} facts
+ * @param {{ requested?: number|null, isolated: boolean, cores: number, threadedBuild: boolean }} facts
  *   requested: the page's `threads` flag (null: one per core); isolated: self.crossOriginIsolated;
- *   cores: navigator.hardwareConcurrency; threadedBuild: whether this copy has the threaded builds;
- *   firefox: the browser is Firefox, which trains on one thread for now
+ *   cores: navigator.hardwareConcurrency; threadedBuild: whether this copy has the threaded builds
  * @returns {{ count: number, why: string|null }}
  */
-export function threadPlan({ requested = null, isolated, cores, threadedBuild, firefox = false }) {
+export function threadPlan({ requested = null, isolated, cores, threadedBuild }) {
   const one = (why) => ({ count: 1, why });
   if (requested === 1) return one('threads=1 in the link');
   if (!threadedBuild) return one('this copy of the playground has no threaded engine');
@@ -61,10 +57,6 @@ export function threadPlan({ requested = null, isolated, cores, threadedBuild, f
   }
   const n = Math.floor(Number(cores));
   if (!(n > 1)) return one('the browser reports one processor core');
-  // Firefox ESR 153 sometimes never finished a threaded start or step (a page in ~30 of the page
-  // tests; cause not found yet): one thread there until it is.
-  if (firefox) return one(FIREFOX_ONE_THREAD);
-
   return { count: Math.min(requested ?? n, n, MAX_THREADS), why: null };
 }
 

@@ -12,6 +12,7 @@
 // Every method resolves with the worker's reply or rejects with an Error whose
 // message a person can read.
 
+import { PoolWorkers } from './pool-workers.js';
 import { WorkerChannel } from './worker-channel.js';
 
 export class TrainerClient {
@@ -20,6 +21,7 @@ export class TrainerClient {
   #createWorker;
   #ownData = null; // the last putData spec: put again after a restart
   #crashes = null; // the current worker's crash channel (see #start)
+  #pool = null; // the current worker's PoolWorkers
 
   /**
    * @param {URL|string|{ createWorker: () => Worker }} [source]  the worker script (a module worker),
@@ -36,9 +38,13 @@ export class TrainerClient {
   #start() {
     const worker = this.#createWorker();
     this.#worker = worker;
+    this.#pool?.terminate();
+    const pool = new PoolWorkers(); // the threaded builds' pool threads, started here for the worker
+    this.#pool = pool;
     this.#channel.attach((msg, transfer) => worker.postMessage(msg, transfer));
     // A dead worker's late messages and errors must not reach the one that replaced it.
     worker.onmessage = ({ data }) => {
+      if (pool.handle(data)) return;
       if (worker === this.#worker) this.#receive(data);
     };
     worker.onerror = (e) => {
@@ -213,6 +219,7 @@ export class TrainerClient {
   /** Ends the worker. */
   terminate() {
     this.#worker.terminate();
+    this.#pool.terminate();
     this.#crashes?.close();
     this.#channel.die('The training worker was closed.', { quiet: true });
   }

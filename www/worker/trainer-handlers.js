@@ -55,7 +55,6 @@ export function createHandlers(state, { sources, lab, shelf, runTrainers, loop }
           isolated: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
           cores: self.navigator?.hardwareConcurrency ?? 1,
           threadedBuild: threaded !== null && wasmBytes === null,
-          firefox: /\bFirefox\//.test(self.navigator?.userAgent ?? ''),
         });
         if (state.threads.count === 1) return single();
         // The threaded build, its pool started; if either fails, the single-thread build says why in the status line.
