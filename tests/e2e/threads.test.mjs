@@ -51,6 +51,8 @@ describe('threads', () => {
 
   it('trains on one thread per core where the page is isolated, bit for bit as on one thread', async (t) => {
     const { page, context, errors } = await openPage(app, '#lesson=reconstruct');
+    const warnings = [];
+    page.on('console', (msg) => msg.type() === 'warning' && warnings.push(msg.text()));
     try {
       const facts = await page.evaluate(() => ({
         isolated: self.crossOriginIsolated,
@@ -108,6 +110,11 @@ describe('threads', () => {
       assert.deepEqual(convRun.conv, many.threads);
       assert.ok(Number.isFinite(convRun.loss));
       assert.deepEqual(errors, []);
+      // The pool's workers start their module as wasm-bindgen asks (vendor/wasm-bindgen-rayon/PATCHED.md).
+      assert.deepEqual(
+        warnings.filter((w) => /deprecated/.test(w)),
+        [],
+      );
     } finally {
       await context.close();
     }
