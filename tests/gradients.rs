@@ -190,7 +190,8 @@ fn mse_and_bce_gradients_match_finite_differences() {
 }
 
 /// The training step's fused BCE: the gradient bit for bit the two-pass one's,
-/// the output bit for bit the sigmoid's, the loss within 1e-6 of the f64 one,
+/// the output bit for bit the sigmoid's, the loss (and the validation loss's
+/// `bce_with_logits_sum`) within 1e-6 of the f64 one,
 /// on ordinary and saturated logits, at shapes whose two parts (cut at a whole
 /// number of 256-pixel blocks) are empty and not, with and without a partial
 /// block.
@@ -216,6 +217,9 @@ fn the_fused_bce_matches_the_f64_loss_and_the_gradient_bit_for_bit() {
         assert!(same, "{rows}×{cols}: the output is not the sigmoid's");
         let want = loss::bce_with_logits(logits.view(), target.view());
         assert!((v - want).abs() <= 1e-6 * want.abs().max(1.0), "{rows}×{cols}: fused {v} vs f64 {want}");
+        // The validation loss's sum over the same output.
+        let eval = (loss::bce_with_logits_sum(logits.view(), probs.view(), target.view()) / logits.len() as f64) as f32;
+        assert!((eval - want).abs() <= 1e-6 * want.abs().max(1.0), "{rows}×{cols}: validation {eval} vs f64 {want}");
     }
 }
 

@@ -18,6 +18,7 @@ use std::process::Command;
 
 use autoencoder_playground::checkpoint::layout;
 use autoencoder_playground::config::{Config, ModelKind};
+use autoencoder_playground::nn::loss;
 use autoencoder_playground::{Dataset, Trainer};
 use ndarray::Array2;
 use serde_json::{json, Value};
@@ -120,6 +121,18 @@ fn check(case: &Value, digits: &Dataset, dir: &Path) {
     }
 
     let objective: Value = serde_json::from_slice(&std::fs::read(dir.join("objective.json")).unwrap()).unwrap();
+    // The script's evaluate() reports the validation loss and MSE as the engine does.
+    let bytes = std::fs::read(dir.join("numpy.safetensors")).unwrap();
+    let mut t = Trainer::load(&bytes, digits).unwrap();
+    let (terms, y) = t.model_mut().evaluate_terms(x.view(), x.view(), &config.train).unwrap();
+    let ours = [terms.total as f64, loss::mse(y.view(), x.view()) as f64];
+    let theirs: [f64; 2] = serde_json::from_value(objective["evaluate"].clone()).expect("evaluate's two numbers");
+    for (what, ours, theirs) in [("loss", ours[0], theirs[0]), ("MSE", ours[1], theirs[1])] {
+        assert!(
+            (ours - theirs).abs() <= 1e-5 * ours.abs().max(1.0),
+            "{label}: the script's validation {what} is {theirs}, the engine's {ours}"
+        );
+    }
     if let Some(theirs) = objective["total"].as_f64() {
         let bytes = std::fs::read(dir.join("numpy.safetensors")).unwrap();
         let mut t = Trainer::load(&bytes, digits).unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use autoencoder_playground::config::{Config, LossKind, OptimizerKind};
+use autoencoder_playground::config::{Config, ConvBlock, LossKind, OptimizerKind};
 use autoencoder_playground::nn::{loss, Activation};
 use autoencoder_playground::train::RESCUE_EVERY;
 use autoencoder_playground::{Error, Trainer};
@@ -18,6 +18,34 @@ fn mean_image_mse(t: &Trainer) -> f32 {
     let val = t.data().validation.to_matrix(usize::MAX);
     let pred = ndarray::Array2::from_shape_fn(val.dim(), |(_, j)| mean[j]);
     loss::mse(pred.view(), val.view())
+}
+
+/// The validation BCE is the training loss's formula, from the logits, over
+/// every validation digit: for a dense and a conv model that saturate no
+/// pixel, the (clamped) BCE of their reconstructions, to f32 rounding.
+#[test]
+fn the_validation_bce_is_the_bce_of_the_reconstructions() {
+    let d = common::digits();
+    for conv in [false, true] {
+        let mut cfg = Config::default();
+        cfg.train.loss = LossKind::Bce;
+        cfg.model.encoder = vec![32];
+        cfg.model.latent = 8;
+        if conv {
+            if !cfg!(feature = "lab") {
+                continue; // the small build has no conv models
+            }
+            cfg.model.encoder = vec![];
+            cfg.model.conv = vec![ConvBlock { channels: 4, kernel: 3, stride: 2 }];
+        }
+        let mut t = Trainer::new(cfg, &d).unwrap();
+        t.step(20).unwrap();
+        let val = t.evaluate().unwrap().val_loss;
+        let x = t.data().validation.to_matrix(usize::MAX);
+        let y = t.model_mut().reconstruct(x.view()).unwrap();
+        let want = loss::bce(y.view(), x.view());
+        assert!((val - want).abs() <= 1e-5 * want, "conv {conv}: validation {val} vs the reconstructions' {want}");
+    }
 }
 
 #[test]

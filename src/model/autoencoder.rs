@@ -266,9 +266,14 @@ impl Autoencoder {
     ) -> Result<(LossTerms, Array2<f32>)> {
         self.check_cols(&x, self.config.input, "image")?;
         let mut y = Array2::zeros((x.nrows(), self.config.input));
-        let (mut kl, mut activation) = (0.0f64, 0.0f64);
+        let (mut kl, mut activation, mut bce) = (0.0f64, 0.0f64, 0.0f64);
+        let from_logits = train.loss == LossKind::Bce;
         self.evaluate_in_slices(x, |ae, at, n| {
             y.slice_mut(s![at..at + n, ..]).assign(&ae.out);
+            if from_logits {
+                let logits = ae.decoder.output(ae.decoder.len() - 1);
+                bce += loss::bce_with_logits_sum(logits, ae.out.view(), target.slice(s![at..at + n, ..]));
+            }
             // Both are means over the slice's rows: weighted by its rows, they add up to the batch's.
             let (k, a) = match &ae.head {
                 Head::Code { h, .. } => (0.0, mean_abs(h.view())),
@@ -281,7 +286,8 @@ impl Autoencoder {
         let (kl, mean_activation) = ((kl / rows) as f32, (activation / rows) as f32);
         let recon = match train.loss {
             LossKind::Mse => loss::recon_mse(y.view(), target),
-            LossKind::Bce => loss::bce(y.view(), target),
+            // As the training loss: from the logits (not the clamped probabilities of `loss::bce`).
+            LossKind::Bce => (bce / y.len().max(1) as f64) as f32,
         };
         let total = recon + train.beta * kl / self.config.input as f32;
         Ok((LossTerms { total, recon, kl, mean_activation, ..LossTerms::default() }, y))

@@ -212,8 +212,10 @@ if m["dropout"] == 0:
         torch_stub.FIXED_RANDN["value"] = np.fromfile(eps_path, dtype="<f4")
     loaded.train()
     total = float(script.objective(loaded, torch_stub.tensor(x), torch_stub.tensor(x)))
+# The validation loss and MSE as the script's evaluate() reports them (no dropout there).
+val_loss, val_mse = script.evaluate(loaded, torch_stub.tensor(x))
 with open(os.path.join(out, "objective.json"), "w") as f:
-    json.dump({"total": total}, f)
+    json.dump({"total": total, "evaluate": [float(val_loss), float(val_mse)]}, f)
 print(
     f"checked {os.path.basename(script_path)}: {len(state)} tensors, {len(conv_calls(m))} convolutions, "
     f"forward gap {gap:.2e}, objective {total}"

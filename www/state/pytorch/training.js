@@ -150,8 +150,12 @@ export function digits({ model: m, train: t }) {
 
 export function evaluate(c) {
   const vae = c.model.kind === 'vae';
+  const code = vae ? 'model.encode(x)[0]' : 'model.encode(x)';
+  // BCE as in training, from the logits (the playground's validation loss too).
   const loss =
-    c.train.loss === 'bce' ? '    loss = F.binary_cross_entropy(y.clamp(1e-7, 1 - 1e-7), x).item()' : '    loss = mse';
+    c.train.loss === 'bce'
+      ? `    loss = F.binary_cross_entropy_with_logits(model.decode_logits(${code}), x).item()`
+      : '    loss = mse';
   return [
     '@torch.no_grad()',
     'def evaluate(model, x):',
