@@ -6,7 +6,7 @@
 
 mod common;
 
-use autoencoder_playground::config::{Config, ConvBlock, LossKind, ModelKind};
+use autoencoder_playground::config::{Config, ConvBlock, LossKind, ModelKind, OptimizerKind};
 use autoencoder_playground::nn::gemm::{gemm, PAR_MIN_CONV_MACS, PAR_MIN_LOSS, PAR_MIN_MACS, PAR_MIN_UPDATE};
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::Trainer;
@@ -87,6 +87,23 @@ fn a_wide_dense_model_trains_bit_identically_on_1_to_4_threads() {
     // Its 784×256 weights are an update split across threads.
     const { assert!(784 * 256 >= PAR_MIN_UPDATE) };
     same_run_on_every_thread_count(&cfg, 300);
+}
+
+/// The penalties' gradients are added before the update on one thread and on
+/// many alike, for every optimiser.
+#[test]
+fn weight_penalties_train_bit_identically_on_1_to_4_threads() {
+    for (optimizer, lr) in [(OptimizerKind::Adam, 1e-3), (OptimizerKind::Momentum, 0.05), (OptimizerKind::Sgd, 0.5)] {
+        let mut cfg = Config::default();
+        cfg.model.encoder = vec![256];
+        cfg.model.latent = 16;
+        cfg.train.optimizer = optimizer;
+        cfg.train.lr = lr;
+        cfg.train.weight_decay = 1e-3;
+        cfg.train.l1 = 1e-5;
+        const { assert!(784 * 256 >= PAR_MIN_UPDATE) };
+        same_run_on_every_thread_count(&cfg, 60);
+    }
 }
 
 #[cfg(feature = "lab")] // conv models are in the lab build only

@@ -223,9 +223,9 @@ impl Optimizer {
             // in every iteration (which kept the loops below scalar: 4× slower).
             let (lr, mu, b1, b2, adam_lr, adam_eps, pen) = (lr, mu, b1, b2, adam_lr, adam_eps, pen);
             let (tiny, tiny_v) = (tiny, tiny_v);
-            let d = |w: f32, g: f32| g + if decay { pen.grad(w) } else { 0.0 };
             let mut sums = TensorStats::default();
             let mut before = [0f32; BLOCK];
+            let mut penalized = [0f32; BLOCK];
             let blocks = p
                 .value
                 .chunks_mut(BLOCK)
@@ -238,26 +238,22 @@ impl Optimizer {
                 if track {
                     before.copy_from_slice(w);
                 }
+                // The penalty's gradient added in a pass of its own, so the update loops
+                // below test nothing per element (the gradient itself stays for the sums).
+                let d: &[f32] = if decay { with_penalty(&mut penalized[..w.len()], w, g, pen) } else { g };
                 match kind {
                     OptimizerKind::Sgd => {
-                        for (w, g) in w.iter_mut().zip(g.iter()) {
-                            *w -= lr * d(*w, *g);
+                        for (w, &d) in w.iter_mut().zip(d) {
+                            *w -= lr * d;
                         }
                     }
                     OptimizerKind::Momentum => {
-                        for ((w, g), m) in w.iter_mut().zip(g.iter()).zip(m.iter_mut()) {
-                            *m = flush(mu * *m + d(*w, *g), MOMENTUM_TINY);
+                        for ((w, &d), m) in w.iter_mut().zip(d).zip(m.iter_mut()) {
+                            *m = flush(mu * *m + d, MOMENTUM_TINY);
                             *w -= lr * *m;
                         }
                     }
-                    OptimizerKind::Adam => {
-                        for (((w, g), m), v) in w.iter_mut().zip(g.iter()).zip(m.iter_mut()).zip(v.iter_mut()) {
-                            let d = flush(d(*w, *g), tiny);
-                            *m = flush(b1 * *m + (1.0 - b1) * d, tiny);
-                            *v = flush(b2 * *v + (1.0 - b2) * d * d, tiny_v);
-                            *w -= adam_lr * *m / (v.sqrt() + adam_eps);
-                        }
-                    }
+                    OptimizerKind::Adam => adam_block(w, d, m, v, [b1, b2, adam_lr, adam_eps, tiny, tiny_v]),
                 }
                 if track {
                     add_block_sums(before, w, g, &mut sums);
@@ -271,6 +267,28 @@ impl Optimizer {
             i += 1;
         });
     }
+}
+
+/// Adam's update of one block from its gradient `d` (penalty included): `s` is
+/// [β₁, β₂, lr′, ε′, tiny, tiny²], lr′ and ε′ with the bias corrections folded in.
+#[inline(always)]
+fn adam_block(w: &mut [f32], d: &[f32], m: &mut [f32], v: &mut [f32], s: [f32; 6]) {
+    let [b1, b2, adam_lr, adam_eps, tiny, tiny_v] = s;
+    for (((w, &d), m), v) in w.iter_mut().zip(d).zip(m.iter_mut()).zip(v.iter_mut()) {
+        let d = flush(d, tiny);
+        *m = flush(b1 * *m + (1.0 - b1) * d, tiny);
+        *v = flush(b2 * *v + (1.0 - b2) * d * d, tiny_v);
+        *w -= adam_lr * *m / (v.sqrt() + adam_eps);
+    }
+}
+
+/// g + the penalty's gradient at w, element by element, into `out` (returned).
+#[inline(always)]
+fn with_penalty<'a>(out: &'a mut [f32], w: &[f32], g: &[f32], pen: WeightPenalty) -> &'a [f32] {
+    for ((o, &w), &g) in out.iter_mut().zip(w).zip(g) {
+        *o = g + pen.grad(w);
+    }
+    out
 }
 
 /// The update split across threads (feature "threads"): src/nn/optim/threaded.rs.

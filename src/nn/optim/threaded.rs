@@ -1,10 +1,11 @@
 //! The update split across threads (feature "threads"), for a large tensor
 //! when the per-tensor sums are off: element by element, so every value is
 //! the one the single-thread loop of `Optimizer::step` (src/nn/optim.rs)
-//! computes. (A copy of that loop's arithmetic: sharing it with that loop made
-//! the small build, which has no threads, 1.4 KB bigger.)
+//! computes. (Adam's update is that loop's `adam_block`; the others a copy of
+//! its arithmetic: sharing the whole loop made the small build, which has no
+//! threads, 1.4 KB bigger.)
 
-use super::{flush, OptimizerKind, WeightPenalty, BLOCK, MOMENTUM_TINY};
+use super::{adam_block, flush, OptimizerKind, WeightPenalty, BLOCK, MOMENTUM_TINY};
 
 #[derive(Clone, Copy)]
 pub(super) struct Rule {
@@ -39,27 +40,25 @@ impl Rule {
     /// The update of Optimizer::step, then the gradient zeroed.
     fn apply(&self, w: &mut [f32], g: &mut [f32], m: &mut [f32], v: &mut [f32]) {
         let Rule { kind, lr, mu, b1, b2, adam_lr, adam_eps, tiny, tiny_v, pen, decay } = *self;
-        let d = |w: f32, g: f32| g + if decay { pen.grad(w) } else { 0.0 };
+        if decay {
+            // In place: the gradient is zeroed below, and no sums are taken here.
+            for (g, &w) in g.iter_mut().zip(w.iter()) {
+                *g += pen.grad(w);
+            }
+        }
         match kind {
             OptimizerKind::Sgd => {
-                for (w, g) in w.iter_mut().zip(g.iter()) {
-                    *w -= lr * d(*w, *g);
+                for (w, &d) in w.iter_mut().zip(g.iter()) {
+                    *w -= lr * d;
                 }
             }
             OptimizerKind::Momentum => {
-                for ((w, g), m) in w.iter_mut().zip(g.iter()).zip(m.iter_mut()) {
-                    *m = flush(mu * *m + d(*w, *g), MOMENTUM_TINY);
+                for ((w, &d), m) in w.iter_mut().zip(g.iter()).zip(m.iter_mut()) {
+                    *m = flush(mu * *m + d, MOMENTUM_TINY);
                     *w -= lr * *m;
                 }
             }
-            OptimizerKind::Adam => {
-                for (((w, g), m), v) in w.iter_mut().zip(g.iter()).zip(m.iter_mut()).zip(v.iter_mut()) {
-                    let d = flush(d(*w, *g), tiny);
-                    *m = flush(b1 * *m + (1.0 - b1) * d, tiny);
-                    *v = flush(b2 * *v + (1.0 - b2) * d * d, tiny_v);
-                    *w -= adam_lr * *m / (v.sqrt() + adam_eps);
-                }
-            }
+            OptimizerKind::Adam => adam_block(w, g, m, v, [b1, b2, adam_lr, adam_eps, tiny, tiny_v]),
         }
         g.fill(0.0);
     }
