@@ -112,6 +112,7 @@ impl Phases {
     pub(super) fn sort(&self, plane: &[f32], buf: &mut Buffer) {
         match self.stride {
             1 => self.sort_by::<1>(plane, buf),
+            2 if self.width >= 2 => self.sort_2(plane, buf),
             2 => self.sort_by::<2>(plane, buf),
             3 => self.sort_by::<3>(plane, buf),
             _ => self.sort_by::<4>(plane, buf),
@@ -140,6 +141,7 @@ impl Phases {
     pub(super) fn take_add(&self, buf: &mut Buffer, plane: &mut [f32]) {
         match self.stride {
             1 => self.take_add_by::<1>(buf, plane),
+            2 if self.width >= 2 => self.take_add_2(buf, plane),
             2 => self.take_add_by::<2>(buf, plane),
             3 => self.take_add_by::<3>(buf, plane),
             _ => self.take_add_by::<4>(buf, plane),
@@ -159,6 +161,47 @@ impl Phases {
             }
             for (r, v) in groups.into_remainder().iter_mut().enumerate() {
                 *v += std::mem::take(&mut buf[at[r] + w / S]);
+            }
+        });
+    }
+
+    /// A row's two phases in `buf` at stride 2 (width ≥ 2): the even pixels'
+    /// ⌈w/2⌉ places from `at[0]` and the odd pixels' ⌊w/2⌋ from `at[1]`, one
+    /// phase further on, as two slices (so the loops over them check no index).
+    fn phase_pair<'a>(&self, buf: &'a mut Buffer, at: [usize; 2]) -> (&'a mut [f32], &'a mut [f32]) {
+        debug_assert_eq!(at[1], at[0] + self.len);
+        let (even, odd) = buf[at[0]..].split_at_mut(self.len);
+        (&mut even[..self.width.div_ceil(2)], &mut odd[..self.width / 2])
+    }
+
+    /// `sort` at stride 2 on planes at least 2 wide: what `sort_by::<2>` does.
+    fn sort_2(&self, plane: &[f32], buf: &mut Buffer) {
+        let w = self.width;
+        self.rows::<2>(|from, at| {
+            let row = &plane[from..from + w];
+            let (even, odd) = self.phase_pair(buf, at);
+            for ((pair, e), o) in row.chunks_exact(2).zip(even.iter_mut()).zip(odd.iter_mut()) {
+                *e = pair[0];
+                *o = pair[1];
+            }
+            if w % 2 == 1 {
+                even[w / 2] = row[w - 1];
+            }
+        });
+    }
+
+    /// `take_add` at stride 2 on planes at least 2 wide: what `take_add_by::<2>` does.
+    fn take_add_2(&self, buf: &mut Buffer, plane: &mut [f32]) {
+        let w = self.width;
+        self.rows::<2>(|from, at| {
+            let row = &mut plane[from..from + w];
+            let (even, odd) = self.phase_pair(buf, at);
+            for ((pair, e), o) in row.chunks_exact_mut(2).zip(even.iter_mut()).zip(odd.iter_mut()) {
+                pair[0] += std::mem::take(e);
+                pair[1] += std::mem::take(o);
+            }
+            if w % 2 == 1 {
+                row[w - 1] += std::mem::take(&mut even[w / 2]);
             }
         });
     }
