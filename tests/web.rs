@@ -513,3 +513,36 @@ fn matrix_products_are_the_textbook_sums() {
     }
     assert!(checked > 10_000, "{checked} elements");
 }
+
+/// The BCE's wasm SIMD lanes (`loss::bce_lanes`, what the browsers run) are
+/// the portable lanes' sums and products bit for bit (what native builds and
+/// tests/gradients.rs run): on ordinary, saturated, tiny, zero and −0 logits,
+/// from fresh and from running lanes, over 8 to 256 pixels. A changed
+/// operation or lane order in either fails it.
+#[wasm_bindgen_test]
+fn the_bce_simd_lanes_are_the_portable_lanes_bit_for_bit() {
+    use autoencoder_playground::nn::loss::{bce_lanes, bce_lanes_portable};
+    let special = [0.0f32, -0.0, 200.0, -200.0, 1e-30, -1e-30, 88.0];
+    for len in [8usize, 16, 64, 256] {
+        for seed in 0..4usize {
+            let value = |i: usize, s: usize| (((i * 37 + seed * 11 + s * 5) % 29) as f32 - 14.0) / 2.9;
+            let mut z: Vec<f32> = (0..len).map(|i| value(i, 1)).collect();
+            for (i, &v) in special.iter().enumerate().take(len) {
+                z[(i * 3 + seed) % len] = v;
+            }
+            let p: Vec<f32> = z.iter().map(|&z| autoencoder_playground::nn::sigmoid(z)).collect();
+            let t: Vec<f32> = (0..len).map(|i| (value(i, 2) + 14.0 / 2.9) / (28.0 / 2.9)).collect();
+            let start = if seed % 2 == 0 {
+                ([0.0f32; 8], [1.0f32; 8])
+            } else {
+                ([0.5f32, 1.0, 2.0, 0.0, 3.0, 0.25, 7.0, 1.5], [0.9f32, 1.0, 0.75, 0.6, 1.0, 0.5, 0.99, 0.8])
+            };
+            let (mut simd, mut portable) = (start, start);
+            bce_lanes(&mut simd, &z, &p, &t);
+            bce_lanes_portable(&mut portable, &z, &p, &t);
+            let bits = |l: &([f32; 8], [f32; 8])| l.0.iter().chain(&l.1).map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&simd), bits(&portable), "{len} pixels, seed {seed}");
+            assert_ne!(bits(&simd), bits(&start), "{len} pixels, seed {seed}: the lanes did not move");
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use ndarray::{Array2, ArrayView2, Zip};
 
-use super::activation::{relu, sigmoid_into, Activation};
+use super::activation::{sigmoid_into, Activation};
 use super::ensure_shape;
 
 /// Mean squared error between `pred` and `target`.
@@ -213,8 +213,9 @@ fn half_cut(len: usize) -> usize {
 /// sigmoid(z) written to `probs` (by `sigmoid_into`, the one vectorized
 /// sigmoid loop in the .wasm) and the gradient to `g`. ln(1 + e^−|z|) is
 /// −ln max(p, 1 − p) for p = sigmoid(z): per block of `LOG_BLOCK` pixels, one
-/// log of the product of the max(p, 1 − p) factors (each in [½, 1], so a
-/// block's product stays above 2^−256).
+/// log of the product of the max(p, 1 − p) factors ([`bce_block`]). Not
+/// inlined: two inlined copies cost the page's .wasm 300 bytes.
+#[inline(never)]
 fn bce_part(z: &[f32], t: &[f32], g: &mut [f32], probs: &mut [f32], scale: f32) -> f64 {
     sigmoid_into(probs, z);
     let mut sum = 0.0f64;
@@ -228,17 +229,102 @@ fn bce_part(z: &[f32], t: &[f32], g: &mut [f32], probs: &mut [f32], scale: f32) 
     sum
 }
 
+/// Running sums and products of a block's BCE terms (lane i takes pixels i,
+/// i + BCE_LANES, …): with 256 pixels a block, each lane sums and multiplies
+/// 32 of them.
+const BCE_LANES: usize = 8;
+
 /// Σ max(z, 0) − z·t + ln(1 + e^−|z|) over one block of at most `LOG_BLOCK`
 /// pixels, from their logits `z` and p = sigmoid(z): the log terms as one
 /// log of the product of the max(p, 1 − p) factors.
+///
+/// In f32 lanes ([`bce_lanes`]), joined in f64: a single f64 sum and product
+/// ran at the latency of f64 arithmetic, pixel after pixel. Every term is
+/// ≥ 0 (z(1 − t) or −z·t, t in [0, 1]) and every factor in [½, 1], so no sum
+/// cancels and a lane's product of 32 factors stays above 2^−32: the lanes
+/// lose ~1e-7 of the sum (tests/gradients.rs: within 1e-6 of the f64 loss).
 #[inline]
 fn bce_block(z: &[f32], p: &[f32], t: &[f32]) -> f64 {
-    let (mut linear, mut product) = (0.0f64, 1.0f64);
-    for ((&p, &z), &t) in p.iter().zip(z).zip(t) {
-        linear += (relu(z) - z * t) as f64;
-        product *= (if z >= 0.0 { p } else { 1.0 - p }) as f64;
+    let mut lanes = ([0.0f32; BCE_LANES], [1.0f32; BCE_LANES]);
+    let whole = z.len() / BCE_LANES * BCE_LANES;
+    bce_lanes(&mut lanes, &z[..whole], &p[..whole], &t[..whole]);
+    if whole < z.len() {
+        // A batch's last few pixels, padded with pixels that add nothing
+        // (z = 0, t = 0: a term of exactly 0; p = 1: a factor of exactly 1).
+        let (mut zp, mut pp, mut tp) = ([0.0f32; BCE_LANES], [1.0f32; BCE_LANES], [0.0f32; BCE_LANES]);
+        let rest = z.len() - whole;
+        zp[..rest].copy_from_slice(&z[whole..]);
+        pp[..rest].copy_from_slice(&p[whole..]);
+        tp[..rest].copy_from_slice(&t[whole..]);
+        bce_lanes(&mut lanes, &zp, &pp, &tp);
     }
+    let linear: f64 = lanes.0.iter().map(|&v| v as f64).sum();
+    let product: f64 = lanes.1.iter().map(|&v| v as f64).product();
     linear - product.ln()
+}
+
+/// One pixel into a lane: max(z, 0) − z·t onto its sum, max(p, 1 − p) (p if
+/// z ≥ 0, else 1 − p) onto its product.
+#[inline(always)]
+fn bce_pixel(linear: &mut f32, product: &mut f32, z: f32, p: f32, t: f32) {
+    let (positive, factor) = if z >= 0.0 { (z, p) } else { (0.0, 1.0 - p) };
+    *linear += positive - z * t;
+    *product *= factor;
+}
+
+/// Adds whole groups of `BCE_LANES` pixels to the lanes' sums and products
+/// (`lanes.0`, `lanes.1`): each lane's pixels in order, one `bce_pixel`
+/// after another.
+#[doc(hidden)]
+pub fn bce_lanes_portable(lanes: &mut BceLanes, z: &[f32], p: &[f32], t: &[f32]) {
+    let (linear, product) = lanes;
+    for ((z, p), t) in z.chunks_exact(BCE_LANES).zip(p.chunks_exact(BCE_LANES)).zip(t.chunks_exact(BCE_LANES)) {
+        for k in 0..BCE_LANES {
+            bce_pixel(&mut linear[k], &mut product[k], z[k], p[k], t[k]);
+        }
+    }
+}
+
+/// The BCE's lanes: sums of max(z, 0) − z·t and products of max(p, 1 − p).
+pub type BceLanes = ([f32; BCE_LANES], [f32; BCE_LANES]);
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use bce_lanes_portable as bce_lanes;
+
+/// [`bce_lanes_portable`] in two f32x4 vectors (lanes 0–3 and 4–7), the
+/// same operations in the same order, so the same bits (tests/web.rs
+/// compares them in the browsers). Written out because LLVM vectorized
+/// the portable loop for wasm into half-scalar code and a kilobyte of the
+/// page's .wasm.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[doc(hidden)]
+#[inline(never)]
+pub fn bce_lanes(lanes: &mut BceLanes, z: &[f32], p: &[f32], t: &[f32]) {
+    use core::arch::wasm32::{f32x4, f32x4_add, f32x4_ge, f32x4_mul, f32x4_splat, f32x4_sub, v128, v128_and};
+    use core::arch::wasm32::{f32x4_extract_lane as lane, v128_bitselect};
+    let quad = |s: &[f32], h: usize| f32x4(s[4 * h], s[4 * h + 1], s[4 * h + 2], s[4 * h + 3]);
+    let (zero, one) = (f32x4_splat(0.0), f32x4_splat(1.0));
+    let (mut linear, mut product) = ([0, 1].map(|h| quad(&lanes.0, h)), [0, 1].map(|h| quad(&lanes.1, h)));
+    for ((z, p), t) in z.chunks_exact(BCE_LANES).zip(p.chunks_exact(BCE_LANES)).zip(t.chunks_exact(BCE_LANES)) {
+        for h in 0..2 {
+            let (z, p, t) = (quad(z, h), quad(p, h), quad(t, h));
+            let positive = f32x4_ge(z, zero);
+            linear[h] = f32x4_add(linear[h], f32x4_sub(v128_and(positive, z), f32x4_mul(z, t)));
+            product[h] = f32x4_mul(product[h], v128_bitselect(p, f32x4_sub(one, p), positive));
+        }
+    }
+    let unpack = |out: &mut [f32; BCE_LANES], v: [v128; 2]| {
+        for h in 0..2 {
+            out[4 * h..4 * h + 4].copy_from_slice(&[
+                lane::<0>(v[h]),
+                lane::<1>(v[h]),
+                lane::<2>(v[h]),
+                lane::<3>(v[h]),
+            ]);
+        }
+    };
+    unpack(&mut lanes.0, linear);
+    unpack(&mut lanes.1, product);
 }
 
 /// The validation BCE's sum (not yet divided by the pixel count) of the
