@@ -333,3 +333,43 @@ fn bad_conv_configs_are_refused_with_a_reason() {
     let e = Trainer::new(dense, &common::synthetic(200, 784)).err().unwrap().to_string();
     assert!(e.contains("the image shape is for convolutional models"), "{e}");
 }
+
+/// The weight gradients' product C ← A·Bᵀ + β·C (`nn::rows`) against the f64
+/// sums: at shapes whose rows and columns leave partial 4 × 2 blocks and whose
+/// depth leaves a partial group of 4 (or is under 4), with β 0, 1 and 0.5,
+/// on column views of wider matrices (rows contiguous, the matrix not: a batch
+/// half's columns). Within f32 rounding of a K-term sum; and no element
+/// outside C is touched.
+#[test]
+fn the_row_products_are_the_f64_sums_of_a_times_b_transposed() {
+    use autoencoder_playground::nn::rows::rows_times_rows;
+    use ndarray::s;
+    let mut checked = 0;
+    for &(m, n, k) in &[(1, 1, 1), (3, 5, 3), (4, 2, 4), (5, 9, 7), (8, 72, 512), (16, 9, 6273), (7, 3, 1001)] {
+        let a_wide = random(m, k + 5, 1);
+        let b_wide = random(n, k + 3, 2);
+        let (a, b) = (a_wide.slice(s![.., 2..2 + k]), b_wide.slice(s![.., 1..1 + k]));
+        for beta in [0.0f32, 1.0, 0.5] {
+            let mut c_wide = random(m + 2, n + 2, 3);
+            let before = c_wide.clone();
+            rows_times_rows(a, b, beta, c_wide.slice_mut(s![1..1 + m, 1..1 + n]));
+            for i in 0..m + 2 {
+                for j in 0..n + 2 {
+                    let got = c_wide[[i, j]] as f64;
+                    if i == 0 || j == 0 || i > m || j > n {
+                        assert_eq!(got, before[[i, j]] as f64, "{m}×{n}×{k}: ({i}, {j}) outside C changed");
+                        continue;
+                    }
+                    let (r, c) = (i - 1, j - 1);
+                    let dot: f64 = (0..k).map(|p| a[[r, p]] as f64 * b[[c, p]] as f64).sum();
+                    let abs: f64 = (0..k).map(|p| (a[[r, p]] as f64 * b[[c, p]] as f64).abs()).sum();
+                    let want = beta as f64 * before[[i, j]] as f64 + dot;
+                    let tol = 2e-7 * (k as f64).sqrt() * (abs + 1.0) + 1e-7;
+                    assert!((got - want).abs() <= tol, "{m}×{n}×{k} β{beta} at ({r}, {c}): {got} vs {want}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 2_000, "{checked} elements");
+}

@@ -546,3 +546,27 @@ fn the_bce_simd_lanes_are_the_portable_lanes_bit_for_bit() {
         }
     }
 }
+
+/// The row products' wasm SIMD blocks (`nn::rows::rows_times_rows`, the conv
+/// weight gradients in the browsers) are the portable blocks bit for bit, at
+/// shapes with partial 4 × 2 blocks, depths with a partial group of 4 and
+/// under 4, and β 0 and 1.
+#[wasm_bindgen_test]
+fn the_row_products_simd_blocks_are_the_portable_blocks_bit_for_bit() {
+    use autoencoder_playground::nn::rows::{rows_times_rows, rows_times_rows_portable};
+    use ndarray::Array2;
+    let value = |i: usize, j: usize, seed: usize| (((i * 31 + j * 17 + seed * 7) % 23) as f32 - 11.0) / 7.3;
+    for &(m, n, k) in &[(1, 1, 1), (3, 5, 3), (4, 2, 4), (5, 9, 7), (8, 72, 512), (16, 9, 6273)] {
+        let a = Array2::from_shape_fn((m, k), |(i, p)| value(i, p, 1) * (1.0 + p as f32 * 1e-3));
+        let b = Array2::from_shape_fn((n, k), |(j, p)| value(j, p, 2));
+        for beta in [0.0f32, 1.0] {
+            let c0 = Array2::from_shape_fn((m, n), |(i, j)| value(i, j, 3));
+            let (mut simd, mut portable) = (c0.clone(), c0.clone());
+            rows_times_rows(a.view(), b.view(), beta, simd.view_mut());
+            rows_times_rows_portable(a.view(), b.view(), beta, portable.view_mut());
+            let bits = |c: &Array2<f32>| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&simd), bits(&portable), "{m}×{n}×{k} β{beta}");
+            assert_ne!(bits(&simd), bits(&c0), "{m}×{n}×{k} β{beta}: C did not change");
+        }
+    }
+}

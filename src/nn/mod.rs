@@ -11,6 +11,7 @@ pub mod gemm;
 mod linear;
 pub mod loss;
 mod optim;
+pub mod rows;
 
 pub use crate::config::Window;
 pub use activation::{sigmoid, sigmoid_into, Activation, ActivationLayer};

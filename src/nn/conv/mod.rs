@@ -17,6 +17,10 @@
 //! written: its inner dimension is a layer's channel count, too thin for the
 //! matrix kernel to pay for writing and re-reading that matrix.
 //!
+//! The weight gradients, dLoss/dOutput·colsᵀ and the transposed convolution's
+//! x·colsᵀ, are dot products of rows N·P long (`nn::rows`): the matrix
+//! kernel's packing of both operands took as long as their multiply-adds.
+//!
 //! The transposed convolution grows the image in the decoder. It is the exact
 //! adjoint of the encoder's strided convolution, so one pair of im2col/col2im
 //! serves both directions and both backward passes, and it is what PyTorch's
@@ -37,6 +41,7 @@ use rand::RngExt;
 use self::halves::{Halves, Part};
 use self::unfold::{from_channel_major, to_channel_major, Geometry};
 use super::gemm::{gemm_within, join};
+use super::rows::rows_times_rows;
 use super::{ensure_shape, Layer, Param};
 use crate::config::{ImageShape, Init, Window};
 use crate::rng::Rng;
@@ -179,7 +184,7 @@ impl Layer for Conv2d {
                     mut grad_in: ArrayViewMut2<f32>,
                     mut part: Part<'_>| {
             to_channel_major(g, g_cm.view_mut());
-            gemm_within(split, 1.0, &g_cm.view(), &cols.t(), part.beta, &mut part.weight);
+            rows_times_rows(g_cm.view(), cols, part.beta, part.weight.view_mut());
             for (b, row) in part.bias.iter_mut().zip(g_cm.rows()) {
                 *b += row.sum();
             }
@@ -333,7 +338,7 @@ impl Layer for ConvTranspose2d {
                     mut part: Part<'_>| {
             // The gradient of a scatter is the gather: unfold dLoss/dOutput.
             geo.unfold(g, cols.view_mut());
-            gemm_within(split, 1.0, &x_cm, &cols.t(), part.beta, &mut part.weight);
+            rows_times_rows(x_cm, cols.view(), part.beta, part.weight.view_mut());
             for row in g.rows() {
                 for (c, b) in part.bias.iter_mut().enumerate() {
                     *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
