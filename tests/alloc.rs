@@ -118,10 +118,12 @@ fn training_steps_inside_an_epoch_do_not_allocate() {
     let (n, packing) = steady_state(cfg, &d);
     assert_eq!(n, 0, "conv: {n} allocations in 9 steady-state steps");
     // Every conv layer here has 196 output pixels a channel, so a batch of 50
-    // has halves (28 + 22 samples) and each backward product runs once a half:
-    // conv blocks 1 + 2 (no dLoss/dPixels) and 1 + 2 (dLoss/dInput is the fold
-    // of a product made without a matrix product, Geometry::fold_product); the
-    // dense code and decoder layers 3 each; both transposed convolutions 0 + 4
-    // (their forward is such a fold too).
-    assert_eq!(packing, 9 * 20, "conv: matrix products per step");
+    // has halves (28 + 22 samples) and each backward product runs once a half.
+    // The kernel makes: each conv block's forward, 1 + 1 (their weight
+    // gradients are dot products of rows, nn::rows, and dLoss/dInput is the
+    // fold of a product made without the kernel, Geometry::fold_product); the
+    // dense code and decoder layers, 3 each; each transposed convolution's
+    // dLoss/dInput once a half, 2 + 2 (its forward is such a fold too, its
+    // weight gradient rows).
+    assert_eq!(packing, 9 * 12, "conv: matrix products per step");
 }

@@ -57,12 +57,13 @@ fn by_blocks(
     if m == 0 || n == 0 {
         return;
     }
-    let a_rows: Vec<&[f32]> = a.rows().into_iter().map(|r| r.to_slice().expect("rows of A are contiguous")).collect();
-    let b_rows: Vec<&[f32]> = b.rows().into_iter().map(|r| r.to_slice().expect("rows of B are contiguous")).collect();
+    // Rows taken as they are needed: a training step allocates nothing (tests/alloc.rs).
+    let a_row = |i: usize| a.row(i.min(m - 1)).to_slice().expect("rows of A are contiguous");
+    let b_row = |j: usize| b.row(j.min(n - 1)).to_slice().expect("rows of B are contiguous");
     for i in (0..m).step_by(ROWS_A) {
-        let rows_a: [&[f32]; ROWS_A] = std::array::from_fn(|r| a_rows[(i + r).min(m - 1)]);
+        let rows_a: [&[f32]; ROWS_A] = std::array::from_fn(|r| a_row(i + r));
         for j in (0..n).step_by(ROWS_B) {
-            let rows_b: [&[f32]; ROWS_B] = std::array::from_fn(|s| b_rows[(j + s).min(n - 1)]);
+            let rows_b: [&[f32]; ROWS_B] = std::array::from_fn(|s| b_row(j + s));
             let sums = block(rows_a, rows_b);
             for (r, row) in sums.iter().enumerate().take(m - i) {
                 for (s, &sum) in row.iter().enumerate().take(n - j) {
