@@ -15,6 +15,10 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
+#[cfg(feature = "lab")]
+#[path = "common/conv_reference.rs"]
+mod conv_reference;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// 300 smooth synthetic 28×28 "digits", ten patterns with variations.
@@ -573,14 +577,16 @@ fn the_row_products_simd_blocks_are_the_portable_blocks_bit_for_bit() {
 
 /// The transposed convolution's forward pass in the browsers (the fused
 /// product and fold of src/nn/conv/fused.rs, as the wasm compilers vectorize
-/// it) against the f64 scatter PyTorch defines, at the blog model's decoder
-/// shapes and two odd ones: within f32 rounding.
+/// it) against the f64 scatter PyTorch defines (tests/common/conv_reference.rs,
+/// which tests/conv.rs checks natively), at the blog model's decoder shapes
+/// and two odd ones: within f32 rounding.
 #[cfg(feature = "lab")]
 #[wasm_bindgen_test]
 fn the_transposed_convolution_is_the_f64_scatter_in_the_browser() {
     use autoencoder_playground::config::{ImageShape, Init, Window};
     use autoencoder_playground::nn::{ConvTranspose2d, Layer};
     use autoencoder_playground::rng::from_seed;
+    use conv_reference::{direct_conv_transpose, images, max_diff, weights4};
     use ndarray::Array2;
     let cases = [((16, 1, 28), 3, 2), ((8, 16, 14), 3, 2), ((3, 2, 13), 3, 2), ((4, 3, 11), 5, 1)];
     for ((c_in, c_out, side), k, s) in cases {
@@ -589,32 +595,17 @@ fn the_transposed_convolution_is_the_f64_scatter_in_the_browser() {
         let mut convt = ConvTranspose2d::new(c_in, big, win, Init::Xavier, &mut from_seed(7));
         convt.bias = ndarray::Array1::from_shape_fn(c_out, |o| 0.1 * o as f32 - 0.2);
         let small = convt.input_shape();
-        let batch = 3;
-        let x = Array2::from_shape_fn((batch, small.len()), |(n, i)| (((n * 131 + i * 37) % 41) as f32 - 20.0) / 13.0);
+        let x = Array2::from_shape_fn((3, small.len()), |(n, i)| (((n * 131 + i * 37) % 41) as f32 - 20.0) / 13.0);
         let y = convt.forward(x.view(), false).to_owned();
-        let (h, w) = (small.height, small.width);
-        let mut worst = 0.0f64;
-        for n in 0..batch {
-            let mut want = vec![0.0f64; big.len()];
-            for o in 0..c_out {
-                want[o * side * side..(o + 1) * side * side].fill(convt.bias[o] as f64);
-            }
-            for c in 0..c_in {
-                for (i, j) in (0..h).flat_map(|i| (0..w).map(move |j| (i, j))) {
-                    let v = x[[n, (c * h + i) * w + j]] as f64;
-                    for (o, u, t) in (0..c_out).flat_map(|o| (0..k).flat_map(move |u| (0..k).map(move |t| (o, u, t)))) {
-                        let (r, q) = ((i * s + u) as isize - (k / 2) as isize, (j * s + t) as isize - (k / 2) as isize);
-                        if r >= 0 && q >= 0 && (r as usize) < side && (q as usize) < side {
-                            let weight = convt.weight[[c, (o * k + u) * k + t]] as f64;
-                            want[(o * side + r as usize) * side + q as usize] += weight * v;
-                        }
-                    }
-                }
-            }
-            for (got, want) in y.row(n).iter().zip(&want) {
-                worst = worst.max((*got as f64 - want).abs());
-            }
-        }
+        let bias: Vec<f64> = convt.bias.iter().map(|&b| b as f64).collect();
+        let want = direct_conv_transpose(
+            &images(&x, small),
+            &weights4(&convt.weight, c_in, c_out, k),
+            &bias,
+            win,
+            (side, side),
+        );
+        let worst = max_diff(&want, &y);
         assert!(worst < 1e-5, "{c_in}→{c_out} at {side}×{side}, k{k} s{s}: off by {worst:e}");
     }
 }
