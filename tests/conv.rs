@@ -10,7 +10,7 @@ mod common;
 mod conv_reference;
 
 use autoencoder_playground::config::{Config, ConvBlock, ImageShape, Init, ModelConfig, ModelKind};
-use autoencoder_playground::nn::{Activation, Conv2d, ConvTranspose2d, Layer, Window};
+use autoencoder_playground::nn::{Activation, ActivationLayer, Conv2d, ConvTranspose2d, Layer, Sequential, Window};
 use autoencoder_playground::noise::NoiseKind;
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::{Autoencoder, Trainer};
@@ -21,6 +21,48 @@ use rand::RngExt;
 fn random(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
     let mut rng = from_seed(seed);
     Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-1.0..1.0))
+}
+
+/// A convolution that absorbs the activation pushed after it (`Layer::absorb`:
+/// applied as its output leaves channel-major order, differentiated as the
+/// gradient enters it) computes what the convolution and an `ActivationLayer`
+/// compute, bit for bit: output, dLoss/dInput and every parameter's gradient,
+/// for every activation, at strides 1 and 2.
+#[test]
+fn a_conv_that_absorbs_its_activation_is_the_conv_then_the_activation_bit_for_bit() {
+    let bits = |a: ndarray::ArrayView2<f32>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let image = ImageShape { channels: 3, height: 10, width: 9 };
+    for act in [Activation::Relu, Activation::LeakyRelu, Activation::Sigmoid, Activation::Tanh, Activation::Identity] {
+        for s in [1, 2] {
+            let win = Window { kernel: 3, stride: s, padding: 1 };
+            let run = |absorbed: bool| {
+                let mut conv = Conv2d::new(image, 4, win, Init::He, &mut from_seed(3));
+                conv.bias = ndarray::arr1(&[0.3, -0.2, 0.0, -0.5]);
+                let mut seq = Sequential::new();
+                seq.push(conv);
+                if absorbed {
+                    seq.push_activation(act);
+                } else {
+                    seq.push(ActivationLayer::new(act));
+                }
+                let x = random(5, image.len(), 4);
+                let y = bits(seq.forward(x.view(), true));
+                // What the convolution itself hands on: f(z) when it absorbed f.
+                let conv_out = bits(seq.output(0));
+                let g = random(5, y.len() / 5, 5);
+                let grad_in = bits(seq.backward(g.view()));
+                let mut grads = Vec::new();
+                seq.params_and_grads(&mut |p| grads.extend(p.grad.iter().map(|v| v.to_bits())));
+                (y, conv_out, grad_in, grads)
+            };
+            let (apart, absorbed) = (run(false), run(true));
+            let name = act.name();
+            assert!(absorbed.1 == absorbed.0, "{name} s{s}: the convolution did not absorb the activation");
+            assert!(absorbed.0 == apart.0, "{name} s{s}: the outputs differ");
+            assert!(absorbed.2 == apart.2, "{name} s{s}: dLoss/dInput differs");
+            assert!(absorbed.3 == apart.3, "{name} s{s}: the parameter gradients differ");
+        }
+    }
 }
 
 const CASES: [(usize, usize); 5] = [(3, 2), (3, 1), (5, 2), (1, 1), (4, 3)];

@@ -3,7 +3,7 @@
 //! units, Xavier elsewhere, unless the config names one).
 
 use crate::config::{Init, ModelConfig};
-use crate::nn::{Activation, ActivationLayer, Dropout, Linear, Sequential};
+use crate::nn::{Activation, Dropout, Linear, Sequential};
 #[cfg(feature = "lab")]
 use crate::nn::{Conv2d, ConvTranspose2d};
 use crate::rng::{seeded, Rng, Stream};
@@ -38,7 +38,7 @@ pub(super) fn build_stack(
         if output_layer {
             continue;
         }
-        seq.push(ActivationLayer::new(act));
+        seq.push_activation(act);
         if cfg.dropout > 0.0 {
             seq.push(Dropout::new(cfg.dropout, seeded(seed, Stream::Dropout, dropout_base + i as u64)));
         }
@@ -86,7 +86,7 @@ pub(super) fn build_conv_decoder(cfg: &ModelConfig, rng: &mut Rng, seed: u64) ->
 
 #[cfg(feature = "lab")]
 fn push_activation(seq: &mut Sequential, cfg: &ModelConfig, act: Activation, seed: u64, dropout_index: u64) {
-    seq.push(ActivationLayer::new(act));
+    seq.push_activation(act);
     if cfg.dropout > 0.0 {
         seq.push(Dropout::new(cfg.dropout, seeded(seed, Stream::Dropout, dropout_index)));
     }

@@ -43,6 +43,14 @@ pub trait Layer {
     fn params_and_grads(&mut self, _f: &mut dyn FnMut(Param<'_>)) {}
     /// The output of the latest `forward`, kept in the layer's buffer.
     fn output(&self) -> ArrayView2<'_, f32>;
+    /// Takes on `act`, the activation pushed right after this layer, when it
+    /// can apply it in a pass it makes anyway (→ true): from then on its
+    /// output is f(its pre-activation), and `backward` takes dLoss/d(that
+    /// output) and multiplies by f′ itself, as `ActivationLayer` would, bit for
+    /// bit. Layers that cannot keep the default (→ false).
+    fn absorb(&mut self, _act: Activation) -> bool {
+        false
+    }
 }
 
 /// Resizes a reusable buffer only when the batch shape changes, so steady-state
@@ -54,20 +62,36 @@ pub(crate) fn ensure_shape(buf: &mut Array2<f32>, rows: usize, cols: usize) {
 }
 
 /// Layers applied in order.
+///
+/// An activation pushed with `push_activation` after a layer that absorbs it
+/// (`Layer::absorb`) keeps its place in the list, so layer indices stay what
+/// the model's structure says, but is skipped: its output is the absorbing
+/// layer's.
 #[derive(Default)]
 pub struct Sequential {
     layers: Vec<Box<dyn Layer + Send>>,
+    /// Per layer: an activation its predecessor applies.
+    absorbed: Vec<bool>,
 }
 
 impl Sequential {
     /// An empty stack.
     pub fn new() -> Self {
-        Sequential { layers: Vec::new() }
+        Sequential { layers: Vec::new(), absorbed: Vec::new() }
     }
 
     /// Appends a layer.
     pub fn push(&mut self, layer: impl Layer + Send + 'static) {
         self.layers.push(Box::new(layer));
+        self.absorbed.push(false);
+    }
+
+    /// Appends the activation `act`, absorbed by the last layer where it can
+    /// apply it itself (`Layer::absorb`): the same numbers without a pass of its own.
+    pub fn push_activation(&mut self, act: Activation) {
+        let absorbed = self.layers.last_mut().is_some_and(|last| last.absorb(act));
+        self.layers.push(Box::new(ActivationLayer::new(act)));
+        self.absorbed.push(absorbed);
     }
 
     /// Number of layers.
@@ -83,8 +107,10 @@ impl Sequential {
     /// Runs every layer; the result borrows the last layer's output buffer.
     pub fn forward<'a>(&'a mut self, x: ArrayView2<'a, f32>, train: bool) -> ArrayView2<'a, f32> {
         let mut h = x;
-        for layer in self.layers.iter_mut() {
-            h = layer.forward(h, train);
+        for (layer, &absorbed) in self.layers.iter_mut().zip(&self.absorbed) {
+            if !absorbed {
+                h = layer.forward(h, train);
+            }
         }
         h
     }
@@ -93,14 +119,19 @@ impl Sequential {
     /// (empty when the first layer skips its input gradient).
     pub fn backward<'a>(&'a mut self, grad_out: ArrayView2<'a, f32>) -> ArrayView2<'a, f32> {
         let mut g = grad_out;
-        for layer in self.layers.iter_mut().rev() {
-            g = layer.backward(g);
+        for (layer, &absorbed) in self.layers.iter_mut().zip(&self.absorbed).rev() {
+            if !absorbed {
+                g = layer.backward(g);
+            }
         }
         g
     }
 
     /// The output of layer `i` in the latest `forward`.
     pub fn output(&self, i: usize) -> ArrayView2<'_, f32> {
+        if self.absorbed[i] {
+            return self.layers[i - 1].output();
+        }
         self.layers[i].output()
     }
 
