@@ -23,11 +23,11 @@ fn random(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
     Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-1.0..1.0))
 }
 
-/// A convolution that absorbs the activation pushed after it (`Layer::absorb`:
-/// applied as its output leaves channel-major order, differentiated as the
-/// gradient enters it) computes what the convolution and an `ActivationLayer`
-/// compute, bit for bit: output, dLoss/dInput and every parameter's gradient,
-/// for every activation, at strides 1 and 2.
+/// A convolution or transposed convolution that absorbs the activation
+/// pushed after it (`Layer::absorb`: applied as it writes its output,
+/// differentiated as the gradient comes in) computes what the layer and an
+/// `ActivationLayer` compute, bit for bit: output, dLoss/dInput and every
+/// parameter's gradient, for every activation, at strides 1 and 2.
 #[test]
 fn a_conv_that_absorbs_its_activation_is_the_conv_then_the_activation_bit_for_bit() {
     let bits = |a: ndarray::ArrayView2<f32>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
@@ -35,32 +35,43 @@ fn a_conv_that_absorbs_its_activation_is_the_conv_then_the_activation_bit_for_bi
     for act in [Activation::Relu, Activation::LeakyRelu, Activation::Sigmoid, Activation::Tanh, Activation::Identity] {
         for s in [1, 2] {
             let win = Window { kernel: 3, stride: s, padding: 1 };
-            let run = |absorbed: bool| {
-                let mut conv = Conv2d::new(image, 4, win, Init::He, &mut from_seed(3));
-                conv.bias = ndarray::arr1(&[0.3, -0.2, 0.0, -0.5]);
-                let mut seq = Sequential::new();
-                seq.push(conv);
-                if absorbed {
-                    seq.push_activation(act);
-                } else {
-                    seq.push(ActivationLayer::new(act));
-                }
-                let x = random(5, image.len(), 4);
-                let y = bits(seq.forward(x.view(), true));
-                // What the convolution itself hands on: f(z) when it absorbed f.
-                let conv_out = bits(seq.output(0));
-                let g = random(5, y.len() / 5, 5);
-                let grad_in = bits(seq.backward(g.view()));
-                let mut grads = Vec::new();
-                seq.params_and_grads(&mut |p| grads.extend(p.grad.iter().map(|v| v.to_bits())));
-                (y, conv_out, grad_in, grads)
-            };
-            let (apart, absorbed) = (run(false), run(true));
-            let name = act.name();
-            assert!(absorbed.1 == absorbed.0, "{name} s{s}: the convolution did not absorb the activation");
-            assert!(absorbed.0 == apart.0, "{name} s{s}: the outputs differ");
-            assert!(absorbed.2 == apart.2, "{name} s{s}: dLoss/dInput differs");
-            assert!(absorbed.3 == apart.3, "{name} s{s}: the parameter gradients differ");
+            for transposed in [false, true] {
+                let run = |absorbed: bool| {
+                    let mut seq = Sequential::new();
+                    let inputs = if transposed {
+                        let mut up = ConvTranspose2d::new(4, image, win, Init::He, &mut from_seed(3));
+                        up.bias = ndarray::arr1(&[0.3, -0.2, -0.5]);
+                        let inputs = up.input_shape().len();
+                        seq.push(up);
+                        inputs
+                    } else {
+                        let mut conv = Conv2d::new(image, 4, win, Init::He, &mut from_seed(3));
+                        conv.bias = ndarray::arr1(&[0.3, -0.2, 0.0, -0.5]);
+                        seq.push(conv);
+                        image.len()
+                    };
+                    if absorbed {
+                        seq.push_activation(act);
+                    } else {
+                        seq.push(ActivationLayer::new(act));
+                    }
+                    let x = random(5, inputs, 4);
+                    let y = bits(seq.forward(x.view(), true));
+                    // What the layer itself hands on: f(z) when it absorbed f.
+                    let layer_out = bits(seq.output(0));
+                    let g = random(5, y.len() / 5, 5);
+                    let grad_in = bits(seq.backward(g.view()));
+                    let mut grads = Vec::new();
+                    seq.params_and_grads(&mut |p| grads.extend(p.grad.iter().map(|v| v.to_bits())));
+                    (y, layer_out, grad_in, grads)
+                };
+                let (apart, absorbed) = (run(false), run(true));
+                let name = format!("{}{} s{s}", act.name(), if transposed { " transposed" } else { "" });
+                assert!(absorbed.1 == absorbed.0, "{name}: the layer did not absorb the activation");
+                assert!(absorbed.0 == apart.0, "{name}: the outputs differ");
+                assert!(absorbed.2 == apart.2, "{name}: dLoss/dInput differs");
+                assert!(absorbed.3 == apart.3, "{name}: the parameter gradients differ");
+            }
         }
     }
 }

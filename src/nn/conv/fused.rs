@@ -8,7 +8,9 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use super::phases;
 use super::unfold::{channel_rows, Geometry};
 use crate::config::{ImageShape, MAX_CHANNELS};
+use crate::nn::activation::relu;
 use crate::nn::gemm::gemm_within;
+use crate::nn::Activation;
 
 impl Geometry {
     /// `x` += fold(wᵀ·src) for `w` (m × C·k·k) and `src` (m × n·P, its rows
@@ -18,10 +20,13 @@ impl Geometry {
     /// product sums) and added to the plane's phases at once, so the
     /// (C·k·k) × (n·P) product is never written. Elsewhere the product goes
     /// through `cols` (scratch of that size) and `fold_add`; `split` says
-    /// whether the layer split the pass across threads itself.
+    /// whether the layer split the pass across threads itself. Then `act`
+    /// (identity, or the activation a transposed convolution absorbed) is
+    /// applied to each finished plane, as `ActivationLayer::forward` would.
     pub(super) fn fold_product(
         &self,
         split: bool,
+        act: Activation,
         w: ArrayView2<f32>,
         src: ArrayView2<f32>,
         mut cols: ArrayViewMut2<f32>,
@@ -29,7 +34,8 @@ impl Geometry {
     ) {
         let Some(phases) = self.phases().filter(|_| w.nrows() <= MAX_CHANNELS) else {
             gemm_within(split, 1.0, &w.t(), &src, 0.0, &mut cols);
-            return self.fold_add(cols, x);
+            self.fold_add(cols, x.view_mut());
+            return apply(act, x.as_slice_mut().expect("images are contiguous"));
         };
         let pixels = self.pixels();
         let ImageShape { channels, height, width } = self.image;
@@ -62,9 +68,21 @@ impl Geometry {
                         phases.add_tap(&mut buf, tap, &mut row[..pixels]);
                     }
                 }
-                phases.take_add(&mut buf, &mut dst[(n * channels + c) * plane..][..plane]);
+                let plane = &mut dst[(n * channels + c) * plane..][..plane];
+                phases.take_add(&mut buf, plane);
+                apply(act, plane);
             }
         }
+    }
+}
+
+/// v = f(v) in place, as `ActivationLayer::forward` computes f: ReLU (the
+/// default) in a loop of its own, which vectorizes; nothing for identity.
+fn apply(act: Activation, values: &mut [f32]) {
+    match act {
+        Activation::Identity => {}
+        Activation::Relu => values.iter_mut().for_each(|v| *v = relu(*v)),
+        _ => values.iter_mut().for_each(|v| *v = act.apply(*v)),
     }
 }
 
@@ -167,7 +185,14 @@ mod tests {
                     let x = random(batch, geo.image.len(), 13);
                     let mut got = x.clone();
                     let mut scratch = Array2::from_elem((geo.patch(), batch * geo.pixels()), f32::NAN);
-                    geo.fold_product(false, weight.view(), src.view(), scratch.view_mut(), got.view_mut());
+                    geo.fold_product(
+                        false,
+                        Activation::Identity,
+                        weight.view(),
+                        src.view(),
+                        scratch.view_mut(),
+                        got.view_mut(),
+                    );
                     let want = fold_product_reference(&geo, &weight, &src, &x);
                     let worst = (&got - &want).iter().fold(0.0f32, |a, d| a.max(d.abs()));
                     assert!(worst < 1e-5, "k{k} s{s} {h}×{w} m{m}: off by {worst}");

@@ -21,6 +21,13 @@
 //! x·colsᵀ, are dot products of rows N·P long (`nn::rows`): the matrix
 //! kernel's packing of both operands took as long as their multiply-adds.
 //!
+//! Both take on the activation pushed after them (`Layer::absorb`, from
+//! `Sequential::push_activation`): f is applied as the output is written
+//! (channel-major order left, or a plane finished), and f′ from the output
+//! as dLoss/dOutput comes in (into channel-major order, or unfolded plane by
+//! plane), bit for bit what a separate `ActivationLayer` computes, without its
+//! two passes over the batch.
+//!
 //! The transposed convolution grows the image in the decoder. It is the exact
 //! adjoint of the encoder's strided convolution, so one pair of im2col/col2im
 //! serves both directions and both backward passes, and it is what PyTorch's
@@ -195,7 +202,7 @@ impl Layer for Conv2d {
             }
             if input_grad {
                 grad_in.fill(0.0);
-                geo.fold_product(split, weight.view(), g_cm.view(), grad_cols, grad_in);
+                geo.fold_product(split, Activation::Identity, weight.view(), g_cm.view(), grad_cols, grad_in);
             }
         };
         let (g_cm, cols, y) = (self.grad_cm.view_mut(), self.cols.view(), self.out.view());
@@ -252,6 +259,9 @@ pub struct ConvTranspose2d {
     /// The geometry of the mirror convolution: from the output image down to the input's size.
     geo: Geometry,
     in_channels: usize,
+    /// The activation after it, applied to each plane as it is finished and
+    /// differentiated as dLoss/dOutput is unfolded (`Layer::absorb`).
+    act: Activation,
     x_cm: Array2<f32>,
     cols: Array2<f32>,
     out: Array2<f32>,
@@ -279,6 +289,7 @@ impl ConvTranspose2d {
             grad_bias: Array1::zeros(output.channels),
             geo,
             in_channels,
+            act: Activation::Identity,
             x_cm: e(),
             cols: e(),
             out: e(),
@@ -304,7 +315,7 @@ impl Layer for ConvTranspose2d {
         ensure_shape(&mut self.cols, patch, batch * pixels);
         ensure_shape(&mut self.out, batch, image.len());
         let cut = self.geo.batch_cut(batch, channels * patch * batch * pixels);
-        let (geo, weight, bias) = (&self.geo, &self.weight, &self.bias);
+        let (geo, weight, bias, act) = (&self.geo, &self.weight, &self.bias, self.act);
         let plane = image.height * image.width;
         let pass = |x: ArrayView2<f32>,
                     mut x_cm: ArrayViewMut2<f32>,
@@ -316,7 +327,7 @@ impl Layer for ConvTranspose2d {
                     row.slice_mut(ndarray::s![c * plane..(c + 1) * plane]).fill(b);
                 }
             }
-            geo.fold_product(cut.is_some(), weight.view(), x_cm.view(), cols, out);
+            geo.fold_product(cut.is_some(), act, weight.view(), x_cm.view(), cols, out);
         };
         let (x_cm, cols, out) = (self.x_cm.view_mut(), self.cols.view_mut(), self.out.view_mut());
         match cut {
@@ -348,39 +359,47 @@ impl Layer for ConvTranspose2d {
         let cut = self.geo.halves(batch);
         let split = cut.is_some() && super::gemm::split_conv(2 * channels * patch * batch * pixels);
         let plane = self.geo.image.height * self.geo.image.width;
-        let (geo, weight) = (&self.geo, &self.weight);
+        let (geo, weight, act) = (&self.geo, &self.weight, self.act);
         let pass = |g: ArrayView2<f32>,
+                    y: ArrayView2<f32>,
                     mut cols: ArrayViewMut2<f32>,
                     x_cm: ArrayView2<f32>,
                     mut grad_x_cm: ArrayViewMut2<f32>,
                     grad_in: ArrayViewMut2<f32>,
                     mut part: Part<'_>| {
-            // The gradient of a scatter is the gather: unfold dLoss/dOutput.
-            geo.unfold(g, cols.view_mut());
-            rows_times_rows(x_cm, cols.view(), part.beta, part.weight.view_mut());
-            for row in g.rows() {
-                for (c, b) in part.bias.iter_mut().enumerate() {
-                    *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
+            // The gradient of a scatter is the gather: unfold dLoss/dOutput
+            // (times f′ where the layer absorbed f, and dLoss/dBias on the way).
+            if act == Activation::Identity {
+                geo.unfold(g, cols.view_mut());
+                for row in g.rows() {
+                    for (c, b) in part.bias.iter_mut().enumerate() {
+                        *b += row.slice(ndarray::s![c * plane..(c + 1) * plane]).sum();
+                    }
                 }
+            } else {
+                geo.unfold_times(g, act, y, cols.view_mut(), part.bias);
             }
+            rows_times_rows(x_cm, cols.view(), part.beta, part.weight.view_mut());
             gemm_within(split, 1.0, &weight.view(), &cols.view(), 0.0, &mut grad_x_cm);
             from_channel_major(grad_x_cm.view(), None, Activation::Identity, grad_in);
         };
-        let (cols, x_cm) = (self.cols.view_mut(), self.x_cm.view());
+        let (cols, x_cm, y) = (self.cols.view_mut(), self.x_cm.view(), self.out.view());
         let (grad_x_cm, grad_in) = (self.grad_x_cm.view_mut(), self.grad_in.view_mut());
         match cut {
             Some(n) => {
                 let (g1, g2) = grad_out.split_at(Axis(0), n);
+                let (y1, y2) = y.split_at(Axis(0), n);
                 let (c1, c2) = cols.split_at(Axis(1), n * pixels);
                 let (x1, x2) = x_cm.split_at(Axis(1), n * pixels);
                 let (m1, m2) = grad_x_cm.split_at(Axis(1), n * pixels);
                 let (i1, i2) = grad_in.split_at(Axis(0), n);
                 let (p1, p2) = self.parts.split();
-                join(split, || pass(g1, c1, x1, m1, i1, p1), || pass(g2, c2, x2, m2, i2, p2));
+                join(split, || pass(g1, y1, c1, x1, m1, i1, p1), || pass(g2, y2, c2, x2, m2, i2, p2));
                 self.parts.add_to(&mut self.grad_weight, &mut self.grad_bias);
             }
             None => {
-                pass(grad_out, cols, x_cm, grad_x_cm, grad_in, Part::whole(&mut self.grad_weight, &mut self.grad_bias))
+                let whole = Part::whole(&mut self.grad_weight, &mut self.grad_bias);
+                pass(grad_out, y, cols, x_cm, grad_x_cm, grad_in, whole)
             }
         }
         self.grad_in.view()
@@ -388,5 +407,17 @@ impl Layer for ConvTranspose2d {
 
     fn params_and_grads(&mut self, f: &mut dyn FnMut(Param<'_>)) {
         params(&mut self.weight, &mut self.grad_weight, &mut self.bias, &mut self.grad_bias, f);
+    }
+
+    /// Every activation, where the polyphase layout holds (the configs'
+    /// blocks on images up to the buffer's size): f applied to each plane as
+    /// it is finished, f′ from the output on each plane of dLoss/dOutput as
+    /// it is unfolded, on the stack. Once.
+    fn absorb(&mut self, act: Activation) -> bool {
+        if self.act != Activation::Identity || self.geo.phases().is_none() {
+            return false;
+        }
+        self.act = act;
+        true
     }
 }

@@ -93,6 +93,38 @@ impl Geometry {
         }
     }
 
+    /// im2col of g·f′(y) for dLoss/dOutput `g` of a layer that absorbed `act`
+    /// (`Layer::absorb`) and made `y`, its plane-by-plane products formed
+    /// on the stack as `ActivationLayer::backward` forms them, each plane's sum
+    /// added to `bias[c]` (for each channel, image after image, as the
+    /// per-image loop of the bias gradient adds). Only where the polyphase
+    /// layout holds (`phases`).
+    pub(super) fn unfold_times(
+        &self,
+        g: ArrayView2<f32>,
+        act: Activation,
+        y: ArrayView2<f32>,
+        cols: ArrayViewMut2<f32>,
+        bias: &mut [f32],
+    ) {
+        debug_assert_eq!(cols.dim(), (self.patch(), g.nrows() * self.pixels()));
+        let phases = self.phases().expect("a layer absorbs its activation only where the phases hold");
+        let (g, y) = (g.as_standard_layout(), y.as_standard_layout());
+        let g = g.as_slice().expect("standard layout");
+        let y = y.as_slice().expect("standard layout");
+        let (mut buf, mut dz) = (phases::buffer(), phases::buffer());
+        let plane_len = self.image.height * self.image.width;
+        self.each_plane(cols, |plane, image, taps| {
+            let dz = &mut dz[..plane_len];
+            times_derivative(act, dz, &g[plane.clone()], &y[plane.clone()]);
+            bias[plane.start / plane_len % self.image.channels] += ndarray::ArrayView1::from(&*dz).sum();
+            phases.sort(dz, &mut buf);
+            for (tap, row) in taps.iter_mut().enumerate() {
+                phases.copy_tap(&buf, tap, &mut row[image.clone()]);
+            }
+        });
+    }
+
     /// im2col through the polyphase layout (src/nn/conv/phases.rs), a
     /// channel at a time: its taps' rows of `cols` are taken once, then every
     /// image's plane of that channel is sorted and copied into them.
