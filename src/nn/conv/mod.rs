@@ -195,11 +195,8 @@ impl Layer for Conv2d {
                     grad_cols: ArrayViewMut2<f32>,
                     mut grad_in: ArrayViewMut2<f32>,
                     mut part: Part<'_>| {
-            to_channel_major_times(g, Some((act, y)), g_cm.view_mut());
+            to_channel_major_times(g, Some((act, y)), g_cm.view_mut(), Some(&mut *part.bias));
             rows_times_rows(g_cm.view(), cols, part.beta, part.weight.view_mut());
-            for (b, row) in part.bias.iter_mut().zip(g_cm.rows()) {
-                *b += row.sum();
-            }
             if input_grad {
                 grad_in.fill(0.0);
                 geo.fold_product(split, Activation::Identity, weight.view(), g_cm.view(), grad_cols, grad_in);

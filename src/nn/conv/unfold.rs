@@ -279,17 +279,20 @@ pub(super) fn channel_rows<'a>(
 
 /// (n, C·P) → (C, n·P): each sample's channel planes side by side per channel.
 pub(super) fn to_channel_major(x: ArrayView2<f32>, dst: ArrayViewMut2<f32>) {
-    to_channel_major_times(x, None, dst);
+    to_channel_major_times(x, None, dst, None);
 }
 
 /// `to_channel_major` of dLoss/dOutput times f′ at each output, for a layer
 /// that absorbed its activation f (`Layer::absorb`): with `by` = Some((f, y))
 /// for the layer's output y = f(pre-activation), each value g becomes
-/// g·f′(y) as `ActivationLayer::backward` makes it, on the way.
+/// g·f′(y) as `ActivationLayer::backward` makes it, on the way. With `sums`,
+/// each channel's row of `dst`, once written (while it is in the cache), is
+/// summed into `sums[c]` as `row.sum()` would sum it: dLoss/dBias.
 pub(super) fn to_channel_major_times(
     x: ArrayView2<f32>,
     by: Option<(Activation, ArrayView2<f32>)>,
     mut dst: ArrayViewMut2<f32>,
+    mut sums: Option<&mut [f32]>,
 ) {
     let channels = dst.nrows();
     let p = x.ncols() / channels.max(1);
@@ -309,6 +312,9 @@ pub(super) fn to_channel_major_times(
                     times_derivative(act, block, from, y);
                 }
             }
+        }
+        if let Some(sums) = sums.as_deref_mut() {
+            sums[c] += ndarray::ArrayView1::from(&*to).sum();
         }
     }
 }
