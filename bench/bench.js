@@ -3,6 +3,7 @@
 // drives it through window.bench; the Run button does the same by hand.
 
 import { PoolWorkers } from '../www/worker/pool-workers.js';
+import { evaluationsPerStep, floorOf } from './floor.js';
 import { matchDense } from '../www/lessons/conv/shapes.js';
 import { defaultState, toTrainerConfig } from '../www/state/url-state.js';
 
@@ -153,7 +154,8 @@ export async function throughput(settings, { models = MODELS, contenders = CONTE
           }),
         );
       }
-      floorRuns.push(await job('denseFloor', { ...shape, ...floorTiming(settings) }));
+      const evaluationRows = runs.ours?.at(-1)?.evaluation?.rows;
+      floorRuns.push(await job('denseFloor', { ...shape, evaluationRows, ...floorTiming(settings) }));
     }
     const rows = mine.map((contender) => {
       const windowsMs = runs[contender].map((r) => r.windowsMs[0]);
@@ -168,7 +170,7 @@ export async function throughput(settings, { models = MODELS, contenders = CONTE
         backend,
       };
     });
-    out.push({ model, ...shape, rows, floor: floorOf(floorRuns) });
+    out.push({ model, ...shape, rows, floor: floorOf(floorRuns, evaluationsPerStep(runs.ours)) });
   }
   return out;
 }
@@ -253,35 +255,6 @@ const floorTiming = (settings) => ({
   warmupMs: settings.floorWindowMs / 2,
 });
 
-/**
- * A step's floor from the rounds' floor jobs: each shape's best time over the
- * rounds (a floor is what the kernel can do, so the fastest window; a loaded
- * moment only makes a window slower), its products' share of it, and the sum.
- * -> { shapes: [{ layer, dims, products, splits, windowsMs, runMs, gflops, flops, floorMs }], floorMs, flopsPerStep }
- */
-export function floorOf(floorRuns) {
-  const shapes = floorRuns[0].shapes.map((g, i) => {
-    const windowsMs = floorRuns.map((f) => f.shapes[i].windowsMs[0]);
-    const runMs = Math.min(...windowsMs);
-    return {
-      layer: g.layer,
-      dims: g.dims,
-      products: g.products,
-      splits: g.splits,
-      windowsMs,
-      runMs,
-      gflops: g.flopsPerRun / (runMs / 1000) / 1e9,
-      flops: (g.flopsPerRun / 5) * g.products * g.splits,
-      floorMs: (runMs / 5) * g.products * g.splits,
-    };
-  });
-  return {
-    shapes,
-    floorMs: shapes.reduce((t, g) => t + g.floorMs, 0),
-    flopsPerStep: shapes.reduce((t, g) => t + g.flops, 0),
-  };
-}
-
 /** Validation MSE against training seconds for ours and tfjs-wasm, default model and latent 2. */
 export async function quality(settings, { contenders = ['ours', 'tfjs-wasm'] } = {}) {
   const runs = [];
@@ -326,14 +299,15 @@ export async function convThroughput(settings, { models = CONV_MODELS, contender
       say(`conv throughput ${model} b${m.batch}, round ${round + 1}/${settings.windows}: ${order.join(', ')}, floor`);
       for (const contender of order)
         runs[contender].push(await job('convThroughput', { contender, ...m, lr: CONV_LR, loss: 'bce', ...one }));
-      floorRuns.push(await job('convFloor', { ...m, ...floorTiming(settings) }));
+      const evaluationRows = runs.ours?.at(-1)?.evaluation?.rows;
+      floorRuns.push(await job('convFloor', { ...m, evaluationRows, ...floorTiming(settings) }));
     }
     const rows = contenders.map((contender) => {
       const windowsMs = runs[contender].map((r) => r.windowsMs[0]);
       const { params, backend, threads } = runs[contender].at(-1);
       return { contender, medianMs: median(windowsMs), p90Ms: p90(windowsMs), windowsMs, params, backend, threads };
     });
-    const floor = floorOf(floorRuns);
+    const floor = floorOf(floorRuns, evaluationsPerStep(runs.ours));
     const ours = rows.find((r) => r.contender === 'ours');
     // Side by side: each round's ratios, then their median.
     const ratios = {};

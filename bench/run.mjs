@@ -532,8 +532,8 @@ function printFloorShapes(models) {
         m.model,
         m.batch,
         g.layer,
-        `${g.dims.join(' × ')}${g.splits > 1 ? ` (×${g.splits})` : ''}`,
-        g.products,
+        `${g.dims.join(' × ')}${g.splits > 1 ? ` (×${+g.splits.toFixed(2)})` : ''}`,
+        g.perStep === 1 ? g.products : `${g.products} × 1/${f(1 / g.perStep, 0)}`,
         f(g.gflops, 2),
         f(g.floorMs, 3),
       ]),
@@ -543,6 +543,7 @@ function printFloorShapes(models) {
   console.log(
     dim(
       '  products: how many products of these sizes one step has (forward, dW, dInput of each layer and its mirror); (×j): b split in j equal parts\n' +
+        "  evaluation: the epoch-end validation pass's forward products (the validation digits' rows), made once every n steps (× 1/n) of the steps timed\n" +
         "  each shape's best window over the rounds (a floor: the kernel at its fastest); the floor is their sum",
     ),
   );

@@ -10,16 +10,17 @@
 //   info        {}                                   -> { ourWasm, hardwareConcurrency, crossOriginIsolated }
 //   throughput  { contender, model (its name), encoder: number[], latent, batch, lr, windows, windowMs, warmupMs }
 //               contender: 'ours' | 'ours-mt' (threaded build) | 'tfjs-wasm' | 'tfjs-cpu'
-//               -> { windowsMs: number[] (ms per step, one per window), steps, threads?, backend? }
-//   denseFloor  { encoder, latent, batch, windows, windowMs, warmupMs }
+//               -> { windowsMs: number[] (ms per step, one per window), steps, threads?, backend?,
+//                    evaluation? (ours: { rows, perStep }, the epoch-end validation passes it made) }
+//   denseFloor  { encoder, latent, batch, evaluationRows?, windows, windowMs, warmupMs }
 //               the matrix products of one dense step by mirror pair, timed on the lab build's Roofline kernel
 //               -> { shapes: [{ layer, dims, products, splits, windowsMs (ms per Roofline run), flopsPerRun }] }
 //   validation  { n, config }                        -> Float32Array n*784 (our Trainer's validation digits)
 //   quality     { contender: 'ours' | 'tfjs-wasm', config, seconds, evalEveryMs, threshold, val? }
 //               -> { points: [{ t, step, mse }], thresholdSeconds: number|null, steps, wallSeconds }
 //   convThroughput { contender: 'ours' | 'ours-mt' | 'tfjs-wasm', conv, latent, batch, lr, loss, windows, windowMs, warmupMs }
-//               the conv autoencoder (ours: the lab build) -> { windowsMs, steps, params, threads?, backend? }
-//   convFloor   { conv, latent, batch, windows, windowMs, warmupMs }
+//               the conv autoencoder (ours: the lab build) -> { windowsMs, steps, params, threads?, backend?, evaluation? }
+//   convFloor   { conv, latent, batch, evaluationRows?, windows, windowMs, warmupMs }
 //               the matrix products of one conv step, timed on the lab build's Roofline kernel
 //               -> { shapes: [{ layer, dims, products, splits, windowsMs (ms per Roofline run), flopsPerRun }] }
 //   kernelAt    { dims: [c, a, b], startAt, windowMs }
@@ -181,6 +182,18 @@ async function timeSteps(step, { windows, windowMs, warmupMs }, label) {
     progress(`${label}: window ${w + 1}/${windows} ${((now - start) / n).toFixed(3)} ms/step`);
   }
   return { windowsMs, steps };
+}
+
+/**
+ * The validation passes a trainer made: at each epoch's end it reconstructs
+ * the validation digits (src/train/step.rs), whose forward products are part
+ * of the steps timed.
+ * -> { rows (validation digits), perStep (evaluations / steps taken) }
+ */
+function evaluationsOf(t) {
+  const h = t.history();
+  const steps = Number(h.steps.at(-1) ?? 0);
+  return { rows: t.validationLabels(1 << 30).length, perStep: steps ? h.epochs.length / steps : 0 };
 }
 
 // ------------------------------------------------------------------ TensorFlow.js model
@@ -471,9 +484,15 @@ function tfConvModel(tf, { conv, latent, lr, batch, loss }, train) {
  * is its small channel count, a its C·k² and b its N·P columns. A group's floor
  * is the Roofline's time / 5 × the step's products of those sizes. b above 4096
  * (the Roofline's limit) is split into equal parts, run one after another.
- * -> [{ layer, dims: [c, a, b], products, splits }]
+ *
+ * With `evaluationRows` V, also the epoch-end evaluation's forward products
+ * (`evaluation: true`, counted per evaluation; floorOf scales them by the
+ * evaluations per step): each block's convolution and its mirror at V·P
+ * columns, in parts of the training step's size, and the two dense products
+ * at V rows (the Roofline's batch, up to 4096: more is run in parts).
+ * -> [{ layer, dims: [c, a, b], products, splits, evaluation? }]
  */
-function convGemmShapes({ conv, latent, batch }) {
+function convGemmShapes({ conv, latent, batch, evaluationRows }) {
   const shapes = convSides(conv);
   const out = [];
   const split = (cols) => {
@@ -496,9 +515,28 @@ function convGemmShapes({ conv, latent, batch }) {
     });
   });
   const last = shapes.at(-1);
+  const flat = last.channels * last.side ** 2;
   // Dense code (flat → latent) and back (latent → flat): their six products are the Roofline's five and one more.
-  out.push({ layer: 'dense', dims: [batch, last.channels * last.side ** 2, latent], products: 6, splits: 1 });
+  out.push({ layer: 'dense', dims: [batch, flat, latent], products: 6, splits: 1 });
+  if (evaluationRows) {
+    const evaluation = conv.map((_, i) => ({
+      ...out[i],
+      layer: `${out[i].layer}, evaluation`,
+      // the convolution's forward and its mirror's, at V/batch times the columns
+      products: 2,
+      splits: (out[i].splits * evaluationRows) / batch,
+      evaluation: true,
+    }));
+    evaluation.push(evaluationDense('dense, evaluation', evaluationRows, flat, latent));
+    out.push(...evaluation);
+  }
   return out;
+}
+
+/** The two forward products of a dense pair a→b, b→a at V rows, as Roofline shapes of at most 4096 rows. */
+function evaluationDense(layer, rows, a, b) {
+  const parts = Math.ceil(rows / 4096);
+  return { layer, dims: [Math.ceil(rows / parts), a, b], products: 2, splits: parts, evaluation: true };
 }
 
 /**
@@ -508,17 +546,24 @@ function convGemmShapes({ conv, latent, batch }) {
  * Roofline([a, b], batch) runs five products of batch·a·b each (the first
  * layer's forward and weight gradient, the mirror's three; see
  * src/roofline.rs). The first pair has five products in the step (the pixels
- * need no gradient); every other pair six.
- * -> [{ layer, dims: [batch, a, b], products, splits: 1 }]
+ * need no gradient); every other pair six. With `evaluationRows` V, also
+ * the epoch-end evaluation's two forward products of each pair at V rows
+ * (`evaluation: true`, see convGemmShapes).
+ * -> [{ layer, dims: [batch, a, b], products, splits, evaluation? }]
  */
-function denseGemmShapes({ encoder, latent, batch }) {
+function denseGemmShapes({ encoder, latent, batch, evaluationRows }) {
   const widths = [PIXELS, ...encoder, latent];
-  return widths.slice(1).map((b, i) => ({
+  const pairs = widths.slice(1).map((b, i) => ({
     layer: `${widths[i]}→${b} + ${b}→${widths[i]}`,
     dims: [batch, widths[i], b],
     products: i ? 6 : 5,
     splits: 1,
   }));
+  if (!evaluationRows) return pairs;
+  const evaluation = widths
+    .slice(1)
+    .map((b, i) => evaluationDense(`${pairs[i].layer}, evaluation`, evaluationRows, widths[i], b));
+  return [...pairs, ...evaluation];
 }
 
 /**
@@ -608,8 +653,9 @@ const jobs = {
       const { pixels, labels } = await loadDigits();
       const t = new m.Trainer(ourConfig(args), pixels, labels);
       const r = await timeSteps(() => t.step(1), timing, label); // one step a call, as the app's worker calls it
+      const evaluation = evaluationsOf(t);
       t.free();
-      return { ...r, threads: m.threadCount() };
+      return { ...r, threads: m.threadCount(), evaluation };
     }
     if (contender === 'tfjs-wasm' || contender === 'tfjs-cpu') {
       const { tf, facts } = await loadTf(contender === 'tfjs-wasm' ? 'wasm' : 'cpu');
@@ -638,8 +684,9 @@ const jobs = {
       const t = new m.Trainer(config, pixels, labels);
       const params = t.parameters().length;
       const r = await timeSteps(() => t.step(1), timing, label);
+      const evaluation = evaluationsOf(t);
       t.free();
-      return { ...r, params, threads: m.threadCount() };
+      return { ...r, params, threads: m.threadCount(), evaluation };
     }
     if (contender === 'tfjs-wasm') {
       const { tf, facts } = await loadTf('wasm');
