@@ -185,15 +185,15 @@ async function timeSteps(step, { windows, windowMs, warmupMs }, label) {
 }
 
 /**
- * The validation passes a trainer made: at each epoch's end it reconstructs
- * the validation digits (src/train/step.rs), whose forward products are part
- * of the steps timed.
- * -> { rows (validation digits), perStep (evaluations / steps taken) }
+ * The validation passes of a trainer: at each epoch's end it reconstructs the
+ * validation digits (src/train/step.rs), whose forward products are part of
+ * the steps timed, one pass every epoch's steps (read from its first epoch;
+ * 0 if the run ended none).
+ * -> { rows (validation digits), perStep (1 / steps an epoch) }
  */
 function evaluationsOf(t) {
-  const h = t.history();
-  const steps = Number(h.steps.at(-1) ?? 0);
-  return { rows: t.validationLabels(1 << 30).length, perStep: steps ? h.epochs.length / steps : 0 };
+  const first = t.history().epochs[0];
+  return { rows: t.validationLabels(1 << 30).length, perStep: first ? 1 / Number(first.step) : 0 };
 }
 
 // ------------------------------------------------------------------ TensorFlow.js model
