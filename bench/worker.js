@@ -475,6 +475,9 @@ function tfConvModel(tf, { conv, latent, lr, batch, loss }, train) {
   return { step, params: vars.reduce((n, v) => n + v.size, 0) };
 }
 
+/** Digits a slice of a conv model's evaluation (src/model/autoencoder.rs EVAL_ROWS). */
+const EVAL_SLICE = 64;
+
 /**
  * The matrix products of one training step of a conv model, grouped by the
  * three sizes they multiply, each group as a Roofline (www/pkg-lab) that runs
@@ -487,9 +490,9 @@ function tfConvModel(tf, { conv, latent, lr, batch, loss }, train) {
  *
  * With `evaluationRows` V, also the epoch-end evaluation's forward products
  * (`evaluation: true`, counted per evaluation; floorOf scales them by the
- * evaluations per step): each block's convolution and its mirror at V·P
- * columns, in parts of the training step's size, and the two dense products
- * at V rows (the Roofline's batch, up to 4096: more is run in parts).
+ * evaluations per step): the model evaluates in slices of EVAL_SLICE digits,
+ * so each block's convolution and its mirror and the two dense products at
+ * that batch, V / EVAL_SLICE times.
  * -> [{ layer, dims: [c, a, b], products, splits, evaluation? }]
  */
 function convGemmShapes({ conv, latent, batch, evaluationRows }) {
@@ -519,16 +522,27 @@ function convGemmShapes({ conv, latent, batch, evaluationRows }) {
   // Dense code (flat → latent) and back (latent → flat): their six products are the Roofline's five and one more.
   out.push({ layer: 'dense', dims: [batch, flat, latent], products: 6, splits: 1 });
   if (evaluationRows) {
-    const evaluation = conv.map((_, i) => ({
-      ...out[i],
-      layer: `${out[i].layer}, evaluation`,
-      // the convolution's forward and its mirror's, at V/batch times the columns
+    // A conv model evaluates in slices of EVAL_SLICE digits: every product at that batch, V/EVAL_SLICE times.
+    const slices = evaluationRows / EVAL_SLICE;
+    conv.forEach((b, i) => {
+      const cols = EVAL_SLICE * shapes[i + 1].side ** 2;
+      const j = split(cols);
+      out.push({
+        layer: `conv.${i} + convT.${i}, evaluation`,
+        // the convolution's forward and its mirror's
+        dims: [b.channels, shapes[i].channels * b.kernel * b.kernel, cols / j],
+        products: 2,
+        splits: j * slices,
+        evaluation: true,
+      });
+    });
+    out.push({
+      layer: 'dense, evaluation',
+      dims: [EVAL_SLICE, flat, latent],
       products: 2,
-      splits: (out[i].splits * evaluationRows) / batch,
+      splits: slices,
       evaluation: true,
-    }));
-    evaluation.push(evaluationDense('dense, evaluation', evaluationRows, flat, latent));
-    out.push(...evaluation);
+    });
   }
   return out;
 }
