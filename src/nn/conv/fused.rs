@@ -5,10 +5,10 @@
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
+use super::channel_major::apply;
 use super::phases;
 use super::unfold::{channel_rows, Geometry};
 use crate::config::{ImageShape, MAX_CHANNELS};
-use crate::nn::activation::relu;
 use crate::nn::gemm::gemm_within;
 use crate::nn::Activation;
 
@@ -73,16 +73,6 @@ impl Geometry {
                 apply(act, plane);
             }
         }
-    }
-}
-
-/// v = f(v) in place, as `ActivationLayer::forward` computes f: ReLU (the
-/// default) in a loop of its own, which vectorizes; nothing for identity.
-fn apply(act: Activation, values: &mut [f32]) {
-    match act {
-        Activation::Identity => {}
-        Activation::Relu => values.iter_mut().for_each(|v| *v = relu(*v)),
-        _ => values.iter_mut().for_each(|v| *v = act.apply(*v)),
     }
 }
 
