@@ -551,6 +551,27 @@ fn the_bce_simd_lanes_are_the_portable_lanes_bit_for_bit() {
     }
 }
 
+/// The vectorized sigmoid loop (`sigmoid_into`, its constants held across
+/// the loop) is the scalar `sigmoid` (its constants literals) bit for bit,
+/// in the browsers' SIMD: over [−100, 100] in steps of 1/64, the saturated
+/// ends, tiny, zero and −0 logits, NaN and lengths that leave a remainder.
+#[wasm_bindgen_test]
+fn the_vectorized_sigmoid_is_the_scalar_sigmoid_bit_for_bit() {
+    use autoencoder_playground::nn::{sigmoid, sigmoid_into};
+    let mut z: Vec<f32> = (-6400..=6400).map(|i| i as f32 / 64.0).collect();
+    z.extend([0.0, -0.0, 1e-30, -1e-30, 87.5, -87.5, 1e30, -1e30, f32::INFINITY, f32::NEG_INFINITY, 0.3, -0.7]);
+    for len in [z.len(), z.len() - 1, z.len() - 2, 3] {
+        let mut out = vec![0.0f32; len];
+        sigmoid_into(&mut out, &z[..len]);
+        for (&o, &x) in out.iter().zip(&z) {
+            assert_eq!(o.to_bits(), sigmoid(x).to_bits(), "sigmoid({x:e}) of {len}");
+        }
+    }
+    let mut nan = [0.0f32; 5];
+    sigmoid_into(&mut nan, &[f32::NAN; 5]);
+    assert!(nan.iter().all(|v| v.is_nan()), "NaN is not hidden");
+}
+
 /// The row products' wasm SIMD blocks (`nn::rows::rows_times_rows`, the conv
 /// weight gradients in the browsers) are the portable blocks bit for bit, at
 /// shapes with partial 4 × 2 blocks, depths with a partial group of 4 and
