@@ -18,6 +18,7 @@ pub(super) struct Rule {
     pub adam_eps: f32,
     pub tiny: f32,
     pub tiny_v: f32,
+    pub flush_moments: bool,
     pub pen: WeightPenalty,
     pub decay: bool,
 }
@@ -39,7 +40,7 @@ impl Rule {
 
     /// The update of Optimizer::step, then the gradient zeroed.
     fn apply(&self, w: &mut [f32], g: &mut [f32], m: &mut [f32], v: &mut [f32]) {
-        let Rule { kind, lr, mu, b1, b2, adam_lr, adam_eps, tiny, tiny_v, pen, decay } = *self;
+        let Rule { kind, lr, mu, b1, b2, adam_lr, adam_eps, tiny, tiny_v, flush_moments, pen, decay } = *self;
         if decay {
             // In place: the gradient is zeroed below, and no sums are taken here.
             for (g, &w) in g.iter_mut().zip(w.iter()) {
@@ -58,7 +59,7 @@ impl Rule {
                     *w -= lr * *m;
                 }
             }
-            OptimizerKind::Adam => adam_block(w, g, m, v, [b1, b2, adam_lr, adam_eps, tiny, tiny_v]),
+            OptimizerKind::Adam => adam_block(w, g, m, v, [b1, b2, adam_lr, adam_eps, tiny, tiny_v], flush_moments),
         }
         g.fill(0.0);
     }
