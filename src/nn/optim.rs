@@ -242,15 +242,26 @@ impl Optimizer {
                 }
                 // The penalty's gradient added in a pass of its own, so the update loops
                 // below test nothing per element (the gradient itself stays for the sums).
-                let d: &[f32] = if decay { with_penalty(&mut penalized[..w.len()], w, g, pen) } else { g };
+                // Adam zeroes the gradient it reads as it reads it (a pass less): g itself
+                // when nothing else wants it, else a copy.
+                let n = w.len();
+                let taken = kind == OptimizerKind::Adam && !decay && !track;
+                let d: &mut [f32] = if decay {
+                    with_penalty(&mut penalized[..n], w, g, pen)
+                } else if taken {
+                    &mut *g
+                } else {
+                    penalized[..n].copy_from_slice(g);
+                    &mut penalized[..n]
+                };
                 match kind {
                     OptimizerKind::Sgd => {
-                        for (w, &d) in w.iter_mut().zip(d) {
+                        for (w, &d) in w.iter_mut().zip(&*d) {
                             *w -= lr * d;
                         }
                     }
                     OptimizerKind::Momentum => {
-                        for ((w, &d), m) in w.iter_mut().zip(d).zip(m.iter_mut()) {
+                        for ((w, &d), m) in w.iter_mut().zip(&*d).zip(m.iter_mut()) {
                             *m = flush(mu * *m + d, MOMENTUM_TINY);
                             *w -= lr * *m;
                         }
@@ -261,7 +272,7 @@ impl Optimizer {
                 }
                 if track {
                     add_block_sums(before, w, g, &mut sums);
-                } else {
+                } else if !taken {
                     g.fill(0.0);
                 }
             }
@@ -277,14 +288,14 @@ impl Optimizer {
 /// [β₁, β₂, lr′, ε′, tiny, tiny²], lr′ and ε′ with the bias corrections folded in.
 /// The gradient is flushed at every step, the moments when `flush_moments`
 /// (every [`FLUSH_MOMENTS_EVERY`]th step): a loop for each, so neither tests
-/// the step per element.
+/// the step per element. `d` is zeroed as it is read.
 #[inline(always)]
-fn adam_block(w: &mut [f32], d: &[f32], m: &mut [f32], v: &mut [f32], s: [f32; 6], flush_moments: bool) {
+fn adam_block(w: &mut [f32], d: &mut [f32], m: &mut [f32], v: &mut [f32], s: [f32; 6], flush_moments: bool) {
     let each = w.iter_mut().zip(d).zip(m.iter_mut()).zip(v.iter_mut());
     if flush_moments {
-        each.for_each(|(((w, &d), m), v)| adam_one::<true>(w, d, m, v, s));
+        each.for_each(|(((w, d), m), v)| adam_one::<true>(w, std::mem::take(d), m, v, s));
     } else {
-        each.for_each(|(((w, &d), m), v)| adam_one::<false>(w, d, m, v, s));
+        each.for_each(|(((w, d), m), v)| adam_one::<false>(w, std::mem::take(d), m, v, s));
     }
 }
 
@@ -304,7 +315,7 @@ fn adam_one<const FLUSH_MOMENTS: bool>(w: &mut f32, d: f32, m: &mut f32, v: &mut
 
 /// g + the penalty's gradient at w, element by element, into `out` (returned).
 #[inline(always)]
-fn with_penalty<'a>(out: &'a mut [f32], w: &[f32], g: &[f32], pen: WeightPenalty) -> &'a [f32] {
+fn with_penalty<'a>(out: &'a mut [f32], w: &[f32], g: &[f32], pen: WeightPenalty) -> &'a mut [f32] {
     for ((o, &w), &g) in out.iter_mut().zip(w).zip(g) {
         *o = g + pen.grad(w);
     }

@@ -59,7 +59,9 @@ impl Rule {
                     *w -= lr * *m;
                 }
             }
-            OptimizerKind::Adam => adam_block(w, g, m, v, [b1, b2, adam_lr, adam_eps, tiny, tiny_v], flush_moments),
+            OptimizerKind::Adam => {
+                return adam_block(w, g, m, v, [b1, b2, adam_lr, adam_eps, tiny, tiny_v], flush_moments);
+            }
         }
         g.fill(0.0);
     }
