@@ -290,6 +290,33 @@ fn mse_over_present_cells_matches_finite_differences_and_the_textbook_sum() {
     assert_eq!(a, b);
 }
 
+/// The evaluation's MSE summed slice by slice (`SquaredErrors`, as a conv
+/// model evaluates in 64-digit slices) is `recon_mse` over the whole batch,
+/// bit for bit: in slices of 1, 3 and 64 rows and in one piece, with
+/// missing targets (lab build) and without.
+#[test]
+fn the_mse_summed_slice_by_slice_is_the_whole_batchs_bit_for_bit() {
+    let pred = random(70, 9, 31, 0.0);
+    let full = random(70, 9, 32, 0.0);
+    let mut targets = vec![full.clone()];
+    if cfg!(feature = "lab") {
+        targets.push(full.mapv(|v| if v.abs() < 0.2 { f32::NAN } else { v }));
+    }
+    for target in &targets {
+        let whole = loss::recon_mse(pred.view(), target.view());
+        for rows in [1usize, 3, 64, 70] {
+            let mut squares = loss::SquaredErrors::default();
+            for at in (0..70).step_by(rows) {
+                let end = (at + rows).min(70);
+                squares.add(pred.slice(ndarray::s![at..end, ..]), target.slice(ndarray::s![at..end, ..]));
+            }
+            assert_eq!(squares.mean().to_bits(), whole.to_bits(), "slices of {rows}: {} vs {whole}", squares.mean());
+        }
+        assert!(whole > 0.0);
+    }
+    assert_eq!(loss::SquaredErrors::default().mean(), 0.0, "nothing added");
+}
+
 #[test]
 fn bce_from_logits_is_finite_on_saturated_pixels_and_matches_the_textbook_formula() {
     let target = Array2::from_shape_vec((1, 4), vec![0.0, 1.0, 0.0, 1.0]).unwrap();

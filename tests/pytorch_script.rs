@@ -124,8 +124,14 @@ fn check(case: &Value, digits: &Dataset, dir: &Path) {
     // The script's evaluate() reports the validation loss and MSE as the engine does.
     let bytes = std::fs::read(dir.join("numpy.safetensors")).unwrap();
     let mut t = Trainer::load(&bytes, digits).unwrap();
-    let (terms, y) = t.model_mut().evaluate_terms(x.view(), x.view(), &config.train).unwrap();
-    let ours = [terms.total as f64, loss::mse(y.view(), x.view()) as f64];
+    let (terms, mse) = t.model_mut().evaluate_terms(x.view(), x.view(), &config.train).unwrap();
+    let y = t.model_mut().reconstruct(x.view()).unwrap();
+    assert_eq!(
+        mse.to_bits(),
+        loss::mse(y.view(), x.view()).to_bits(),
+        "{label}: the evaluation's MSE is its reconstructions'"
+    );
+    let ours = [terms.total as f64, mse as f64];
     let theirs: [f64; 2] = serde_json::from_value(objective["evaluate"].clone()).expect("evaluate's two numbers");
     for (what, ours, theirs) in [("loss", ours[0], theirs[0]), ("MSE", ours[1], theirs[1])] {
         assert!(

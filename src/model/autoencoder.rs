@@ -11,7 +11,9 @@ use super::vae::GaussianHead;
 use super::LossTerms;
 use crate::config::{LossKind, ModelConfig, ModelKind, SparsityKind, TrainConfig};
 use crate::error::{Error, Result};
-use crate::nn::{ensure_shape, loss, sigmoid_into, Activation, Layer, Linear, Param, Sequential};
+use crate::nn::{
+    ensure_shape, loss, reshape_for_overwrite, sigmoid_into, Activation, Layer, Linear, Param, Sequential,
+};
 use crate::rng::{seeded, Stream};
 
 /// Rows per evaluation pass of a conv model (its training batch by default, so
@@ -46,7 +48,7 @@ pub struct Autoencoder {
 
 /// out = act(logits), reusing `out`'s buffer.
 fn apply_output(out: &mut Array2<f32>, logits: ArrayView2<f32>, act: Activation) {
-    ensure_shape(out, logits.nrows(), logits.ncols());
+    reshape_for_overwrite(out, logits.nrows(), logits.ncols());
     // The sigmoid (the default output) in the loop that vectorizes.
     if act == Activation::Sigmoid {
         if let (Some(o), Some(z)) = (out.as_slice_mut(), logits.as_slice()) {
@@ -61,7 +63,7 @@ impl Head {
         match self {
             Head::Code { linear, act, h, .. } => {
                 let a = linear.forward(x, train);
-                ensure_shape(h, a.nrows(), a.ncols());
+                reshape_for_overwrite(h, a.nrows(), a.ncols());
                 let f = *act;
                 Zip::from(&mut *h).and(&a).for_each(|h, &a| *h = f.apply(a));
                 h.view()
@@ -257,22 +259,24 @@ impl Autoencoder {
 
     /// The objective's terms on a batch in evaluation mode (no dropout, z = μ),
     /// without gradients: reconstruction loss, the VAE's KL and the mean code
-    /// activation; with the reconstructions.
+    /// activation; with the reconstructions' MSE (`loss::recon_mse`'s number,
+    /// summed slice by slice in its order, without keeping the reconstructions).
     pub fn evaluate_terms(
         &mut self,
         x: ArrayView2<f32>,
         target: ArrayView2<f32>,
         train: &TrainConfig,
-    ) -> Result<(LossTerms, Array2<f32>)> {
+    ) -> Result<(LossTerms, f32)> {
         self.check_cols(&x, self.config.input, "image")?;
-        let mut y = Array2::zeros((x.nrows(), self.config.input));
         let (mut kl, mut activation, mut bce) = (0.0f64, 0.0f64, 0.0f64);
+        let mut squares = loss::SquaredErrors::default();
         let from_logits = train.loss == LossKind::Bce;
         self.evaluate_in_slices(x, |ae, at, n| {
-            y.slice_mut(s![at..at + n, ..]).assign(&ae.out);
+            let target = target.slice(s![at..at + n, ..]);
+            squares.add(ae.out.view(), target);
             if from_logits {
                 let logits = ae.decoder.output(ae.decoder.len() - 1);
-                bce += loss::bce_with_logits_sum(logits, ae.out.view(), target.slice(s![at..at + n, ..]));
+                bce += loss::bce_with_logits_sum(logits, ae.out.view(), target);
             }
             // Both are means over the slice's rows: weighted by its rows, they add up to the batch's.
             let (k, a) = match &ae.head {
@@ -284,13 +288,14 @@ impl Autoencoder {
         });
         let rows = x.nrows().max(1) as f64;
         let (kl, mean_activation) = ((kl / rows) as f32, (activation / rows) as f32);
+        let mse = squares.mean();
         let recon = match train.loss {
-            LossKind::Mse => loss::recon_mse(y.view(), target),
+            LossKind::Mse => mse,
             // As the training loss: from the logits (not the clamped probabilities of `loss::bce`).
-            LossKind::Bce => (bce / y.len().max(1) as f64) as f32,
+            LossKind::Bce => (bce / (x.nrows() * self.config.input).max(1) as f64) as f32,
         };
         let total = recon + train.beta * kl / self.config.input as f32;
-        Ok((LossTerms { total, recon, kl, mean_activation, ..LossTerms::default() }, y))
+        Ok((LossTerms { total, recon, kl, mean_activation, ..LossTerms::default() }, mse))
     }
 
     /// One pass from images to codes over all of `x` at once (the VAE's means).
@@ -317,8 +322,11 @@ impl Autoencoder {
     /// Images decoded from a batch of codes.
     pub fn decode(&mut self, z: ArrayView2<f32>) -> Result<Array2<f32>> {
         self.check_cols(&z, self.config.latent, "code")?;
-        let act = self.config.output;
-        Ok(self.decoder.forward(z, false).mapv(|v| act.apply(v)))
+        let logits = self.decoder.forward(z, false);
+        // Through the output's one loop (a `mapv` of its own was 6 KB of the page's .wasm).
+        let mut out = Array2::zeros((0, 0));
+        apply_output(&mut out, logits, self.config.output);
+        Ok(out)
     }
 
     /// VAE only: uses `eps` as the reparameterisation noise of every training

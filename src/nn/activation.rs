@@ -4,7 +4,7 @@
 use ndarray::{Array2, ArrayView2, Zip};
 use serde::{Deserialize, Serialize};
 
-use super::{ensure_shape, Layer};
+use super::{ensure_shape, reshape_for_overwrite, Layer};
 
 /// Slope of leaky ReLU for negative inputs.
 pub const LEAKY_SLOPE: f32 = 0.01;
@@ -215,7 +215,7 @@ impl ActivationLayer {
 
 impl Layer for ActivationLayer {
     fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
-        ensure_shape(&mut self.out, x.nrows(), x.ncols());
+        reshape_for_overwrite(&mut self.out, x.nrows(), x.ncols());
         let kind = self.kind;
         // ReLU (the default) in a loop of its own, which vectorizes; the rest choose per element.
         if kind == Activation::Relu {

@@ -2,10 +2,10 @@
 //! so a batch (rows = samples) multiplies on the left.
 
 use super::gemm::{self as pair, gemm, join};
-use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2};
 use rand::RngExt;
 
-use super::{ensure_shape, Layer, Param};
+use super::{ensure_shape, reshape_for_overwrite, Layer, Param};
 use crate::config::Init;
 use crate::rng::Rng;
 
@@ -62,13 +62,17 @@ impl Linear {
 
 impl Layer for Linear {
     fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
-        ensure_shape(&mut self.input, x.nrows(), x.ncols());
-        self.input.assign(&x);
+        // Both written whole below: no zeroing when the rows change (batch ↔ validation set).
+        reshape_for_overwrite(&mut self.input, x.nrows(), x.ncols());
+        // Copies of whole rows (ndarray's element-wise `assign` was ~1% of a small model's step).
+        let x = x.as_standard_layout(); // a borrow: every caller's rows are contiguous
+        self.input.as_slice_mut().expect("a standard buffer").copy_from_slice(x.as_slice().expect("standard"));
         let cols = self.out_features();
-        ensure_shape(&mut self.out, x.nrows(), cols);
+        reshape_for_overwrite(&mut self.out, x.nrows(), cols);
         // Start from the broadcast bias, then add x·W in place: no temporary.
-        for mut row in self.out.rows_mut() {
-            row.assign(&self.bias);
+        let bias = self.bias.as_slice().expect("bias is contiguous");
+        for row in self.out.as_slice_mut().expect("a standard buffer").chunks_exact_mut(cols.max(1)) {
+            row.copy_from_slice(bias);
         }
         gemm(1.0, &x, &self.weight, 1.0, &mut self.out);
         self.out.view()
@@ -88,8 +92,12 @@ impl Layer for Linear {
         let (grad_weight, grad_bias, grad_in) = (&mut self.grad_weight, &mut self.grad_bias, &mut self.grad_in);
         let mut weight_grads = |split: bool| {
             pair::gemm_within(split, 1.0, &input.t(), &grad_out, 1.0, grad_weight);
-            for row in grad_out.axis_iter(Axis(0)) {
-                Zip::from(&mut *grad_bias).and(&row).for_each(|b, &g| *b += g);
+            // Row after row onto the sums, as slices (a loop that vectorizes).
+            let (sums, g) = (grad_bias.as_slice_mut().expect("bias is contiguous"), grad_out.as_standard_layout());
+            for row in g.as_slice().expect("standard").chunks_exact(sums.len().max(1)) {
+                for (b, &g) in sums.iter_mut().zip(row) {
+                    *b += g;
+                }
             }
         };
         if !self.input_grad {

@@ -108,6 +108,38 @@ pub fn mse_present_grad(pred: ArrayView2<f32>, target: ArrayView2<f32>, grad: &m
     Zip::from(grad).and(&pred).and(&target).for_each(|g, &p, &t| *g = if t.is_nan() { 0.0 } else { scale * (p - t) });
 }
 
+/// `recon_mse` summed part by part: the squared errors of each part's cells
+/// (those whose target is present, in the lab build) added to one f64 sum in
+/// the order `recon_mse` adds them, so parts that make up a batch row by row
+/// give its number bit for bit.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SquaredErrors {
+    sum: f64,
+    count: usize,
+}
+
+impl SquaredErrors {
+    /// Adds the cells of `pred` against `target` (same shape).
+    pub fn add(&mut self, pred: ArrayView2<f32>, target: ArrayView2<f32>) {
+        let (mut sum, mut count) = (self.sum, self.count);
+        Zip::from(&pred).and(&target).for_each(|&p, &t| {
+            #[cfg(feature = "lab")]
+            if t.is_nan() {
+                return;
+            }
+            let d = (p - t) as f64;
+            sum += d * d;
+            count += 1;
+        });
+        (self.sum, self.count) = (sum, count);
+    }
+
+    /// The mean of the squared errors added (0 for none).
+    pub fn mean(&self) -> f32 {
+        (self.sum / self.count.max(1) as f64) as f32
+    }
+}
+
 /// The MSE of a reconstruction against targets that may miss values:
 /// `mse_present` in the lab build, `mse` in the small one (the same number
 /// wherever nothing is missing).

@@ -60,6 +60,10 @@ pub struct Trainer {
     status: Status,
     /// Weights from up to `RESCUE_EVERY` steps back, to resume from after a divergence.
     rescue: (u64, Vec<f32>),
+    /// The validation set as the network takes it in, and as its targets
+    /// where they differ (NaN where a value is missing): made at the first
+    /// evaluation.
+    validation: Option<(Array2<f32>, Option<Array2<f32>>)>,
 }
 
 /// Most images `sample` draws in one call.
@@ -135,6 +139,7 @@ impl Trainer {
             bad_epochs: 0,
             status: Status::Running,
             rescue: (0, Vec::new()),
+            validation: None,
         })
     }
 
