@@ -572,6 +572,29 @@ fn the_vectorized_sigmoid_is_the_scalar_sigmoid_bit_for_bit() {
     assert!(nan.iter().all(|v| v.is_nan()), "NaN is not hidden");
 }
 
+/// The batch's pixel conversion in wasm SIMD (`data::bytes_to_unit`, 16
+/// bytes at a time) is the portable one bit for bit: every byte value, at
+/// lengths with and without a remainder, and a shorter output.
+#[wasm_bindgen_test]
+fn the_simd_pixel_conversion_is_the_portable_one_bit_for_bit() {
+    use autoencoder_playground::data::{bytes_to_unit, bytes_to_unit_portable};
+    let bytes: Vec<u8> = (0..800u32).map(|i| (i * 37 % 256) as u8).collect();
+    assert!((0..=255u8).all(|v| bytes.contains(&v)), "every byte value");
+    for (len, out_len) in [(800, 800), (784, 784), (15, 15), (33, 33), (784, 700)] {
+        let (mut simd, mut portable) = (vec![-1.0f32; out_len], vec![-2.0f32; out_len]);
+        bytes_to_unit(&mut simd, &bytes[..len]);
+        bytes_to_unit_portable(&mut portable, &bytes[..len]);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&simd), bits(&portable), "{len} bytes into {out_len}");
+        let last = bytes[out_len - 1] as f32 / 255.0;
+        assert!(
+            (simd[out_len - 1] - last).abs() <= 1e-7,
+            "{len} bytes: the last value {} is not {last}",
+            simd[out_len - 1]
+        );
+    }
+}
+
 /// The row products' wasm SIMD blocks (`nn::rows::rows_times_rows`, the conv
 /// weight gradients in the browsers) are the portable blocks bit for bit, at
 /// shapes with partial 4 × 2 blocks, depths with a partial group of 4 and
