@@ -55,8 +55,9 @@ pub(super) fn to_channel_major_times(
 #[inline]
 pub(super) fn times_derivative(act: Activation, out: &mut [f32], g: &[f32], y: &[f32]) {
     if act == Activation::Relu {
+        let one = crate::nn::activation::relu_derivative_one();
         for ((o, &g), &y) in out.iter_mut().zip(g).zip(y) {
-            *o = g * if y > 0.0 { 1.0 } else { 0.0 };
+            *o = g * if y > 0.0 { one } else { 0.0 };
         }
     } else {
         for ((o, &g), &y) in out.iter_mut().zip(g).zip(y) {
