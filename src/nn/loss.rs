@@ -4,7 +4,7 @@
 use ndarray::{Array2, ArrayView2, Zip};
 
 use super::activation::{sigmoid_into, Activation};
-use super::ensure_shape;
+use super::{ensure_shape, reshape_for_overwrite};
 
 /// Mean squared error between `pred` and `target`.
 pub fn mse(pred: ArrayView2<f32>, target: ArrayView2<f32>) -> f32 {
@@ -216,8 +216,10 @@ fn in_halves(
     let (logits, target) = (logits.as_standard_layout(), target.as_standard_layout());
     let z = logits.as_slice().expect("standard layout");
     let t = target.as_slice().expect("standard layout");
-    ensure_shape(grad, logits.nrows(), logits.ncols());
-    ensure_shape(out, logits.nrows(), logits.ncols());
+    // Both written whole by `part`; `out` is also the model's output, which the evaluation
+    // grows to the validation set's rows: neither is zeroed again when the rows change.
+    reshape_for_overwrite(grad, logits.nrows(), logits.ncols());
+    reshape_for_overwrite(out, logits.nrows(), logits.ncols());
     let g = grad.as_slice_mut().expect("a fresh or standard buffer");
     let y = out.as_slice_mut().expect("a fresh or standard buffer");
     let cut = half_cut(z.len());
