@@ -242,17 +242,17 @@ impl Optimizer {
                 }
                 // The penalty's gradient added in a pass of its own, so the update loops
                 // below test nothing per element (the gradient itself stays for the sums).
-                // Adam zeroes the gradient it reads as it reads it (a pass less): g itself
-                // when nothing else wants it, else a copy.
+                // Adam zeroes the gradient as it reads it (a pass less): a copy only where
+                // the sums still want g; SGD and momentum only read it.
                 let n = w.len();
-                let taken = kind == OptimizerKind::Adam && !decay && !track;
+                let adam = kind == OptimizerKind::Adam;
                 let d: &mut [f32] = if decay {
                     with_penalty(&mut penalized[..n], w, g, pen)
-                } else if taken {
-                    &mut *g
-                } else {
+                } else if adam && track {
                     penalized[..n].copy_from_slice(g);
                     &mut penalized[..n]
+                } else {
+                    &mut *g
                 };
                 match kind {
                     OptimizerKind::Sgd => {
@@ -272,7 +272,7 @@ impl Optimizer {
                 }
                 if track {
                     add_block_sums(before, w, g, &mut sums);
-                } else if !taken {
+                } else if !adam || decay {
                     g.fill(0.0);
                 }
             }
