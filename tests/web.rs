@@ -619,6 +619,34 @@ fn the_row_products_simd_blocks_are_the_portable_blocks_bit_for_bit() {
     }
 }
 
+/// The convolution's forward pass in the browsers (the polyphase unfold, and
+/// the product: made directly into the rows for the 9-row unfolded matrix of
+/// the first shape, on the matrix kernel for the others) against the f64 sum
+/// PyTorch defines (tests/common/conv_reference.rs), at the blog model's
+/// encoder shapes and odd ones: within f32 rounding.
+#[cfg(feature = "lab")]
+#[wasm_bindgen_test]
+fn the_convolution_is_the_f64_sum_in_the_browser() {
+    use autoencoder_playground::config::{ImageShape, Init, Window};
+    use autoencoder_playground::nn::{Conv2d, Layer};
+    use autoencoder_playground::rng::from_seed;
+    use conv_reference::{direct_conv, images, max_diff, weights4};
+    use ndarray::Array2;
+    let cases = [((1, 16, 28), 3, 2), ((16, 8, 14), 3, 2), ((8, 8, 7), 3, 2), ((2, 3, 13), 3, 2), ((3, 4, 17), 5, 2)];
+    for ((c_in, c_out, side), k, s) in cases {
+        let image = ImageShape { channels: c_in, height: side, width: side };
+        let win = Window { kernel: k, stride: s, padding: k / 2 };
+        let mut conv = Conv2d::new(image, c_out, win, Init::He, &mut from_seed(5));
+        conv.bias = ndarray::Array1::from_shape_fn(c_out, |o| 0.1 * o as f32 - 0.3);
+        let x = Array2::from_shape_fn((3, image.len()), |(n, i)| (((n * 131 + i * 37) % 41) as f32 - 20.0) / 13.0);
+        let y = conv.forward(x.view(), false).to_owned();
+        let bias: Vec<f64> = conv.bias.iter().map(|&b| b as f64).collect();
+        let want = direct_conv(&images(&x, image), &weights4(&conv.weight, c_out, c_in, k), &bias, win);
+        let worst = max_diff(&want, &y);
+        assert!(worst < 1e-5, "{c_in}→{c_out} at {side}×{side}, k{k} s{s}: off by {worst:e}");
+    }
+}
+
 /// The transposed convolution's forward pass in the browsers (the fused
 /// product and fold of src/nn/conv/fused.rs, as the wasm compilers vectorize
 /// it) against the f64 scatter PyTorch defines (tests/common/conv_reference.rs,

@@ -6,7 +6,9 @@
 //!
 //! - `Conv2d` unfolds the batch with im2col into `cols`, (C·k·k) × (N·P) for P
 //!   output pixels, and computes W·cols with W = (C_out) × (C·k·k) on the
-//!   shared kernel (`general_mat_mul`);
+//!   shared kernel (`general_mat_mul`), or, where `cols` has only a few rows
+//!   (a first layer's 1·3·3), image by image straight into the output's rows
+//!   (`fused::product_into_rows`);
 //! - `ConvTranspose2d` is the adjoint: Wᵀ·x gives the columns, and col2im
 //!   scatters them into the larger image.
 //!
@@ -50,12 +52,13 @@ use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rand::RngExt;
 
 use self::channel_major::{from_channel_major, to_channel_major_times};
+use self::fused::{product_into_rows, DIRECT_MAX_K};
 use self::halves::{Halves, Part};
 use self::unfold::Geometry;
 use super::gemm::{gemm_within, join};
 use super::rows::rows_times_rows;
 use super::{ensure_shape, Activation, Layer, Param};
-use crate::config::{ImageShape, Init, Window};
+use crate::config::{ImageShape, Init, Window, MAX_CHANNELS};
 use crate::rng::Rng;
 
 /// Uniform weights: He U(±√(6/fan_in)) or Xavier U(±√(6/(fan_in+fan_out))).
@@ -102,6 +105,8 @@ pub struct Conv2d {
     /// order and differentiated as dLoss/dOutput enters it (`Layer::absorb`).
     act: Activation,
     geo: Geometry,
+    /// Wᵀ, (C_in·k·k) × C_out, for `fused::product_into_rows`.
+    weight_t: Array2<f32>,
     cols: Array2<f32>,
     out_cm: Array2<f32>,
     out: Array2<f32>,
@@ -128,6 +133,7 @@ impl Conv2d {
             input_grad: true,
             act: Activation::Identity,
             geo,
+            weight_t: e(),
             cols: e(),
             out_cm: e(),
             out: e(),
@@ -145,19 +151,32 @@ impl Conv2d {
 }
 
 impl Layer for Conv2d {
-    /// With threads, the two halves of the batch (unfold, product, output) on two threads.
+    /// With threads, the two halves of the batch (unfold, product, output) on
+    /// two threads. A product with an unfolded matrix of at most
+    /// `DIRECT_MAX_K` rows is written straight into the rows
+    /// (`fused::product_into_rows`); deeper ones are made on the matrix
+    /// kernel in channel-major order and moved.
     fn forward(&mut self, x: ArrayView2<f32>, _train: bool) -> ArrayView2<'_, f32> {
         let batch = x.nrows();
         let (channels, patch, pixels) = (self.weight.nrows(), self.geo.patch(), self.geo.pixels());
+        let direct = patch <= DIRECT_MAX_K && channels <= MAX_CHANNELS;
+        if direct {
+            ensure_shape(&mut self.weight_t, patch, channels);
+            self.weight_t.assign(&self.weight.t());
+        }
         ensure_shape(&mut self.cols, patch, batch * pixels);
-        ensure_shape(&mut self.out_cm, channels, batch * pixels);
+        ensure_shape(&mut self.out_cm, if direct { 0 } else { channels }, batch * pixels);
         ensure_shape(&mut self.out, batch, channels * pixels);
         let cut = self.geo.batch_cut(batch, channels * patch * batch * pixels);
-        let (geo, weight, bias, act) = (&self.geo, &self.weight, &self.bias, self.act);
-        let pass = |x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>, mut out_cm: ArrayViewMut2<f32>, out| {
+        let (geo, weight, weight_t, bias, act) = (&self.geo, &self.weight, &self.weight_t, &self.bias, self.act);
+        let pass = |x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>, mut out_cm: ArrayViewMut2<f32>, mut out| {
             geo.unfold(x, cols.view_mut());
-            gemm_within(cut.is_some(), 1.0, &weight.view(), &cols.view(), 0.0, &mut out_cm);
-            from_channel_major(out_cm.view(), Some(bias), act, out);
+            if direct {
+                product_into_rows(weight_t.view(), cols.view(), Some(bias), act, out);
+            } else {
+                gemm_within(cut.is_some(), 1.0, &weight.view(), &cols.view(), 0.0, &mut out_cm);
+                from_channel_major(out_cm.view(), Some(bias), act, out.view_mut());
+            }
         };
         let (cols, out_cm, out) = (self.cols.view_mut(), self.out_cm.view_mut(), self.out.view_mut());
         match cut {

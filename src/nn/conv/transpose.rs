@@ -4,10 +4,11 @@
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 
 use super::channel_major::{from_channel_major, to_channel_major};
+use super::fused::{product_into_rows, DIRECT_MAX_K};
 use super::halves::{Halves, Part};
 use super::unfold::Geometry;
 use super::{init_weights, params};
-use crate::config::{ImageShape, Init, Window};
+use crate::config::{ImageShape, Init, Window, MAX_CHANNELS};
 use crate::nn::gemm::{gemm_within, join};
 use crate::nn::rows::rows_times_rows;
 use crate::nn::{ensure_shape, Activation, Layer, Param};
@@ -31,6 +32,8 @@ pub struct ConvTranspose2d {
     /// The activation after it, applied to each plane as it is finished and
     /// differentiated as dLoss/dOutput is unfolded (`Layer::absorb`).
     act: Activation,
+    /// Wᵀ, (C_out·k·k) × C_in, for `fused::product_into_rows`.
+    weight_t: Array2<f32>,
     x_cm: Array2<f32>,
     cols: Array2<f32>,
     out: Array2<f32>,
@@ -59,6 +62,7 @@ impl ConvTranspose2d {
             geo,
             in_channels,
             act: Activation::Identity,
+            weight_t: e(),
             x_cm: e(),
             cols: e(),
             out: e(),
@@ -123,18 +127,23 @@ impl Layer for ConvTranspose2d {
         let batch = grad_out.nrows();
         let (channels, patch, pixels) = (self.in_channels, self.geo.patch(), self.geo.pixels());
         ensure_shape(&mut self.cols, patch, batch * pixels);
-        ensure_shape(&mut self.grad_x_cm, channels, batch * pixels);
+        let direct = patch <= DIRECT_MAX_K && channels <= MAX_CHANNELS;
+        if direct {
+            ensure_shape(&mut self.weight_t, patch, channels);
+            self.weight_t.assign(&self.weight.t());
+        }
+        ensure_shape(&mut self.grad_x_cm, if direct { 0 } else { channels }, batch * pixels);
         ensure_shape(&mut self.grad_in, batch, channels * pixels);
         let cut = self.geo.halves(batch);
         let split = cut.is_some() && crate::nn::gemm::split_conv(2 * channels * patch * batch * pixels);
         let plane = self.geo.image.height * self.geo.image.width;
-        let (geo, weight, act) = (&self.geo, &self.weight, self.act);
+        let (geo, weight, weight_t, act) = (&self.geo, &self.weight, &self.weight_t, self.act);
         let pass = |g: ArrayView2<f32>,
                     y: ArrayView2<f32>,
                     mut cols: ArrayViewMut2<f32>,
                     x_cm: ArrayView2<f32>,
                     mut grad_x_cm: ArrayViewMut2<f32>,
-                    grad_in: ArrayViewMut2<f32>,
+                    mut grad_in: ArrayViewMut2<f32>,
                     mut part: Part<'_>| {
             // The gradient of a scatter is the gather: unfold dLoss/dOutput
             // (times f′ where the layer absorbed f, and dLoss/dBias on the way).
@@ -149,8 +158,12 @@ impl Layer for ConvTranspose2d {
                 geo.unfold_times(g, act, y, cols.view_mut(), part.bias);
             }
             rows_times_rows(x_cm, cols.view(), part.beta, part.weight.view_mut());
-            gemm_within(split, 1.0, &weight.view(), &cols.view(), 0.0, &mut grad_x_cm);
-            from_channel_major(grad_x_cm.view(), None, Activation::Identity, grad_in);
+            if direct {
+                product_into_rows(weight_t.view(), cols.view(), None, Activation::Identity, grad_in);
+            } else {
+                gemm_within(split, 1.0, &weight.view(), &cols.view(), 0.0, &mut grad_x_cm);
+                from_channel_major(grad_x_cm.view(), None, Activation::Identity, grad_in.view_mut());
+            }
         };
         let (cols, x_cm, y) = (self.cols.view_mut(), self.x_cm.view(), self.out.view());
         let (grad_x_cm, grad_in) = (self.grad_x_cm.view_mut(), self.grad_in.view_mut());
