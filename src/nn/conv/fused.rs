@@ -32,7 +32,7 @@ impl Geometry {
         mut cols: ArrayViewMut2<f32>,
         mut x: ArrayViewMut2<f32>,
     ) {
-        let Some(phases) = self.phases().filter(|_| w.nrows() <= MAX_CHANNELS) else {
+        let Some(phases) = self.phases() else {
             gemm_within(split, 1.0, &w.t(), &src, 0.0, &mut cols);
             self.fold_add(cols, x.view_mut());
             return apply(act, x.as_slice_mut().expect("images are contiguous"));
@@ -43,11 +43,7 @@ impl Geometry {
         debug_assert_eq!((w.ncols(), src.nrows(), src.ncols()), (patch, w.nrows(), x.nrows() * pixels));
         let w = w.as_standard_layout();
         let w = w.as_slice().expect("standard layout");
-        let mut src_rows: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-        for (row, from) in src_rows.iter_mut().zip(src.rows()) {
-            *row = from.to_slice().expect("a row of src is contiguous");
-        }
-        let src_rows = &src_rows[..src.nrows()];
+        let src_rows = Strided::of(&src);
         let dst = x.as_slice_mut().expect("images are contiguous");
         // The first rows of the scratch `cols` hold the taps' rows of one image.
         let mut scratch = cols.rows_mut().into_iter();
@@ -89,9 +85,9 @@ pub(super) const DIRECT_MAX_K: usize = 16;
 /// image by image into the batch's rows: for `w_t` = Wᵀ (K × M) and `src`
 /// (K × n·P, its rows contiguous), `out[n]` (M planes of P pixels, the
 /// layer's row layout) gets f(W·src[.., image n] + bias[c]) in plane c, with
-/// f = `act` and no bias without `bias`. K and M are at most `MAX_CHANNELS`
-/// (the rows of `src` and the planes are held on the stack); the layers use
-/// it up to [`DIRECT_MAX_K`] rows.
+/// f = `act` and no bias without `bias`. M is at most `MAX_CHANNELS` (an
+/// image's planes are held on the stack); the layers use it up to
+/// [`DIRECT_MAX_K`] rows.
 ///
 /// Each sum runs over K in order from zero, as the matrix kernel sums a
 /// product of K ≤ 256 (one block of its depth), and f(sum + bias) is what
@@ -107,17 +103,13 @@ pub(super) fn product_into_rows(
     mut out: ArrayViewMut2<f32>,
 ) {
     let (k, m) = w_t.dim();
-    assert!(k <= MAX_CHANNELS && m <= MAX_CHANNELS, "K and M fit the stack's arrays");
+    assert!(m <= MAX_CHANNELS, "the planes of an image fit the stack's array");
     let images = out.nrows();
     let pixels = src.ncols() / images.max(1);
     debug_assert_eq!((src.nrows(), src.ncols(), out.ncols()), (k, images * pixels, m * pixels));
     let w = w_t.as_standard_layout();
     let w = w.as_slice().expect("standard layout");
-    let mut src_rows: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-    for (row, from) in src_rows.iter_mut().zip(src.rows()) {
-        *row = from.to_slice().expect("a row of src is contiguous");
-    }
-    let src_rows = &src_rows[..k];
+    let src_rows = Strided::of(&src);
     for (n, mut row) in out.rows_mut().into_iter().enumerate() {
         let row = row.as_slice_mut().expect("a sample's row is contiguous");
         let mut planes: [&mut [f32]; MAX_CHANNELS] = std::array::from_fn(|_| <&mut [f32]>::default());
@@ -167,7 +159,7 @@ fn tap_rows<const T: usize>(
     w: &[f32],
     patch: usize,
     at: usize,
-    src: &[&[f32]],
+    src: Strided<'_>,
     image: std::ops::Range<usize>,
     rows: &mut [&mut [f32]],
 ) {
@@ -179,47 +171,73 @@ fn tap_rows<const T: usize>(
     tap_block::<T, 1>(w, patch, at, src, image.start, narrow..pixels, rows);
 }
 
+/// The rows of a matrix view whose rows are contiguous, as the address of
+/// its first value and the distance from a row to the next: value (i, j) of
+/// the view is at `ptr + i·stride + j` for i < rows, j < cols. `tap_block`
+/// walks down a column of pixels by adding the stride, where a slice per row
+/// cost a load of its address and of its length for every row of every block.
+#[derive(Clone, Copy)]
+struct Strided<'a> {
+    ptr: *const f32,
+    stride: usize,
+    rows: usize,
+    cols: usize,
+    _view: std::marker::PhantomData<&'a f32>,
+}
+
+impl<'a> Strided<'a> {
+    /// Panics unless each row of `a` is contiguous and the rows go forward.
+    fn of(a: &ArrayView2<'a, f32>) -> Self {
+        let (rows, cols) = a.dim();
+        let strides = a.strides();
+        assert!(cols <= 1 || strides[1] == 1, "a row of src is contiguous");
+        assert!(rows <= 1 || strides[0] >= 0, "the rows of src go forward");
+        Strided { ptr: a.as_ptr(), stride: strides[0].max(0) as usize, rows, cols, _view: std::marker::PhantomData }
+    }
+}
+
 /// `tap_rows` over the pixels `js` of one image (from `first` in the rows of
 /// `src`), L at a time (`js` a multiple of L long).
 ///
-/// The bounds of every row of `src` and of `w` are checked once, before the
-/// loops, not at each load: the checks (a row's length loaded and compared,
-/// and the weights' end, every row of every block) were about half of the
-/// inner loop's instructions in the wasm build.
+/// The bounds of `src` and of `w` are checked once, before the loops, not at
+/// each load: the checks (a row's length loaded and compared, and the
+/// weights' end, every row of every block) were about half of the inner
+/// loop's instructions in the wasm build.
 #[inline(always)]
 fn tap_block<const T: usize, const L: usize>(
     w: &[f32],
     patch: usize,
     at: usize,
-    src: &[&[f32]],
+    src: Strided<'_>,
     first: usize,
     js: std::ops::Range<usize>,
     rows: &mut [&mut [f32]],
 ) {
-    if js.is_empty() || src.is_empty() {
+    if js.is_empty() || src.rows == 0 {
         for row in rows.iter_mut() {
             row[js.clone()].fill(0.0);
         }
         return;
     }
-    assert!(src.iter().all(|row| row.len() >= first + js.end), "each row of src holds the image's pixels");
-    assert!(w.len() >= (src.len() - 1) * patch + at + T, "w holds T weights from `at` for each row of src");
+    assert!(first + js.end <= src.cols, "the image's pixels are columns of src");
+    assert!(w.len() >= (src.rows - 1) * patch + at + T, "w holds T weights from `at` for each row of src");
     for j in js.step_by(L) {
         let mut acc = [[0.0f32; L]; T];
-        for (i, row) in src.iter().enumerate() {
-            // SAFETY: first + j + L ≤ first + js.end ≤ row.len(), and i·patch + at + T ≤ w.len(),
-            // both asserted above; the reads are unaligned-safe copies of plain floats.
+        let (mut s_at, mut w_at) = (src.ptr.wrapping_add(first + j), w.as_ptr().wrapping_add(at));
+        for _ in 0..src.rows {
+            // SAFETY: in row i, s_at = ptr + i·stride + first + j with first + j + L ≤ cols,
+            // inside the view, and w_at = i·patch + at with i·patch + at + T ≤ w.len(), both
+            // asserted above; the reads are unaligned-safe copies of plain floats.
             let (s, wi) = unsafe {
-                (
-                    std::ptr::read_unaligned(row.as_ptr().add(first + j) as *const [f32; L]),
-                    std::ptr::read_unaligned(w.as_ptr().add(i * patch + at) as *const [f32; T]),
-                )
+                (std::ptr::read_unaligned(s_at as *const [f32; L]), std::ptr::read_unaligned(w_at as *const [f32; T]))
             };
             for t in 0..T {
                 for l in 0..L {
                     acc[t][l] += wi[t] * s[l];
                 }
             }
+            s_at = s_at.wrapping_add(src.stride);
+            w_at = w_at.wrapping_add(patch);
         }
         for (row, a) in rows.iter_mut().zip(&acc) {
             row[j..j + L].copy_from_slice(a);
