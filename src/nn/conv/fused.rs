@@ -13,26 +13,39 @@ use crate::nn::gemm::gemm_within;
 use crate::nn::Activation;
 
 impl Geometry {
-    /// `x` += fold(wᵀ·src) for `w` (m × C·k·k) and `src` (m × n·P, its rows
-    /// contiguous): the product and col2im in one. Where the polyphase layout
-    /// holds, each tap's row of the product is made for one image at a time
-    /// on the stack (Σ over the m rows of `src`, in order, as the matrix
-    /// product sums) and added to the plane's phases at once, so the
-    /// (C·k·k) × (n·P) product is never written. Elsewhere the product goes
-    /// through `cols` (scratch of that size) and `fold_add`; `split` says
-    /// whether the layer split the pass across threads itself. Then `act`
-    /// (identity, or the activation a transposed convolution absorbed) is
-    /// applied to each finished plane, as `ActivationLayer::forward` would.
+    /// `x` = fold(wᵀ·src) + `bias` (channel c of every image plus bias[c],
+    /// or plus 0 without) for `w` (m × C·k·k) and `src` (m × n·P, its rows
+    /// contiguous): the product and col2im in one, each plane written once
+    /// (what filling `x` with the bias and adding the fold made, bit for bit,
+    /// without the fill). Where the polyphase layout holds, each tap's row of
+    /// the product is made for one image at a time on the stack (Σ over the m
+    /// rows of `src`, in order, as the matrix product sums) and added to the
+    /// plane's phases at once, so the (C·k·k) × (n·P) product is never
+    /// written. Elsewhere the product goes through `cols` (scratch of that
+    /// size) and `fold_add`; `split` says whether the layer split the pass
+    /// across threads itself. Then `act` (identity, or the activation a
+    /// transposed convolution absorbed) is applied to each finished plane, as
+    /// `ActivationLayer::forward` would.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn fold_product(
         &self,
         split: bool,
         act: Activation,
         w: ArrayView2<f32>,
         src: ArrayView2<f32>,
+        bias: Option<&[f32]>,
         mut cols: ArrayViewMut2<f32>,
         mut x: ArrayViewMut2<f32>,
     ) {
+        let channel_bias = |c: usize| bias.map_or(0.0, |b| b[c]);
         let Some(phases) = self.phases() else {
+            let plane = self.image.height * self.image.width;
+            for mut row in x.rows_mut() {
+                let row = row.as_slice_mut().expect("an image is contiguous");
+                for (c, values) in row.chunks_exact_mut(plane.max(1)).enumerate() {
+                    values.fill(channel_bias(c));
+                }
+            }
             gemm_within(split, 1.0, &w.t(), &src, 0.0, &mut cols);
             self.fold_add(cols, x.view_mut());
             return apply(act, x.as_slice_mut().expect("images are contiguous"));
@@ -65,7 +78,7 @@ impl Geometry {
                     }
                 }
                 let plane = &mut dst[(n * channels + c) * plane..][..plane];
-                phases.take_add(&mut buf, plane);
+                phases.take_plus(&mut buf, plane, channel_bias(c));
                 apply(act, plane);
             }
         }
@@ -278,14 +291,17 @@ mod tests {
                     let batch = 3;
                     let weight = random(m, geo.patch(), (k * 10 + s) as u32);
                     let src = random(m, batch * geo.pixels(), 11);
-                    let x = random(batch, geo.image.len(), 13);
-                    let mut got = x.clone();
+                    // Each plane starts at its channel's bias; the fold writes every value.
+                    let bias = [0.25, -0.5];
+                    let x = Array2::from_shape_fn((batch, geo.image.len()), |(_, i)| bias[i / (h * w)]);
+                    let mut got = Array2::from_elem(x.dim(), f32::NAN);
                     let mut scratch = Array2::from_elem((geo.patch(), batch * geo.pixels()), f32::NAN);
                     geo.fold_product(
                         false,
                         Activation::Identity,
                         weight.view(),
                         src.view(),
+                        Some(&bias),
                         scratch.view_mut(),
                         got.view_mut(),
                     );

@@ -217,13 +217,12 @@ impl Layer for Conv2d {
                     mut g_cm: ArrayViewMut2<f32>,
                     cols: ArrayView2<f32>,
                     grad_cols: ArrayViewMut2<f32>,
-                    mut grad_in: ArrayViewMut2<f32>,
+                    grad_in: ArrayViewMut2<f32>,
                     mut part: Part<'_>| {
             to_channel_major_times(g, Some((act, y)), g_cm.view_mut(), Some(&mut *part.bias));
             rows_times_rows(g_cm.view(), cols, part.beta, part.weight.view_mut());
             if input_grad {
-                grad_in.fill(0.0);
-                geo.fold_product(split, Activation::Identity, weight.view(), g_cm.view(), grad_cols, grad_in);
+                geo.fold_product(split, Activation::Identity, weight.view(), g_cm.view(), None, grad_cols, grad_in);
             }
         };
         let (g_cm, cols, y) = (self.grad_cm.view_mut(), self.cols.view(), self.out.view());

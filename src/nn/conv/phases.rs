@@ -139,28 +139,43 @@ impl Phases {
 
     /// `plane` += the image's places of `buf`, which are cleared.
     pub(super) fn take_add(&self, buf: &mut Buffer, plane: &mut [f32]) {
+        self.take(buf, plane, |p, v| *p += v);
+    }
+
+    /// `plane` = the image's places of `buf` + `bias`, which are cleared: what
+    /// `take_add` makes of a plane filled with `bias`, without filling it
+    /// (v + b is b + v, bit for bit).
+    pub(super) fn take_plus(&self, buf: &mut Buffer, plane: &mut [f32], bias: f32) {
+        self.take(buf, plane, move |p, v| *p = v + bias);
+    }
+
+    /// `put(pixel, value)` for every pixel of the plane and its value in
+    /// `buf`, whose places are cleared.
+    #[inline(always)]
+    fn take(&self, buf: &mut Buffer, plane: &mut [f32], put: impl Fn(&mut f32, f32) + Copy) {
         match self.stride {
-            1 => self.take_add_by::<1>(buf, plane),
-            2 if self.width >= 2 => self.take_add_2(buf, plane),
-            2 => self.take_add_by::<2>(buf, plane),
-            3 => self.take_add_by::<3>(buf, plane),
-            _ => self.take_add_by::<4>(buf, plane),
+            1 => self.take_by::<1>(buf, plane, put),
+            2 if self.width >= 2 => self.take_2(buf, plane, put),
+            2 => self.take_by::<2>(buf, plane, put),
+            3 => self.take_by::<3>(buf, plane, put),
+            _ => self.take_by::<4>(buf, plane, put),
         }
     }
 
-    /// `take_add` at stride S.
-    fn take_add_by<const S: usize>(&self, buf: &mut Buffer, plane: &mut [f32]) {
+    /// `take` at stride S.
+    #[inline(always)]
+    fn take_by<const S: usize>(&self, buf: &mut Buffer, plane: &mut [f32], put: impl Fn(&mut f32, f32)) {
         let w = self.width;
         self.rows::<S>(|from, at| {
             let row = &mut plane[from..from + w];
             let mut groups = row.chunks_exact_mut(S);
             for (i, group) in groups.by_ref().enumerate() {
                 for r in 0..S {
-                    group[r] += std::mem::take(&mut buf[at[r] + i]);
+                    put(&mut group[r], std::mem::take(&mut buf[at[r] + i]));
                 }
             }
             for (r, v) in groups.into_remainder().iter_mut().enumerate() {
-                *v += std::mem::take(&mut buf[at[r] + w / S]);
+                put(v, std::mem::take(&mut buf[at[r] + w / S]));
             }
         });
     }
@@ -190,18 +205,19 @@ impl Phases {
         });
     }
 
-    /// `take_add` at stride 2 on planes at least 2 wide: what `take_add_by::<2>` does.
-    fn take_add_2(&self, buf: &mut Buffer, plane: &mut [f32]) {
+    /// `take` at stride 2 on planes at least 2 wide: what `take_by::<2>` does.
+    #[inline(always)]
+    fn take_2(&self, buf: &mut Buffer, plane: &mut [f32], put: impl Fn(&mut f32, f32)) {
         let w = self.width;
         self.rows::<2>(|from, at| {
             let row = &mut plane[from..from + w];
             let (even, odd) = self.phase_pair(buf, at);
             for ((pair, e), o) in row.chunks_exact_mut(2).zip(even.iter_mut()).zip(odd.iter_mut()) {
-                pair[0] += std::mem::take(e);
-                pair[1] += std::mem::take(o);
+                put(&mut pair[0], std::mem::take(e));
+                put(&mut pair[1], std::mem::take(o));
             }
             if w % 2 == 1 {
-                row[w - 1] += std::mem::take(&mut even[w / 2]);
+                put(&mut row[w - 1], std::mem::take(&mut even[w / 2]));
             }
         });
     }

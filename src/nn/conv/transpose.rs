@@ -89,18 +89,10 @@ impl Layer for ConvTranspose2d {
         ensure_shape(&mut self.out, batch, image.len());
         let cut = self.geo.batch_cut(batch, channels * patch * batch * pixels);
         let (geo, weight, bias, act) = (&self.geo, &self.weight, &self.bias, self.act);
-        let plane = image.height * image.width;
-        let pass = |x: ArrayView2<f32>,
-                    mut x_cm: ArrayViewMut2<f32>,
-                    cols: ArrayViewMut2<f32>,
-                    mut out: ArrayViewMut2<f32>| {
+        let pass = |x: ArrayView2<f32>, mut x_cm: ArrayViewMut2<f32>, cols: ArrayViewMut2<f32>, out| {
             to_channel_major(x, x_cm.view_mut());
-            for mut row in out.rows_mut() {
-                for (c, &b) in bias.iter().enumerate() {
-                    row.slice_mut(ndarray::s![c * plane..(c + 1) * plane]).fill(b);
-                }
-            }
-            geo.fold_product(cut.is_some(), act, weight.view(), x_cm.view(), cols, out);
+            let bias = bias.as_slice().expect("bias is contiguous");
+            geo.fold_product(cut.is_some(), act, weight.view(), x_cm.view(), Some(bias), cols, out);
         };
         let (x_cm, cols, out) = (self.x_cm.view_mut(), self.cols.view_mut(), self.out.view_mut());
         match cut {
