@@ -117,15 +117,12 @@ fn training_steps_inside_an_epoch_do_not_allocate() {
     cfg.train.noise = NoiseKind::Gaussian;
     let (n, packing) = steady_state(cfg, &d);
     assert_eq!(n, 0, "conv: {n} allocations in 9 steady-state steps");
-    // Every conv layer here has 196 output pixels a channel, so a batch of 50
-    // has halves (28 + 22 samples) and each backward product runs once a half.
-    // The kernel makes: the second conv block's forward, 1 (their weight
-    // gradients are dot products of rows, nn::rows, dLoss/dInput is the fold
-    // of a product made without the kernel, Geometry::fold_product, and the
-    // first block's 9-row unfolded matrix is multiplied straight into the
-    // rows, fused::product_into_rows); the dense code and decoder layers, 3
-    // each; the deeper transposed convolution's dLoss/dInput once a half, 2
-    // (the outer one's 9 rows go straight into the rows; its forward is such
-    // a fold too, its weight gradient rows).
-    assert_eq!(packing, 9 * 9, "conv: matrix products per step");
+    // Only the dense code and decoder layers use the matrix kernel, 3 products
+    // each: both conv blocks' unfolded matrices (1·3·3 and 4·5·5 rows) are
+    // multiplied straight into the rows (fused::product_into_rows), forward
+    // and in the transposed convolutions' dLoss/dInput; the weight gradients
+    // are dot products of rows (nn::rows); the convolutions' dLoss/dInput and
+    // the transposed ones' forward are folds of products made without the
+    // kernel (Geometry::fold_product).
+    assert_eq!(packing, 9 * 6, "conv: matrix products per step");
 }

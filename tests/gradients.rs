@@ -503,7 +503,8 @@ mod conv {
     fn conv2d_input_and_parameter_gradients_match_finite_differences() {
         let mut rng = from_seed(5);
         for (k, s) in WINDOWS {
-            for (c_in, h, w) in [(1, 7, 6), (2, 5, 5)] {
+            // 29 channels: an unfolded matrix of more than 256 rows (k ≥ 3), made on the matrix kernel.
+            for (c_in, h, w) in [(1, 7, 6), (2, 5, 5), (29, 5, 4)] {
                 let image = ImageShape { channels: c_in, height: h, width: w };
                 let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
                 let mut conv = Conv2d::new(image, 3, window, Init::He, &mut rng);
@@ -523,7 +524,7 @@ mod conv {
         let mut rng = from_seed(7);
         for (k, s) in WINDOWS {
             // Grows back to the image its mirror convolution started from, odd sides included.
-            for (c_out, h, w) in [(1, 7, 6), (2, 5, 5)] {
+            for (c_out, h, w) in [(1, 7, 6), (2, 5, 5), (29, 5, 4)] {
                 let output = ImageShape { channels: c_out, height: h, width: w };
                 let window = ModelConfig::window(&ConvBlock { channels: 3, kernel: k, stride: s });
                 let mut convt = ConvTranspose2d::new(3, output, window, Init::Xavier, &mut rng);

@@ -69,9 +69,9 @@ impl Geometry {
                     let (rows, at) = (&mut rows[..group], c * taps + first);
                     let image = n * pixels..(n + 1) * pixels;
                     match group {
-                        1 => tap_rows::<1>(w, patch, at, src_rows, image, rows),
-                        2 => tap_rows::<2>(w, patch, at, src_rows, image, rows),
-                        _ => tap_rows::<TAPS_AT_ONCE>(w, patch, at, src_rows, image, rows),
+                        1 => tap_rows::<1, 12>(w, patch, at, src_rows, image, rows),
+                        2 => tap_rows::<2, 12>(w, patch, at, src_rows, image, rows),
+                        _ => tap_rows::<TAPS_AT_ONCE, 12>(w, patch, at, src_rows, image, rows),
                     }
                     for (tap, row) in (first..).zip(rows.iter_mut()) {
                         phases.add_tap(&mut buf, tap, &mut row[..pixels]);
@@ -86,13 +86,14 @@ impl Geometry {
 }
 
 /// The layers make their products with an unfolded matrix of at most this
-/// many rows (a convolution's C_in·k·k, a transposed one's C_out·k·k) by
-/// `product_into_rows`, deeper ones on the matrix kernel. Alternated in one
-/// Chromium page (12 rounds of 600 steps), the blog conv at batch 64 stepped
-/// 1.021× faster with its two 9-row products made directly, and 0.978× as
-/// fast with its 72- and 144-row ones made so too: on a deep sum the kernel's
-/// 4 × 8 tile outruns `tap_rows`' 3 × 12, its packing notwithstanding.
-pub(super) const DIRECT_MAX_K: usize = 16;
+/// many rows (a convolution's C_in·k·k, a transposed one's C_out·k·k: one
+/// block of the matrix kernel's depth) by `product_into_rows`, deeper ones on
+/// the matrix kernel. Alternated in one Chromium page against the matrix
+/// kernel for all but the 9-row products, with four planes over eight pixels
+/// at a time: the blog conv at batch 64 stepped 1.027× faster (10 rounds of
+/// 600 steps), the small preset 1.049× at batch 32 and 1.024× at 128 (8
+/// rounds). With three planes over twelve pixels it had been 0.978× as fast.
+pub(super) const DIRECT_MAX_K: usize = 256;
 
 /// The matrix product of a layer's weights and an unfolded matrix, written
 /// image by image into the batch's rows: for `w_t` = Wᵀ (K × M) and `src`
@@ -130,13 +131,18 @@ pub(super) fn product_into_rows(
             *slot = plane;
         }
         let image = n * pixels..(n + 1) * pixels;
-        for first in (0..m).step_by(TAPS_AT_ONCE) {
+        // Four planes at a time over eight pixels (the matrix kernel's 4 × 8 tile), then three over twelve.
+        let fours = m / 4 * 4;
+        for first in (0..fours).step_by(4) {
+            tap_rows::<4, 8>(w, m, first, src_rows, image.clone(), &mut planes[first..first + 4]);
+        }
+        for first in (fours..m).step_by(TAPS_AT_ONCE) {
             let group = TAPS_AT_ONCE.min(m - first);
             let planes = &mut planes[first..first + group];
             match group {
-                1 => tap_rows::<1>(w, m, first, src_rows, image.clone(), planes),
-                2 => tap_rows::<2>(w, m, first, src_rows, image.clone(), planes),
-                _ => tap_rows::<TAPS_AT_ONCE>(w, m, first, src_rows, image.clone(), planes),
+                1 => tap_rows::<1, 12>(w, m, first, src_rows, image.clone(), planes),
+                2 => tap_rows::<2, 12>(w, m, first, src_rows, image.clone(), planes),
+                _ => tap_rows::<TAPS_AT_ONCE, 12>(w, m, first, src_rows, image.clone(), planes),
             }
         }
         for (c, plane) in row.chunks_exact_mut(pixels.max(1)).enumerate() {
@@ -168,7 +174,7 @@ const TAPS_AT_ONCE: usize = 3;
 /// takes 16% there and `fold_product` the rest 6%, and the single-thread
 /// build is no slower.
 #[inline(never)]
-fn tap_rows<const T: usize>(
+fn tap_rows<const T: usize, const WIDE: usize>(
     w: &[f32],
     patch: usize,
     at: usize,
@@ -177,9 +183,9 @@ fn tap_rows<const T: usize>(
     rows: &mut [&mut [f32]],
 ) {
     let pixels = image.len();
-    let wide = pixels / 12 * 12;
+    let wide = pixels / WIDE * WIDE;
     let narrow = pixels / 4 * 4;
-    tap_block::<T, 12>(w, patch, at, src, image.start, 0..wide, rows);
+    tap_block::<T, WIDE>(w, patch, at, src, image.start, 0..wide, rows);
     tap_block::<T, 4>(w, patch, at, src, image.start, wide..narrow, rows);
     tap_block::<T, 1>(w, patch, at, src, image.start, narrow..pixels, rows);
 }

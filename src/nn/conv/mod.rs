@@ -6,8 +6,8 @@
 //!
 //! - `Conv2d` unfolds the batch with im2col into `cols`, (C·k·k) × (N·P) for P
 //!   output pixels, and computes W·cols with W = (C_out) × (C·k·k) on the
-//!   shared kernel (`general_mat_mul`), or, where `cols` has only a few rows
-//!   (a first layer's 1·3·3), image by image straight into the output's rows
+//!   shared kernel (`general_mat_mul`), or, where `cols` has at most 256 rows
+//!   (every preset's layers), image by image straight into the output's rows
 //!   (`fused::product_into_rows`);
 //! - `ConvTranspose2d` is the adjoint: Wᵀ·x gives the columns, and col2im
 //!   scatters them into the larger image.
