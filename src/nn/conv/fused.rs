@@ -164,8 +164,9 @@ const TAPS_AT_ONCE: usize = 3;
 
 /// Rows `at..at + T` of wᵀ·src for one image: `rows[t][j]` = Σᵢ
 /// w[i, at + t]·src[i][image.start + j] for j < image.len(), summed over the
-/// rows i of `src` in order from zero (as the matrix product sums): twelve
-/// pixels of T rows at a time in registers, then four, then one.
+/// rows i of `src` in order from zero (as the matrix product sums): WIDE
+/// pixels of T rows at a time in registers (twelve of three, eight of four:
+/// nine or eight vectors of sums), then four, then one.
 ///
 /// Never inlined: inlined into `fold_product` (three instantiations, each
 /// with three pixel widths), the builds with wasm atomics ran that function
