@@ -47,8 +47,10 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 /// `steady_state_here` on one thread, and with the `threads` feature on four
-/// too, whose counts are checked here. -> the one-thread counts
-fn steady_state(cfg: Config, d: &autoencoder_playground::Dataset) -> (usize, usize) {
+/// too, whose counts are checked here; `splits_products`: the model has
+/// matrix-kernel products big enough to split, so four threads pack more
+/// buffers than one. -> the one-thread counts
+fn steady_state(cfg: Config, d: &autoencoder_playground::Dataset, splits_products: bool) -> (usize, usize) {
     #[cfg(feature = "threads")]
     {
         // Two pools for the whole test, their threads started before any count: a pool dropped
@@ -66,7 +68,9 @@ fn steady_state(cfg: Config, d: &autoencoder_playground::Dataset) -> (usize, usi
         let (n, packing) = four.install(|| steady_state_here(cfg.clone(), d));
         assert_eq!(n, 0, "{n} allocations in 9 steady-state steps on 4 threads");
         let (_, one_thread_packing) = one.install(|| steady_state_here(cfg.clone(), d));
-        assert!(packing > one_thread_packing, "4 threads split some products: {packing} packing buffers");
+        if splits_products {
+            assert!(packing > one_thread_packing, "4 threads split some products: {packing} packing buffers");
+        }
         one.install(|| steady_state_here(cfg, d))
     }
     #[cfg(not(feature = "threads"))]
@@ -96,7 +100,7 @@ fn training_steps_inside_an_epoch_do_not_allocate() {
         cfg.train.lr = 1e-3;
         cfg.train.weight_decay = 1e-4;
         cfg.train.batch_size = 50;
-        let (n, packing) = steady_state(cfg, &d);
+        let (n, packing) = steady_state(cfg, &d, true);
         assert_eq!(n, 0, "{opt:?}: {n} allocations in 9 steady-state steps");
         // 6 Linear layers: 6 forward products, 6 weight-gradient products and 5
         // input-gradient products (the first layer skips dLoss/dPixels).
@@ -115,7 +119,10 @@ fn training_steps_inside_an_epoch_do_not_allocate() {
     cfg.model.dropout = 0.1;
     cfg.train.batch_size = 50;
     cfg.train.noise = NoiseKind::Gaussian;
-    let (n, packing) = steady_state(cfg, &d);
+    // Its conv layers split their passes by the batch's halves on four threads
+    // (src/nn/conv/mod.rs) without the matrix kernel, and its dense products
+    // are too small to split, so no more buffers are packed than on one.
+    let (n, packing) = steady_state(cfg, &d, false);
     assert_eq!(n, 0, "conv: {n} allocations in 9 steady-state steps");
     // Only the dense code and decoder layers use the matrix kernel, 3 products
     // each: both conv blocks' unfolded matrices (1·3·3 and 4·5·5 rows) are
