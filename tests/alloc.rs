@@ -74,7 +74,10 @@ fn steady_state(cfg: Config, d: &autoencoder_playground::Dataset, splits_product
         one.install(|| steady_state_here(cfg, d))
     }
     #[cfg(not(feature = "threads"))]
-    steady_state_here(cfg, d)
+    {
+        let _ = splits_products; // asked only of the four-thread run
+        steady_state_here(cfg, d)
+    }
 }
 
 /// Sizes every buffer with one step, then takes 9 more inside the first epoch
