@@ -7,11 +7,13 @@
 mod common;
 
 use autoencoder_playground::config::{Config, ConvBlock, LossKind, ModelKind, OptimizerKind};
-use autoencoder_playground::nn::gemm::{gemm, PAR_MIN_CONV_MACS, PAR_MIN_LOSS, PAR_MIN_MACS, PAR_MIN_UPDATE};
+use autoencoder_playground::nn::gemm::{
+    gemm, join, PAR_MIN_CONV_MACS, PAR_MIN_LOSS, PAR_MIN_MACS, PAR_MIN_UPDATE, PAR_MIN_VALUES,
+};
 use autoencoder_playground::rng::from_seed;
 use autoencoder_playground::Trainer;
 use ndarray::linalg::general_mat_mul;
-use ndarray::Array2;
+use ndarray::{Array2, Zip};
 use rand::RngExt;
 
 fn pool(threads: usize) -> rayon::ThreadPool {
@@ -54,6 +56,59 @@ fn a_split_product_equals_the_unsplit_one_bit_for_bit() {
                 assert!(bits(&got_t) == bits(&want_t), "({m},{k},{n}) β={beta} Bᵀ, {threads} threads");
             }
         }
+    }
+}
+
+/// An element-wise pass cut across the threads visits every element once:
+/// with 1 to 5 threads (pieces of a power of two and not), two and three
+/// producers, rows that do not halve evenly.
+#[test]
+fn a_split_element_wise_pass_visits_every_element_once() {
+    for (rows, cols) in [(43, 784), (129, 257), (64, 1000)] {
+        assert!(rows * cols >= PAR_MIN_VALUES, "{rows}×{cols} would not be split");
+        let x = random(rows, cols, 7);
+        let y = random(rows, cols, 8);
+        for threads in 1..=5 {
+            let (visits, sums) = pool(threads).install(|| {
+                let mut visits = Array2::<f32>::zeros((rows, cols));
+                autoencoder_playground::zip_for_each!(
+                    Zip::from(&mut visits).and(&x),
+                    x.len(),
+                    |v: &mut f32, _: &f32| { *v += 1.0 }
+                );
+                let mut sums = Array2::<f32>::zeros((rows, cols));
+                autoencoder_playground::zip_for_each!(
+                    Zip::from(&mut sums).and(&x).and(&y),
+                    x.len(),
+                    |s: &mut f32, &a: &f32, &b: &f32| *s += a * b + 1.0
+                );
+                (visits, sums)
+            });
+            assert!(visits.iter().all(|&v| v == 1.0), "{rows}×{cols}, {threads} threads: an element visited ≠ once");
+            let want = Zip::from(&x).and(&y).map_collect(|&a, &b| a * b + 1.0);
+            assert!(bits(&sums) == bits(&want), "{rows}×{cols}, {threads} threads: the three-producer pass");
+        }
+    }
+}
+
+/// The thread that ran the first half of a split waits for the second
+/// without sleeping, and takes other work meanwhile: halves that split
+/// again, and halves that end at different times, all run once.
+#[test]
+fn nested_uneven_joins_run_every_half_once() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    fn tree(depth: u32, ran: &AtomicUsize) {
+        if depth == 0 {
+            let spin = (ran.fetch_add(1, Ordering::Relaxed) % 7) * 2_000;
+            std::hint::black_box((0..spin).sum::<usize>());
+            return;
+        }
+        join(true, || tree(depth - 1, ran), || tree(depth - 1, ran));
+    }
+    for threads in 1..=4 {
+        let ran = AtomicUsize::new(0);
+        pool(threads).install(|| tree(10, &ran));
+        assert_eq!(ran.load(Ordering::Relaxed), 1 << 10, "{threads} threads");
     }
 }
 

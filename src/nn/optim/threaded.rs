@@ -35,7 +35,11 @@ impl Rule {
         let (g1, g2) = g.split_at_mut(mid);
         let (m1, m2) = m.split_at_mut(mid);
         let (v1, v2) = v.split_at_mut(mid);
-        rayon::join(|| self.apply_parts(w1, g1, m1, v1, left), || self.apply_parts(w2, g2, m2, v2, parts - left));
+        crate::nn::gemm::join(
+            true,
+            || self.apply_parts(w1, g1, m1, v1, left),
+            || self.apply_parts(w2, g2, m2, v2, parts - left),
+        );
     }
 
     /// The update of Optimizer::step, then the gradient zeroed.
