@@ -169,7 +169,10 @@ impl Layer for Conv2d {
         ensure_shape(&mut self.out, batch, channels * pixels);
         let cut = self.geo.batch_cut(batch, channels * patch * batch * pixels);
         let (geo, weight, weight_t, bias, act) = (&self.geo, &self.weight, &self.weight_t, &self.bias, self.act);
-        let pass = |x: ArrayView2<f32>, mut cols: ArrayViewMut2<f32>, mut out_cm: ArrayViewMut2<f32>, mut out| {
+        let pass = |x: ArrayView2<f32>,
+                    mut cols: ArrayViewMut2<f32>,
+                    mut out_cm: ArrayViewMut2<f32>,
+                    mut out: ArrayViewMut2<f32>| {
             geo.unfold(x, cols.view_mut());
             if direct {
                 product_into_rows(weight_t.view(), cols.view(), Some(bias), act, out);
@@ -179,16 +182,8 @@ impl Layer for Conv2d {
             }
         };
         let (cols, out_cm, out) = (self.cols.view_mut(), self.out_cm.view_mut(), self.out.view_mut());
-        match cut {
-            Some(n) => {
-                let (x1, x2) = x.split_at(Axis(0), n);
-                let (c1, c2) = cols.split_at(Axis(1), n * pixels);
-                let (m1, m2) = out_cm.split_at(Axis(1), n * pixels);
-                let (o1, o2) = out.split_at(Axis(0), n);
-                join(true, || pass(x1, c1, m1, o1), || pass(x2, c2, m2, o2));
-            }
-            None => pass(x, cols, out_cm, out),
-        }
+        let depth = if cut.is_some() { Geometry::piece_depth() } else { 0 };
+        self.geo.in_pieces(depth, 0, x, cols, out_cm, out, &pass);
         self.out.view()
     }
 

@@ -89,22 +89,15 @@ impl Layer for ConvTranspose2d {
         ensure_shape(&mut self.out, batch, image.len());
         let cut = self.geo.batch_cut(batch, channels * patch * batch * pixels);
         let (geo, weight, bias, act) = (&self.geo, &self.weight, &self.bias, self.act);
-        let pass = |x: ArrayView2<f32>, mut x_cm: ArrayViewMut2<f32>, cols: ArrayViewMut2<f32>, out| {
-            to_channel_major(x, x_cm.view_mut());
-            let bias = bias.as_slice().expect("bias is contiguous");
-            geo.fold_product(cut.is_some(), act, weight.view(), x_cm.view(), Some(bias), cols, out);
-        };
+        let pass =
+            |x: ArrayView2<f32>, mut x_cm: ArrayViewMut2<f32>, cols: ArrayViewMut2<f32>, out: ArrayViewMut2<f32>| {
+                to_channel_major(x, x_cm.view_mut());
+                let bias = bias.as_slice().expect("bias is contiguous");
+                geo.fold_product(cut.is_some(), act, weight.view(), x_cm.view(), Some(bias), cols, out);
+            };
         let (x_cm, cols, out) = (self.x_cm.view_mut(), self.cols.view_mut(), self.out.view_mut());
-        match cut {
-            Some(n) => {
-                let (x1, x2) = x.split_at(Axis(0), n);
-                let (m1, m2) = x_cm.split_at(Axis(1), n * pixels);
-                let (c1, c2) = cols.split_at(Axis(1), n * pixels);
-                let (o1, o2) = out.split_at(Axis(0), n);
-                join(true, || pass(x1, m1, c1, o1), || pass(x2, m2, c2, o2));
-            }
-            None => pass(x, x_cm, cols, out),
-        }
+        let depth = if cut.is_some() { Geometry::piece_depth() } else { 0 };
+        self.geo.in_pieces(depth, 0, x, x_cm, cols, out, &pass);
         self.out.view()
     }
 

@@ -1,7 +1,7 @@
 //! The gather and scatter of the conv layers (im2col and col2im) and how a
 //! pass is split across two threads.
 
-use ndarray::{ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
 use crate::config::{ImageShape, Window, MAX_KERNEL};
 use crate::nn::Activation;
@@ -247,8 +247,57 @@ impl Geometry {
     /// on the threads: the weight gradients are summed by these halves on any
     /// thread count (src/nn/conv/mod.rs).
     pub(super) fn halves(&self, batch: usize) -> Option<usize> {
+        self.cut_between(0, batch)
+    }
+
+    /// Where to cut images `lo..hi` of a batch in two: the first image from
+    /// their middle on whose first column of the unfolded matrix is a
+    /// multiple of [`ALIGN`](crate::nn::gemm::ALIGN), or `None`.
+    fn cut_between(&self, lo: usize, hi: usize) -> Option<usize> {
         let pixels = self.pixels();
-        (batch / 2..batch).find(|n| *n > 0 && (n * pixels).is_multiple_of(crate::nn::gemm::ALIGN))
+        ((lo + hi) / 2..hi).find(|n| *n > lo && (n * pixels).is_multiple_of(crate::nn::gemm::ALIGN))
+    }
+
+    /// `pass(x, a, b, out)` on the images of a forward pass cut in up to
+    /// 2^`depth` pieces ([`cut_between`](Self::cut_between)), the pieces on
+    /// the pool's threads (`gemm::join`): `x` and `out` hold an image a row,
+    /// `a` and `b` an image's pixels a column each (unfolded or channel-major
+    /// matrices, possibly of no rows). Each image's output is made by the
+    /// same instructions whatever the pieces, so the numbers are too; more
+    /// pieces than threads let a thread that finishes first take another's.
+    /// `lo` is the first image's place in the batch (the cuts' alignment).
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    pub(super) fn in_pieces<'a>(
+        &self,
+        depth: u32,
+        lo: usize,
+        x: ArrayView2<'a, f32>,
+        a: ArrayViewMut2<'a, f32>,
+        b: ArrayViewMut2<'a, f32>,
+        out: ArrayViewMut2<'a, f32>,
+        pass: &(dyn Fn(ArrayView2<f32>, ArrayViewMut2<f32>, ArrayViewMut2<f32>, ArrayViewMut2<f32>) + Sync),
+    ) {
+        let hi = lo + x.nrows();
+        let Some(n) = self.cut_between(lo, hi).filter(|_| depth > 0) else {
+            return pass(x, a, b, out);
+        };
+        let (images, columns) = (n - lo, (n - lo) * self.pixels());
+        let (x1, x2) = x.split_at(Axis(0), images);
+        let (a1, a2) = a.split_at(Axis(1), columns);
+        let (b1, b2) = b.split_at(Axis(1), columns);
+        let (o1, o2) = out.split_at(Axis(0), images);
+        crate::nn::gemm::join(
+            true,
+            || self.in_pieces(depth - 1, lo, x1, a1, b1, o1, pass),
+            || self.in_pieces(depth - 1, n, x2, a2, b2, o2, pass),
+        );
+    }
+
+    /// How many times [`in_pieces`](Self::in_pieces) halves a forward pass
+    /// that splits: into twice as many pieces as threads (rounded up to a
+    /// power of two).
+    pub(super) fn piece_depth() -> u32 {
+        crate::nn::gemm::threads().next_power_of_two().trailing_zeros() + 1
     }
 
     /// Where to cut a batch of `batch` images in two for two threads, or
