@@ -3,10 +3,10 @@
 //! Under `panic=abort` a panic traps the thread it happens on. On the trainer's
 //! worker the trap reaches the request's handler, which says the engine
 //! crashed (www/worker/trainer-protocol.js), and the page starts a new worker.
-//! On a pool thread it reached nothing: a step runs on the pool
-//! (`gemm::on_pool`) while the trainer's worker waits for it in
-//! `Atomics.wait`, so the worker never answered again and training stopped
-//! without a word. The panic hook therefore posts the panic's message on the
+//! On a pool thread it reached nothing: the trainer's worker, whose step
+//! shares its work with the pool (`gemm::on_pool`), waits for the crashed
+//! thread's part in a join, so the worker never answered again and training
+//! stopped without a word. The panic hook therefore posts the panic's message on the
 //! `BroadcastChannel` the page named (`reportCrashesTo`) before the thread
 //! traps; the page hears it on its own thread and replaces the worker
 //! (www/worker/trainer-client.js).
@@ -38,7 +38,9 @@ pub fn report_crashes_to(channel: String) {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             previous(info); // the console's readable stack
-            if rayon::current_thread_index().is_none() {
+                            // The calling worker is outside the pool or its thread 0 (the
+                            // browser's pools are built with the worker's own thread).
+            if rayon::current_thread_index().is_none_or(|i| i == 0) {
                 return;
             }
             let name = CHANNEL.try_lock().ok().and_then(|c| c.clone());
@@ -57,6 +59,13 @@ pub fn debug_panic_on_pool() -> Result<(), JsError> {
     if crate::nn::gemm::threads() < 2 {
         return Err(JsError::new("This engine trains on one thread: it has no pool to crash."));
     }
-    crate::nn::gemm::on_pool(|| -> () { panic!("a deliberate crash on a pool thread, debug=1") });
+    // Every thread but the caller's (thread 0) panics; the caller waits for them.
+    crate::nn::gemm::on_pool(|| {
+        rayon::broadcast(|ctx| {
+            if ctx.index() != 0 {
+                panic!("a deliberate crash on a pool thread, debug=1")
+            }
+        })
+    });
     Ok(())
 }

@@ -266,33 +266,63 @@ macro_rules! zip_for_each {
     }};
 }
 
-/// Runs `f` on one of the pool's threads, when there is more than one thread
-/// and this is not already one of them; else here.
+/// Runs `f` as one call into the pool, its other threads polling for the
+/// halves of its joins (`help_until`) while it runs; here when there is one
+/// thread or this thread is already in a call.
 ///
-/// A `rayon::join` called from outside the pool (the page's trainer worker,
-/// a test's main thread) hands both halves to the pool and blocks until they
-/// are done: two hand-offs between threads a product, each a wake-up through
-/// `Atomics.wait` in the browser. Called on a pool thread, the join runs its
-/// first half on that thread and offers the second to the others, which poll
-/// for it while `f` runs (`help_until`), so a whole call costs one hand-off.
-/// The step's work is the same, so the result is too. In the browser, the
-/// reference model 784-256-64-256-784 at batch 128 trained 0.98× as fast on 2
-/// threads as on 1 before, 1.4–1.7× after (with the thresholds below).
+/// Where this thread is one of the pool's (the page's trainer worker is its
+/// pool's thread 0, vendor/wasm-bindgen-rayon/PATCHED.md; a test's
+/// `install`), `f` runs on it: its joins run their first half here and offer
+/// the second to the others. From outside the pool (a test's main thread),
+/// `rayon::scope` hands `f` to a pool thread and blocks until it is done: a
+/// hand-off each way, each a wake-up through `Atomics.wait` in the browser,
+/// which on this 2-core VM cost 45–53 µs a call (an empty `step(0)`) and
+/// 5–6% of the blog conv's 2-thread step (one step a call against ten).
+///
+/// A `rayon::join` called from outside the pool would hand both halves to the
+/// pool and block: two hand-offs a product. In the browser, the reference
+/// model 784-256-64-256-784 at batch 128 trained 0.98× as fast on 2 threads as
+/// on 1 with that, 1.4–1.7× with the step run on the pool (with the
+/// thresholds below). The step's work is the same either way, so the result
+/// is too.
 pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "threads")]
-    if threads() > 1 && rayon::current_thread_index().is_none() {
+    if threads() > 1 && !IN_CALL.with(std::cell::Cell::get) {
         use std::sync::atomic::{AtomicBool, Ordering};
         let done = AtomicBool::new(false);
-        return rayon::scope(|s| {
-            for _ in 1..threads() {
-                s.spawn(|_| help_until(&done));
+        let call = || {
+            // Also on a panic, so that the helpers stop and the join ends.
+            struct Out<'a>(bool, &'a AtomicBool);
+            impl Drop for Out<'_> {
+                fn drop(&mut self) {
+                    IN_CALL.with(|c| c.set(self.0));
+                    self.1.store(true, Ordering::Release);
+                }
             }
-            let r = f();
-            done.store(true, Ordering::Release);
-            r
-        });
+            let _out = Out(IN_CALL.with(|c| c.replace(true)), &done);
+            f()
+        };
+        // Joins, not spawned jobs: a call allocates nothing.
+        return rayon::join(call, || helpers(threads() - 1, &done)).0;
     }
     f()
+}
+
+#[cfg(feature = "threads")]
+thread_local! {
+    /// Whether this thread runs an [`on_pool`] call's `f`: a call inside it
+    /// (an evaluation at an epoch's end) runs as part of it.
+    static IN_CALL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `n` of the pool's threads poll for a call's work ([`help_until`]), each
+/// taking its part of the chain of joins as the others offer it.
+#[cfg(feature = "threads")]
+fn helpers(n: usize, done: &std::sync::atomic::AtomicBool) {
+    if n <= 1 {
+        return help_until(done);
+    }
+    rayon::join(|| help_until(done), || helpers(n - 1, done));
 }
 
 /// A pool thread takes the halves of `f`'s joins as they come, until `done`.

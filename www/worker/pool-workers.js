@@ -1,8 +1,9 @@
 // The threaded builds' pools, started from the page (vendor/wasm-bindgen-rayon/PATCHED.md).
 //
 // A threaded build's initThreadPool(n), called in a worker, does not create
-// its n pool threads there: it posts the worker's creator a
-// 'wasm_bindgen_spawn_pool' message, and the page creates them. Firefox
+// its pool threads there: it posts the worker's creator a
+// 'wasm_bindgen_spawn_pool' message, and the page creates them (n − 1: the
+// worker's own thread is the pool's thread 0). Firefox
 // sometimes blocked for good in `new Worker` called inside a worker (15 starts
 // in 560; none in 850 started from the page: docs/wasm-api.md, "Threads").
 

@@ -104,6 +104,22 @@ impl wbg_rayon_PoolBuilder {
             .build_global()
             .unwrap_throw();
     }
+
+    // PATCHED (see PATCHED.md): the pool of a Worker's module, with that
+    // Worker's own thread as its thread 0 (`use_current_thread`); the JS side
+    // has started `numThreads() - 1` pool workers.
+    #[wasm_bindgen(js_name = buildWithThisThread)]
+    pub fn build_with_this_thread(&mut self) {
+        ThreadPoolBuilder::new()
+            .num_threads(self.num_threads)
+            .use_current_thread()
+            .spawn_handler(move |thread| {
+                self.sender.send(thread).unwrap_throw();
+                Ok(())
+            })
+            .build_global()
+            .unwrap_throw();
+    }
 }
 
 #[wasm_bindgen(js_name = initThreadPool)]

@@ -77,14 +77,15 @@ export async function startWorkers(module, memory, builder) {
       {
         type: 'wasm_bindgen_spawn_pool',
         init: workerInit,
-        count: builder.numThreads(),
+        count: builder.numThreads() - 1,
         script: import.meta.url,
         port: port2
       },
       [port2]
     );
     await started;
-    builder.build();
+    // PATCHED: this Worker's thread is the pool's thread 0 (it trains on it).
+    builder.buildWithThisThread();
     return;
   }
 
