@@ -144,6 +144,43 @@ fn a_wide_dense_model_trains_bit_identically_on_1_to_4_threads() {
     same_run_on_every_thread_count(&cfg, 300);
 }
 
+/// With the Inside view's per-layer sums on, the update still splits across
+/// threads and trains bit for bit as without them; the sums (added by parts)
+/// agree with one thread's.
+#[test]
+fn tracked_layer_stats_split_the_update_and_train_bit_identically_on_1_to_4_threads() {
+    let mut cfg = Config::default();
+    cfg.model.encoder = vec![64];
+    cfg.model.latent = 16;
+    cfg.train.batch_size = 32;
+    cfg.train.weight_decay = 1e-3;
+    const { assert!(784 * 64 >= PAR_MIN_UPDATE) };
+    let d = common::digits();
+    let run = |threads: usize, track: bool| {
+        pool(threads).install(|| {
+            let mut t = Trainer::new(cfg.clone(), &d).unwrap();
+            t.track_layer_stats(track);
+            t.step(30).unwrap();
+            let params: Vec<u32> = t.parameters().iter().map(|v| v.to_bits()).collect();
+            (params, t.layer_stats())
+        })
+    };
+    let (plain, _) = run(1, false);
+    let (one, want) = run(1, true);
+    assert!(one == plain, "tracking changed the weights on one thread");
+    for threads in 2..=4 {
+        let (params, got) = run(threads, true);
+        assert!(params == plain, "{threads} threads with the sums on: the weights differ");
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-6 * a.abs().max(b.abs());
+        for (i, name) in want.names.iter().enumerate() {
+            assert!(want.grad_norm[i] > 0.0 && want.update_ratio[i] > 0.0, "{name}: sums taken");
+            assert!(close(got.grad_norm[i], want.grad_norm[i]), "{name}, {threads} threads: ‖g‖");
+            assert!(close(got.weight_norm[i], want.weight_norm[i]), "{name}, {threads} threads: ‖w‖");
+            assert!(close(got.update_ratio[i], want.update_ratio[i]), "{name}, {threads} threads: update ratio");
+        }
+    }
+}
+
 /// The penalties' gradients are added before the update on one thread and on
 /// many alike, for every optimiser.
 #[test]

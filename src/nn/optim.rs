@@ -214,10 +214,15 @@ impl Optimizer {
             let (m, v) = (&mut ms[i][..], &mut vs[i][..]);
             let decay = p.is_weight && (pen.l2 != 0.0 || pen.l1 != 0.0);
             #[cfg(feature = "threads")]
-            if !track && super::gemm::split_update(p.value.len()) {
+            if super::gemm::split_update(p.value.len()) {
                 let rule =
                     threaded::Rule { kind, lr, mu, b1, b2, adam_lr, adam_eps, tiny, tiny_v, flush_moments, pen, decay };
-                rule.apply_parts(p.value, p.grad, m, v, super::gemm::threads());
+                let threads = super::gemm::threads();
+                if track {
+                    stats[i] = rule.apply_parts_tracked(p.value, p.grad, m, v, threads);
+                } else {
+                    rule.apply_parts(p.value, p.grad, m, v, threads);
+                }
                 i += 1;
                 return;
             }
