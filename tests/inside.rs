@@ -59,10 +59,12 @@ fn weights(cfg: &Config, params: &[f32]) -> Vec<Vec<f32>> {
 fn the_optimiser_sums_each_tensors_gradient_weight_and_update_in_its_loop() {
     let data = common::synthetic(200, 784);
     let x = data.split().unwrap().train.to_matrix(16);
-    for opt in [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd] {
+    // With penalties and without: Adam without one sums in a loop of its own (adam_tracked).
+    let cases = [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd].map(|opt| [(opt, 0.0), (opt, 1e-3)]);
+    for (opt, penalty) in cases.into_iter().flatten() {
         let mut cfg = config(ModelKind::Autoencoder, opt);
-        cfg.train.weight_decay = 1e-3;
-        cfg.train.l1 = 1e-4;
+        cfg.train.weight_decay = penalty;
+        cfg.train.l1 = penalty / 10.0;
         let mut model = Autoencoder::new(&cfg.model, 3).unwrap();
         let mut optimizer = Optimizer::new(&cfg.train);
         optimizer.track_stats(true);
@@ -80,7 +82,11 @@ fn the_optimiser_sums_each_tensors_gradient_weight_and_update_in_its_loop() {
             assert_eq!(stats.len(), grads.len());
             for (i, s) in stats.iter().enumerate() {
                 let g = norm(&grads[i]) as f32;
-                assert!(close(s.grad_norm(), g, 1e-5), "{opt:?} step {step} tensor {i}: {} vs {g}", s.grad_norm());
+                assert!(
+                    close(s.grad_norm(), g, 1e-5),
+                    "{opt:?} penalty {penalty} step {step} tensor {i}: {} vs {g}",
+                    s.grad_norm()
+                );
                 let w = norm(&before[i]) as f32;
                 assert!(close(s.weight_norm(), w, 1e-5), "{opt:?} tensor {i}: weight norm");
                 let delta: Vec<f32> = after[i].iter().zip(&before[i]).map(|(a, b)| a - b).collect();
@@ -100,10 +106,12 @@ fn the_optimiser_sums_each_tensors_gradient_weight_and_update_in_its_loop() {
 #[test]
 fn tracking_the_stats_does_not_change_training_and_off_still_zeroes_the_gradients() {
     let data = common::synthetic(400, 784);
-    for opt in [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd] {
-        for kind in [ModelKind::Autoencoder, ModelKind::Vae] {
+    let kinds = [ModelKind::Autoencoder, ModelKind::Vae];
+    let cases = [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd].map(|opt| kinds.map(|k| (opt, k)));
+    for (opt, kind) in cases.into_iter().flatten() {
+        for penalty in [0.0, 1e-3] {
             let mut cfg = config(kind, opt);
-            cfg.train.weight_decay = 1e-3;
+            cfg.train.weight_decay = penalty;
             let (mut on, mut off) =
                 (Trainer::new(cfg.clone(), &data).unwrap(), Trainer::new(cfg.clone(), &data).unwrap());
             on.track_layer_stats(true);
@@ -111,12 +119,22 @@ fn tracking_the_stats_does_not_change_training_and_off_still_zeroes_the_gradient
             off.step(5).unwrap();
             off.track_layer_stats(true);
             off.step(5).unwrap();
-            assert!(off.layer_stats().grad_norm.iter().all(|&g| g > 0.0), "{opt:?} {kind:?}: sums once on");
+            assert!(
+                off.layer_stats().grad_norm.iter().all(|&g| g > 0.0),
+                "{opt:?} {kind:?} penalty {penalty}: sums once on"
+            );
             off.track_layer_stats(false);
-            assert!(off.layer_stats().grad_norm.iter().all(|&g| g == 0.0), "{opt:?} {kind:?}: forgotten once off");
+            assert!(
+                off.layer_stats().grad_norm.iter().all(|&g| g == 0.0),
+                "{opt:?} {kind:?} penalty {penalty}: forgotten once off"
+            );
             off.step(10).unwrap();
             on.step(20).unwrap();
-            assert_eq!(on.parameters(), off.parameters(), "{opt:?} {kind:?}: bit for bit the same weights");
+            assert_eq!(
+                on.parameters(),
+                off.parameters(),
+                "{opt:?} {kind:?} penalty {penalty}: bit for bit the same weights"
+            );
             // Gradients accumulate across backward passes: an update that left one unzeroed would show here.
             let mut model_off = Autoencoder::new(&cfg.model, 9).unwrap();
             let mut model_on = Autoencoder::new(&cfg.model, 9).unwrap();

@@ -5,19 +5,17 @@
 //! its arithmetic: sharing the whole loop made the small build, which has no
 //! threads, 1.4 KB bigger.)
 
-use super::{adam_block, add_block_sums, flush, OptimizerKind, TensorStats, WeightPenalty, BLOCK, MOMENTUM_TINY};
+use super::{
+    adam_block, adam_tracked, add_block_sums, flush, OptimizerKind, TensorStats, WeightPenalty, BLOCK, MOMENTUM_TINY,
+};
 
 #[derive(Clone, Copy)]
 pub(super) struct Rule {
     pub kind: OptimizerKind,
     pub lr: f32,
     pub mu: f32,
-    pub b1: f32,
-    pub b2: f32,
-    pub adam_lr: f32,
-    pub adam_eps: f32,
-    pub tiny: f32,
-    pub tiny_v: f32,
+    /// Adam's [β₁, β₂, lr′, ε′, tiny, tiny²] (`adam_block`).
+    pub adam: [f32; 6],
     pub flush_moments: bool,
     pub pen: WeightPenalty,
     pub decay: bool,
@@ -52,6 +50,9 @@ impl Rule {
     /// the sums of the weights before, the step and the gradient (before the
     /// penalty), which is then zeroed.
     fn apply_tracked(&self, w: &mut [f32], g: &mut [f32], m: &mut [f32], v: &mut [f32]) -> TensorStats {
+        if self.kind == OptimizerKind::Adam && !self.decay {
+            return adam_tracked(w, g, m, v, self.adam, self.flush_moments);
+        }
         let mut sums = TensorStats::default();
         let (mut before, mut d) = ([0f32; BLOCK], [0f32; BLOCK]);
         let blocks = w.chunks_mut(BLOCK).zip(g.chunks_mut(BLOCK)).zip(m.chunks_mut(BLOCK)).zip(v.chunks_mut(BLOCK));
@@ -67,7 +68,7 @@ impl Rule {
 
     /// The update of Optimizer::step, then the gradient zeroed.
     fn apply(&self, w: &mut [f32], g: &mut [f32], m: &mut [f32], v: &mut [f32]) {
-        let Rule { kind, lr, mu, b1, b2, adam_lr, adam_eps, tiny, tiny_v, flush_moments, pen, decay } = *self;
+        let Rule { kind, lr, mu, adam, flush_moments, pen, decay } = *self;
         if decay {
             // In place: the gradient is zeroed below, and no sums are taken here.
             for (g, &w) in g.iter_mut().zip(w.iter()) {
@@ -87,7 +88,7 @@ impl Rule {
                 }
             }
             OptimizerKind::Adam => {
-                return adam_block(w, g, m, v, [b1, b2, adam_lr, adam_eps, tiny, tiny_v], flush_moments);
+                return adam_block(w, g, m, v, adam, flush_moments);
             }
         }
         g.fill(0.0);
