@@ -1,5 +1,6 @@
 // `npm test`: set up (including the test-only tools), build the site once, then
-//   1. native        cargo test --features threads (unit, gradient and integration tests, on rayon's threads)
+//   1. native        cargo test --features threads (unit, gradient and integration tests, on rayon's threads);
+//                    cargo test --no-default-features --test inside (the page's small build)
 //   2. chrome        cargo test --target wasm32-unknown-unknown --test web   in headless Chromium
 //   3. firefox       the same in headless Firefox
 //   4. js            node --test tests/unit-js/   (front-end modules, no browser)
@@ -151,9 +152,14 @@ main(async () => {
   const stages = {
     // With the threads feature: every test also runs the split products (rayon's pool, one thread per core),
     // and tests/threads.rs checks them bit for bit against one thread.
+    // Then the page's small build (no lab, no threads) on the tests of what it does its own way: its
+    // Inside sums (src/nn/optim.rs, FUSED_TRACKED_ADAM).
     native: {
-      title: 'cargo test --features threads (native)',
-      fn: () => run('cargo', ['test', '--features', 'threads']),
+      title: 'cargo test --features threads (native), and the small build on tests/inside.rs',
+      fn: async () => {
+        await run('cargo', ['test', '--features', 'threads']);
+        await run('cargo', ['test', '--no-default-features', '--test', 'inside']);
+      },
     },
     chrome: {
       title: 'wasm tests in headless Chromium',

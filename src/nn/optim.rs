@@ -228,7 +228,7 @@ impl Optimizer {
                 i += 1;
                 return;
             }
-            if track && kind == OptimizerKind::Adam && !decay {
+            if FUSED_TRACKED_ADAM && track && kind == OptimizerKind::Adam && !decay {
                 stats[i] = adam_tracked(p.value, p.grad, m, v, adam_rule, flush_moments);
                 i += 1;
                 return;
@@ -253,11 +253,18 @@ impl Optimizer {
                 }
                 // The penalty's gradient added in a pass of its own, so the update loops
                 // below test nothing per element (the gradient itself stays for the sums).
-                // Adam zeroes the gradient as it reads it (a pass less); SGD and momentum only
-                // read it. (Adam with the sums and no penalty has a loop of its own, above.)
+                // Adam zeroes the gradient as it reads it (a pass less): a copy only where
+                // the sums still want g; SGD and momentum only read it.
                 let n = w.len();
                 let adam = kind == OptimizerKind::Adam;
-                let d: &mut [f32] = if decay { with_penalty(&mut penalized[..n], w, g, pen) } else { &mut *g };
+                let d: &mut [f32] = if decay {
+                    with_penalty(&mut penalized[..n], w, g, pen)
+                } else if adam && track {
+                    penalized[..n].copy_from_slice(g); // the small build's tracked Adam (FUSED_TRACKED_ADAM)
+                    &mut penalized[..n]
+                } else {
+                    &mut *g
+                };
                 match kind {
                     OptimizerKind::Sgd => {
                         for (w, &d) in w.iter_mut().zip(&*d) {
@@ -326,39 +333,23 @@ fn adam_tracked(
     let blocks = w.chunks_mut(BLOCK).zip(g.chunks_mut(BLOCK)).zip(m.chunks_mut(BLOCK)).zip(v.chunks_mut(BLOCK));
     for (((w, g), m), v) in blocks {
         let mut sums = [[0f32; LANES]; 3];
-        // Whole lanes, a fixed count of elements: a body of vector operations.
-        let mut lanes = |w: &mut Lane, g: &mut Lane, m: &mut Lane, v: &mut Lane| {
-            for k in 0..LANES {
-                let (grad, before) = (std::mem::take(&mut g[k]), w[k]);
-                // The gradient flushed under `tiny` at every step, as adam_one flushes it.
-                adam_one::<true>(&mut w[k], flush(grad, tiny), &mut m[k], &mut v[k], moments);
-                let step = w[k] - before;
-                sums[0][k] += grad * grad;
-                sums[1][k] += before * before;
-                sums[2][k] += step * step;
-            }
-        };
         let each = w.chunks_mut(LANES).zip(g.chunks_mut(LANES)).zip(m.chunks_mut(LANES)).zip(v.chunks_mut(LANES));
         for (((w, g), m), v) in each {
-            let n = w.len();
             if let (Ok(w), Ok(g), Ok(m), Ok(v)) = (
                 <&mut Lane>::try_from(&mut *w),
                 <&mut Lane>::try_from(&mut *g),
                 <&mut Lane>::try_from(&mut *m),
                 <&mut Lane>::try_from(&mut *v),
             ) {
-                lanes(w, g, m, v);
+                // Whole lanes, a fixed count of elements: a body of vector operations.
+                for k in 0..LANES {
+                    adam_tracked_one(&mut w[k], &mut g[k], &mut m[k], &mut v[k], moments, tiny, &mut sums, k);
+                }
                 continue;
             }
-            // The tensor's last few elements, padded with zeros (which add +0 to the sums and do not move).
-            let mut pad = [[0f32; LANES]; 4];
-            for (p, x) in pad.iter_mut().zip([&*w, &*g, &*m, &*v]) {
-                p[..n].copy_from_slice(x);
-            }
-            let [pw, pg, pm, pv] = &mut pad;
-            lanes(pw, pg, pm, pv);
-            for (x, p) in [w, g, m, v].into_iter().zip(&pad) {
-                x.copy_from_slice(&p[..n]);
+            // The tensor's last few elements, one at a time (a call, not another copy of the code).
+            for k in 0..w.len() {
+                adam_tracked_call(&mut w[k], &mut g[k], &mut m[k], &mut v[k], moments, tiny, &mut sums, k);
             }
         }
         let [grads, weights, steps] = sums;
@@ -369,6 +360,46 @@ fn adam_tracked(
         }
     }
     total
+}
+
+/// [`adam_tracked`]'s update of one element: the gradient flushed under
+/// `tiny` (at every step, as [`adam_one`] flushes it) and zeroed, the moments
+/// flushed under `s`'s thresholds, the squares [gradient, weight before,
+/// step] added to lane `k` of `sums`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn adam_tracked_one(
+    w: &mut f32,
+    g: &mut f32,
+    m: &mut f32,
+    v: &mut f32,
+    s: [f32; 6],
+    tiny: f32,
+    sums: &mut [[f32; LANES]; 3],
+    k: usize,
+) {
+    let (grad, before) = (std::mem::take(g), *w);
+    adam_one::<true>(w, flush(grad, tiny), m, v, s);
+    let step = *w - before;
+    sums[0][k] += grad * grad;
+    sums[1][k] += before * before;
+    sums[2][k] += step * step;
+}
+
+/// [`adam_tracked_one`] as a call, for a tensor's last few elements.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn adam_tracked_call(
+    w: &mut f32,
+    g: &mut f32,
+    m: &mut f32,
+    v: &mut f32,
+    s: [f32; 6],
+    tiny: f32,
+    sums: &mut [[f32; LANES]; 3],
+    k: usize,
+) {
+    adam_tracked_one(w, g, m, v, s, tiny, sums, k);
 }
 
 /// Adam's update of one weight (see [`adam_block`]).
@@ -393,6 +424,15 @@ fn with_penalty<'a>(out: &'a mut [f32], w: &[f32], g: &[f32], pen: WeightPenalty
     }
     out
 }
+
+/// Whether Adam with the sums and no penalty updates in [`adam_tracked`]'s
+/// loop: in every build but the page's small one (no lab, no threads), whose
+/// gzipped .wasm that loop would take over its 120 KB budget (by about 0.9
+/// KB). There it copies the block's weights and gradient and sums in a pass
+/// of its own, as the other optimisers do: the same numbers, the sums 1.13×
+/// a step of the default model instead of 1.04×. tests/inside.rs runs both
+/// (scripts/test.mjs, stage native).
+const FUSED_TRACKED_ADAM: bool = cfg!(any(feature = "lab", feature = "threads"));
 
 /// The update split across threads (feature "threads"): src/nn/optim/threaded.rs.
 #[cfg(feature = "threads")]
