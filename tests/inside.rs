@@ -157,6 +157,50 @@ fn tracking_the_stats_does_not_change_training_and_off_still_zeroes_the_gradient
 }
 
 #[test]
+fn sampled_sums_are_that_steps_sums_bit_for_bit_and_training_is_unchanged() {
+    let data = common::synthetic(400, 784);
+    for opt in [OptimizerKind::Adam, OptimizerKind::Momentum] {
+        let cfg = config(ModelKind::Autoencoder, opt);
+        let (mut every, mut sampled, mut plain) = (
+            Trainer::new(cfg.clone(), &data).unwrap(),
+            Trainer::new(cfg.clone(), &data).unwrap(),
+            Trainer::new(cfg.clone(), &data).unwrap(),
+        );
+        every.track_layer_stats(true);
+        assert_eq!(sampled.layer_stats().step, 0, "{opt:?}: of no step before one is summed");
+        sampled.step(3).unwrap();
+        sampled.sample_layer_stats();
+        assert_eq!(sampled.layer_stats().step, 0, "{opt:?}: asked for, not yet summed");
+        sampled.step(1).unwrap();
+        every.step(4).unwrap();
+        let (a, b) = (every.layer_stats(), sampled.layer_stats());
+        assert_eq!((a.step, b.step), (4, 4), "{opt:?}");
+        assert_eq!(a, b, "{opt:?}: step 4's sums, bit for bit");
+        // Not summed again until asked: the later steps leave step 4's sums.
+        sampled.step(6).unwrap();
+        assert_eq!(sampled.layer_stats(), b, "{opt:?}: still step 4's");
+        sampled.sample_layer_stats();
+        sampled.step(2).unwrap();
+        every.step(7).unwrap();
+        assert_eq!(every.layer_stats().step, 11);
+        assert_eq!(sampled.layer_stats().step, 11, "{opt:?}: the step after the second ask");
+        assert_eq!(sampled.layer_stats(), every.layer_stats(), "{opt:?}: step 11's sums");
+        every.step(1).unwrap();
+        plain.step(12).unwrap();
+        let want = plain.parameters();
+        for t in [&mut every, &mut sampled] {
+            assert_eq!(t.parameters(), want, "{opt:?}: the same training, bit for bit");
+        }
+        // Off forgets both the sums and an ask not yet served.
+        sampled.sample_layer_stats();
+        sampled.track_layer_stats(false);
+        sampled.step(1).unwrap();
+        assert_eq!(sampled.layer_stats().step, 0, "{opt:?}: off");
+        assert!(sampled.layer_stats().grad_norm.iter().all(|&g| g == 0.0));
+    }
+}
+
+#[test]
 fn layer_stats_name_every_linear_layer_and_match_a_step_measured_from_outside() {
     let data = common::synthetic(400, 784);
     for kind in [ModelKind::Autoencoder, ModelKind::Vae] {

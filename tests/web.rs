@@ -336,21 +336,31 @@ fn layer_stats_and_the_vaes_gaussian() {
     let (px, lb) = data();
     let cfg = r#"{"model":{"kind":"vae","encoder":[32],"latent":2},"train":{"batchSize":16}}"#;
     let mut t = Trainer::new(config(cfg), &px, &lb).unwrap();
-    let s = t.layer_stats().unwrap();
+    let s = t.layer_stats(None).unwrap();
     assert_eq!(strings(&get(&s, "names")), ["encoder.0", "code.mu", "code.logvar", "decoder.0", "decoder.1"]);
     assert_eq!(f32_array(&get(&s, "gradNorm")), [0.0; 5], "zeros before the first step");
+    assert_eq!(get(&s, "step").as_f64(), Some(0.0), "of no step");
     t.step(1).unwrap();
-    let s = t.layer_stats().unwrap();
+    let s = t.layer_stats(None).unwrap();
     assert_eq!(f32_array(&get(&s, "gradNorm")), [0.0; 5], "zeros while tracking is off");
     t.track_layer_stats(true);
     t.step(3).unwrap();
-    let s = t.layer_stats().unwrap();
+    let s = t.layer_stats(None).unwrap();
     assert!(get(&s, "gradNorm").is_instance_of::<js_sys::Float32Array>());
+    assert_eq!(get(&s, "step").as_f64(), Some(4.0), "the latest step's");
     for key in ["gradNorm", "weightNorm", "updateRatio"] {
         let v = f32_array(&get(&s, key));
         assert_eq!(v.len(), 5);
         assert!(v.iter().all(|x| x.is_finite() && *x > 0.0), "{key}: {v:?}");
     }
+    // Sampled: layerStats(true) has the next step summed, once; the sums stay that step's.
+    t.track_layer_stats(false);
+    let s = t.layer_stats(Some(true)).unwrap();
+    assert_eq!(get(&s, "step").as_f64(), Some(0.0), "forgotten once off");
+    t.step(3).unwrap();
+    let s = t.layer_stats(None).unwrap();
+    assert_eq!(get(&s, "step").as_f64(), Some(5.0), "the step after the call, not the later ones");
+    assert!(f32_array(&get(&s, "gradNorm")).iter().all(|x| *x > 0.0));
     let imgs = t.validation_images(3);
     let g = t.encode_distribution(&imgs).unwrap();
     let mu = f32_array(&get(&g, "mu"));

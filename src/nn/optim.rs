@@ -58,6 +58,8 @@ pub struct Optimizer {
     stats: Vec<TensorStats>,
     /// Whether `step` sums `stats` (off by default; see `track_stats`).
     track: bool,
+    /// Whether the next step sums them, once (`track_next_step`).
+    track_once: bool,
 }
 
 /// What the last step did to one parameter tensor, summed inside the update
@@ -121,6 +123,7 @@ impl Optimizer {
             v: Vec::new(),
             stats: Vec::new(),
             track: false,
+            track_once: false,
         }
     }
 
@@ -132,8 +135,21 @@ impl Optimizer {
     pub fn track_stats(&mut self, on: bool) {
         self.track = on;
         if !on {
+            self.track_once = false;
             self.stats.clear();
         }
+    }
+
+    /// Sums the next step only, whose sums then stay in `tensor_stats` until
+    /// another step sums: for a view that reads them now and then (the Inside
+    /// panel, four times a second), so the steps between cost nothing.
+    pub fn track_next_step(&mut self) {
+        self.track_once = true;
+    }
+
+    /// Whether the next `step` sums (every step, or this one once).
+    pub fn sums_next_step(&self) -> bool {
+        self.track || self.track_once
     }
 
     /// Whether `step` sums `tensor_stats`.
@@ -202,7 +218,9 @@ impl Optimizer {
         let tiny_v = tiny * tiny;
         let flush_moments = self.t % FLUSH_MOMENTS_EVERY == 0;
         let kind = self.kind;
-        let (ms, vs, stats, track) = (&mut self.m, &mut self.v, &mut self.stats, self.track);
+        let track = self.sums_next_step();
+        self.track_once = false;
+        let (ms, vs, stats) = (&mut self.m, &mut self.v, &mut self.stats);
         let mut i = 0;
         visit(&mut |p: Param<'_>| {
             if ms.len() <= i {

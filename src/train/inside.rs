@@ -24,6 +24,8 @@ pub struct LayerStats {
     pub weight_norm: Vec<f32>,
     /// ‖W_after − W_before‖ / ‖W_before‖.
     pub update_ratio: Vec<f32>,
+    /// The step these are of (1 for the first; 0 before any step summed).
+    pub step: u64,
 }
 
 /// One weight followed through the optimiser.
@@ -99,11 +101,22 @@ fn norm(values: &[f32]) -> f32 {
 }
 
 impl Trainer {
-    /// Turns the per-layer sums of `layer_stats` on or off for the following
-    /// steps. Off by default: they cost about a tenth of a small model's step,
-    /// and only the Inside view reads them. The training itself is the same either way.
+    /// Turns the per-layer sums of `layer_stats` on or off for every following
+    /// step (off also forgets `sample_layer_stats`). Off by default: they cost
+    /// up to a tenth of a small model's step, and only the Inside view reads
+    /// them. The training itself is the same either way.
     pub fn track_layer_stats(&mut self, on: bool) {
         self.optimizer.track_stats(on);
+        if !on {
+            self.stats_step = 0;
+        }
+    }
+
+    /// Sums the next step only (`layer_stats` then reports it until another
+    /// step sums): for a view that reads them now and then, at the cost of one
+    /// step's sums a read. Training is the same either way.
+    pub fn sample_layer_stats(&mut self) {
+        self.optimizer.track_next_step();
     }
 
     /// What the last step did to each layer's weight (zeros before the first
@@ -120,6 +133,8 @@ impl Trainer {
             weight_norm: pick(|s| s.weight_norm()),
             update_ratio: pick(|s| s.update_ratio()),
             names,
+            // Sums forgotten (tracking off, the optimizer's state reset): of no step.
+            step: if self.optimizer.tensor_stats().is_empty() { 0 } else { self.stats_step },
         }
     }
 

@@ -51,6 +51,8 @@ pub struct Trainer {
     noise_rng: Rng,
     sample_rng: Rng,
     step: u64,
+    /// The step whose per-layer sums the optimizer holds (`layer_stats`; 0: none).
+    stats_step: u64,
     epoch: u32,
     epoch_loss: f64,
     epoch_batches: u32,
@@ -131,6 +133,7 @@ impl Trainer {
             noise_rng: seeded(seed, Stream::Noise, 0),
             sample_rng: seeded(seed, Stream::Noise, 2),
             step: 0,
+            stats_step: 0,
             epoch: 0,
             epoch_loss: 0.0,
             epoch_batches: 0,

@@ -112,8 +112,12 @@ impl Trainer {
             self.rescue.0 = self.step;
         }
         let model = &mut self.model;
+        let summed = self.optimizer.sums_next_step();
         self.optimizer.step(|f| model.params_and_grads(f));
         self.step += 1;
+        if summed {
+            self.stats_step = self.step;
+        }
         self.history.steps.push(self.step);
         self.history.losses.push(loss);
         self.epoch_loss += loss as f64;
