@@ -58,9 +58,7 @@ pub(super) fn adam_tracked(
                 continue;
             }
             // The tensor's last few elements, one at a time (a call, not another copy of the code).
-            for k in 0..w.len() {
-                adam_tracked_call(&mut w[k], &mut g[k], &mut m[k], &mut v[k], moments, tiny, &mut sums, k);
-            }
+            adam_tracked_tail([w, g, m, v], moments, tiny, &mut sums);
         }
         let [grads, weights, steps] = sums;
         for ((g, w), s) in grads.into_iter().zip(weights).zip(steps) {
@@ -96,20 +94,14 @@ fn adam_tracked_one(
     sums[2][k] += step * step;
 }
 
-/// [`adam_tracked_one`] as a call, for a tensor's last few elements.
+/// [`adam_tracked_one`] over a tensor's last few elements ([w, g, m, v],
+/// fewer than a lane), as a call.
 #[inline(never)]
-#[allow(clippy::too_many_arguments)]
-fn adam_tracked_call(
-    w: &mut f32,
-    g: &mut f32,
-    m: &mut f32,
-    v: &mut f32,
-    s: [f32; 6],
-    tiny: f32,
-    sums: &mut [[f32; LANES]; 3],
-    k: usize,
-) {
-    adam_tracked_one(w, g, m, v, s, tiny, sums, k);
+fn adam_tracked_tail(tail: [&mut [f32]; 4], s: [f32; 6], tiny: f32, sums: &mut [[f32; LANES]; 3]) {
+    let [w, g, m, v] = tail;
+    for k in 0..w.len() {
+        adam_tracked_one(&mut w[k], &mut g[k], &mut m[k], &mut v[k], s, tiny, sums, k);
+    }
 }
 
 /// Adds a block's ‖g‖², ‖w‖² (before) and ‖w_after − w_before‖² to `total`
