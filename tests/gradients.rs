@@ -592,3 +592,49 @@ mod conv {
         check_autoencoder(sigmoid_code, contractive, "conv contractive");
     }
 }
+
+/// The optimiser leaves a `Linear`'s gradients spent rather than zeroed
+/// (`Param::spent`: the next backward writes them afresh). Training that way
+/// must be training on zeroed gradients, bit for bit, with every term that adds
+/// to them (the contractive penalty adds to dW before the backward does), every
+/// optimiser and the L2 penalty; and whoever else looks at them after a step
+/// reads zeros.
+#[test]
+fn gradients_left_spent_by_a_step_train_as_zeroed_ones() {
+    use autoencoder_playground::config::OptimizerKind;
+    use autoencoder_playground::nn::{Optimizer, Param};
+    let deep = small(Activation::Tanh);
+    let vae = ModelConfig { kind: ModelKind::Vae, ..deep.clone() };
+    let cases = [
+        ("Adam", deep.clone(), TrainConfig::default()),
+        ("contractive", deep.clone(), TrainConfig { contractive: 0.5, ..TrainConfig::default() }),
+        (
+            "momentum, L2",
+            deep.clone(),
+            TrainConfig { optimizer: OptimizerKind::Momentum, weight_decay: 0.01, ..TrainConfig::default() },
+        ),
+        ("SGD, L1", deep, TrainConfig { optimizer: OptimizerKind::Sgd, l1: 0.01, lr: 0.1, ..TrainConfig::default() }),
+        ("VAE", vae, TrainConfig::default()),
+    ];
+    for (what, model, train) in cases {
+        let x = random(4, model.input, 41, 0.0).mapv(|v| 0.5 + 0.5 * v);
+        let (mut spent, mut zeroed) = (Autoencoder::new(&model, 5).unwrap(), Autoencoder::new(&model, 5).unwrap());
+        let (mut o_spent, mut o_zeroed) = (Optimizer::new(&train), Optimizer::new(&train));
+        for step in 0..6 {
+            spent.forward_backward(x.view(), x.view(), &train);
+            zeroed.forward_backward(x.view(), x.view(), &train);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            spent.params_and_grads(&mut |p| a.extend_from_slice(p.grad));
+            zeroed.params_and_grads(&mut |p| b.extend_from_slice(p.grad));
+            assert_eq!(a, b, "{what}: the gradients of step {step}");
+            assert!(a.iter().any(|&g| g != 0.0), "{what}: no gradient at step {step}");
+            o_spent.step(|f| spent.params_and_grads(f));
+            // The same optimiser told to zero every gradient, as for a layer that offers no flag.
+            o_zeroed.step(|f| zeroed.params_and_grads(&mut |p| f(Param { spent: None, ..p })));
+        }
+        let mut after = Vec::new();
+        spent.params_and_grads(&mut |p| after.extend_from_slice(p.grad));
+        assert!(after.iter().all(|&g| g == 0.0), "{what}: a visit after the step reads the spent gradients");
+        assert_eq!(spent.export_params(), zeroed.export_params(), "{what}: the weights");
+    }
+}

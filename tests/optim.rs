@@ -8,7 +8,7 @@ use autoencoder_playground::TrainConfig;
 /// One step of `opt` on `w` with gradient `g` (the gradient is zeroed by the step).
 fn step(opt: &mut Optimizer, w: &mut [f32], g: &[f32]) {
     let mut grad = g.to_vec();
-    opt.step(|f| f(Param { value: w, grad: &mut grad, is_weight: true }));
+    opt.step(|f| f(Param { value: w, grad: &mut grad, is_weight: true, spent: None }));
 }
 
 fn optimizer(kind: OptimizerKind) -> Optimizer {

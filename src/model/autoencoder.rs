@@ -194,6 +194,7 @@ impl Autoencoder {
                     .and(&*h)
                     .for_each(|ga, &g, &hv| *ga = g * f.derivative_from_output(hv));
                 if train.contractive > 0.0 {
+                    linear.settle_grads(); // the penalty adds to dW before the backward does
                     terms.contractive = penalty::contractive(
                         h.view(),
                         f,

@@ -22,6 +22,10 @@ pub struct Linear {
     /// False for the first layer of a network: nobody needs dLoss/dPixels, and
     /// skipping it saves one of the three matrix products.
     pub input_grad: bool,
+    /// The optimiser's step has used the gradients and left them as they were
+    /// (`Param::spent`): the next backward writes them afresh, and any other
+    /// visit zeroes them first (`settle_grads`).
+    grads_spent: bool,
     input: Array2<f32>,
     out: Array2<f32>,
     grad_in: Array2<f32>,
@@ -43,6 +47,7 @@ impl Linear {
             grad_weight: Array2::zeros((in_features, out_features)),
             grad_bias: Array1::zeros(out_features),
             input_grad: true,
+            grads_spent: false,
             input: empty(),
             out: empty(),
             grad_in: empty(),
@@ -57,6 +62,16 @@ impl Linear {
     /// Output width.
     pub fn out_features(&self) -> usize {
         self.weight.ncols()
+    }
+
+    /// Zeroes the gradients if the last step spent them (`Param::spent`), so
+    /// they read as zero until a backward adds to them: for whoever touches
+    /// `grad_weight` or `grad_bias` other than `backward`.
+    pub fn settle_grads(&mut self) {
+        if std::mem::take(&mut self.grads_spent) {
+            self.grad_weight.fill(0.0);
+            self.grad_bias.fill(0.0);
+        }
     }
 }
 
@@ -85,13 +100,20 @@ impl Layer for Linear {
     /// dLoss/dW (and db) and dLoss/dInput are two products of the same
     /// number of multiply-adds (in·batch·out) that share no output: with
     /// threads, one on each when they pay, each whole (`gemm::gemm_within`).
+    /// dW and db are added to the gradients, or written over them where the
+    /// optimiser's step spent them (no zeroing pass, and dW's product reads
+    /// no old values).
     fn backward(&mut self, grad_out: ArrayView2<f32>) -> ArrayView2<'_, f32> {
         let cols = self.in_features();
         ensure_shape(&mut self.grad_in, if self.input_grad { grad_out.nrows() } else { 0 }, cols);
+        let beta = if std::mem::take(&mut self.grads_spent) { 0.0 } else { 1.0 };
         let (input, weight) = (&self.input, &self.weight);
         let (grad_weight, grad_bias, grad_in) = (&mut self.grad_weight, &mut self.grad_bias, &mut self.grad_in);
         let mut weight_grads = |split: bool| {
-            pair::gemm_within(split, 1.0, &input.t(), &grad_out, 1.0, grad_weight);
+            pair::gemm_within(split, 1.0, &input.t(), &grad_out, beta, grad_weight);
+            if beta == 0.0 {
+                grad_bias.fill(0.0);
+            }
             // Row after row onto the sums, as slices (a loop that vectorizes).
             let (sums, g) = (grad_bias.as_slice_mut().expect("bias is contiguous"), grad_out.as_standard_layout());
             for row in g.as_slice().expect("standard").chunks_exact(sums.len().max(1)) {
@@ -110,17 +132,22 @@ impl Layer for Linear {
         self.grad_in.view()
     }
 
+    /// Every visitor sees the gradients of the last backward, or zeros after a
+    /// step (`settle_grads`); the optimiser may mark them spent.
     fn params_and_grads(&mut self, f: &mut dyn FnMut(Param<'_>)) {
+        self.settle_grads();
         // Both are created in standard layout and never re-strided, so the slices exist.
         f(Param {
             value: self.weight.as_slice_mut().expect("weight is contiguous"),
             grad: self.grad_weight.as_slice_mut().expect("grad is contiguous"),
             is_weight: true,
+            spent: Some(&mut self.grads_spent),
         });
         f(Param {
             value: self.bias.as_slice_mut().expect("bias is contiguous"),
             grad: self.grad_bias.as_slice_mut().expect("grad is contiguous"),
             is_weight: false,
+            spent: Some(&mut self.grads_spent),
         });
     }
 }

@@ -31,6 +31,12 @@ pub struct Param<'a> {
     pub grad: &'a mut [f32],
     /// Weights take the L1/L2 penalties; biases do not.
     pub is_weight: bool,
+    /// A layer's flag that lets the optimiser leave the gradient as it is
+    /// instead of zeroing it (a pass over it less): the optimiser sets it, and
+    /// the layer's next backward overwrites the gradient rather than adding to
+    /// it, while any other visit first zeroes it (`Linear`). `None`: the
+    /// optimiser zeroes the gradient.
+    pub spent: Option<&'a mut bool>,
 }
 
 /// The layer protocol shared by every layer (convnetjs / PyTorch style).

@@ -203,7 +203,8 @@ impl Optimizer {
         // Tracking stays on or off as it was.
     }
 
-    /// Applies one update to every parameter `visit` yields, then zeroes its gradient.
+    /// Applies one update to every parameter `visit` yields, then zeroes its
+    /// gradient, or marks it spent where the layer offers that (`Param::spent`).
     /// State buffers are allocated on the first step only. Each tensor's
     /// `TensorStats` are summed in the same loop.
     pub fn step(&mut self, visit: impl FnOnce(&mut dyn FnMut(Param<'_>))) {
@@ -233,10 +234,18 @@ impl Optimizer {
             }
             let (m, v) = (&mut ms[i][..], &mut vs[i][..]);
             let decay = p.is_weight && (pen.l2 != 0.0 || pen.l1 != 0.0);
+            // Spent rather than zeroed where the layer allows (the sums zero it anyway).
+            let zero = match p.spent {
+                Some(spent) => {
+                    *spent = true;
+                    false
+                }
+                None => true,
+            };
             let adam_rule = [b1, b2, adam_lr, adam_eps, tiny, tiny_v];
             #[cfg(feature = "threads")]
             if super::gemm::split_update(p.value.len()) {
-                let rule = threaded::Rule { kind, lr, mu, adam: adam_rule, flush_moments, pen, decay };
+                let rule = threaded::Rule { kind, lr, mu, adam: adam_rule, flush_moments, pen, decay, zero };
                 let threads = super::gemm::threads();
                 if track {
                     stats[i] = rule.apply_parts_tracked(p.value, p.grad, m, v, threads);
@@ -271,26 +280,25 @@ impl Optimizer {
                 }
                 // The penalty's gradient added in a pass of its own, so the update loops
                 // below test nothing per element (the gradient itself stays for the sums).
-                // Adam zeroes the gradient as it reads it (a pass less): a copy only where
-                // the sums still want g; SGD and momentum only read it.
+                // A copy where the small build's sums still want g.
                 let n = w.len();
                 let adam = kind == OptimizerKind::Adam;
-                let d: &mut [f32] = if decay {
+                let d: &[f32] = if decay {
                     with_penalty(&mut penalized[..n], w, g, pen)
                 } else if adam && track {
                     penalized[..n].copy_from_slice(g); // the small build's tracked Adam (FUSED_TRACKED_ADAM)
                     &mut penalized[..n]
                 } else {
-                    &mut *g
+                    &*g
                 };
                 match kind {
                     OptimizerKind::Sgd => {
-                        for (w, &d) in w.iter_mut().zip(&*d) {
+                        for (w, &d) in w.iter_mut().zip(d) {
                             *w -= lr * d;
                         }
                     }
                     OptimizerKind::Momentum => {
-                        for ((w, &d), m) in w.iter_mut().zip(&*d).zip(m.iter_mut()) {
+                        for ((w, &d), m) in w.iter_mut().zip(d).zip(m.iter_mut()) {
                             *m = flush(mu * *m + d, MOMENTUM_TINY);
                             *w -= lr * *m;
                         }
@@ -299,7 +307,7 @@ impl Optimizer {
                 }
                 if track {
                     add_block_sums(before, w, g, &mut sums);
-                } else if !adam || decay {
+                } else if zero {
                     g.fill(0.0);
                 }
             }
@@ -315,14 +323,14 @@ impl Optimizer {
 /// [β₁, β₂, lr′, ε′, tiny, tiny²], lr′ and ε′ with the bias corrections folded in.
 /// The gradient is flushed at every step, the moments when `flush_moments`
 /// (every [`FLUSH_MOMENTS_EVERY`]th step): a loop for each, so neither tests
-/// the step per element. `d` is zeroed as it is read.
+/// the step per element.
 #[inline(always)]
-fn adam_block(w: &mut [f32], d: &mut [f32], m: &mut [f32], v: &mut [f32], s: [f32; 6], flush_moments: bool) {
+fn adam_block(w: &mut [f32], d: &[f32], m: &mut [f32], v: &mut [f32], s: [f32; 6], flush_moments: bool) {
     let each = w.iter_mut().zip(d).zip(m.iter_mut()).zip(v.iter_mut());
     if flush_moments {
-        each.for_each(|(((w, d), m), v)| adam_one::<true>(w, std::mem::take(d), m, v, s));
+        each.for_each(|(((w, &d), m), v)| adam_one::<true>(w, d, m, v, s));
     } else {
-        each.for_each(|(((w, d), m), v)| adam_one::<false>(w, std::mem::take(d), m, v, s));
+        each.for_each(|(((w, &d), m), v)| adam_one::<false>(w, d, m, v, s));
     }
 }
 

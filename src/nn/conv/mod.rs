@@ -81,11 +81,13 @@ fn params<'a>(
         value: weight.as_slice_mut().expect("weight is contiguous"),
         grad: grad_weight.as_slice_mut().expect("grad is contiguous"),
         is_weight: true,
+        spent: None,
     });
     f(Param {
         value: bias.as_slice_mut().expect("bias is contiguous"),
         grad: grad_bias.as_slice_mut().expect("grad is contiguous"),
         is_weight: false,
+        spent: None,
     });
 }
 

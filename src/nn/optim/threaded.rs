@@ -19,6 +19,8 @@ pub(super) struct Rule {
     pub flush_moments: bool,
     pub pen: WeightPenalty,
     pub decay: bool,
+    /// Zero the gradient after the update (not where the layer lets the step leave it spent).
+    pub zero: bool,
 }
 
 impl Rule {
@@ -66,9 +68,9 @@ impl Rule {
         sums
     }
 
-    /// The update of Optimizer::step, then the gradient zeroed.
+    /// The update of Optimizer::step, then the gradient zeroed (if `zero`).
     fn apply(&self, w: &mut [f32], g: &mut [f32], m: &mut [f32], v: &mut [f32]) {
-        let Rule { kind, lr, mu, adam, flush_moments, pen, decay } = *self;
+        let Rule { kind, lr, mu, adam, flush_moments, pen, decay, zero } = *self;
         if decay {
             // In place: the gradient is zeroed below, and no sums are taken here.
             for (g, &w) in g.iter_mut().zip(w.iter()) {
@@ -87,11 +89,11 @@ impl Rule {
                     *w -= lr * *m;
                 }
             }
-            OptimizerKind::Adam => {
-                return adam_block(w, g, m, v, adam, flush_moments);
-            }
+            OptimizerKind::Adam => adam_block(w, g, m, v, adam, flush_moments),
         }
-        g.fill(0.0);
+        if zero {
+            g.fill(0.0);
+        }
     }
 }
 
