@@ -296,14 +296,18 @@ fn mse_over_present_cells_matches_finite_differences_and_the_textbook_sum() {
 /// missing targets (lab build) and without.
 #[test]
 fn the_mse_summed_slice_by_slice_is_the_whole_batchs_bit_for_bit() {
-    let pred = random(70, 9, 31, 0.0);
-    let full = random(70, 9, 32, 0.0);
+    // Thirds: full mantissas, so a square's bits reach far below a running sum's last
+    // (random()'s multiples of 2^-22 square and add up exactly, in any order).
+    let pred = random(70, 9, 31, 0.0).mapv(|v| v / 3.0);
+    let full = random(70, 9, 32, 0.0).mapv(|v| v / 3.0);
     let mut targets = vec![full.clone()];
     if cfg!(feature = "lab") {
         targets.push(full.mapv(|v| if v.abs() < 0.2 { f32::NAN } else { v }));
     }
     for target in &targets {
         let whole = loss::recon_mse(pred.view(), target.view());
+        let mut one_piece = loss::SquaredErrors::default();
+        one_piece.add(pred.view(), target.view());
         for rows in [1usize, 3, 64, 70] {
             let mut squares = loss::SquaredErrors::default();
             for at in (0..70).step_by(rows) {
@@ -311,7 +315,17 @@ fn the_mse_summed_slice_by_slice_is_the_whole_batchs_bit_for_bit() {
                 squares.add(pred.slice(ndarray::s![at..end, ..]), target.slice(ndarray::s![at..end, ..]));
             }
             assert_eq!(squares.mean().to_bits(), whole.to_bits(), "slices of {rows}: {} vs {whole}", squares.mean());
+            // The f64 sum itself, where another order of the additions shows.
+            assert_eq!(squares.sum().to_bits(), one_piece.sum().to_bits(), "slices of {rows}: the sum");
         }
+        // Against an f64 textbook sum, in any order (the rows of 9 cells put each row's first cell in another lane).
+        let textbook: f64 = pred
+            .iter()
+            .zip(target.iter())
+            .filter(|(_, t)| !t.is_nan())
+            .map(|(&p, &t)| (p - t) as f64 * (p - t) as f64)
+            .sum();
+        assert!((one_piece.sum() - textbook).abs() <= 1e-12 * textbook, "{} vs {textbook}", one_piece.sum());
         assert!(whole > 0.0);
     }
     assert_eq!(loss::SquaredErrors::default().mean(), 0.0, "nothing added");
